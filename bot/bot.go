@@ -1,0 +1,86 @@
+// Package bot holds what every chat platform shares: the platform-neutral
+// message types, the Platform interface, the router that dedupes and
+// recovers, and the outbox through which every reply, praise and reminder is
+// sent. It knows platforms, never the database.
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// ChatKind tells a private chat from a group.
+type ChatKind int
+
+const (
+	Private ChatKind = iota
+	Group
+)
+
+// Chat is where a message was said or is to be sent.
+type Chat struct {
+	ID    string
+	Kind  ChatKind
+	Title string // group title, or the other person's name for a private chat
+}
+
+// User is who said a message.
+type User struct {
+	ID   string
+	Name string
+}
+
+// Message is one incoming chat message, already translated by its platform.
+type Message struct {
+	Platform string
+	ID       string // unique within the platform; redeliveries repeat it
+	Chat     Chat
+	Sender   User
+	Text     string
+	Time     time.Time
+}
+
+// Key identifies the message across platforms for deduplication.
+func (m Message) Key() string { return m.Platform + ":" + m.ID }
+
+// File is an attachment to send (the Excel export).
+type File struct {
+	Name string
+	Data []byte
+}
+
+// Outgoing is one message to send.
+type Outgoing struct {
+	Platform  string
+	Chat      Chat
+	Text      string
+	File      *File
+	NotBefore time.Time // held until then (quiet hours)
+	// Queued messages come from the durable outbox; QueueID is theirs.
+	QueueID  uint64
+	PersonID uint64 // the recipient of a private message, when known
+}
+
+// Platform is a chat network the bot lives on.
+type Platform interface {
+	Name() string
+	// Run receives messages and hands each to handle until ctx ends.
+	Run(ctx context.Context, handle func(context.Context, Message)) error
+	// Send delivers one message now.
+	Send(ctx context.Context, out Outgoing) error
+}
+
+// Sender is the outbox as the rest of the bot sees it.
+type Sender interface {
+	Send(ctx context.Context, out Outgoing) error
+}
+
+// Handler turns a message into the messages to send back.
+type Handler interface {
+	Handle(ctx context.Context, m Message) []Outgoing
+}
+
+// Reply addresses text to the chat a message came from.
+func Reply(m Message, text string) Outgoing {
+	return Outgoing{Platform: m.Platform, Chat: m.Chat, Text: text}
+}

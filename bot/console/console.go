@@ -1,0 +1,205 @@
+// Package console is the terminal chat: a teacher at the keyboard talks to
+// the bot as if in a private chat, and can speak as other people and in
+// groups to try a whole school week. Piped input runs as a scenario.
+package console
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"bangfu/bot"
+)
+
+// PlatformName is the console's platform id in the database.
+const PlatformName = "console"
+
+// LocalAdmin is the machine's owner, who starts every console session.
+const LocalAdmin = "本机管理员"
+
+// Console is the terminal platform.
+type Console struct {
+	In          io.Reader
+	Out         io.Writer
+	Interactive bool // print prompts; otherwise echo each input line
+	Now         func() time.Time
+	// AfterLine runs after each message (deliver what became due); AtEOF runs
+	// when input ends (print everything still to be sent).
+	AfterLine func(context.Context)
+	AtEOF     func(context.Context)
+
+	mu      sync.Mutex
+	speaker string
+	group   string // "" in the private chat
+	seq     int
+	started string
+}
+
+// New makes a console speaking as the local admin in a private chat.
+func New(in io.Reader, out io.Writer, interactive bool) *Console {
+	return &Console{In: in, Out: out, Interactive: interactive, Now: time.Now, speaker: LocalAdmin,
+		started: strconv.FormatInt(time.Now().UnixNano(), 36)}
+}
+
+// Name implements bot.Platform.
+func (c *Console) Name() string { return PlatformName }
+
+// PrivateChatID is the id of a person's private chat with the bot.
+func PrivateChatID(name string) string { return "dm:" + name }
+
+// GroupChatID is the id of a group chat of that title.
+func GroupChatID(title string) string { return "group:" + title }
+
+func (c *Console) chat() bot.Chat {
+	if c.group != "" {
+		return bot.Chat{ID: GroupChatID(c.group), Kind: bot.Group, Title: c.group}
+	}
+	return bot.Chat{ID: PrivateChatID(c.speaker), Kind: bot.Private, Title: c.speaker}
+}
+
+func chatLabel(ch bot.Chat) string {
+	if ch.Kind == bot.Group {
+		return ch.Title + "（群）"
+	}
+	return ch.Title + "（私聊）"
+}
+
+func (c *Console) prompt() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.group != "" {
+		return fmt.Sprintf("%s @ %s（群）> ", c.speaker, c.group)
+	}
+	return fmt.Sprintf("%s（私聊）> ", c.speaker)
+}
+
+const helpText = `终端聊天的控制命令（以冒号开头，不发给机器人）：
+  :as 姓名      以另一个人的身份说话（第一次出现时新建，还没有身份，需要 /join）
+  :group 群名   在这个群里说话（群要先用 /group teacher 或 /group parent 登记）
+  :dm           回到自己和机器人的私聊
+  :help         显示这段说明
+其他以 / 开头的内容就是发给机器人的命令，例如 /help`
+
+// Run reads lines until EOF or ctx ends, handing each message to handle.
+func (c *Console) Run(ctx context.Context, handle func(context.Context, bot.Message)) error {
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(c.In)
+		sc.Buffer(make([]byte, 64*1024), 1<<20)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	if c.Interactive {
+		fmt.Fprintln(c.Out, "帮扶助手（终端聊天）。你现在是"+LocalAdmin+"，在和机器人私聊。输入 /help 看命令，:help 看终端控制。")
+	}
+	for {
+		if c.Interactive {
+			fmt.Fprint(c.Out, c.prompt())
+		}
+		var line string
+		var ok bool
+		select {
+		case <-ctx.Done():
+			return nil
+		case line, ok = <-lines:
+		}
+		if !ok {
+			if c.AtEOF != nil {
+				c.AtEOF(ctx)
+			}
+			return nil
+		}
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if !c.Interactive {
+			fmt.Fprintf(c.Out, "%s%s\n", c.prompt(), line)
+		}
+		if strings.HasPrefix(line, ":") {
+			c.control(line)
+			continue
+		}
+		handle(ctx, c.message(line))
+		if c.AfterLine != nil {
+			c.AfterLine(ctx)
+		}
+	}
+}
+
+func (c *Console) message(text string) bot.Message {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.seq++
+	return bot.Message{
+		Platform: PlatformName,
+		ID:       c.started + "-" + strconv.Itoa(c.seq),
+		Chat:     c.chat(),
+		Sender:   bot.User{ID: c.speaker, Name: c.speaker},
+		Text:     text,
+		Time:     c.Now(),
+	}
+}
+
+func (c *Console) control(line string) {
+	word, arg, _ := strings.Cut(strings.TrimPrefix(line, ":"), " ")
+	arg = strings.TrimSpace(arg)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch word {
+	case "as":
+		if arg == "" {
+			fmt.Fprintln(c.Out, "用法：:as 张三妈妈")
+			return
+		}
+		c.speaker, c.group = arg, ""
+		fmt.Fprintf(c.Out, "（现在你是%s，在和机器人私聊）\n", arg)
+	case "group":
+		if arg == "" {
+			fmt.Fprintln(c.Out, "用法：:group 初一3班教师群")
+			return
+		}
+		c.group = arg
+		fmt.Fprintf(c.Out, "（%s现在在“%s”群里说话）\n", c.speaker, arg)
+	case "dm":
+		c.group = ""
+		fmt.Fprintf(c.Out, "（%s回到和机器人的私聊）\n", c.speaker)
+	default:
+		fmt.Fprintln(c.Out, helpText)
+	}
+}
+
+// Send prints a message: a reply in the chat being typed in as "bangfu:",
+// anything else with its destination.
+func (c *Console) Send(_ context.Context, out bot.Outgoing) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	text := out.Text
+	if out.File != nil {
+		text += fmt.Sprintf("\n[文件] %s（%d 字节）", out.File.Name, len(out.File.Data))
+	}
+	var head string
+	if out.Chat.ID == c.chat().ID {
+		head = "bangfu: "
+	} else {
+		label := chatLabel(out.Chat)
+		if now := c.Now(); out.NotBefore.After(now) {
+			label = strings.TrimSuffix(label, "）") + fmt.Sprintf("，%s 送达）", out.NotBefore.Format("01-02 15:04"))
+		}
+		head = "→ " + label + ": "
+	}
+	indent := strings.Repeat(" ", 4)
+	fmt.Fprintln(c.Out, head+strings.ReplaceAll(text, "\n", "\n"+indent))
+	return nil
+}

@@ -1,0 +1,113 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// Queue is the durable part of the outbox (the database, seen from here).
+type Queue interface {
+	// Due returns queued messages whose time has come (all when until is zero).
+	Due(until time.Time) ([]Outgoing, error)
+	// Done removes a delivered message.
+	Done(out Outgoing) error
+	// Retry pushes a message back to a later time.
+	Retry(out Outgoing, at time.Time) error
+}
+
+// Outbox sends replies at once and delivers the durable queue (praise for
+// parents, reminders) when each message is due.
+type Outbox struct {
+	Queue Queue
+	Now   func() time.Time
+	Log   *slog.Logger
+
+	mu        sync.Mutex // one delivery pass at a time, so nothing goes twice
+	platforms map[string]Platform
+}
+
+// NewOutbox makes an outbox over the durable queue.
+func NewOutbox(q Queue, now func() time.Time, log *slog.Logger) *Outbox {
+	if now == nil {
+		now = time.Now
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Outbox{Queue: q, Now: now, Log: log, platforms: map[string]Platform{}}
+}
+
+// Add registers a platform to send through.
+func (o *Outbox) Add(p Platform) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.platforms[p.Name()] = p
+}
+
+func (o *Outbox) platform(name string) (Platform, bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	p, ok := o.platforms[name]
+	return p, ok
+}
+
+// Send delivers an interactive message now.
+func (o *Outbox) Send(ctx context.Context, out Outgoing) error {
+	p, ok := o.platform(out.Platform)
+	if !ok {
+		return fmt.Errorf("outbox: no platform %q", out.Platform)
+	}
+	return p.Send(ctx, out)
+}
+
+// DeliverDue sends every queued message whose time has come, oldest first.
+func (o *Outbox) DeliverDue(ctx context.Context) { o.deliver(ctx, o.Now()) }
+
+// Flush sends everything still queued, due or not (the console at EOF).
+func (o *Outbox) Flush(ctx context.Context) { o.deliver(ctx, time.Time{}) }
+
+func (o *Outbox) deliver(ctx context.Context, until time.Time) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	due, err := o.Queue.Due(until)
+	if err != nil {
+		o.Log.Error("reading the outbox failed", "err", err)
+		return
+	}
+	for _, out := range due {
+		if ctx.Err() != nil {
+			return
+		}
+		p, ok := o.platforms[out.Platform]
+		if !ok {
+			continue // that platform is not running now; the message waits
+		}
+		if err := p.Send(ctx, out); err != nil {
+			o.Log.Warn("queued send failed, will retry", "platform", out.Platform, "chat", out.Chat.ID, "err", err)
+			if err := o.Queue.Retry(out, o.Now().Add(time.Minute)); err != nil {
+				o.Log.Error("requeueing failed", "err", err)
+			}
+			continue
+		}
+		if err := o.Queue.Done(out); err != nil {
+			o.Log.Error("removing a delivered message failed", "err", err)
+		}
+	}
+}
+
+// Run delivers due messages every interval until ctx ends.
+func (o *Outbox) Run(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			o.DeliverDue(ctx)
+		}
+	}
+}

@@ -1,0 +1,257 @@
+// Command bangfu is the support-plan chat bot. It wires config, storage,
+// platforms, the router, the outbox and the scheduler together; the logic
+// lives in the packages.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"time"
+	_ "time/tzdata" // the school's zone works on machines without zoneinfo
+
+	"bangfu/bot"
+	"bangfu/bot/console"
+	"bangfu/commands"
+	"bangfu/storage"
+)
+
+var version = "dev"
+
+const usageText = `用法 / usage: bangfu [-config config.yaml] <命令>
+
+  run                          启动机器人（默认）；没有配置任何账号时打开终端聊天
+  invite admin                 生成学校管理员的一次性邀请码
+  invite teacher [班级] [班主任]  生成老师（或班主任）的一次性邀请码
+  backup <文件>                 在运行中也能做一致的数据库备份
+  version                      显示版本
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bangfu", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	configPath := fs.String("config", "config.yaml", "config file (missing: built-in defaults)")
+	fs.Usage = func() { fmt.Fprint(stderr, usageText) }
+	if err := fs.Parse(argv); err != nil {
+		return 2
+	}
+	args := fs.Args()
+	sub := "run"
+	if len(args) > 0 {
+		sub, args = args[0], args[1:]
+	}
+	// Flags may also follow the sub-command: bangfu run -config x.yaml.
+	if len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return 2
+		}
+		args = fs.Args()
+	}
+	explicit := false
+	fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "config" })
+
+	if sub == "version" {
+		fmt.Fprintf(stdout, "bangfu %s (schema %d, %s)\n", buildVersion(), storage.SchemaVersion, goVersion())
+		return 0
+	}
+	if sub == "help" || sub == "-h" {
+		fmt.Fprint(stdout, usageText)
+		return 0
+	}
+	cfg, err := loadConfig(*configPath, explicit)
+	if err != nil {
+		fmt.Fprintln(stderr, "bangfu:", err)
+		return 2
+	}
+	switch sub {
+	case "run":
+		return runBot(cfg, stdin, stdout, stderr)
+	case "invite":
+		return cliAdmin(cfg, stdout, stderr, append([]string{"invite"}, args...))
+	case "backup":
+		if len(args) != 1 {
+			fmt.Fprintln(stderr, "用法：bangfu backup <文件>")
+			return 2
+		}
+		return cliAdmin(cfg, stdout, stderr, []string{"backup", args[0]})
+	default:
+		fmt.Fprintf(stderr, "bangfu: 不认识的命令 %q\n\n%s", sub, usageText)
+		return 2
+	}
+}
+
+func buildVersion() string {
+	if version != "dev" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return version
+}
+
+func goVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		return bi.GoVersion
+	}
+	return ""
+}
+
+func openStore(cfg Config, now func() time.Time) (*storage.Store, error) {
+	return storage.Open(cfg.Storage.Path, storage.Options{Calendar: cfg.Calendar, Now: now})
+}
+
+func newHandler(cfg Config, st *storage.Store, log *slog.Logger) *commands.Handler {
+	h := commands.New(st, log)
+	h.School = cfg.School.Name
+	return h
+}
+
+// runBot starts every enabled platform; with none configured, the terminal chat.
+func runBot(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	if cfg.Telegram.Enabled || cfg.Wechat.Enabled {
+		fmt.Fprintln(stderr, "bangfu: Telegram 和微信适配还没有接入这个版本；请先把 telegram.enabled 和 wechat.enabled 设为 false，用终端聊天。")
+		return 2
+	}
+	st, err := openStore(cfg, time.Now)
+	if err != nil {
+		fmt.Fprintln(stderr, "bangfu:", err)
+		return 1
+	}
+	defer st.Close()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	ctl, err := serveControl(ctx, cfg, st, log)
+	if err != nil {
+		log.Warn("control socket unavailable: backup and invite from another terminal need the bot stopped", "err", err)
+	} else {
+		defer ctl.Close()
+	}
+
+	h := newHandler(cfg, st, log)
+	out := bot.NewOutbox(storeQueue{st}, st.Now, log)
+	router := &bot.Router{Handler: h, Seen: st, Out: out, Log: log}
+
+	interactive := isTerminal(stdin)
+	con := console.New(stdin, stdout, interactive)
+	con.Now = st.Now
+	out.Add(con)
+	if err := h.EnsureAdmin(console.PlatformName, console.LocalAdmin, console.PrivateChatID(console.LocalAdmin), console.LocalAdmin); err != nil {
+		fmt.Fprintln(stderr, "bangfu:", err)
+		return 1
+	}
+	con.AfterLine = out.DeliverDue
+	con.AtEOF = out.Flush
+	go out.Run(ctx, 30*time.Second)
+	if err := con.Run(ctx, router.Dispatch); err != nil {
+		fmt.Fprintln(stderr, "bangfu:", err)
+		return 1
+	}
+	return 0
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// storeQueue shows the database's outbox to the bot package.
+type storeQueue struct{ st *storage.Store }
+
+func (q storeQueue) Due(until time.Time) ([]bot.Outgoing, error) {
+	qs, err := q.st.Queue(until, 500)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]bot.Outgoing, 0, len(qs))
+	for _, m := range qs {
+		kind := bot.Group
+		if m.Private {
+			kind = bot.Private
+		}
+		out = append(out, bot.Outgoing{Platform: m.Platform, Chat: bot.Chat{ID: m.ChatID, Kind: kind, Title: m.ChatTitle},
+			Text: m.Text, NotBefore: m.NotBefore.In(q.st.Cal.Loc), QueueID: m.ID, PersonID: m.PersonID})
+	}
+	return out, nil
+}
+
+func (q storeQueue) Done(o bot.Outgoing) error {
+	return q.st.Dequeue(storage.Queued{ID: o.QueueID, NotBefore: o.NotBefore})
+}
+
+func (q storeQueue) Retry(o bot.Outgoing, at time.Time) error {
+	return q.st.Requeue(storage.Queued{ID: o.QueueID, NotBefore: o.NotBefore}, at)
+}
+
+// cliAdmin runs an admin operation on the database, or, when a running bot
+// holds the file, asks that bot over its control socket.
+func cliAdmin(cfg Config, stdout, stderr io.Writer, op []string) int {
+	st, err := storage.Open(cfg.Storage.Path, storage.Options{Calendar: cfg.Calendar, Timeout: 300 * time.Millisecond})
+	if errors.Is(err, storage.ErrLocked) {
+		text, rerr := askRunningBot(cfg, op)
+		if rerr != nil {
+			fmt.Fprintln(stderr, "bangfu:", err)
+			fmt.Fprintln(stderr, "bangfu: and the running bot did not answer on its control socket:", rerr)
+			return 1
+		}
+		return printResult(text, stdout, stderr)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "bangfu:", err)
+		return 1
+	}
+	defer st.Close()
+	return printResult(adminOp(cfg, st, slog.New(slog.NewTextHandler(stderr, nil)), op), stdout, stderr)
+}
+
+// Results of admin operations start with "ok\n" or "error\n".
+func printResult(text string, stdout, stderr io.Writer) int {
+	if rest, ok := strings.CutPrefix(text, "ok\n"); ok {
+		fmt.Fprintln(stdout, rest)
+		return 0
+	}
+	fmt.Fprintln(stderr, "bangfu:", strings.TrimPrefix(text, "error\n"))
+	return 1
+}
+
+// adminOp performs backup or invite on an open store.
+func adminOp(cfg Config, st *storage.Store, log *slog.Logger, op []string) string {
+	switch op[0] {
+	case "backup":
+		n, err := st.Backup(op[1])
+		if err != nil {
+			return "error\n备份失败 / backup failed: " + err.Error()
+		}
+		return fmt.Sprintf("ok\n已备份到 %s（%d 字节，已写入磁盘）", op[1], n)
+	case "invite":
+		if len(op) < 2 || (op[1] != "admin" && op[1] != "teacher") {
+			return "error\n用法：bangfu invite admin | bangfu invite teacher [班级] [班主任]"
+		}
+		h := newHandler(cfg, st, log)
+		text, err := h.CLIInvite(op[1:])
+		if err != nil {
+			return "error\n" + err.Error()
+		}
+		return "ok\n" + text
+	}
+	return "error\n不认识的操作"
+}

@@ -1,0 +1,405 @@
+package commands
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"bangfu/storage"
+)
+
+// studentArg reads the student at the start of the arguments and returns the
+// index of the next argument. "初一3班 张三" (two fields) is accepted too.
+func studentArg(a args) (string, int) {
+	if a.len() >= 2 {
+		if _, ok := parseClass(a.at(0)); ok {
+			return a.at(0) + a.at(1), 2
+		}
+	}
+	return a.at(0), 1
+}
+
+// checkRecordDay refuses future days and days before the semester.
+func (h *Handler) checkRecordDay(r *req, d dateResult, tok string) (time.Time, error) {
+	if d.invalid != "" {
+		return time.Time{}, r.usage(fmt.Sprintf("日期“%s”%s。", tok, d.invalid))
+	}
+	today := h.Cal.Day(r.now)
+	if d.day.After(today) {
+		return time.Time{}, r.usage(fmt.Sprintf("不能记录还没到的日子（%s）。", h.Cal.FormatDay(d.day)))
+	}
+	if d.day.Before(h.Cal.SemesterStart) {
+		return time.Time{}, r.usage(fmt.Sprintf("%s在本学期开始（%s）之前，不能记录。", h.Cal.FormatDay(d.day), h.Cal.FormatDay(h.Cal.SemesterStart)))
+	}
+	return d.day, nil
+}
+
+// at places a record on its day: now for today, the same clock time on an earlier day.
+func (h *Handler) at(r *req, day time.Time) time.Time {
+	today := h.Cal.Day(r.now)
+	if day.Equal(today) {
+		return r.now
+	}
+	return day.Add(r.now.Sub(today))
+}
+
+func (h *Handler) log(r *req) (string, error) {
+	a := r.args
+	if a.len() == 0 {
+		return "", r.usage("请写上学生、辅导内容和时长。")
+	}
+	ref, i := studentArg(a)
+	// The duration is the first field that reads as one; the subject comes
+	// before it (or right after it, for "/log 张三 30分钟 数学").
+	durAt, minutes := -1, 0
+	var glued string
+	for j := i; j < a.len(); j++ {
+		if m, ok := parseDuration(a.at(j)); ok {
+			durAt, minutes = j, m
+			break
+		}
+		if subj, m, ok := splitGluedDuration(a.at(j)); ok { // 数学30分钟
+			durAt, minutes, glued = j, m, subj
+			break
+		}
+	}
+	if durAt < 0 {
+		if a.len() <= i {
+			return "", r.usage("请写上辅导内容和时长。")
+		}
+		return "", r.usage("没看到辅导时长。时长可以写 30分钟、半小时、1.5小时、45'。")
+	}
+	if minutes < 1 || minutes > 600 {
+		return "", r.usage(fmt.Sprintf("时长要在1到600分钟之间，“%s”不行。", a.at(durAt)))
+	}
+	subject := strings.TrimSpace(a.between(i, durAt) + " " + glued)
+	next := durAt + 1
+	if subject == "" && next < a.len() {
+		if d := parseDay(a.at(next), r.now, h.Cal, false); !d.isDate {
+			subject, next = a.at(next), next+1
+		}
+	}
+	if subject == "" {
+		return "", r.usage("请写上辅导的科目或内容。")
+	}
+	if runeLen(subject) > 30 {
+		return "", r.usage("科目或内容太长了（最多30个字），详细情况可以写在最后的备注里。")
+	}
+	day := h.Cal.Day(r.now)
+	if next < a.len() {
+		if d := parseDay(a.at(next), r.now, h.Cal, false); d.isDate {
+			var err error
+			if day, err = h.checkRecordDay(r, d, a.at(next)); err != nil {
+				return "", err
+			}
+			next++
+		}
+	}
+	note := a.from(next)
+	if runeLen(note) > 300 {
+		return "", r.usage("备注太长了（最多300个字）。")
+	}
+	f, err := h.resolveStudent(r, ref, true)
+	if err != nil {
+		return "", err
+	}
+	thisWeek := storage.Range{From: h.Cal.WeekStart(r.now), To: h.Cal.WeekStart(r.now).AddDate(0, 0, 7)}
+	itsWeek := storage.Range{From: h.Cal.WeekStart(day), To: h.Cal.WeekStart(day).AddDate(0, 0, 7)}
+	se, counts, err := h.Store.AddSession(r.meta, storage.Session{StudentID: f.st.ID, Subject: subject, Minutes: minutes, At: h.at(r, day), Note: note}, itsWeek, thisWeek)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "已记录：%s%s %d分钟，%s，本周第%d次", f.label(), se.Subject, se.Minutes, h.Cal.FormatDay(day), counts[0])
+	if t := f.st.WeeklyTarget; t > 0 {
+		fmt.Fprintf(&b, "/目标%d次", t)
+		if counts[0] == t {
+			b.WriteString("，本周目标已完成 ✓")
+		}
+	}
+	if !itsWeek.From.Equal(thisWeek.From) {
+		fmt.Fprintf(&b, "（按%s—%s那一周算；这周目前%d次）", monthDay(itsWeek.From), monthDay(itsWeek.To.AddDate(0, 0, -1)), counts[1])
+	}
+	b.WriteString("。")
+	if note != "" {
+		if r.private {
+			fmt.Fprintf(&b, "\n备注：%s", note)
+		} else {
+			b.WriteString("\n（备注已保存，群里不显示）")
+		}
+	}
+	b.WriteString("\n记错了可以发 /undo 撤销。")
+	return b.String(), nil
+}
+
+func monthDay(t time.Time) string { return fmt.Sprintf("%d月%d日", t.Month(), t.Day()) }
+
+// splitGluedDuration splits "数学30分钟" into "数学" and 30.
+func splitGluedDuration(tok string) (string, int, bool) {
+	for i := range tok {
+		if i == 0 {
+			continue
+		}
+		if m, ok := parseDuration(tok[i:]); ok {
+			if _, isNum := smallNumber(tok[:i]); isNum {
+				return "", 0, false
+			}
+			return tok[:i], m, true
+		}
+	}
+	return "", 0, false
+}
+
+var contactMethods = map[string]string{
+	"电话": "电话", "打电话": "电话", "通话": "电话", "电联": "电话",
+	"微信": "微信", "微信语音": "微信", "语音": "微信",
+	"面谈": "面谈", "当面": "面谈", "面聊": "面谈", "约谈": "面谈",
+	"家访": "家访", "上门": "家访",
+	"家长会": "家长会",
+	"短信":  "短信",
+	"视频":  "视频", "视频通话": "视频",
+}
+
+var contactWhom = map[string]string{
+	"爸爸": "爸爸", "父亲": "爸爸", "妈妈": "妈妈", "母亲": "妈妈",
+	"爷爷": "爷爷", "奶奶": "奶奶", "外公": "外公", "姥爷": "外公", "外婆": "外婆", "姥姥": "外婆",
+	"监护人": "监护人", "代管家长": "代管家长", "本人": "本人", "学生本人": "本人",
+}
+
+func (h *Handler) contact(r *req) (string, error) {
+	a := r.args
+	if a.len() == 0 {
+		return "", r.usage("请写上学生、沟通方式和内容。")
+	}
+	ref, i := studentArg(a)
+	var method, whom string
+	for k := 0; k < 2 && i < a.len(); k++ { // 方式 and 对象, in either order
+		if m, ok := contactMethods[a.at(i)]; ok && method == "" {
+			method = m
+			i++
+		} else if w, ok := contactWhom[a.at(i)]; ok && whom == "" {
+			whom = w
+			i++
+		}
+	}
+	if method == "" {
+		return "", r.usage("请写上沟通方式：电话 微信 面谈 家访 家长会 短信 视频。")
+	}
+	end := a.len()
+	day := h.Cal.Day(r.now)
+	if end-1 > i {
+		if d := parseDay(a.at(end-1), r.now, h.Cal, false); d.isDate {
+			var err error
+			if day, err = h.checkRecordDay(r, d, a.at(end-1)); err != nil {
+				return "", err
+			}
+			end--
+		}
+	}
+	content := a.between(i, end)
+	if content == "" {
+		return "", r.usage("请写上沟通的内容（聊了什么、约定了什么）。")
+	}
+	if runeLen(content) > 500 {
+		return "", r.usage("内容太长了（最多500个字）。")
+	}
+	f, err := h.resolveStudent(r, ref, true)
+	if err != nil {
+		return "", err
+	}
+	month := storage.Range{From: h.Cal.MonthStart(day), To: h.Cal.NextMonthStart(day)}
+	_, n, err := h.Store.AddContact(r.meta, storage.Contact{StudentID: f.st.ID, Method: method, Whom: whom, Content: content, At: h.at(r, day)}, month)
+	if err != nil {
+		return "", err
+	}
+	how := method
+	if whom != "" {
+		how += "·" + whom
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "已记录：%s家校沟通（%s），%s。计入%d月的家长沟通（本月第%d次）", f.label(), how, h.Cal.FormatDay(day), day.Month(), n)
+	if n == 1 {
+		b.WriteString("，本月的正式沟通已完成 ✓")
+	}
+	b.WriteString("。")
+	if r.sensitiveOK(f.st) {
+		fmt.Fprintf(&b, "\n内容：%s", content)
+	} else {
+		b.WriteString("\n（沟通内容已保存，只在私聊里给班主任、导师看）")
+	}
+	return b.String(), nil
+}
+
+// parentBannedWords must never reach a parent (and the eight kinds are the
+// school's business, not words for a child's family to read in a message).
+var parentBannedWords = append([]string{"学困生", "后进生", "差生", "学困", "后进"}, storage.Categories...)
+
+func bannedWordIn(s string) string {
+	for _, w := range parentBannedWords {
+		if strings.Contains(s, w) {
+			return w
+		}
+	}
+	return ""
+}
+
+func (h *Handler) praise(r *req) (string, error) {
+	a := r.args
+	if a.len() < 2 {
+		return "", r.usage("请写上学生和他/她的进步。")
+	}
+	ref, i := studentArg(a)
+	text := a.from(i)
+	if text == "" {
+		return "", r.usage("请写上他/她的进步。")
+	}
+	if runeLen(text) > 300 {
+		return "", r.usage("内容太长了（最多300个字）。")
+	}
+	if w := bannedWordIn(text); w != "" {
+		return "", r.usage(fmt.Sprintf("这条会发给家长，请不要写“%s”这样的词，只写孩子做到了什么。", w))
+	}
+	f, err := h.resolveStudent(r, ref, true)
+	if err != nil {
+		return "", err
+	}
+	parents, err := h.parentsOf(f.st.ID)
+	if err != nil {
+		return "", err
+	}
+	sendAt := h.Cal.AfterQuietHours(r.now)
+	var notes []storage.Queued
+	for _, p := range parents {
+		acc, ok := reachable(p)
+		if !ok {
+			continue
+		}
+		msg := fmt.Sprintf("%s您好！%s记下了%s的一点进步：\n%s\n为孩子点个赞，也请在家里多鼓励他/她。",
+			relationOf(p, f.st.ID), teacherName(r.me), f.st.Name, text)
+		notes = append(notes, storage.Queued{Platform: acc.Platform, ChatID: acc.ChatID, ChatTitle: p.Name, Private: true,
+			PersonID: p.ID, Text: msg, NotBefore: sendAt, Key: itoa(p.ID)})
+	}
+	if _, err := h.Store.AddPraise(r.meta, storage.Praise{StudentID: f.st.ID, Text: text, At: r.now}, notes); err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "已记录%s的进步：%s", f.label(), text)
+	switch {
+	case len(notes) == 0:
+		fmt.Fprintf(&b, "\n还没有家长绑定，家长收不到。可以用 /invite parent %s 妈妈 生成邀请码。", f.st.Name)
+	case sendAt.After(r.now):
+		fmt.Fprintf(&b, "\n现在是家长免打扰时段，%s会发给%d位家长。", sendAt.In(h.Cal.Loc).Format("15:04"), len(notes))
+	default:
+		fmt.Fprintf(&b, "\n已发给%d位家长。", len(notes))
+	}
+	return b.String(), nil
+}
+
+// parentsOf lists the bound parents of a student.
+func (h *Handler) parentsOf(studentID uint64) ([]storage.Person, error) {
+	people, err := h.Store.People()
+	if err != nil {
+		return nil, err
+	}
+	var out []storage.Person
+	for _, p := range people {
+		if p.IsParentOf(studentID) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// reachable picks the account the bot can write to privately.
+func reachable(p storage.Person) (storage.Account, bool) {
+	if p.Unreachable {
+		return storage.Account{}, false
+	}
+	for _, a := range p.Accounts {
+		if a.ChatID != "" {
+			return a, true
+		}
+	}
+	return storage.Account{}, false
+}
+
+func relationOf(p storage.Person, studentID uint64) string {
+	for _, l := range p.Parents {
+		if l.StudentID == studentID && l.Relation != "" && l.Relation != "家长" {
+			return "家长（" + l.Relation + "）"
+		}
+	}
+	return "家长"
+}
+
+func (h *Handler) comment(r *req) (string, error) {
+	a := r.args
+	if a.len() < 2 {
+		return "", r.usage("请写上学生和评语。")
+	}
+	ref, i := studentArg(a)
+	text := a.from(i)
+	if text == "" {
+		return "", r.usage("请写上评语。")
+	}
+	if runeLen(text) > 1000 {
+		return "", r.usage("评语太长了（最多1000个字）。")
+	}
+	f, err := h.resolveStudent(r, ref, false)
+	if err != nil {
+		return "", err
+	}
+	if f.st.MentorID != r.me.ID && !r.me.IsHeadOf(f.st.ClassID) {
+		return "", fail("只有%s的导师和班主任可以写评语。", f.label())
+	}
+	_, replaced, err := h.Store.SetComment(r.meta, storage.Comment{StudentID: f.st.ID, Semester: h.Cal.SemesterKey(), Text: text, At: r.now})
+	if err != nil {
+		return "", err
+	}
+	out := fmt.Sprintf("已保存你对%s的本学期评语（%d字）", f.label(), runeLen(text))
+	if replaced {
+		out += "，替换了你之前写的那一条"
+	}
+	return out + "。", nil
+}
+
+func (h *Handler) undo(r *req) (string, error) {
+	u, err := h.Store.Undo(r.meta, r.now.Add(-24*time.Hour))
+	if errors.Is(err, storage.ErrNotFound) {
+		return "", fail("你在24小时内没有可以撤销的记录。")
+	}
+	if err != nil {
+		return "", err
+	}
+	who := ""
+	if u.StudentID != 0 {
+		if st, err := h.Store.Student(u.StudentID); err == nil {
+			if c, err := h.Store.Class(st.ClassID); err == nil {
+				who = found{st, c}.label()
+			}
+		}
+	}
+	switch u.Kind {
+	case storage.KindSession:
+		return fmt.Sprintf("已撤销：%s%s %d分钟（%s）的辅导记录。", who, u.Session.Subject, u.Session.Minutes, h.Cal.FormatDay(u.Session.At)), nil
+	case storage.KindContact:
+		return fmt.Sprintf("已撤销：%s%s的家校沟通（%s）。", who, h.Cal.FormatDay(u.Contact.At), u.Contact.Method), nil
+	case storage.KindPraise:
+		out := fmt.Sprintf("已撤销：%s的进步记录“%s”。", who, clip(u.Praise.Text, 20))
+		if u.UnsentDropped > 0 {
+			out += "还没发出的家长消息也一并取消了。"
+		} else {
+			out += "如果已经发给了家长，那条消息撤不回来。"
+		}
+		return out, nil
+	case storage.KindComment:
+		return fmt.Sprintf("已撤销：你对%s的本学期评语。", who), nil
+	case storage.KindMeeting:
+		c, _ := h.Store.Class(u.Meeting.ClassID)
+		return fmt.Sprintf("已撤销：%s %s的家长会。", c.Name(), h.Cal.FormatDay(u.Meeting.At)), nil
+	}
+	return "已撤销。", nil
+}
+
+func itoa(v uint64) string { return fmt.Sprint(v) }

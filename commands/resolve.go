@@ -1,0 +1,170 @@
+package commands
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"bangfu/storage"
+)
+
+// found is a resolved student with their class.
+type found struct {
+	st    storage.Student
+	class storage.Class
+}
+
+func (f found) label() string { return fmt.Sprintf("%s（%s）", f.st.Name, f.class.Name()) }
+
+// resolveStudent turns how the message names a student into one student.
+// Same-name students need their class; a closed student is refused for new
+// records (forRecord) but can still be read.
+func (h *Handler) resolveStudent(r *req, ref string, forRecord bool) (found, error) {
+	sr := parseStudentRef(ref)
+	if sr.name == "" {
+		return found{}, r.usage("请写上学生的姓名。")
+	}
+	all, err := h.Store.StudentsNamed(sr.name)
+	if err != nil {
+		return found{}, err
+	}
+	var cands []found
+	for _, st := range all {
+		c, err := h.Store.Class(st.ClassID)
+		if err != nil {
+			continue
+		}
+		if sr.hasClass && (c.Grade != sr.class.grade || c.Number != sr.class.number) {
+			continue
+		}
+		cands = append(cands, found{st, c})
+	}
+	if rolesOf(r.me) == rParent { // parents only ever reach their own child
+		kept := cands[:0]
+		for _, f := range cands {
+			if r.me.IsParentOf(f.st.ID) {
+				kept = append(kept, f)
+			}
+		}
+		cands = kept
+		if len(cands) == 0 {
+			return found{}, fail("您只能查看自己孩子的情况。")
+		}
+	}
+	if len(cands) == 0 {
+		if sr.hasClass {
+			return found{}, fail("%s没有叫%s的帮扶学生。请核对姓名和班级，或用 /students %s 查看名单。", sr.class.name(), sr.name, sr.class.name())
+		}
+		return found{}, fail("帮扶名单里没有叫%s的学生。请核对姓名，或用 /students 初一3班 查看名单。", sr.name)
+	}
+	var active []found
+	for _, f := range cands {
+		if !f.st.Closed {
+			active = append(active, f)
+		}
+	}
+	pick := active
+	if len(pick) == 0 {
+		pick = cands
+	}
+	if len(pick) > 1 {
+		var classes []string
+		for _, f := range pick {
+			classes = append(classes, f.class.Name())
+		}
+		sort.Strings(classes)
+		example := strings.Replace(r.spec.example, "张三", pick[0].class.Name()+sr.name, 1)
+		if !strings.Contains(r.spec.example, "张三") {
+			example = r.spec.example
+		}
+		return found{}, fail("有%d位叫%s的学生（%s），请写明班级，例如：%s", len(pick), sr.name, strings.Join(classes, "、"), example)
+	}
+	f := pick[0]
+	if forRecord && f.st.Closed {
+		reason := f.st.ClosedReason
+		if reason == "" {
+			reason = "未注明原因"
+		}
+		return found{}, fail("%s的帮扶已经结束（%s），不再添加记录。如需重新帮扶，请班主任发送：/student add %s %s", f.label(), reason, f.class.Name(), f.st.Name)
+	}
+	return f, nil
+}
+
+// privileged: the student's head teacher, mentor and admins may see the
+// sensitive parts of the file (categories, notes, contact contents).
+func privileged(p storage.Person, st storage.Student) bool {
+	return p.Admin || p.IsHeadOf(st.ClassID) || (st.MentorID != 0 && st.MentorID == p.ID)
+}
+
+// sensitiveOK: privileged and in a private chat.
+func (r *req) sensitiveOK(st storage.Student) bool { return r.private && privileged(r.me, st) }
+
+// canManageClass: admins, and the class's head teacher.
+func canManageClass(p storage.Person, classID uint64) bool { return p.Admin || p.IsHeadOf(classID) }
+
+// teacherName renders a staff member the way a class would say it.
+func teacherName(p storage.Person) string {
+	if p.Name == "" {
+		return "老师"
+	}
+	if strings.HasSuffix(p.Name, "老师") || strings.HasSuffix(p.Name, "管理员") {
+		return p.Name
+	}
+	return p.Name + "老师"
+}
+
+// personName looks up a person's display name, "" when unknown.
+func (h *Handler) personName(id uint64) string {
+	if id == 0 {
+		return ""
+	}
+	p, err := h.Store.Person(id)
+	if err != nil {
+		return ""
+	}
+	return teacherName(p)
+}
+
+// classFromArg reads a class name or reports a clear error.
+func (h *Handler) classFromArg(r *req, s string, create bool) (storage.Class, error) {
+	ref, ok := parseClass(s)
+	if !ok {
+		return storage.Class{}, r.usage(fmt.Sprintf("“%s”不像班级名。班级写成 初一3班、初一(3)班 或 七年级3班 都可以。", clip(s, 12)))
+	}
+	if create {
+		return h.Store.EnsureClass(ref.grade, ref.number)
+	}
+	c, ok, err := h.Store.ClassByGrade(ref.grade, ref.number)
+	if err != nil {
+		return c, err
+	}
+	if !ok {
+		return c, fail("还没有%s的帮扶学生。班主任可以用 /student add %s 张三 添加。", ref.name(), ref.name())
+	}
+	return c, nil
+}
+
+// shortCategories maps what teachers type to the eight kinds.
+var shortCategories = map[string]string{
+	"贫困": "家庭贫困", "家庭贫困": "家庭贫困",
+	"学困": "学习困难", "学习困难": "学习困难",
+	"单亲": "单亲或父母双亡", "单亲或父母双亡": "单亲或父母双亡", "父母双亡": "单亲或父母双亡",
+	"外来务工": "外来务工人员子女", "外来务工人员子女": "外来务工人员子女", "务工": "外来务工人员子女",
+	"留守": "留守儿童", "留守儿童": "留守儿童",
+	"残疾": "随班就读残疾儿童", "随班就读": "随班就读残疾儿童", "随班就读残疾儿童": "随班就读残疾儿童",
+	"优越": "家庭条件特别优越", "家庭条件特别优越": "家庭条件特别优越",
+	"优秀": "学习成绩特别优秀", "学习成绩特别优秀": "学习成绩特别优秀",
+}
+
+const categoryHint = "类别可以写：贫困 学困 单亲 外来务工 留守 残疾 优越 优秀"
+
+// orderCategories keeps the eight kinds in their official order.
+func orderCategories(set map[string]bool) []string {
+	var out []string
+	for _, c := range storage.Categories {
+		if set[c] {
+			out = append(out, c)
+		}
+	}
+	return out
+}

@@ -1,0 +1,163 @@
+package storage
+
+import (
+	"bytes"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Erased counts what DeleteStudent removed.
+type Erased struct {
+	Sessions, Contacts, Praise, Comments, Parents, Invites, Queued int
+}
+
+// DeleteStudent erases a student and every record of them (a privacy
+// request), then compacts the database into a fresh file so that the deleted
+// bytes, which bbolt leaves in free pages, are gone from disk too. Parents
+// whose only role was this child are erased with it (their display names
+// often carry the child's name); the audit log keeps only ids.
+func (s *Store) DeleteStudent(m Meta, id uint64) (Erased, error) {
+	var e Erased
+	err := s.update(func(tx *bolt.Tx) error {
+		e = Erased{}
+		if err := markProcessed(tx, m); err != nil {
+			return err
+		}
+		st, ok := getStudent(tx, id)
+		if !ok {
+			return ErrNotFound
+		}
+		prefix := u64(id)
+		for _, rb := range []recordBuckets{sessionRecords, contactRecords, praiseRecords} {
+			n, err := deletePrefix(tx.Bucket(rb.main), prefix, func(k []byte) error {
+				return tx.Bucket(rb.byTime).Delete(k[8:])
+			})
+			if err != nil {
+				return err
+			}
+			switch rb.kind {
+			case KindSession:
+				e.Sessions = n
+			case KindContact:
+				e.Contacts = n
+			case KindPraise:
+				e.Praise = n
+			}
+		}
+		var err error
+		if e.Comments, err = deletePrefix(tx.Bucket(bComments), prefix, nil); err != nil {
+			return err
+		}
+		// Author index entries pointing at this student.
+		var dead [][]byte
+		if err := tx.Bucket(bByAuthor).ForEach(func(k, v []byte) error {
+			var a authored
+			if jsonUnmarshal(v, &a) == nil && a.StudentID == id {
+				dead = append(dead, append([]byte(nil), k...))
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, k := range dead {
+			if err := tx.Bucket(bByAuthor).Delete(k); err != nil {
+				return err
+			}
+		}
+		// Invites for the student's parents.
+		dead = dead[:0]
+		if err := tx.Bucket(bInvites).ForEach(func(k, v []byte) error {
+			var inv Invite
+			if jsonUnmarshal(v, &inv) == nil && inv.StudentID == id {
+				dead = append(dead, append([]byte(nil), k...))
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, k := range dead {
+			if err := tx.Bucket(bInvites).Delete(k); err != nil {
+				return err
+			}
+		}
+		e.Invites = len(dead)
+		if e.Queued, err = dropQueued(tx, func(q Queued) bool { return q.StudentID == id }); err != nil {
+			return err
+		}
+		if e.Parents, err = unlinkParents(tx, id); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bStudents).Delete(u64(id)); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bStudentsByClass).Delete(key(st.ClassID, id)); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bStudentsByName).Delete(append(strKey(st.Name, ""), u64(id)...)); err != nil {
+			return err
+		}
+		return audit(tx, m, "student.delete", "", id)
+	})
+	if err != nil {
+		return e, err
+	}
+	return e, s.compact()
+}
+
+// unlinkParents removes the child from every parent; a person left with no
+// role at all is erased with their accounts.
+func unlinkParents(tx *bolt.Tx, student uint64) (int, error) {
+	var people []Person
+	if err := tx.Bucket(bPeople).ForEach(func(_, v []byte) error {
+		var p Person
+		if jsonUnmarshal(v, &p) == nil && p.IsParentOf(student) {
+			people = append(people, p)
+		}
+		return nil
+	}); err != nil {
+		return 0, err
+	}
+	for _, p := range people {
+		kept := p.Parents[:0]
+		for _, l := range p.Parents {
+			if l.StudentID != student {
+				kept = append(kept, l)
+			}
+		}
+		p.Parents = kept
+		if len(p.Parents) == 0 && !p.IsStaff() {
+			for _, a := range p.Accounts {
+				if err := tx.Bucket(bAccounts).Delete(strKey(a.Platform, a.UserID)); err != nil {
+					return 0, err
+				}
+			}
+			if err := tx.Bucket(bPeople).Delete(u64(p.ID)); err != nil {
+				return 0, err
+			}
+			continue
+		}
+		if err := putPerson(tx, p); err != nil {
+			return 0, err
+		}
+	}
+	return len(people), nil
+}
+
+func deletePrefix(b *bolt.Bucket, prefix []byte, also func(k []byte) error) (int, error) {
+	var dead [][]byte
+	c := b.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		dead = append(dead, append([]byte(nil), k...))
+	}
+	for _, k := range dead {
+		if also != nil {
+			if err := also(k); err != nil {
+				return 0, err
+			}
+		}
+		if err := b.Delete(k); err != nil {
+			return 0, err
+		}
+	}
+	return len(dead), nil
+}

@@ -1,0 +1,209 @@
+package storage
+
+import (
+	"bytes"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+func enqueue(tx *bolt.Tx, q Queued) error {
+	b := tx.Bucket(bOutbox)
+	if q.Key != "" {
+		keys := tx.Bucket(bOutboxKeys)
+		if keys.Get([]byte(q.Key)) != nil {
+			return nil // already queued (or sent) once: never twice
+		}
+		if err := keys.Put([]byte(q.Key), u64(unix(q.NotBefore))); err != nil {
+			return err
+		}
+	}
+	q.ID = nextID(b)
+	return putJSON(b, key(unix(q.NotBefore), q.ID), q)
+}
+
+// Enqueue puts messages in the durable outbox. A message whose Key was queued
+// before is skipped, so a scheduled message goes out once per key.
+func (s *Store) Enqueue(m Meta, qs ...Queued) error {
+	return s.update(func(tx *bolt.Tx) error {
+		if err := markProcessed(tx, m); err != nil {
+			return err
+		}
+		for _, q := range qs {
+			if err := enqueue(tx, q); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// WasQueued reports whether a message with this key was ever queued.
+func (s *Store) WasQueued(k string) (bool, error) {
+	var ok bool
+	err := s.view(func(tx *bolt.Tx) error {
+		ok = tx.Bucket(bOutboxKeys).Get([]byte(k)) != nil
+		return nil
+	})
+	return ok, err
+}
+
+// Queue returns the queued messages due at or before until (all of them when
+// until is zero), oldest first, at most limit (0: no limit).
+func (s *Store) Queue(until time.Time, limit int) ([]Queued, error) {
+	var out []Queued
+	err := s.view(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bOutbox).Cursor()
+		end := u64(unix(until))
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if !until.IsZero() && bytes.Compare(k[:8], end) > 0 {
+				break
+			}
+			var q Queued
+			if jsonUnmarshal(v, &q) == nil {
+				out = append(out, q)
+			}
+			if limit > 0 && len(out) >= limit {
+				break
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Dequeue removes a delivered message.
+func (s *Store) Dequeue(q Queued) error {
+	return s.update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bOutbox).Delete(key(unix(q.NotBefore), q.ID))
+	})
+}
+
+// Requeue pushes a message back to a later time (after a failed send).
+func (s *Store) Requeue(q Queued, at time.Time) error {
+	return s.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bOutbox)
+		if b.Get(key(unix(q.NotBefore), q.ID)) == nil {
+			return nil // withdrawn meanwhile
+		}
+		if err := b.Delete(key(unix(q.NotBefore), q.ID)); err != nil {
+			return err
+		}
+		q.NotBefore = at
+		q.Attempts++
+		return putJSON(b, key(unix(q.NotBefore), q.ID), q)
+	})
+}
+
+// dropQueued removes the queued messages matching fn and counts them.
+func dropQueued(tx *bolt.Tx, match func(Queued) bool) (int, error) {
+	b := tx.Bucket(bOutbox)
+	var dead [][]byte
+	if err := b.ForEach(func(k, v []byte) error {
+		var q Queued
+		if jsonUnmarshal(v, &q) == nil && match(q) {
+			dead = append(dead, append([]byte(nil), k...))
+		}
+		return nil
+	}); err != nil {
+		return 0, err
+	}
+	for _, k := range dead {
+		if err := b.Delete(k); err != nil {
+			return 0, err
+		}
+	}
+	return len(dead), nil
+}
+
+// ---- processed messages ----
+
+// Processed reports whether a chat message was already handled.
+func (s *Store) Processed(msgKey string) (bool, error) {
+	var ok bool
+	err := s.view(func(tx *bolt.Tx) error {
+		ok = tx.Bucket(bProcessed).Get([]byte(msgKey)) != nil
+		return nil
+	})
+	return ok, err
+}
+
+// MarkProcessed records a handled message that stored nothing else (a read).
+// ErrDuplicate means it had been handled already.
+func (s *Store) MarkProcessed(m Meta) error {
+	return s.update(func(tx *bolt.Tx) error { return markProcessed(tx, m) })
+}
+
+// PruneProcessed forgets processed ids older than before; platforms do not
+// redeliver that late (Telegram keeps updates 24 hours).
+func (s *Store) PruneProcessed(before time.Time) (int, error) {
+	n := 0
+	err := s.update(func(tx *bolt.Tx) error {
+		n = 0
+		idx := tx.Bucket(bProcessedByTime)
+		ids := tx.Bucket(bProcessed)
+		c := idx.Cursor()
+		end := u64(unix(before))
+		var dead [][]byte
+		for k, _ := c.First(); k != nil && bytes.Compare(k[:8], end) < 0; k, _ = c.Next() {
+			dead = append(dead, append([]byte(nil), k...))
+		}
+		for _, k := range dead {
+			if err := ids.Delete(k[8:]); err != nil {
+				return err
+			}
+			if err := idx.Delete(k); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// ---- audit ----
+
+// AuditRead records a read of students' files (a write of its own).
+func (s *Store) AuditRead(m Meta, action, detail string, students ...uint64) error {
+	m.MsgKey = "" // the read's message is marked processed by the router
+	return s.update(func(tx *bolt.Tx) error { return audit(tx, m, action, detail, students...) })
+}
+
+// AuditLog returns the entries with from <= At < to, oldest first.
+func (s *Store) AuditLog(from, to time.Time) ([]AuditEntry, error) {
+	var out []AuditEntry
+	err := s.view(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bAudit).Cursor()
+		end := u64(uint64(to.UnixNano()))
+		for k, v := c.Seek(u64(uint64(from.UnixNano()))); k != nil && bytes.Compare(k[:8], end) < 0; k, v = c.Next() {
+			var e AuditEntry
+			if jsonUnmarshal(v, &e) == nil {
+				out = append(out, e)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ---- platform state ----
+
+// PlatformValue reads a value a platform adapter keeps (an offset, a mapping).
+func (s *Store) PlatformValue(platform, name string) ([]byte, error) {
+	var out []byte
+	err := s.view(func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bPlatformState).Get(strKey(platform, name)); v != nil {
+			out = append([]byte(nil), v...)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// SetPlatformValue stores such a value durably.
+func (s *Store) SetPlatformValue(platform, name string, v []byte) error {
+	return s.update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bPlatformState).Put(strKey(platform, name), v)
+	})
+}

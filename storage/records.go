@@ -1,0 +1,584 @@
+package storage
+
+import (
+	"bytes"
+	"sort"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Record kinds, as stored in the author index and shown by /undo and /history.
+const (
+	KindSession = "session"
+	KindContact = "contact"
+	KindPraise  = "praise"
+	KindComment = "comment"
+	KindMeeting = "meeting"
+)
+
+// recordBuckets describes a kind of dated record kept per student: the main
+// bucket keyed [student][unix][id] answers "this student this week", the time
+// index keyed [unix][id] answers "the whole school last week".
+type recordBuckets struct {
+	kind         string
+	main, byTime []byte
+}
+
+var (
+	sessionRecords = recordBuckets{KindSession, bSessions, bSessionsByTime}
+	contactRecords = recordBuckets{KindContact, bContacts, bContactsByTime}
+	praiseRecords  = recordBuckets{KindPraise, bPraise, bPraiseByTime}
+)
+
+// authored is what the author index remembers, for /undo.
+type authored struct {
+	Kind      string
+	Key       []byte // key in the kind's main bucket
+	StudentID uint64
+	CreatedAt time.Time
+}
+
+func putAuthored(tx *bolt.Tx, author uint64, a authored) error {
+	b := tx.Bucket(bByAuthor)
+	return putJSON(b, key(author, nextID(b)), a)
+}
+
+func putRecord(tx *bolt.Tx, rb recordBuckets, student uint64, at time.Time, id uint64, v any) ([]byte, error) {
+	k := key(student, unix(at), id)
+	if err := putJSON(tx.Bucket(rb.main), k, v); err != nil {
+		return nil, err
+	}
+	return k, tx.Bucket(rb.byTime).Put(key(unix(at), id), k)
+}
+
+func deleteRecord(tx *bolt.Tx, rb recordBuckets, k []byte) error {
+	if len(k) != 24 {
+		return nil
+	}
+	if err := tx.Bucket(rb.main).Delete(k); err != nil {
+		return err
+	}
+	return tx.Bucket(rb.byTime).Delete(k[8:])
+}
+
+// scanStudent decodes a student's records with from <= time < to, oldest first.
+func scanStudent[T any](tx *bolt.Tx, rb recordBuckets, student uint64, from, to time.Time) []T {
+	var out []T
+	c := tx.Bucket(rb.main).Cursor()
+	start, end := key(student, unix(from)), key(student, unix(to))
+	for k, v := c.Seek(start); k != nil && bytes.Compare(k[:16], end) < 0 && be(k) == student; k, v = c.Next() {
+		var r T
+		if jsonUnmarshal(v, &r) == nil {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// countStudent counts without decoding.
+func countStudent(tx *bolt.Tx, rb recordBuckets, student uint64, from, to time.Time) int {
+	n := 0
+	c := tx.Bucket(rb.main).Cursor()
+	start, end := key(student, unix(from)), key(student, unix(to))
+	for k, _ := c.Seek(start); k != nil && bytes.Compare(k[:16], end) < 0 && be(k) == student; k, _ = c.Next() {
+		n++
+	}
+	return n
+}
+
+// latestStudent returns up to n of a student's records, newest first.
+func latestStudent[T any](tx *bolt.Tx, rb recordBuckets, student uint64, n int) []T {
+	var out []T
+	c := tx.Bucket(rb.main).Cursor()
+	k, v := c.Seek(u64(student + 1))
+	if k == nil {
+		k, v = c.Last()
+	} else {
+		k, v = c.Prev()
+	}
+	for ; k != nil && be(k) == student && len(out) < n; k, v = c.Prev() {
+		var r T
+		if jsonUnmarshal(v, &r) == nil {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// scanTime decodes every student's records with from <= time < to.
+func scanTime[T any](tx *bolt.Tx, rb recordBuckets, from, to time.Time) []T {
+	var out []T
+	main := tx.Bucket(rb.main)
+	c := tx.Bucket(rb.byTime).Cursor()
+	end := u64(unix(to))
+	for k, ref := c.Seek(u64(unix(from))); k != nil && bytes.Compare(k[:8], end) < 0; k, ref = c.Next() {
+		var r T
+		if v := main.Get(ref); v != nil && jsonUnmarshal(v, &r) == nil {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Range is a half-open time interval [From, To).
+type Range struct{ From, To time.Time }
+
+// AddSession stores a tutoring session and returns how many sessions the
+// student has in each of the given ranges afterwards (this one included),
+// counted in the same transaction.
+func (s *Store) AddSession(m Meta, se Session, count ...Range) (Session, []int, error) {
+	var counts []int
+	err := s.update(func(tx *bolt.Tx) error {
+		if err := markProcessed(tx, m); err != nil {
+			return err
+		}
+		se.ID = nextID(tx.Bucket(bSessions))
+		se.AuthorID, se.CreatedAt = m.ActorID, m.At
+		k, err := putRecord(tx, sessionRecords, se.StudentID, se.At, se.ID, se)
+		if err != nil {
+			return err
+		}
+		if err := putAuthored(tx, m.ActorID, authored{KindSession, k, se.StudentID, m.At}); err != nil {
+			return err
+		}
+		counts = counts[:0]
+		for _, r := range count {
+			counts = append(counts, countStudent(tx, sessionRecords, se.StudentID, r.From, r.To))
+		}
+		return audit(tx, m, "session.add", "", se.StudentID)
+	})
+	return se, counts, err
+}
+
+// AddContact stores a home contact and returns how many contacts the student
+// has in the given range afterwards.
+func (s *Store) AddContact(m Meta, c Contact, count Range) (Contact, int, error) {
+	var n int
+	err := s.update(func(tx *bolt.Tx) error {
+		if err := markProcessed(tx, m); err != nil {
+			return err
+		}
+		c.ID = nextID(tx.Bucket(bContacts))
+		c.AuthorID, c.CreatedAt = m.ActorID, m.At
+		k, err := putRecord(tx, contactRecords, c.StudentID, c.At, c.ID, c)
+		if err != nil {
+			return err
+		}
+		if err := putAuthored(tx, m.ActorID, authored{KindContact, k, c.StudentID, m.At}); err != nil {
+			return err
+		}
+		n = countStudent(tx, contactRecords, c.StudentID, count.From, count.To)
+		return audit(tx, m, "contact.add", "", c.StudentID)
+	})
+	return c, n, err
+}
+
+// AddPraise stores a step forward and queues the messages to the parents in
+// the same transaction, so they are sent exactly when the praise exists.
+func (s *Store) AddPraise(m Meta, p Praise, notify []Queued) (Praise, error) {
+	err := s.update(func(tx *bolt.Tx) error {
+		if err := markProcessed(tx, m); err != nil {
+			return err
+		}
+		p.ID = nextID(tx.Bucket(bPraise))
+		p.AuthorID, p.CreatedAt = m.ActorID, m.At
+		k, err := putRecord(tx, praiseRecords, p.StudentID, p.At, p.ID, p)
+		if err != nil {
+			return err
+		}
+		if err := putAuthored(tx, m.ActorID, authored{KindPraise, k, p.StudentID, m.At}); err != nil {
+			return err
+		}
+		for _, q := range notify {
+			q.Key = praiseKeyPrefix(p.ID) + q.Key
+			q.StudentID = p.StudentID
+			if err := enqueue(tx, q); err != nil {
+				return err
+			}
+		}
+		return audit(tx, m, "praise.add", "", p.StudentID)
+	})
+	return p, err
+}
+
+func praiseKeyPrefix(id uint64) string { return "praise/" + itoa(id) + "/" }
+
+func commentKey(student, author uint64, semester string) []byte {
+	return append(key(student, author), semester...)
+}
+
+// SetComment stores the author's comment on the student for the semester,
+// replacing an earlier one; replaced says whether there was one.
+func (s *Store) SetComment(m Meta, c Comment) (Comment, bool, error) {
+	var replaced bool
+	err := s.update(func(tx *bolt.Tx) error {
+		if err := markProcessed(tx, m); err != nil {
+			return err
+		}
+		b := tx.Bucket(bComments)
+		k := commentKey(c.StudentID, m.ActorID, c.Semester)
+		replaced = b.Get(k) != nil
+		c.ID = nextID(b)
+		c.AuthorID, c.CreatedAt = m.ActorID, m.At
+		if c.At.IsZero() {
+			c.At = m.At
+		}
+		if err := putJSON(b, k, c); err != nil {
+			return err
+		}
+		if err := putAuthored(tx, m.ActorID, authored{KindComment, k, c.StudentID, m.At}); err != nil {
+			return err
+		}
+		return audit(tx, m, "comment.set", "", c.StudentID)
+	})
+	return c, replaced, err
+}
+
+// Comments returns a student's comments of a semester ("" for all).
+func (s *Store) Comments(student uint64, semester string) ([]Comment, error) {
+	var out []Comment
+	err := s.view(func(tx *bolt.Tx) error {
+		out = commentsOf(tx, student, semester)
+		return nil
+	})
+	return out, err
+}
+
+func commentsOf(tx *bolt.Tx, student uint64, semester string) []Comment {
+	var out []Comment
+	prefix := u64(student)
+	c := tx.Bucket(bComments).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		var cm Comment
+		if jsonUnmarshal(v, &cm) == nil && (semester == "" || cm.Semester == semester) {
+			out = append(out, cm)
+		}
+	}
+	return out
+}
+
+// AllComments returns every comment of a semester ("" for all).
+func (s *Store) AllComments(semester string) ([]Comment, error) {
+	var out []Comment
+	err := s.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bComments).ForEach(func(_, v []byte) error {
+			var cm Comment
+			if jsonUnmarshal(v, &cm) == nil && (semester == "" || cm.Semester == semester) {
+				out = append(out, cm)
+			}
+			return nil
+		})
+	})
+	return out, err
+}
+
+// AddMeeting stores a parents' meeting.
+func (s *Store) AddMeeting(m Meta, mt Meeting) (Meeting, error) {
+	err := s.update(func(tx *bolt.Tx) error {
+		if err := markProcessed(tx, m); err != nil {
+			return err
+		}
+		b := tx.Bucket(bMeetings)
+		mt.ID = nextID(b)
+		mt.AuthorID, mt.CreatedAt = m.ActorID, m.At
+		k := key(unix(mt.At), mt.ID)
+		if err := putJSON(b, k, mt); err != nil {
+			return err
+		}
+		if err := putAuthored(tx, m.ActorID, authored{KindMeeting, k, 0, m.At}); err != nil {
+			return err
+		}
+		return audit(tx, m, "meeting.add", "", 0)
+	})
+	return mt, err
+}
+
+// Meetings returns the meetings with from <= time < to.
+func (s *Store) Meetings(from, to time.Time) ([]Meeting, error) {
+	var out []Meeting
+	err := s.view(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bMeetings).Cursor()
+		end := u64(unix(to))
+		for k, v := c.Seek(u64(unix(from))); k != nil && bytes.Compare(k[:8], end) < 0; k, v = c.Next() {
+			var mt Meeting
+			if jsonUnmarshal(v, &mt) == nil {
+				out = append(out, mt)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Sessions returns a student's sessions with from <= At < to, oldest first.
+func (s *Store) Sessions(student uint64, from, to time.Time) ([]Session, error) {
+	var out []Session
+	err := s.view(func(tx *bolt.Tx) error {
+		out = scanStudent[Session](tx, sessionRecords, student, from, to)
+		return nil
+	})
+	return out, err
+}
+
+// Contacts returns a student's contacts with from <= At < to, oldest first.
+func (s *Store) Contacts(student uint64, from, to time.Time) ([]Contact, error) {
+	var out []Contact
+	err := s.view(func(tx *bolt.Tx) error {
+		out = scanStudent[Contact](tx, contactRecords, student, from, to)
+		return nil
+	})
+	return out, err
+}
+
+// PraiseOf returns a student's praise with from <= At < to, oldest first.
+func (s *Store) PraiseOf(student uint64, from, to time.Time) ([]Praise, error) {
+	var out []Praise
+	err := s.view(func(tx *bolt.Tx) error {
+		out = scanStudent[Praise](tx, praiseRecords, student, from, to)
+		return nil
+	})
+	return out, err
+}
+
+// SessionsBetween returns every session of the school with from <= At < to.
+func (s *Store) SessionsBetween(from, to time.Time) ([]Session, error) {
+	var out []Session
+	err := s.view(func(tx *bolt.Tx) error {
+		out = scanTime[Session](tx, sessionRecords, from, to)
+		return nil
+	})
+	return out, err
+}
+
+// ContactsBetween returns every contact of the school with from <= At < to.
+func (s *Store) ContactsBetween(from, to time.Time) ([]Contact, error) {
+	var out []Contact
+	err := s.view(func(tx *bolt.Tx) error {
+		out = scanTime[Contact](tx, contactRecords, from, to)
+		return nil
+	})
+	return out, err
+}
+
+// PraiseBetween returns every praise of the school with from <= At < to.
+func (s *Store) PraiseBetween(from, to time.Time) ([]Praise, error) {
+	var out []Praise
+	err := s.view(func(tx *bolt.Tx) error {
+		out = scanTime[Praise](tx, praiseRecords, from, to)
+		return nil
+	})
+	return out, err
+}
+
+// StudentCounts are one student's figures over a range.
+type StudentCounts struct {
+	Sessions, Minutes, Contacts, Praise int
+	LastSession                         time.Time
+}
+
+// CountFor counts a student's sessions (and minutes), contacts and praise in
+// [from, to), and finds the last session before to.
+func (s *Store) CountFor(student uint64, from, to time.Time) (StudentCounts, error) {
+	var sc StudentCounts
+	err := s.view(func(tx *bolt.Tx) error {
+		for _, se := range scanStudent[Session](tx, sessionRecords, student, from, to) {
+			sc.Sessions++
+			sc.Minutes += se.Minutes
+		}
+		sc.Contacts = countStudent(tx, contactRecords, student, from, to)
+		sc.Praise = countStudent(tx, praiseRecords, student, from, to)
+		sc.LastSession = lastBefore(tx, sessionRecords, student, to)
+		return nil
+	})
+	return sc, err
+}
+
+// lastBefore returns the time of the student's last record before t.
+func lastBefore(tx *bolt.Tx, rb recordBuckets, student uint64, t time.Time) time.Time {
+	c := tx.Bucket(rb.main).Cursor()
+	k, _ := c.Seek(key(student, unix(t)))
+	if k == nil {
+		k, _ = c.Last()
+	} else {
+		k, _ = c.Prev()
+	}
+	if k == nil || be(k) != student {
+		return time.Time{}
+	}
+	return time.Unix(int64(be(k[8:16])), 0)
+}
+
+// LastContact returns the time of the student's last contact before t.
+func (s *Store) LastContact(student uint64, t time.Time) (time.Time, error) {
+	var at time.Time
+	err := s.view(func(tx *bolt.Tx) error {
+		at = lastBefore(tx, contactRecords, student, t)
+		return nil
+	})
+	return at, err
+}
+
+// Record is one entry of a student's history.
+type Record struct {
+	Kind    string
+	At      time.Time
+	Session *Session
+	Contact *Contact
+	Praise  *Praise
+	Comment *Comment
+}
+
+// History returns the student's latest n records of every kind, newest first.
+func (s *Store) History(student uint64, n int) ([]Record, error) {
+	var out []Record
+	err := s.view(func(tx *bolt.Tx) error {
+		for _, se := range latestStudent[Session](tx, sessionRecords, student, n) {
+			se := se
+			out = append(out, Record{Kind: KindSession, At: se.At, Session: &se})
+		}
+		for _, c := range latestStudent[Contact](tx, contactRecords, student, n) {
+			c := c
+			out = append(out, Record{Kind: KindContact, At: c.At, Contact: &c})
+		}
+		for _, p := range latestStudent[Praise](tx, praiseRecords, student, n) {
+			p := p
+			out = append(out, Record{Kind: KindPraise, At: p.At, Praise: &p})
+		}
+		for _, c := range commentsOf(tx, student, "") {
+			c := c
+			out = append(out, Record{Kind: KindComment, At: c.At, Comment: &c})
+		}
+		return nil
+	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.After(out[j].At) })
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out, err
+}
+
+// Undone describes what /undo took back.
+type Undone struct {
+	Kind      string
+	StudentID uint64
+	Session   *Session
+	Contact   *Contact
+	Praise    *Praise
+	Comment   *Comment
+	Meeting   *Meeting
+	// UnsentDropped counts parents' messages of a praise that had not gone out
+	// yet and were withdrawn; Sent counts those already delivered.
+	UnsentDropped int
+}
+
+// Undo removes the author's most recent record created at or after since.
+func (s *Store) Undo(m Meta, since time.Time) (Undone, error) {
+	var u Undone
+	err := s.update(func(tx *bolt.Tx) error {
+		u = Undone{}
+		if err := markProcessed(tx, m); err != nil {
+			return err
+		}
+		idx := tx.Bucket(bByAuthor)
+		c := idx.Cursor()
+		k, v := c.Seek(u64(m.ActorID + 1))
+		if k == nil {
+			k, v = c.Last()
+		} else {
+			k, v = c.Prev()
+		}
+		for ; k != nil && be(k) == m.ActorID; k, v = c.Prev() {
+			var a authored
+			if jsonUnmarshal(v, &a) != nil {
+				continue
+			}
+			if a.CreatedAt.Before(since) {
+				return ErrNotFound
+			}
+			if err := undoOne(tx, a, &u); err != nil {
+				return err
+			}
+			if u.Kind == "" { // the record is already gone (erased); look further back
+				if err := idx.Delete(k); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := idx.Delete(k); err != nil {
+				return err
+			}
+			return audit(tx, m, "undo."+u.Kind, "", u.StudentID)
+		}
+		return ErrNotFound
+	})
+	return u, err
+}
+
+func undoOne(tx *bolt.Tx, a authored, u *Undone) error {
+	var rb recordBuckets
+	switch a.Kind {
+	case KindSession:
+		rb = sessionRecords
+		var v Session
+		if !getJSON(tx.Bucket(rb.main), a.Key, &v) {
+			return nil
+		}
+		u.Session = &v
+	case KindContact:
+		rb = contactRecords
+		var v Contact
+		if !getJSON(tx.Bucket(rb.main), a.Key, &v) {
+			return nil
+		}
+		u.Contact = &v
+	case KindPraise:
+		rb = praiseRecords
+		var v Praise
+		if !getJSON(tx.Bucket(rb.main), a.Key, &v) {
+			return nil
+		}
+		u.Praise = &v
+		n, err := dropQueued(tx, func(q Queued) bool { return hasPrefix(q.Key, praiseKeyPrefix(v.ID)) })
+		if err != nil {
+			return err
+		}
+		u.UnsentDropped = n
+	case KindComment:
+		var v Comment
+		if !getJSON(tx.Bucket(bComments), a.Key, &v) || v.AuthorID == 0 {
+			return nil
+		}
+		u.Comment = &v
+		u.Kind, u.StudentID = a.Kind, a.StudentID
+		return tx.Bucket(bComments).Delete(a.Key)
+	case KindMeeting:
+		var v Meeting
+		if !getJSON(tx.Bucket(bMeetings), a.Key, &v) {
+			return nil
+		}
+		u.Meeting = &v
+		u.Kind = a.Kind
+		return tx.Bucket(bMeetings).Delete(a.Key)
+	default:
+		return nil
+	}
+	u.Kind, u.StudentID = a.Kind, a.StudentID
+	return deleteRecord(tx, rb, a.Key)
+}
+
+func hasPrefix(s, p string) bool { return len(s) >= len(p) && s[:len(p)] == p }
+
+func itoa(v uint64) string {
+	if v == 0 {
+		return "0"
+	}
+	var b [20]byte
+	i := len(b)
+	for v > 0 {
+		i--
+		b[i] = byte('0' + v%10)
+		v /= 10
+	}
+	return string(b[i:])
+}

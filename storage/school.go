@@ -1,0 +1,527 @@
+package storage
+
+import (
+	"bytes"
+	"crypto/rand"
+	"sort"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// ---- classes ----
+
+func ensureClass(tx *bolt.Tx, grade, number int) (Class, error) {
+	idx := tx.Bucket(bClassByGrade)
+	k := key(uint64(grade), uint64(number))
+	if v := idx.Get(k); v != nil {
+		var c Class
+		getJSON(tx.Bucket(bClasses), v, &c)
+		return c, nil
+	}
+	b := tx.Bucket(bClasses)
+	c := Class{ID: nextID(b), Grade: grade, Number: number}
+	if err := putJSON(b, u64(c.ID), c); err != nil {
+		return c, err
+	}
+	return c, idx.Put(k, u64(c.ID))
+}
+
+// EnsureClass returns the class, creating it if new.
+func (s *Store) EnsureClass(grade, number int) (Class, error) {
+	var c Class
+	err := s.update(func(tx *bolt.Tx) error {
+		var err error
+		c, err = ensureClass(tx, grade, number)
+		return err
+	})
+	return c, err
+}
+
+// ClassByGrade finds a class by grade and number.
+func (s *Store) ClassByGrade(grade, number int) (Class, bool, error) {
+	var c Class
+	var ok bool
+	err := s.view(func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bClassByGrade).Get(key(uint64(grade), uint64(number))); v != nil {
+			ok = getJSON(tx.Bucket(bClasses), v, &c)
+		}
+		return nil
+	})
+	return c, ok, err
+}
+
+// Class returns a class by id.
+func (s *Store) Class(id uint64) (Class, error) {
+	var c Class
+	err := s.view(func(tx *bolt.Tx) error {
+		if !getJSON(tx.Bucket(bClasses), u64(id), &c) {
+			return ErrNotFound
+		}
+		return nil
+	})
+	return c, err
+}
+
+// Classes lists every class in grade and number order.
+func (s *Store) Classes() ([]Class, error) {
+	var out []Class
+	err := s.view(func(tx *bolt.Tx) error {
+		cls := tx.Bucket(bClasses)
+		return tx.Bucket(bClassByGrade).ForEach(func(_, v []byte) error {
+			var c Class
+			if getJSON(cls, v, &c) {
+				out = append(out, c)
+			}
+			return nil
+		})
+	})
+	return out, err
+}
+
+// ---- students ----
+
+func getStudent(tx *bolt.Tx, id uint64) (Student, bool) {
+	var st Student
+	ok := getJSON(tx.Bucket(bStudents), u64(id), &st)
+	return st, ok
+}
+
+func putStudent(tx *bolt.Tx, st Student) error {
+	if err := putJSON(tx.Bucket(bStudents), u64(st.ID), st); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bStudentsByClass).Put(key(st.ClassID, st.ID), nil); err != nil {
+		return err
+	}
+	return tx.Bucket(bStudentsByName).Put(append(strKey(st.Name, ""), u64(st.ID)...), nil)
+}
+
+// AddStudent puts a student under support in the class (created if new). A
+// closed student of the same name in that class is reopened with the new
+// details; an active one is refused.
+func (s *Store) AddStudent(m Meta, grade, number int, st Student) (Student, bool, error) {
+	var out Student
+	var reopened bool
+	err := s.update(func(tx *bolt.Tx) error {
+		if err := markProcessed(tx, m); err != nil {
+			return err
+		}
+		c, err := ensureClass(tx, grade, number)
+		if err != nil {
+			return err
+		}
+		reopened = false
+		for _, id := range studentIDsNamed(tx, st.Name) {
+			old, ok := getStudent(tx, id)
+			if !ok || old.ClassID != c.ID {
+				continue
+			}
+			if !old.Closed {
+				return Errorf("%s已经有一位叫%s的学生在帮扶名单里了。", c.Name(), st.Name)
+			}
+			old.Closed, old.ClosedReason, old.ClosedAt = false, "", time.Time{}
+			old.Categories, old.Key, old.WeeklyTarget = st.Categories, st.Key, st.WeeklyTarget
+			out, reopened = old, true
+			if err := putStudent(tx, out); err != nil {
+				return err
+			}
+			return audit(tx, m, "student.reopen", "", out.ID)
+		}
+		out = st
+		out.ID = nextID(tx.Bucket(bStudents))
+		out.ClassID = c.ID
+		out.CreatedAt = m.At
+		if err := putStudent(tx, out); err != nil {
+			return err
+		}
+		return audit(tx, m, "student.add", "", out.ID)
+	})
+	return out, reopened, err
+}
+
+func studentIDsNamed(tx *bolt.Tx, name string) []uint64 {
+	prefix := strKey(name, "")
+	var ids []uint64
+	c := tx.Bucket(bStudentsByName).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if len(k) == len(prefix)+8 {
+			ids = append(ids, be(k[len(prefix):]))
+		}
+	}
+	return ids
+}
+
+// StudentsNamed returns every student (active or closed) with that name.
+func (s *Store) StudentsNamed(name string) ([]Student, error) {
+	var out []Student
+	err := s.view(func(tx *bolt.Tx) error {
+		for _, id := range studentIDsNamed(tx, name) {
+			if st, ok := getStudent(tx, id); ok {
+				out = append(out, st)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Student returns one student.
+func (s *Store) Student(id uint64) (Student, error) {
+	var st Student
+	err := s.view(func(tx *bolt.Tx) error {
+		var ok bool
+		if st, ok = getStudent(tx, id); !ok {
+			return ErrNotFound
+		}
+		return nil
+	})
+	return st, err
+}
+
+// StudentsInClass lists a class's students (active and closed) by id.
+func (s *Store) StudentsInClass(classID uint64) ([]Student, error) {
+	var out []Student
+	err := s.view(func(tx *bolt.Tx) error {
+		out = studentsInClass(tx, classID)
+		return nil
+	})
+	return out, err
+}
+
+func studentsInClass(tx *bolt.Tx, classID uint64) []Student {
+	var out []Student
+	prefix := u64(classID)
+	c := tx.Bucket(bStudentsByClass).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if st, ok := getStudent(tx, be(k[8:])); ok {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// AllStudents lists every student.
+func (s *Store) AllStudents() ([]Student, error) {
+	var out []Student
+	err := s.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bStudents).ForEach(func(_, v []byte) error {
+			var st Student
+			if err := jsonUnmarshal(v, &st); err == nil {
+				out = append(out, st)
+			}
+			return nil
+		})
+	})
+	return out, err
+}
+
+// UpdateStudent changes a student in one audited transaction.
+func (s *Store) UpdateStudent(m Meta, id uint64, action string, fn func(*Student) error) (Student, error) {
+	var out Student
+	err := s.update(func(tx *bolt.Tx) error {
+		if err := markProcessed(tx, m); err != nil {
+			return err
+		}
+		st, ok := getStudent(tx, id)
+		if !ok {
+			return ErrNotFound
+		}
+		if err := fn(&st); err != nil {
+			return err
+		}
+		out = st
+		if err := putStudent(tx, st); err != nil {
+			return err
+		}
+		return audit(tx, m, action, "", id)
+	})
+	return out, err
+}
+
+// ---- people ----
+
+func getPerson(tx *bolt.Tx, id uint64) (Person, bool) {
+	var p Person
+	ok := getJSON(tx.Bucket(bPeople), u64(id), &p)
+	return p, ok
+}
+
+func putPerson(tx *bolt.Tx, p Person) error {
+	if err := putJSON(tx.Bucket(bPeople), u64(p.ID), p); err != nil {
+		return err
+	}
+	acc := tx.Bucket(bAccounts)
+	for _, a := range p.Accounts {
+		if err := acc.Put(strKey(a.Platform, a.UserID), u64(p.ID)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// PersonByAccount finds the person behind a platform user id.
+func (s *Store) PersonByAccount(platform, userID string) (Person, bool, error) {
+	var p Person
+	var ok bool
+	err := s.view(func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bAccounts).Get(strKey(platform, userID)); v != nil {
+			p, ok = getPerson(tx, be(v))
+		}
+		return nil
+	})
+	return p, ok, err
+}
+
+// EnsurePerson returns the person behind a platform account, creating them
+// (with no role) on first contact and keeping their name and private chat up
+// to date. It writes only when something changed.
+func (s *Store) EnsurePerson(platform, userID, privateChat, name string) (Person, error) {
+	p, ok, err := s.PersonByAccount(platform, userID)
+	if err != nil {
+		return p, err
+	}
+	if ok && (name == "" || p.Name == name) && (privateChat == "" || accountChat(p, platform, userID) == privateChat) {
+		return p, nil
+	}
+	err = s.update(func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bAccounts).Get(strKey(platform, userID)); v != nil {
+			p, _ = getPerson(tx, be(v))
+		} else {
+			p = Person{ID: nextID(tx.Bucket(bPeople)), CreatedAt: s.Now(),
+				Accounts: []Account{{Platform: platform, UserID: userID}}}
+		}
+		if name != "" {
+			p.Name = name
+		}
+		for i := range p.Accounts {
+			if p.Accounts[i].Platform == platform && p.Accounts[i].UserID == userID && privateChat != "" {
+				p.Accounts[i].ChatID = privateChat
+			}
+		}
+		return putPerson(tx, p)
+	})
+	return p, err
+}
+
+func accountChat(p Person, platform, userID string) string {
+	for _, a := range p.Accounts {
+		if a.Platform == platform && a.UserID == userID {
+			return a.ChatID
+		}
+	}
+	return ""
+}
+
+// Person returns one person.
+func (s *Store) Person(id uint64) (Person, error) {
+	var p Person
+	err := s.view(func(tx *bolt.Tx) error {
+		var ok bool
+		if p, ok = getPerson(tx, id); !ok {
+			return ErrNotFound
+		}
+		return nil
+	})
+	return p, err
+}
+
+// People lists everyone, by id.
+func (s *Store) People() ([]Person, error) {
+	var out []Person
+	err := s.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bPeople).ForEach(func(_, v []byte) error {
+			var p Person
+			if jsonUnmarshal(v, &p) == nil {
+				out = append(out, p)
+			}
+			return nil
+		})
+	})
+	return out, err
+}
+
+// UpdatePerson changes a person in one audited transaction.
+func (s *Store) UpdatePerson(m Meta, id uint64, action string, fn func(*Person) error) (Person, error) {
+	var out Person
+	err := s.update(func(tx *bolt.Tx) error {
+		if err := markProcessed(tx, m); err != nil {
+			return err
+		}
+		p, ok := getPerson(tx, id)
+		if !ok {
+			return ErrNotFound
+		}
+		if err := fn(&p); err != nil {
+			return err
+		}
+		out = p
+		if err := putPerson(tx, p); err != nil {
+			return err
+		}
+		return audit(tx, m, action, "", 0)
+	})
+	return out, err
+}
+
+// ---- groups ----
+
+// Group returns the registration of a group chat.
+func (s *Store) Group(platform, chatID string) (Group, bool, error) {
+	var g Group
+	var ok bool
+	err := s.view(func(tx *bolt.Tx) error {
+		ok = getJSON(tx.Bucket(bGroups), strKey(platform, chatID), &g)
+		return nil
+	})
+	return g, ok, err
+}
+
+// SetGroup registers (or re-registers) a group chat.
+func (s *Store) SetGroup(m Meta, g Group) error {
+	return s.update(func(tx *bolt.Tx) error {
+		if err := markProcessed(tx, m); err != nil {
+			return err
+		}
+		if err := putJSON(tx.Bucket(bGroups), strKey(g.Platform, g.ChatID), g); err != nil {
+			return err
+		}
+		return audit(tx, m, "group.register", g.Kind, 0)
+	})
+}
+
+// MoveGroup keeps a group's registration when its chat id changes (a
+// Telegram group upgraded to a supergroup).
+func (s *Store) MoveGroup(platform, oldID, newID string) error {
+	return s.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bGroups)
+		var g Group
+		if !getJSON(b, strKey(platform, oldID), &g) {
+			return nil
+		}
+		g.ChatID = newID
+		if err := putJSON(b, strKey(platform, newID), g); err != nil {
+			return err
+		}
+		return b.Delete(strKey(platform, oldID))
+	})
+}
+
+// Groups lists every registered group.
+func (s *Store) Groups() ([]Group, error) {
+	var out []Group
+	err := s.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bGroups).ForEach(func(_, v []byte) error {
+			var g Group
+			if jsonUnmarshal(v, &g) == nil {
+				out = append(out, g)
+			}
+			return nil
+		})
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].Title < out[j].Title })
+	return out, err
+}
+
+// ---- invites ----
+
+// InviteAlphabet leaves out the look-alikes 0/O, 1/I.
+const InviteAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+// InviteValidity is how long a code can be used.
+const InviteValidity = 7 * 24 * time.Hour
+
+func newCode() (string, error) {
+	var raw [8]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", err
+	}
+	code := make([]byte, 8)
+	for i, r := range raw {
+		code[i] = InviteAlphabet[int(r)%len(InviteAlphabet)] // 256 is a multiple of 32: no bias
+	}
+	return string(code), nil
+}
+
+// CreateInvite stores a new one-time code valid for seven days.
+func (s *Store) CreateInvite(m Meta, inv Invite) (Invite, error) {
+	err := s.update(func(tx *bolt.Tx) error {
+		if err := markProcessed(tx, m); err != nil {
+			return err
+		}
+		b := tx.Bucket(bInvites)
+		for {
+			code, err := newCode()
+			if err != nil {
+				return err
+			}
+			if b.Get([]byte(code)) == nil {
+				inv.Code = code
+				break
+			}
+		}
+		inv.CreatedBy = m.ActorID
+		inv.CreatedAt = m.At
+		inv.Expires = m.At.Add(InviteValidity)
+		if err := putJSON(b, []byte(inv.Code), inv); err != nil {
+			return err
+		}
+		return audit(tx, m, "invite."+inv.Kind, "", inv.StudentID)
+	})
+	return inv, err
+}
+
+// UseInvite spends a code for the person and grants what it carries, in one
+// transaction so a code can never be used twice.
+func (s *Store) UseInvite(m Meta, code string, personID uint64) (Invite, Person, error) {
+	var inv Invite
+	var p Person
+	err := s.update(func(tx *bolt.Tx) error {
+		if err := markProcessed(tx, m); err != nil {
+			return err
+		}
+		b := tx.Bucket(bInvites)
+		if !getJSON(b, []byte(code), &inv) {
+			return Errorf("邀请码 %s 不存在，请核对后重新输入（8位，由字母和数字组成）。", code)
+		}
+		if inv.UsedBy != 0 {
+			return Errorf("邀请码 %s 已经用过了，每个邀请码只能用一次。请向发码的老师要一个新的。", code)
+		}
+		if !m.At.Before(inv.Expires) {
+			return Errorf("邀请码 %s 已过期（有效期7天）。请向发码的老师要一个新的。", code)
+		}
+		var ok bool
+		if p, ok = getPerson(tx, personID); !ok {
+			return ErrNotFound
+		}
+		switch inv.Kind {
+		case InviteAdmin:
+			p.Admin = true
+		case InviteTeacher:
+			p.Teacher = true
+			if inv.ClassID != 0 && !containsID(p.TeachesIn, inv.ClassID) {
+				p.TeachesIn = append(p.TeachesIn, inv.ClassID)
+			}
+			if inv.HeadTeacher && !containsID(p.HeadOf, inv.ClassID) {
+				p.HeadOf = append(p.HeadOf, inv.ClassID)
+			}
+		case InviteParent:
+			st, ok := getStudent(tx, inv.StudentID)
+			if !ok {
+				return Errorf("这个邀请码对应的学生已不在名单中，请向老师要一个新的邀请码。")
+			}
+			if !p.IsParentOf(st.ID) {
+				p.Parents = append(p.Parents, ParentLink{StudentID: st.ID, Relation: inv.Relation})
+			}
+		}
+		inv.UsedBy, inv.UsedAt = personID, m.At
+		if err := putJSON(b, []byte(code), inv); err != nil {
+			return err
+		}
+		if err := putPerson(tx, p); err != nil {
+			return err
+		}
+		return audit(tx, m, "invite.use."+inv.Kind, "", inv.StudentID)
+	})
+	return inv, p, err
+}

@@ -1,0 +1,456 @@
+// Package storage keeps bangfu's records in one bbolt file: students, people,
+// groups, invites, tutoring sessions, contacts, praise, comments, meetings,
+// the audit log, processed message ids and the durable outbox.
+package storage
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+// Every bucket, declared in one place.
+var (
+	bMeta            = []byte("meta")
+	bClasses         = []byte("classes")        // id → Class
+	bClassByGrade    = []byte("class_by_grade") // [grade 8][number 8] → id
+	bStudents        = []byte("students")       // id → Student
+	bStudentsByClass = []byte("students_class") // [class 8][student 8] → nil
+	bStudentsByName  = []byte("students_name")  // name 0x00 [student 8] → nil
+	bPeople          = []byte("people")         // id → Person
+	bAccounts        = []byte("accounts")       // platform 0x00 userID → person id
+	bGroups          = []byte("groups")         // platform 0x00 chatID → Group
+	bInvites         = []byte("invites")        // code → Invite
+	bSessions        = []byte("sessions")       // [student 8][unix 8][id 8] → Session
+	bSessionsByTime  = []byte("sessions_time")  // [unix 8][id 8] → sessions key
+	bContacts        = []byte("contacts")       // as sessions
+	bContactsByTime  = []byte("contacts_time")  //
+	bPraise          = []byte("praise")         //
+	bPraiseByTime    = []byte("praise_time")    //
+	bComments        = []byte("comments")       // [student 8][author 8] semester 0x00 → Comment
+	bMeetings        = []byte("meetings")       // [unix 8][id 8] → Meeting
+	bByAuthor        = []byte("by_author")      // [person 8][created unixnano 8] → authored ref
+	bAudit           = []byte("audit")          // [unixnano 8][seq 8] → AuditEntry
+	bProcessed       = []byte("processed")      // msg key → unix seconds
+	bProcessedByTime = []byte("processed_time") // [unix 8] msg key → nil
+	bOutbox          = []byte("outbox")         // [notBefore unix 8][id 8] → Queued
+	bOutboxKeys      = []byte("outbox_keys")    // dedupe key → unix seconds it was queued
+	bPlatformState   = []byte("platform_state") // free-form per-platform values (offsets, sessions)
+)
+
+var allBuckets = [][]byte{
+	bMeta, bClasses, bClassByGrade, bStudents, bStudentsByClass, bStudentsByName,
+	bPeople, bAccounts, bGroups, bInvites, bSessions, bSessionsByTime, bContacts,
+	bContactsByTime, bPraise, bPraiseByTime, bComments, bMeetings, bByAuthor, bAudit,
+	bProcessed, bProcessedByTime, bOutbox, bOutboxKeys, bPlatformState,
+}
+
+var keySchemaVersion = []byte("schema_version")
+
+// migrations run in order, each in its own transaction; the meta bucket
+// remembers how many have run.
+var migrations = []func(tx *bolt.Tx) error{
+	func(tx *bolt.Tx) error { // 1: the initial buckets
+		for _, name := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+}
+
+// SchemaVersion is the version a freshly opened database is migrated to.
+var SchemaVersion = len(migrations)
+
+// ErrDuplicate means the chat message was already processed (a redelivery).
+var ErrDuplicate = errors.New("storage: message already processed")
+
+// ErrNotFound means the record does not exist.
+var ErrNotFound = errors.New("storage: not found")
+
+// ErrLocked means another process holds the database file.
+var ErrLocked = errors.New("storage: database in use by another process")
+
+// Store is the bbolt-backed store. Writes go through a group committer so
+// concurrent callers share one fsync while each still waits for its own.
+type Store struct {
+	path string
+	Cal  Calendar
+	Now  func() time.Time
+
+	mu sync.RWMutex // held shared by every operation; exclusively to swap the file
+	db *bolt.DB
+
+	writes   chan *writeReq
+	stopOnce sync.Once
+	stopped  chan struct{}
+}
+
+type writeReq struct {
+	fn   func(tx *bolt.Tx) error
+	done chan error
+}
+
+// Options of Open.
+type Options struct {
+	Calendar Calendar
+	Now      func() time.Time
+	Timeout  time.Duration // waiting for the file lock; default 1s
+}
+
+// Open opens (creating 0600 if needed) the database at path and migrates it.
+// A second process on the same file gets ErrLocked naming the file.
+func Open(path string, opt Options) (*Store, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Calendar.Loc == nil {
+		opt.Calendar = DefaultCalendar()
+	}
+	if opt.Timeout == 0 {
+		opt.Timeout = time.Second
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("creating the database folder %s: %w", dir, err)
+		}
+	}
+	db, err := openBolt(path, opt.Timeout)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{path: path, Cal: opt.Calendar, Now: opt.Now, db: db,
+		writes: make(chan *writeReq, 1024), stopped: make(chan struct{})}
+	if err := s.migrate(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	go s.commitLoop()
+	return s, nil
+}
+
+func openBolt(path string, timeout time.Duration) (*bolt.DB, error) {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, FreelistType: bolt.FreelistMapType})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, fmt.Errorf("%w: %s (another bangfu is running on this file; stop it first, or use `bangfu backup` to copy it while it runs)", ErrLocked, path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("opening database %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+func (s *Store) migrate() error {
+	for {
+		var version int
+		if err := s.db.View(func(tx *bolt.Tx) error {
+			if b := tx.Bucket(bMeta); b != nil {
+				if v := b.Get(keySchemaVersion); len(v) == 8 {
+					version = int(binary.BigEndian.Uint64(v))
+				}
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		if version > len(migrations) {
+			return fmt.Errorf("database %s has schema version %d, newer than this bangfu (%d): update bangfu", s.path, version, len(migrations))
+		}
+		if version == len(migrations) {
+			return nil
+		}
+		if err := s.db.Update(func(tx *bolt.Tx) error {
+			if err := migrations[version](tx); err != nil {
+				return fmt.Errorf("migration %d: %w", version+1, err)
+			}
+			meta, err := tx.CreateBucketIfNotExists(bMeta)
+			if err != nil {
+				return err
+			}
+			return meta.Put(keySchemaVersion, u64(uint64(version+1)))
+		}); err != nil {
+			return err
+		}
+	}
+}
+
+// Close waits for writes in flight and closes the file.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stopOnce.Do(func() { close(s.writes) })
+	<-s.stopped
+	if s.db == nil {
+		return nil
+	}
+	err := s.db.Close()
+	s.db = nil
+	return err
+}
+
+// update runs fn in a write transaction that is fsynced before it returns.
+// Concurrent callers are committed together; fn may run more than once (when
+// another caller's fn fails the transaction is redone without it), so it must
+// only touch the transaction and its own result variables.
+func (s *Store) update(fn func(tx *bolt.Tx) error) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.db == nil {
+		return errors.New("storage: closed")
+	}
+	req := &writeReq{fn: fn, done: make(chan error, 1)}
+	s.writes <- req
+	return <-req.done
+}
+
+func (s *Store) commitLoop() {
+	defer close(s.stopped)
+	const maxBatch = 1000
+	for req := range s.writes {
+		batch := []*writeReq{req}
+	drain:
+		for len(batch) < maxBatch {
+			select {
+			case r, ok := <-s.writes:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, r)
+			default:
+				break drain
+			}
+		}
+		s.commit(batch)
+	}
+}
+
+func (s *Store) commit(batch []*writeReq) {
+	for len(batch) > 0 {
+		failed, ferr := -1, error(nil)
+		err := s.db.Update(func(tx *bolt.Tx) error {
+			for i, r := range batch {
+				if err := callSafely(r.fn, tx); err != nil {
+					failed, ferr = i, err
+					return err
+				}
+			}
+			return nil
+		})
+		if failed >= 0 {
+			batch[failed].done <- ferr
+			batch = append(batch[:failed:failed], batch[failed+1:]...)
+			continue
+		}
+		for _, r := range batch {
+			r.done <- err
+		}
+		return
+	}
+}
+
+// callSafely turns a panic in fn into an error so one bad write cannot stop
+// the committer that every other write depends on.
+func callSafely(fn func(*bolt.Tx) error, tx *bolt.Tx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			slog.Error("panic in a storage write", "panic", r, "stack", string(debug.Stack()))
+			err = fmt.Errorf("storage: panic: %v", r)
+		}
+	}()
+	return fn(tx)
+}
+
+// view runs fn in a read transaction.
+func (s *Store) view(fn func(tx *bolt.Tx) error) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.db == nil {
+		return errors.New("storage: closed")
+	}
+	return s.db.View(fn)
+}
+
+// Backup writes a consistent copy of the database to path, fsyncs it and
+// renames it into place, so a half-written backup never looks complete.
+func (s *Store) Backup(path string) (int64, error) {
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	err = s.view(func(tx *bolt.Tx) error {
+		var werr error
+		n, werr = tx.WriteTo(f)
+		return werr
+	})
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return 0, err
+	}
+	return n, syncDir(filepath.Dir(path))
+}
+
+// compact rewrites the database into a fresh file and swaps it in atomically,
+// so the bytes of deleted records (left in bbolt's free pages) are gone.
+func (s *Store) compact() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.db == nil {
+		return errors.New("storage: closed")
+	}
+	tmp := s.path + ".compact"
+	os.Remove(tmp)
+	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: time.Second, FreelistType: bolt.FreelistMapType})
+	if err != nil {
+		return err
+	}
+	if err := bolt.Compact(dst, s.db, 4<<20); err != nil {
+		dst.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := dst.Sync(); err != nil {
+		dst.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := dst.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := s.db.Close(); err != nil {
+		return err
+	}
+	s.db = nil
+	renameErr := os.Rename(tmp, s.path)
+	if renameErr == nil {
+		renameErr = syncDir(filepath.Dir(s.path))
+	}
+	db, err := openBolt(s.path, time.Second)
+	if err != nil {
+		return err
+	}
+	s.db = db
+	return renameErr
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// ---- encoding helpers ----
+
+func u64(v uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, v)
+	return b
+}
+
+func key(parts ...uint64) []byte {
+	b := make([]byte, 8*len(parts))
+	for i, p := range parts {
+		binary.BigEndian.PutUint64(b[8*i:], p)
+	}
+	return b
+}
+
+func unix(t time.Time) uint64 {
+	if t.Unix() < 0 {
+		return 0
+	}
+	return uint64(t.Unix())
+}
+
+func putJSON(b *bolt.Bucket, k []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(k, data)
+}
+
+func getJSON(b *bolt.Bucket, k []byte, v any) bool {
+	data := b.Get(k)
+	if data == nil {
+		return false
+	}
+	return json.Unmarshal(data, v) == nil
+}
+
+// nextID returns the next sequence number of a bucket.
+func nextID(b *bolt.Bucket) uint64 {
+	id, _ := b.NextSequence() // fails only on a read-only tx
+	return id
+}
+
+func strKey(parts ...string) []byte {
+	n := 0
+	for _, p := range parts {
+		n += len(p) + 1
+	}
+	b := make([]byte, 0, n)
+	for i, p := range parts {
+		if i > 0 {
+			b = append(b, 0)
+		}
+		b = append(b, p...)
+	}
+	return b
+}
+
+// markProcessed records the message key inside the write and reports a
+// redelivered message as ErrDuplicate, so a record is stored exactly once.
+func markProcessed(tx *bolt.Tx, m Meta) error {
+	if m.MsgKey == "" {
+		return nil
+	}
+	b := tx.Bucket(bProcessed)
+	k := []byte(m.MsgKey)
+	if b.Get(k) != nil {
+		return ErrDuplicate
+	}
+	if err := b.Put(k, u64(unix(m.At))); err != nil {
+		return err
+	}
+	return tx.Bucket(bProcessedByTime).Put(append(u64(unix(m.At)), k...), nil)
+}
+
+// audit appends an audit entry inside a write.
+func audit(tx *bolt.Tx, m Meta, action string, detail string, students ...uint64) error {
+	b := tx.Bucket(bAudit)
+	e := AuditEntry{At: m.At, ActorID: m.ActorID, Action: action, StudentIDs: students, Where: m.Where, Detail: detail}
+	return putJSON(b, key(uint64(m.At.UnixNano()), nextID(b)), e)
+}
+
+func be(b []byte) uint64 { return binary.BigEndian.Uint64(b) }
+
+func jsonUnmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }

@@ -1,0 +1,245 @@
+package storage
+
+import (
+	"fmt"
+	"time"
+)
+
+// The eight kinds of students the plans ask schools to watch (八类学生).
+var Categories = []string{
+	"家庭贫困", "学习困难", "单亲或父母双亡", "外来务工人员子女",
+	"留守儿童", "随班就读残疾儿童", "家庭条件特别优越", "学习成绩特别优秀",
+}
+
+// Class is one class of the school, e.g. 初一3班 (grade 7, number 3).
+type Class struct {
+	ID     uint64
+	Grade  int // 1–6 primary, 7–9 junior middle (初一–初三), 10–12 senior (高一–高三)
+	Number int
+}
+
+// Name renders the class as teachers write it: 初一3班, 高二1班, 三年级2班.
+func (c Class) Name() string { return ClassName(c.Grade, c.Number) }
+
+// ClassName renders a grade and class number.
+func ClassName(grade, number int) string {
+	var g string
+	switch {
+	case grade >= 1 && grade <= 6:
+		g = [...]string{"一", "二", "三", "四", "五", "六"}[grade-1] + "年级"
+	case grade >= 7 && grade <= 9:
+		g = "初" + [...]string{"一", "二", "三"}[grade-7]
+	case grade >= 10 && grade <= 12:
+		g = "高" + [...]string{"一", "二", "三"}[grade-10]
+	default:
+		g = fmt.Sprintf("%d年级", grade)
+	}
+	return fmt.Sprintf("%s%d班", g, number)
+}
+
+// Student is a student under support, with the sensitive categories.
+type Student struct {
+	ID           uint64
+	ClassID      uint64
+	Name         string
+	Categories   []string
+	Key          bool // 重点
+	WeeklyTarget int  // agreed tutoring sessions a week
+	MentorID     uint64
+	Closed       bool
+	ClosedReason string
+	ClosedAt     time.Time
+	CreatedAt    time.Time
+}
+
+// Account is a person's identity on one platform and the private chat the
+// bot uses to reach them there.
+type Account struct {
+	Platform string
+	UserID   string
+	ChatID   string
+}
+
+// ParentLink binds a parent to one child.
+type ParentLink struct {
+	StudentID uint64
+	Relation  string // 妈妈, 爸爸, 爷爷, …
+}
+
+// Person is anyone who talks to the bot, with the roles they hold.
+type Person struct {
+	ID          uint64
+	Name        string
+	Admin       bool
+	Teacher     bool
+	HeadOf      []uint64 // classes this person is head teacher (班主任) of
+	TeachesIn   []uint64 // classes this teacher was invited for
+	Parents     []ParentLink
+	Muted       bool // a parent who paused scheduled messages
+	Unreachable bool // the platform refused delivery (never started the bot, blocked it)
+	Accounts    []Account
+	CreatedAt   time.Time
+}
+
+// IsHeadOf reports whether p is head teacher of the class.
+func (p Person) IsHeadOf(classID uint64) bool { return containsID(p.HeadOf, classID) }
+
+// IsParentOf reports whether p is a bound parent of the student.
+func (p Person) IsParentOf(studentID uint64) bool {
+	for _, l := range p.Parents {
+		if l.StudentID == studentID {
+			return true
+		}
+	}
+	return false
+}
+
+// IsStaff: admins, head teachers and teachers.
+func (p Person) IsStaff() bool { return p.Admin || p.Teacher || len(p.HeadOf) > 0 }
+
+// Group kinds.
+const (
+	GroupTeacher = "teacher"
+	GroupParent  = "parent"
+)
+
+// Group is a registered group chat.
+type Group struct {
+	Platform string
+	ChatID   string
+	Title    string
+	Kind     string // GroupTeacher or GroupParent
+	ClassID  uint64 // 0: a school-wide teacher group
+	By       uint64
+	At       time.Time
+}
+
+// Invite kinds.
+const (
+	InviteAdmin   = "admin"
+	InviteTeacher = "teacher"
+	InviteParent  = "parent"
+)
+
+// Invite is a one-time code.
+type Invite struct {
+	Code        string
+	Kind        string
+	ClassID     uint64
+	HeadTeacher bool
+	StudentID   uint64
+	Relation    string
+	CreatedBy   uint64
+	CreatedAt   time.Time
+	Expires     time.Time
+	UsedBy      uint64
+	UsedAt      time.Time
+}
+
+// Session is one tutoring session (辅导记录).
+type Session struct {
+	ID        uint64
+	StudentID uint64
+	AuthorID  uint64
+	Subject   string
+	Minutes   int
+	At        time.Time // the day it happened (time of recording on that day)
+	Note      string
+	CreatedAt time.Time
+}
+
+// Contact is a home contact (家校沟通).
+type Contact struct {
+	ID        uint64
+	StudentID uint64
+	AuthorID  uint64
+	Method    string // 电话 微信 面谈 家访 家长会 短信 视频
+	Whom      string // 妈妈, 代管家长, … (may be empty)
+	Content   string
+	At        time.Time
+	CreatedAt time.Time
+}
+
+// Praise is a step forward, in encouraging words (成长记录).
+type Praise struct {
+	ID        uint64
+	StudentID uint64
+	AuthorID  uint64
+	Text      string
+	At        time.Time
+	CreatedAt time.Time
+}
+
+// Comment is a mentor's written semester comment (书面评语).
+type Comment struct {
+	ID        uint64
+	StudentID uint64
+	AuthorID  uint64
+	Semester  string
+	Text      string
+	At        time.Time
+	CreatedAt time.Time
+}
+
+// Meeting is a parents' meeting of a class.
+type Meeting struct {
+	ID        uint64
+	ClassID   uint64
+	At        time.Time
+	Topic     string
+	AuthorID  uint64
+	CreatedAt time.Time
+}
+
+// AuditEntry says who read or changed which students' files, when and where.
+// It holds ids, never names, so an erased student leaves no name behind.
+type AuditEntry struct {
+	At         time.Time
+	ActorID    uint64
+	Action     string
+	StudentIDs []uint64
+	Where      string // platform:chat
+	Detail     string
+}
+
+// Queued is a message waiting in the durable outbox.
+type Queued struct {
+	ID        uint64
+	Platform  string
+	ChatID    string
+	ChatTitle string
+	Private   bool
+	PersonID  uint64 // recipient, for private messages
+	StudentID uint64 // the student it is about, so an erasure can drop it
+	Text      string
+	NotBefore time.Time
+	Key       string // dedupe key of scheduled messages (job/period/recipient)
+	Attempts  int
+}
+
+// Meta describes the chat message that caused a write: its dedupe key, who
+// sent it and where. Every write records it in the audit log and marks the
+// message processed in the same transaction.
+type Meta struct {
+	MsgKey  string // platform message id; empty for writes not caused by a message
+	ActorID uint64
+	Where   string
+	At      time.Time
+}
+
+// Error is a failure whose Message is safe to show a user.
+type Error struct{ Message string }
+
+func (e *Error) Error() string { return e.Message }
+
+// Errorf builds a user-safe error.
+func Errorf(format string, a ...any) error { return &Error{Message: fmt.Sprintf(format, a...)} }
+
+func containsID(ids []uint64, id uint64) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}

@@ -9,10 +9,10 @@ import (
 
 func TestNormalize(t *testing.T) {
 	cases := map[string]string{
-		"／log　张三　数学　３０分钟":  "/log 张三 数学 30分钟",
-		"/log 张三，数学，30分钟":   "/log 张三，数学，30分钟",
-		"  ／ＬＯＧ  ":         "/LOG",
-		"张三（初一３班）":         "张三(初一3班)",
+		"／log　张三　数学　３０分钟":    "/log 张三 数学 30分钟",
+		"/log 张三，数学，30分钟":    "/log 张三，数学，30分钟",
+		"  ／ＬＯＧ  ":           "/LOG",
+		"张三（初一３班）":           "张三(初一3班)",
 		"@帮扶助手\u2005/status": "@帮扶助手 /status",
 	}
 	for in, want := range cases {

@@ -175,8 +175,8 @@ func (s *Store) AuditLog(from, to time.Time) ([]AuditEntry, error) {
 	var out []AuditEntry
 	err := s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bAudit).Cursor()
-		end := u64(uint64(to.UnixNano()))
-		for k, v := c.Seek(u64(uint64(from.UnixNano()))); k != nil && bytes.Compare(k[:8], end) < 0; k, v = c.Next() {
+		end := u64(unixNano(to))
+		for k, v := c.Seek(u64(unixNano(from))); k != nil && bytes.Compare(k[:8], end) < 0; k, v = c.Next() {
 			var e AuditEntry
 			if jsonUnmarshal(v, &e) == nil {
 				out = append(out, e)

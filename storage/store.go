@@ -390,6 +390,17 @@ func unix(t time.Time) uint64 {
 	return uint64(t.Unix())
 }
 
+// unixNano clamps times outside 1970–2262 so they sort at the ends.
+func unixNano(t time.Time) uint64 {
+	switch {
+	case t.Year() < 1970:
+		return 0
+	case t.Year() > 2261:
+		return 1<<63 - 1
+	}
+	return uint64(t.UnixNano())
+}
+
 func putJSON(b *bolt.Bucket, k []byte, v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
@@ -448,7 +459,7 @@ func markProcessed(tx *bolt.Tx, m Meta) error {
 func audit(tx *bolt.Tx, m Meta, action string, detail string, students ...uint64) error {
 	b := tx.Bucket(bAudit)
 	e := AuditEntry{At: m.At, ActorID: m.ActorID, Action: action, StudentIDs: students, Where: m.Where, Detail: detail}
-	return putJSON(b, key(uint64(m.At.UnixNano()), nextID(b)), e)
+	return putJSON(b, key(unixNano(m.At), nextID(b)), e)
 }
 
 func be(b []byte) uint64 { return binary.BigEndian.Uint64(b) }

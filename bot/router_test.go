@@ -1,0 +1,140 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+type handlerFunc func(context.Context, Message) []Outgoing
+
+func (f handlerFunc) Handle(ctx context.Context, m Message) []Outgoing { return f(ctx, m) }
+
+type recorder struct {
+	mu   sync.Mutex
+	sent []Outgoing
+	fail error
+}
+
+func (r *recorder) Name() string { return "test" }
+func (r *recorder) Run(ctx context.Context, _ func(context.Context, Message)) error {
+	<-ctx.Done()
+	return nil
+}
+func (r *recorder) Send(_ context.Context, o Outgoing) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.fail != nil {
+		return r.fail
+	}
+	r.sent = append(r.sent, o)
+	return nil
+}
+
+type seen map[string]bool
+
+func (s seen) Processed(k string) (bool, error) { return s[k], nil }
+
+type memQueue struct {
+	items []Outgoing
+	done  []uint64
+	retry []uint64
+}
+
+func (q *memQueue) Due(until time.Time) ([]Outgoing, error) {
+	var out []Outgoing
+	for _, o := range q.items {
+		if until.IsZero() || !o.NotBefore.After(until) {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
+func (q *memQueue) Done(o Outgoing) error {
+	q.done = append(q.done, o.QueueID)
+	for i, it := range q.items {
+		if it.QueueID == o.QueueID {
+			q.items = append(q.items[:i], q.items[i+1:]...)
+			break
+		}
+	}
+	return nil
+}
+func (q *memQueue) Retry(o Outgoing, _ time.Time) error {
+	q.retry = append(q.retry, o.QueueID)
+	return nil
+}
+
+func TestRouterRecoversAPanicAndKeepsGoing(t *testing.T) {
+	var logs bytes.Buffer
+	rec := &recorder{}
+	out := NewOutbox(&memQueue{}, nil, nil)
+	out.Add(rec)
+	calls := 0
+	r := &Router{Out: out, Seen: seen{}, Log: slog.New(slog.NewTextHandler(&logs, nil)), Handler: handlerFunc(func(_ context.Context, m Message) []Outgoing {
+		calls++
+		if m.Text == "boom" {
+			var p *Message
+			_ = p.Text // nil dereference
+		}
+		return []Outgoing{Reply(m, "ok "+m.Text)}
+	})}
+	m := Message{Platform: "test", ID: "1", Chat: Chat{ID: "c"}, Text: "boom"}
+	r.Dispatch(context.Background(), m)
+	m.ID, m.Text = "2", "hi"
+	r.Dispatch(context.Background(), m)
+	if len(rec.sent) != 2 || rec.sent[0].Text != PanicReply || rec.sent[1].Text != "ok hi" {
+		t.Fatalf("sent %+v", rec.sent)
+	}
+	if !strings.Contains(logs.String(), "panic") || !strings.Contains(logs.String(), "router_test.go") {
+		t.Fatalf("the stack was not logged: %s", logs.String())
+	}
+}
+
+func TestRouterDropsProcessedMessages(t *testing.T) {
+	rec := &recorder{}
+	out := NewOutbox(&memQueue{}, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	out.Add(rec)
+	calls := 0
+	r := &Router{Out: out, Seen: seen{"test:1": true}, Handler: handlerFunc(func(_ context.Context, m Message) []Outgoing {
+		calls++
+		return nil
+	})}
+	r.Dispatch(context.Background(), Message{Platform: "test", ID: "1"})
+	r.Dispatch(context.Background(), Message{Platform: "test", ID: "2"})
+	if calls != 1 {
+		t.Fatalf("handler called %d times, want 1", calls)
+	}
+}
+
+func TestOutboxDeliversDueAndRetriesFailures(t *testing.T) {
+	now := time.Date(2026, 11, 25, 22, 0, 0, 0, time.UTC)
+	q := &memQueue{items: []Outgoing{
+		{Platform: "test", QueueID: 1, Text: "now", NotBefore: now.Add(-time.Minute)},
+		{Platform: "test", QueueID: 2, Text: "later", NotBefore: now.Add(9 * time.Hour)},
+		{Platform: "gone", QueueID: 3, Text: "no platform", NotBefore: now},
+	}}
+	rec := &recorder{}
+	o := NewOutbox(q, func() time.Time { return now }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	o.Add(rec)
+	o.DeliverDue(context.Background())
+	if len(rec.sent) != 1 || rec.sent[0].Text != "now" || len(q.items) != 2 {
+		t.Fatalf("sent %+v, left %+v", rec.sent, q.items)
+	}
+	rec.fail = errors.New("down")
+	o.Flush(context.Background())
+	if len(q.retry) != 1 || q.retry[0] != 2 || len(q.items) != 2 {
+		t.Fatalf("retry %v, left %+v", q.retry, q.items)
+	}
+	rec.fail = nil
+	o.Flush(context.Background())
+	if len(rec.sent) != 2 || rec.sent[1].Text != "later" {
+		t.Fatalf("flush sent %+v", rec.sent)
+	}
+}

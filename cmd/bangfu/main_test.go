@@ -1,0 +1,267 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"bangfu/storage"
+)
+
+func writeConfig(t *testing.T, dir, extra string) string {
+	t.Helper()
+	path := filepath.Join(dir, "config.yaml")
+	body := "school:\n  name: 测试中学\nstorage:\n  path: " + filepath.Join(dir, "data", "bangfu.db") + "\n" + extra
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func runCLI(t *testing.T, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(args, strings.NewReader(stdin), &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+const scenario = `/student add 初一3班 张三 留守 学困 重点 每周2次
+/invite teacher 初一3班 班主任
+:as 李老师
+/join CODE1
+:group 初一3班教师群
+/group teacher 初一3班
+/status
+:dm
+/invite parent 张三 妈妈
+:as 张三妈妈
+/join CODE2
+:as 李老师
+/praise 张三 今天主动帮同学讲题
+/log 张三 数学辅导 30分钟 作业拖拉
+:group 初一3班教师群
+/log 张三 英语 半小时 家里没人管
+`
+
+// TestPipedScenario drives the terminal chat as a new user would: piped
+// input, several people, a group, and a message to a parent.
+func TestPipedScenario(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "")
+	// The codes come from the bot, so the scenario runs in steps.
+	out, errs, code := runCLI(t, "/student add 初一3班 张三 留守 学困 重点 每周2次\n/invite teacher 初一3班 班主任\n", "-config", cfg)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	code1 := lastCode(t, out)
+	out, errs, code = runCLI(t, ":as 李老师\n/join "+code1+"\n:group 初一3班教师群\n/group teacher 初一3班\n:dm\n/invite parent 张三 妈妈\n", "run", "-config", cfg)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "初一3班的班主任") || !strings.Contains(out, "初一3班的教师群") {
+		t.Fatalf("step 2 output:\n%s", out)
+	}
+	code2 := lastCode(t, out)
+	// Step 3 relies on the people and groups kept from step 2.
+	out, errs, code = runCLI(t, ":as 张三妈妈\n/join "+code2+"\n:as 李老师\n/praise 张三 今天主动帮同学讲题\n/log 张三 数学辅导 30分钟 作业拖拉\n:group 初一3班教师群\n/log 张三 英语 半小时 家里没人管\n/status\n", "-config", cfg)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"已绑定为张三的家长（妈妈）", "→ 张三妈妈（私聊", "今天主动帮同学讲题", "本周第1次/目标2次", "本周第2次/目标2次", "备注：作业拖拉", "（备注已保存，群里不显示）"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	// Nothing sensitive reached the group: the group's lines are after the :group switch.
+	var groupPart string
+	for _, l := range strings.Split(out[strings.LastIndex(out, "（李老师现在在“初一3班教师群”群里说话）"):], "\n") {
+		if !strings.Contains(l, "（群）> ") { // the teacher's own typed line is not the bot's output
+			groupPart += l + "\n"
+		}
+	}
+	for _, bad := range []string{"家里没人管", "留守", "学习困难"} {
+		if strings.Contains(groupPart, bad) {
+			t.Errorf("group saw %q:\n%s", bad, groupPart)
+		}
+	}
+	parentPart := out[strings.Index(out, "→ 张三妈妈"):]
+	parentPart = parentPart[:strings.Index(parentPart, "\n")]
+	for _, bad := range []string{"学困", "后进", "留守"} {
+		if strings.Contains(parentPart, bad) {
+			t.Errorf("parent message contains %q: %s", bad, parentPart)
+		}
+	}
+}
+
+func lastCode(t *testing.T, out string) string {
+	t.Helper()
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	code := strings.TrimSpace(lines[len(lines)-1])
+	if len(code) != 8 {
+		t.Fatalf("no invite code on the last line:\n%s", out)
+	}
+	return code
+}
+
+func TestConfigErrorsNameTheKey(t *testing.T) {
+	dir := t.TempDir()
+	for extra, want := range map[string]string{
+		"quiet_hours: {start: \"25:99\", end: \"07:30\"}\n": "quiet_hours.start",
+		"reminders:\n  weekly_digest: \"0 8 * *\"\n":        "reminders.weekly_digest",
+		"telegram:\n  enabeld: true\n":                      "enabeld",
+	} {
+		cfg := writeConfig(t, dir, extra)
+		_, errs, code := runCLI(t, "", "-config", cfg, "run")
+		if code == 0 || !strings.Contains(errs, want) {
+			t.Errorf("config %q: exit %d, stderr %q, want it to name %s", extra, code, errs, want)
+		}
+	}
+	cfg := filepath.Join(dir, "config.yaml")
+	os.WriteFile(cfg, []byte("school:\n  timezone: Mars/Olympus\n"), 0o600)
+	if _, errs, _ := runCLI(t, "", "-config", cfg); !strings.Contains(errs, "school.timezone") || !strings.Contains(errs, "Mars/Olympus") {
+		t.Errorf("bad time zone: %s", errs)
+	}
+}
+
+// TestSecondRunBackupAndInviteWhileRunning: a running bot holds the file; a
+// second `run` fails at once naming it, while `backup` and `invite` go
+// through the running bot.
+func TestSecondRunBackupAndInviteWhileRunning(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "")
+	pr, pw := io.Pipe()
+	var out bytes.Buffer
+	done := make(chan int)
+	go func() { done <- run([]string{"-config", cfg}, pr, &syncWriter{w: &out}, io.Discard) }()
+	waitFor(t, func() bool { _, err := os.Stat(filepath.Join(dir, "data", "bangfu.db.sock")); return err == nil })
+	pw.Write([]byte("/student add 初一3班 张三\n"))
+
+	start := time.Now()
+	_, errs, code := runCLI(t, "", "-config", cfg, "run")
+	if code == 0 || !strings.Contains(errs, filepath.Join(dir, "data", "bangfu.db")) || time.Since(start) > 3*time.Second {
+		t.Fatalf("second run: exit %d after %v: %s", code, time.Since(start), errs)
+	}
+	backup := filepath.Join(dir, "copy.db")
+	if o, errs, code := runCLI(t, "", "-config", cfg, "backup", backup); code != 0 {
+		t.Fatalf("backup while running: %d %s %s", code, o, errs)
+	}
+	o, errs, code := runCLI(t, "", "-config", cfg, "invite", "admin")
+	if code != 0 {
+		t.Fatalf("invite while running: %d %s", code, errs)
+	}
+	lastCode(t, o)
+	pw.Close()
+	if c := <-done; c != 0 {
+		t.Fatalf("bot exit %d", c)
+	}
+	st, err := storage.Open(backup, storage.Options{})
+	if err != nil {
+		t.Fatalf("backup does not open: %v", err)
+	}
+	defer st.Close()
+	if got, _ := st.StudentsNamed("张三"); len(got) != 1 {
+		t.Fatalf("backup lacks the student added before it")
+	}
+}
+
+type syncWriter struct {
+	w io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) { return s.w.Write(p) }
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for i := 0; i < 200; i++ {
+		if cond() {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("timed out waiting")
+}
+
+// TestKill9KeepsEveryAcknowledgedLog pipes 500 /log lines into the real
+// binary, kills it with SIGKILL mid-burst, and checks that every log the bot
+// acknowledged is in the database.
+func TestKill9KeepsEveryAcknowledgedLog(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bangfu")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	cfg := writeConfig(t, dir, "")
+	if out, errs, code := runCLI(t, "/student add 初一3班 张三 每周2次\n", "-config", cfg); code != 0 {
+		t.Fatalf("setup: %s %s", out, errs)
+	}
+	cmd := exec.Command(bin, "-config", cfg)
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for i := 0; i < 500; i++ {
+			if _, err := io.WriteString(stdin, "/log 张三 数学辅导 30分钟\n"); err != nil {
+				return
+			}
+		}
+	}()
+	acked := 0
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "bangfu: 已记录") {
+			acked++
+			if acked == 150 {
+				cmd.Process.Signal(syscall.SIGKILL)
+				break
+			}
+		}
+	}
+	// Whatever was printed before the kill landed counts as acknowledged too.
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "bangfu: 已记录") {
+			acked++
+		}
+	}
+	cmd.Wait()
+	st, err := storage.Open(filepath.Join(dir, "data", "bangfu.db"), storage.Options{})
+	if err != nil {
+		t.Fatalf("reopen after kill -9: %v", err)
+	}
+	defer st.Close()
+	ss, err := st.SessionsBetween(time.Time{}, time.Now().AddDate(1, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ss) < acked {
+		t.Fatalf("%d acknowledged, %d stored", acked, len(ss))
+	}
+	t.Logf("%d acknowledged before SIGKILL, %d stored", acked, len(ss))
+}
+
+// The documented example must load and say exactly the built-in defaults.
+func TestExampleConfigIsTheDefaults(t *testing.T) {
+	got, err := loadConfig(filepath.Join("..", "..", "config.example.yaml"), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := defaultConfig()
+	if err := want.check(); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
+		t.Fatalf("config.example.yaml differs from the defaults:\n%+v\n%+v", got, want)
+	}
+}

@@ -1,0 +1,435 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"bangfu/bot"
+	"bangfu/storage"
+)
+
+// world is a school in a temp database with a pinned clock, talked to the
+// way a platform would: by who says what where.
+type world struct {
+	t   *testing.T
+	st  *storage.Store
+	h   *Handler
+	now time.Time
+	n   int
+}
+
+var shanghai = storage.DefaultCalendar().Loc
+
+// wed is Wednesday 2026-11-25 10:00 in the school's zone, mid-semester.
+var wed = time.Date(2026, 11, 25, 10, 0, 0, 0, shanghai)
+
+func newWorld(t *testing.T, now time.Time) *world {
+	t.Helper()
+	w := &world{t: t, now: now}
+	st, err := storage.Open(filepath.Join(t.TempDir(), "bangfu.db"), storage.Options{Calendar: storage.DefaultCalendar(), Now: func() time.Time { return w.now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	w.st = st
+	w.h = New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	w.h.School = "示例中学"
+	if err := w.h.EnsureAdmin("test", "校长", "dm:校长", "校长"); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func (w *world) message(who, group, text string) bot.Message {
+	w.n++
+	chat := bot.Chat{ID: "dm:" + who, Kind: bot.Private, Title: who}
+	if group != "" {
+		chat = bot.Chat{ID: "group:" + group, Kind: bot.Group, Title: group}
+	}
+	return bot.Message{Platform: "test", ID: fmt.Sprint(w.n), Chat: chat, Sender: bot.User{ID: who, Name: who}, Text: text, Time: w.now}
+}
+
+// send returns everything the bot sends for one message.
+func (w *world) send(who, group, text string) []bot.Outgoing {
+	return w.h.Handle(context.Background(), w.message(who, group, text))
+}
+
+// reply is the answer in the chat the message was said in.
+func (w *world) reply(who, group, text string) string {
+	w.t.Helper()
+	m := w.message(who, group, text)
+	outs := w.h.Handle(context.Background(), m)
+	var got []string
+	for _, o := range outs {
+		if o.Chat.ID == m.Chat.ID {
+			got = append(got, o.Text)
+		}
+	}
+	r := strings.Join(got, "\n")
+	for _, bad := range []string{"%!", "storage:", "bbolt", "panic", "runtime error", "<nil>"} {
+		if strings.Contains(r, bad) {
+			w.t.Fatalf("reply to %q leaks %q: %s", text, bad, r)
+		}
+	}
+	return r
+}
+
+func (w *world) say(who, text string) string { w.t.Helper(); return w.reply(who, "", text) }
+
+func (w *world) sayIn(group, who, text string) string { w.t.Helper(); return w.reply(who, group, text) }
+
+// join has who use a fresh code from the reply that created it.
+func (w *world) join(who, codeReply string) string {
+	w.t.Helper()
+	lines := strings.Split(codeReply, "\n")
+	code := lines[len(lines)-1]
+	if !validCode(code) {
+		w.t.Fatalf("no code on the last line of %q", codeReply)
+	}
+	return w.say(who, "/join "+code)
+}
+
+func must(t *testing.T, got string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(got, want) {
+			t.Errorf("reply lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+func mustNot(t *testing.T, got string, bads ...string) {
+	t.Helper()
+	for _, bad := range bads {
+		if strings.Contains(got, bad) {
+			t.Errorf("reply must not contain %q:\n%s", bad, got)
+		}
+	}
+}
+
+// school sets up 初一3班 with head teacher 李老师, teacher 王老师 as 张三's
+// mentor, 张三 (留守 学困, 重点, twice a week) and 李四, and the groups.
+func school(t *testing.T) *world {
+	w := newWorld(t, wed)
+	must(t, w.say("校长", "/student add 初一3班 张三 留守 学困 重点 每周2次"), "已加入帮扶名单：张三（初一3班）", "★重点", "每周辅导2次", "留守儿童")
+	must(t, w.say("校长", "/student add 初一(3)班 李四"), "李四（初一3班）", "每周辅导1次（默认")
+	must(t, w.join("李老师", w.say("校长", "/invite teacher 初一3班 班主任")), "初一3班的班主任")
+	must(t, w.join("王老师", w.say("李老师", "/invite teacher 初一3班")), "初一3班的老师")
+	must(t, w.say("李老师", "/mentor 张三 王老师"), "已指定王老师为张三（初一3班）的导师")
+	must(t, w.sayIn("初一3班教师群", "李老师", "/group teacher 初一3班"), "初一3班的教师群")
+	must(t, w.sayIn("初一3班家长群", "李老师", "/group parent 初一3班"), "初一3班的家长群")
+	must(t, w.join("张三妈妈", w.say("王老师", "/invite parent 张三 妈妈")), "已绑定为张三的家长（妈妈）")
+	return w
+}
+
+func TestLogCountsTheWeekAndTarget(t *testing.T) {
+	w := school(t)
+	must(t, w.say("王老师", "/log 张三 数学辅导 30分钟"), "已记录：张三（初一3班）数学辅导 30分钟", "11月25日（周三）", "本周第1次/目标2次")
+	must(t, w.say("王老师", "／辅导　张三　英语　半小时　周一　背单词很认真"), "英语 30分钟", "11月23日（周一）", "本周第2次/目标2次", "本周目标已完成", "备注：背单词很认真")
+	// Last Sunday belongs to last week.
+	r := w.say("王老师", "/log 张三 语文 45' 周日")
+	must(t, r, "11月22日（周日）", "本周第1次/目标2次", "11月16日—11月22日那一周", "这周目前2次")
+	// A new week starts on Monday at midnight in the school's zone.
+	w.now = time.Date(2026, 11, 30, 0, 0, 1, 0, shanghai)
+	must(t, w.say("王老师", "/log 张三 数学 1小时"), "11月30日（周一）", "本周第1次/目标2次")
+	w.now = time.Date(2026, 11, 29, 23, 59, 0, 0, shanghai)
+	must(t, w.say("王老师", "/log 张三 数学 1h"), "11月29日（周日）", "本周第3次")
+}
+
+func TestLogBadInputsStoreNothing(t *testing.T) {
+	w := school(t)
+	cases := map[string]string{
+		"/log":                       "例如：/log 张三 数学辅导 30分钟",
+		"/log 张三":                    "请写上辅导内容和时长",
+		"/log 张三 数学":                 "没看到辅导时长",
+		"/log 张三 数学 700分钟":           "1到600分钟",
+		"/log 张三 数学 0分钟":             "1到600分钟",
+		"/log 张三 数学 30分钟 明天":         "不能记录还没到的日子",
+		"/log 张三 数学 30分钟 2026-08-31": "本学期开始",
+		"/log 张三 数学 30分钟 2月30日":      "没有这一天",
+		"/log 王五 数学 30分钟":            "没有叫王五的学生",
+		"/log 初二1班张三 数学 30分钟":        "初二1班没有叫张三的帮扶学生",
+	}
+	for in, want := range cases {
+		got := w.say("王老师", in)
+		must(t, got, want)
+		must(t, got, "")
+		if strings.Count(got, "\n") > 2 {
+			t.Errorf("%q: want one clear line and an example, got %q", in, got)
+		}
+	}
+	ss, _ := w.st.SessionsBetween(time.Time{}, wed.AddDate(1, 0, 0))
+	if len(ss) != 0 {
+		t.Fatalf("bad inputs stored %d sessions", len(ss))
+	}
+}
+
+func TestSameNameStudentsNeedTheClass(t *testing.T) {
+	w := school(t)
+	w.say("校长", "/student add 初二1班 张三 贫困")
+	must(t, w.say("王老师", "/log 张三 数学 30分钟"), "有2位叫张三的学生（初一3班、初二1班）", "/log 初一3班张三")
+	must(t, w.say("王老师", "/log 初二1班张三 数学 30分钟"), "张三（初二1班）", "本周第1次")
+	must(t, w.say("王老师", "/log 张三（初一3班） 数学 30分钟"), "张三（初一3班）", "本周第1次")
+	must(t, w.say("王老师", "/log 七年级3班 张三 数学 30分钟"), "张三（初一3班）", "本周第2次")
+}
+
+func TestPrivacyInGroupsAndForParents(t *testing.T) {
+	w := school(t)
+	w.say("王老师", "/log 张三 数学 30分钟 作业拖拉，家里没人管")
+	w.say("王老师", "/contact 张三 电话 奶奶 父母在外打工，奶奶管不住")
+
+	group := w.sayIn("初一3班教师群", "王老师", "/status")
+	must(t, group, "初一3班", "张三", "李四", "本周1/2次")
+	mustNot(t, group, "留守", "学习困难", "家里没人管", "打工")
+	student := w.sayIn("初一3班教师群", "王老师", "/status 张三")
+	mustNot(t, student, "留守", "学习困难", "家里没人管", "打工", "管不住")
+	must(t, w.sayIn("初一3班教师群", "李老师", "/students"), "张三 ★重点")
+	mustNot(t, w.sayIn("初一3班教师群", "李老师", "/students"), "留守")
+	hist := w.sayIn("初一3班教师群", "王老师", "/history 张三")
+	mustNot(t, hist, "家里没人管", "管不住")
+
+	// The mentor and head teacher see it all in private.
+	must(t, w.say("王老师", "/status 张三"), "类别：学习困难、留守儿童", "备注：作业拖拉", "内容：父母在外打工")
+	must(t, w.say("李老师", "/history 张三"), "家里没人管", "管不住")
+	// Another teacher is not privileged.
+	w.join("赵老师", w.say("校长", "/invite teacher"))
+	mustNot(t, w.say("赵老师", "/status 张三"), "留守", "家里没人管", "打工")
+
+	// Parent groups get no student data at all.
+	pg := w.sayIn("初一3班家长群", "李老师", "/status 初一3班")
+	must(t, pg, "家长群里不谈具体学生", "私聊")
+	mustNot(t, pg, "张三", "李四")
+	must(t, w.sayIn("初一3班家长群", "王老师", "/log 张三 数学 30分钟"), "私聊")
+	// Unregistered groups neither.
+	must(t, w.sayIn("随便一个群", "王老师", "/status 初一3班"), "还没有登记")
+
+	// A parent sees their own child only, in positive words.
+	mine := w.say("张三妈妈", "/status")
+	must(t, mine, "张三这周", "1次", "数学")
+	mustNot(t, mine, "留守", "学困", "后进", "家里没人管", "打工", "奶奶")
+	must(t, w.say("张三妈妈", "/status 李四"), "只能查看自己孩子")
+	must(t, w.say("张三妈妈", "/log 张三 数学 30分钟"), "只有老师可以用 /log")
+	must(t, w.say("张三妈妈", "/history 张三"), "只有老师可以用 /history")
+}
+
+func TestPraiseReachesParentsOutsideQuietHours(t *testing.T) {
+	w := school(t)
+	r := w.say("王老师", "/praise 张三 这周数学作业全对，上课主动举手")
+	must(t, r, "已记录张三（初一3班）的进步", "已发给1位家长")
+	q, _ := w.st.Queue(time.Time{}, 0)
+	if len(q) != 1 || q[0].ChatID != "dm:张三妈妈" || !strings.Contains(q[0].Text, "这周数学作业全对") {
+		t.Fatalf("queued for the parent: %+v", q)
+	}
+	for _, bad := range []string{"学困", "后进", "留守"} {
+		if strings.Contains(q[0].Text, bad) {
+			t.Fatalf("parent message contains %q: %s", bad, q[0].Text)
+		}
+	}
+	if q[0].NotBefore.After(w.now) {
+		t.Fatalf("sent at %v, want now", q[0].NotBefore)
+	}
+	// At 22:00 the parent's message waits for 07:30.
+	w.now = time.Date(2026, 11, 25, 22, 0, 0, 0, shanghai)
+	must(t, w.say("王老师", "/praise 张三 主动帮同学讲题"), "07:30会发给1位家长")
+	q, _ = w.st.Queue(time.Time{}, 0)
+	if len(q) != 2 || !q[1].NotBefore.Equal(time.Date(2026, 11, 26, 7, 30, 0, 0, shanghai)) {
+		t.Fatalf("queue after 22:00: %+v", q)
+	}
+	// Words that must never reach a parent are refused.
+	must(t, w.say("王老师", "/praise 张三 作为学困生进步很大"), "请不要写“学困生”")
+	// /undo withdraws the unsent message too.
+	must(t, w.say("王老师", "/undo"), "已撤销", "主动帮同学讲题", "一并取消")
+	q, _ = w.st.Queue(time.Time{}, 0)
+	if len(q) != 1 {
+		t.Fatalf("queue after undo: %d messages", len(q))
+	}
+}
+
+func TestContactCountsForTheMonth(t *testing.T) {
+	w := school(t)
+	must(t, w.say("李老师", "/contact 张三 电话 妈妈 作业按时交了"), "家校沟通（电话·妈妈）", "计入11月的家长沟通（本月第1次）", "内容：作业按时交了")
+	must(t, w.say("李老师", "/家访 张三 奶奶 家访 了解在家学习情况 11月2日"), "家访·奶奶", "11月2日", "本月第2次")
+	must(t, w.say("李老师", "/contact 张三 妈妈 电话"), "请写上沟通的内容")
+	must(t, w.say("李老师", "/contact 张三 喊话 妈妈 你好"), "请写上沟通方式")
+	// Month boundary: a contact on 31 October does not count for November.
+	w.now = time.Date(2026, 12, 1, 0, 5, 0, 0, shanghai)
+	must(t, w.say("李老师", "/contact 李四 微信 代管家长 约好周末补作业"), "计入12月的家长沟通（本月第1次）")
+	must(t, w.say("李老师", "/contact 李四 微信 妈妈 说了情况 昨天"), "计入11月的家长沟通（本月第1次）")
+}
+
+func TestCommentUndoAndRoles(t *testing.T) {
+	w := school(t)
+	must(t, w.say("王老师", "/comment 张三 本学期进步明显"), "已保存你对张三（初一3班）的本学期评语")
+	must(t, w.say("王老师", "/评语 张三 本学期进步很明显，继续加油"), "替换了你之前写的那一条")
+	w.join("赵老师", w.say("校长", "/invite teacher"))
+	must(t, w.say("赵老师", "/comment 张三 好"), "只有张三（初一3班）的导师和班主任可以写评语")
+	must(t, w.say("赵老师", "/undo"), "没有可以撤销的记录")
+	must(t, w.say("王老师", "/undo"), "已撤销：你对张三（初一3班）的本学期评语")
+	// /undo is limited to 24 hours.
+	w.say("王老师", "/log 张三 数学 30分钟")
+	w.now = w.now.Add(25 * time.Hour)
+	must(t, w.say("王老师", "/undo"), "24小时内没有可以撤销的记录")
+
+	// No role yet.
+	must(t, w.say("路人", "/log 张三 数学 30分钟"), "你还没有加入", "/join")
+	must(t, w.say("路人", "/help"), "/join 邀请码")
+	// Teachers cannot manage the register.
+	must(t, w.say("王老师", "/student add 初一3班 王五"), "只有班主任（本班）和学校管理员可以用 /student add")
+	// Head teachers only their own class.
+	must(t, w.say("李老师", "/student add 初二1班 王五"), "只能给自己的班添加学生")
+	must(t, w.say("李老师", "/student delete 张三 确认"), "只有学校管理员可以用 /student delete")
+	must(t, w.say("李老师", "/invite teacher 初一3班 班主任"), "只有学校管理员可以邀请班主任")
+}
+
+func TestHelpListsOnlyWhatTheRoleMayUse(t *testing.T) {
+	w := school(t)
+	parent := w.say("张三妈妈", "/help")
+	must(t, parent, "/mute", "/status")
+	mustNot(t, parent, "/log", "/student", "/invite", "学困")
+	teacher := w.say("王老师", "/help")
+	must(t, teacher, "/log", "/contact", "/mine")
+	mustNot(t, teacher, "/student add", "/student delete", "/digest", "/mute")
+	admin := w.say("校长", "/help")
+	must(t, admin, "/student delete", "/invite teacher")
+	mustNot(t, admin, "/export")
+	must(t, w.say("王老师", "/help log"), "/log <学生>", "例如：/log 张三 数学辅导 30分钟", "/辅导")
+	must(t, w.say("王老师", "/xyz"), "没有这个命令", "/help")
+	if outs := w.send("王老师", "初一3班教师群", "今天大家辛苦了"); len(outs) != 0 {
+		t.Fatalf("plain chat got an answer: %+v", outs)
+	}
+	if outs := w.send("王老师", "初一3班教师群", "/log@other_bot 张三 数学 30分钟"); len(outs) != 0 && len(w.h.BotNames) > 0 {
+		t.Fatalf("a command for another bot was answered")
+	}
+}
+
+func TestCommandForAnotherBotIsIgnored(t *testing.T) {
+	w := school(t)
+	w.h.BotNames = []string{"bangfu_bot"}
+	if outs := w.send("王老师", "初一3班教师群", "/log@other_bot 张三 数学 30分钟"); len(outs) != 0 {
+		t.Fatalf("answered a command for another bot: %+v", outs)
+	}
+	must(t, w.sayIn("初一3班教师群", "王老师", "/log@bangfu_bot 张三 数学 30分钟"), "本周第1次")
+}
+
+func TestRedeliveredMessageIsRecordedOnce(t *testing.T) {
+	w := school(t)
+	m := w.message("王老师", "", "/log 张三 数学 30分钟")
+	first := w.h.Handle(context.Background(), m)
+	again := w.h.Handle(context.Background(), m)
+	if len(first) != 1 || len(again) != 0 {
+		t.Fatalf("first %d replies, redelivery %d replies", len(first), len(again))
+	}
+	ss, _ := w.st.Sessions(1, time.Time{}, wed.AddDate(1, 0, 0))
+	if len(ss) != 1 {
+		t.Fatalf("%d sessions stored, want 1", len(ss))
+	}
+	// Read-only commands are answered once too.
+	m = w.message("王老师", "", "/status 张三")
+	if a, b := w.h.Handle(context.Background(), m), w.h.Handle(context.Background(), m); len(a) != 1 || len(b) != 0 {
+		t.Fatalf("status answered %d then %d times", len(a), len(b))
+	}
+}
+
+func TestInvitesAreSingleUseAndExpire(t *testing.T) {
+	w := school(t)
+	code := w.say("校长", "/invite teacher 初一3班")
+	w.join("甲老师", code)
+	must(t, w.join("乙老师", code), "已经用过了")
+	code = w.say("校长", "/invite teacher")
+	w.now = w.now.Add(7*24*time.Hour + time.Second)
+	must(t, w.join("丙老师", code), "已过期")
+	must(t, w.say("丙老师", "/join 12345"), "8位")
+	must(t, w.say("丙老师", "/join ABCDEFGH"), "不存在")
+	must(t, w.sayIn("初一3班教师群", "丙老师", "/join ABCDEFGH"), "私聊")
+	lines := strings.Split(w.say("校长", "/invite teacher"), "\n")
+	if c := lines[len(lines)-1]; len(c) != 8 || strings.ContainsAny(c, "01OI") {
+		t.Fatalf("code %q", c)
+	}
+	must(t, w.say("校长", "/invite parent 张三 舅舅"), "关系可以写")
+}
+
+func TestCloseAndDeleteStudent(t *testing.T) {
+	w := school(t)
+	w.say("王老师", "/log 张三 数学 30分钟")
+	must(t, w.say("李老师", "/student close 张三 已转化"), "已结束张三（初一3班）的帮扶（已转化）")
+	must(t, w.say("王老师", "/log 张三 数学 30分钟"), "帮扶已经结束（已转化）", "/student add 初一3班 张三")
+	must(t, w.say("王老师", "/history 张三"), "数学 30分钟")
+	mustNot(t, w.say("李老师", "/status 初一3班"), "张三")
+	must(t, w.say("李老师", "/student add 初一3班 张三 每周3次"), "已重新开始帮扶")
+
+	must(t, w.say("校长", "/student delete 张三"), "永久删除", "/student delete 初一3班张三 确认")
+	must(t, w.say("校长", "/student delete 张三 确认"), "已彻底删除张三（初一3班）", "辅导记录1条", "解除家长绑定1个")
+	must(t, w.say("校长", "/status 张三"), "没有叫张三的学生")
+	// The parent bound only to 张三 is gone with the child.
+	must(t, w.say("张三妈妈", "/status"), "你还没有加入")
+}
+
+func TestStudentSetAndStudents(t *testing.T) {
+	w := school(t)
+	must(t, w.say("李老师", "/student set 张三 每周3次 非重点 单亲"), "每周辅导3次", "非重点", "类别：单亲或父母双亡")
+	must(t, w.say("李老师", "/student set 张三 好学生"), "不认识“好学生”", "贫困 学困")
+	must(t, w.say("李老师", "/student set 张三 每周20次"), "1到14次")
+	must(t, w.say("李老师", "/students"), "初一3班 辅导学生名单（2人）", "张三 · 单亲或父母双亡 · 导师：王老师 · 每周3次")
+	must(t, w.say("校长", "/student add 初一3班 张三"), "已经有一位叫张三的学生")
+	must(t, w.say("校长", "/student add 张三 初一3班"), "第一个要写班级")
+	must(t, w.say("校长", "/student add 初一3班 张3"), "不像姓名")
+}
+
+func TestMeetingMuteDigestMine(t *testing.T) {
+	w := school(t)
+	must(t, w.say("李老师", "/meeting 初一3班 11月28日 19:00 期中家长会"), "初一3班家长会，11月28日（周六） 19:00", "期中家长会", "1位家长")
+	must(t, w.say("李老师", "/meeting 初一3班 昨天 19:00 期中"), "已经过去了")
+	must(t, w.say("李老师", "/meeting 初一3班 某天 19:00 期中"), "不像日期")
+	must(t, w.say("李老师", "/meeting 初一3班 今天 8点 期中"), "已经过去了")
+	must(t, w.say("李老师", "/meeting 初一3班 周五 25点 期中"), "不像时间")
+	must(t, w.say("张三妈妈", "/status"), "家长会：11月28日（周六） 19:00，期中家长会")
+	must(t, w.say("张三妈妈", "/mute"), "已暂停")
+	must(t, w.say("张三妈妈", "/unmute"), "已恢复")
+	must(t, w.say("王老师", "/mute"), "只有家长可以用 /mute")
+
+	must(t, w.say("王老师", "/mine"), "王老师帮扶的学生（1人）", "张三（初一3班） 本周0/2次 还差2次", "给张三辅导2次", "联系张三的家长")
+
+	// Last week's digest: sessions on Monday 16th and Sunday 22nd count, Monday 23rd does not.
+	w.now = time.Date(2026, 11, 16, 9, 0, 0, 0, shanghai)
+	w.say("王老师", "/log 张三 数学 30分钟")
+	w.now = time.Date(2026, 11, 22, 21, 0, 0, 0, shanghai)
+	w.say("王老师", "/log 张三 英语 40分钟")
+	w.say("王老师", "/log 李四 英语 20分钟")
+	w.now = time.Date(2026, 11, 23, 0, 0, 0, 0, shanghai)
+	w.say("王老师", "/log 张三 语文 50分钟")
+	w.now = wed
+	d := w.say("李老师", "/digest")
+	must(t, d, "初一3班 上周帮扶小结（11月16日—11月22日）", "辅导：3次，共90分钟", "目标完成：100%（2人中2人达到约定次数）", "导师辅导次数：王老师 2次")
+	mustNot(t, d, "留守")
+	must(t, w.say("校长", "/digest"), "示例中学 全校帮扶周报", "合计：2人，辅导3次/90分钟")
+	must(t, w.say("李老师", "/digest 初二1班"), "还没有初二1班")
+}
+
+func TestAuditLogsReadsAndChanges(t *testing.T) {
+	w := school(t)
+	w.say("王老师", "/log 张三 数学 30分钟")
+	w.say("王老师", "/status 张三")
+	w.sayIn("初一3班教师群", "李老师", "/status")
+	entries, err := w.st.AuditLog(time.Time{}, wed.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	actions := map[string]int{}
+	for _, e := range entries {
+		actions[e.Action]++
+		if e.Where == "" || e.At.IsZero() {
+			t.Errorf("audit entry without where/when: %+v", e)
+		}
+	}
+	for _, a := range []string{"student.add", "session.add", "status.student", "status.class", "invite.parent", "invite.use.parent", "student.mentor"} {
+		if actions[a] == 0 {
+			t.Errorf("no audit entry %q in %v", a, actions)
+		}
+	}
+}

@@ -1,0 +1,295 @@
+package storage
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+var sh = DefaultCalendar().Loc
+
+func openTemp(t testing.TB) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "data", "bangfu.db")
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, sh)
+	s, err := Open(path, Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, path
+}
+
+func meta(n int) Meta {
+	return Meta{MsgKey: fmt.Sprintf("test:%d", n), ActorID: 1, Where: "test", At: time.Date(2026, 11, 25, 10, 0, 0, 0, sh)}
+}
+
+func TestOpenCreatesPrivateFileAndRefusesASecondProcess(t *testing.T) {
+	s, path := openTemp(t)
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Fatalf("database mode %v, want 0600", fi.Mode().Perm())
+	}
+	start := time.Now()
+	_, err = Open(path, Options{Timeout: 200 * time.Millisecond})
+	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), path) {
+		t.Fatalf("second open: %v, want ErrLocked naming %s", err, path)
+	}
+	if time.Since(start) > 2*time.Second {
+		t.Fatalf("second open took %v", time.Since(start))
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := Open(path, Options{})
+	if err != nil {
+		t.Fatalf("reopen after close: %v", err)
+	}
+	s2.Close()
+}
+
+func TestSchemaVersionIsRecorded(t *testing.T) {
+	s, _ := openTemp(t)
+	var v uint64
+	s.view(func(tx *bolt.Tx) error {
+		v = be(tx.Bucket(bMeta).Get(keySchemaVersion))
+		return nil
+	})
+	if int(v) != SchemaVersion {
+		t.Fatalf("schema version %d, want %d", v, SchemaVersion)
+	}
+}
+
+func addStudent(t testing.TB, s *Store, n int, name string) Student {
+	t.Helper()
+	st, _, err := s.AddStudent(meta(n), 7, 3, Student{Name: name, WeeklyTarget: 2, Categories: []string{"留守儿童"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func TestConcurrentWritesAreAllStoredOnce(t *testing.T) {
+	s, _ := openTemp(t)
+	st := addStudent(t, s, 0, "张三")
+	week := Range{From: time.Date(2026, 11, 23, 0, 0, 0, 0, sh), To: time.Date(2026, 11, 30, 0, 0, 0, 0, sh)}
+	var wg sync.WaitGroup
+	counts := make([]int, 64)
+	for i := 0; i < 64; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			_, c, err := s.AddSession(meta(1000+i), Session{StudentID: st.ID, Subject: "数学", Minutes: 30, At: week.From.Add(time.Hour)}, week)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			counts[i] = c[0]
+			// A redelivery of the same message is refused.
+			if _, _, err := s.AddSession(meta(1000+i), Session{StudentID: st.ID, Minutes: 30, At: week.From}, week); !errors.Is(err, ErrDuplicate) {
+				t.Errorf("redelivery: %v", err)
+			}
+		}(i)
+	}
+	wg.Wait()
+	ss, _ := s.Sessions(st.ID, week.From, week.To)
+	if len(ss) != 64 {
+		t.Fatalf("%d sessions, want 64", len(ss))
+	}
+	seen := map[int]bool{}
+	for _, c := range counts {
+		if seen[c] || c < 1 || c > 64 {
+			t.Fatalf("week counts not 1..64 each once: %v", counts)
+		}
+		seen[c] = true
+	}
+}
+
+func TestAFailingWriteDoesNotSinkItsBatch(t *testing.T) {
+	s, _ := openTemp(t)
+	var wg sync.WaitGroup
+	errs := make([]error, 20)
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			errs[i] = s.update(func(tx *bolt.Tx) error {
+				if i%5 == 0 {
+					return Errorf("bad %d", i)
+				}
+				if i == 7 {
+					panic("boom")
+				}
+				return tx.Bucket(bPlatformState).Put([]byte(fmt.Sprint(i)), []byte("x"))
+			})
+		}(i)
+	}
+	wg.Wait()
+	for i, err := range errs {
+		want := i%5 != 0 && i != 7
+		if (err == nil) != want {
+			t.Errorf("write %d: err %v", i, err)
+		}
+		ok := false
+		s.view(func(tx *bolt.Tx) error { ok = tx.Bucket(bPlatformState).Get([]byte(fmt.Sprint(i))) != nil; return nil })
+		if ok != want {
+			t.Errorf("write %d stored=%v, want %v", i, ok, want)
+		}
+	}
+}
+
+func TestDeleteStudentLeavesNoBytesBehind(t *testing.T) {
+	s, path := openTemp(t)
+	st := addStudent(t, s, 0, "欧阳娜娜")
+	other := addStudent(t, s, 1, "李四")
+	at := time.Date(2026, 11, 24, 10, 0, 0, 0, sh)
+	for i := 0; i < 200; i++ { // enough pages that bbolt reuses free ones
+		if _, _, err := s.AddSession(meta(10+i), Session{StudentID: st.ID, Subject: "欧阳娜娜的数学", Minutes: 30, At: at, Note: "欧阳娜娜备注"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.AddContact(meta(500), Contact{StudentID: st.ID, Method: "电话", Content: "和欧阳娜娜妈妈聊", At: at}, Range{})
+	s.AddPraise(meta(501), Praise{StudentID: st.ID, Text: "欧阳娜娜进步", At: at}, []Queued{{Platform: "t", ChatID: "c", Text: "欧阳娜娜进步了", NotBefore: at}})
+	s.SetComment(meta(502), Comment{StudentID: st.ID, Semester: "2026-09-01", Text: "欧阳娜娜评语"})
+	p, _ := s.EnsurePerson("t", "u1", "c", "欧阳娜娜妈妈")
+	inv, _ := s.CreateInvite(meta(503), Invite{Kind: InviteParent, StudentID: st.ID})
+	s.UseInvite(meta(504), inv.Code, p.ID)
+	s.CreateInvite(meta(505), Invite{Kind: InviteParent, StudentID: st.ID, Relation: "欧阳娜娜爸爸"})
+	s.AddSession(meta(506), Session{StudentID: other.ID, Subject: "英语", Minutes: 20, At: at})
+
+	e, err := s.DeleteStudent(meta(600), st.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Sessions != 200 || e.Contacts != 1 || e.Praise != 1 || e.Comments != 1 || e.Parents != 1 || e.Queued != 1 {
+		t.Fatalf("erased %+v", e)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(data, []byte("欧阳娜娜")) {
+		t.Fatal("the student's name is still in the database file")
+	}
+	// The rest is intact and the store still works after the swap.
+	if ss, _ := s.Sessions(other.ID, time.Time{}, at.AddDate(1, 0, 0)); len(ss) != 1 {
+		t.Fatalf("other student's sessions: %d", len(ss))
+	}
+	if _, ok, _ := s.PersonByAccount("t", "u1"); ok {
+		t.Fatal("the parent bound only to the erased child is still there")
+	}
+	addStudent(t, s, 700, "王五")
+	entries, _ := s.AuditLog(time.Time{}, at.AddDate(1, 0, 0))
+	if entries[len(entries)-1].Action != "student.add" || entries[len(entries)-2].Action != "student.delete" {
+		t.Fatalf("audit tail: %+v", entries[len(entries)-2:])
+	}
+}
+
+func TestBackupIsAConsistentCopyWhileWriting(t *testing.T) {
+	s, _ := openTemp(t)
+	st := addStudent(t, s, 0, "张三")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; i < 50; i++ {
+			s.AddSession(meta(100+i), Session{StudentID: st.ID, Minutes: 30, At: time.Date(2026, 11, 24, 10, 0, 0, 0, sh)})
+		}
+	}()
+	dst := filepath.Join(t.TempDir(), "backup.db")
+	if _, err := s.Backup(dst); err != nil {
+		t.Fatal(err)
+	}
+	<-done
+	b, err := Open(dst, Options{})
+	if err != nil {
+		t.Fatalf("backup does not open: %v", err)
+	}
+	defer b.Close()
+	got, err := b.StudentsNamed("张三")
+	if err != nil || len(got) != 1 {
+		t.Fatalf("backup students: %v %v", got, err)
+	}
+	if fi, _ := os.Stat(dst); fi.Mode().Perm() != 0o600 {
+		t.Fatalf("backup mode %v", fi.Mode().Perm())
+	}
+}
+
+func TestUndoTakesTheAuthorsLatestRecord(t *testing.T) {
+	s, _ := openTemp(t)
+	st := addStudent(t, s, 0, "张三")
+	at := time.Date(2026, 11, 25, 9, 0, 0, 0, sh)
+	s.AddSession(meta(1), Session{StudentID: st.ID, Subject: "数学", Minutes: 30, At: at})
+	m := meta(2)
+	m.ActorID = 2
+	s.AddSession(m, Session{StudentID: st.ID, Subject: "别人的", Minutes: 30, At: at})
+	s.AddContact(meta(3), Contact{StudentID: st.ID, Method: "电话", At: at}, Range{})
+	u, err := s.Undo(meta(4), at.Add(-time.Hour))
+	if err != nil || u.Kind != KindContact {
+		t.Fatalf("first undo: %+v %v", u, err)
+	}
+	u, err = s.Undo(meta(5), at.Add(-time.Hour))
+	if err != nil || u.Kind != KindSession || u.Session.Subject != "数学" {
+		t.Fatalf("second undo: %+v %v", u, err)
+	}
+	if _, err := s.Undo(meta(6), at.Add(-time.Hour)); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("third undo: %v", err)
+	}
+}
+
+func TestCalendarBoundaries(t *testing.T) {
+	c := DefaultCalendar()
+	d := func(y int, m time.Month, day, h, min int) time.Time { return time.Date(y, m, day, h, min, 0, 0, sh) }
+	cases := []struct {
+		at, week, month time.Time
+	}{
+		{d(2026, 11, 29, 23, 59), d(2026, 11, 23, 0, 0), d(2026, 11, 1, 0, 0)}, // Sunday night
+		{d(2026, 11, 30, 0, 0), d(2026, 11, 30, 0, 0), d(2026, 11, 1, 0, 0)},   // Monday midnight
+		{d(2026, 12, 1, 0, 0), d(2026, 11, 30, 0, 0), d(2026, 12, 1, 0, 0)},    // month end inside a week
+		{d(2027, 1, 1, 8, 0), d(2026, 12, 28, 0, 0), d(2027, 1, 1, 0, 0)},      // year end
+	}
+	for _, cs := range cases {
+		if got := c.WeekStart(cs.at); !got.Equal(cs.week) {
+			t.Errorf("WeekStart(%v) = %v, want %v", cs.at, got, cs.week)
+		}
+		if got := c.MonthStart(cs.at); !got.Equal(cs.month) {
+			t.Errorf("MonthStart(%v) = %v, want %v", cs.at, got, cs.month)
+		}
+	}
+	// 16:30 UTC on Sunday is already Monday 00:30 in Shanghai.
+	if got := c.WeekStart(time.Date(2026, 11, 29, 16, 30, 0, 0, time.UTC)); !got.Equal(d(2026, 11, 30, 0, 0)) {
+		t.Errorf("week of Sunday 16:30 UTC = %v", got)
+	}
+	if got, _ := c.LastSchoolDayOfMonth(d(2026, 10, 5, 0, 0)); !got.Equal(d(2026, 10, 30, 0, 0)) {
+		t.Errorf("last school day of October = %v", got)
+	}
+	if got, _ := c.LastSchoolDayOfMonth(d(2026, 11, 5, 0, 0)); !got.Equal(d(2026, 11, 30, 0, 0)) {
+		t.Errorf("last school day of November = %v", got)
+	}
+	if !c.IsHoliday(d(2026, 10, 7, 12, 0)) || c.IsSchoolDay(d(2026, 10, 2, 12, 0)) || !c.IsSchoolDay(d(2026, 10, 8, 12, 0)) {
+		t.Error("national holiday week misjudged")
+	}
+	if c.InSemester(d(2027, 1, 23, 9, 0)) || !c.InSemester(d(2027, 1, 22, 23, 0)) {
+		t.Error("semester end misjudged")
+	}
+	for at, want := range map[time.Time]time.Time{
+		d(2026, 11, 25, 22, 0):  d(2026, 11, 26, 7, 30),
+		d(2026, 11, 26, 6, 0):   d(2026, 11, 26, 7, 30),
+		d(2026, 11, 26, 7, 30):  d(2026, 11, 26, 7, 30),
+		d(2026, 11, 26, 21, 29): d(2026, 11, 26, 21, 29),
+	} {
+		if got := c.AfterQuietHours(at); !got.Equal(want) {
+			t.Errorf("AfterQuietHours(%v) = %v, want %v", at, got, want)
+		}
+	}
+}

@@ -58,6 +58,7 @@ type Outgoing struct {
 	NotBefore time.Time // held until then (quiet hours)
 	// Queued messages come from the durable outbox; QueueID is theirs.
 	QueueID  uint64
+	InFlight bool   // a queued message handed to its platform before a crash
 	PersonID uint64 // the recipient of a private message, when known
 }
 

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -16,6 +17,10 @@ type Queue interface {
 	Done(out Outgoing) error
 	// Retry pushes a message back to a later time.
 	Retry(out Outgoing, at time.Time) error
+	// Sending marks a message as handed to its platform, durably, before the
+	// send: one found so marked after a crash may have gone out already and is
+	// dropped rather than sent twice.
+	Sending(out Outgoing) error
 }
 
 // Outbox sends replies at once and delivers the durable queue (praise for
@@ -24,6 +29,9 @@ type Outbox struct {
 	Queue Queue
 	Now   func() time.Time
 	Log   *slog.Logger
+	// OnUnreachable is told when a platform says the recipient cannot be
+	// messaged (ErrUnreachable); the message is dropped, not retried.
+	OnUnreachable func(out Outgoing)
 
 	mu        sync.Mutex // one delivery pass at a time, so nothing goes twice
 	platforms map[string]Platform
@@ -60,7 +68,11 @@ func (o *Outbox) Send(ctx context.Context, out Outgoing) error {
 	if !ok {
 		return fmt.Errorf("outbox: no platform %q", out.Platform)
 	}
-	return p.Send(ctx, out)
+	err := p.Send(ctx, out)
+	if errors.Is(err, ErrUnreachable) && o.OnUnreachable != nil {
+		o.OnUnreachable(out)
+	}
+	return err
 }
 
 // DeliverDue sends every queued message whose time has come, oldest first.
@@ -85,7 +97,26 @@ func (o *Outbox) deliver(ctx context.Context, until time.Time) {
 		if !ok {
 			continue // that platform is not running now; the message waits
 		}
-		if err := p.Send(ctx, out); err != nil {
+		if out.InFlight {
+			o.Log.Warn("a queued message was being sent when the bot stopped; not sending it again", "platform", out.Platform, "chat", out.Chat.ID)
+			if err := o.Queue.Done(out); err != nil {
+				o.Log.Error("removing a message failed", "err", err)
+			}
+			continue
+		}
+		if err := o.Queue.Sending(out); err != nil {
+			o.Log.Error("marking a message as sending failed; it waits", "err", err)
+			continue
+		}
+		err := p.Send(ctx, out)
+		if errors.Is(err, ErrUnreachable) {
+			o.Log.Warn("recipient unreachable, message dropped", "platform", out.Platform, "chat", out.Chat.ID)
+			if o.OnUnreachable != nil {
+				o.OnUnreachable(out)
+			}
+			err = nil
+		}
+		if err != nil {
 			o.Log.Warn("queued send failed, will retry", "platform", out.Platform, "chat", out.Chat.ID, "err", err)
 			if err := o.Queue.Retry(out, o.Now().Add(time.Minute)); err != nil {
 				o.Log.Error("requeueing failed", "err", err)

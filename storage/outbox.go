@@ -79,19 +79,35 @@ func (s *Store) Dequeue(q Queued) error {
 	})
 }
 
+// MarkSending records that a message is being handed to its platform.
+func (s *Store) MarkSending(q Queued) error {
+	return s.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bOutbox)
+		k := key(unix(q.NotBefore), q.ID)
+		var cur Queued
+		if !getJSON(b, k, &cur) {
+			return nil
+		}
+		cur.InFlight = true
+		return putJSON(b, k, cur)
+	})
+}
+
 // Requeue pushes a message back to a later time (after a failed send).
 func (s *Store) Requeue(q Queued, at time.Time) error {
 	return s.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bOutbox)
-		if b.Get(key(unix(q.NotBefore), q.ID)) == nil {
-			return nil // withdrawn meanwhile
+		var cur Queued
+		if !getJSON(b, key(unix(q.NotBefore), q.ID), &cur) {
+			return nil
 		}
 		if err := b.Delete(key(unix(q.NotBefore), q.ID)); err != nil {
 			return err
 		}
-		q.NotBefore = at
-		q.Attempts++
-		return putJSON(b, key(unix(q.NotBefore), q.ID), q)
+		cur.NotBefore = at
+		cur.Attempts++
+		cur.InFlight = false
+		return putJSON(b, key(unix(cur.NotBefore), cur.ID), cur)
 	})
 }
 

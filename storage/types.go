@@ -215,6 +215,7 @@ type Queued struct {
 	NotBefore time.Time
 	Key       string // dedupe key of scheduled messages (job/period/recipient)
 	Attempts  int
+	InFlight  bool // handed to the platform; not confirmed sent
 }
 
 // Meta describes the chat message that caused a write: its dedupe key, who

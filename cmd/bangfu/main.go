@@ -189,13 +189,17 @@ func (q storeQueue) Due(until time.Time) ([]bot.Outgoing, error) {
 			kind = bot.Private
 		}
 		out = append(out, bot.Outgoing{Platform: m.Platform, Chat: bot.Chat{ID: m.ChatID, Kind: kind, Title: m.ChatTitle},
-			Text: m.Text, NotBefore: m.NotBefore.In(q.st.Cal.Loc), QueueID: m.ID, PersonID: m.PersonID})
+			Text: m.Text, NotBefore: m.NotBefore.In(q.st.Cal.Loc), QueueID: m.ID, PersonID: m.PersonID, InFlight: m.InFlight})
 	}
 	return out, nil
 }
 
 func (q storeQueue) Done(o bot.Outgoing) error {
 	return q.st.Dequeue(storage.Queued{ID: o.QueueID, NotBefore: o.NotBefore})
+}
+
+func (q storeQueue) Sending(o bot.Outgoing) error {
+	return q.st.MarkSending(storage.Queued{ID: o.QueueID, NotBefore: o.NotBefore})
 }
 
 func (q storeQueue) Retry(o bot.Outgoing, at time.Time) error {

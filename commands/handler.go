@@ -83,6 +83,14 @@ func (h *Handler) Handle(ctx context.Context, m bot.Message) []bot.Outgoing {
 		h.Log.Error("looking up the sender failed", "err", err)
 		return reply(genericFailure)
 	}
+	if me.Unreachable { // they wrote to us, so we can write to them again
+		if p, err := h.Store.UpdatePerson(storage.Meta{ActorID: me.ID, Where: where(m), At: h.Now()}, me.ID, "person.reachable", func(p *storage.Person) error {
+			p.Unreachable = false
+			return nil
+		}); err == nil {
+			me = p
+		}
+	}
 	now := h.Now()
 	r := &req{ctx: ctx, msg: m, me: me, private: m.Chat.Kind == bot.Private, spec: sp, args: newArgs(rest), now: now,
 		meta: storage.Meta{MsgKey: m.Key(), ActorID: me.ID, Where: where(m), At: now}}

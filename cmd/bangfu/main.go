@@ -14,12 +14,14 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 	_ "time/tzdata" // the school's zone works on machines without zoneinfo
 
 	"bangfu/bot"
 	"bangfu/bot/console"
+	"bangfu/bot/telegram"
 	"bangfu/commands"
 	"bangfu/storage"
 )
@@ -122,8 +124,8 @@ func newHandler(cfg Config, st *storage.Store, log *slog.Logger) *commands.Handl
 // runBot starts every enabled platform; with none configured, the terminal chat.
 func runBot(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	if cfg.Telegram.Enabled || cfg.Wechat.Enabled {
-		fmt.Fprintln(stderr, "bangfu: Telegram 和微信适配还没有接入这个版本；请先把 telegram.enabled 和 wechat.enabled 设为 false，用终端聊天。")
+	if cfg.Wechat.Enabled {
+		fmt.Fprintln(stderr, "bangfu: 微信适配还没有接入这个版本；请先把 wechat.enabled 设为 false。")
 		return 2
 	}
 	st, err := openStore(cfg, time.Now)
@@ -132,6 +134,9 @@ func runBot(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer st.Close()
+	if _, err := st.PruneProcessed(time.Now().AddDate(0, 0, -7)); err != nil {
+		log.Warn("pruning old message ids failed", "err", err)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -145,24 +150,71 @@ func runBot(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
 
 	h := newHandler(cfg, st, log)
 	out := bot.NewOutbox(storeQueue{st}, st.Now, log)
+	out.OnUnreachable = func(o bot.Outgoing) { h.MarkUnreachable(context.Background(), o) }
 	router := &bot.Router{Handler: h, Seen: st, Out: out, Log: log}
 
-	interactive := isTerminal(stdin)
-	con := console.New(stdin, stdout, interactive)
-	con.Now = st.Now
-	out.Add(con)
-	if err := h.EnsureAdmin(console.PlatformName, console.LocalAdmin, console.PrivateChatID(console.LocalAdmin), console.LocalAdmin); err != nil {
-		fmt.Fprintln(stderr, "bangfu:", err)
-		return 1
+	var platforms []bot.Platform
+	if cfg.Telegram.Enabled {
+		tg, err := telegram.New(ctx, telegram.Config{Token: cfg.Telegram.Token, ServerURL: cfg.Telegram.ServerURL,
+			State: st, Log: log, Menu: telegramMenu(h)})
+		if err != nil {
+			fmt.Fprintln(stderr, "bangfu:", err)
+			return 1
+		}
+		h.BotNames = append(h.BotNames, tg.Username())
+		tg.OnUnreachable = out.OnUnreachable
+		platforms = append(platforms, tg)
 	}
-	con.AfterLine = out.DeliverDue
-	con.AtEOF = out.Flush
-	go out.Run(ctx, 30*time.Second)
-	if err := con.Run(ctx, router.Dispatch); err != nil {
-		fmt.Fprintln(stderr, "bangfu:", err)
-		return 1
+	var con *console.Console
+	if cfg.Console.Enabled && len(platforms) == 0 {
+		con = console.New(stdin, stdout, isTerminal(stdin))
+		con.Now = st.Now
+		if err := h.EnsureAdmin(console.PlatformName, console.LocalAdmin, console.PrivateChatID(console.LocalAdmin), console.LocalAdmin); err != nil {
+			fmt.Fprintln(stderr, "bangfu:", err)
+			return 1
+		}
+		con.AfterLine = out.DeliverDue
+		con.AtEOF = out.Flush
+		platforms = append(platforms, con)
 	}
+	if len(platforms) == 0 {
+		fmt.Fprintln(stderr, "bangfu: 没有启用任何平台（telegram.enabled、wechat.enabled、console.enabled 都是 false）。")
+		return 2
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	for _, p := range platforms {
+		out.Add(p)
+		wg.Add(1)
+		go func(p bot.Platform) {
+			defer wg.Done()
+			// The terminal chat ends at end of input, and the bot with it.
+			defer func() {
+				if p == bot.Platform(con) {
+					cancel()
+				}
+			}()
+			if err := p.Run(runCtx, router.Dispatch); err != nil {
+				log.Error("platform stopped", "platform", p.Name(), "err", err)
+			}
+		}(p)
+	}
+	go out.Run(runCtx, 10*time.Second)
+	<-runCtx.Done()
+	wg.Wait() // each platform finishes the message in flight
+	flushCtx, done := context.WithTimeout(context.Background(), 30*time.Second)
+	defer done()
+	out.DeliverDue(flushCtx)
 	return 0
+}
+
+func telegramMenu(h *commands.Handler) []telegram.MenuItem {
+	var menu []telegram.MenuItem
+	for _, m := range h.Menu() {
+		menu = append(menu, telegram.MenuItem{Command: m.Command, Description: m.Description, InGroups: m.InGroups})
+	}
+	return menu
 }
 
 func isTerminal(r io.Reader) bool {

@@ -9,10 +9,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"bangfu/bot/telegram/telegramtest"
 	"bangfu/storage"
 )
 
@@ -197,10 +199,7 @@ func TestKill9KeepsEveryAcknowledgedLog(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "bangfu")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	cfg := writeConfig(t, dir, "")
 	if out, errs, code := runCLI(t, "/student add 初一3班 张三 每周2次\n", "-config", cfg); code != 0 {
 		t.Fatalf("setup: %s %s", out, errs)
@@ -264,4 +263,109 @@ func TestExampleConfigIsTheDefaults(t *testing.T) {
 	if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
 		t.Fatalf("config.example.yaml differs from the defaults:\n%+v\n%+v", got, want)
 	}
+}
+
+var (
+	buildOnce sync.Once
+	builtPath string
+	buildErr  error
+)
+
+// buildBinary builds cmd/bangfu once per test run.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "bangfu-bin")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		builtPath = filepath.Join(dir, "bangfu")
+		if out, err := exec.Command("go", "build", "-o", builtPath, ".").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return builtPath
+}
+
+// TestTelegramBurstSurvivesKill9 runs the built binary against the fake Bot
+// API: a burst of 100 /log updates, SIGKILL in the middle, a restart; every
+// update ends up recorded exactly once and nothing sent is over 4096.
+func TestTelegramBurstSurvivesKill9(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	api := telegramtest.New("42:secret")
+	defer api.Close()
+	dir := t.TempDir()
+	// Set up the school with the terminal chat first, then make the
+	// headmaster's Telegram account an admin through an invite.
+	out, errs, code := runCLI(t, "/student add 初一3班 张三 每周2次\n", "-config", writeConfig(t, dir, ""))
+	cfg := writeConfig(t, dir, "telegram:\n  enabled: true\n  token: \"42:secret\"\n  server_url: "+api.URL+"\n")
+	if code != 0 {
+		t.Fatalf("setup: %s %s", out, errs)
+	}
+	inv, errs, code := runCLI(t, "", "-config", cfg, "invite", "admin")
+	if code != 0 {
+		t.Fatalf("invite: %s", errs)
+	}
+	start := func() *exec.Cmd {
+		cmd := exec.Command(buildBinary(t), "-config", cfg)
+		cmd.Stderr = io.Discard
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		return cmd
+	}
+	bin := start()
+	api.Say(7, "校长", 0, "", "/join "+lastCode(t, inv))
+	api.WaitSent(1, 10*time.Second)
+	for i := 0; i < 100; i++ {
+		api.Say(7, "校长", 0, "", "/log 张三 数学辅导 30分钟")
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for acks(api) < 5 && time.Now().Before(deadline) {
+		time.Sleep(2 * time.Millisecond)
+	}
+	bin.Process.Signal(syscall.SIGKILL)
+	bin.Wait()
+	before := acks(api)
+	bin = start()
+	deadline = time.Now().Add(30 * time.Second)
+	for api.Pending() > 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond)
+	bin.Process.Signal(syscall.SIGTERM)
+	if err := bin.Wait(); err != nil {
+		t.Fatalf("graceful stop: %v", err)
+	}
+	st, err := storage.Open(filepath.Join(dir, "data", "bangfu.db"), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ss, _ := st.SessionsBetween(time.Time{}, time.Now().AddDate(1, 0, 0))
+	if len(ss) != 100 {
+		t.Fatalf("%d sessions after kill -9 and restart (%d acknowledged before the kill), want exactly 100", len(ss), before)
+	}
+	for _, m := range api.Sent() {
+		if len([]rune(m.Text)) > 4096 {
+			t.Fatalf("a message of %d characters", len([]rune(m.Text)))
+		}
+	}
+	t.Logf("%d acknowledged before SIGKILL; %d recorded after restart", before, len(ss))
+}
+
+func acks(api *telegramtest.Server) int {
+	n := 0
+	for _, m := range api.SentTo(7) {
+		if strings.Contains(m, "已记录") {
+			n++
+		}
+	}
+	return n
 }

@@ -1,0 +1,64 @@
+package telegram
+
+import (
+	"context"
+	"sync"
+
+	"golang.org/x/time/rate"
+)
+
+// Limits are Telegram's sending limits.
+type Limits struct {
+	PerChat     rate.Limit // messages a second to one chat
+	ChatBurst   int        // sent at once before pacing starts (an interactive reply feels instant)
+	PerGroup    rate.Limit // messages a second to one group
+	GroupBurst  int
+	Global      rate.Limit // messages a second overall
+	GlobalBurst int
+}
+
+// DefaultLimits: about 1 message/s per chat, 20/min per group, 30/s overall.
+var DefaultLimits = Limits{
+	PerChat: 1, ChatBurst: 3,
+	PerGroup: rate.Limit(20.0 / 60), GroupBurst: 3,
+	Global: 30, GlobalBurst: 30,
+}
+
+type limiter struct {
+	l      Limits
+	global *rate.Limiter
+	mu     sync.Mutex
+	chats  map[int64]*rate.Limiter
+	groups map[int64]*rate.Limiter
+}
+
+func newLimiter(l Limits) *limiter {
+	return &limiter{l: l, global: rate.NewLimiter(l.Global, l.GlobalBurst),
+		chats: map[int64]*rate.Limiter{}, groups: map[int64]*rate.Limiter{}}
+}
+
+func (l *limiter) wait(ctx context.Context, chat int64, group bool) error {
+	l.mu.Lock()
+	c := l.chats[chat]
+	if c == nil {
+		c = rate.NewLimiter(l.l.PerChat, l.l.ChatBurst)
+		l.chats[chat] = c
+	}
+	var g *rate.Limiter
+	if group {
+		if g = l.groups[chat]; g == nil {
+			g = rate.NewLimiter(l.l.PerGroup, l.l.GroupBurst)
+			l.groups[chat] = g
+		}
+	}
+	l.mu.Unlock()
+	if err := c.Wait(ctx); err != nil {
+		return err
+	}
+	if g != nil {
+		if err := g.Wait(ctx); err != nil {
+			return err
+		}
+	}
+	return l.global.Wait(ctx)
+}

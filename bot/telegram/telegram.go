@@ -1,0 +1,425 @@
+// Package telegram puts bangfu into Telegram through go-telegram/bot. It
+// only translates: updates become bot.Messages, bot.Outgoing become API
+// calls, paced to Telegram's limits.
+package telegram
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"bangfu/bot"
+)
+
+// PlatformName is Telegram's platform id in the database.
+const PlatformName = "telegram"
+
+// MaxText is Telegram's limit for one message, in UTF-16 units.
+const MaxText = 4096
+
+// State is what the adapter keeps between runs (the database, seen from here).
+type State interface {
+	PlatformValue(platform, name string) ([]byte, error)
+	SetPlatformValue(platform, name string, v []byte) error
+	MoveGroup(platform, oldID, newID string) error
+}
+
+// MenuItem is one entry of the command menu teachers see when typing /.
+type MenuItem struct {
+	Command, Description string
+	InGroups             bool
+}
+
+// Config of the adapter.
+type Config struct {
+	Token      string
+	ServerURL  string       // empty: the public Bot API
+	HTTPClient *http.Client // nil: a default client
+	// PollTimeout is the long-polling wait; the HTTP client's timeout must exceed it.
+	PollTimeout time.Duration
+	State       State
+	Log         *slog.Logger
+	Limits      Limits
+	Menu        []MenuItem
+}
+
+// Telegram is the platform.
+type Telegram struct {
+	// OnUnreachable is told when a queued reply meets a 403.
+	OnUnreachable func(bot.Outgoing)
+
+	cfg      Config
+	api      *tgbot.Bot
+	username string
+	limits   *limiter
+
+	handle func(context.Context, bot.Message)
+	runCtx context.Context
+
+	mu          sync.Mutex
+	lastHandled int64
+	lastSaved   int64
+	savedAt     time.Time
+
+	// Replies wait in a queue per chat, so one busy chat paced to 1/s never
+	// holds up the update loop (and every other chat's answers).
+	repliesMu sync.Mutex
+	replies   map[int64]chan bot.Outgoing
+	replyWG   sync.WaitGroup
+	drainCtx  context.Context
+	drainStop context.CancelFunc
+}
+
+const offsetKey = "last_update_id"
+
+// New connects to the Bot API (getMe, with retries) and prepares polling
+// from the last update handled before the previous stop.
+func New(ctx context.Context, cfg Config) (*Telegram, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.PollTimeout == 0 {
+		cfg.PollTimeout = 50 * time.Second
+	}
+	if cfg.Limits == (Limits{}) {
+		cfg.Limits = DefaultLimits
+	}
+	t := &Telegram{cfg: cfg, limits: newLimiter(cfg.Limits), replies: map[int64]chan bot.Outgoing{}}
+	t.drainCtx, t.drainStop = context.WithCancel(context.Background())
+	if v, err := cfg.State.PlatformValue(PlatformName, offsetKey); err == nil && len(v) > 0 {
+		t.lastHandled, _ = strconv.ParseInt(string(v), 10, 64)
+		t.lastSaved = t.lastHandled
+	}
+	client := cfg.HTTPClient
+	if client == nil {
+		client = &http.Client{Timeout: cfg.PollTimeout + 10*time.Second}
+	}
+	opts := []tgbot.Option{
+		tgbot.WithSkipGetMe(),
+		tgbot.WithHTTPClient(cfg.PollTimeout, client),
+		// One update at a time, and the poller may not fetch the next batch
+		// (which confirms this one to Telegram) while it is still queued:
+		// at most the update being handled is unconfirmed-but-not-done.
+		tgbot.WithNotAsyncHandlers(),
+		tgbot.WithWorkers(1),
+		tgbot.WithUpdatesChannelCap(0),
+		tgbot.WithInitialOffset(t.lastHandled),
+		tgbot.WithDefaultHandler(t.onUpdate),
+		tgbot.WithErrorsHandler(func(err error) { cfg.Log.Warn("telegram", "err", redact(err.Error(), cfg.Token)) }),
+		tgbot.WithAllowedUpdates(tgbot.AllowedUpdates{"message"}),
+	}
+	if cfg.ServerURL != "" {
+		opts = append(opts, tgbot.WithServerURL(strings.TrimRight(cfg.ServerURL, "/")))
+	}
+	api, err := tgbot.New(cfg.Token, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("telegram: %s", redact(err.Error(), cfg.Token))
+	}
+	t.api = api
+	wait := time.Second
+	for {
+		me, err := api.GetMe(ctx)
+		if err == nil {
+			t.username = me.Username
+			break
+		}
+		if errors.Is(err, tgbot.ErrorUnauthorized) {
+			return nil, fmt.Errorf("telegram: the token was refused (check telegram.token or BANGFU_TELEGRAM_TOKEN)")
+		}
+		cfg.Log.Warn("telegram getMe failed, retrying", "err", redact(err.Error(), cfg.Token), "in", wait)
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, time.Minute)
+	}
+	return t, nil
+}
+
+func redact(s, token string) string {
+	if token == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, token, "***")
+}
+
+// Name implements bot.Platform.
+func (t *Telegram) Name() string { return PlatformName }
+
+// Username is the bot's @username, for /cmd@username.
+func (t *Telegram) Username() string { return t.username }
+
+// Run registers the command menu and long-polls until ctx ends; the update
+// being handled then is finished before Run returns.
+func (t *Telegram) Run(ctx context.Context, handle func(context.Context, bot.Message)) error {
+	t.handle = handle
+	t.runCtx = context.WithoutCancel(ctx)
+	if err := t.SetMenu(ctx); err != nil {
+		t.cfg.Log.Warn("telegram setMyCommands failed; the / menu stays as it was", "err", redact(err.Error(), t.cfg.Token))
+	}
+	t.api.Start(ctx)
+	t.saveOffset(true)
+	t.drainReplies(15 * time.Second)
+	return nil
+}
+
+// drainReplies sends the replies still queued, giving up after d.
+func (t *Telegram) drainReplies(d time.Duration) {
+	t.repliesMu.Lock()
+	for id, ch := range t.replies {
+		close(ch)
+		delete(t.replies, id)
+	}
+	t.repliesMu.Unlock()
+	done := make(chan struct{})
+	go func() { t.replyWG.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(d):
+		t.cfg.Log.Warn("telegram: stopping with replies still unsent")
+		t.drainStop()
+		<-done
+	}
+}
+
+// queueReply hands an interactive reply to its chat's sender goroutine.
+func (t *Telegram) queueReply(chat int64, out bot.Outgoing) {
+	t.repliesMu.Lock()
+	defer t.repliesMu.Unlock()
+	ch, ok := t.replies[chat]
+	if !ok {
+		ch = make(chan bot.Outgoing, 1024)
+		t.replies[chat] = ch
+		t.replyWG.Add(1)
+		go func() {
+			defer t.replyWG.Done()
+			for o := range ch {
+				err := t.deliver(t.drainCtx, o)
+				if errors.Is(err, bot.ErrUnreachable) && t.OnUnreachable != nil {
+					t.OnUnreachable(o)
+				}
+				if err != nil {
+					t.cfg.Log.Warn("telegram: a reply was not delivered", "chat", chat, "err", err)
+				}
+			}
+		}()
+	}
+	select {
+	case ch <- out:
+	default:
+		t.cfg.Log.Warn("telegram: reply queue full, reply dropped", "chat", chat)
+	}
+}
+
+// SetMenu registers the command menu for private chats and for groups.
+func (t *Telegram) SetMenu(ctx context.Context) error {
+	var private, groups []models.BotCommand
+	for _, m := range t.cfg.Menu {
+		c := models.BotCommand{Command: m.Command, Description: m.Description}
+		private = append(private, c)
+		if m.InGroups {
+			groups = append(groups, c)
+		}
+	}
+	if len(private) == 0 {
+		return nil
+	}
+	if _, err := t.api.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: private, Scope: &models.BotCommandScopeAllPrivateChats{}}); err != nil {
+		return err
+	}
+	_, err := t.api.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: groups, Scope: &models.BotCommandScopeAllGroupChats{}})
+	return err
+}
+
+func (t *Telegram) onUpdate(ctx context.Context, _ *tgbot.Bot, upd *models.Update) {
+	// Handle to the end even when a stop arrives meanwhile, so the reply goes out.
+	hctx := t.runCtx
+	if hctx == nil {
+		hctx = context.WithoutCancel(ctx)
+	}
+	defer t.markHandled(upd.ID)
+	m := upd.Message
+	if m == nil {
+		return
+	}
+	if m.MigrateToChatID != 0 { // the group became a supergroup: keep its registration
+		if err := t.cfg.State.MoveGroup(PlatformName, chatID(m.Chat.ID), chatID(m.MigrateToChatID)); err != nil {
+			t.cfg.Log.Error("telegram: moving a migrated group failed", "err", err)
+		}
+		return
+	}
+	msg, ok := Translate(upd)
+	if !ok || t.handle == nil {
+		return
+	}
+	t.handle(hctx, msg)
+}
+
+// Translate turns an update into a bot.Message; ok is false for updates that
+// carry no text from a person.
+func Translate(upd *models.Update) (bot.Message, bool) {
+	m := upd.Message
+	if m == nil || m.From == nil || m.From.IsBot {
+		return bot.Message{}, false
+	}
+	text := m.Text
+	if text == "" {
+		text = m.Caption
+	}
+	if text == "" {
+		return bot.Message{}, false
+	}
+	chat := bot.Chat{ID: chatID(m.Chat.ID), Kind: bot.Group, Title: m.Chat.Title}
+	if m.Chat.Type == models.ChatTypePrivate {
+		chat = bot.Chat{ID: chatID(m.Chat.ID), Kind: bot.Private, Title: personName(m.From)}
+	}
+	return bot.Message{
+		Platform: PlatformName,
+		// Chat and message id are stable across redeliveries of the same update.
+		ID:     chatID(m.Chat.ID) + ":" + strconv.Itoa(m.ID),
+		Chat:   chat,
+		Sender: bot.User{ID: strconv.FormatInt(m.From.ID, 10), Name: personName(m.From)},
+		Text:   text,
+		Time:   time.Unix(int64(m.Date), 0),
+	}, true
+}
+
+func chatID(id int64) string { return strconv.FormatInt(id, 10) }
+
+// personName joins first and last name; Chinese names need no space.
+func personName(u *models.User) string {
+	first, last := strings.TrimSpace(u.FirstName), strings.TrimSpace(u.LastName)
+	switch {
+	case last == "":
+		return first
+	case first == "":
+		return last
+	case isHan(first) && isHan(last):
+		return last + first
+	}
+	return first + " " + last
+}
+
+func isHan(s string) bool {
+	for _, r := range s {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// markHandled remembers the last handled update. It is written at most once
+// a second: a restart from an older offset only sees updates that are
+// deduplicated anyway.
+func (t *Telegram) markHandled(id int64) {
+	t.mu.Lock()
+	if id > t.lastHandled {
+		t.lastHandled = id
+	}
+	t.mu.Unlock()
+	t.saveOffset(false)
+}
+
+func (t *Telegram) saveOffset(force bool) {
+	t.mu.Lock()
+	id := t.lastHandled
+	if id == t.lastSaved || (!force && time.Since(t.savedAt) < time.Second) {
+		t.mu.Unlock()
+		return
+	}
+	t.lastSaved, t.savedAt = id, time.Now()
+	t.mu.Unlock()
+	if err := t.cfg.State.SetPlatformValue(PlatformName, offsetKey, []byte(strconv.FormatInt(id, 10))); err != nil {
+		t.cfg.Log.Error("telegram: saving the update offset failed", "err", err)
+	}
+}
+
+// Send delivers a message (split to 4096 units) or a file, paced to
+// Telegram's limits; a 429 waits its retry_after and tries again, a group
+// upgraded to a supergroup is followed, and a 403 is ErrUnreachable.
+// Interactive replies are queued per chat and Send returns at once; messages
+// from the durable outbox (QueueID set) and files are sent before it returns.
+func (t *Telegram) Send(ctx context.Context, out bot.Outgoing) error {
+	id, err := strconv.ParseInt(out.Chat.ID, 10, 64)
+	if err != nil {
+		return fmt.Errorf("telegram: bad chat id %q", out.Chat.ID)
+	}
+	if out.QueueID == 0 && out.File == nil && t.runCtx != nil {
+		t.queueReply(id, out)
+		return nil
+	}
+	return t.deliver(ctx, out)
+}
+
+// SendNow delivers a message before returning, whatever its kind.
+func (t *Telegram) SendNow(ctx context.Context, out bot.Outgoing) error { return t.deliver(ctx, out) }
+
+func (t *Telegram) deliver(ctx context.Context, out bot.Outgoing) error {
+	id, err := strconv.ParseInt(out.Chat.ID, 10, 64)
+	if err != nil {
+		return fmt.Errorf("telegram: bad chat id %q", out.Chat.ID)
+	}
+	group := out.Chat.Kind == bot.Group
+	if out.File != nil {
+		return t.call(ctx, &id, group, func(chat int64) error {
+			_, err := t.api.SendDocument(ctx, &tgbot.SendDocumentParams{ChatID: chat, Caption: out.Text,
+				Document: &models.InputFileUpload{Filename: out.File.Name, Data: bytes.NewReader(out.File.Data)}})
+			return err
+		})
+	}
+	for _, part := range bot.SplitText(out.Text, MaxText) {
+		if err := t.call(ctx, &id, group, func(chat int64) error {
+			_, err := t.api.SendMessage(ctx, &tgbot.SendMessageParams{ChatID: chat, Text: part})
+			return err
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *Telegram) call(ctx context.Context, chat *int64, group bool, send func(int64) error) error {
+	for attempt := 0; ; attempt++ {
+		if err := t.limits.wait(ctx, *chat, group); err != nil {
+			return err
+		}
+		err := send(*chat)
+		var tooMany *tgbot.TooManyRequestsError
+		var migrate *tgbot.MigrateError
+		switch {
+		case err == nil:
+			return nil
+		case errors.As(err, &tooMany) && attempt < 5:
+			wait := time.Duration(max(tooMany.RetryAfter, 1)) * time.Second
+			t.cfg.Log.Warn("telegram 429, waiting", "chat", *chat, "retry_after", wait)
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(wait):
+			}
+		case errors.As(err, &migrate) && attempt < 5:
+			newID := int64(migrate.MigrateToChatID)
+			if err := t.cfg.State.MoveGroup(PlatformName, chatID(*chat), chatID(newID)); err != nil {
+				t.cfg.Log.Error("telegram: moving a migrated group failed", "err", err)
+			}
+			*chat = newID
+		case errors.Is(err, tgbot.ErrorForbidden):
+			return fmt.Errorf("%w: %s", bot.ErrUnreachable, redact(err.Error(), t.cfg.Token))
+		default:
+			return errors.New(redact(err.Error(), t.cfg.Token))
+		}
+	}
+}

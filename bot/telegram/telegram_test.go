@@ -1,0 +1,354 @@
+package telegram_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"bangfu/bot"
+	"bangfu/bot/telegram"
+	"bangfu/bot/telegram/telegramtest"
+	"bangfu/commands"
+	"bangfu/storage"
+)
+
+const token = "123456:TEST-token"
+
+// rig is the real adapter, router, commands and a temp database, talking to
+// the fake Bot API through the real go-telegram/bot client.
+type rig struct {
+	t      *testing.T
+	api    *telegramtest.Server
+	st     *storage.Store
+	h      *commands.Handler
+	out    *bot.Outbox
+	tg     *telegram.Telegram
+	cancel context.CancelFunc
+	done   chan struct{}
+	path   string
+}
+
+func newRig(t *testing.T, api *telegramtest.Server, path string, limits telegram.Limits) *rig {
+	t.Helper()
+	if path == "" {
+		path = filepath.Join(t.TempDir(), "bangfu.db")
+	}
+	st, err := storage.Open(path, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	h := commands.New(st, log)
+	var menu []telegram.MenuItem
+	for _, m := range h.Menu() {
+		menu = append(menu, telegram.MenuItem{Command: m.Command, Description: m.Description, InGroups: m.InGroups})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	tg, err := telegram.New(ctx, telegram.Config{Token: token, ServerURL: api.URL, PollTimeout: 2 * time.Second,
+		HTTPClient: &http.Client{Timeout: 5 * time.Second}, State: st, Log: log, Limits: limits, Menu: menu})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.BotNames = []string{tg.Username()}
+	out := bot.NewOutbox(queue{st}, st.Now, log)
+	out.Add(tg)
+	out.OnUnreachable = func(o bot.Outgoing) { h.MarkUnreachable(context.Background(), o) }
+	tg.OnUnreachable = out.OnUnreachable
+	router := &bot.Router{Handler: h, Seen: st, Out: out, Log: log}
+	r := &rig{t: t, api: api, st: st, h: h, out: out, tg: tg, cancel: cancel, done: make(chan struct{}), path: path}
+	go func() {
+		defer close(r.done)
+		tg.Run(ctx, router.Dispatch)
+	}()
+	if err := h.EnsureAdmin(telegram.PlatformName, "1", "1", "校长"); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// stop ends polling, waits for the handler in flight and closes the database.
+func (r *rig) stop() {
+	r.cancel()
+	<-r.done
+	r.st.Close()
+}
+
+var fast = telegram.Limits{PerChat: 1000, ChatBurst: 100, PerGroup: 1000, GroupBurst: 100, Global: 1000, GlobalBurst: 100}
+
+// say sends a message and waits for the bot's answer in the same chat.
+func (r *rig) say(from int64, name string, groupID int64, group, text string) string {
+	r.t.Helper()
+	chat := from
+	if group != "" {
+		chat = groupID
+	}
+	before := len(r.api.SentTo(chat))
+	r.api.Say(from, name, groupID, group, text)
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if got := r.api.SentTo(chat); len(got) > before {
+			return strings.Join(got[before:], "\n")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	r.t.Fatalf("no answer to %q", text)
+	return ""
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(s, "\n")
+	return lines[len(lines)-1]
+}
+
+const group = -1001234
+
+func TestATeacherWeekThroughTelegram(t *testing.T) {
+	api := telegramtest.New(token)
+	defer api.Close()
+	r := newRig(t, api, "", fast)
+	defer r.stop()
+
+	if got := r.say(1, "校长", 0, "", "/student add 初一3班 张三 留守 每周2次"); !strings.Contains(got, "已加入帮扶名单：张三（初一3班）") {
+		t.Fatalf("add: %s", got)
+	}
+	code := lastLine(r.say(1, "校长", 0, "", "/invite teacher 初一3班 班主任"))
+	if got := r.say(2, "李老师", 0, "", "／join "+code); !strings.Contains(got, "初一3班的班主任") {
+		t.Fatalf("join: %s", got)
+	}
+	if got := r.say(2, "李老师", group, "初一3班教师群", "/group@bangfu_bot teacher 初一3班"); !strings.Contains(got, "教师群") {
+		t.Fatalf("group: %s", got)
+	}
+	got := r.say(2, "李老师", group, "初一3班教师群", "/log@bangfu_bot 张三 数学辅导 30分钟 家里没人管")
+	if !strings.Contains(got, "本周第1次/目标2次") || strings.Contains(got, "家里没人管") {
+		t.Fatalf("group log: %s", got)
+	}
+	// A command for another bot in the group is left alone.
+	before := len(api.Sent())
+	api.Say(2, "李老师", group, "初一3班教师群", "/log@other_bot 张三 数学 30分钟")
+	r.say(2, "李老师", group, "初一3班教师群", "/status")
+	for _, m := range api.Sent()[before:] {
+		if strings.Contains(m.Text, "本周第") {
+			t.Fatalf("answered another bot's command: %s", m.Text)
+		}
+	}
+	// The parent binds and receives praise privately.
+	code = lastLine(r.say(2, "李老师", 0, "", "/invite parent 张三 妈妈"))
+	if got := r.say(3, "张三妈妈", 0, "", "/join "+code); !strings.Contains(got, "已绑定为张三的家长") {
+		t.Fatalf("parent join: %s", got)
+	}
+	r.say(2, "李老师", 0, "", "/praise 张三 主动帮同学讲题")
+	r.out.Flush(context.Background())
+	if got := api.SentTo(3); !strings.Contains(strings.Join(got, "\n"), "主动帮同学讲题") {
+		t.Fatalf("parent did not get the praise: %v", got)
+	}
+	// The command menu was registered with Chinese descriptions for both scopes.
+	priv, grp := api.Commands("all_private_chats"), api.Commands("all_group_chats")
+	if len(priv) < 10 || len(grp) == 0 || len(grp) >= len(priv) {
+		t.Fatalf("menus: %d private, %d group", len(priv), len(grp))
+	}
+	found := false
+	for _, c := range priv {
+		if c["command"] == "log" && strings.Contains(c["description"], "辅导") {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("no /log in the menu: %v", priv)
+	}
+}
+
+func TestRedeliveredUpdateIsAnsweredAndRecordedOnce(t *testing.T) {
+	api := telegramtest.New(token)
+	defer api.Close()
+	r := newRig(t, api, "", fast)
+	r.say(1, "校长", 0, "", "/student add 初一3班 张三")
+	before := len(api.SentTo(1))
+	id := api.Say(1, "校长", 0, "", "/log 张三 数学 30分钟")
+	api.WaitSent(len(api.Sent())+1, 5*time.Second)
+	api.Redeliver(id, api.Raw(id))
+	r.say(1, "校长", 0, "", "/help")
+	replies := api.SentTo(1)[before:]
+	logged := 0
+	for _, m := range replies {
+		if strings.Contains(m, "已记录") {
+			logged++
+		}
+	}
+	if logged != 1 {
+		t.Fatalf("answered %d times: %v", logged, replies)
+	}
+	ss, _ := r.st.SessionsBetween(time.Time{}, time.Now().Add(time.Hour))
+	if len(ss) != 1 {
+		t.Fatalf("%d sessions stored", len(ss))
+	}
+	r.stop()
+
+	// A restart resumes after the last handled update.
+	r2 := newRig(t, api, r.path, fast)
+	defer r2.stop()
+	r2.say(1, "校长", 0, "", "/help")
+	offs := api.Offsets()
+	last := offs[len(offs)-1]
+	if last <= id {
+		t.Fatalf("restart polled from offset %d, want past %d", last, id)
+	}
+}
+
+func Test429WaitsAndDeliversOnce(t *testing.T) {
+	api := telegramtest.New(token)
+	defer api.Close()
+	r := newRig(t, api, "", fast)
+	defer r.stop()
+	api.Fail429(1, 1)
+	start := time.Now()
+	got := r.say(1, "校长", 0, "", "/help")
+	if time.Since(start) < time.Second {
+		t.Fatalf("did not wait retry_after: %v", time.Since(start))
+	}
+	if strings.Count(got, "你可以用这些命令") != 1 {
+		t.Fatalf("delivered %d times", strings.Count(got, "你可以用这些命令"))
+	}
+}
+
+func TestLongTextsAreSplitAndFilesSent(t *testing.T) {
+	api := telegramtest.New(token)
+	defer api.Close()
+	r := newRig(t, api, "", fast)
+	defer r.stop()
+	var b strings.Builder
+	for i := 0; i < 300; i++ {
+		b.WriteString("· 张三 本周2/3次 未达标，本月已联系家长\n")
+	}
+	if err := r.tg.SendNow(context.Background(), bot.Outgoing{Platform: telegram.PlatformName, Chat: bot.Chat{ID: "1", Kind: bot.Private}, Text: b.String()}); err != nil {
+		t.Fatal(err)
+	}
+	parts := api.SentTo(1)
+	if len(parts) < 2 {
+		t.Fatalf("%d parts", len(parts))
+	}
+	for _, p := range parts {
+		if bot.TextLen(p) > telegram.MaxText {
+			t.Fatalf("a part of %d units", bot.TextLen(p))
+		}
+	}
+	data := []byte("PK\x03\x04 fake xlsx")
+	if err := r.tg.SendNow(context.Background(), bot.Outgoing{Platform: telegram.PlatformName, Chat: bot.Chat{ID: "1", Kind: bot.Private}, Text: "初一3班帮扶档案", File: &bot.File{Name: "初一3班.xlsx", Data: data}}); err != nil {
+		t.Fatal(err)
+	}
+	sent := api.Sent()
+	last := sent[len(sent)-1]
+	if last.Method != "sendDocument" || last.FileName != "初一3班.xlsx" || string(last.FileData) != string(data) || last.Text != "初一3班帮扶档案" {
+		t.Fatalf("document: %+v", last)
+	}
+}
+
+func Test403MarksUnreachableAndTellsTheHeadTeacherOnce(t *testing.T) {
+	api := telegramtest.New(token)
+	defer api.Close()
+	r := newRig(t, api, "", fast)
+	defer r.stop()
+	r.say(1, "校长", 0, "", "/student add 初一3班 张三")
+	code := lastLine(r.say(1, "校长", 0, "", "/invite teacher 初一3班 班主任"))
+	r.say(2, "李老师", 0, "", "/join "+code)
+	code = lastLine(r.say(2, "李老师", 0, "", "/invite parent 张三 妈妈"))
+	r.say(3, "张三妈妈", 0, "", "/join "+code)
+	api.Forbid(3)
+	err := r.tg.SendNow(context.Background(), bot.Outgoing{Platform: telegram.PlatformName, Chat: bot.Chat{ID: "3", Kind: bot.Private}, Text: "x"})
+	if !errors.Is(err, bot.ErrUnreachable) {
+		t.Fatalf("403: %v", err)
+	}
+	r.say(2, "李老师", 0, "", "/praise 张三 作业全对")
+	r.say(2, "李老师", 0, "", "/praise 张三 上课认真")
+	r.out.Flush(context.Background())
+	r.out.Flush(context.Background())
+	notices := 0
+	for _, m := range api.SentTo(2) {
+		if strings.Contains(m, "张三妈妈（张三的家长）收不到我发的消息") {
+			notices++
+		}
+	}
+	if notices != 1 {
+		t.Fatalf("head teacher told %d times: %v", notices, api.SentTo(2))
+	}
+	for _, m := range api.Sent() {
+		if m.ChatID == group && strings.Contains(m.Text, "收不到") {
+			t.Fatal("the notice went to a group")
+		}
+	}
+}
+
+func TestGroupUpgradeKeepsRegistration(t *testing.T) {
+	api := telegramtest.New(token)
+	defer api.Close()
+	r := newRig(t, api, "", fast)
+	defer r.stop()
+	const old = -4001
+	r.say(1, "校长", old, "教师群", "/group teacher 初一3班")
+	api.Migrate(old, group)
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if g, ok, _ := r.st.Group(telegram.PlatformName, "-1001234"); ok && g.Kind == storage.GroupTeacher {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if _, ok, _ := r.st.Group(telegram.PlatformName, "-1001234"); !ok {
+		t.Fatal("registration not moved to the supergroup")
+	}
+	// A send to the old id follows migrate_to_chat_id.
+	if err := r.tg.SendNow(context.Background(), bot.Outgoing{Platform: telegram.PlatformName, Chat: bot.Chat{ID: "-4001", Kind: bot.Group}, Text: "周报"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := api.SentTo(group); len(got) == 0 || got[len(got)-1] != "周报" {
+		t.Fatalf("sent to new group: %v", got)
+	}
+}
+
+func TestSendsArePacedPerChat(t *testing.T) {
+	api := telegramtest.New(token)
+	defer api.Close()
+	limits := telegram.Limits{PerChat: 10, ChatBurst: 1, PerGroup: 1000, GroupBurst: 100, Global: 1000, GlobalBurst: 100}
+	r := newRig(t, api, "", limits)
+	defer r.stop()
+	start := time.Now()
+	for i := 0; i < 6; i++ {
+		if err := r.tg.SendNow(context.Background(), bot.Outgoing{Platform: telegram.PlatformName, Chat: bot.Chat{ID: "7", Kind: bot.Private}, Text: "x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if el := time.Since(start); el < 450*time.Millisecond {
+		t.Fatalf("6 sends at 10/s took %v", el)
+	}
+	sent := api.Sent()
+	for i := 1; i < len(sent); i++ {
+		if gap := sent[i].At.Sub(sent[i-1].At); gap < 80*time.Millisecond {
+			t.Fatalf("gap %v between sends", gap)
+		}
+	}
+}
+
+type queue struct{ st *storage.Store }
+
+func (q queue) Due(until time.Time) ([]bot.Outgoing, error) {
+	qs, err := q.st.Queue(until, 0)
+	var out []bot.Outgoing
+	for _, m := range qs {
+		out = append(out, bot.Outgoing{Platform: m.Platform, Chat: bot.Chat{ID: m.ChatID, Kind: bot.Private}, Text: m.Text, NotBefore: m.NotBefore, QueueID: m.ID, PersonID: m.PersonID, InFlight: m.InFlight})
+	}
+	return out, err
+}
+func (q queue) Done(o bot.Outgoing) error {
+	return q.st.Dequeue(storage.Queued{ID: o.QueueID, NotBefore: o.NotBefore})
+}
+func (q queue) Retry(o bot.Outgoing, at time.Time) error {
+	return q.st.Requeue(storage.Queued{ID: o.QueueID, NotBefore: o.NotBefore}, at)
+}
+func (q queue) Sending(o bot.Outgoing) error {
+	return q.st.MarkSending(storage.Queued{ID: o.QueueID, NotBefore: o.NotBefore})
+}

@@ -1,0 +1,344 @@
+// Package telegramtest is a fake Telegram Bot API on 127.0.0.1 that speaks
+// the real protocol (multipart requests, long-polled getUpdates with
+// offsets, sendMessage, sendDocument, setMyCommands, 429, 403 and group
+// migration errors), for driving the real go-telegram/bot client in tests.
+package telegramtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Sent is one message or file the bot sent.
+type Sent struct {
+	Method   string
+	ChatID   int64
+	Text     string
+	FileName string
+	FileData []byte
+	At       time.Time
+}
+
+// Server is the fake API. Its zero value is not usable: call New.
+type Server struct {
+	*httptest.Server
+	Token    string
+	Username string
+
+	mu        sync.Mutex
+	cond      *sync.Cond
+	updates   []json.RawMessage // pending, in update id order
+	history   map[int64]json.RawMessage
+	ids       []int64
+	nextID    int64
+	nextMsgID int
+	offsets   []int64 // offsets asked for by getUpdates, in order
+	sent      []Sent
+	commands  map[string][]map[string]string // scope type → commands
+	fail429   map[int64][]int                // chat → retry_after values to answer next sends with
+	forbidden map[int64]bool
+	migrated  map[int64]int64
+	calls     map[string]int
+}
+
+// New starts the fake on a loopback port.
+func New(token string) *Server {
+	s := &Server{Token: token, Username: "bangfu_bot", nextID: 1000, nextMsgID: 1,
+		commands: map[string][]map[string]string{}, fail429: map[int64][]int{}, forbidden: map[int64]bool{},
+		migrated: map[int64]int64{}, calls: map[string]int{}, history: map[int64]json.RawMessage{}}
+	s.cond = sync.NewCond(&s.mu)
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	return s
+}
+
+// Close stops the server and wakes pollers.
+func (s *Server) Close() {
+	s.mu.Lock()
+	s.cond.Broadcast()
+	s.mu.Unlock()
+	s.Server.CloseClientConnections()
+	s.Server.Close()
+}
+
+type chat struct {
+	ID    int64  `json:"id"`
+	Type  string `json:"type"`
+	Title string `json:"title,omitempty"`
+}
+
+type user struct {
+	ID        int64  `json:"id"`
+	IsBot     bool   `json:"is_bot"`
+	FirstName string `json:"first_name"`
+}
+
+type message struct {
+	MessageID       int    `json:"message_id"`
+	From            *user  `json:"from,omitempty"`
+	Chat            chat   `json:"chat"`
+	Date            int64  `json:"date"`
+	Text            string `json:"text,omitempty"`
+	MigrateToChatID int64  `json:"migrate_to_chat_id,omitempty"`
+}
+
+// Say queues a text message from a person: in a private chat when group is
+// "", otherwise in the supergroup groupID titled group. It returns the update id.
+func (s *Server) Say(fromID int64, name string, groupID int64, group, text string) int64 {
+	c := chat{ID: fromID, Type: "private"}
+	if group != "" {
+		c = chat{ID: groupID, Type: "supergroup", Title: group}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := message{MessageID: s.nextMsgID, From: &user{ID: fromID, FirstName: name}, Chat: c, Date: time.Now().Unix(), Text: text}
+	s.nextMsgID++
+	return s.pushLocked(map[string]any{"message": m})
+}
+
+// Migrate queues the service message Telegram sends in a group upgraded to a
+// supergroup, and makes later sends to the old id fail with migrate_to_chat_id.
+func (s *Server) Migrate(oldID, newID int64) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.migrated[oldID] = newID
+	m := message{MessageID: s.nextMsgID, From: &user{ID: 1, FirstName: "Group"}, Chat: chat{ID: oldID, Type: "group", Title: "old"}, Date: time.Now().Unix(), MigrateToChatID: newID}
+	s.nextMsgID++
+	return s.pushLocked(map[string]any{"message": m})
+}
+
+// Redeliver queues again an update that was already delivered (as Telegram
+// does when its confirmation was lost).
+func (s *Server) Redeliver(id int64, raw json.RawMessage) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ids = append(s.ids, id)
+	s.updates = append(s.updates, raw)
+	s.cond.Broadcast()
+}
+
+func (s *Server) pushLocked(body map[string]any) int64 {
+	id := s.nextID
+	s.nextID++
+	body["update_id"] = id
+	raw, _ := json.Marshal(body)
+	s.ids = append(s.ids, id)
+	s.updates = append(s.updates, raw)
+	s.history[id] = raw
+	s.cond.Broadcast()
+	return id
+}
+
+// Raw returns the JSON of an update ever queued.
+func (s *Server) Raw(id int64) json.RawMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.history[id]
+}
+
+// Fail429 makes the next sends to chat answer 429 with these retry_after values.
+func (s *Server) Fail429(chatID int64, retryAfter ...int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fail429[chatID] = append(s.fail429[chatID], retryAfter...)
+}
+
+// Forbid makes sends to chat answer 403 (the user never started the bot or blocked it).
+func (s *Server) Forbid(chatID int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.forbidden[chatID] = true
+}
+
+// Sent returns what the bot sent so far.
+func (s *Server) Sent() []Sent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Sent(nil), s.sent...)
+}
+
+// SentTo returns the texts sent to one chat.
+func (s *Server) SentTo(chatID int64) []string {
+	var out []string
+	for _, m := range s.Sent() {
+		if m.ChatID == chatID {
+			out = append(out, m.Text)
+		}
+	}
+	return out
+}
+
+// WaitSent waits until at least n messages were sent, up to d.
+func (s *Server) WaitSent(n int, d time.Duration) []Sent {
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) {
+		if got := s.Sent(); len(got) >= n {
+			return got
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return s.Sent()
+}
+
+// Offsets returns the offsets getUpdates was called with.
+func (s *Server) Offsets() []int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]int64(nil), s.offsets...)
+}
+
+// Pending counts updates not yet confirmed by an offset past them.
+func (s *Server) Pending() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.ids)
+}
+
+// Commands returns the menu registered for a scope type ("all_private_chats", "all_group_chats").
+func (s *Server) Commands(scope string) []map[string]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.commands[scope]
+}
+
+// Calls counts API calls by method.
+func (s *Server) Calls(method string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[method]
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+func ok(w http.ResponseWriter, result any) {
+	writeJSON(w, 200, map[string]any{"ok": true, "result": result})
+}
+
+func apiErr(w http.ResponseWriter, code int, desc string, params map[string]any) {
+	body := map[string]any{"ok": false, "error_code": code, "description": desc}
+	if params != nil {
+		body["parameters"] = params
+	}
+	writeJSON(w, code, body)
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	prefix := "/bot" + s.Token + "/"
+	if !strings.HasPrefix(r.URL.Path, prefix) {
+		apiErr(w, 401, "Unauthorized", nil)
+		return
+	}
+	method := strings.TrimPrefix(r.URL.Path, prefix)
+	// Methods without parameters (getMe) come as an empty multipart body.
+	r.ParseMultipartForm(32 << 20)
+	s.mu.Lock()
+	s.calls[method]++
+	s.mu.Unlock()
+	switch method {
+	case "getMe":
+		ok(w, map[string]any{"id": 1, "is_bot": true, "first_name": "帮扶助手", "username": s.Username})
+	case "getUpdates":
+		s.getUpdates(w, r)
+	case "sendMessage", "sendDocument":
+		s.send(w, r, method)
+	case "setMyCommands":
+		var cmds []map[string]string
+		json.Unmarshal([]byte(r.FormValue("commands")), &cmds)
+		var scope struct {
+			Type string `json:"type"`
+		}
+		json.Unmarshal([]byte(r.FormValue("scope")), &scope)
+		s.mu.Lock()
+		s.commands[scope.Type] = cmds
+		s.mu.Unlock()
+		ok(w, true)
+	default:
+		apiErr(w, 404, "Not Found: method "+method, nil)
+	}
+}
+
+func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request) {
+	offset, _ := strconv.ParseInt(r.FormValue("offset"), 10, 64)
+	timeout, _ := strconv.Atoi(r.FormValue("timeout"))
+	deadline := time.Now().Add(time.Duration(timeout) * time.Second)
+	s.mu.Lock()
+	s.offsets = append(s.offsets, offset)
+	// An offset confirms every update before it: Telegram forgets them.
+	for len(s.ids) > 0 && s.ids[0] < offset {
+		s.ids, s.updates = s.ids[1:], s.updates[1:]
+	}
+	for len(s.updates) == 0 && time.Now().Before(deadline) && r.Context().Err() == nil {
+		waitCond(s.cond, time.Until(deadline))
+		for len(s.ids) > 0 && s.ids[0] < offset {
+			s.ids, s.updates = s.ids[1:], s.updates[1:]
+		}
+	}
+	batch := append([]json.RawMessage(nil), s.updates...)
+	s.mu.Unlock()
+	ok(w, batch)
+}
+
+// waitCond waits on c (its lock held) for at most d.
+func waitCond(c *sync.Cond, d time.Duration) {
+	if d > 200*time.Millisecond {
+		d = 200 * time.Millisecond
+	}
+	t := time.AfterFunc(d, func() {
+		c.L.Lock()
+		c.Broadcast()
+		c.L.Unlock()
+	})
+	c.Wait()
+	t.Stop()
+}
+
+func (s *Server) send(w http.ResponseWriter, r *http.Request, method string) {
+	chatID, err := strconv.ParseInt(r.FormValue("chat_id"), 10, 64)
+	if err != nil {
+		apiErr(w, 400, "Bad Request: chat not found", nil)
+		return
+	}
+	m := Sent{Method: method, ChatID: chatID, Text: r.FormValue("text"), At: time.Now()}
+	if method == "sendDocument" {
+		m.Text = r.FormValue("caption")
+		f, hdr, err := r.FormFile("document")
+		if err != nil {
+			apiErr(w, 400, "Bad Request: there is no document in the request", nil)
+			return
+		}
+		m.FileName = hdr.Filename
+		m.FileData, _ = io.ReadAll(f)
+		f.Close()
+	} else if len([]rune(m.Text)) > 4096 || m.Text == "" {
+		apiErr(w, 400, "Bad Request: message is too long or empty", nil)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ra := s.fail429[chatID]; len(ra) > 0 {
+		s.fail429[chatID] = ra[1:]
+		apiErr(w, 429, fmt.Sprintf("Too Many Requests: retry after %d", ra[0]), map[string]any{"retry_after": ra[0]})
+		return
+	}
+	if s.forbidden[chatID] {
+		apiErr(w, 403, "Forbidden: bot can't initiate conversation with a user", nil)
+		return
+	}
+	if to, ok := s.migrated[chatID]; ok {
+		apiErr(w, 400, "Bad Request: group chat was upgraded to a supergroup chat", map[string]any{"migrate_to_chat_id": to})
+		return
+	}
+	s.sent = append(s.sent, m)
+	ok(w, message{MessageID: s.nextMsgID, Chat: chat{ID: chatID}, Date: time.Now().Unix(), Text: m.Text})
+	s.nextMsgID++
+}

@@ -1,0 +1,112 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"bangfu/bot"
+	"bangfu/storage"
+)
+
+// MenuItem is one entry of a platform's command menu.
+type MenuItem struct {
+	Command, Description string
+	InGroups             bool
+}
+
+var menuGroups = map[string]string{
+	"student": "学生名单：add 添加 · set 修改 · close 结束 · delete 删除",
+	"invite":  "邀请老师或家长（一次性邀请码）",
+	"group":   "登记本群为教师群或家长群",
+}
+
+// Menu lists the commands for a platform's "/" menu, with Chinese
+// descriptions, once per English command word.
+func (h *Handler) Menu() []MenuItem {
+	var out []MenuItem
+	seen := map[string]int{}
+	for _, sp := range h.specs {
+		word, _, sub := strings.Cut(sp.name, " ")
+		desc := sp.desc
+		if sub {
+			desc = menuGroups[word]
+		}
+		inGroups := sp.where&(inTeacherGroup|inOtherGroup) != 0
+		if i, ok := seen[word]; ok {
+			out[i].InGroups = out[i].InGroups || inGroups
+			continue
+		}
+		seen[word] = len(out)
+		out = append(out, MenuItem{Command: word, Description: clip(desc, 100), InGroups: inGroups})
+	}
+	return out
+}
+
+// MarkUnreachable records that a platform refused to deliver to a person
+// (they never started the bot or blocked it) and tells, once and privately,
+// whoever can fix it: a parent's head teachers, or the admins for staff.
+func (h *Handler) MarkUnreachable(ctx context.Context, out bot.Outgoing) {
+	id := out.PersonID
+	if id == 0 && out.Chat.Kind == bot.Private {
+		if p, ok, err := h.Store.PersonByAccount(out.Platform, out.Chat.ID); err == nil && ok {
+			id = p.ID
+		}
+	}
+	if id == 0 {
+		return
+	}
+	p, err := h.Store.UpdatePerson(storage.Meta{ActorID: id, Where: out.Platform, At: h.Now()}, id, "person.unreachable", func(p *storage.Person) error {
+		p.Unreachable = true
+		return nil
+	})
+	if err != nil {
+		h.Log.Error("marking a person unreachable failed", "err", err)
+		return
+	}
+	people, err := h.Store.People()
+	if err != nil {
+		return
+	}
+	who := p.Name
+	var tell []storage.Person
+	if len(p.Parents) > 0 {
+		var children []string
+		classes := map[uint64]bool{}
+		for _, l := range p.Parents {
+			if st, err := h.Store.Student(l.StudentID); err == nil {
+				children = append(children, st.Name)
+				classes[st.ClassID] = true
+			}
+		}
+		who = fmt.Sprintf("%s（%s的家长）", p.Name, strings.Join(children, "、"))
+		for _, q := range people {
+			for c := range classes {
+				if q.IsHeadOf(c) {
+					tell = append(tell, q)
+					break
+				}
+			}
+		}
+	}
+	if len(tell) == 0 {
+		for _, q := range people {
+			if q.Admin && q.ID != p.ID {
+				tell = append(tell, q)
+			}
+		}
+	}
+	text := fmt.Sprintf("%s收不到我发的消息（可能还没有先私聊过我，或者把我屏蔽了）。请提醒对方先私聊我发一句话，之后的消息才能送到。", who)
+	var qs []storage.Queued
+	for _, q := range tell {
+		acc, ok := reachable(q)
+		if !ok {
+			continue
+		}
+		qs = append(qs, storage.Queued{Platform: acc.Platform, ChatID: acc.ChatID, ChatTitle: q.Name, Private: true, PersonID: q.ID,
+			Text: text, NotBefore: h.Now(), Key: fmt.Sprintf("unreachable/%d/%d", p.ID, q.ID)})
+	}
+	if err := h.Store.Enqueue(storage.Meta{}, qs...); err != nil {
+		h.Log.Error("queueing the unreachable notice failed", "err", err)
+	}
+}

@@ -602,6 +602,9 @@ func (h *Handler) meeting(r *req) (string, error) {
 	if runeLen(topic) > 100 {
 		return "", r.usage("主题写短一点（最多100个字）。")
 	}
+	if w := bannedWordIn(topic); w != "" {
+		return "", r.usage(fmt.Sprintf("家长会的主题会发给家长，请不要写“%s”这样的词。", w))
+	}
 	if _, err := h.Store.AddMeeting(r.meta, storage.Meeting{ClassID: c.ID, At: at, Topic: topic}); err != nil {
 		return "", err
 	}

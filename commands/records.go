@@ -271,7 +271,7 @@ func (h *Handler) praise(r *req) (string, error) {
 	sendAt := h.Cal.AfterQuietHours(r.now)
 	var notes []storage.Queued
 	for _, p := range parents {
-		acc, ok := reachable(p)
+		acc, ok := Reachable(p)
 		if !ok {
 			continue
 		}
@@ -312,7 +312,7 @@ func (h *Handler) parentsOf(studentID uint64) ([]storage.Person, error) {
 }
 
 // reachable picks the account the bot can write to privately.
-func reachable(p storage.Person) (storage.Account, bool) {
+func Reachable(p storage.Person) (storage.Account, bool) {
 	if p.Unreachable {
 		return storage.Account{}, false
 	}
@@ -345,6 +345,9 @@ func (h *Handler) comment(r *req) (string, error) {
 	}
 	if runeLen(text) > 1000 {
 		return "", r.usage("评语太长了（最多1000个字）。")
+	}
+	if w := bannedWordIn(text); w != "" {
+		return "", r.usage(fmt.Sprintf("评语家长也会看到，请不要写“%s”这样的词。", w))
 	}
 	f, err := h.resolveStudent(r, ref, false)
 	if err != nil {

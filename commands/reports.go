@@ -354,9 +354,13 @@ func (h *Handler) ParentWeek(st storage.Student, now time.Time) (string, error) 
 		var order []string
 		for _, s := range sessions {
 			minutes += s.Minutes
-			if !subjects[s.Subject] {
-				subjects[s.Subject] = true
-				order = append(order, s.Subject)
+			subject := s.Subject
+			if bannedWordIn(subject) != "" { // a teacher's shorthand parents must not read
+				subject = "课后辅导"
+			}
+			if !subjects[subject] {
+				subjects[subject] = true
+				order = append(order, subject)
 			}
 		}
 		fmt.Fprintf(&b, "老师和孩子一起学习了%d次，共%d分钟（%s）。\n", len(sessions), minutes, strings.Join(order, "、"))

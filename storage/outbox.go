@@ -223,3 +223,28 @@ func (s *Store) SetPlatformValue(platform, name string, v []byte) error {
 		return tx.Bucket(bPlatformState).Put(strKey(platform, name), v)
 	})
 }
+
+// ---- scheduled runs ----
+
+const runsPlatform = "reminders"
+
+// RunMark returns how a scheduled run (job/period) ended: "sent" or
+// "missed"; ok is false when it has not run.
+func (s *Store) RunMark(run string) (string, bool, error) {
+	v, err := s.PlatformValue(runsPlatform, run)
+	return string(v), v != nil, err
+}
+
+// CompleteRun queues a run's messages and marks the run in one transaction,
+// so a restart neither repeats nor loses it. Messages whose key was queued
+// before are skipped.
+func (s *Store) CompleteRun(run, status string, qs ...Queued) error {
+	return s.update(func(tx *bolt.Tx) error {
+		for _, q := range qs {
+			if err := enqueue(tx, q); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bPlatformState).Put(strKey(runsPlatform, run), []byte(status))
+	})
+}

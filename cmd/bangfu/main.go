@@ -23,6 +23,7 @@ import (
 	"bangfu/bot/console"
 	"bangfu/bot/telegram"
 	"bangfu/commands"
+	"bangfu/reminders"
 	"bangfu/storage"
 )
 
@@ -34,6 +35,7 @@ const usageText = `用法 / usage: bangfu [-config config.yaml] <命令>
   invite admin                 生成学校管理员的一次性邀请码
   invite teacher [班级] [班主任]  生成老师（或班主任）的一次性邀请码
   backup <文件>                 在运行中也能做一致的数据库备份
+  reminders preview [--at T]   预览某个时间（RFC3339）会发的定时消息，不发送、不记录
   version                      显示版本
 `
 
@@ -82,6 +84,26 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runBot(cfg, stdin, stdout, stderr)
 	case "invite":
 		return cliAdmin(cfg, stdout, stderr, append([]string{"invite"}, args...))
+	case "reminders":
+		if len(args) == 0 || args[0] != "preview" {
+			fmt.Fprintln(stderr, "用法：bangfu reminders preview [--at 2026-11-20T16:00:00+08:00]")
+			return 2
+		}
+		at := time.Now().In(cfg.Calendar.Loc)
+		rest := args[1:]
+		if len(rest) > 0 {
+			v := strings.TrimPrefix(strings.TrimPrefix(rest[0], "-"), "-")
+			if len(rest) == 2 && v == "at" {
+				v = "at=" + rest[1]
+			}
+			t, err := time.Parse(time.RFC3339, strings.TrimPrefix(v, "at="))
+			if err != nil || !strings.HasPrefix(v, "at=") {
+				fmt.Fprintln(stderr, "bangfu: --at 要写成 RFC3339 时间，例如 2026-11-20T16:00:00+08:00")
+				return 2
+			}
+			at = t
+		}
+		return cliAdmin(cfg, stdout, stderr, []string{"preview", at.Format(time.RFC3339)})
 	case "backup":
 		if len(args) != 1 {
 			fmt.Fprintln(stderr, "用法：bangfu backup <文件>")
@@ -200,6 +222,13 @@ func runBot(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 		}(p)
 	}
+	sc, err := reminders.New(st, h, reminderConfig(cfg), log)
+	if err != nil {
+		fmt.Fprintln(stderr, "bangfu: config:", err)
+		return 2
+	}
+	sc.Queued = out.DeliverDue
+	sc.Start(runCtx, st.Now)
 	go out.Run(runCtx, 10*time.Second)
 	<-runCtx.Done()
 	wg.Wait() // each platform finishes the message in flight
@@ -207,6 +236,12 @@ func runBot(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer done()
 	out.DeliverDue(flushCtx)
 	return 0
+}
+
+func reminderConfig(cfg Config) reminders.Config {
+	r := cfg.Reminders
+	return reminders.Config{MonthlyContact: r.MonthlyContact, MonthlyContactFinal: r.MonthlyContactFinal,
+		WeeklyCheckin: r.WeeklyCheckin, WeeklyDigest: r.WeeklyDigest, ParentWeekly: r.ParentWeekly}
 }
 
 func telegramMenu(h *commands.Handler) []telegram.MenuItem {
@@ -298,6 +333,20 @@ func adminOp(cfg Config, st *storage.Store, log *slog.Logger, op []string) strin
 			return "error\n备份失败 / backup failed: " + err.Error()
 		}
 		return fmt.Sprintf("ok\n已备份到 %s（%d 字节，已写入磁盘）", op[1], n)
+	case "preview":
+		at, err := time.Parse(time.RFC3339, op[1])
+		if err != nil {
+			return "error\nbad time"
+		}
+		sc, err := reminders.New(st, newHandler(cfg, st, log), reminderConfig(cfg), log)
+		if err != nil {
+			return "error\n" + err.Error()
+		}
+		runs, err := sc.Preview(at)
+		if err != nil {
+			return "error\n预览失败 / preview failed: " + err.Error()
+		}
+		return "ok\n" + fmt.Sprintf("定时消息预览：%s（%s）\n", at.In(cfg.Calendar.Loc).Format("2006-01-02 15:04"), cfg.School.Timezone) + reminders.FormatPreview(runs, cfg.Calendar.Loc)
 	case "invite":
 		if len(op) < 2 || (op[1] != "admin" && op[1] != "teacher") {
 			return "error\n用法：bangfu invite admin | bangfu invite teacher [班级] [班主任]"

@@ -1,0 +1,345 @@
+package reminders
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"bangfu/commands"
+	"bangfu/storage"
+)
+
+// snapshot is the school as the messages of one tick see it.
+type snapshot struct {
+	classes  map[uint64]storage.Class
+	students []storage.Student // active (not closed) only
+	people   []storage.Person
+	groups   []storage.Group
+}
+
+func (s *Scheduler) snapshot(now time.Time) (*snapshot, error) {
+	snap := &snapshot{classes: map[uint64]storage.Class{}}
+	classes, err := s.st.Classes()
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range classes {
+		snap.classes[c.ID] = c
+	}
+	all, err := s.st.AllStudents()
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range all {
+		if !st.Closed { // nothing goes to, or about, a closed student
+			snap.students = append(snap.students, st)
+		}
+	}
+	sort.Slice(snap.students, func(i, j int) bool {
+		a, b := snap.students[i], snap.students[j]
+		if a.ClassID != b.ClassID {
+			return classOrder(snap.classes[a.ClassID]) < classOrder(snap.classes[b.ClassID])
+		}
+		return a.ID < b.ID
+	})
+	if snap.people, err = s.st.People(); err != nil {
+		return nil, err
+	}
+	if snap.groups, err = s.st.Groups(); err != nil {
+		return nil, err
+	}
+	return snap, nil
+}
+
+func classOrder(c storage.Class) int { return c.Grade*1000 + c.Number }
+
+func (s *Scheduler) messages(c candidate, snap *snapshot, now time.Time) ([]storage.Queued, error) {
+	switch c.job {
+	case JobMonthlyContact, JobMonthlyFinal:
+		return s.monthlyContact(c, snap, now)
+	case JobWeeklyCheckin:
+		return s.weeklyCheckin(c, snap, now)
+	case JobWeeklyDigest:
+		return s.weeklyDigest(c, snap)
+	case JobParentWeekly:
+		return s.parentWeekly(c, snap, now)
+	case JobComments:
+		return s.comments(c, snap)
+	case JobMeeting:
+		return s.meetingReminder(c, snap, now)
+	}
+	return nil, nil
+}
+
+// private addresses a message to a person's reachable account.
+func private(c candidate, p storage.Person, text string, at time.Time) (storage.Queued, bool) {
+	acc, ok := commands.Reachable(p)
+	if !ok {
+		return storage.Queued{}, false
+	}
+	return storage.Queued{Platform: acc.Platform, ChatID: acc.ChatID, ChatTitle: p.Name, Private: true, PersonID: p.ID,
+		Text: text, NotBefore: at, Key: fmt.Sprintf("%s/person:%d", c.key, p.ID)}, true
+}
+
+func toGroup(c candidate, g storage.Group, text string, at time.Time) storage.Queued {
+	return storage.Queued{Platform: g.Platform, ChatID: g.ChatID, ChatTitle: g.Title, Text: text, NotBefore: at,
+		Key: fmt.Sprintf("%s/group:%s:%s", c.key, g.Platform, g.ChatID)}
+}
+
+func teacherName(p storage.Person) string {
+	if strings.HasSuffix(p.Name, "老师") {
+		return p.Name
+	}
+	return p.Name + "老师"
+}
+
+// responsibleFor: a head teacher answers for the class, a mentor for mentees.
+func responsibleFor(p storage.Person, st storage.Student) bool {
+	return p.IsHeadOf(st.ClassID) || (st.MentorID != 0 && st.MentorID == p.ID)
+}
+
+// byClass renders names grouped by class: "初一3班：张三、李四".
+func byClass(snap *snapshot, sts []storage.Student, label func(storage.Student) string) string {
+	var lines []string
+	var cur uint64
+	var names []string
+	flush := func() {
+		if len(names) > 0 {
+			lines = append(lines, fmt.Sprintf("%s：%s", snap.classes[cur].Name(), strings.Join(names, "、")))
+		}
+	}
+	for i, st := range sts {
+		if i == 0 || st.ClassID != cur {
+			flush()
+			cur, names = st.ClassID, nil
+		}
+		names = append(names, label(st))
+	}
+	flush()
+	return strings.Join(lines, "\n")
+}
+
+func name(st storage.Student) string { return st.Name }
+
+func (s *Scheduler) monthlyContact(c candidate, snap *snapshot, now time.Time) ([]storage.Queued, error) {
+	from, to := s.cal.MonthStart(c.fire), s.cal.NextMonthStart(c.fire)
+	contacts, err := s.st.ContactsBetween(from, to)
+	if err != nil {
+		return nil, err
+	}
+	contacted := map[uint64]bool{}
+	for _, ct := range contacts {
+		contacted[ct.StudentID] = true
+	}
+	daysLeft := int(to.Sub(s.cal.Day(now)).Hours()/24+0.5) - 1
+	var out []storage.Queued
+	for _, p := range snap.people {
+		var due []storage.Student
+		for _, st := range snap.students {
+			if !contacted[st.ID] && responsibleFor(p, st) {
+				due = append(due, st)
+			}
+		}
+		if len(due) == 0 {
+			continue
+		}
+		head := fmt.Sprintf("【家长沟通提醒】%d月还没和这%d位学生的家长正式沟通（电话、微信、面谈、家访都算）：", from.Month(), len(due))
+		if c.job == JobMonthlyFinal {
+			head = fmt.Sprintf("【本月最后一个上学日】%d月的家长沟通还差这%d位学生：", from.Month(), len(due))
+		}
+		tail := fmt.Sprintf("本月还剩%d天。", daysLeft)
+		if daysLeft <= 0 {
+			tail = "今天是本月最后一天。"
+		}
+		text := fmt.Sprintf("%s\n%s\n%s沟通后记一下，例如：/contact %s 电话 妈妈 聊了最近的学习情况", head, byClass(snap, due, name), tail, due[0].Name)
+		if q, ok := private(c, p, text, now); ok {
+			out = append(out, q)
+		}
+	}
+	return out, nil
+}
+
+// weekCounts counts each student's sessions in the week of t.
+func (s *Scheduler) weekCounts(t time.Time) (map[uint64]int, error) {
+	from := s.cal.WeekStart(t)
+	ss, err := s.st.SessionsBetween(from, from.AddDate(0, 0, 7))
+	if err != nil {
+		return nil, err
+	}
+	n := map[uint64]int{}
+	for _, se := range ss {
+		n[se.StudentID]++
+	}
+	return n, nil
+}
+
+func (s *Scheduler) weeklyCheckin(c candidate, snap *snapshot, now time.Time) ([]storage.Queued, error) {
+	counts, err := s.weekCounts(c.fire)
+	if err != nil {
+		return nil, err
+	}
+	behind := func(st storage.Student) bool { return counts[st.ID] < st.WeeklyTarget }
+	label := func(st storage.Student) string {
+		return fmt.Sprintf("%s %d/%d次", st.Name, counts[st.ID], st.WeeklyTarget)
+	}
+	var out []storage.Queued
+	for _, p := range snap.people {
+		var due []storage.Student
+		for _, st := range snap.students {
+			if st.MentorID == p.ID && behind(st) {
+				due = append(due, st)
+			}
+		}
+		if len(due) == 0 {
+			continue
+		}
+		text := fmt.Sprintf("【本周辅导提醒】%s，这周还没达到约定辅导次数的学生：\n%s\n辅导后记一下，例如：/log %s 数学辅导 30分钟", teacherName(p), byClass(snap, due, label), due[0].Name)
+		if q, ok := private(c, p, text, now); ok {
+			out = append(out, q)
+		}
+	}
+	// The class's teacher group: names and counts only.
+	for _, g := range snap.groups {
+		if g.Kind != storage.GroupTeacher || g.ClassID == 0 {
+			continue
+		}
+		var due []string
+		for _, st := range snap.students {
+			if st.ClassID == g.ClassID && behind(st) {
+				due = append(due, label(st))
+			}
+		}
+		if len(due) == 0 {
+			continue
+		}
+		text := fmt.Sprintf("【本周辅导检查】%s还有%d位学生没达到这周约定的辅导次数：%s。请导师们周末前安排。", snap.classes[g.ClassID].Name(), len(due), strings.Join(due, "、"))
+		out = append(out, toGroup(c, g, text, now))
+	}
+	return out, nil
+}
+
+func (s *Scheduler) weeklyDigest(c candidate, snap *snapshot) ([]storage.Queued, error) {
+	lastWeek := s.cal.WeekStart(c.fire).AddDate(0, 0, -7)
+	d, err := commands.BuildDigest(s.st, s.cal, lastWeek, 0)
+	if err != nil {
+		return nil, err
+	}
+	if len(d.Classes) == 0 {
+		return nil, nil
+	}
+	school := commands.RenderSchoolDigest(s.h.School, d)
+	at := c.fire
+	var out []storage.Queued
+	for _, g := range snap.groups {
+		if g.Kind != storage.GroupTeacher {
+			continue
+		}
+		if g.ClassID == 0 {
+			out = append(out, toGroup(c, g, school, at))
+			continue
+		}
+		for _, cd := range d.Classes {
+			if cd.Class.ID == g.ClassID {
+				out = append(out, toGroup(c, g, commands.RenderClassDigest(d, cd), at))
+			}
+		}
+	}
+	for _, p := range snap.people {
+		if p.Admin {
+			if q, ok := private(c, p, school, at); ok {
+				out = append(out, q)
+			}
+		}
+	}
+	return out, nil
+}
+
+func (s *Scheduler) parentWeekly(c candidate, snap *snapshot, now time.Time) ([]storage.Queued, error) {
+	active := map[uint64]storage.Student{}
+	for _, st := range snap.students {
+		active[st.ID] = st
+	}
+	at := s.cal.AfterQuietHours(now) // parents are not woken up
+	var out []storage.Queued
+	for _, p := range snap.people {
+		if p.Muted {
+			continue
+		}
+		for _, l := range p.Parents {
+			st, ok := active[l.StudentID]
+			if !ok {
+				continue
+			}
+			text, err := s.h.ParentWeek(st, c.fire)
+			if err != nil {
+				return nil, err
+			}
+			if q, ok := private(c, p, "【本周成长】"+text, at); ok {
+				q.Key += fmt.Sprintf("/student:%d", st.ID)
+				q.StudentID = st.ID
+				out = append(out, q)
+			}
+		}
+	}
+	return out, nil
+}
+
+func (s *Scheduler) comments(c candidate, snap *snapshot) ([]storage.Queued, error) {
+	written, err := s.st.AllComments(s.cal.SemesterKey())
+	if err != nil {
+		return nil, err
+	}
+	has := map[[2]uint64]bool{}
+	for _, cm := range written {
+		has[[2]uint64{cm.StudentID, cm.AuthorID}] = true
+	}
+	end := s.cal.SemesterEnd
+	var out []storage.Queued
+	for _, p := range snap.people {
+		var due []storage.Student
+		for _, st := range snap.students {
+			if st.MentorID == p.ID && !has[[2]uint64{st.ID, p.ID}] {
+				due = append(due, st)
+			}
+		}
+		if len(due) == 0 {
+			continue
+		}
+		text := fmt.Sprintf("【学期评语提醒】%s，学期在%d月%d日结束。这%d位学生还没有你写的书面评语：\n%s\n写法：/comment %s 本学期进步明显，希望继续保持",
+			teacherName(p), end.Month(), end.Day(), len(due), byClass(snap, due, name), due[0].Name)
+		if q, ok := private(c, p, text, c.fire); ok {
+			out = append(out, q)
+		}
+	}
+	return out, nil
+}
+
+func (s *Scheduler) meetingReminder(c candidate, snap *snapshot, now time.Time) ([]storage.Queued, error) {
+	m := c.meeting
+	class := snap.classes[m.ClassID].Name()
+	when := fmt.Sprintf("%s %s", s.cal.FormatDay(m.At), m.At.In(s.cal.Loc).Format("15:04"))
+	if s.cal.Day(m.At).Equal(s.cal.Day(now).AddDate(0, 0, 1)) {
+		when = "明天" + when
+	}
+	text := fmt.Sprintf("【家长会提醒】%s%s家长会，主题：%s。请您准时参加，有事请提前和班主任说一声。", when, class, m.Topic)
+	inClass := map[uint64]bool{}
+	for _, st := range snap.students {
+		if st.ClassID == m.ClassID {
+			inClass[st.ID] = true
+		}
+	}
+	at := s.cal.AfterQuietHours(now)
+	var out []storage.Queued
+	for _, p := range snap.people {
+		for _, l := range p.Parents {
+			if inClass[l.StudentID] {
+				if q, ok := private(c, p, text, at); ok {
+					out = append(out, q)
+				}
+				break
+			}
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,353 @@
+// Package reminders keeps the support plans' rhythm: the monthly parent
+// contact, the weekly tutoring check-in, the Monday digest, the parents'
+// Sunday message, the semester comments and the meetings. robfig/cron only
+// ticks; Due decides from the clock and the persisted marks what is due, so
+// a restart neither repeats nor misses a message.
+package reminders
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"bangfu/commands"
+	"bangfu/storage"
+)
+
+// Jobs.
+const (
+	JobMonthlyContact = "monthly_contact"
+	JobMonthlyFinal   = "monthly_contact_final"
+	JobWeeklyCheckin  = "weekly_checkin"
+	JobWeeklyDigest   = "weekly_digest"
+	JobParentWeekly   = "parent_weekly"
+	JobComments       = "semester_comments"
+	JobMeeting        = "meeting"
+)
+
+var jobNames = map[string]string{
+	JobMonthlyContact: "每月家长沟通提醒", JobMonthlyFinal: "月末家长沟通提醒", JobWeeklyCheckin: "周五辅导检查",
+	JobWeeklyDigest: "周一小结", JobParentWeekly: "周日家长消息", JobComments: "学期评语提醒", JobMeeting: "家长会提醒",
+}
+
+// JobName is a job's Chinese name.
+func JobName(job string) string { return jobNames[job] }
+
+// Config is the reminders section of config.yaml.
+type Config struct {
+	MonthlyContact      []string
+	MonthlyContactFinal string // "16:00"; empty: off
+	WeeklyCheckin       string // cron expressions; empty: off
+	WeeklyDigest        string
+	ParentWeekly        string
+}
+
+// CommentsLead is how long before semester end mentors are reminded of the
+// written comments, and at what time of day.
+const (
+	CommentsLead = 14 * 24 * time.Hour
+	commentsHour = 16
+	meetingHour  = 18
+)
+
+type cronJob struct {
+	job   string
+	id    string // job plus the index of its expression, for the run key
+	sched cron.Schedule
+}
+
+// Scheduler computes and queues the scheduled messages.
+type Scheduler struct {
+	st  *storage.Store
+	h   *commands.Handler
+	cal storage.Calendar
+	log *slog.Logger
+
+	jobs       []cronJob
+	finalClock int // minutes after midnight; -1: off
+
+	// Queued is called after a tick queued messages (deliver them now).
+	Queued func(context.Context)
+}
+
+var parser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+
+// New checks the configuration; a bad expression is refused naming its key.
+func New(st *storage.Store, h *commands.Handler, cfg Config, log *slog.Logger) (*Scheduler, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &Scheduler{st: st, h: h, cal: st.Cal, log: log, finalClock: -1}
+	add := func(job, id, key, spec string) error {
+		if strings.TrimSpace(spec) == "" {
+			return nil
+		}
+		sched, err := parser.Parse(spec)
+		if err != nil {
+			return fmt.Errorf("%s: %q: %v", key, spec, err)
+		}
+		s.jobs = append(s.jobs, cronJob{job: job, id: id, sched: sched})
+		return nil
+	}
+	for i, spec := range cfg.MonthlyContact {
+		if err := add(JobMonthlyContact, fmt.Sprintf("%s#%d", JobMonthlyContact, i), fmt.Sprintf("reminders.monthly_contact[%d]", i), spec); err != nil {
+			return nil, err
+		}
+	}
+	for _, j := range []struct{ job, key, spec string }{
+		{JobWeeklyCheckin, "reminders.weekly_checkin", cfg.WeeklyCheckin},
+		{JobWeeklyDigest, "reminders.weekly_digest", cfg.WeeklyDigest},
+		{JobParentWeekly, "reminders.parent_weekly", cfg.ParentWeekly},
+	} {
+		if err := add(j.job, j.job, j.key, j.spec); err != nil {
+			return nil, err
+		}
+	}
+	if f := strings.TrimSpace(cfg.MonthlyContactFinal); f != "" {
+		t, err := time.Parse("15:04", f)
+		if err != nil {
+			return nil, fmt.Errorf("reminders.monthly_contact_final: %q is not a time like 16:00", f)
+		}
+		s.finalClock = t.Hour()*60 + t.Minute()
+	}
+	return s, nil
+}
+
+// Run is one scheduled run: a job in one period, with its messages.
+type Run struct {
+	Job      string
+	Key      string // job/period: the persisted mark
+	Fire     time.Time
+	Messages []storage.Queued
+	Missed   bool   // its period ended while the bot was down
+	Done     string // how it ended before ("sent", "missed"); only in previews
+}
+
+// Due returns the runs to perform at now: those whose time has come, whose
+// period is still current and that have not run. Runs whose period has
+// passed unseen come back Missed, to be marked and logged.
+func (s *Scheduler) Due(now time.Time) ([]Run, error) { return s.runs(now, false) }
+
+// Preview returns every run whose time has come at now, including those
+// already done (Done says so), without marking anything.
+func (s *Scheduler) Preview(now time.Time) ([]Run, error) { return s.runs(now, true) }
+
+// candidate is a run whose time has come, before its messages are built.
+type candidate struct {
+	job, key  string
+	fire, end time.Time
+	meeting   *storage.Meeting
+}
+
+func (s *Scheduler) runs(now time.Time, preview bool) ([]Run, error) {
+	if !s.cal.InSemester(now) || s.cal.IsHoliday(now) {
+		return nil, nil // nothing at all outside the semester or on holidays
+	}
+	var cands []candidate
+	for _, j := range s.jobs {
+		// Every firing of the last weeks: the latest may still be due, older
+		// ones that never ran are recorded as missed.
+		for _, fire := range fires(j.sched, now, 40*24*time.Hour) {
+			cands = append(cands, candidate{job: j.job, key: j.id + "/" + fire.In(s.cal.Loc).Format("2006-01-02T15:04"), fire: fire, end: s.periodEnd(j.job, fire)})
+		}
+	}
+	if s.finalClock >= 0 {
+		for _, month := range []time.Time{s.cal.MonthStart(now).AddDate(0, -1, 0), s.cal.MonthStart(now)} {
+			day, ok := s.cal.LastSchoolDayOfMonth(month)
+			if !ok {
+				continue
+			}
+			fire := day.Add(time.Duration(s.finalClock) * time.Minute)
+			if !fire.After(now) {
+				cands = append(cands, candidate{job: JobMonthlyFinal, key: JobMonthlyFinal + "/" + day.Format("2006-01"), fire: fire, end: s.cal.NextMonthStart(day)})
+			}
+		}
+	}
+	if fire := s.cal.SemesterEnd.Add(-CommentsLead).Add(commentsHour * time.Hour); !fire.After(now) {
+		cands = append(cands, candidate{job: JobComments, key: JobComments + "/" + s.cal.SemesterKey(), fire: fire, end: s.cal.SemesterEnd.AddDate(0, 0, 1)})
+	}
+	meetings, err := s.st.Meetings(now.Add(-time.Hour), now.AddDate(0, 0, 3))
+	if err != nil {
+		return nil, err
+	}
+	for i := range meetings {
+		m := meetings[i]
+		fire := s.cal.Day(m.At).AddDate(0, 0, -1).Add(meetingHour * time.Hour)
+		if !fire.After(now) && now.Before(m.At) {
+			cands = append(cands, candidate{job: JobMeeting, key: fmt.Sprintf("%s/%d", JobMeeting, m.ID), fire: fire, end: m.At, meeting: &m})
+		}
+	}
+
+	var snap *snapshot
+	var out []Run
+	for _, c := range cands {
+		if !s.cal.InSemester(c.fire) {
+			continue // nothing at all outside the semester
+		}
+		done, marked, err := s.st.RunMark(c.key)
+		if err != nil {
+			return nil, err
+		}
+		if marked && !preview {
+			continue
+		}
+		run := Run{Job: c.job, Key: c.key, Fire: c.fire, Done: done}
+		if c.job != JobMeeting && s.cal.IsHoliday(c.fire) {
+			// On a holiday the message waits for the next school day, same time.
+			run.Fire = s.nextSchoolDay(c.fire)
+			if run.Fire.After(now) && now.Before(c.end) {
+				continue
+			}
+		}
+		if !now.Before(c.end) || !run.Fire.Before(c.end) {
+			run.Missed = true
+			out = append(out, run)
+			continue
+		}
+		if snap == nil {
+			if snap, err = s.snapshot(now); err != nil {
+				return nil, err
+			}
+		}
+		if run.Messages, err = s.messages(c, snap, now); err != nil {
+			return nil, err
+		}
+		out = append(out, run)
+	}
+	return out, nil
+}
+
+// fires lists the times the schedule fired in (now-lookback, now].
+func fires(sched cron.Schedule, now time.Time, lookback time.Duration) []time.Time {
+	var out []time.Time
+	for t := sched.Next(now.Add(-lookback)); !t.IsZero() && !t.After(now); t = sched.Next(t) {
+		out = append(out, t)
+		if len(out) > 10000 { // an every-minute schedule: keep the recent ones
+			out = out[5000:]
+		}
+	}
+	return out
+}
+
+// periodEnd is when a run of the job stops being worth sending: the Monday
+// digest is still useful on Tuesday, not the next Monday.
+func (s *Scheduler) periodEnd(job string, fire time.Time) time.Time {
+	switch job {
+	case JobMonthlyContact:
+		return s.cal.NextMonthStart(fire)
+	case JobParentWeekly:
+		return fire.Add(24 * time.Hour)
+	default: // weekly check-in and digest: until the week is over
+		return s.cal.WeekStart(fire).AddDate(0, 0, 7)
+	}
+}
+
+func (s *Scheduler) nextSchoolDay(t time.Time) time.Time {
+	clock := t.Sub(s.cal.Day(t))
+	d := s.cal.Day(t).AddDate(0, 0, 1)
+	for i := 0; i < 60 && !s.cal.IsSchoolDay(d); i++ {
+		d = d.AddDate(0, 0, 1)
+	}
+	return d.Add(clock)
+}
+
+// Tick performs what is due at now: queues each run's messages and marks it
+// in one transaction, logs missed runs, then hands the queue to delivery.
+func (s *Scheduler) Tick(ctx context.Context, now time.Time) error {
+	runs, err := s.Due(now)
+	if err != nil {
+		return err
+	}
+	queued := false
+	for _, r := range runs {
+		if r.Missed {
+			s.log.Warn("scheduled run missed while the bot was down; its period is over, not sending", "job", r.Job, "run", r.Key, "was_due", r.Fire)
+			if err := s.st.CompleteRun(r.Key, "missed"); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := s.st.CompleteRun(r.Key, "sent", r.Messages...); err != nil {
+			return err
+		}
+		queued = queued || len(r.Messages) > 0
+	}
+	if queued && s.Queued != nil {
+		s.Queued(ctx)
+	}
+	return nil
+}
+
+// Start ticks once now (catching up what was missed while down) and then
+// every minute until ctx ends. Panics in a tick are recovered and logged.
+func (s *Scheduler) Start(ctx context.Context, now func() time.Time) {
+	tick := func() {
+		if err := s.Tick(ctx, now()); err != nil {
+			s.log.Error("reminders tick failed", "err", err)
+		}
+	}
+	c := cron.New(cron.WithLocation(s.cal.Loc), cron.WithParser(parser), cron.WithChain(cron.Recover(cronLogger{s.log})))
+	c.AddFunc("@every 1m", tick)
+	cron.Recover(cronLogger{s.log})(cron.FuncJob(tick)).Run()
+	c.Start()
+	go func() {
+		<-ctx.Done()
+		<-c.Stop().Done()
+	}()
+}
+
+type cronLogger struct{ log *slog.Logger }
+
+func (l cronLogger) Info(msg string, kv ...any) {}
+func (l cronLogger) Error(err error, msg string, kv ...any) {
+	l.log.Error("reminders: "+msg, append(kv, "err", err)...)
+}
+
+// sortRuns orders runs by time for previews.
+func sortRuns(rs []Run) {
+	sort.SliceStable(rs, func(i, j int) bool { return rs[i].Fire.Before(rs[j].Fire) })
+}
+
+// FormatPreview renders runs for `bangfu reminders preview`: each message
+// with its recipient and when it would go out.
+func FormatPreview(rs []Run, loc *time.Location) string {
+	sortRuns(rs)
+	var b strings.Builder
+	n := 0
+	for _, r := range rs {
+		fmt.Fprintf(&b, "== %s（%s）应在 %s", JobName(r.Job), r.Key, r.Fire.In(loc).Format("2006-01-02 15:04"))
+		switch {
+		case r.Done == "sent":
+			b.WriteString("，已经发过，不会重发")
+		case r.Done == "missed":
+			b.WriteString("，机器人停机时错过，已记为错过")
+		case r.Missed:
+			b.WriteString("，周期已过，会记为错过、不发送")
+		}
+		b.WriteString("\n")
+		if r.Missed {
+			continue
+		}
+		if len(r.Messages) == 0 {
+			b.WriteString("（没有需要提醒的人）\n")
+		}
+		for _, m := range r.Messages {
+			n++
+			where := m.ChatTitle + "（私聊，" + m.Platform + "）"
+			if !m.Private {
+				where = m.ChatTitle + "（群，" + m.Platform + "）"
+			}
+			fmt.Fprintf(&b, "→ %s %s:\n    %s\n", where, m.NotBefore.In(loc).Format("01-02 15:04"), strings.ReplaceAll(m.Text, "\n", "\n    "))
+		}
+	}
+	if len(rs) == 0 {
+		b.WriteString("这个时间没有要发的定时消息。\n")
+	}
+	fmt.Fprintf(&b, "共 %d 条消息（预览，不发送、不记录）。\n", n)
+	return b.String()
+}

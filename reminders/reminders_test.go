@@ -1,0 +1,390 @@
+package reminders
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"bangfu/bot"
+	"bangfu/commands"
+	"bangfu/storage"
+)
+
+var sh = storage.DefaultCalendar().Loc
+
+func at(m time.Month, d, h, min int) time.Time { return time.Date(2026, m, d, h, min, 0, 0, sh) }
+
+var defaults = Config{MonthlyContact: []string{"0 16 20 * *"}, MonthlyContactFinal: "16:00",
+	WeeklyCheckin: "0 15 * * 5", WeeklyDigest: "0 8 * * 1", ParentWeekly: "0 19 * * 0"}
+
+// school is filled through the chat: 初一3班 with head teacher 李老师,
+// mentor 王老师 for 张三 (留守, twice a week), 李四 (once), 王五 closed, the
+// parents 张三妈妈 and 王五爸爸, and the class's teacher and parent groups.
+type school struct {
+	t   *testing.T
+	st  *storage.Store
+	h   *commands.Handler
+	now time.Time
+	n   int
+}
+
+func newSchool(t *testing.T, now time.Time) *school {
+	t.Helper()
+	s := &school{t: t, now: now}
+	st, err := storage.Open(filepath.Join(t.TempDir(), "b.db"), storage.Options{Now: func() time.Time { return s.now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	s.st = st
+	s.h = commands.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s.h.School = "示例中学"
+	s.h.EnsureAdmin("test", "校长", "dm:校长", "校长")
+	s.say("校长", "", "/student add 初一3班 张三 留守 学困 每周2次")
+	s.say("校长", "", "/student add 初一3班 李四")
+	s.say("校长", "", "/student add 初一3班 王五")
+	s.join("李老师", s.say("校长", "", "/invite teacher 初一3班 班主任"))
+	s.join("王老师", s.say("校长", "", "/invite teacher 初一3班"))
+	s.say("李老师", "", "/mentor 张三 王老师")
+	s.say("李老师", "初一3班教师群", "/group teacher 初一3班")
+	s.say("李老师", "初一3班家长群", "/group parent 初一3班")
+	s.join("张三妈妈", s.say("王老师", "", "/invite parent 张三 妈妈"))
+	s.join("王五爸爸", s.say("李老师", "", "/invite parent 王五 爸爸"))
+	s.say("李老师", "", "/student close 王五 转学")
+	return s
+}
+
+func (s *school) say(who, group, text string) string {
+	s.t.Helper()
+	s.n++
+	chat := bot.Chat{ID: "dm:" + who, Kind: bot.Private, Title: who}
+	if group != "" {
+		chat = bot.Chat{ID: "group:" + group, Kind: bot.Group, Title: group}
+	}
+	outs := s.h.Handle(context.Background(), bot.Message{Platform: "test", ID: fmt.Sprint(s.n), Chat: chat, Sender: bot.User{ID: who, Name: who}, Text: text})
+	if len(outs) == 0 {
+		return ""
+	}
+	return outs[0].Text
+}
+
+func (s *school) join(who, reply string) {
+	lines := strings.Split(reply, "\n")
+	s.say(who, "", "/join "+lines[len(lines)-1])
+}
+
+func (s *school) scheduler(cfg Config) *Scheduler {
+	s.t.Helper()
+	sc, err := New(s.st, s.h, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return sc
+}
+
+// due returns the runs of one job to send at now (missed ones left out).
+func due(t *testing.T, sc *Scheduler, now time.Time, job string) []Run {
+	return runsOf(t, sc, now, job, false)
+}
+
+// missed returns the runs of one job found missed at now.
+func missed(t *testing.T, sc *Scheduler, now time.Time, job string) []Run {
+	return runsOf(t, sc, now, job, true)
+}
+
+func runsOf(t *testing.T, sc *Scheduler, now time.Time, job string, wantMissed bool) []Run {
+	t.Helper()
+	runs, err := sc.Due(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []Run
+	for _, r := range runs {
+		if r.Job == job && r.Missed == wantMissed {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// to finds the message for a recipient (private chat or group title).
+func to(rs []Run, title string) (storage.Queued, bool) {
+	for _, r := range rs {
+		for _, m := range r.Messages {
+			if m.ChatTitle == title {
+				return m, true
+			}
+		}
+	}
+	return storage.Queued{}, false
+}
+
+func TestMonthlyContactNamesTheUncontacted(t *testing.T) {
+	s := newSchool(t, at(11, 16, 9, 0))
+	sc := s.scheduler(defaults)
+	if rs := due(t, sc, at(11, 20, 15, 59), JobMonthlyContact); len(rs) != 0 {
+		t.Fatalf("due before 16:00: %+v", rs)
+	}
+	s.say("李老师", "", "/contact 李四 电话 妈妈 聊了作业")
+	rs := due(t, sc, at(11, 20, 16, 0), JobMonthlyContact)
+	if len(rs) != 1 {
+		t.Fatalf("runs: %+v", rs)
+	}
+	head, ok := to(rs, "李老师")
+	if !ok || !strings.Contains(head.Text, "初一3班：张三") || strings.Contains(head.Text, "李四") || strings.Contains(head.Text, "王五") || !strings.Contains(head.Text, "本月还剩10天") {
+		t.Fatalf("head teacher: %q", head.Text)
+	}
+	mentor, ok := to(rs, "王老师")
+	if !ok || !strings.Contains(mentor.Text, "张三") {
+		t.Fatalf("mentor: %q", mentor.Text)
+	}
+	if _, ok := to(rs, "初一3班教师群"); ok {
+		t.Fatal("the contact reminder went to a group")
+	}
+	for _, r := range rs {
+		for _, m := range r.Messages {
+			if strings.Contains(m.Text, "留守") || !m.Private {
+				t.Fatalf("sensitive or public: %+v", m)
+			}
+		}
+	}
+}
+
+func TestTickSendsOnceAcrossRestarts(t *testing.T) {
+	s := newSchool(t, at(11, 16, 9, 0))
+	sc := s.scheduler(defaults)
+	now := at(11, 20, 16, 1)
+	if err := sc.Tick(context.Background(), now); err != nil {
+		t.Fatal(err)
+	}
+	q, _ := s.st.Queue(time.Time{}, 0)
+	first := len(q)
+	if first == 0 {
+		t.Fatal("nothing queued")
+	}
+	// The same minute again, a later tick, and a restarted scheduler: nothing new.
+	sc.Tick(context.Background(), now)
+	sc.Tick(context.Background(), now.Add(time.Hour))
+	s.scheduler(defaults).Tick(context.Background(), now.Add(2*time.Hour))
+	q, _ = s.st.Queue(time.Time{}, 0)
+	if len(q) != first {
+		t.Fatalf("queued %d then %d", first, len(q))
+	}
+	if rs := due(t, sc, now.Add(time.Hour), JobMonthlyContact); len(rs) != 0 {
+		t.Fatalf("due again: %+v", rs)
+	}
+	// A restart in the middle of the send-out: even if the marks were lost,
+	// the per-recipient keys keep each message to one.
+	if err := s.st.CompleteRun("monthly_contact#0/2026-11-20T16:00", "sent", q[0]); err != nil {
+		t.Fatal(err)
+	}
+	q2, _ := s.st.Queue(time.Time{}, 0)
+	if len(q2) != first {
+		t.Fatalf("a re-queued message went in twice: %d", len(q2))
+	}
+}
+
+func TestMissedRunsCatchUpOnlyWhileCurrent(t *testing.T) {
+	s := newSchool(t, at(11, 9, 9, 0))
+	sc := s.scheduler(defaults)
+	sc.Tick(context.Background(), at(11, 16, 7, 0)) // mark what lay before
+	// Down over Monday 08:00, up on Tuesday: the digest still goes out.
+	rs := due(t, sc, at(11, 17, 9, 30), JobWeeklyDigest)
+	if len(rs) != 1 || rs[0].Missed || len(rs[0].Messages) == 0 {
+		t.Fatalf("Tuesday catch-up: %+v", rs)
+	}
+	// Down from Thursday to the next Tuesday: the missed Friday check-in is over.
+	sc.Tick(context.Background(), at(11, 19, 9, 0))
+	if rs := due(t, sc, at(11, 24, 9, 0), JobWeeklyCheckin); len(rs) != 0 {
+		t.Fatalf("last Friday's check-in sent on Tuesday: %+v", rs)
+	}
+	rs = missed(t, sc, at(11, 24, 9, 0), JobWeeklyCheckin)
+	if len(rs) != 1 || rs[0].Key != "weekly_checkin/2026-11-20T15:00" {
+		t.Fatalf("Friday check-in seen on Tuesday: %+v", rs)
+	}
+	// The November contact reminder (20th), missed entirely, is not sent in December.
+	if rs := due(t, sc, at(12, 1, 9, 0), JobMonthlyContact); len(rs) != 0 {
+		t.Fatalf("November reminder sent in December: %+v", rs)
+	}
+	if rs := missed(t, sc, at(12, 1, 9, 0), JobMonthlyContact); len(rs) != 1 {
+		t.Fatalf("November reminder not seen as missed: %+v", rs)
+	}
+	sc.Tick(context.Background(), at(12, 1, 9, 0))
+	if mark, ok, _ := s.st.RunMark("weekly_checkin/2026-11-20T15:00"); !ok || mark != "missed" {
+		t.Fatalf("missed run marked %q %v", mark, ok)
+	}
+	if q, _ := s.st.Queue(time.Time{}, 0); len(q) == 0 {
+		t.Fatal("the Tuesday digest was not queued")
+	}
+}
+
+func TestWeeklyCheckinPrivatelyAndToTheClassGroup(t *testing.T) {
+	s := newSchool(t, at(11, 23, 9, 0))
+	s.say("王老师", "", "/log 张三 数学 30分钟 家里没人管")
+	sc := s.scheduler(defaults)
+	rs := due(t, sc, at(11, 27, 15, 0), JobWeeklyCheckin)
+	mentor, ok := to(rs, "王老师")
+	if !ok || !strings.Contains(mentor.Text, "张三 1/2次") || strings.Contains(mentor.Text, "李四") {
+		t.Fatalf("mentor: %q", mentor.Text)
+	}
+	group, ok := to(rs, "初一3班教师群")
+	if !ok || group.Private || !strings.Contains(group.Text, "张三 1/2次、李四 0/1次") {
+		t.Fatalf("group: %q", group.Text)
+	}
+	for _, bad := range []string{"留守", "学困", "家里没人管", "王五"} {
+		if strings.Contains(group.Text, bad) {
+			t.Fatalf("group message contains %q: %s", bad, group.Text)
+		}
+	}
+	if _, ok := to(rs, "初一3班家长群"); ok {
+		t.Fatal("the check-in went to the parent group")
+	}
+}
+
+func TestParentsWeekIsPositiveAndWaitsForQuietHours(t *testing.T) {
+	s := newSchool(t, at(11, 23, 9, 0))
+	s.say("王老师", "", "/log 张三 学困辅导 40分钟")
+	s.say("王老师", "", "/log 张三 英语 30分钟")
+	s.say("王老师", "", "/praise 张三 主动帮同学讲题")
+	sc := s.scheduler(defaults)
+	rs := due(t, sc, at(11, 29, 19, 0), JobParentWeekly)
+	m, ok := to(rs, "张三妈妈")
+	if !ok {
+		t.Fatalf("no message for the parent: %+v", rs)
+	}
+	for _, want := range []string{"张三这周", "2次，共70分钟", "英语", "主动帮同学讲题"} {
+		if !strings.Contains(m.Text, want) {
+			t.Errorf("parent message lacks %q: %s", want, m.Text)
+		}
+	}
+	for _, bad := range []string{"学困", "后进", "留守"} {
+		if strings.Contains(m.Text, bad) {
+			t.Errorf("parent message contains %q: %s", bad, m.Text)
+		}
+	}
+	if _, ok := to(rs, "王五爸爸"); ok {
+		t.Error("the parent of a closed student got a message")
+	}
+	// Started late on Sunday night: the message waits for 07:30.
+	rs = due(t, sc, at(11, 29, 22, 15), JobParentWeekly)
+	if m, _ := to(rs, "张三妈妈"); !m.NotBefore.Equal(at(11, 30, 7, 30)) {
+		t.Fatalf("sent at %v during quiet hours", m.NotBefore)
+	}
+	s.say("张三妈妈", "", "/mute")
+	if rs := due(t, sc, at(11, 29, 19, 5), JobParentWeekly); len(rs[0].Messages) != 0 {
+		t.Fatalf("a muted parent got %+v", rs[0].Messages)
+	}
+}
+
+func TestMondayDigestFigures(t *testing.T) {
+	s := newSchool(t, at(11, 16, 9, 0))
+	s.say("王老师", "", "/log 张三 数学 30分钟")
+	s.now = at(11, 18, 9, 0)
+	s.say("王老师", "", "/log 张三 英语 40分钟")
+	s.say("李老师", "", "/contact 张三 电话 妈妈 好")
+	s.now = at(11, 23, 7, 0)
+	sc := s.scheduler(defaults)
+	rs := due(t, sc, at(11, 23, 8, 0), JobWeeklyDigest)
+	g, ok := to(rs, "初一3班教师群")
+	if !ok {
+		t.Fatalf("no digest for the class group: %+v", rs)
+	}
+	for _, want := range []string{"11月16日—11月22日", "帮扶学生：2人", "辅导：2次，共70分钟", "目标完成：66%（2人中1人", "本月家长沟通：1/2人", "两周没有辅导记录：李四", "王老师 2次"} {
+		if !strings.Contains(g.Text, want) {
+			t.Errorf("digest lacks %q:\n%s", want, g.Text)
+		}
+	}
+	a, ok := to(rs, "校长")
+	if !ok || !strings.Contains(a.Text, "全校帮扶周报") || !strings.Contains(a.Text, "合计：2人") {
+		t.Fatalf("admin digest: %q", a.Text)
+	}
+}
+
+func TestHolidaysSemesterEndCommentsMeetingsAndMonthEnd(t *testing.T) {
+	s := newSchool(t, at(9, 20, 9, 0))
+	cfg := defaults
+	cfg.MonthlyContact = []string{"0 16 2 * *"}
+	sc := s.scheduler(cfg)
+	// 2 October is in the National Day holiday: wait for the next school day.
+	if rs := due(t, sc, at(10, 3, 9, 0), JobMonthlyContact); len(rs) != 0 {
+		t.Fatalf("sent during the holiday: %+v", rs)
+	}
+	rs := due(t, sc, at(10, 8, 16, 0), JobMonthlyContact)
+	if len(rs) != 1 || rs[0].Missed || !rs[0].Fire.Equal(at(10, 8, 16, 0)) {
+		t.Fatalf("after the holiday: %+v", rs)
+	}
+	// The last school day of November 2026 is Monday the 30th.
+	if rs := due(t, sc, at(11, 30, 15, 59), JobMonthlyFinal); len(rs) != 0 {
+		t.Fatalf("final reminder early: %+v", rs)
+	}
+	if rs := due(t, sc, at(11, 30, 16, 0), JobMonthlyFinal); len(rs) != 1 || len(rs[0].Messages) == 0 || !strings.Contains(rs[0].Messages[0].Text, "本月最后一个上学日") {
+		t.Fatalf("final reminder: %+v", rs)
+	}
+	// Two weeks before the semester ends (22 January 2027): mentors without a comment.
+	jan8 := time.Date(2027, 1, 8, 16, 0, 0, 0, sh)
+	rs = due(t, sc, jan8, JobComments)
+	if m, ok := to(rs, "王老师"); !ok || !strings.Contains(m.Text, "张三") {
+		t.Fatalf("comment reminder: %+v", rs)
+	}
+	s.now = jan8
+	s.say("王老师", "", "/comment 张三 本学期进步明显")
+	if m, ok := to(due(t, sc, jan8.Add(time.Minute), JobComments), "王老师"); ok {
+		t.Fatalf("reminded after writing: %q", m.Text)
+	}
+	// After the semester: nothing at all.
+	if rs, _ := sc.Due(time.Date(2027, 1, 25, 16, 0, 0, 0, sh)); len(rs) != 0 {
+		t.Fatalf("due after the semester: %+v", rs)
+	}
+	// A meeting on Saturday 28 November at 19:00: parents reminded Friday 18:00.
+	s.now = at(11, 23, 9, 0)
+	s.say("李老师", "", "/meeting 初一3班 11月28日 19:00 期中家长会")
+	if rs := due(t, sc, at(11, 27, 17, 59), JobMeeting); len(rs) != 0 {
+		t.Fatalf("meeting reminder early: %+v", rs)
+	}
+	rs = due(t, sc, at(11, 27, 18, 0), JobMeeting)
+	m, ok := to(rs, "张三妈妈")
+	if !ok || !strings.Contains(m.Text, "明天11月28日（周六） 19:00初一3班家长会") {
+		t.Fatalf("meeting reminder: %+v", rs)
+	}
+	if _, ok := to(rs, "王五爸爸"); ok {
+		t.Fatal("a closed student's parent was reminded")
+	}
+}
+
+func TestBadCronIsRefusedWithItsKey(t *testing.T) {
+	s := newSchool(t, at(11, 16, 9, 0))
+	cfg := defaults
+	cfg.WeeklyDigest = "0 8 * *"
+	if _, err := New(s.st, s.h, cfg, nil); err == nil || !strings.Contains(err.Error(), "reminders.weekly_digest") {
+		t.Fatalf("err %v", err)
+	}
+	cfg = defaults
+	cfg.MonthlyContact = []string{"0 16 20 * *", "61 * * * *"}
+	if _, err := New(s.st, s.h, cfg, nil); err == nil || !strings.Contains(err.Error(), "reminders.monthly_contact[1]") {
+		t.Fatalf("err %v", err)
+	}
+}
+
+func TestPreviewMarksNothing(t *testing.T) {
+	s := newSchool(t, at(11, 16, 9, 0))
+	sc := s.scheduler(defaults)
+	rs, err := sc.Preview(at(11, 20, 16, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := FormatPreview(rs, sh)
+	if !strings.Contains(text, "每月家长沟通提醒") || !strings.Contains(text, "→ 李老师（私聊，test）") {
+		t.Fatalf("preview:\n%s", text)
+	}
+	if q, _ := s.st.Queue(time.Time{}, 0); len(q) != 0 {
+		t.Fatal("preview queued messages")
+	}
+	if rs := due(t, sc, at(11, 20, 16, 0), JobMonthlyContact); len(rs) != 1 {
+		t.Fatal("preview marked the run")
+	}
+}

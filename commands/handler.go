@@ -233,6 +233,17 @@ func (h *Handler) EnsureAdmin(platform, userID, privateChat, name string) error 
 	return err
 }
 
+// CLIMeta identifies the machine's owner as the actor of a command-line
+// operation, for the audit log.
+func (h *Handler) CLIMeta() (storage.Meta, error) {
+	const platform, owner = "cli", "本机管理员"
+	if err := h.EnsureAdmin(platform, owner, "cli:"+owner, owner); err != nil {
+		return storage.Meta{}, err
+	}
+	p, _, err := h.Store.PersonByAccount(platform, owner)
+	return storage.Meta{ActorID: p.ID, Where: "cli", At: h.Now()}, err
+}
+
 // CLIInvite runs /invite for the machine's owner from the command line:
 // args are "admin" or "teacher [班级] [班主任]". The code is the last line.
 func (h *Handler) CLIInvite(args []string) (string, error) {

@@ -137,6 +137,9 @@ func commandTable() []*spec {
 		{name: "meeting", aliases: []string{"家长会"}, who: rHead | rAdmin, whoText: "班主任", where: staffChats, writes: true,
 			usage: "/meeting <班级> <日期> <时间> <主题>", example: "/meeting 初一3班 11月28日 19:00 期中家长会",
 			desc: "安排家长会，前一天18:00提醒家长", run: (*Handler).meeting},
+		{name: "export", aliases: []string{"导出"}, who: rHead | rAdmin, whoText: "班主任和学校管理员（档案里有学生的隐私）", where: inPrivate,
+			usage: "/export [班级]", example: "/export 初一3班",
+			desc: "导出Excel帮扶档案（名单、辅导、沟通、进步、评语、统计）", run: (*Handler).export},
 		{name: "mute", aliases: []string{"免打扰"}, who: rParent, whoText: "家长", where: inPrivate, writes: true,
 			usage: "/mute", example: "/mute",
 			desc: "暂停每周的定时消息", run: (*Handler).mute},
@@ -295,8 +298,11 @@ func (h *Handler) refusal(r *req, registered bool) string {
 		}
 		return "这个群还没有登记。请班主任或学校管理员先发送 /group teacher 初一3班（教师群）或 /group parent 初一3班（家长群）。在登记之前，我不在这里谈学生的情况。"
 	default:
-		if sp.name == "join" {
+		switch sp.name {
+		case "join":
 			return "邀请码请私聊我发送，不要发在群里（别人可能先用掉）。"
+		case "export":
+			return "Excel档案里有学生的类别和沟通内容，不能发到群里。请私聊我发送 /export。"
 		}
 		return fmt.Sprintf("请私聊我使用 /%s。", sp.name)
 	}

@@ -525,3 +525,79 @@ func (s *Store) UseInvite(m Meta, code string, personID uint64) (Invite, Person,
 	})
 	return inv, p, err
 }
+
+// ImportRow is one student of an imported register.
+type ImportRow struct {
+	Grade, Number int
+	Student       Student // Name, Categories, Key, WeeklyTarget, MentorID
+	MentorGiven   bool
+}
+
+// ImportStudents adds or updates every row in one transaction: all or
+// nothing. A student already there with the same details is left alone, so
+// importing the same file again changes nothing.
+func (s *Store) ImportStudents(m Meta, rows []ImportRow) (added, updated, unchanged int, err error) {
+	err = s.update(func(tx *bolt.Tx) error {
+		added, updated, unchanged = 0, 0, 0
+		if err := markProcessed(tx, m); err != nil {
+			return err
+		}
+		for _, r := range rows {
+			c, err := ensureClass(tx, r.Grade, r.Number)
+			if err != nil {
+				return err
+			}
+			var existing *Student
+			for _, id := range studentIDsNamed(tx, r.Student.Name) {
+				if st, ok := getStudent(tx, id); ok && st.ClassID == c.ID {
+					existing = &st
+					break
+				}
+			}
+			if existing == nil {
+				st := r.Student
+				st.ID = nextID(tx.Bucket(bStudents))
+				st.ClassID, st.CreatedAt = c.ID, m.At
+				if err := putStudent(tx, st); err != nil {
+					return err
+				}
+				if err := audit(tx, m, "student.import.add", "", st.ID); err != nil {
+					return err
+				}
+				added++
+				continue
+			}
+			st := *existing
+			st.Categories, st.Key, st.WeeklyTarget = r.Student.Categories, r.Student.Key, r.Student.WeeklyTarget
+			if r.MentorGiven {
+				st.MentorID = r.Student.MentorID
+			}
+			st.Closed, st.ClosedReason, st.ClosedAt = false, "", time.Time{} // on the register again
+			if sameStudent(st, *existing) {
+				unchanged++
+				continue
+			}
+			if err := putStudent(tx, st); err != nil {
+				return err
+			}
+			if err := audit(tx, m, "student.import.update", "", st.ID); err != nil {
+				return err
+			}
+			updated++
+		}
+		return nil
+	})
+	return added, updated, unchanged, err
+}
+
+func sameStudent(a, b Student) bool {
+	if a.Key != b.Key || a.WeeklyTarget != b.WeeklyTarget || a.MentorID != b.MentorID || a.Closed != b.Closed || len(a.Categories) != len(b.Categories) {
+		return false
+	}
+	for i := range a.Categories {
+		if a.Categories[i] != b.Categories[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -8,6 +8,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,6 +34,8 @@ type Console struct {
 	// when input ends (print everything still to be sent).
 	AfterLine func(context.Context)
 	AtEOF     func(context.Context)
+	// FileDir is where files sent to the terminal (the Excel export) are saved.
+	FileDir string
 
 	mu      sync.Mutex
 	speaker string
@@ -187,7 +191,7 @@ func (c *Console) Send(_ context.Context, out bot.Outgoing) error {
 	defer c.mu.Unlock()
 	text := out.Text
 	if out.File != nil {
-		text += fmt.Sprintf("\n[文件] %s（%d 字节）", out.File.Name, len(out.File.Data))
+		text += "\n" + c.saveFile(out.File)
 	}
 	var head string
 	if out.Chat.ID == c.chat().ID {
@@ -202,4 +206,21 @@ func (c *Console) Send(_ context.Context, out bot.Outgoing) error {
 	indent := strings.Repeat(" ", 4)
 	fmt.Fprintln(c.Out, head+strings.ReplaceAll(text, "\n", "\n"+indent))
 	return nil
+}
+
+// saveFile keeps a file sent to the terminal chat on disk (0600: exports hold
+// students' private data) and says where.
+func (c *Console) saveFile(f *bot.File) string {
+	dir := c.FileDir
+	if dir == "" {
+		dir = "exports"
+	}
+	path := filepath.Join(dir, filepath.Base(f.Name))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Sprintf("[文件] %s（%d 字节，保存失败）", f.Name, len(f.Data))
+	}
+	if err := os.WriteFile(path, f.Data, 0o600); err != nil {
+		return fmt.Sprintf("[文件] %s（%d 字节，保存失败）", f.Name, len(f.Data))
+	}
+	return fmt.Sprintf("[文件] %s（%d 字节）已保存到 %s", f.Name, len(f.Data), path)
 }

@@ -59,11 +59,11 @@ func serveControl(ctx context.Context, cfg Config, st *storage.Store, log *slog.
 					io.WriteString(conn, "error\nbad request")
 					return
 				}
-				if op[0] == "backup" && len(op) == 2 && !filepath.IsAbs(op[1]) {
-					io.WriteString(conn, "error\nbackup path must be absolute")
+				if (op[0] == "backup" || op[0] == "import" || op[0] == "export") && (len(op) < 2 || !filepath.IsAbs(op[1])) {
+					io.WriteString(conn, "error\nfile path must be absolute")
 					return
 				}
-				io.WriteString(conn, adminOp(cfg, st, log, op))
+				io.WriteString(conn, adminOp(cfg, st, log, op, nil))
 			}()
 		}
 	}()
@@ -75,12 +75,12 @@ type closerFunc func() error
 func (f closerFunc) Close() error { return f() }
 
 func askRunningBot(cfg Config, op []string) (string, error) {
-	if op[0] == "backup" {
+	if op[0] == "backup" || op[0] == "import" || op[0] == "export" {
 		abs, err := filepath.Abs(op[1])
 		if err != nil {
 			return "", err
 		}
-		op = []string{"backup", abs}
+		op = append([]string{op[0], abs}, op[2:]...)
 	}
 	conn, err := net.DialTimeout("unix", socketPath(cfg), 2*time.Second)
 	if err != nil {

@@ -12,12 +12,15 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 	_ "time/tzdata" // the school's zone works on machines without zoneinfo
+
+	"github.com/schollz/progressbar/v3"
 
 	"bangfu/bot"
 	"bangfu/bot/console"
@@ -56,15 +59,23 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		sub, args = args[0], args[1:]
 	}
-	// Flags may also follow the sub-command: bangfu run -config x.yaml.
-	if len(args) > 0 {
-		if err := fs.Parse(args); err != nil {
-			return 2
-		}
-		args = fs.Args()
-	}
 	explicit := false
 	fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "config" })
+	// -config may also follow the sub-command: bangfu run -config x.yaml.
+	var rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case (a == "-config" || a == "--config") && i+1 < len(args):
+			*configPath, explicit = args[i+1], true
+			i++
+		case strings.HasPrefix(a, "-config=") || strings.HasPrefix(a, "--config="):
+			*configPath, explicit = a[strings.Index(a, "=")+1:], true
+		default:
+			rest = append(rest, a)
+		}
+	}
+	args = rest
 
 	if sub == "version" {
 		fmt.Fprintf(stdout, "bangfu %s (schema %d, %s)\n", buildVersion(), storage.SchemaVersion, goVersion())
@@ -104,6 +115,30 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			at = t
 		}
 		return cliAdmin(cfg, stdout, stderr, []string{"preview", at.Format(time.RFC3339)})
+	case "import":
+		switch {
+		case len(args) == 2 && strings.TrimLeft(args[0], "-") == "template":
+			data, err := commands.Template()
+			if err == nil {
+				err = os.WriteFile(args[1], data, 0o600)
+			}
+			if err != nil {
+				fmt.Fprintln(stderr, "bangfu:", err)
+				return 1
+			}
+			fmt.Fprintf(stdout, "已生成名单模板：%s（表头和一行例子；填好后 bangfu import %s）\n", args[1], args[1])
+			return 0
+		case len(args) == 1:
+			return cliAdmin(cfg, stdout, stderr, []string{"import", args[0]})
+		}
+		fmt.Fprintln(stderr, "用法：bangfu import <名单.xlsx|名单.csv>  或  bangfu import --template <模板.xlsx>")
+		return 2
+	case "export":
+		if len(args) < 1 || len(args) > 2 || !strings.HasSuffix(strings.ToLower(args[0]), ".xlsx") {
+			fmt.Fprintln(stderr, "用法：bangfu export <文件.xlsx> [班级]")
+			return 2
+		}
+		return cliAdmin(cfg, stdout, stderr, append([]string{"export"}, args...))
 	case "backup":
 		if len(args) != 1 {
 			fmt.Fprintln(stderr, "用法：bangfu backup <文件>")
@@ -191,6 +226,7 @@ func runBot(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
 	if cfg.Console.Enabled && len(platforms) == 0 {
 		con = console.New(stdin, stdout, isTerminal(stdin))
 		con.Now = st.Now
+		con.FileDir = filepath.Join(filepath.Dir(cfg.Storage.Path), "exports")
 		if err := h.EnsureAdmin(console.PlatformName, console.LocalAdmin, console.PrivateChatID(console.LocalAdmin), console.LocalAdmin); err != nil {
 			fmt.Fprintln(stderr, "bangfu:", err)
 			return 1
@@ -252,7 +288,7 @@ func telegramMenu(h *commands.Handler) []telegram.MenuItem {
 	return menu
 }
 
-func isTerminal(r io.Reader) bool {
+func isTerminal(r any) bool {
 	f, ok := r.(*os.File)
 	if !ok {
 		return false
@@ -311,7 +347,7 @@ func cliAdmin(cfg Config, stdout, stderr io.Writer, op []string) int {
 		return 1
 	}
 	defer st.Close()
-	return printResult(adminOp(cfg, st, slog.New(slog.NewTextHandler(stderr, nil)), op), stdout, stderr)
+	return printResult(adminOp(cfg, st, slog.New(slog.NewTextHandler(stderr, nil)), op, progressBar(stderr)), stdout, stderr)
 }
 
 // Results of admin operations start with "ok\n" or "error\n".
@@ -324,8 +360,9 @@ func printResult(text string, stdout, stderr io.Writer) int {
 	return 1
 }
 
-// adminOp performs backup or invite on an open store.
-func adminOp(cfg Config, st *storage.Store, log *slog.Logger, op []string) string {
+// adminOp performs an admin operation on an open store; progress, if set,
+// is told how far a long one is.
+func adminOp(cfg Config, st *storage.Store, log *slog.Logger, op []string, progress func(done, total int)) string {
 	switch op[0] {
 	case "backup":
 		n, err := st.Backup(op[1])
@@ -347,6 +384,50 @@ func adminOp(cfg Config, st *storage.Store, log *slog.Logger, op []string) strin
 			return "error\n预览失败 / preview failed: " + err.Error()
 		}
 		return "ok\n" + fmt.Sprintf("定时消息预览：%s（%s）\n", at.In(cfg.Calendar.Loc).Format("2006-01-02 15:04"), cfg.School.Timezone) + reminders.FormatPreview(runs, cfg.Calendar.Loc)
+	case "import":
+		data, err := os.ReadFile(op[1])
+		if err != nil {
+			return "error\n读不到文件 " + op[1]
+		}
+		h := newHandler(cfg, st, log)
+		rows, err := commands.ReadTable(op[1], data)
+		if err != nil {
+			return "error\n" + err.Error()
+		}
+		m, err := h.CLIMeta()
+		if err != nil {
+			return "error\n" + err.Error()
+		}
+		rep, err := h.Import(rows, m, progress)
+		if err != nil {
+			return "error\n" + err.Error()
+		}
+		text := fmt.Sprintf("导入完成：新增%d人，更新%d人，没有变化%d人。", rep.Added, rep.Updated, rep.Unchanged)
+		for _, w := range rep.Warnings {
+			text += "\n注意：" + w
+		}
+		return "ok\n" + text
+	case "export":
+		h := newHandler(cfg, st, log)
+		var classID uint64
+		if len(op) == 3 {
+			c, ok, err := classByName(st, op[2])
+			if err != nil || !ok {
+				return "error\n没有这个班级：" + op[2]
+			}
+			classID = c.ID
+		}
+		data, name, err := h.Workbook(classID, time.Now())
+		if err != nil {
+			return "error\n导出失败 / export failed: " + err.Error()
+		}
+		if m, err := h.CLIMeta(); err == nil {
+			st.AuditRead(m, "export", name)
+		}
+		if err := os.WriteFile(op[1], data, 0o600); err != nil {
+			return "error\n写不了文件：" + err.Error()
+		}
+		return fmt.Sprintf("ok\n已导出 %s（%d 字节，含学生隐私，请妥善保管）", op[1], len(data))
 	case "invite":
 		if len(op) < 2 || (op[1] != "admin" && op[1] != "teacher") {
 			return "error\n用法：bangfu invite admin | bangfu invite teacher [班级] [班主任]"
@@ -359,4 +440,23 @@ func adminOp(cfg Config, st *storage.Store, log *slog.Logger, op []string) strin
 		return "ok\n" + text
 	}
 	return "error\n不认识的操作"
+}
+
+// progressBar draws a bar on a terminal, and nothing when output is piped.
+func progressBar(w io.Writer) func(done, total int) {
+	if !isTerminal(w) {
+		return nil
+	}
+	var bar *progressbar.ProgressBar
+	return func(done, total int) {
+		if bar == nil {
+			bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("导入名单"),
+				progressbar.OptionShowCount(), progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) }))
+		}
+		bar.Set(done)
+	}
+}
+
+func classByName(st *storage.Store, name string) (storage.Class, bool, error) {
+	return commands.FindClass(st, name)
 }

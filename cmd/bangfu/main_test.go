@@ -405,3 +405,32 @@ func TestRemindersPreviewFromTheCommandLine(t *testing.T) {
 		t.Errorf("bad --at: %d %s", code, errs)
 	}
 }
+
+func TestImportAndExportFromTheCommandLine(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "")
+	tpl := filepath.Join(dir, "模板.xlsx")
+	if out, errs, code := runCLI(t, "", "-config", cfg, "import", "--template", tpl); code != 0 || !strings.Contains(out, "已生成名单模板") {
+		t.Fatalf("template: %s %s", out, errs)
+	}
+	out, errs, code := runCLI(t, "", "-config", cfg, "import", tpl)
+	if code != 0 || !strings.Contains(out, "新增1人") {
+		t.Fatalf("import: %d %s %s", code, out, errs)
+	}
+	if out, _, _ := runCLI(t, "", "-config", cfg, "import", tpl); !strings.Contains(out, "没有变化1人") {
+		t.Fatalf("second import: %s", out)
+	}
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("班级,姓名\n初一3班,\n"), 0o600)
+	if _, errs, code := runCLI(t, "", "-config", cfg, "import", bad); code == 0 || !strings.Contains(errs, "第2行：姓名是空的") {
+		t.Fatalf("bad import: %d %s", code, errs)
+	}
+	xlsx := filepath.Join(dir, "档案.xlsx")
+	if out, errs, code := runCLI(t, "", "-config", cfg, "export", xlsx, "初一(3)班"); code != 0 || !strings.Contains(out, "已导出") {
+		t.Fatalf("export: %s %s", out, errs)
+	}
+	fi, err := os.Stat(xlsx)
+	if err != nil || fi.Size() < 1000 || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("export file: %v %v", fi, err)
+	}
+}

@@ -1,0 +1,268 @@
+package commands
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"bangfu/storage"
+)
+
+// ReadTable reads the rows of a register: the first sheet of an .xlsx (or
+// the one named 名单), or a CSV in UTF-8 (with or without BOM) or in GBK as
+// saved by Chinese Excel.
+func ReadTable(name string, data []byte) ([][]string, error) {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".xlsx", ".xlsm":
+		f, err := excelize.OpenReader(bytes.NewReader(data))
+		if err != nil {
+			return nil, errors.New("打不开这个 Excel 文件，请确认是 .xlsx 格式（旧的 .xls 请先另存为 .xlsx）")
+		}
+		defer f.Close()
+		sheet := f.GetSheetName(0)
+		for _, s := range f.GetSheetList() {
+			if s == "名单" {
+				sheet = s
+			}
+		}
+		return f.GetRows(sheet)
+	case ".csv", ".txt":
+		data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+		if !utf8.Valid(data) {
+			decoded, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
+			if err != nil || !utf8.Valid(decoded) {
+				return nil, errors.New("看不懂这个 CSV 文件的编码，请在 Excel 里“另存为 CSV UTF-8”后再导入")
+			}
+			data = decoded
+		}
+		r := csv.NewReader(bytes.NewReader(data))
+		r.FieldsPerRecord = -1
+		r.LazyQuotes = true
+		rows, err := r.ReadAll()
+		if err != nil {
+			return nil, fmt.Errorf("CSV 文件格式有误：%v", err)
+		}
+		return rows, nil
+	}
+	return nil, errors.New("只能导入 .xlsx 或 .csv 文件")
+}
+
+// RowError is a bad row of an import, by its row number in the file.
+type RowError struct {
+	Row    int
+	Reason string
+}
+
+// ImportError lists every bad row; nothing was imported.
+type ImportError struct{ Rows []RowError }
+
+func (e *ImportError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "有%d行不对，什么都没有导入，请改好后重新导入：", len(e.Rows))
+	for _, r := range e.Rows {
+		fmt.Fprintf(&b, "\n第%d行：%s", r.Row, r.Reason)
+	}
+	return b.String()
+}
+
+// ImportReport says what an import did.
+type ImportReport struct {
+	Added, Updated, Unchanged int
+	Warnings                  []string
+}
+
+var registerColumns = []struct {
+	key   string
+	words []string
+}{
+	{"class", []string{"班级", "班別", "班"}},
+	{"name", []string{"姓名", "名字", "学生"}},
+	{"categories", []string{"类别", "类型", "八类"}},
+	{"key", []string{"重点"}},
+	{"target", []string{"每周辅导次数", "辅导次数", "次数", "每周"}},
+	{"mentor", []string{"导师", "帮扶人", "责任人", "帮扶老师"}},
+}
+
+// matchHeader maps register columns to their index, matching header names
+// loosely; extra columns are ignored.
+func matchHeader(header []string) map[string]int {
+	cols := map[string]int{}
+	for i, cell := range header {
+		h := strings.ReplaceAll(Normalize(cell), " ", "")
+		for _, c := range registerColumns {
+			if _, done := cols[c.key]; done {
+				continue
+			}
+			for _, w := range c.words {
+				if strings.Contains(h, w) && !(c.key == "class" && strings.Contains(h, "次数")) {
+					cols[c.key] = i
+					break
+				}
+			}
+			if _, ok := cols[c.key]; ok {
+				break
+			}
+		}
+	}
+	return cols
+}
+
+var (
+	yes = map[string]bool{"是": true, "重点": true, "√": true, "✓": true, "✔": true, "y": true, "yes": true, "1": true, "★": true, "true": true}
+	no  = map[string]bool{"": true, "否": true, "不": true, "非重点": true, "n": true, "no": true, "0": true, "false": true, "×": true}
+)
+
+// Import checks every row of a register and, only when all are good, adds
+// or updates the students in one transaction. The same file imported twice
+// changes nothing the second time. progress, if set, is told each row.
+func (h *Handler) Import(rows [][]string, m storage.Meta, progress func(done, total int)) (ImportReport, error) {
+	var rep ImportReport
+	headerAt := -1
+	var cols map[string]int
+	for i, row := range rows { // the header is the first row naming 班级 and 姓名 (titles above it are skipped)
+		c := matchHeader(row)
+		if _, ok := c["class"]; ok {
+			if _, ok := c["name"]; ok {
+				headerAt, cols = i, c
+				break
+			}
+		}
+		if i > 5 {
+			break
+		}
+	}
+	if headerAt < 0 {
+		return rep, errors.New("表头里找不到“班级”和“姓名”两列。可以用 bangfu import --template 名单模板.xlsx 生成一个模板")
+	}
+	people, err := h.Store.People()
+	if err != nil {
+		return rep, err
+	}
+	cell := func(row []string, key string) string {
+		i, ok := cols[key]
+		if !ok || i >= len(row) {
+			return ""
+		}
+		return strings.TrimSpace(Normalize(row[i]))
+	}
+	var bad []RowError
+	var good []storage.ImportRow
+	seen := map[string]int{}
+	total := len(rows) - headerAt - 1
+	for i := headerAt + 1; i < len(rows); i++ {
+		if progress != nil {
+			progress(i-headerAt, total)
+		}
+		row, n := rows[i], i+1
+		if strings.TrimSpace(strings.Join(row, "")) == "" {
+			continue
+		}
+		var reasons []string
+		cref, ok := parseClass(strings.ReplaceAll(cell(row, "class"), " ", ""))
+		if !ok {
+			reasons = append(reasons, fmt.Sprintf("班级“%s”看不懂（写成 初一3班 或 七年级(3)班）", clip(cell(row, "class"), 12)))
+		}
+		name := strings.ReplaceAll(cell(row, "name"), " ", "")
+		switch {
+		case name == "":
+			reasons = append(reasons, "姓名是空的")
+		case !validName(name):
+			reasons = append(reasons, fmt.Sprintf("姓名“%s”只能是汉字或字母", clip(name, 12)))
+		}
+		cats := map[string]bool{}
+		for _, c := range strings.FieldsFunc(cell(row, "categories"), func(r rune) bool { return strings.ContainsRune("、,，/;； ", r) }) {
+			full, ok := shortCategories[c]
+			if !ok {
+				reasons = append(reasons, fmt.Sprintf("不认识的类别“%s”（%s）", clip(c, 10), categoryHint))
+				continue
+			}
+			cats[full] = true
+		}
+		keyCell := strings.ToLower(cell(row, "key"))
+		if !yes[keyCell] && !no[keyCell] {
+			reasons = append(reasons, fmt.Sprintf("重点一栏“%s”要写“是”或空着", clip(keyCell, 10)))
+		}
+		target := 1
+		if t := strings.TrimSuffix(cell(row, "target"), "次"); t != "" {
+			v, ok := smallNumber(t)
+			if !ok || v < 1 || v > 14 {
+				reasons = append(reasons, fmt.Sprintf("每周辅导次数“%s”要是1到14的数字", clip(t, 10)))
+			}
+			target = v
+		}
+		if ok && name != "" {
+			k := cref.name() + name
+			if first, dup := seen[k]; dup {
+				reasons = append(reasons, fmt.Sprintf("和第%d行重复（同一个班同名）", first))
+			}
+			seen[k] = n
+		}
+		if len(reasons) > 0 {
+			bad = append(bad, RowError{Row: n, Reason: strings.Join(reasons, "；")})
+			continue
+		}
+		ir := storage.ImportRow{Grade: cref.grade, Number: cref.number,
+			Student: storage.Student{Name: name, Categories: orderCategories(cats), Key: yes[keyCell], WeeklyTarget: target}}
+		if mentor := cell(row, "mentor"); mentor != "" {
+			var found []storage.Person
+			for _, p := range people {
+				if p.IsStaff() && (p.Name == mentor || strings.TrimSuffix(p.Name, "老师") == strings.TrimSuffix(mentor, "老师")) {
+					found = append(found, p)
+				}
+			}
+			if len(found) == 1 {
+				ir.Student.MentorID, ir.MentorGiven = found[0].ID, true
+			} else {
+				rep.Warnings = append(rep.Warnings, fmt.Sprintf("第%d行：导师“%s”还没有加入（或有重名），先不指定，加入后用 /mentor %s %s", n, clip(mentor, 10), name, mentor))
+			}
+		}
+		good = append(good, ir)
+	}
+	if len(bad) > 0 {
+		return rep, &ImportError{Rows: bad}
+	}
+	if len(good) == 0 {
+		return rep, errors.New("文件里没有学生（表头下面是空的）")
+	}
+	rep.Added, rep.Updated, rep.Unchanged, err = h.Store.ImportStudents(m, good)
+	return rep, err
+}
+
+// Template is an empty register with the header and one example row.
+func Template() ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	const s = "名单"
+	if err := f.SetSheetName("Sheet1", s); err != nil {
+		return nil, err
+	}
+	head := []any{"班级", "姓名", "类别", "重点", "每周辅导次数", "导师"}
+	if err := f.SetSheetRow(s, "A1", &head); err != nil {
+		return nil, err
+	}
+	example := []any{"初一3班", "张三", "留守、学困", "是", 2, "王老师"}
+	if err := f.SetSheetRow(s, "A2", &example); err != nil {
+		return nil, err
+	}
+	style, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}})
+	if err != nil {
+		return nil, err
+	}
+	f.SetCellStyle(s, "A1", "F1", style)
+	f.SetColWidth(s, "A", "F", 14)
+	f.SetColWidth(s, "C", "C", 30)
+	f.SetPanes(s, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+	f.SetCellValue(s, "H1", "类别可写：贫困 学困 单亲 外来务工 留守 残疾 优越 优秀（多个用顿号隔开）；重点写“是”；次数不写默认每周1次")
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

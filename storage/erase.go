@@ -48,24 +48,8 @@ func (s *Store) DeleteStudent(m Meta, id uint64) (Erased, error) {
 		if e.Comments, err = deletePrefix(tx.Bucket(bComments), prefix, nil); err != nil {
 			return err
 		}
-		// Author index entries pointing at this student.
 		var dead [][]byte
-		if err := tx.Bucket(bByAuthor).ForEach(func(k, v []byte) error {
-			var a authored
-			if jsonUnmarshal(v, &a) == nil && a.StudentID == id {
-				dead = append(dead, append([]byte(nil), k...))
-			}
-			return nil
-		}); err != nil {
-			return err
-		}
-		for _, k := range dead {
-			if err := tx.Bucket(bByAuthor).Delete(k); err != nil {
-				return err
-			}
-		}
 		// Invites for the student's parents.
-		dead = dead[:0]
 		if err := tx.Bucket(bInvites).ForEach(func(k, v []byte) error {
 			var inv Invite
 			if jsonUnmarshal(v, &inv) == nil && inv.StudentID == id {

@@ -151,28 +151,28 @@ func (s *Store) MarkProcessed(m Meta) error {
 }
 
 // PruneProcessed forgets processed ids older than before; platforms do not
-// redeliver that late (Telegram keeps updates 24 hours).
+// redeliver that late (Telegram keeps updates 24 hours). It scans them all,
+// once at start-up, so a /log touches one bucket fewer.
 func (s *Store) PruneProcessed(before time.Time) (int, error) {
 	n := 0
 	err := s.update(func(tx *bolt.Tx) error {
 		n = 0
-		idx := tx.Bucket(bProcessedByTime)
-		ids := tx.Bucket(bProcessed)
-		c := idx.Cursor()
-		end := u64(unix(before))
+		b := tx.Bucket(bProcessed)
 		var dead [][]byte
-		for k, _ := c.First(); k != nil && bytes.Compare(k[:8], end) < 0; k, _ = c.Next() {
-			dead = append(dead, append([]byte(nil), k...))
+		if err := b.ForEach(func(k, v []byte) error {
+			if len(v) == 8 && be(v) < unix(before) {
+				dead = append(dead, append([]byte(nil), k...))
+			}
+			return nil
+		}); err != nil {
+			return err
 		}
 		for _, k := range dead {
-			if err := ids.Delete(k[8:]); err != nil {
+			if err := b.Delete(k); err != nil {
 				return err
 			}
-			if err := idx.Delete(k); err != nil {
-				return err
-			}
-			n++
 		}
+		n = len(dead)
 		return nil
 	})
 	return n, err

@@ -31,19 +31,6 @@ var (
 	praiseRecords  = recordBuckets{KindPraise, bPraise, bPraiseByTime}
 )
 
-// authored is what the author index remembers, for /undo.
-type authored struct {
-	Kind      string
-	Key       []byte // key in the kind's main bucket
-	StudentID uint64
-	CreatedAt time.Time
-}
-
-func putAuthored(tx *bolt.Tx, author uint64, a authored) error {
-	b := tx.Bucket(bByAuthor)
-	return putJSON(b, key(author, nextID(b)), a)
-}
-
 func putRecord(tx *bolt.Tx, rb recordBuckets, student uint64, at time.Time, id uint64, v any) ([]byte, error) {
 	k := key(student, unix(at), id)
 	if err := putJSON(tx.Bucket(rb.main), k, v); err != nil {
@@ -139,14 +126,11 @@ func (s *Store) AddSession(m Meta, se Session, count ...Range) (Session, []int, 
 		if err != nil {
 			return err
 		}
-		if err := putAuthored(tx, m.ActorID, authored{KindSession, k, se.StudentID, m.At}); err != nil {
-			return err
-		}
 		counts = counts[:0]
 		for _, r := range count {
 			counts = append(counts, countStudent(tx, sessionRecords, se.StudentID, r.From, r.To))
 		}
-		return audit(tx, m, "session.add", "", se.StudentID)
+		return auditRecord(tx, m, "session.add", KindSession, k, se.StudentID)
 	})
 	return se, counts, err
 }
@@ -165,11 +149,8 @@ func (s *Store) AddContact(m Meta, c Contact, count Range) (Contact, int, error)
 		if err != nil {
 			return err
 		}
-		if err := putAuthored(tx, m.ActorID, authored{KindContact, k, c.StudentID, m.At}); err != nil {
-			return err
-		}
 		n = countStudent(tx, contactRecords, c.StudentID, count.From, count.To)
-		return audit(tx, m, "contact.add", "", c.StudentID)
+		return auditRecord(tx, m, "contact.add", KindContact, k, c.StudentID)
 	})
 	return c, n, err
 }
@@ -187,7 +168,7 @@ func (s *Store) AddPraise(m Meta, p Praise, notify []Queued) (Praise, error) {
 		if err != nil {
 			return err
 		}
-		if err := putAuthored(tx, m.ActorID, authored{KindPraise, k, p.StudentID, m.At}); err != nil {
+		if err := auditRecord(tx, m, "praise.add", KindPraise, k, p.StudentID); err != nil {
 			return err
 		}
 		for _, q := range notify {
@@ -197,7 +178,7 @@ func (s *Store) AddPraise(m Meta, p Praise, notify []Queued) (Praise, error) {
 				return err
 			}
 		}
-		return audit(tx, m, "praise.add", "", p.StudentID)
+		return nil
 	})
 	return p, err
 }
@@ -227,10 +208,7 @@ func (s *Store) SetComment(m Meta, c Comment) (Comment, bool, error) {
 		if err := putJSON(b, k, c); err != nil {
 			return err
 		}
-		if err := putAuthored(tx, m.ActorID, authored{KindComment, k, c.StudentID, m.At}); err != nil {
-			return err
-		}
-		return audit(tx, m, "comment.set", "", c.StudentID)
+		return auditRecord(tx, m, "comment.set", KindComment, k, c.StudentID)
 	})
 	return c, replaced, err
 }
@@ -286,10 +264,7 @@ func (s *Store) AddMeeting(m Meta, mt Meeting) (Meeting, error) {
 		if err := putJSON(b, k, mt); err != nil {
 			return err
 		}
-		if err := putAuthored(tx, m.ActorID, authored{KindMeeting, k, 0, m.At}); err != nil {
-			return err
-		}
-		return audit(tx, m, "meeting.add", "", 0)
+		return auditRecord(tx, m, "meeting.add", KindMeeting, k, 0)
 	})
 	return mt, err
 }
@@ -480,33 +455,25 @@ func (s *Store) Undo(m Meta, since time.Time) (Undone, error) {
 		if err := markProcessed(tx, m); err != nil {
 			return err
 		}
-		idx := tx.Bucket(bByAuthor)
-		c := idx.Cursor()
-		k, v := c.Seek(u64(m.ActorID + 1))
-		if k == nil {
-			k, v = c.Last()
-		} else {
-			k, v = c.Prev()
-		}
-		for ; k != nil && be(k) == m.ActorID; k, v = c.Prev() {
-			var a authored
-			if jsonUnmarshal(v, &a) != nil {
+		// The audit log remembers who added which record: walk it back from
+		// now to since and take the actor's latest record that still exists.
+		c := tx.Bucket(bAudit).Cursor()
+		for k, v := c.Last(); k != nil; k, v = c.Prev() {
+			var e AuditEntry
+			if jsonUnmarshal(v, &e) != nil {
 				continue
 			}
-			if a.CreatedAt.Before(since) {
-				return ErrNotFound
+			if e.At.Before(since) {
+				break
 			}
-			if err := undoOne(tx, a, &u); err != nil {
-				return err
-			}
-			if u.Kind == "" { // the record is already gone (erased); look further back
-				if err := idx.Delete(k); err != nil {
-					return err
-				}
+			if e.ActorID != m.ActorID || e.Kind == "" {
 				continue
 			}
-			if err := idx.Delete(k); err != nil {
+			if err := undoOne(tx, e, &u); err != nil {
 				return err
+			}
+			if u.Kind == "" { // already undone or erased: look further back
+				continue
 			}
 			return audit(tx, m, "undo."+u.Kind, "", u.StudentID)
 		}
@@ -515,27 +482,31 @@ func (s *Store) Undo(m Meta, since time.Time) (Undone, error) {
 	return u, err
 }
 
-func undoOne(tx *bolt.Tx, a authored, u *Undone) error {
+func undoOne(tx *bolt.Tx, a AuditEntry, u *Undone) error {
+	studentID := uint64(0)
+	if len(a.StudentIDs) > 0 {
+		studentID = a.StudentIDs[0]
+	}
 	var rb recordBuckets
 	switch a.Kind {
 	case KindSession:
 		rb = sessionRecords
 		var v Session
-		if !getJSON(tx.Bucket(rb.main), a.Key, &v) {
+		if !getJSON(tx.Bucket(rb.main), a.Ref, &v) {
 			return nil
 		}
 		u.Session = &v
 	case KindContact:
 		rb = contactRecords
 		var v Contact
-		if !getJSON(tx.Bucket(rb.main), a.Key, &v) {
+		if !getJSON(tx.Bucket(rb.main), a.Ref, &v) {
 			return nil
 		}
 		u.Contact = &v
 	case KindPraise:
 		rb = praiseRecords
 		var v Praise
-		if !getJSON(tx.Bucket(rb.main), a.Key, &v) {
+		if !getJSON(tx.Bucket(rb.main), a.Ref, &v) {
 			return nil
 		}
 		u.Praise = &v
@@ -546,25 +517,25 @@ func undoOne(tx *bolt.Tx, a authored, u *Undone) error {
 		u.UnsentDropped = n
 	case KindComment:
 		var v Comment
-		if !getJSON(tx.Bucket(bComments), a.Key, &v) || v.AuthorID == 0 {
+		if !getJSON(tx.Bucket(bComments), a.Ref, &v) || v.AuthorID == 0 {
 			return nil
 		}
 		u.Comment = &v
-		u.Kind, u.StudentID = a.Kind, a.StudentID
-		return tx.Bucket(bComments).Delete(a.Key)
+		u.Kind, u.StudentID = a.Kind, studentID
+		return tx.Bucket(bComments).Delete(a.Ref)
 	case KindMeeting:
 		var v Meeting
-		if !getJSON(tx.Bucket(bMeetings), a.Key, &v) {
+		if !getJSON(tx.Bucket(bMeetings), a.Ref, &v) {
 			return nil
 		}
 		u.Meeting = &v
 		u.Kind = a.Kind
-		return tx.Bucket(bMeetings).Delete(a.Key)
+		return tx.Bucket(bMeetings).Delete(a.Ref)
 	default:
 		return nil
 	}
-	u.Kind, u.StudentID = a.Kind, a.StudentID
-	return deleteRecord(tx, rb, a.Key)
+	u.Kind, u.StudentID = a.Kind, studentID
+	return deleteRecord(tx, rb, a.Ref)
 }
 
 func hasPrefix(s, p string) bool { return len(s) >= len(p) && s[:len(p)] == p }
@@ -581,4 +552,62 @@ func itoa(v uint64) string {
 		v /= 10
 	}
 	return string(b[i:])
+}
+
+// Bulk writes many records in one transaction, for loading a whole school
+// (imports, benchmarks, tests). It skips the per-message bookkeeping.
+type Bulk struct {
+	tx *bolt.Tx
+	m  Meta
+}
+
+// Bulk runs fn in one write transaction.
+func (s *Store) Bulk(m Meta, fn func(b *Bulk) error) error {
+	return s.update(func(tx *bolt.Tx) error { return fn(&Bulk{tx: tx, m: m}) })
+}
+
+// Student adds a student to a class.
+func (b *Bulk) Student(grade, number int, st Student) (Student, error) {
+	c, err := ensureClass(b.tx, grade, number)
+	if err != nil {
+		return st, err
+	}
+	st.ID = nextID(b.tx.Bucket(bStudents))
+	st.ClassID = c.ID
+	if st.CreatedAt.IsZero() {
+		st.CreatedAt = b.m.At
+	}
+	return st, putStudent(b.tx, st)
+}
+
+// Person adds a person.
+func (b *Bulk) Person(p Person) (Person, error) {
+	p.ID = nextID(b.tx.Bucket(bPeople))
+	return p, putPerson(b.tx, p)
+}
+
+// Session adds a tutoring session.
+func (b *Bulk) Session(se Session) error {
+	se.ID = nextID(b.tx.Bucket(bSessions))
+	_, err := putRecord(b.tx, sessionRecords, se.StudentID, se.At, se.ID, se)
+	return err
+}
+
+// Contact adds a home contact.
+func (b *Bulk) Contact(c Contact) error {
+	c.ID = nextID(b.tx.Bucket(bContacts))
+	_, err := putRecord(b.tx, contactRecords, c.StudentID, c.At, c.ID, c)
+	return err
+}
+
+// Praise adds a step forward.
+func (b *Bulk) Praise(p Praise) error {
+	p.ID = nextID(b.tx.Bucket(bPraise))
+	_, err := putRecord(b.tx, praiseRecords, p.StudentID, p.At, p.ID, p)
+	return err
+}
+
+// Group registers a group chat.
+func (b *Bulk) Group(g Group) error {
+	return putJSON(b.tx.Bucket(bGroups), strKey(g.Platform, g.ChatID), g)
 }

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -51,8 +52,8 @@ var (
 var allBuckets = [][]byte{
 	bMeta, bClasses, bClassByGrade, bStudents, bStudentsByClass, bStudentsByName,
 	bPeople, bAccounts, bGroups, bInvites, bSessions, bSessionsByTime, bContacts,
-	bContactsByTime, bPraise, bPraiseByTime, bComments, bMeetings, bByAuthor, bAudit,
-	bProcessed, bProcessedByTime, bOutbox, bOutboxKeys, bPlatformState,
+	bContactsByTime, bPraise, bPraiseByTime, bComments, bMeetings, bAudit,
+	bProcessed, bOutbox, bOutboxKeys, bPlatformState,
 }
 
 var keySchemaVersion = []byte("schema_version")
@@ -60,10 +61,20 @@ var keySchemaVersion = []byte("schema_version")
 // migrations run in order, each in its own transaction; the meta bucket
 // remembers how many have run.
 var migrations = []func(tx *bolt.Tx) error{
-	func(tx *bolt.Tx) error { // 1: the initial buckets
+	func(tx *bolt.Tx) error { // 1: the buckets
 		for _, name := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
+			}
+		}
+		return nil
+	},
+	func(tx *bolt.Tx) error { // 2: the audit log serves /undo and pruning scans processed ids
+		for _, old := range []string{"by_author", "processed_time"} {
+			if tx.Bucket([]byte(old)) != nil {
+				if err := tx.DeleteBucket([]byte(old)); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
@@ -92,14 +103,24 @@ type Store struct {
 	mu sync.RWMutex // held shared by every operation; exclusively to swap the file
 	db *bolt.DB
 
-	writes   chan *writeReq
-	stopOnce sync.Once
-	stopped  chan struct{}
+	// Group commit: the first writer to arrive commits everything pending in
+	// one transaction; writers arriving meanwhile wait, and the next of them
+	// leads the following commit. A lone writer commits at once, with no
+	// hand-off and no delay.
+	cmu             sync.Mutex
+	pending         []*writeReq
+	leading         bool
+	commits, writes atomic.Uint64
 }
+
+// CommitStats reports how many transactions were committed for how many
+// writes: writes/commits is the group commit's batching.
+func (s *Store) CommitStats() (commits, writes uint64) { return s.commits.Load(), s.writes.Load() }
 
 type writeReq struct {
 	fn   func(tx *bolt.Tx) error
 	done chan error
+	lead chan struct{}
 }
 
 // Options of Open.
@@ -130,13 +151,11 @@ func Open(path string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{path: path, Cal: opt.Calendar, Now: opt.Now, db: db,
-		writes: make(chan *writeReq, 1024), stopped: make(chan struct{})}
+	s := &Store{path: path, Cal: opt.Calendar, Now: opt.Now, db: db}
 	if err := s.migrate(); err != nil {
 		db.Close()
 		return nil, err
 	}
-	go s.commitLoop()
 	return s, nil
 }
 
@@ -192,8 +211,6 @@ func (s *Store) migrate() error {
 func (s *Store) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.stopOnce.Do(func() { close(s.writes) })
-	<-s.stopped
 	if s.db == nil {
 		return nil
 	}
@@ -212,33 +229,48 @@ func (s *Store) update(fn func(tx *bolt.Tx) error) error {
 	if s.db == nil {
 		return errors.New("storage: closed")
 	}
-	req := &writeReq{fn: fn, done: make(chan error, 1)}
-	s.writes <- req
+	req := &writeReq{fn: fn, done: make(chan error, 1), lead: make(chan struct{}, 1)}
+	s.cmu.Lock()
+	s.pending = append(s.pending, req)
+	if s.leading {
+		s.cmu.Unlock()
+		select {
+		case err := <-req.done: // committed by another writer's transaction
+			return err
+		case <-req.lead: // our turn to commit what is pending
+		}
+	} else {
+		s.leading = true
+		s.cmu.Unlock()
+	}
+	// Lead a few commits in a row while writers keep arriving (waking the
+	// next leader costs more than committing on), then hand over so that no
+	// writer waits for others for long.
+	const maxBatch, maxRounds = 1000, 4
+	for round := 0; ; round++ {
+		s.cmu.Lock()
+		if len(s.pending) == 0 {
+			s.leading = false
+			s.cmu.Unlock()
+			break
+		}
+		if round == maxRounds {
+			s.pending[0].lead <- struct{}{}
+			s.cmu.Unlock()
+			break
+		}
+		n := min(len(s.pending), maxBatch)
+		batch := append([]*writeReq(nil), s.pending[:n]...)
+		s.pending = s.pending[n:]
+		s.cmu.Unlock()
+		s.commit(batch)
+	}
 	return <-req.done
 }
 
-func (s *Store) commitLoop() {
-	defer close(s.stopped)
-	const maxBatch = 1000
-	for req := range s.writes {
-		batch := []*writeReq{req}
-	drain:
-		for len(batch) < maxBatch {
-			select {
-			case r, ok := <-s.writes:
-				if !ok {
-					break drain
-				}
-				batch = append(batch, r)
-			default:
-				break drain
-			}
-		}
-		s.commit(batch)
-	}
-}
-
 func (s *Store) commit(batch []*writeReq) {
+	s.commits.Add(1)
+	s.writes.Add(uint64(len(batch)))
 	for len(batch) > 0 {
 		failed, ferr := -1, error(nil)
 		err := s.db.Update(func(tx *bolt.Tx) error {
@@ -449,10 +481,18 @@ func markProcessed(tx *bolt.Tx, m Meta) error {
 	if b.Get(k) != nil {
 		return ErrDuplicate
 	}
-	if err := b.Put(k, u64(unix(m.At))); err != nil {
-		return err
+	return b.Put(k, u64(unix(m.At)))
+}
+
+// auditRecord appends the audit entry of an added record, naming it so
+// /undo can find the actor's latest record.
+func auditRecord(tx *bolt.Tx, m Meta, action, kind string, ref []byte, student uint64) error {
+	b := tx.Bucket(bAudit)
+	e := AuditEntry{At: m.At, ActorID: m.ActorID, Action: action, Where: m.Where, Kind: kind, Ref: ref}
+	if student != 0 {
+		e.StudentIDs = []uint64{student}
 	}
-	return tx.Bucket(bProcessedByTime).Put(append(u64(unix(m.At)), k...), nil)
+	return putJSON(b, key(unixNano(m.At), nextID(b)), e)
 }
 
 // audit appends an audit entry inside a write.

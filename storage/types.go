@@ -200,6 +200,9 @@ type AuditEntry struct {
 	StudentIDs []uint64
 	Where      string // platform:chat
 	Detail     string
+	// Kind and Ref name the record an "add" entry created, for /undo.
+	Kind string `json:",omitempty"`
+	Ref  []byte `json:",omitempty"`
 }
 
 // Queued is a message waiting in the durable outbox.

@@ -1,0 +1,202 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"bangfu/bot"
+	"bangfu/storage"
+	"bangfu/storage/schoolgen"
+)
+
+// lastReply keeps what the router sent, to check the benchmarks did the work.
+type lastReply struct {
+	mu   sync.Mutex
+	text string
+}
+
+func (l *lastReply) Send(_ context.Context, o bot.Outgoing) error {
+	l.mu.Lock()
+	l.text = o.Text
+	l.mu.Unlock()
+	return nil
+}
+
+// logRig is the whole /log path: router (dedupe, recover) → parse →
+// authorise → store with fsync → reply text.
+func logRig(b *testing.B) (*bot.Router, *lastReply, *storage.Store) {
+	st, err := storage.Open(filepath.Join(b.TempDir(), "bangfu.db"), storage.Options{Now: func() time.Time { return wed }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	h := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := h.EnsureAdmin("bench", "王老师", "dm:王老师", "王老师"); err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; i < 32; i++ {
+		if _, _, err := st.AddStudent(storage.Meta{ActorID: 1, At: wed}, 7, 3, storage.Student{Name: fmt.Sprintf("学生%c", '甲'+rune(i)), WeeklyTarget: 2}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	out := &lastReply{}
+	return &bot.Router{Handler: h, Seen: st, Out: out, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, out, st
+}
+
+func logMessage(id uint64, student int) bot.Message {
+	return bot.Message{Platform: "bench", ID: fmt.Sprint(id), Chat: bot.Chat{ID: "dm:王老师", Kind: bot.Private},
+		Sender: bot.User{ID: "王老师", Name: "王老师"}, Text: fmt.Sprintf("/log 学生%c 数学辅导 30分钟", '甲'+rune(student))}
+}
+
+// BenchmarkLogSequential: one teacher logging as fast as replies come back.
+func BenchmarkLogSequential(b *testing.B) {
+	router, out, _ := logRig(b)
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		router.Dispatch(ctx, logMessage(uint64(i), i%32))
+	}
+	b.StopTimer()
+	if !strings.Contains(out.text, "本周第") {
+		b.Fatalf("last reply %q", out.text)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "logs/s")
+}
+
+// BenchmarkLogConcurrent32: 32 senders at once; each still waits for its own
+// record to be fsynced before its reply.
+func BenchmarkLogConcurrent32(b *testing.B) {
+	router, out, st := logRig(b)
+	ctx := context.Background()
+	var n atomic.Uint64
+	c0, w0 := st.CommitStats()
+	b.SetParallelism(16) // 32 goroutines on 2 cores
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			id := n.Add(1)
+			router.Dispatch(ctx, logMessage(id, int(id%32)))
+		}
+	})
+	b.StopTimer()
+	if !strings.Contains(out.text, "本周第") {
+		b.Fatalf("last reply %q", out.text)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "logs/s")
+	c1, w1 := st.CommitStats()
+	b.ReportMetric(float64(w1-w0)/float64(c1-c0), "writes/commit")
+}
+
+var (
+	bigOnce   sync.Once
+	bigPath   string
+	bigErr    error
+	bigSchool schoolgen.School
+)
+
+// bigNow is a Wednesday late in the semester; the records cover the year before.
+var bigNow = time.Date(2027, 1, 13, 10, 0, 0, 0, shanghai)
+
+// bigStore opens the generated school (60 classes, 600 students under
+// support, a year of records), generating it once per run.
+func bigStore(b *testing.B) (*storage.Store, schoolgen.School) {
+	bigOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "bangfu-big")
+		if err != nil {
+			bigErr = err
+			return
+		}
+		bigPath = filepath.Join(dir, "big.db")
+		st, err := storage.Open(bigPath, storage.Options{})
+		if err != nil {
+			bigErr = err
+			return
+		}
+		bigSchool, bigErr = schoolgen.Generate(st, schoolgen.Big(bigNow))
+		st.Close()
+	})
+	if bigErr != nil {
+		b.Fatal(bigErr)
+	}
+	st, err := storage.Open(bigPath, storage.Options{Now: func() time.Time { return bigNow }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	return st, bigSchool
+}
+
+func benchHandle(b *testing.B, who, text string, want string) {
+	st, _ := bigStore(b)
+	h := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	var got []bot.Outgoing
+	for i := 0; i < b.N; i++ {
+		got = h.Handle(ctx, bot.Message{Platform: "console", ID: fmt.Sprintf("s%d-%d", time.Now().UnixNano(), i), Chat: bot.Chat{ID: "dm:" + who, Kind: bot.Private},
+			Sender: bot.User{ID: who, Name: who}, Text: text})
+	}
+	b.StopTimer()
+	if len(got) == 0 || !strings.Contains(got[0].Text, want) {
+		b.Fatalf("reply %+v", got)
+	}
+}
+
+// BenchmarkStatusClass: /status of a class, the whole path including the
+// audit entry written for the read.
+func BenchmarkStatusClass(b *testing.B) {
+	benchHandle(b, "班主任0", "/status 初一1班", "初一1班 帮扶情况")
+}
+
+// BenchmarkStatusStudent: /status of one student with a year of records.
+func BenchmarkStatusStudent(b *testing.B) {
+	_, s := bigStore(b)
+	benchHandle(b, "校长", "/status 初一1班"+s.Students[0].Name, "本周辅导")
+}
+
+// BenchmarkDigestSchool: last week's digest of the whole school.
+func BenchmarkDigestSchool(b *testing.B) {
+	st, _ := bigStore(b)
+	h := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	lastWeek := h.Cal.WeekStart(bigNow).AddDate(0, 0, -7)
+	b.ReportAllocs()
+	b.ResetTimer()
+	var d Digest
+	for i := 0; i < b.N; i++ {
+		var err error
+		if d, err = BuildDigest(st, h.Cal, lastWeek, 0); err != nil {
+			b.Fatal(err)
+		}
+		_ = RenderSchoolDigest("示例中学", d)
+	}
+	b.StopTimer()
+	if len(d.Classes) != 60 {
+		b.Fatalf("%d classes in the digest", len(d.Classes))
+	}
+}
+
+// BenchmarkExportSchool: the whole school's archive as .xlsx.
+func BenchmarkExportSchool(b *testing.B) {
+	st, _ := bigStore(b)
+	h := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	b.ResetTimer()
+	var data []byte
+	for i := 0; i < b.N; i++ {
+		var err error
+		if data, _, err = h.Workbook(0, bigNow); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(len(data)), "xlsx-bytes")
+}

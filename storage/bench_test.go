@@ -1,0 +1,61 @@
+package storage
+
+import (
+	"encoding/binary"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// The raw speed of bbolt on this machine, with fsync on, for the ratios of
+// the log pipeline benchmarks (commands.BenchmarkLog*).
+
+// valueSize is about what a /log stores (the session, its time index, the
+// author index, the audit entry and the processed message id).
+const valueSize = 600
+
+func rawDB(b *testing.B) *bolt.DB {
+	db, err := bolt.Open(filepath.Join(b.TempDir(), "raw.db"), 0o600, &bolt.Options{FreelistType: bolt.FreelistMapType})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists([]byte("b")); return err })
+	return db
+}
+
+// BenchmarkRawUpdatePut: one Put per Update, sequential.
+func BenchmarkRawUpdatePut(b *testing.B) {
+	db := rawDB(b)
+	val := make([]byte, valueSize)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		k := make([]byte, 8)
+		binary.BigEndian.PutUint64(k, uint64(i))
+		if err := db.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("b")).Put(k, val) }); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "puts/s")
+}
+
+// BenchmarkRawBatchPut32: one Put per Batch call from 32 goroutines.
+func BenchmarkRawBatchPut32(b *testing.B) {
+	db := rawDB(b)
+	val := make([]byte, valueSize)
+	var n atomic.Uint64
+	b.SetParallelism(16) // 32 goroutines on 2 cores
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			k := make([]byte, 8)
+			binary.BigEndian.PutUint64(k, n.Add(1))
+			if err := db.Batch(func(tx *bolt.Tx) error { return tx.Bucket([]byte("b")).Put(k, val) }); err != nil {
+				b.Error(err)
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "puts/s")
+}

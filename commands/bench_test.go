@@ -135,8 +135,7 @@ func bigStore(b *testing.B) (*storage.Store, schoolgen.School) {
 	return st, bigSchool
 }
 
-func benchHandle(b *testing.B, who, text string, want string) {
-	st, _ := bigStore(b)
+func benchHandle(b *testing.B, st *storage.Store, who, text string, want string) {
 	h := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ctx := context.Background()
 	b.ReportAllocs()
@@ -155,13 +154,14 @@ func benchHandle(b *testing.B, who, text string, want string) {
 // BenchmarkStatusClass: /status of a class, the whole path including the
 // audit entry written for the read.
 func BenchmarkStatusClass(b *testing.B) {
-	benchHandle(b, "班主任0", "/status 初一1班", "初一1班 帮扶情况")
+	st, _ := bigStore(b)
+	benchHandle(b, st, "班主任0", "/status 初一1班", "初一1班 帮扶情况")
 }
 
 // BenchmarkStatusStudent: /status of one student with a year of records.
 func BenchmarkStatusStudent(b *testing.B) {
-	_, s := bigStore(b)
-	benchHandle(b, "校长", "/status 初一1班"+s.Students[0].Name, "本周辅导")
+	st, s := bigStore(b)
+	benchHandle(b, st, "校长", "/status 初一1班"+s.Students[0].Name, "本周辅导")
 }
 
 // BenchmarkDigestSchool: last week's digest of the whole school.

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The benchmark table of README.md: bangfu's paths next to the raw speed of
+# bbolt on this machine, in one run, plus the binary's memory and start-up.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+go test -run '^$' -bench . -benchtime "${BENCHTIME:-2s}" ./storage ./commands ./reminders | tee "$out/bench.txt" >&2
+
+val() { awk -v n="$1" -v u="$2" '$1 ~ "^"n"(-[0-9]+)?$" { for (i = 2; i < NF; i++) if ($(i+1) == u) print $i }' "$out/bench.txt"; }
+raw=$(val BenchmarkRawUpdatePut puts/s); rawb=$(val BenchmarkRawBatchPut32 puts/s)
+seq=$(val BenchmarkLogSequential logs/s); con=$(val BenchmarkLogConcurrent32 logs/s)
+wpc=$(val BenchmarkLogConcurrent32 writes/commit)
+ms() { awk -v v="$(val "$1" ns/op)" 'BEGIN { printf "%.2f ms", v / 1e6 }'; }
+
+# The binary with a year of records, measured from outside.
+go build -o "$out/bangfu" ./cmd/bangfu
+BANGFU_BIG_DB="$out/data/bangfu.db" go test -count=1 -run TestWriteBigSchool ./storage/schoolgen >/dev/null
+printf 'storage:\n  path: %s\n' "$out/data/bangfu.db" > "$out/config.yaml"
+printf '/status\n/status 初一1班\n/digest\n/history 初一1班%s\n' "" > "$out/input.txt"
+/usr/bin/time -v "$out/bangfu" -config "$out/config.yaml" < "$out/input.txt" > /dev/null 2> "$out/time.txt"
+rss=$(awk -F: '/Maximum resident set size/ { gsub(/ /, "", $2); printf "%.1f MB", $2 / 1024 }' "$out/time.txt")
+start=$(date +%s%N)
+(echo /help | "$out/bangfu" -config "$out/config.yaml" | head -1 > /dev/null) || true
+first=$(( ($(date +%s%N) - start) / 1000000 ))
+
+printf '\n| what | figure | target |\n|---|---|---|\n'
+awk -v s="$seq" -v r="$raw" 'BEGIN { printf "| /log sequential (router→parse→authorise→fsync→reply) | %.0f logs/s = %.0f%% of raw Update+Put (%.0f/s) | ≥ 70%% |\n", s, 100*s/r, r }'
+awk -v c="$con" -v s="$seq" -v w="$wpc" -v rb="$rawb" 'BEGIN { printf "| /log from 32 senders (group commit, %.1f writes/commit) | %.0f logs/s = %.1f× sequential (raw Batch×32: %.0f/s) | ≥ 5× |\n", w, c, c/s, rb }'
+echo "| /status 初一1班 (incl. audit write) | $(ms BenchmarkStatusClass), $(val BenchmarkStatusClass allocs/op) allocs | ≤ 2 ms |"
+echo "| /status of one student, a year of records | $(ms BenchmarkStatusStudent), $(val BenchmarkStatusStudent allocs/op) allocs | |"
+echo "| Monday digest, whole school | $(ms BenchmarkDigestSchool) | ≤ 100 ms |"
+echo "| Due(now) of all reminders, Monday 08:00 | $(ms BenchmarkDue) | |"
+awk -v t="$(val BenchmarkExportSchool ns/op)" -v b="$(val BenchmarkExportSchool xlsx-bytes)" 'BEGIN { printf "| export of the whole school (.xlsx) | %.0f ms, %.0f KB | |\n", t/1e6, b/1024 }'
+echo "| peak RSS of bangfu run, year database, piped input | $rss | ≤ 64 MB |"
+echo "| start-up to first reply (/help) | ${first} ms | ≤ 300 ms |"

@@ -1,0 +1,59 @@
+package schoolgen
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"bangfu/storage"
+)
+
+func TestGenerateIsDeterministicAndComplete(t *testing.T) {
+	until := time.Date(2027, 1, 13, 10, 0, 0, 0, storage.DefaultCalendar().Loc)
+	o := Options{Classes: 3, SupportedPerClass: 4, Sessions: 300, Contacts: 40, Praise: 20, Until: until, Seed: 7}
+	names := func() []string {
+		st, err := storage.Open(filepath.Join(t.TempDir(), "g.db"), storage.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		s, err := Generate(st, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ss, _ := st.SessionsBetween(until.AddDate(-1, 0, 0), until)
+		cs, _ := st.ContactsBetween(until.AddDate(-1, 0, 0), until)
+		if len(s.Students) != 12 || len(s.Classes) != 3 || len(ss) != 300 || len(cs) != 40 {
+			t.Fatalf("%d students, %d classes, %d sessions, %d contacts", len(s.Students), len(s.Classes), len(ss), len(cs))
+		}
+		var out []string
+		for _, st := range s.Students {
+			out = append(out, st.Name)
+		}
+		return out
+	}
+	a, b := names(), names()
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("not deterministic: %v vs %v", a, b)
+		}
+	}
+}
+
+// TestWriteBigSchool writes the benchmark school to $BANGFU_BIG_DB (used by
+// scripts/bench.sh to measure the binary's memory); skipped otherwise.
+func TestWriteBigSchool(t *testing.T) {
+	path := os.Getenv("BANGFU_BIG_DB")
+	if path == "" {
+		t.Skip("set BANGFU_BIG_DB to write the benchmark school")
+	}
+	st, err := storage.Open(path, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := Generate(st, Big(time.Now())); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -322,20 +322,9 @@ func minTime(a, b time.Time) time.Time {
 }
 
 func (h *Handler) export(r *req) (string, error) {
-	arg := r.args.from(0)
-	var classID uint64
-	switch {
-	case arg != "":
-		c, err := h.classFromArg(r, arg, false)
-		if err != nil {
-			return "", err
-		}
-		classID = c.ID
-	case !r.me.Admin:
-		classID = r.me.HeadOf[0]
-	}
-	if classID != 0 && !canManageClass(r.me, classID) {
-		return "", fail("你只能导出自己班的档案。")
+	classID, err := h.classScope(r, "你只能导出自己班的档案。")
+	if err != nil {
+		return "", err
 	}
 	data, name, err := h.Workbook(classID, r.now)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"bangfu/bot"
 	"bangfu/storage"
@@ -110,3 +111,37 @@ func (h *Handler) MarkUnreachable(ctx context.Context, out bot.Outgoing) {
 		h.Log.Error("queueing the unreachable notice failed", "err", err)
 	}
 }
+
+// OutboxQueue shows the database's durable outbox to the bot package.
+type OutboxQueue struct{ Store *storage.Store }
+
+// Due implements bot.Queue.
+func (q OutboxQueue) Due(until time.Time) ([]bot.Outgoing, error) {
+	qs, err := q.Store.Queue(until, 500)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]bot.Outgoing, 0, len(qs))
+	for _, m := range qs {
+		kind := bot.Group
+		if m.Private {
+			kind = bot.Private
+		}
+		out = append(out, bot.Outgoing{Platform: m.Platform, Chat: bot.Chat{ID: m.ChatID, Kind: kind, Title: m.ChatTitle},
+			Text: m.Text, NotBefore: m.NotBefore.In(q.Store.Cal.Loc), QueueID: m.ID, PersonID: m.PersonID, InFlight: m.InFlight})
+	}
+	return out, nil
+}
+
+func queued(o bot.Outgoing) storage.Queued {
+	return storage.Queued{ID: o.QueueID, NotBefore: o.NotBefore}
+}
+
+// Done implements bot.Queue.
+func (q OutboxQueue) Done(o bot.Outgoing) error { return q.Store.Dequeue(queued(o)) }
+
+// Sending implements bot.Queue.
+func (q OutboxQueue) Sending(o bot.Outgoing) error { return q.Store.MarkSending(queued(o)) }
+
+// Retry implements bot.Queue.
+func (q OutboxQueue) Retry(o bot.Outgoing, at time.Time) error { return q.Store.Requeue(queued(o), at) }

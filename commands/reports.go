@@ -505,22 +505,9 @@ func (h *Handler) history(r *req) (string, error) {
 
 func (h *Handler) digest(r *req) (string, error) {
 	lastWeek := h.Cal.WeekStart(r.now).AddDate(0, 0, -7)
-	arg := r.args.from(0)
-	var classID uint64
-	switch {
-	case arg != "":
-		c, err := h.classFromArg(r, arg, false)
-		if err != nil {
-			return "", err
-		}
-		classID = c.ID
-	case r.group != nil && r.group.ClassID != 0:
-		classID = r.group.ClassID
-	case !r.me.Admin:
-		classID = r.me.HeadOf[0]
-	}
-	if classID != 0 && !canManageClass(r.me, classID) {
-		return "", fail("你只能看自己班的周报。")
+	classID, err := h.classScope(r, "你只能看自己班的周报。")
+	if err != nil {
+		return "", err
 	}
 	d, err := BuildDigest(h.Store, h.Cal, lastWeek, classID)
 	if err != nil {
@@ -540,6 +527,29 @@ func (h *Handler) digest(r *req) (string, error) {
 		return "", err
 	}
 	return text, nil
+}
+
+// classScope is the class a head teacher's or admin's report is about: the
+// one named, else the group's class, else the head teacher's own; 0 means the
+// whole school (admins only). notYours refuses another class.
+func (h *Handler) classScope(r *req, notYours string) (uint64, error) {
+	var classID uint64
+	switch arg := r.args.from(0); {
+	case arg != "":
+		c, err := h.classFromArg(r, arg, false)
+		if err != nil {
+			return 0, err
+		}
+		classID = c.ID
+	case r.group != nil && r.group.ClassID != 0:
+		classID = r.group.ClassID
+	case !r.me.Admin:
+		classID = r.me.HeadOf[0]
+	}
+	if classID != 0 && !canManageClass(r.me, classID) {
+		return 0, fail("%s", notYours)
+	}
+	return classID, nil
 }
 
 func orDefault(s, def string) string {

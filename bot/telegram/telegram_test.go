@@ -56,7 +56,7 @@ func newRig(t *testing.T, api *telegramtest.Server, path string, limits telegram
 		t.Fatal(err)
 	}
 	h.BotNames = []string{tg.Username()}
-	out := bot.NewOutbox(queue{st}, st.Now, log)
+	out := bot.NewOutbox(commands.OutboxQueue{Store: st}, st.Now, log)
 	out.Add(tg)
 	out.OnUnreachable = func(o bot.Outgoing) { h.MarkUnreachable(context.Background(), o) }
 	tg.OnUnreachable = out.OnUnreachable
@@ -331,24 +331,4 @@ func TestSendsArePacedPerChat(t *testing.T) {
 			t.Fatalf("gap %v between sends", gap)
 		}
 	}
-}
-
-type queue struct{ st *storage.Store }
-
-func (q queue) Due(until time.Time) ([]bot.Outgoing, error) {
-	qs, err := q.st.Queue(until, 0)
-	var out []bot.Outgoing
-	for _, m := range qs {
-		out = append(out, bot.Outgoing{Platform: m.Platform, Chat: bot.Chat{ID: m.ChatID, Kind: bot.Private}, Text: m.Text, NotBefore: m.NotBefore, QueueID: m.ID, PersonID: m.PersonID, InFlight: m.InFlight})
-	}
-	return out, err
-}
-func (q queue) Done(o bot.Outgoing) error {
-	return q.st.Dequeue(storage.Queued{ID: o.QueueID, NotBefore: o.NotBefore})
-}
-func (q queue) Retry(o bot.Outgoing, at time.Time) error {
-	return q.st.Requeue(storage.Queued{ID: o.QueueID, NotBefore: o.NotBefore}, at)
-}
-func (q queue) Sending(o bot.Outgoing) error {
-	return q.st.MarkSending(storage.Queued{ID: o.QueueID, NotBefore: o.NotBefore})
 }

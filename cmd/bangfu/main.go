@@ -206,7 +206,7 @@ func runBot(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 
 	h := newHandler(cfg, st, log)
-	out := bot.NewOutbox(storeQueue{st}, st.Now, log)
+	out := bot.NewOutbox(commands.OutboxQueue{Store: st}, st.Now, log)
 	out.OnUnreachable = func(o bot.Outgoing) { h.MarkUnreachable(context.Background(), o) }
 	router := &bot.Router{Handler: h, Seen: st, Out: out, Log: log}
 
@@ -295,38 +295,6 @@ func isTerminal(r any) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-// storeQueue shows the database's outbox to the bot package.
-type storeQueue struct{ st *storage.Store }
-
-func (q storeQueue) Due(until time.Time) ([]bot.Outgoing, error) {
-	qs, err := q.st.Queue(until, 500)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]bot.Outgoing, 0, len(qs))
-	for _, m := range qs {
-		kind := bot.Group
-		if m.Private {
-			kind = bot.Private
-		}
-		out = append(out, bot.Outgoing{Platform: m.Platform, Chat: bot.Chat{ID: m.ChatID, Kind: kind, Title: m.ChatTitle},
-			Text: m.Text, NotBefore: m.NotBefore.In(q.st.Cal.Loc), QueueID: m.ID, PersonID: m.PersonID, InFlight: m.InFlight})
-	}
-	return out, nil
-}
-
-func (q storeQueue) Done(o bot.Outgoing) error {
-	return q.st.Dequeue(storage.Queued{ID: o.QueueID, NotBefore: o.NotBefore})
-}
-
-func (q storeQueue) Sending(o bot.Outgoing) error {
-	return q.st.MarkSending(storage.Queued{ID: o.QueueID, NotBefore: o.NotBefore})
-}
-
-func (q storeQueue) Retry(o bot.Outgoing, at time.Time) error {
-	return q.st.Requeue(storage.Queued{ID: o.QueueID, NotBefore: o.NotBefore}, at)
 }
 
 // cliAdmin runs an admin operation on the database, or, when a running bot

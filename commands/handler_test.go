@@ -432,3 +432,16 @@ func TestAuditLogsReadsAndChanges(t *testing.T) {
 		}
 	}
 }
+
+func TestNotifyAdminsUsesAnotherPlatform(t *testing.T) {
+	w := school(t)
+	w.h.NotifyAdmins("微信已退出登录", "wechat")
+	q, _ := w.st.Queue(time.Time{}, 0)
+	if len(q) != 1 || q[0].ChatID != "dm:校长" || !strings.Contains(q[0].Text, "微信已退出登录") {
+		t.Fatalf("queued %+v", q)
+	}
+	w.h.NotifyAdmins("x", "test") // the admin is only on the platform in trouble
+	if q2, _ := w.st.Queue(time.Time{}, 0); len(q2) != 1 {
+		t.Fatalf("queued on the failing platform: %+v", q2)
+	}
+}

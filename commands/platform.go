@@ -145,3 +145,30 @@ func (q OutboxQueue) Sending(o bot.Outgoing) error { return q.Store.MarkSending(
 
 // Retry implements bot.Queue.
 func (q OutboxQueue) Retry(o bot.Outgoing, at time.Time) error { return q.Store.Requeue(queued(o), at) }
+
+// NotifyAdmins tells every admin privately, on any platform but the one
+// named (the one in trouble), for example that WeChat logged out.
+func (h *Handler) NotifyAdmins(text, notOn string) {
+	people, err := h.Store.People()
+	if err != nil {
+		h.Log.Error("notifying admins failed", "err", err)
+		return
+	}
+	now := h.Now()
+	var qs []storage.Queued
+	for _, p := range people {
+		if !p.Admin || p.Unreachable {
+			continue
+		}
+		for _, a := range p.Accounts {
+			if a.Platform != notOn && a.ChatID != "" && a.Platform != "cli" {
+				qs = append(qs, storage.Queued{Platform: a.Platform, ChatID: a.ChatID, ChatTitle: p.Name, Private: true, PersonID: p.ID,
+					Text: "【系统】" + text, NotBefore: now})
+				break
+			}
+		}
+	}
+	if err := h.Store.Enqueue(storage.Meta{}, qs...); err != nil {
+		h.Log.Error("notifying admins failed", "err", err)
+	}
+}

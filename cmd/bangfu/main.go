@@ -25,6 +25,7 @@ import (
 	"bangfu/bot"
 	"bangfu/bot/console"
 	"bangfu/bot/telegram"
+	"bangfu/bot/wechat"
 	"bangfu/commands"
 	"bangfu/reminders"
 	"bangfu/storage"
@@ -181,10 +182,6 @@ func newHandler(cfg Config, st *storage.Store, log *slog.Logger) *commands.Handl
 // runBot starts every enabled platform; with none configured, the terminal chat.
 func runBot(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	if cfg.Wechat.Enabled {
-		fmt.Fprintln(stderr, "bangfu: 微信适配还没有接入这个版本；请先把 wechat.enabled 设为 false。")
-		return 2
-	}
 	st, err := openStore(cfg, time.Now)
 	if err != nil {
 		fmt.Fprintln(stderr, "bangfu:", err)
@@ -221,6 +218,14 @@ func runBot(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
 		h.BotNames = append(h.BotNames, tg.Username())
 		tg.OnUnreachable = out.OnUnreachable
 		platforms = append(platforms, tg)
+	}
+	if cfg.Wechat.Enabled {
+		wx := wechat.New(wechat.Config{SessionFile: cfg.Wechat.SessionFile, State: st, Log: log, QR: stdout,
+			OnStatus: func(text string) {
+				h.NotifyAdmins(text, wechat.PlatformName)
+				out.DeliverDue(context.Background())
+			}})
+		platforms = append(platforms, wx)
 	}
 	var con *console.Console
 	if cfg.Console.Enabled && len(platforms) == 0 {

@@ -1,0 +1,530 @@
+// Package wechat puts bangfu into the teachers' WeChat groups through
+// openwechat (web WeChat, desktop/UOS mode). It translates messages and
+// sends slowly: web WeChat bans accounts that send fast.
+package wechat
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/eatmoreapple/openwechat"
+	"github.com/mdp/qrterminal/v3"
+	"golang.org/x/time/rate"
+
+	"bangfu/bot"
+)
+
+// PlatformName is WeChat's platform id in the database.
+const PlatformName = "wechat"
+
+// MaxText is how much one WeChat message carries comfortably.
+const MaxText = 1800
+
+// ErrNotLoggedIn means WeChat is logged out; queued messages wait.
+var ErrNotLoggedIn = errors.New("wechat: not logged in")
+
+// State is what the adapter keeps (the database, seen from here).
+type State interface {
+	PlatformValue(platform, name string) ([]byte, error)
+	SetPlatformValue(platform, name string, v []byte) error
+}
+
+// Config of the adapter.
+type Config struct {
+	SessionFile string
+	HTTPClient  *http.Client // nil: openwechat's default client; tests route it to a fake
+	State       State
+	Log         *slog.Logger
+	QR          io.Writer // where the login QR code is printed (default stdout)
+	// Pacing: each chat waits MinGap–MaxGap between messages, and at most
+	// PerMinute go out overall. Backoff1205 is the first wait after 1205.
+	MinGap, MaxGap time.Duration
+	PerMinute      int
+	Backoff1205    time.Duration
+	// RetryLogin is the first wait before logging in again after a logout.
+	RetryLogin time.Duration
+	// OnStatus is told when WeChat logs out, fails to log in or is back, so
+	// the admins can hear it through another platform.
+	OnStatus func(text string)
+}
+
+// WeChat is the platform.
+type WeChat struct {
+	cfg     Config
+	limiter *rate.Limiter
+
+	mu       sync.Mutex
+	wx       *openwechat.Bot
+	self     *openwechat.Self
+	handle   func(context.Context, bot.Message)
+	ctx      context.Context
+	loggedIn chan struct{} // closed while logged in
+	lastSent map[string]time.Time
+
+	repliesMu sync.Mutex
+	replies   map[string]chan bot.Outgoing
+}
+
+// New prepares the adapter; Run logs in.
+func New(cfg Config) *WeChat {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.QR == nil {
+		cfg.QR = os.Stdout
+	}
+	if cfg.MinGap == 0 && cfg.MaxGap == 0 {
+		cfg.MinGap, cfg.MaxGap = 2*time.Second, 3*time.Second
+	}
+	if cfg.PerMinute == 0 {
+		cfg.PerMinute = 20
+	}
+	if cfg.Backoff1205 == 0 {
+		cfg.Backoff1205 = 30 * time.Second
+	}
+	if cfg.RetryLogin == 0 {
+		cfg.RetryLogin = 10 * time.Second
+	}
+	return &WeChat{cfg: cfg, limiter: rate.NewLimiter(rate.Limit(float64(cfg.PerMinute)/60), 3),
+		lastSent: map[string]time.Time{}, replies: map[string]chan bot.Outgoing{}, loggedIn: make(chan struct{})}
+}
+
+// Name implements bot.Platform.
+func (w *WeChat) Name() string { return PlatformName }
+
+// Run logs in (hot login from the session file, else a QR code in the
+// terminal) and receives messages; after a logout it tells the admins and
+// logs in again with backoff, until ctx ends.
+func (w *WeChat) Run(ctx context.Context, handle func(context.Context, bot.Message)) error {
+	w.mu.Lock()
+	w.handle, w.ctx = handle, context.WithoutCancel(ctx)
+	w.mu.Unlock()
+	wait := w.cfg.RetryLogin
+	for ctx.Err() == nil {
+		wx, err := w.login(ctx)
+		if err != nil {
+			w.status(fmt.Sprintf("微信登录失败：%s。%s 后重试。", loginReason(err), wait.Round(time.Second)))
+			if !sleep(ctx, wait) {
+				return nil
+			}
+			wait = min(2*wait, 10*time.Minute)
+			continue
+		}
+		wait = w.cfg.RetryLogin
+		w.setLoggedIn(wx, true)
+		select {
+		case <-ctx.Done():
+			wx.Exit()
+			w.setLoggedIn(nil, false)
+			return nil
+		case <-wx.Context().Done():
+		}
+		w.setLoggedIn(nil, false)
+		w.status(fmt.Sprintf("微信已退出登录（%v）。其他平台和定时提醒照常；待发的微信消息会等重新登录后再发。正在重新登录……", wx.CrashReason()))
+		if !sleep(ctx, wait) {
+			return nil
+		}
+	}
+	return nil
+}
+
+func (w *WeChat) status(text string) {
+	w.cfg.Log.Warn("wechat: " + text)
+	if w.cfg.OnStatus != nil {
+		w.cfg.OnStatus(text)
+	}
+}
+
+func loginReason(err error) string {
+	s := err.Error()
+	if strings.Contains(s, "1203") || strings.Contains(s, "不能登录网页微信") {
+		return "这个微信号不能登录网页版（1203），请换一个开通较久、实名的微信号"
+	}
+	return s
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	case <-time.After(d):
+		return true
+	}
+}
+
+func (w *WeChat) setLoggedIn(wx *openwechat.Bot, in bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if in {
+		w.wx = wx
+		w.self, _ = wx.GetCurrentUser()
+		select {
+		case <-w.loggedIn:
+		default:
+			close(w.loggedIn)
+		}
+		return
+	}
+	w.wx, w.self = nil, nil
+	select {
+	case <-w.loggedIn:
+		w.loggedIn = make(chan struct{})
+	default:
+	}
+}
+
+// login builds an openwechat bot in desktop mode and logs it in.
+func (w *WeChat) login(ctx context.Context) (*openwechat.Bot, error) {
+	wx := openwechat.DefaultBot(openwechat.Desktop, openwechat.WithContextOption(ctx))
+	if w.cfg.HTTPClient != nil {
+		wx.Caller = openwechat.NewCaller(openwechat.NewClient(w.cfg.HTTPClient))
+		openwechat.Desktop.Prepare(wx)
+	}
+	wx.SyncCheckCallback = nil
+	wx.ScanCallBack = func(openwechat.CheckLoginResponse) { w.cfg.Log.Info("wechat: QR code scanned, confirm on the phone") }
+	wx.LoginCallBack = func(openwechat.CheckLoginResponse) { w.cfg.Log.Info("wechat: logged in") }
+	wx.UUIDCallback = func(uuid string) {
+		url := openwechat.GetQrcodeUrl(uuid)
+		fmt.Fprintln(w.cfg.QR, "请用学校的微信号扫码登录（或打开这个链接）：", url)
+		qrterminal.GenerateHalfBlock("https://login.weixin.qq.com/l/"+uuid, qrterminal.L, w.cfg.QR)
+	}
+	wx.MessageErrorHandler = func(err error) error {
+		var ret openwechat.Ret
+		if errors.As(err, &ret) && (ret == 1100 || ret == 1101 || ret == 1102) {
+			return err // logged out: end this session, Run logs in again
+		}
+		w.cfg.Log.Warn("wechat: sync error, continuing", "err", err)
+		time.Sleep(time.Second)
+		return nil
+	}
+	wx.MessageHandler = w.onMessage
+	// Hot login from the session file; without one, or when it has expired,
+	// the retry option falls back to the QR code, and the new session is saved.
+	store := &sessionFile{path: w.cfg.SessionFile}
+	if err := wx.HotLogin(store, openwechat.NewRetryLoginOption()); err != nil {
+		return nil, err
+	}
+	self, err := wx.GetCurrentUser()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := self.Members(true); err != nil {
+		w.cfg.Log.Warn("wechat: loading contacts failed", "err", err)
+	}
+	return wx, nil
+}
+
+// onMessage translates a text message and hands it on; our own messages and
+// non-text ones are left alone.
+func (w *WeChat) onMessage(msg *openwechat.Message) {
+	if msg.IsSendBySelf() || !msg.IsText() {
+		return
+	}
+	w.mu.Lock()
+	handle, ctx, self := w.handle, w.ctx, w.self
+	w.mu.Unlock()
+	if handle == nil || self == nil {
+		return
+	}
+	m := bot.Message{Platform: PlatformName, ID: msg.MsgId, Text: stripAt(msg.Content, self.NickName), Time: time.Unix(msg.CreateTime, 0)}
+	if msg.IsSendByGroup() {
+		group, err := msg.Sender()
+		if err != nil {
+			w.cfg.Log.Warn("wechat: unknown group", "err", err)
+			return
+		}
+		member, err := msg.SenderInGroup()
+		if err != nil {
+			w.cfg.Log.Warn("wechat: unknown group member", "err", err)
+			return
+		}
+		m.Chat = bot.Chat{ID: groupID(group), Kind: bot.Group, Title: group.NickName}
+		m.Sender = bot.User{ID: w.personID(self, member), Name: displayName(member)}
+	} else {
+		friend, err := msg.Sender()
+		if err != nil || (friend.NickName == "" && friend.RemarkName == "") {
+			w.cfg.Log.Warn("wechat: message from an unknown sender dropped", "err", err)
+			return
+		}
+		id := w.personID(self, friend)
+		m.Chat = bot.Chat{ID: id, Kind: bot.Private, Title: displayName(friend)}
+		m.Sender = bot.User{ID: id, Name: displayName(friend)}
+	}
+	handle(ctx, m)
+}
+
+var atPrefix = regexp.MustCompile(`^@\S+[\x{2005}\s]+`)
+
+// stripAt removes "@帮扶助手 " (WeChat puts a four-per-em space after it).
+func stripAt(text, self string) string {
+	t := strings.TrimSpace(text)
+	if self != "" && strings.HasPrefix(t, "@"+self) {
+		t = strings.TrimLeft(t[len("@"+self):], "\u2005 ")
+	}
+	return atPrefix.ReplaceAllStringFunc(t, func(s string) string {
+		if strings.Contains(t, "/") {
+			return "" // another @ before a command: drop it too
+		}
+		return s
+	})
+}
+
+func displayName(u *openwechat.User) string {
+	if u.DisplayName != "" {
+		return u.DisplayName
+	}
+	return u.NickName
+}
+
+// groupID is a group's stable id: its name (web WeChat gives no other that
+// survives a login; keep group names unique and save groups to contacts).
+func groupID(g *openwechat.User) string { return "g:" + g.NickName }
+
+var remarkID = regexp.MustCompile(`^bf(\d+)$`)
+
+// personID is a friend's stable id. Web WeChat's UserName changes at every
+// login, so the bot writes its own id into the friend's remark name (bf12)
+// once and reads it back afterwards. A group member who is not a friend is
+// known by their name only.
+func (w *WeChat) personID(self *openwechat.Self, u *openwechat.User) string {
+	if remarkID.MatchString(u.RemarkName) {
+		return u.RemarkName
+	}
+	friends, err := self.Friends()
+	var friend *openwechat.Friend
+	if err == nil {
+		friend = friends.SearchByUserName(1, u.UserName).First()
+	}
+	if friend == nil {
+		return "nick:" + u.NickName
+	}
+	if remarkID.MatchString(friend.RemarkName) {
+		return friend.RemarkName
+	}
+	id, err := w.nextID()
+	if err != nil {
+		w.cfg.Log.Error("wechat: assigning an id failed", "err", err)
+		return "nick:" + u.NickName
+	}
+	remark := "bf" + strconv.FormatUint(id, 10)
+	if err := self.SetRemarkNameToFriend(friend, remark); err != nil {
+		w.cfg.Log.Warn("wechat: setting the remark name failed; this person may look new after a re-login", "err", err)
+		return "nick:" + u.NickName
+	}
+	u.RemarkName = remark
+	return remark
+}
+
+func (w *WeChat) nextID() (uint64, error) {
+	v, err := w.cfg.State.PlatformValue(PlatformName, "next_id")
+	if err != nil {
+		return 0, err
+	}
+	n, _ := strconv.ParseUint(string(v), 10, 64)
+	n++
+	return n, w.cfg.State.SetPlatformValue(PlatformName, "next_id", []byte(strconv.FormatUint(n, 10)))
+}
+
+// Send delivers a message, paced. Interactive replies wait in a queue per
+// chat (returning at once); queued outbox messages are sent before Send
+// returns, and fail with ErrNotLoggedIn while WeChat is logged out.
+func (w *WeChat) Send(ctx context.Context, out bot.Outgoing) error {
+	if out.File != nil {
+		return errors.New("wechat: sending files is not supported yet")
+	}
+	if out.QueueID == 0 {
+		w.queueReply(out)
+		return nil
+	}
+	w.mu.Lock()
+	in := w.self != nil
+	w.mu.Unlock()
+	if !in {
+		return ErrNotLoggedIn
+	}
+	return w.deliver(ctx, out)
+}
+
+func (w *WeChat) queueReply(out bot.Outgoing) {
+	w.repliesMu.Lock()
+	defer w.repliesMu.Unlock()
+	ch, ok := w.replies[out.Chat.ID]
+	if !ok {
+		ch = make(chan bot.Outgoing, 256)
+		w.replies[out.Chat.ID] = ch
+		go func() {
+			for o := range ch {
+				for {
+					w.mu.Lock()
+					wait := w.loggedIn
+					ctx := w.ctx
+					w.mu.Unlock()
+					if ctx == nil {
+						ctx = context.Background()
+					}
+					<-wait // replies wait for a login, in order
+					err := w.deliver(ctx, o)
+					if errors.Is(err, ErrNotLoggedIn) {
+						continue
+					}
+					if err != nil {
+						w.cfg.Log.Warn("wechat: a reply was not delivered", "chat", o.Chat.Title, "err", err)
+					}
+					break
+				}
+			}
+		}()
+	}
+	select {
+	case ch <- out:
+	default:
+		w.cfg.Log.Warn("wechat: reply queue full, reply dropped", "chat", out.Chat.Title)
+	}
+}
+
+// deliver sends one message in parts, pacing each and backing off on 1205.
+func (w *WeChat) deliver(ctx context.Context, out bot.Outgoing) error {
+	for _, part := range bot.SplitText(out.Text, MaxText) {
+		backoff := w.cfg.Backoff1205
+		for attempt := 0; ; attempt++ {
+			if err := w.pace(ctx, out.Chat.ID); err != nil {
+				return err
+			}
+			err := w.sendText(out, part)
+			var ret openwechat.Ret
+			if errors.As(err, &ret) && ret == 1205 && attempt < 4 {
+				w.cfg.Log.Warn("wechat: 1205 操作太频繁, backing off", "wait", backoff)
+				if !sleep(ctx, backoff) {
+					return ctx.Err()
+				}
+				backoff *= 2
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			break
+		}
+	}
+	return nil
+}
+
+func (w *WeChat) sendText(out bot.Outgoing, text string) error {
+	w.mu.Lock()
+	self := w.self
+	w.mu.Unlock()
+	if self == nil {
+		return ErrNotLoggedIn
+	}
+	if out.Chat.Kind == bot.Group {
+		groups, err := self.Groups()
+		if err != nil {
+			return err
+		}
+		g := groups.SearchByNickName(1, strings.TrimPrefix(out.Chat.ID, "g:")).First()
+		if g == nil {
+			return fmt.Errorf("%w: group %q not found (is it saved to contacts?)", bot.ErrUnreachable, out.Chat.Title)
+		}
+		_, err = self.SendTextToGroup(g, text)
+		return err
+	}
+	friends, err := self.Friends()
+	if err != nil {
+		return err
+	}
+	var f *openwechat.Friend
+	if strings.HasPrefix(out.Chat.ID, "nick:") {
+		f = friends.SearchByNickName(1, strings.TrimPrefix(out.Chat.ID, "nick:")).First()
+	} else {
+		f = friends.SearchByRemarkName(1, out.Chat.ID).First()
+	}
+	if f == nil {
+		return fmt.Errorf("%w: %s is not a friend of the bot account", bot.ErrUnreachable, out.Chat.Title)
+	}
+	_, err = self.SendTextToFriend(f, text)
+	return err
+}
+
+// pace waits for the chat's gap (with jitter) and the overall rate.
+func (w *WeChat) pace(ctx context.Context, chat string) error {
+	if err := w.limiter.Wait(ctx); err != nil {
+		return err
+	}
+	w.mu.Lock()
+	gap := w.cfg.MinGap
+	if w.cfg.MaxGap > w.cfg.MinGap {
+		gap += time.Duration(rand.Int63n(int64(w.cfg.MaxGap - w.cfg.MinGap)))
+	}
+	next := w.lastSent[chat].Add(gap)
+	now := time.Now()
+	if next.Before(now) {
+		next = now
+	}
+	w.lastSent[chat] = next
+	w.mu.Unlock()
+	if !sleep(ctx, time.Until(next)) {
+		return ctx.Err()
+	}
+	return nil
+}
+
+// sessionFile is the hot-login session: a credential, written atomically
+// with mode 0600.
+type sessionFile struct {
+	path string
+	buf  []byte
+	read int
+}
+
+func (s *sessionFile) Read(p []byte) (int, error) {
+	if s.buf == nil {
+		data, err := os.ReadFile(s.path)
+		if err != nil {
+			return 0, err
+		}
+		s.buf = data
+	}
+	if s.read >= len(s.buf) {
+		return 0, io.EOF
+	}
+	n := copy(p, s.buf[s.read:])
+	s.read += n
+	return n, nil
+}
+
+// Write replaces the file with p (openwechat writes the whole session at once).
+func (s *sessionFile) Write(p []byte) (int, error) {
+	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
+		return 0, err
+	}
+	tmp := s.path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := f.Write(p); err != nil {
+		f.Close()
+		return 0, err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return 0, err
+	}
+	if err := f.Close(); err != nil {
+		return 0, err
+	}
+	s.buf, s.read = append([]byte(nil), p...), 0
+	return len(p), os.Rename(tmp, s.path)
+}

@@ -1,0 +1,273 @@
+package wechat_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"bangfu/bot"
+	"bangfu/bot/wechat"
+	"bangfu/bot/wechat/wechattest"
+	"bangfu/commands"
+	"bangfu/storage"
+)
+
+// rig runs the real adapter, router, commands and a temp database against
+// the fake web-WeChat server through openwechat.
+type rig struct {
+	t      *testing.T
+	srv    *wechattest.Server
+	st     *storage.Store
+	h      *commands.Handler
+	wx     *wechat.WeChat
+	out    *bot.Outbox
+	cancel context.CancelFunc
+	done   chan struct{}
+	dir    string
+
+	mu     sync.Mutex
+	status []string
+}
+
+func newRig(t *testing.T, srv *wechattest.Server, dir string) *rig {
+	t.Helper()
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	st, err := storage.Open(filepath.Join(dir, "bangfu.db"), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logw io.Writer = io.Discard
+	if os.Getenv("WECHAT_DEBUG") != "" {
+		logw = os.Stderr
+	}
+	log := slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h := commands.New(st, log)
+	r := &rig{t: t, srv: srv, st: st, h: h, dir: dir, done: make(chan struct{})}
+	r.wx = wechat.New(wechat.Config{SessionFile: filepath.Join(dir, "wechat-session.json"), HTTPClient: srv.Client(), State: st, Log: log,
+		QR: io.Discard, MinGap: 20 * time.Millisecond, MaxGap: 30 * time.Millisecond, PerMinute: 6000, Backoff1205: 50 * time.Millisecond,
+		RetryLogin: 50 * time.Millisecond, OnStatus: func(s string) { r.mu.Lock(); r.status = append(r.status, s); r.mu.Unlock() }})
+	r.out = bot.NewOutbox(commands.OutboxQueue{Store: st}, st.Now, log)
+	r.out.Add(r.wx)
+	router := &bot.Router{Handler: h, Seen: st, Out: r.out, Log: log}
+	ctx, cancel := context.WithCancel(context.Background())
+	r.cancel = cancel
+	go func() {
+		defer close(r.done)
+		r.wx.Run(ctx, router.Dispatch)
+	}()
+	return r
+}
+
+func (r *rig) stop() {
+	r.cancel()
+	<-r.done
+	r.st.Close()
+}
+
+// await waits for a new message to a contact and returns it.
+func (r *rig) await(key string, before int) string {
+	r.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if got := r.srv.SentTo(key); len(got) > before {
+			return strings.Join(got[before:], "\n")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	r.t.Fatalf("nothing sent to %s", key)
+	return ""
+}
+
+func (r *rig) say(from, text string) string {
+	r.t.Helper()
+	before := len(r.srv.SentTo(from))
+	r.srv.Say(from, text)
+	return r.await(from, before)
+}
+
+func (r *rig) sayInGroup(group, from, text string) string {
+	r.t.Helper()
+	before := len(r.srv.SentTo(group))
+	r.srv.SayInGroup(group, from, text)
+	return r.await(group, before)
+}
+
+func (r *rig) waitLogins(n int) {
+	r.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for r.srv.Logins() < n && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if r.srv.Logins() < n {
+		r.t.Fatalf("%d logins, want %d", r.srv.Logins(), n)
+	}
+	time.Sleep(100 * time.Millisecond) // contacts loaded
+}
+
+func lastLine(s string) string {
+	l := strings.Split(s, "\n")
+	return l[len(l)-1]
+}
+
+func school(t *testing.T) (*wechattest.Server, *rig) {
+	srv := wechattest.New()
+	t.Cleanup(srv.Close)
+	srv.AddFriend("headmaster", "校长")
+	srv.AddFriend("li", "李老师")
+	srv.AddFriend("mum", "张三妈妈")
+	srv.AddGroup("tg", "初一3班教师群", "li", "headmaster")
+	r := newRig(t, srv, "")
+	r.waitLogins(1)
+	// The headmaster becomes admin through a code made on the command line.
+	code, err := r.h.CLIInvite([]string{"admin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.say("headmaster", "/join "+lastLine(code)); !strings.Contains(got, "管理员") {
+		t.Fatalf("admin join: %s", got)
+	}
+	return srv, r
+}
+
+func TestATeacherLogsInAGroupAndAParentBinds(t *testing.T) {
+	srv, r := school(t)
+	defer r.stop()
+	r.say("headmaster", "/student add 初一3班 张三 留守 每周2次")
+	code := lastLine(r.say("headmaster", "/invite teacher 初一3班 班主任"))
+	if got := r.say("li", "/join "+code); !strings.Contains(got, "初一3班的班主任") {
+		t.Fatalf("teacher join: %s", got)
+	}
+	if got := r.sayInGroup("tg", "li", "@帮扶助手\u2005/group teacher 初一3班"); !strings.Contains(got, "教师群") {
+		t.Fatalf("group registration: %s", got)
+	}
+	got := r.sayInGroup("tg", "li", "@帮扶助手\u2005/log 张三 数学辅导 30分钟 家里没人管")
+	if !strings.Contains(got, "本周第1次/目标2次") || strings.Contains(got, "家里没人管") || strings.Contains(got, "留守") {
+		t.Fatalf("group log: %s", got)
+	}
+	code = lastLine(r.say("li", "/invite parent 张三 妈妈"))
+	if got := r.say("mum", "/join "+code); !strings.Contains(got, "已绑定为张三的家长（妈妈）") {
+		t.Fatalf("parent join: %s", got)
+	}
+	// Identities are written into the friends' remark names.
+	for _, k := range []string{"headmaster", "li", "mum"} {
+		if !strings.HasPrefix(srv.Remark(k), "bf") {
+			t.Fatalf("%s has remark %q", k, srv.Remark(k))
+		}
+	}
+	if fi, err := os.Stat(filepath.Join(r.dir, "wechat-session.json")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("session file: %v %v", fi, err)
+	}
+}
+
+func TestIdentitiesSurviveARelogin(t *testing.T) {
+	srv, r := school(t)
+	r.say("headmaster", "/student add 初一3班 张三")
+	code := lastLine(r.say("headmaster", "/invite teacher 初一3班 班主任"))
+	r.say("li", "/join "+code)
+	r.sayInGroup("tg", "li", "/group teacher 初一3班")
+	code = lastLine(r.say("li", "/invite parent 张三 妈妈"))
+	r.say("mum", "/join "+code)
+	// WeChat logs the bot out; the adapter says so and logs in again, and
+	// every UserName is new.
+	srv.Logout()
+	r.waitLogins(2)
+	r.mu.Lock()
+	told := strings.Join(r.status, "\n")
+	r.mu.Unlock()
+	if !strings.Contains(told, "微信已退出登录") {
+		t.Fatalf("status: %q", told)
+	}
+	if got := r.say("mum", "/status"); !strings.Contains(got, "张三这周") {
+		t.Fatalf("parent after re-login: %s", got)
+	}
+	if got := r.sayInGroup("tg", "li", "/log 张三 英语 半小时"); !strings.Contains(got, "本周第1次") {
+		t.Fatalf("group after re-login: %s", got)
+	}
+	r.stop()
+	// A restart hot-logs in from the session file and still knows everyone.
+	r2 := newRig(t, srv, r.dir)
+	defer r2.stop()
+	r2.waitLogins(3)
+	if got := r2.say("li", "/mine"); strings.Contains(got, "你还没有加入") {
+		t.Fatalf("teacher after restart: %s", got)
+	}
+}
+
+func TestSendsArePacedAndBackOffOn1205(t *testing.T) {
+	srv, r := school(t)
+	defer r.stop()
+	srv.Fail1205(1)
+	start := time.Now()
+	for i := 0; i < 4; i++ {
+		if err := r.wx.Send(context.Background(), bot.Outgoing{Platform: wechat.PlatformName, QueueID: uint64(i + 1),
+			Chat: bot.Chat{ID: "g:初一3班教师群", Kind: bot.Group, Title: "初一3班教师群"}, Text: "周报"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sent := srv.SentTo("tg")
+	if len(sent) != 4 {
+		t.Fatalf("sent %d, want 4 (the 1205 one retried once)", len(sent))
+	}
+	if el := time.Since(start); el < 50*time.Millisecond+3*20*time.Millisecond {
+		t.Fatalf("not paced: %v", el)
+	}
+	all := srv.Sent()
+	for i := 1; i < len(all); i++ {
+		if all[i].To == all[i-1].To && all[i].At.Sub(all[i-1].At) < 15*time.Millisecond {
+			t.Fatalf("two sends %v apart", all[i].At.Sub(all[i-1].At))
+		}
+	}
+}
+
+func TestQueuedMessagesWaitWhileLoggedOut(t *testing.T) {
+	srv, r := school(t)
+	defer r.stop()
+	srv.RefuseLogin(true) // the session has expired and the account is refused (1203)
+	srv.Logout()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		r.mu.Lock()
+		told := strings.Join(r.status, "\n")
+		r.mu.Unlock()
+		if strings.Contains(told, "微信登录失败") {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	headmaster := srv.Remark("headmaster")
+	if err := r.st.Enqueue(storage.Meta{}, storage.Queued{Platform: wechat.PlatformName, ChatID: headmaster, ChatTitle: "校长", Private: true,
+		Text: "【家长会提醒】明天19:00初一3班家长会", NotBefore: time.Now(), Key: "test/meeting"}); err != nil {
+		t.Fatal(err)
+	}
+	before := len(srv.SentTo("headmaster"))
+	r.out.Flush(context.Background()) // logged out: the message stays queued
+	if q, _ := r.st.Queue(time.Time{}, 0); len(q) != 1 || len(srv.SentTo("headmaster")) != before {
+		t.Fatalf("sent or lost while logged out: queue %d", len(q))
+	}
+	srv.RefuseLogin(false)
+	r.waitLogins(2)
+	r.out.Flush(context.Background())
+	r.out.Flush(context.Background())
+	got := srv.SentTo("headmaster")[before:]
+	if len(got) != 1 || !strings.Contains(got[0], "家长会提醒") {
+		t.Fatalf("after login: %v", got)
+	}
+	r.mu.Lock()
+	told := strings.Join(r.status, "\n")
+	r.mu.Unlock()
+	if !strings.Contains(told, "微信已退出登录") || !strings.Contains(told, "不能登录网页版") {
+		t.Fatalf("status: %q", told)
+	}
+	// Messages arrive again after the QR login, from the same people.
+	if got := r.say("headmaster", "/help"); !strings.Contains(got, "你可以用这些命令") {
+		t.Fatalf("headmaster after re-login: %s", got)
+	}
+}

@@ -1,0 +1,358 @@
+// Package wechattest is a fake web-WeChat server on 127.0.0.1 speaking the
+// protocol openwechat uses (jslogin, login, webwxnewloginpage, webwxinit,
+// webwxstatusnotify, webwxgetcontact, webwxbatchgetcontact, synccheck,
+// webwxsync, webwxsendmsg, webwxoplog). Its Client routes openwechat's
+// requests for the real WeChat hosts to it, so tests drive the real library.
+package wechattest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Contact is a friend or a group as the server knows it.
+type Contact struct {
+	Key        string // the test's stable handle (not sent to the client)
+	NickName   string
+	RemarkName string
+	Group      bool
+	Members    []string // keys of the members, for groups
+	userName   string   // valid for the current login only
+}
+
+// Sent is a message the bot sent.
+type Sent struct {
+	To   string // the contact key
+	Text string
+	At   time.Time
+}
+
+// Server is the fake.
+type Server struct {
+	*httptest.Server
+
+	mu        sync.Mutex
+	cond      *sync.Cond
+	login     int // bumps at every login: UserNames change
+	contacts  []*Contact
+	pending   []map[string]any
+	sent      []Sent
+	syncSeq   int64
+	loggedOut bool // synccheck answers 1101 until the next login
+	expired   bool // the saved session no longer works: a QR login is needed
+	refuse    bool // the login page answers 1203
+	fail1205  int  // next sends answer 1205
+	msgID     int
+	logins    int
+}
+
+// New starts a fake with the bot's own account.
+func New() *Server {
+	s := &Server{}
+	s.cond = sync.NewCond(&s.mu)
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	return s
+}
+
+// Client is an http.Client whose transport sends every request for the
+// WeChat hosts to this server instead (traffic stays on loopback).
+func (s *Server) Client() *http.Client {
+	target, _ := url.Parse(s.URL)
+	return &http.Client{
+		Timeout:       30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Transport: roundTripper(func(r *http.Request) (*http.Response, error) {
+			r = r.Clone(r.Context())
+			r.Header.Set("X-Original-Host", r.URL.Host)
+			r.URL.Scheme, r.URL.Host, r.Host = target.Scheme, target.Host, target.Host
+			return http.DefaultTransport.RoundTrip(r)
+		}),
+	}
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// AddFriend adds a friend of the bot account.
+func (s *Server) AddFriend(key, nick string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.contacts = append(s.contacts, &Contact{Key: key, NickName: nick, userName: s.userNameLocked(key, false)})
+}
+
+// AddGroup adds a group (saved to contacts) with members given by key.
+func (s *Server) AddGroup(key, title string, members ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.contacts = append(s.contacts, &Contact{Key: key, NickName: title, Group: true, Members: members, userName: s.userNameLocked(key, true)})
+}
+
+func (s *Server) userNameLocked(key string, group bool) string {
+	prefix := "@"
+	if group {
+		prefix = "@@"
+	}
+	return fmt.Sprintf("%s%x%s", prefix, s.login+1, strings.ReplaceAll(url.QueryEscape(key), "%", ""))
+}
+
+func (s *Server) byKey(key string) *Contact {
+	for _, c := range s.contacts {
+		if c.Key == key {
+			return c
+		}
+	}
+	return nil
+}
+
+func (s *Server) byUserName(u string) *Contact {
+	for _, c := range s.contacts {
+		if c.userName == u {
+			return c
+		}
+	}
+	return nil
+}
+
+// Remark returns the remark name the bot set on a friend.
+func (s *Server) Remark(key string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.byKey(key); c != nil {
+		return c.RemarkName
+	}
+	return ""
+}
+
+// Say queues a private text from a friend.
+func (s *Server) Say(from, text string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.byKey(from)
+	s.pushLocked(c.userName, "@self", text)
+}
+
+// SayInGroup queues a group text from a member.
+func (s *Server) SayInGroup(group, from, text string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, m := s.byKey(group), s.byKey(from)
+	s.pushLocked(g.userName, "@self", m.userName+":<br/>"+text)
+}
+
+func (s *Server) pushLocked(from, to, content string) {
+	s.msgID++
+	s.pending = append(s.pending, map[string]any{
+		"MsgId": fmt.Sprint(9000000 + s.msgID), "FromUserName": from, "ToUserName": to, "MsgType": 1,
+		"Content": content, "CreateTime": time.Now().Unix(), "NewMsgId": 9000000 + s.msgID,
+	})
+	s.cond.Broadcast()
+}
+
+// Logout ends the current web session (the phone logged the bot out).
+func (s *Server) Logout() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.loggedOut, s.expired = true, true
+	s.cond.Broadcast()
+}
+
+// RefuseLogin makes logins fail with 1203 until allowed again.
+func (s *Server) RefuseLogin(refuse bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refuse = refuse
+}
+
+// Fail1205 makes the next n sends answer 1205 (操作太频繁).
+func (s *Server) Fail1205(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fail1205 = n
+}
+
+// Sent returns what the bot sent.
+func (s *Server) Sent() []Sent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Sent(nil), s.sent...)
+}
+
+// SentTo returns the texts sent to one contact.
+func (s *Server) SentTo(key string) []string {
+	var out []string
+	for _, m := range s.Sent() {
+		if m.To == key {
+			out = append(out, m.Text)
+		}
+	}
+	return out
+}
+
+// Logins counts completed logins.
+func (s *Server) Logins() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.logins
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	path := r.URL.Path
+	switch {
+	case strings.HasSuffix(path, "/jslogin"):
+		fmt.Fprint(w, `window.QRLogin.code = 200; window.QRLogin.uuid = "fake-uuid";`)
+	case strings.HasSuffix(path, "/mmwebwx-bin/login"):
+		// The phone "scans" at once.
+		fmt.Fprint(w, "window.code=200;\nwindow.redirect_uri=\"https://wx.qq.com/cgi-bin/mmwebwx-bin/webwxnewloginpage?ticket=t&uuid=fake-uuid&lang=zh_CN&scan=1\";")
+	case strings.HasSuffix(path, "/webwxnewloginpage"):
+		s.mu.Lock()
+		refuse := s.refuse
+		s.mu.Unlock()
+		if refuse {
+			fmt.Fprint(w, `<error><ret>1203</ret><message>为了你的帐号安全，此微信号不能登录网页微信。</message></error>`)
+			return
+		}
+		s.mu.Lock()
+		s.expired = false
+		s.mu.Unlock()
+		fmt.Fprint(w, `<error><ret>0</ret><message></message><skey>@crypt_skey</skey><wxsid>sid</wxsid><wxuin>1001</wxuin><pass_ticket>ticket</pass_ticket><isgrayscale>1</isgrayscale></error>`)
+	case strings.HasSuffix(path, "/webwxinit"):
+		s.mu.Lock()
+		if s.expired {
+			s.mu.Unlock()
+			writeJSON(w, map[string]any{"BaseResponse": map[string]any{"Ret": 1101, "ErrMsg": ""}})
+			return
+		}
+		s.login++
+		s.logins++
+		s.loggedOut = false
+		for _, c := range s.contacts { // a new login: every UserName changes
+			c.userName = s.userNameLocked(c.Key, c.Group)
+		}
+		s.mu.Unlock()
+		writeJSON(w, map[string]any{"BaseResponse": ok(), "User": map[string]any{"UserName": "@self", "NickName": "帮扶助手", "Uin": 1001},
+			"SyncKey": s.syncKey(), "ContactList": []any{}, "SKey": "@crypt_skey"})
+	case strings.HasSuffix(path, "/webwxstatusnotify"):
+		writeJSON(w, map[string]any{"BaseResponse": ok(), "MsgID": "1"})
+	case strings.HasSuffix(path, "/webwxgetcontact"):
+		s.mu.Lock()
+		var list []map[string]any
+		for _, c := range s.contacts {
+			list = append(list, s.userJSON(c))
+		}
+		s.mu.Unlock()
+		writeJSON(w, map[string]any{"BaseResponse": ok(), "MemberCount": len(list), "MemberList": list, "Seq": 0})
+	case strings.HasSuffix(path, "/webwxbatchgetcontact"):
+		var req struct{ List []struct{ UserName string } }
+		json.NewDecoder(r.Body).Decode(&req)
+		s.mu.Lock()
+		var list []map[string]any
+		for _, it := range req.List {
+			if c := s.byUserName(it.UserName); c != nil {
+				list = append(list, s.userJSON(c))
+			}
+		}
+		s.mu.Unlock()
+		writeJSON(w, map[string]any{"BaseResponse": ok(), "Count": len(list), "ContactList": list})
+	case strings.HasSuffix(path, "/synccheck"):
+		s.mu.Lock()
+		deadline := time.Now().Add(time.Second)
+		for len(s.pending) == 0 && !s.loggedOut && time.Now().Before(deadline) && r.Context().Err() == nil {
+			waitCond(s.cond, time.Until(deadline))
+		}
+		switch {
+		case s.loggedOut:
+			fmt.Fprint(w, `window.synccheck={retcode:"1101",selector:"0"}`)
+		case len(s.pending) > 0:
+			fmt.Fprint(w, `window.synccheck={retcode:"0",selector:"2"}`)
+		default:
+			fmt.Fprint(w, `window.synccheck={retcode:"0",selector:"0"}`)
+		}
+		s.mu.Unlock()
+	case strings.HasSuffix(path, "/webwxsync"):
+		s.mu.Lock()
+		msgs := s.pending
+		s.pending = nil
+		s.syncSeq++
+		s.mu.Unlock()
+		writeJSON(w, map[string]any{"BaseResponse": ok(), "AddMsgCount": len(msgs), "AddMsgList": msgs, "SyncKey": s.syncKey(), "SyncCheckKey": s.syncKey()})
+	case strings.HasSuffix(path, "/webwxsendmsg"):
+		var req struct {
+			Msg struct{ Content, ToUserName string }
+		}
+		json.NewDecoder(r.Body).Decode(&req)
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.fail1205 > 0 {
+			s.fail1205--
+			writeJSON(w, map[string]any{"BaseResponse": map[string]any{"Ret": 1205, "ErrMsg": "操作太频繁"}})
+			return
+		}
+		c := s.byUserName(req.Msg.ToUserName)
+		if c == nil {
+			writeJSON(w, map[string]any{"BaseResponse": map[string]any{"Ret": 1, "ErrMsg": "no such user"}})
+			return
+		}
+		s.sent = append(s.sent, Sent{To: c.Key, Text: req.Msg.Content, At: time.Now()})
+		s.msgID++
+		writeJSON(w, map[string]any{"BaseResponse": ok(), "MsgID": fmt.Sprint(s.msgID), "LocalID": fmt.Sprint(s.msgID)})
+	case strings.HasSuffix(path, "/webwxoplog"):
+		var req struct{ UserName, RemarkName string }
+		json.NewDecoder(r.Body).Decode(&req)
+		s.mu.Lock()
+		if c := s.byUserName(req.UserName); c != nil {
+			c.RemarkName = req.RemarkName
+		}
+		s.mu.Unlock()
+		writeJSON(w, map[string]any{"BaseResponse": ok()})
+	default:
+		io.Copy(io.Discard, r.Body)
+		http.Error(w, "not faked: "+path, http.StatusNotFound)
+	}
+}
+
+func (s *Server) userJSON(c *Contact) map[string]any {
+	u := map[string]any{"UserName": c.userName, "NickName": c.NickName, "RemarkName": c.RemarkName, "ContactFlag": 3, "VerifyFlag": 0}
+	if c.Group {
+		var members []map[string]any
+		for _, k := range c.Members {
+			if m := s.byKey(k); m != nil {
+				members = append(members, map[string]any{"UserName": m.userName, "NickName": m.NickName, "DisplayName": ""})
+			}
+		}
+		u["MemberList"] = members
+		u["MemberCount"] = len(members)
+	}
+	return u
+}
+
+func (s *Server) syncKey() map[string]any {
+	return map[string]any{"Count": 1, "List": []map[string]any{{"Key": 1, "Val": s.syncSeq + 1}}}
+}
+
+func ok() map[string]any { return map[string]any{"Ret": 0, "ErrMsg": ""} }
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(v)
+}
+
+func waitCond(c *sync.Cond, d time.Duration) {
+	if d > 200*time.Millisecond {
+		d = 200 * time.Millisecond
+	}
+	t := time.AfterFunc(d, func() {
+		c.L.Lock()
+		c.Broadcast()
+		c.L.Unlock()
+	})
+	c.Wait()
+	t.Stop()
+}

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"math/rand"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -337,14 +338,35 @@ func (w *WeChat) nextID() (uint64, error) {
 	return n, w.cfg.State.SetPlatformValue(PlatformName, "next_id", []byte(strconv.FormatUint(n, 10)))
 }
 
+// ClientFor is an http.Client that sends openwechat's requests for the
+// WeChat hosts to serverURL instead: a local gateway or a test fake. Host
+// and path stay as they were, in the X-Original-Host header and the URL.
+func ClientFor(serverURL string) *http.Client {
+	target, err := url.Parse(serverURL)
+	return &http.Client{
+		Timeout:       30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Transport: roundTripper(func(r *http.Request) (*http.Response, error) {
+			if err != nil {
+				return nil, err
+			}
+			r = r.Clone(r.Context())
+			r.Header.Set("X-Original-Host", r.URL.Host)
+			r.URL.Scheme, r.URL.Host, r.Host = target.Scheme, target.Host, target.Host
+			return http.DefaultTransport.RoundTrip(r)
+		}),
+	}
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
 // Send delivers a message, paced. Interactive replies wait in a queue per
 // chat (returning at once); queued outbox messages are sent before Send
 // returns, and fail with ErrNotLoggedIn while WeChat is logged out.
 func (w *WeChat) Send(ctx context.Context, out bot.Outgoing) error {
-	if out.File != nil {
-		return errors.New("wechat: sending files is not supported yet")
-	}
-	if out.QueueID == 0 {
+	if out.QueueID == 0 && out.File == nil {
 		w.queueReply(out)
 		return nil
 	}
@@ -394,15 +416,28 @@ func (w *WeChat) queueReply(out bot.Outgoing) {
 	}
 }
 
-// deliver sends one message in parts, pacing each and backing off on 1205.
+// deliver sends one message in parts (and its file), pacing each and
+// backing off on 1205.
 func (w *WeChat) deliver(ctx context.Context, out bot.Outgoing) error {
-	for _, part := range bot.SplitText(out.Text, MaxText) {
+	parts := bot.SplitText(out.Text, MaxText)
+	if out.Text == "" {
+		parts = nil
+	}
+	for i, part := range append(parts, "") {
+		if i == len(parts) && out.File == nil {
+			break
+		}
 		backoff := w.cfg.Backoff1205
 		for attempt := 0; ; attempt++ {
 			if err := w.pace(ctx, out.Chat.ID); err != nil {
 				return err
 			}
-			err := w.sendText(out, part)
+			var err error
+			if i == len(parts) {
+				err = w.sendFile(out)
+			} else {
+				err = w.sendText(out, part)
+			}
 			var ret openwechat.Ret
 			if errors.As(err, &ret) && ret == 1205 && attempt < 4 {
 				w.cfg.Log.Warn("wechat: 1205 操作太频繁, backing off", "wait", backoff)
@@ -421,28 +456,28 @@ func (w *WeChat) deliver(ctx context.Context, out bot.Outgoing) error {
 	return nil
 }
 
-func (w *WeChat) sendText(out bot.Outgoing, text string) error {
+// recipient finds the current group or friend behind a stable chat id.
+func (w *WeChat) recipient(out bot.Outgoing) (*openwechat.Self, *openwechat.Group, *openwechat.Friend, error) {
 	w.mu.Lock()
 	self := w.self
 	w.mu.Unlock()
 	if self == nil {
-		return ErrNotLoggedIn
+		return nil, nil, nil, ErrNotLoggedIn
 	}
 	if out.Chat.Kind == bot.Group {
 		groups, err := self.Groups()
 		if err != nil {
-			return err
+			return nil, nil, nil, err
 		}
 		g := groups.SearchByNickName(1, strings.TrimPrefix(out.Chat.ID, "g:")).First()
 		if g == nil {
-			return fmt.Errorf("%w: group %q not found (is it saved to contacts?)", bot.ErrUnreachable, out.Chat.Title)
+			return nil, nil, nil, fmt.Errorf("%w: group %q not found (is it saved to contacts?)", bot.ErrUnreachable, out.Chat.Title)
 		}
-		_, err = self.SendTextToGroup(g, text)
-		return err
+		return self, g, nil, nil
 	}
 	friends, err := self.Friends()
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
 	var f *openwechat.Friend
 	if strings.HasPrefix(out.Chat.ID, "nick:") {
@@ -451,9 +486,50 @@ func (w *WeChat) sendText(out bot.Outgoing, text string) error {
 		f = friends.SearchByRemarkName(1, out.Chat.ID).First()
 	}
 	if f == nil {
-		return fmt.Errorf("%w: %s is not a friend of the bot account", bot.ErrUnreachable, out.Chat.Title)
+		return nil, nil, nil, fmt.Errorf("%w: %s is not a friend of the bot account", bot.ErrUnreachable, out.Chat.Title)
 	}
-	_, err = self.SendTextToFriend(f, text)
+	return self, nil, f, nil
+}
+
+func (w *WeChat) sendText(out bot.Outgoing, text string) error {
+	self, g, f, err := w.recipient(out)
+	if err != nil {
+		return err
+	}
+	if g != nil {
+		_, err = self.SendTextToGroup(g, text)
+	} else {
+		_, err = self.SendTextToFriend(f, text)
+	}
+	return err
+}
+
+// sendFile uploads the file under its own name (WeChat shows the name of
+// the file it is given) and sends it.
+func (w *WeChat) sendFile(out bot.Outgoing) error {
+	self, g, f, err := w.recipient(out)
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "bangfu-send")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, filepath.Base(out.File.Name))
+	if err := os.WriteFile(path, out.File.Data, 0o600); err != nil {
+		return err
+	}
+	file, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	if g != nil {
+		_, err = self.SendFileToGroup(g, file)
+	} else {
+		_, err = self.SendFileToFriend(f, file)
+	}
 	return err
 }
 

@@ -271,3 +271,34 @@ func TestQueuedMessagesWaitWhileLoggedOut(t *testing.T) {
 		t.Fatalf("headmaster after re-login: %s", got)
 	}
 }
+
+func TestFilesReachAFriendAndAGroup(t *testing.T) {
+	srv, r := school(t)
+	defer r.stop()
+	big := make([]byte, 700*1024) // two upload chunks, like a whole-school export
+	for i := range big {
+		big[i] = byte(i * 7)
+	}
+	head := srv.Remark("headmaster")
+	for _, out := range []bot.Outgoing{
+		{Platform: wechat.PlatformName, Chat: bot.Chat{ID: head, Kind: bot.Private, Title: "校长"}, Text: "全校帮扶档案", File: &bot.File{Name: "示例中学帮扶档案-20261123.xlsx", Data: big}},
+		{Platform: wechat.PlatformName, Chat: bot.Chat{ID: "g:初一3班教师群", Kind: bot.Group, Title: "初一3班教师群"}, File: &bot.File{Name: "名单模板.xlsx", Data: []byte("PK small")}},
+	} {
+		if err := r.wx.Send(context.Background(), out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var files []wechattest.Sent
+	for _, m := range srv.Sent() {
+		if m.FileName != "" {
+			files = append(files, m)
+		}
+	}
+	if len(files) != 2 || files[0].To != "headmaster" || files[0].FileName != "示例中学帮扶档案-20261123.xlsx" || string(files[0].FileData) != string(big) ||
+		files[1].To != "tg" || string(files[1].FileData) != "PK small" {
+		t.Fatalf("files %+v", files)
+	}
+	if got := srv.SentTo("headmaster"); got[len(got)-2] != "全校帮扶档案" {
+		t.Fatalf("caption: %v", got)
+	}
+}

@@ -39,6 +39,7 @@ type Config struct {
 	Wechat struct {
 		Enabled     bool   `yaml:"enabled"`
 		SessionFile string `yaml:"session_file"`
+		ServerURL   string `yaml:"server_url"`
 	} `yaml:"wechat"`
 	Console struct {
 		Enabled bool `yaml:"enabled"`

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -220,7 +221,11 @@ func runBot(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
 		platforms = append(platforms, tg)
 	}
 	if cfg.Wechat.Enabled {
-		wx := wechat.New(wechat.Config{SessionFile: cfg.Wechat.SessionFile, State: st, Log: log, QR: stdout,
+		var client *http.Client
+		if cfg.Wechat.ServerURL != "" {
+			client = wechat.ClientFor(cfg.Wechat.ServerURL)
+		}
+		wx := wechat.New(wechat.Config{SessionFile: cfg.Wechat.SessionFile, HTTPClient: client, State: st, Log: log, QR: stdout,
 			OnStatus: func(text string) {
 				h.NotifyAdmins(text, wechat.PlatformName)
 				out.DeliverDue(context.Background())

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"bangfu/bot/telegram/telegramtest"
+	"bangfu/bot/wechat/wechattest"
 	"bangfu/storage"
 )
 
@@ -432,5 +433,63 @@ func TestImportAndExportFromTheCommandLine(t *testing.T) {
 	fi, err := os.Stat(xlsx)
 	if err != nil || fi.Size() < 1000 || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("export file: %v %v", fi, err)
+	}
+}
+
+// TestWeChatThroughTheBinary runs the built bot with wechat.server_url
+// pointing at the fake web-WeChat server: login, a teacher joining and
+// logging in the class group, and a graceful stop.
+func TestWeChatThroughTheBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	srv := wechattest.New()
+	defer srv.Close()
+	srv.AddFriend("li", "李老师")
+	srv.AddGroup("tg", "初一3班教师群", "li")
+	dir := t.TempDir()
+	setup := writeConfig(t, dir, "")
+	out, errs, code := runCLI(t, "/student add 初一3班 张三 每周2次\n/invite teacher 初一3班 班主任\n", "-config", setup)
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	invite := lastCode(t, out)
+	cfg := writeConfig(t, dir, "wechat:\n  enabled: true\n  session_file: "+filepath.Join(dir, "data", "wx.json")+"\n  server_url: "+srv.URL+"\n")
+	bin := exec.Command(buildBinary(t), "-config", cfg)
+	bin.Stdout, bin.Stderr = io.Discard, io.Discard
+	if err := bin.Start(); err != nil {
+		t.Fatal(err)
+	}
+	wait := func(key string, n int) []string {
+		deadline := time.Now().Add(15 * time.Second)
+		for time.Now().Before(deadline) {
+			if got := srv.SentTo(key); len(got) >= n {
+				return got
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		t.Fatalf("no message %d to %s: %v", n, key, srv.SentTo(key))
+		return nil
+	}
+	for srv.Logins() == 0 {
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
+	srv.Say("li", "/join "+invite)
+	if got := wait("li", 1); !strings.Contains(got[0], "初一3班的班主任") {
+		t.Fatalf("join: %v", got)
+	}
+	srv.SayInGroup("tg", "li", "@帮扶助手\u2005/group teacher 初一3班")
+	wait("tg", 1)
+	srv.SayInGroup("tg", "li", "@帮扶助手\u2005/log 张三 数学辅导 30分钟")
+	if got := wait("tg", 2); !strings.Contains(got[1], "本周第1次/目标2次") {
+		t.Fatalf("log: %v", got)
+	}
+	bin.Process.Signal(syscall.SIGTERM)
+	if err := bin.Wait(); err != nil {
+		t.Fatalf("stop: %v", err)
+	}
+	if fi, err := os.Stat(filepath.Join(dir, "data", "wx.json")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("session file %v %v", fi, err)
 	}
 }

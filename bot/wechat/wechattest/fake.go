@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"bangfu/bot/wechat"
 )
 
 // Contact is a friend or a group as the server knows it.
@@ -27,11 +29,13 @@ type Contact struct {
 	userName   string   // valid for the current login only
 }
 
-// Sent is a message the bot sent.
+// Sent is a message or file the bot sent.
 type Sent struct {
-	To   string // the contact key
-	Text string
-	At   time.Time
+	To       string // the contact key
+	Text     string
+	FileName string
+	FileData []byte
+	At       time.Time
 }
 
 // Server is the fake.
@@ -51,35 +55,21 @@ type Server struct {
 	fail1205  int  // next sends answer 1205
 	msgID     int
 	logins    int
+	uploads   map[string][]byte // name → bytes received so far
+	media     map[string][]byte // media id → file
 }
 
 // New starts a fake with the bot's own account.
 func New() *Server {
-	s := &Server{}
+	s := &Server{uploads: map[string][]byte{}, media: map[string][]byte{}}
 	s.cond = sync.NewCond(&s.mu)
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
 
-// Client is an http.Client whose transport sends every request for the
-// WeChat hosts to this server instead (traffic stays on loopback).
-func (s *Server) Client() *http.Client {
-	target, _ := url.Parse(s.URL)
-	return &http.Client{
-		Timeout:       30 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		Transport: roundTripper(func(r *http.Request) (*http.Response, error) {
-			r = r.Clone(r.Context())
-			r.Header.Set("X-Original-Host", r.URL.Host)
-			r.URL.Scheme, r.URL.Host, r.Host = target.Scheme, target.Host, target.Host
-			return http.DefaultTransport.RoundTrip(r)
-		}),
-	}
-}
-
-type roundTripper func(*http.Request) (*http.Response, error)
-
-func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+// Client is an http.Client that sends every request for the WeChat hosts
+// to this server instead (traffic stays on loopback).
+func (s *Server) Client() *http.Client { return wechat.ClientFor(s.URL) }
 
 // AddFriend adds a friend of the bot account.
 func (s *Server) AddFriend(key, nick string) {
@@ -222,6 +212,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		s.expired = false
 		s.mu.Unlock()
+		// The ticket file uploads need, as web WeChat sets it.
+		http.SetCookie(w, &http.Cookie{Name: "webwx_data_ticket", Value: "ticket", Domain: ".qq.com", Path: "/"})
 		fmt.Fprint(w, `<error><ret>0</ret><message></message><skey>@crypt_skey</skey><wxsid>sid</wxsid><wxuin>1001</wxuin><pass_ticket>ticket</pass_ticket><isgrayscale>1</isgrayscale></error>`)
 	case strings.HasSuffix(path, "/webwxinit"):
 		s.mu.Lock()
@@ -303,6 +295,49 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.sent = append(s.sent, Sent{To: c.Key, Text: req.Msg.Content, At: time.Now()})
 		s.msgID++
 		writeJSON(w, map[string]any{"BaseResponse": ok(), "MsgID": fmt.Sprint(s.msgID), "LocalID": fmt.Sprint(s.msgID)})
+	case strings.HasSuffix(path, "/webwxuploadmedia"):
+		if err := r.ParseMultipartForm(64 << 20); err != nil {
+			http.Error(w, err.Error(), 400)
+			return
+		}
+		f, _, err := r.FormFile("filename")
+		if err != nil {
+			http.Error(w, err.Error(), 400)
+			return
+		}
+		data, _ := io.ReadAll(f)
+		f.Close()
+		name := r.FormValue("name")
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.uploads[name] = append(s.uploads[name], data...)
+		chunks, chunk := r.FormValue("chunks"), r.FormValue("chunk")
+		if chunks != "" && fmt.Sprint(atoi(chunk)+1) != chunks {
+			writeJSON(w, map[string]any{"BaseResponse": ok()})
+			return
+		}
+		s.msgID++
+		id := fmt.Sprintf("media-%d", s.msgID)
+		s.media[id] = s.uploads[name]
+		delete(s.uploads, name)
+		writeJSON(w, map[string]any{"BaseResponse": ok(), "MediaId": id})
+	case strings.HasSuffix(path, "/webwxsendappmsg"):
+		var req struct {
+			Msg struct{ Content, ToUserName string }
+		}
+		json.NewDecoder(r.Body).Decode(&req)
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		c := s.byUserName(req.Msg.ToUserName)
+		title, attach := between(req.Msg.Content, "<title>", "</title>"), between(req.Msg.Content, "<attachid>", "</attachid>")
+		data, ok2 := s.media[attach]
+		if c == nil || !ok2 {
+			writeJSON(w, map[string]any{"BaseResponse": map[string]any{"Ret": 1, "ErrMsg": "bad file message"}})
+			return
+		}
+		s.sent = append(s.sent, Sent{To: c.Key, FileName: title, FileData: data, At: time.Now()})
+		s.msgID++
+		writeJSON(w, map[string]any{"BaseResponse": ok(), "MsgID": fmt.Sprint(s.msgID), "LocalID": fmt.Sprint(s.msgID)})
 	case strings.HasSuffix(path, "/webwxoplog"):
 		var req struct{ UserName, RemarkName string }
 		json.NewDecoder(r.Body).Decode(&req)
@@ -355,4 +390,22 @@ func waitCond(c *sync.Cond, d time.Duration) {
 	})
 	c.Wait()
 	t.Stop()
+}
+
+func atoi(s string) int {
+	n := 0
+	fmt.Sscan(s, &n)
+	return n
+}
+
+func between(s, a, b string) string {
+	i := strings.Index(s, a)
+	if i < 0 {
+		return ""
+	}
+	s = s[i+len(a):]
+	if j := strings.Index(s, b); j >= 0 {
+		return s[:j]
+	}
+	return ""
 }

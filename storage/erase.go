@@ -29,9 +29,7 @@ func (s *Store) DeleteStudent(m Meta, id uint64) (Erased, error) {
 		}
 		prefix := u64(id)
 		for _, rb := range []recordBuckets{sessionRecords, contactRecords, praiseRecords} {
-			n, err := deletePrefix(tx.Bucket(rb.main), prefix, func(k []byte) error {
-				return tx.Bucket(rb.byTime).Delete(k[8:])
-			})
+			n, err := deletePrefix(tx.Bucket(rb.main), prefix, nil)
 			if err != nil {
 				return err
 			}

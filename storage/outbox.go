@@ -138,7 +138,7 @@ func dropQueued(tx *bolt.Tx, match func(Queued) bool) (int, error) {
 func (s *Store) Processed(msgKey string) (bool, error) {
 	var ok bool
 	err := s.view(func(tx *bolt.Tx) error {
-		ok = tx.Bucket(bProcessed).Get([]byte(msgKey)) != nil
+		ok = tx.Bucket(bAudit).Get(processedKey(msgKey)) != nil
 		return nil
 	})
 	return ok, err
@@ -157,15 +157,13 @@ func (s *Store) PruneProcessed(before time.Time) (int, error) {
 	n := 0
 	err := s.update(func(tx *bolt.Tx) error {
 		n = 0
-		b := tx.Bucket(bProcessed)
+		b := tx.Bucket(bAudit)
 		var dead [][]byte
-		if err := b.ForEach(func(k, v []byte) error {
+		c := b.Cursor()
+		for k, v := c.Seek([]byte{processedPrefix}); k != nil; k, v = c.Next() {
 			if len(v) == 8 && be(v) < unix(before) {
 				dead = append(dead, append([]byte(nil), k...))
 			}
-			return nil
-		}); err != nil {
-			return err
 		}
 		for _, k := range dead {
 			if err := b.Delete(k); err != nil {
@@ -192,7 +190,7 @@ func (s *Store) AuditLog(from, to time.Time) ([]AuditEntry, error) {
 	err := s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bAudit).Cursor()
 		end := u64(unixNano(to))
-		for k, v := c.Seek(u64(unixNano(from))); k != nil && bytes.Compare(k[:8], end) < 0; k, v = c.Next() {
+		for k, v := c.Seek(u64(unixNano(from))); k != nil && k[0] != processedPrefix && bytes.Compare(k[:8], end) < 0; k, v = c.Next() {
 			var e AuditEntry
 			if jsonUnmarshal(v, &e) == nil {
 				out = append(out, e)

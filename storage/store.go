@@ -51,9 +51,8 @@ var (
 
 var allBuckets = [][]byte{
 	bMeta, bClasses, bClassByGrade, bStudents, bStudentsByClass, bStudentsByName,
-	bPeople, bAccounts, bGroups, bInvites, bSessions, bSessionsByTime, bContacts,
-	bContactsByTime, bPraise, bPraiseByTime, bComments, bMeetings, bAudit,
-	bProcessed, bOutbox, bOutboxKeys, bPlatformState,
+	bPeople, bAccounts, bGroups, bInvites, bSessions, bContacts, bPraise, bComments,
+	bMeetings, bAudit, bOutbox, bOutboxKeys, bPlatformState,
 }
 
 var keySchemaVersion = []byte("schema_version")
@@ -69,17 +68,37 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
-	func(tx *bolt.Tx) error { // 2: the audit log serves /undo and pruning scans processed ids
-		for _, old := range []string{"by_author", "processed_time"} {
-			if tx.Bucket([]byte(old)) != nil {
-				if err := tx.DeleteBucket([]byte(old)); err != nil {
-					return err
-				}
+	func(tx *bolt.Tx) error { // 2: the audit log serves /undo; pruning scans processed ids
+		return dropBuckets(tx, "by_author", "processed_time")
+	},
+	func(tx *bolt.Tx) error { // 3: no time indexes; processed ids live in the audit bucket
+		if old := tx.Bucket([]byte("processed")); old != nil {
+			audit := tx.Bucket(bAudit)
+			if err := old.ForEach(func(k, v []byte) error { return audit.Put(processedKey(string(k)), v) }); err != nil {
+				return err
 			}
 		}
-		return nil
+		return dropBuckets(tx, "processed", "sessions_time", "contacts_time", "praise_time")
 	},
 }
+
+func dropBuckets(tx *bolt.Tx, names ...string) error {
+	for _, name := range names {
+		if tx.Bucket([]byte(name)) != nil {
+			if err := tx.DeleteBucket([]byte(name)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// processedPrefix puts processed message ids after every audit entry in the
+// audit bucket (time keys start below 0x80): a /log then touches the
+// records' bucket and this one only.
+const processedPrefix = 0xff
+
+func processedKey(msgKey string) []byte { return append([]byte{processedPrefix}, msgKey...) }
 
 // SchemaVersion is the version a freshly opened database is migrated to.
 var SchemaVersion = len(migrations)
@@ -476,8 +495,8 @@ func markProcessed(tx *bolt.Tx, m Meta) error {
 	if m.MsgKey == "" {
 		return nil
 	}
-	b := tx.Bucket(bProcessed)
-	k := []byte(m.MsgKey)
+	b := tx.Bucket(bAudit)
+	k := processedKey(m.MsgKey)
 	if b.Get(k) != nil {
 		return ErrDuplicate
 	}

@@ -293,3 +293,36 @@ func TestCalendarBoundaries(t *testing.T) {
 		}
 	}
 }
+
+func TestMigrationMovesProcessedIDs(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Make it look like a schema-2 database with its own processed bucket.
+	s.db.Update(func(tx *bolt.Tx) error {
+		b, _ := tx.CreateBucketIfNotExists([]byte("processed"))
+		b.Put([]byte("telegram:1:2"), u64(1))
+		tx.CreateBucketIfNotExists([]byte("sessions_time"))
+		return tx.Bucket(bMeta).Put(keySchemaVersion, u64(2))
+	})
+	s.Close()
+	s, err = Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if ok, _ := s.Processed("telegram:1:2"); !ok {
+		t.Fatal("processed id lost in the migration")
+	}
+	s.view(func(tx *bolt.Tx) error {
+		if tx.Bucket([]byte("processed")) != nil || tx.Bucket([]byte("sessions_time")) != nil {
+			t.Error("old buckets left behind")
+		}
+		if v := be(tx.Bucket(bMeta).Get(keySchemaVersion)); int(v) != SchemaVersion {
+			t.Errorf("schema %d", v)
+		}
+		return nil
+	})
+}

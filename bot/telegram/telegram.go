@@ -6,10 +6,12 @@ package telegram
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -59,10 +61,12 @@ type Telegram struct {
 	// OnUnreachable is told when a queued reply meets a 403.
 	OnUnreachable func(bot.Outgoing)
 
-	cfg      Config
-	api      *tgbot.Bot
-	username string
-	limits   *limiter
+	cfg       Config
+	api       *tgbot.Bot
+	client    *http.Client
+	serverURL string
+	username  string
+	limits    *limiter
 
 	handle func(context.Context, bot.Message)
 	runCtx context.Context
@@ -105,22 +109,23 @@ func New(ctx context.Context, cfg Config) (*Telegram, error) {
 	if client == nil {
 		client = &http.Client{Timeout: cfg.PollTimeout + 10*time.Second}
 	}
+	t.client = client
 	opts := []tgbot.Option{
 		tgbot.WithSkipGetMe(),
 		tgbot.WithHTTPClient(cfg.PollTimeout, client),
-		// One update at a time, and the poller may not fetch the next batch
-		// (which confirms this one to Telegram) while it is still queued:
-		// at most the update being handled is unconfirmed-but-not-done.
+		// Updates are fetched by our own loop (poll), which asks for the next
+		// batch, and so confirms the previous one to Telegram, only once every
+		// update of it is handled. The library's poller confirms an update as
+		// soon as it is queued, so a crash would lose it.
 		tgbot.WithNotAsyncHandlers(),
-		tgbot.WithWorkers(1),
-		tgbot.WithUpdatesChannelCap(0),
-		tgbot.WithInitialOffset(t.lastHandled),
 		tgbot.WithDefaultHandler(t.onUpdate),
 		tgbot.WithErrorsHandler(func(err error) { cfg.Log.Warn("telegram", "err", redact(err.Error(), cfg.Token)) }),
 		tgbot.WithAllowedUpdates(tgbot.AllowedUpdates{"message"}),
 	}
+	t.serverURL = "https://api.telegram.org"
 	if cfg.ServerURL != "" {
-		opts = append(opts, tgbot.WithServerURL(strings.TrimRight(cfg.ServerURL, "/")))
+		t.serverURL = strings.TrimRight(cfg.ServerURL, "/")
+		opts = append(opts, tgbot.WithServerURL(t.serverURL))
 	}
 	api, err := tgbot.New(cfg.Token, opts...)
 	if err != nil {
@@ -169,7 +174,7 @@ func (t *Telegram) Run(ctx context.Context, handle func(context.Context, bot.Mes
 	if err := t.SetMenu(ctx); err != nil {
 		t.cfg.Log.Warn("telegram setMyCommands failed; the / menu stays as it was", "err", redact(err.Error(), t.cfg.Token))
 	}
-	t.api.Start(ctx)
+	t.poll(ctx)
 	t.saveOffset(true)
 	t.drainReplies(15 * time.Second)
 	return nil
@@ -241,6 +246,74 @@ func (t *Telegram) SetMenu(ctx context.Context) error {
 	}
 	_, err := t.api.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: groups, Scope: &models.BotCommandScopeAllGroupChats{}})
 	return err
+}
+
+// poll long-polls getUpdates, handling each update (through the library's
+// ProcessUpdate) before asking for more, until ctx ends.
+func (t *Telegram) poll(ctx context.Context) {
+	wait := time.Duration(0)
+	for ctx.Err() == nil {
+		if wait > 0 && !sleepCtx(ctx, wait) {
+			return
+		}
+		t.mu.Lock()
+		offset := t.lastHandled + 1
+		t.mu.Unlock()
+		updates, err := t.getUpdates(ctx, offset)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			t.cfg.Log.Warn("telegram getUpdates failed", "err", redact(err.Error(), t.cfg.Token))
+			wait = min(max(2*wait, 500*time.Millisecond), 30*time.Second)
+			continue
+		}
+		wait = 0
+		for _, u := range updates {
+			t.api.ProcessUpdate(ctx, u)
+		}
+	}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	case <-time.After(d):
+		return true
+	}
+}
+
+// getUpdates is the Bot API call, form-encoded like the library's own.
+func (t *Telegram) getUpdates(ctx context.Context, offset int64) ([]*models.Update, error) {
+	form := url.Values{"offset": {strconv.FormatInt(offset, 10)}, "timeout": {strconv.Itoa(int((t.cfg.PollTimeout - time.Second).Seconds()))},
+		"allowed_updates": {`["message"]`}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.serverURL+"/bot"+t.cfg.Token+"/getUpdates", strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := t.client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var body struct {
+		OK          bool             `json:"ok"`
+		Result      []*models.Update `json:"result"`
+		Description string           `json:"description"`
+		ErrorCode   int              `json:"error_code"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		return nil, err
+	}
+	if !body.OK {
+		if body.ErrorCode == http.StatusConflict {
+			return nil, fmt.Errorf("another program is polling with this token (409): %s", body.Description)
+		}
+		return nil, fmt.Errorf("getUpdates: %d %s", body.ErrorCode, body.Description)
+	}
+	return body.Result, nil
 }
 
 func (t *Telegram) onUpdate(ctx context.Context, _ *tgbot.Bot, upd *models.Update) {

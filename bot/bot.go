@@ -85,3 +85,15 @@ type Handler interface {
 func Reply(m Message, text string) Outgoing {
 	return Outgoing{Platform: m.Platform, Chat: m.Chat, Text: text}
 }
+
+// Sleep waits d, or less if ctx ends first; it reports whether d passed.
+func Sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}

@@ -143,10 +143,8 @@ func New(ctx context.Context, cfg Config) (*Telegram, error) {
 			return nil, fmt.Errorf("telegram: the token was refused (check telegram.token or BANGFU_TELEGRAM_TOKEN)")
 		}
 		cfg.Log.Warn("telegram getMe failed, retrying", "err", redact(err.Error(), cfg.Token), "in", wait)
-		select {
-		case <-ctx.Done():
+		if !bot.Sleep(ctx, wait) {
 			return nil, ctx.Err()
-		case <-time.After(wait):
 		}
 		wait = min(2*wait, time.Minute)
 	}
@@ -253,7 +251,7 @@ func (t *Telegram) SetMenu(ctx context.Context) error {
 func (t *Telegram) poll(ctx context.Context) {
 	wait := time.Duration(0)
 	for ctx.Err() == nil {
-		if wait > 0 && !sleepCtx(ctx, wait) {
+		if wait > 0 && !bot.Sleep(ctx, wait) {
 			return
 		}
 		t.mu.Lock()
@@ -272,15 +270,6 @@ func (t *Telegram) poll(ctx context.Context) {
 		for _, u := range updates {
 			t.api.ProcessUpdate(ctx, u)
 		}
-	}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	select {
-	case <-ctx.Done():
-		return false
-	case <-time.After(d):
-		return true
 	}
 }
 
@@ -478,10 +467,8 @@ func (t *Telegram) call(ctx context.Context, chat *int64, group bool, send func(
 		case errors.As(err, &tooMany) && attempt < 5:
 			wait := time.Duration(max(tooMany.RetryAfter, 1)) * time.Second
 			t.cfg.Log.Warn("telegram 429, waiting", "chat", *chat, "retry_after", wait)
-			select {
-			case <-ctx.Done():
+			if !bot.Sleep(ctx, wait) {
 				return ctx.Err()
-			case <-time.After(wait):
 			}
 		case errors.As(err, &migrate) && attempt < 5:
 			newID := int64(migrate.MigrateToChatID)

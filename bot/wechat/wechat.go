@@ -117,7 +117,7 @@ func (w *WeChat) Run(ctx context.Context, handle func(context.Context, bot.Messa
 		wx, err := w.login(ctx)
 		if err != nil {
 			w.status(fmt.Sprintf("微信登录失败：%s。%s 后重试。", loginReason(err), wait.Round(time.Second)))
-			if !sleep(ctx, wait) {
+			if !bot.Sleep(ctx, wait) {
 				return nil
 			}
 			wait = min(2*wait, 10*time.Minute)
@@ -134,7 +134,7 @@ func (w *WeChat) Run(ctx context.Context, handle func(context.Context, bot.Messa
 		}
 		w.setLoggedIn(nil, false)
 		w.status(fmt.Sprintf("微信已退出登录（%v）。其他平台和定时提醒照常；待发的微信消息会等重新登录后再发。正在重新登录……", wx.CrashReason()))
-		if !sleep(ctx, wait) {
+		if !bot.Sleep(ctx, wait) {
 			return nil
 		}
 	}
@@ -154,15 +154,6 @@ func loginReason(err error) string {
 		return "这个微信号不能登录网页版（1203），请换一个开通较久、实名的微信号"
 	}
 	return s
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	select {
-	case <-ctx.Done():
-		return false
-	case <-time.After(d):
-		return true
-	}
 }
 
 func (w *WeChat) setLoggedIn(wx *openwechat.Bot, in bool) {
@@ -441,7 +432,7 @@ func (w *WeChat) deliver(ctx context.Context, out bot.Outgoing) error {
 			var ret openwechat.Ret
 			if errors.As(err, &ret) && ret == 1205 && attempt < 4 {
 				w.cfg.Log.Warn("wechat: 1205 操作太频繁, backing off", "wait", backoff)
-				if !sleep(ctx, backoff) {
+				if !bot.Sleep(ctx, backoff) {
 					return ctx.Err()
 				}
 				backoff *= 2
@@ -550,7 +541,7 @@ func (w *WeChat) pace(ctx context.Context, chat string) error {
 	}
 	w.lastSent[chat] = next
 	w.mu.Unlock()
-	if !sleep(ctx, time.Until(next)) {
+	if !bot.Sleep(ctx, time.Until(next)) {
 		return ctx.Err()
 	}
 	return nil

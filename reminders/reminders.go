@@ -145,6 +145,8 @@ type candidate struct {
 }
 
 func (s *Scheduler) runs(now time.Time, preview bool) ([]Run, error) {
+	// Cron expressions are read in the school's zone, whatever the server's.
+	now = now.In(s.cal.Loc)
 	if !s.cal.InSemester(now) || s.cal.IsHoliday(now) {
 		return nil, nil // nothing at all outside the semester or on holidays
 	}
@@ -264,9 +266,10 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) error {
 		return err
 	}
 	queued := false
+	var missed []string
 	for _, r := range runs {
 		if r.Missed {
-			s.log.Warn("scheduled run missed while the bot was down; its period is over, not sending", "job", r.Job, "run", r.Key, "was_due", r.Fire)
+			missed = append(missed, r.Key)
 			if err := s.st.CompleteRun(r.Key, "missed"); err != nil {
 				return err
 			}
@@ -276,6 +279,9 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) error {
 			return err
 		}
 		queued = queued || len(r.Messages) > 0
+	}
+	if len(missed) > 0 {
+		s.log.Warn("scheduled runs missed while the bot was down; their periods are over, not sending", "count", len(missed), "runs", strings.Join(missed, " "))
 	}
 	if queued && s.Queued != nil {
 		s.Queued(ctx)

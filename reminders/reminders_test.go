@@ -388,3 +388,17 @@ func TestPreviewMarksNothing(t *testing.T) {
 		t.Fatal("preview marked the run")
 	}
 }
+
+// A server running in UTC still sends at the school's 16:00.
+func TestSchedulesUseTheSchoolZoneWhateverTheServer(t *testing.T) {
+	s := newSchool(t, at(11, 16, 9, 0))
+	sc := s.scheduler(defaults)
+	sixteen := at(11, 20, 16, 0).UTC() // 08:00 UTC
+	if rs := due(t, sc, sixteen.Add(-time.Minute), JobMonthlyContact); len(rs) != 0 {
+		t.Fatalf("due at 15:59 school time: %+v", rs)
+	}
+	rs := due(t, sc, sixteen, JobMonthlyContact)
+	if len(rs) != 1 || rs[0].Key != "monthly_contact#0/2026-11-20T16:00" {
+		t.Fatalf("runs at 16:00 school time given in UTC: %+v", rs)
+	}
+}

@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -170,5 +171,18 @@ func (h *Handler) NotifyAdmins(text, notOn string) {
 	}
 	if err := h.Store.Enqueue(storage.Meta{}, qs...); err != nil {
 		h.Log.Error("notifying admins failed", "err", err)
+	}
+}
+
+// Keep puts replies a platform could not send before stopping into the
+// durable outbox, to go out after the restart.
+func (q OutboxQueue) Keep(outs []bot.Outgoing) {
+	var qs []storage.Queued
+	for _, o := range outs {
+		qs = append(qs, storage.Queued{Platform: o.Platform, ChatID: o.Chat.ID, ChatTitle: o.Chat.Title, Private: o.Chat.Kind == bot.Private,
+			PersonID: o.PersonID, Text: o.Text, NotBefore: q.Store.Now()})
+	}
+	if err := q.Store.Enqueue(storage.Meta{}, qs...); err != nil {
+		slog.Error("keeping unsent replies failed", "err", err, "count", len(qs))
 	}
 }

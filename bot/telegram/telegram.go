@@ -54,6 +54,9 @@ type Config struct {
 	Log         *slog.Logger
 	Limits      Limits
 	Menu        []MenuItem
+	// Keep receives, at stop, the replies that could not go out in time, to
+	// be sent from the durable outbox after the restart.
+	Keep func([]bot.Outgoing)
 }
 
 // Telegram is the platform.
@@ -76,13 +79,7 @@ type Telegram struct {
 	lastSaved   int64
 	savedAt     time.Time
 
-	// Replies wait in a queue per chat, so one busy chat paced to 1/s never
-	// holds up the update loop (and every other chat's answers).
-	repliesMu sync.Mutex
-	replies   map[int64]chan bot.Outgoing
-	replyWG   sync.WaitGroup
-	drainCtx  context.Context
-	drainStop context.CancelFunc
+	replies *bot.ReplyQueues
 }
 
 const offsetKey = "last_update_id"
@@ -99,8 +96,8 @@ func New(ctx context.Context, cfg Config) (*Telegram, error) {
 	if cfg.Limits == (Limits{}) {
 		cfg.Limits = DefaultLimits
 	}
-	t := &Telegram{cfg: cfg, limits: newLimiter(cfg.Limits), replies: map[int64]chan bot.Outgoing{}}
-	t.drainCtx, t.drainStop = context.WithCancel(context.Background())
+	t := &Telegram{cfg: cfg, limits: newLimiter(cfg.Limits)}
+	t.replies = bot.NewReplyQueues(t.deliverReply, nil, cfg.Log)
 	if v, err := cfg.State.PlatformValue(PlatformName, offsetKey); err == nil && len(v) > 0 {
 		t.lastHandled, _ = strconv.ParseInt(string(v), 10, 64)
 		t.lastSaved = t.lastHandled
@@ -174,56 +171,20 @@ func (t *Telegram) Run(ctx context.Context, handle func(context.Context, bot.Mes
 	}
 	t.poll(ctx)
 	t.saveOffset(true)
-	t.drainReplies(15 * time.Second)
+	// Finish the replies still waiting for their turn for a few seconds;
+	// keep the rest for the durable outbox.
+	if left := t.replies.Stop(5 * time.Second); len(left) > 0 && t.cfg.Keep != nil {
+		t.cfg.Keep(left)
+	}
 	return nil
 }
 
-// drainReplies sends the replies still queued, giving up after d.
-func (t *Telegram) drainReplies(d time.Duration) {
-	t.repliesMu.Lock()
-	for id, ch := range t.replies {
-		close(ch)
-		delete(t.replies, id)
+func (t *Telegram) deliverReply(ctx context.Context, out bot.Outgoing) error {
+	err := t.deliver(ctx, out)
+	if errors.Is(err, bot.ErrUnreachable) && t.OnUnreachable != nil {
+		t.OnUnreachable(out)
 	}
-	t.repliesMu.Unlock()
-	done := make(chan struct{})
-	go func() { t.replyWG.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(d):
-		t.cfg.Log.Warn("telegram: stopping with replies still unsent")
-		t.drainStop()
-		<-done
-	}
-}
-
-// queueReply hands an interactive reply to its chat's sender goroutine.
-func (t *Telegram) queueReply(chat int64, out bot.Outgoing) {
-	t.repliesMu.Lock()
-	defer t.repliesMu.Unlock()
-	ch, ok := t.replies[chat]
-	if !ok {
-		ch = make(chan bot.Outgoing, 1024)
-		t.replies[chat] = ch
-		t.replyWG.Add(1)
-		go func() {
-			defer t.replyWG.Done()
-			for o := range ch {
-				err := t.deliver(t.drainCtx, o)
-				if errors.Is(err, bot.ErrUnreachable) && t.OnUnreachable != nil {
-					t.OnUnreachable(o)
-				}
-				if err != nil {
-					t.cfg.Log.Warn("telegram: a reply was not delivered", "chat", chat, "err", err)
-				}
-			}
-		}()
-	}
-	select {
-	case ch <- out:
-	default:
-		t.cfg.Log.Warn("telegram: reply queue full, reply dropped", "chat", chat)
-	}
+	return err
 }
 
 // SetMenu registers the command menu for private chats and for groups.
@@ -415,12 +376,11 @@ func (t *Telegram) saveOffset(force bool) {
 // Interactive replies are queued per chat and Send returns at once; messages
 // from the durable outbox (QueueID set) and files are sent before it returns.
 func (t *Telegram) Send(ctx context.Context, out bot.Outgoing) error {
-	id, err := strconv.ParseInt(out.Chat.ID, 10, 64)
-	if err != nil {
+	if _, err := strconv.ParseInt(out.Chat.ID, 10, 64); err != nil {
 		return fmt.Errorf("telegram: bad chat id %q", out.Chat.ID)
 	}
 	if out.QueueID == 0 && out.File == nil && t.runCtx != nil {
-		t.queueReply(id, out)
+		t.replies.Add(out)
 		return nil
 	}
 	return t.deliver(ctx, out)
@@ -442,11 +402,14 @@ func (t *Telegram) deliver(ctx context.Context, out bot.Outgoing) error {
 			return err
 		})
 	}
-	for _, part := range bot.SplitText(out.Text, MaxText) {
+	for i, part := range bot.SplitText(out.Text, MaxText) {
 		if err := t.call(ctx, &id, group, func(chat int64) error {
 			_, err := t.api.SendMessage(ctx, &tgbot.SendMessageParams{ChatID: chat, Text: part})
 			return err
 		}); err != nil {
+			if i > 0 && errors.Is(err, bot.ErrNotSent) {
+				return fmt.Errorf("telegram: stopped after %d of the parts: %v", i, err)
+			}
 			return err
 		}
 	}
@@ -456,7 +419,7 @@ func (t *Telegram) deliver(ctx context.Context, out bot.Outgoing) error {
 func (t *Telegram) call(ctx context.Context, chat *int64, group bool, send func(int64) error) error {
 	for attempt := 0; ; attempt++ {
 		if err := t.limits.wait(ctx, *chat, group); err != nil {
-			return err
+			return fmt.Errorf("%w: %v", bot.ErrNotSent, err)
 		}
 		err := send(*chat)
 		var tooMany *tgbot.TooManyRequestsError
@@ -468,7 +431,7 @@ func (t *Telegram) call(ctx context.Context, chat *int64, group bool, send func(
 			wait := time.Duration(max(tooMany.RetryAfter, 1)) * time.Second
 			t.cfg.Log.Warn("telegram 429, waiting", "chat", *chat, "retry_after", wait)
 			if !bot.Sleep(ctx, wait) {
-				return ctx.Err()
+				return fmt.Errorf("%w: %v", bot.ErrNotSent, ctx.Err())
 			}
 		case errors.As(err, &migrate) && attempt < 5:
 			newID := int64(migrate.MigrateToChatID)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -32,6 +33,9 @@ type rig struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 	path   string
+
+	mu   sync.Mutex
+	kept []bot.Outgoing
 }
 
 func newRig(t *testing.T, api *telegramtest.Server, path string, limits telegram.Limits) *rig {
@@ -50,8 +54,10 @@ func newRig(t *testing.T, api *telegramtest.Server, path string, limits telegram
 		menu = append(menu, telegram.MenuItem{Command: m.Command, Description: m.Description, InGroups: m.InGroups})
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	r := &rig{t: t, api: api, st: st, h: h, cancel: cancel, done: make(chan struct{}), path: path}
 	tg, err := telegram.New(ctx, telegram.Config{Token: token, ServerURL: api.URL, PollTimeout: 2 * time.Second,
-		HTTPClient: &http.Client{Timeout: 5 * time.Second}, State: st, Log: log, Limits: limits, Menu: menu})
+		HTTPClient: &http.Client{Timeout: 5 * time.Second}, State: st, Log: log, Limits: limits, Menu: menu,
+		Keep: func(outs []bot.Outgoing) { r.mu.Lock(); r.kept = append(r.kept, outs...); r.mu.Unlock() }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +67,7 @@ func newRig(t *testing.T, api *telegramtest.Server, path string, limits telegram
 	out.OnUnreachable = func(o bot.Outgoing) { h.MarkUnreachable(context.Background(), o) }
 	tg.OnUnreachable = out.OnUnreachable
 	router := &bot.Router{Handler: h, Seen: st, Out: out, Log: log}
-	r := &rig{t: t, api: api, st: st, h: h, out: out, tg: tg, cancel: cancel, done: make(chan struct{}), path: path}
+	r.out, r.tg = out, tg
 	go func() {
 		defer close(r.done)
 		tg.Run(ctx, router.Dispatch)
@@ -330,5 +336,29 @@ func TestSendsArePacedPerChat(t *testing.T) {
 		if gap := sent[i].At.Sub(sent[i-1].At); gap < 80*time.Millisecond {
 			t.Fatalf("gap %v between sends", gap)
 		}
+	}
+}
+
+func TestGracefulStopKeepsRepliesStillWaiting(t *testing.T) {
+	api := telegramtest.New(token)
+	defer api.Close()
+	slow := telegram.Limits{PerChat: 0.5, ChatBurst: 1, PerGroup: 1000, GroupBurst: 100, Global: 1000, GlobalBurst: 100}
+	r := newRig(t, api, "", slow)
+	for i := 0; i < 5; i++ {
+		api.Say(1, "校长", 0, "", "/help")
+	}
+	// Wait until all five are handled (each marks its message processed).
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) && api.Pending() > 0 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
+	r.stop()
+	sent := len(api.SentTo(1))
+	r.mu.Lock()
+	kept := len(r.kept)
+	r.mu.Unlock()
+	if sent+kept != 5 || kept == 0 {
+		t.Fatalf("%d sent + %d kept for the outbox, want 5 with some kept", sent, kept)
 	}
 }

@@ -34,7 +34,7 @@ const PlatformName = "wechat"
 const MaxText = 1800
 
 // ErrNotLoggedIn means WeChat is logged out; queued messages wait.
-var ErrNotLoggedIn = errors.New("wechat: not logged in")
+var ErrNotLoggedIn = fmt.Errorf("wechat: not logged in: %w", bot.ErrNotSent)
 
 // State is what the adapter keeps (the database, seen from here).
 type State interface {
@@ -59,6 +59,9 @@ type Config struct {
 	// OnStatus is told when WeChat logs out, fails to log in or is back, so
 	// the admins can hear it through another platform.
 	OnStatus func(text string)
+	// Keep receives, at stop, the replies that never went out (logged out,
+	// or still waiting for their turn), for the durable outbox.
+	Keep func([]bot.Outgoing)
 }
 
 // WeChat is the platform.
@@ -74,8 +77,7 @@ type WeChat struct {
 	loggedIn chan struct{} // closed while logged in
 	lastSent map[string]time.Time
 
-	repliesMu sync.Mutex
-	replies   map[string]chan bot.Outgoing
+	replies *bot.ReplyQueues
 }
 
 // New prepares the adapter; Run logs in.
@@ -98,8 +100,24 @@ func New(cfg Config) *WeChat {
 	if cfg.RetryLogin == 0 {
 		cfg.RetryLogin = 10 * time.Second
 	}
-	return &WeChat{cfg: cfg, limiter: rate.NewLimiter(rate.Limit(float64(cfg.PerMinute)/60), 3),
-		lastSent: map[string]time.Time{}, replies: map[string]chan bot.Outgoing{}, loggedIn: make(chan struct{})}
+	w := &WeChat{cfg: cfg, limiter: rate.NewLimiter(rate.Limit(float64(cfg.PerMinute)/60), 3),
+		lastSent: map[string]time.Time{}, loggedIn: make(chan struct{})}
+	w.replies = bot.NewReplyQueues(w.deliver, w.ready, cfg.Log)
+	return w
+}
+
+// ready is closed while WeChat is logged in.
+func (w *WeChat) ready() <-chan struct{} {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.loggedIn
+}
+
+// stopReplies hands the replies that never went out to the durable outbox.
+func (w *WeChat) stopReplies() {
+	if left := w.replies.Stop(5 * time.Second); len(left) > 0 && w.cfg.Keep != nil {
+		w.cfg.Keep(left)
+	}
 }
 
 // Name implements bot.Platform.
@@ -113,6 +131,7 @@ func (w *WeChat) Run(ctx context.Context, handle func(context.Context, bot.Messa
 	w.handle, w.ctx = handle, context.WithoutCancel(ctx)
 	w.mu.Unlock()
 	wait := w.cfg.RetryLogin
+	defer w.stopReplies() // stopped while logged out: keep the waiting replies
 	for ctx.Err() == nil {
 		wx, err := w.login(ctx)
 		if err != nil {
@@ -127,6 +146,7 @@ func (w *WeChat) Run(ctx context.Context, handle func(context.Context, bot.Messa
 		w.setLoggedIn(wx, true)
 		select {
 		case <-ctx.Done():
+			w.stopReplies()
 			wx.Exit()
 			w.setLoggedIn(nil, false)
 			return nil
@@ -358,7 +378,7 @@ func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { retur
 // returns, and fail with ErrNotLoggedIn while WeChat is logged out.
 func (w *WeChat) Send(ctx context.Context, out bot.Outgoing) error {
 	if out.QueueID == 0 && out.File == nil {
-		w.queueReply(out)
+		w.replies.Add(out)
 		return nil
 	}
 	w.mu.Lock()
@@ -368,43 +388,6 @@ func (w *WeChat) Send(ctx context.Context, out bot.Outgoing) error {
 		return ErrNotLoggedIn
 	}
 	return w.deliver(ctx, out)
-}
-
-func (w *WeChat) queueReply(out bot.Outgoing) {
-	w.repliesMu.Lock()
-	defer w.repliesMu.Unlock()
-	ch, ok := w.replies[out.Chat.ID]
-	if !ok {
-		ch = make(chan bot.Outgoing, 256)
-		w.replies[out.Chat.ID] = ch
-		go func() {
-			for o := range ch {
-				for {
-					w.mu.Lock()
-					wait := w.loggedIn
-					ctx := w.ctx
-					w.mu.Unlock()
-					if ctx == nil {
-						ctx = context.Background()
-					}
-					<-wait // replies wait for a login, in order
-					err := w.deliver(ctx, o)
-					if errors.Is(err, ErrNotLoggedIn) {
-						continue
-					}
-					if err != nil {
-						w.cfg.Log.Warn("wechat: a reply was not delivered", "chat", o.Chat.Title, "err", err)
-					}
-					break
-				}
-			}
-		}()
-	}
-	select {
-	case ch <- out:
-	default:
-		w.cfg.Log.Warn("wechat: reply queue full, reply dropped", "chat", out.Chat.Title)
-	}
 }
 
 // deliver sends one message in parts (and its file), pacing each and
@@ -421,7 +404,10 @@ func (w *WeChat) deliver(ctx context.Context, out bot.Outgoing) error {
 		backoff := w.cfg.Backoff1205
 		for attempt := 0; ; attempt++ {
 			if err := w.pace(ctx, out.Chat.ID); err != nil {
-				return err
+				if i > 0 {
+					return err
+				}
+				return fmt.Errorf("%w: %v", bot.ErrNotSent, err)
 			}
 			var err error
 			if i == len(parts) {

@@ -211,7 +211,7 @@ func runBot(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
 	var platforms []bot.Platform
 	if cfg.Telegram.Enabled {
 		tg, err := telegram.New(ctx, telegram.Config{Token: cfg.Telegram.Token, ServerURL: cfg.Telegram.ServerURL,
-			State: st, Log: log, Menu: telegramMenu(h)})
+			State: st, Log: log, Menu: telegramMenu(h), Keep: commands.OutboxQueue{Store: st}.Keep})
 		if err != nil {
 			fmt.Fprintln(stderr, "bangfu:", err)
 			return 1
@@ -226,6 +226,7 @@ func runBot(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
 			client = wechat.ClientFor(cfg.Wechat.ServerURL)
 		}
 		wx := wechat.New(wechat.Config{SessionFile: cfg.Wechat.SessionFile, HTTPClient: client, State: st, Log: log, QR: stdout,
+			Keep: commands.OutboxQueue{Store: st}.Keep,
 			OnStatus: func(text string) {
 				h.NotifyAdmins(text, wechat.PlatformName)
 				out.DeliverDue(context.Background())

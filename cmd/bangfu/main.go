@@ -279,7 +279,8 @@ func runBot(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
 	go out.Run(runCtx, 10*time.Second)
 	<-runCtx.Done()
 	wg.Wait() // each platform finishes the message in flight
-	flushCtx, done := context.WithTimeout(context.Background(), 30*time.Second)
+	// A short last delivery: paced messages that do not fit stay queued.
+	flushCtx, done := context.WithTimeout(context.Background(), 3*time.Second)
 	defer done()
 	out.DeliverDue(flushCtx)
 	return 0

@@ -106,10 +106,16 @@ func TestRouterDropsProcessedMessages(t *testing.T) {
 		calls++
 		return nil
 	})}
-	r.Dispatch(context.Background(), Message{Platform: "test", ID: "1"})
+	r.Dispatch(context.Background(), Message{Platform: "test", ID: "1"}) // processed before a restart
 	r.Dispatch(context.Background(), Message{Platform: "test", ID: "2"})
+	r.Dispatch(context.Background(), Message{Platform: "test", ID: "2"}) // redelivered in this run
 	if calls != 1 {
 		t.Fatalf("handler called %d times, want 1", calls)
+	}
+	r.Seen = nil // the handler dedupes durably; the router still drops what it saw
+	r.Dispatch(context.Background(), Message{Platform: "test", ID: "2"})
+	if calls != 1 {
+		t.Fatalf("handler called %d times after a redelivery, want 1", calls)
 	}
 }
 

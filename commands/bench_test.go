@@ -55,7 +55,7 @@ func logRig(b *testing.B) (*bot.Router, *lastReply, *storage.Store) {
 		}
 	}
 	out := &lastReply{}
-	return &bot.Router{Handler: h, Seen: st, Out: out, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, out, st
+	return &bot.Router{Handler: h, Out: out, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, out, st
 }
 
 func logMessage(id uint64, student int) bot.Message {

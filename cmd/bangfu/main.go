@@ -206,7 +206,9 @@ func runBot(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
 	h := newHandler(cfg, st, log)
 	out := bot.NewOutbox(commands.OutboxQueue{Store: st}, st.Now, log)
 	out.OnUnreachable = func(o bot.Outgoing) { h.MarkUnreachable(context.Background(), o) }
-	router := &bot.Router{Handler: h, Seen: st, Out: out, Log: log}
+	// Every command marks its message processed in its own transaction, so
+	// the router needs no read of its own per message.
+	router := &bot.Router{Handler: h, Out: out, Log: log}
 
 	var platforms []bot.Platform
 	if cfg.Telegram.Enabled {

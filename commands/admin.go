@@ -123,7 +123,7 @@ func (h *Handler) studentAdd(r *req) (string, error) {
 	}
 	fmt.Fprintf(&b, "，每周辅导%d次", out.WeeklyTarget)
 	if defaultTarget {
-		b.WriteString("（默认，可用 /student set " + out.Name + " 每周2次 修改）")
+		b.WriteString("（默认，可用 /student set " + cref.name() + out.Name + " 每周2次 修改）")
 	}
 	b.WriteString("。")
 	if len(out.Categories) > 0 {
@@ -134,7 +134,7 @@ func (h *Handler) studentAdd(r *req) (string, error) {
 		}
 	}
 	if out.MentorID == 0 {
-		fmt.Fprintf(&b, "\n下一步：指定导师 /mentor %s 王老师", out.Name)
+		fmt.Fprintf(&b, "\n下一步：指定导师 /mentor %s%s 王老师", cref.name(), out.Name)
 	}
 	return b.String(), nil
 }

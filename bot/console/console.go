@@ -193,17 +193,19 @@ func (c *Console) Send(_ context.Context, out bot.Outgoing) error {
 	if out.File != nil {
 		text += "\n" + c.saveFile(out.File)
 	}
-	var head string
+	var head, indent string
 	if out.Chat.ID == c.chat().ID {
+		// Lines of a reply are printed as they are, so that an invite code
+		// stands alone on the last line, ready for `tail -1`.
 		head = "bangfu: "
 	} else {
+		indent = strings.Repeat(" ", 4)
 		label := chatLabel(out.Chat)
 		if now := c.Now(); out.NotBefore.After(now) {
 			label = strings.TrimSuffix(label, "）") + fmt.Sprintf("，%s 送达）", out.NotBefore.Format("01-02 15:04"))
 		}
 		head = "→ " + label + ": "
 	}
-	indent := strings.Repeat(" ", 4)
 	fmt.Fprintln(c.Out, head+strings.ReplaceAll(text, "\n", "\n"+indent))
 	return nil
 }

@@ -22,6 +22,7 @@ import (
 	_ "time/tzdata" // the school's zone works on machines without zoneinfo
 
 	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
 
 	"bangfu/bot"
 	"bangfu/bot/console"
@@ -302,13 +303,10 @@ func telegramMenu(h *commands.Handler) []telegram.MenuItem {
 	return menu
 }
 
+// isTerminal is true for a real terminal (not a pipe, a file or /dev/null).
 func isTerminal(r any) bool {
 	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // cliAdmin runs an admin operation on the database, or, when a running bot

@@ -33,8 +33,9 @@ type Outbox struct {
 	// messaged (ErrUnreachable); the message is dropped, not retried.
 	OnUnreachable func(out Outgoing)
 
-	mu        sync.Mutex // one delivery pass at a time, so nothing goes twice
+	mu        sync.Mutex
 	platforms map[string]Platform
+	busy      map[string]bool // platforms in the middle of a delivery pass
 }
 
 // NewOutbox makes an outbox over the durable queue.
@@ -45,7 +46,7 @@ func NewOutbox(q Queue, now func() time.Time, log *slog.Logger) *Outbox {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Outbox{Queue: q, Now: now, Log: log, platforms: map[string]Platform{}}
+	return &Outbox{Queue: q, Now: now, Log: log, platforms: map[string]Platform{}, busy: map[string]bool{}}
 }
 
 // Add registers a platform to send through.
@@ -81,51 +82,81 @@ func (o *Outbox) DeliverDue(ctx context.Context) { o.deliver(ctx, o.Now()) }
 // Flush sends everything still queued, due or not (the console at EOF).
 func (o *Outbox) Flush(ctx context.Context) { o.deliver(ctx, time.Time{}) }
 
+// deliver runs one pass: each platform sends its due messages on its own
+// goroutine, so WeChat's slow pacing never holds up Telegram; a platform
+// still busy with an earlier pass is left to it (nothing goes twice).
 func (o *Outbox) deliver(ctx context.Context, until time.Time) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
 	due, err := o.Queue.Due(until)
 	if err != nil {
 		o.Log.Error("reading the outbox failed", "err", err)
 		return
 	}
+	byPlatform := map[string][]Outgoing{}
+	var order []string
 	for _, out := range due {
-		if ctx.Err() != nil {
-			return
+		if _, ok := byPlatform[out.Platform]; !ok {
+			order = append(order, out.Platform)
 		}
-		p, ok := o.platforms[out.Platform]
-		if !ok {
-			continue // that platform is not running now; the message waits
+		byPlatform[out.Platform] = append(byPlatform[out.Platform], out)
+	}
+	var wg sync.WaitGroup
+	for _, name := range order {
+		o.mu.Lock()
+		p, ok := o.platforms[name]
+		if !ok || o.busy[name] {
+			o.mu.Unlock()
+			continue // not running now, or busy: the messages wait
 		}
-		if out.InFlight {
-			o.Log.Warn("a queued message was being sent when the bot stopped; not sending it again", "platform", out.Platform, "chat", out.Chat.ID)
-			if err := o.Queue.Done(out); err != nil {
-				o.Log.Error("removing a message failed", "err", err)
+		o.busy[name] = true
+		o.mu.Unlock()
+		wg.Add(1)
+		go func(p Platform, outs []Outgoing) {
+			defer wg.Done()
+			defer func() {
+				o.mu.Lock()
+				delete(o.busy, p.Name())
+				o.mu.Unlock()
+			}()
+			for _, out := range outs {
+				if ctx.Err() != nil {
+					return
+				}
+				o.deliverOne(ctx, p, out)
 			}
-			continue
-		}
-		if err := o.Queue.Sending(out); err != nil {
-			o.Log.Error("marking a message as sending failed; it waits", "err", err)
-			continue
-		}
-		err := p.Send(ctx, out)
-		if errors.Is(err, ErrUnreachable) {
-			o.Log.Warn("recipient unreachable, message dropped", "platform", out.Platform, "chat", out.Chat.ID)
-			if o.OnUnreachable != nil {
-				o.OnUnreachable(out)
-			}
-			err = nil
-		}
-		if err != nil {
-			o.Log.Warn("queued send failed, will retry", "platform", out.Platform, "chat", out.Chat.ID, "err", err)
-			if err := o.Queue.Retry(out, o.Now().Add(time.Minute)); err != nil {
-				o.Log.Error("requeueing failed", "err", err)
-			}
-			continue
-		}
+		}(p, byPlatform[name])
+	}
+	wg.Wait()
+}
+
+func (o *Outbox) deliverOne(ctx context.Context, p Platform, out Outgoing) {
+	if out.InFlight {
+		o.Log.Warn("a queued message was being sent when the bot stopped; not sending it again", "platform", out.Platform, "chat", out.Chat.ID)
 		if err := o.Queue.Done(out); err != nil {
-			o.Log.Error("removing a delivered message failed", "err", err)
+			o.Log.Error("removing a message failed", "err", err)
 		}
+		return
+	}
+	if err := o.Queue.Sending(out); err != nil {
+		o.Log.Error("marking a message as sending failed; it waits", "err", err)
+		return
+	}
+	err := p.Send(ctx, out)
+	if errors.Is(err, ErrUnreachable) {
+		o.Log.Warn("recipient unreachable, message dropped", "platform", out.Platform, "chat", out.Chat.ID)
+		if o.OnUnreachable != nil {
+			o.OnUnreachable(out)
+		}
+		err = nil
+	}
+	if err != nil {
+		o.Log.Warn("queued send failed, will retry", "platform", out.Platform, "chat", out.Chat.ID, "err", err)
+		if err := o.Queue.Retry(out, o.Now().Add(time.Minute)); err != nil {
+			o.Log.Error("requeueing failed", "err", err)
+		}
+		return
+	}
+	if err := o.Queue.Done(out); err != nil {
+		o.Log.Error("removing a delivered message failed", "err", err)
 	}
 }
 

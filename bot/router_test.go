@@ -146,3 +146,56 @@ func TestOutboxDeliversDueAndRetriesFailures(t *testing.T) {
 }
 
 func (q *memQueue) Sending(o Outgoing) error { return nil }
+
+type slowPlatform struct {
+	recorder
+	name  string
+	delay time.Duration
+}
+
+func (s *slowPlatform) Name() string { return s.name }
+func (s *slowPlatform) Send(ctx context.Context, o Outgoing) error {
+	time.Sleep(s.delay)
+	return s.recorder.Send(ctx, o)
+}
+
+type safeQueue struct {
+	mu sync.Mutex
+	memQueue
+}
+
+func (q *safeQueue) Due(until time.Time) ([]Outgoing, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.memQueue.Due(until)
+}
+func (q *safeQueue) Done(o Outgoing) error { q.mu.Lock(); defer q.mu.Unlock(); return q.memQueue.Done(o) }
+
+func TestASlowPlatformDoesNotHoldUpAnother(t *testing.T) {
+	now := time.Now()
+	q := &safeQueue{}
+	for i := 1; i <= 3; i++ {
+		q.items = append(q.items, Outgoing{Platform: "wechat", QueueID: uint64(i), NotBefore: now})
+	}
+	q.items = append(q.items, Outgoing{Platform: "telegram", QueueID: 9, NotBefore: now})
+	wx := &slowPlatform{name: "wechat", delay: 300 * time.Millisecond}
+	tg := &slowPlatform{name: "telegram"}
+	o := NewOutbox(q, func() time.Time { return now }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	o.Add(wx)
+	o.Add(tg)
+	go o.DeliverDue(context.Background())
+	time.Sleep(100 * time.Millisecond)
+	tg.mu.Lock()
+	n := len(tg.sent)
+	tg.mu.Unlock()
+	if n != 1 {
+		t.Fatal("telegram waited for wechat's pacing")
+	}
+	o.DeliverDue(context.Background()) // wechat still busy: its messages are not taken twice
+	time.Sleep(time.Second)
+	wx.mu.Lock()
+	defer wx.mu.Unlock()
+	if len(wx.sent) != 3 {
+		t.Fatalf("wechat sent %d, want 3", len(wx.sent))
+	}
+}

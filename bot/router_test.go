@@ -169,7 +169,11 @@ func (q *safeQueue) Due(until time.Time) ([]Outgoing, error) {
 	defer q.mu.Unlock()
 	return q.memQueue.Due(until)
 }
-func (q *safeQueue) Done(o Outgoing) error { q.mu.Lock(); defer q.mu.Unlock(); return q.memQueue.Done(o) }
+func (q *safeQueue) Done(o Outgoing) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.memQueue.Done(o)
+}
 
 func TestASlowPlatformDoesNotHoldUpAnother(t *testing.T) {
 	now := time.Now()

@@ -135,6 +135,7 @@ func (w *WeChat) Run(ctx context.Context, handle func(context.Context, bot.Messa
 	for ctx.Err() == nil {
 		wx, err := w.login(ctx)
 		if err != nil {
+			w.cfg.Log.Warn("wechat: login failed", "err", err)
 			w.status(fmt.Sprintf("微信登录失败：%s。%s 后重试。", loginReason(err), wait.Round(time.Second)))
 			if !bot.Sleep(ctx, wait) {
 				return nil
@@ -153,7 +154,8 @@ func (w *WeChat) Run(ctx context.Context, handle func(context.Context, bot.Messa
 		case <-wx.Context().Done():
 		}
 		w.setLoggedIn(nil, false)
-		w.status(fmt.Sprintf("微信已退出登录（%v）。其他平台和定时提醒照常；待发的微信消息会等重新登录后再发。正在重新登录……", wx.CrashReason()))
+		w.cfg.Log.Warn("wechat: logged out", "reason", wx.CrashReason())
+		w.status("微信已退出登录（在手机上退出了网页登录，或登录已失效）。其他平台和定时提醒照常；待发的微信消息会等重新登录后再发。正在重新登录……")
 		if !bot.Sleep(ctx, wait) {
 			return nil
 		}
@@ -162,18 +164,23 @@ func (w *WeChat) Run(ctx context.Context, handle func(context.Context, bot.Messa
 }
 
 func (w *WeChat) status(text string) {
-	w.cfg.Log.Warn("wechat: " + text)
 	if w.cfg.OnStatus != nil {
 		w.cfg.OnStatus(text)
 	}
 }
 
+// loginReason says in Chinese why a login failed; details go to the log,
+// never to a chat.
 func loginReason(err error) string {
 	s := err.Error()
-	if strings.Contains(s, "1203") || strings.Contains(s, "不能登录网页微信") {
+	switch {
+	case strings.Contains(s, "1203") || strings.Contains(s, "不能登录网页微信"):
 		return "这个微信号不能登录网页版（1203），请换一个开通较久、实名的微信号"
+	case strings.Contains(s, "timeout") || strings.Contains(s, "超时"):
+		return "二维码过期了，没有人扫码确认"
+	default:
+		return "连不上微信或登录被拒绝（详情见日志）"
 	}
-	return s
 }
 
 func (w *WeChat) setLoggedIn(wx *openwechat.Bot, in bool) {

@@ -64,10 +64,35 @@ func parseTarget(t string) (int, bool) {
 	return smallNumber(s)
 }
 
+// defaultClass is the class a command may leave out: the group's class, or
+// the only class the sender heads; "" when there is none.
+func (h *Handler) defaultClass(r *req) string {
+	id := uint64(0)
+	switch {
+	case r.group != nil && r.group.ClassID != 0:
+		id = r.group.ClassID
+	case len(r.me.HeadOf) == 1:
+		id = r.me.HeadOf[0]
+	}
+	if id == 0 {
+		return ""
+	}
+	c, err := h.Store.Class(id)
+	if err != nil {
+		return ""
+	}
+	return c.Name()
+}
+
 func (h *Handler) studentAdd(r *req) (string, error) {
 	a := r.args
 	if a.len() == 0 {
 		return "", r.usage("请写上班级和姓名。")
+	}
+	if _, _, ok := parseClassPrefix(a.at(0)); !ok {
+		if c := h.defaultClass(r); c != "" {
+			a = newArgs(c + " " + a.src) // a head teacher's own class: /student add 张三 留守
+		}
 	}
 	classTok, nameTok, rest := a.at(0), a.at(1), 2
 	if c, after, ok := parseClassPrefix(a.at(0)); ok && after != "" { // 初一3班张三
@@ -573,6 +598,13 @@ func (h *Handler) groupParent(r *req) (string, error) {
 
 func (h *Handler) meeting(r *req) (string, error) {
 	a := r.args
+	// The class may be left out by a head teacher of one class, or in a
+	// class's group: /家长会 11月28日 19:00 期中家长会.
+	if _, isClass := parseClass(a.at(0)); !isClass && a.len() >= 3 {
+		if c := h.defaultClass(r); c != "" {
+			a = newArgs(c + " " + a.src)
+		}
+	}
 	if a.len() < 4 {
 		return "", r.usage("请写上班级、日期、时间和主题。")
 	}

@@ -377,6 +377,7 @@ func TestStudentSetAndStudents(t *testing.T) {
 	must(t, w.say("李老师", "/students"), "初一3班 辅导学生名单（2人）", "张三 · 单亲或父母双亡 · 导师：王老师 · 每周3次")
 	must(t, w.say("校长", "/student add 初一3班 张三"), "已经有一位叫张三的学生")
 	must(t, w.say("校长", "/student add 张三 初一3班"), "第一个要写班级")
+	must(t, w.say("李老师", "/student add 王五 留守"), "已加入帮扶名单：王五（初一3班）") // the head teacher's own class
 	must(t, w.say("校长", "/student add 初一3班 张3"), "不像姓名")
 }
 
@@ -384,6 +385,7 @@ func TestMeetingMuteDigestMine(t *testing.T) {
 	w := school(t)
 	must(t, w.say("李老师", "/meeting 初一3班 11月28日 19:00 期中家长会"), "初一3班家长会，11月28日（周六） 19:00", "期中家长会", "1位家长")
 	must(t, w.say("李老师", "/meeting 初一3班 昨天 19:00 期中"), "已经过去了")
+	must(t, w.say("李老师", "/家长会 11月29日 晚上7点 期末安排"), "初一3班家长会，11月29日（周日） 19:00", "期末安排")
 	must(t, w.say("李老师", "/meeting 初一3班 某天 19:00 期中"), "不像日期")
 	must(t, w.say("李老师", "/meeting 初一3班 今天 8点 期中"), "已经过去了")
 	must(t, w.say("李老师", "/meeting 初一3班 周五 25点 期中"), "不像时间")

@@ -246,3 +246,76 @@ func (s *Store) CompleteRun(run, status string, qs ...Queued) error {
 		return tx.Bucket(bPlatformState).Put(strKey(runsPlatform, run), []byte(status))
 	})
 }
+
+// ---- the journal of waiting replies ----
+
+// JournalReply keeps a reply that has to wait for its turn (its chat is
+// paced), so that a crash does not lose it; its id is returned.
+func (s *Store) JournalReply(q Queued) (uint64, error) {
+	var id uint64
+	err := s.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bReplies)
+		id = nextID(b)
+		q.ID = id
+		return putJSON(b, u64(id), q)
+	})
+	return id, err
+}
+
+// ReplySending marks a journaled reply as handed to its platform.
+func (s *Store) ReplySending(id uint64) error {
+	return s.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bReplies)
+		var q Queued
+		if !getJSON(b, u64(id), &q) {
+			return nil
+		}
+		q.InFlight = true
+		return putJSON(b, u64(id), q)
+	})
+}
+
+// ReplyDone forgets a journaled reply once it was sent (or given up).
+func (s *Store) ReplyDone(id uint64) error {
+	return s.update(func(tx *bolt.Tx) error { return tx.Bucket(bReplies).Delete(u64(id)) })
+}
+
+// RecoverReplies, at start-up, moves the replies a crash left waiting into
+// the outbox, in order; one that was being sent may have gone out and is
+// dropped rather than sent twice.
+func (s *Store) RecoverReplies() (moved, dropped int, err error) {
+	err = s.update(func(tx *bolt.Tx) error {
+		moved, dropped = 0, 0
+		b := tx.Bucket(bReplies)
+		var keys [][]byte
+		var waiting []Queued
+		if err := b.ForEach(func(k, v []byte) error {
+			keys = append(keys, append([]byte(nil), k...))
+			var q Queued
+			if jsonUnmarshal(v, &q) == nil {
+				if q.InFlight {
+					dropped++
+				} else {
+					waiting = append(waiting, q)
+				}
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, q := range waiting {
+			q.InFlight = false
+			if err := enqueue(tx, q); err != nil {
+				return err
+			}
+			moved++
+		}
+		for _, k := range keys {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return moved, dropped, err
+}

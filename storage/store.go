@@ -33,26 +33,21 @@ var (
 	bGroups          = []byte("groups")         // platform 0x00 chatID → Group
 	bInvites         = []byte("invites")        // code → Invite
 	bSessions        = []byte("sessions")       // [student 8][unix 8][id 8] → Session
-	bSessionsByTime  = []byte("sessions_time")  // [unix 8][id 8] → sessions key
 	bContacts        = []byte("contacts")       // as sessions
-	bContactsByTime  = []byte("contacts_time")  //
 	bPraise          = []byte("praise")         //
-	bPraiseByTime    = []byte("praise_time")    //
 	bComments        = []byte("comments")       // [student 8][author 8] semester 0x00 → Comment
 	bMeetings        = []byte("meetings")       // [unix 8][id 8] → Meeting
-	bByAuthor        = []byte("by_author")      // [person 8][created unixnano 8] → authored ref
-	bAudit           = []byte("audit")          // [unixnano 8][seq 8] → AuditEntry
-	bProcessed       = []byte("processed")      // msg key → unix seconds
-	bProcessedByTime = []byte("processed_time") // [unix 8] msg key → nil
+	bAudit           = []byte("audit")          // [unixnano 8][seq 8] → AuditEntry; 0xff msg key → unix (processed messages)
 	bOutbox          = []byte("outbox")         // [notBefore unix 8][id 8] → Queued
 	bOutboxKeys      = []byte("outbox_keys")    // dedupe key → unix seconds it was queued
 	bPlatformState   = []byte("platform_state") // free-form per-platform values (offsets, sessions)
+	bReplies         = []byte("replies")        // [id 8] → Queued: replies waiting for their turn (JournalReply)
 )
 
 var allBuckets = [][]byte{
 	bMeta, bClasses, bClassByGrade, bStudents, bStudentsByClass, bStudentsByName,
 	bPeople, bAccounts, bGroups, bInvites, bSessions, bContacts, bPraise, bComments,
-	bMeetings, bAudit, bOutbox, bOutboxKeys, bPlatformState,
+	bMeetings, bAudit, bOutbox, bOutboxKeys, bPlatformState, bReplies,
 }
 
 var keySchemaVersion = []byte("schema_version")
@@ -79,6 +74,10 @@ var migrations = []func(tx *bolt.Tx) error{
 			}
 		}
 		return dropBuckets(tx, "processed", "sessions_time", "contacts_time", "praise_time")
+	},
+	func(tx *bolt.Tx) error { // 4: the journal of replies waiting for their turn
+		_, err := tx.CreateBucketIfNotExists(bReplies)
+		return err
 	},
 }
 

@@ -59,6 +59,7 @@ type Outgoing struct {
 	// Queued messages come from the durable outbox; QueueID is theirs.
 	QueueID  uint64
 	InFlight bool   // a queued message handed to its platform before a crash
+	ReplyID  uint64 // a reply journaled while it waits for its turn
 	PersonID uint64 // the recipient of a private message, when known
 }
 

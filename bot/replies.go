@@ -13,19 +13,32 @@ import (
 // be kept for later without risk of sending it twice.
 var ErrNotSent = errors.New("not sent")
 
+// ReplyJournal keeps replies that have to wait on disk, so a crash does not
+// lose them (the database's outbox, seen from here).
+type ReplyJournal interface {
+	Journal(out Outgoing) (uint64, error)
+	Sending(id uint64) error // about to go to the platform
+	Waiting(id uint64) error // did not go after all
+	Done(id uint64) error
+}
+
 // ReplyQueues sends interactive replies in order, one queue and goroutine per
 // chat, so a chat paced by its platform (1 message/s on Telegram, 2–3 s on
-// WeChat) never holds up the update loop or other chats.
+// WeChat) never holds up the update loop or other chats. A reply that has to
+// wait behind others is written to the journal first and marked before it
+// is sent: after a crash it is sent then, and never twice.
 type ReplyQueues struct {
-	send  func(context.Context, Outgoing) error
-	ready func() <-chan struct{} // closed while the platform can send; nil: always
-	log   *slog.Logger
+	send    func(context.Context, Outgoing) error
+	ready   func() <-chan struct{} // closed while the platform can send; nil: always
+	log     *slog.Logger
+	Journal ReplyJournal // optional
 
 	ctx    context.Context
 	cancel context.CancelFunc
 
 	mu       sync.Mutex
 	queues   map[string]chan Outgoing
+	waiting  map[string]int // replies of a chat not yet sent
 	stopped  bool
 	leftover []Outgoing
 	wg       sync.WaitGroup
@@ -34,11 +47,22 @@ type ReplyQueues struct {
 // NewReplyQueues makes queues delivering through send.
 func NewReplyQueues(send func(context.Context, Outgoing) error, ready func() <-chan struct{}, log *slog.Logger) *ReplyQueues {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &ReplyQueues{send: send, ready: ready, log: log, ctx: ctx, cancel: cancel, queues: map[string]chan Outgoing{}}
+	return &ReplyQueues{send: send, ready: ready, log: log, ctx: ctx, cancel: cancel, queues: map[string]chan Outgoing{}, waiting: map[string]int{}}
 }
 
 // Add queues a reply behind the chat's earlier ones.
 func (q *ReplyQueues) Add(out Outgoing) {
+	q.mu.Lock()
+	behind := q.waiting[out.Chat.ID] > 0 || (q.ready != nil && !isClosed(q.ready()))
+	q.mu.Unlock()
+	if behind && q.Journal != nil {
+		// It will wait: keep it on disk (outside the lock; this is a write).
+		if id, err := q.Journal.Journal(out); err != nil {
+			q.log.Error("journaling a waiting reply failed; it waits in memory only", "err", err)
+		} else {
+			out.ReplyID = id
+		}
+	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.stopped {
@@ -54,9 +78,19 @@ func (q *ReplyQueues) Add(out Outgoing) {
 	}
 	select {
 	case ch <- out:
+		q.waiting[out.Chat.ID]++
 	default:
 		q.log.Warn("reply queue full; reply kept for the durable outbox", "chat", out.Chat.ID)
 		q.leftover = append(q.leftover, out)
+	}
+}
+
+func isClosed(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -64,6 +98,9 @@ func (q *ReplyQueues) run(ch chan Outgoing) {
 	defer q.wg.Done()
 	for o := range ch {
 		q.deliver(o)
+		q.mu.Lock()
+		q.waiting[o.Chat.ID]--
+		q.mu.Unlock()
 	}
 }
 
@@ -82,20 +119,44 @@ func (q *ReplyQueues) deliver(o Outgoing) {
 				return
 			}
 		}
+		if o.ReplyID != 0 {
+			if err := q.Journal.Sending(o.ReplyID); err != nil {
+				q.log.Error("marking a journaled reply failed", "err", err)
+			}
+		}
 		err := q.send(q.ctx, o)
 		switch {
+		case errors.Is(err, ErrNotSent) && o.ReplyID != 0:
+			if err := q.Journal.Waiting(o.ReplyID); err != nil {
+				q.log.Error("unmarking a journaled reply failed", "err", err)
+			}
+			if q.ctx.Err() == nil && q.ready != nil {
+				continue // the platform went away meanwhile: wait for it again
+			}
+			return // on disk, sent after the restart
 		case errors.Is(err, ErrNotSent) && q.ctx.Err() == nil && q.ready != nil:
-			continue // the platform went away meanwhile: wait for it again
+			continue
 		case errors.Is(err, ErrNotSent):
 			q.keep(o)
+			return
 		case err != nil:
 			q.log.Warn("a reply was not delivered", "chat", o.Chat.ID, "err", err)
+		}
+		if o.ReplyID != 0 {
+			if err := q.Journal.Done(o.ReplyID); err != nil {
+				q.log.Error("closing a journaled reply failed", "err", err)
+			}
 		}
 		return
 	}
 }
 
+// keep sets aside a reply that never reached the platform. A journaled one
+// is unmarked so it is recovered from the journal at the next start.
 func (q *ReplyQueues) keep(o Outgoing) {
+	if o.ReplyID != 0 {
+		return // on disk already, and recovered at the next start
+	}
 	q.mu.Lock()
 	q.leftover = append(q.leftover, o)
 	q.mu.Unlock()

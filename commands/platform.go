@@ -186,3 +186,21 @@ func (q OutboxQueue) Keep(outs []bot.Outgoing) {
 		slog.Error("keeping unsent replies failed", "err", err, "count", len(qs))
 	}
 }
+
+// ReplyJournal keeps waiting replies in the database (bot.ReplyJournal).
+type ReplyJournal struct{ Store *storage.Store }
+
+// Journal writes a waiting reply.
+func (j ReplyJournal) Journal(o bot.Outgoing) (uint64, error) {
+	return j.Store.JournalReply(storage.Queued{Platform: o.Platform, ChatID: o.Chat.ID, ChatTitle: o.Chat.Title,
+		Private: o.Chat.Kind == bot.Private, PersonID: o.PersonID, Text: o.Text, NotBefore: j.Store.Now()})
+}
+
+// Sending marks a reply as handed to its platform.
+func (j ReplyJournal) Sending(id uint64) error { return j.Store.ReplySending(id) }
+
+// Waiting clears that mark when the reply did not go after all.
+func (j ReplyJournal) Waiting(id uint64) error { return j.Store.ReplyWaiting(id) }
+
+// Done forgets a sent reply.
+func (j ReplyJournal) Done(id uint64) error { return j.Store.ReplyDone(id) }

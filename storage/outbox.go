@@ -319,3 +319,16 @@ func (s *Store) RecoverReplies() (moved, dropped int, err error) {
 	})
 	return moved, dropped, err
 }
+
+// ReplyWaiting clears the mark of a journaled reply that did not go out.
+func (s *Store) ReplyWaiting(id uint64) error {
+	return s.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bReplies)
+		var q Queued
+		if !getJSON(b, u64(id), &q) {
+			return nil
+		}
+		q.InFlight = false
+		return putJSON(b, u64(id), q)
+	})
+}

@@ -57,6 +57,8 @@ type Config struct {
 	// Keep receives, at stop, the replies that could not go out in time, to
 	// be sent from the durable outbox after the restart.
 	Keep func([]bot.Outgoing)
+	// Journal keeps replies that have to wait for their turn on disk.
+	Journal bot.ReplyJournal
 }
 
 // Telegram is the platform.
@@ -98,6 +100,7 @@ func New(ctx context.Context, cfg Config) (*Telegram, error) {
 	}
 	t := &Telegram{cfg: cfg, limits: newLimiter(cfg.Limits)}
 	t.replies = bot.NewReplyQueues(t.deliverReply, nil, cfg.Log)
+	t.replies.Journal = cfg.Journal
 	if v, err := cfg.State.PlatformValue(PlatformName, offsetKey); err == nil && len(v) > 0 {
 		t.lastHandled, _ = strconv.ParseInt(string(v), 10, 64)
 		t.lastSaved = t.lastHandled

@@ -62,6 +62,8 @@ type Config struct {
 	// Keep receives, at stop, the replies that never went out (logged out,
 	// or still waiting for their turn), for the durable outbox.
 	Keep func([]bot.Outgoing)
+	// Journal keeps replies that have to wait (pacing, a logout) on disk.
+	Journal bot.ReplyJournal
 }
 
 // WeChat is the platform.
@@ -103,6 +105,7 @@ func New(cfg Config) *WeChat {
 	w := &WeChat{cfg: cfg, limiter: rate.NewLimiter(rate.Limit(float64(cfg.PerMinute)/60), 3),
 		lastSent: map[string]time.Time{}, loggedIn: make(chan struct{})}
 	w.replies = bot.NewReplyQueues(w.deliver, w.ready, cfg.Log)
+	w.replies.Journal = cfg.Journal
 	return w
 }
 

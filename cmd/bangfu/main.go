@@ -193,6 +193,12 @@ func runBot(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
 	if _, err := st.PruneProcessed(time.Now().AddDate(0, 0, -7)); err != nil {
 		log.Warn("pruning old message ids failed", "err", err)
 	}
+	// Replies a crash left waiting go out again; one that was being sent is dropped.
+	if moved, dropped, err := st.RecoverReplies(); err != nil {
+		log.Error("recovering waiting replies failed", "err", err)
+	} else if moved+dropped > 0 {
+		log.Warn("replies left waiting by the last stop", "queued_again", moved, "dropped_maybe_sent", dropped)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -214,7 +220,7 @@ func runBot(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
 	var platforms []bot.Platform
 	if cfg.Telegram.Enabled {
 		tg, err := telegram.New(ctx, telegram.Config{Token: cfg.Telegram.Token, ServerURL: cfg.Telegram.ServerURL,
-			State: st, Log: log, Menu: telegramMenu(h), Keep: commands.OutboxQueue{Store: st}.Keep})
+			State: st, Log: log, Menu: telegramMenu(h), Keep: commands.OutboxQueue{Store: st}.Keep, Journal: commands.ReplyJournal{Store: st}})
 		if err != nil {
 			fmt.Fprintln(stderr, "bangfu:", err)
 			return 1
@@ -229,7 +235,7 @@ func runBot(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
 			client = wechat.ClientFor(cfg.Wechat.ServerURL)
 		}
 		wx := wechat.New(wechat.Config{SessionFile: cfg.Wechat.SessionFile, HTTPClient: client, State: st, Log: log, QR: stdout,
-			Keep: commands.OutboxQueue{Store: st}.Keep,
+			Keep: commands.OutboxQueue{Store: st}.Keep, Journal: commands.ReplyJournal{Store: st},
 			OnStatus: func(text string) {
 				h.NotifyAdmins(text, wechat.PlatformName)
 				out.DeliverDue(context.Background())

@@ -364,6 +364,23 @@ func TestTelegramBurstSurvivesKill9(t *testing.T) {
 			t.Fatalf("a message of %d characters", len([]rune(m.Text)))
 		}
 	}
+	// Every reply was sent, or waits on disk for the next start (the journal
+	// of waiting replies is recovered into the outbox); none was sent twice.
+	// Only a reply on its way to Telegram at the SIGKILL may be missing.
+	if _, _, err := st.RecoverReplies(); err != nil {
+		t.Fatal(err)
+	}
+	queued, _ := st.Queue(time.Time{}, 0)
+	waiting := 0
+	for _, q := range queued {
+		if strings.Contains(q.Text, "已记录") {
+			waiting++
+		}
+	}
+	if total := acks(api) + waiting; total > burst || total < burst-2 {
+		t.Fatalf("%d replies sent + %d waiting on disk for %d logs", acks(api), waiting, burst)
+	}
+	t.Logf("replies: %d sent, %d waiting on disk", acks(api), waiting)
 	t.Logf("%d acknowledged before SIGKILL, %d updates redelivered after it; %d recorded after restart", before, pendingAtRestart, len(ss))
 	if pendingAtRestart == 0 {
 		t.Log("the kill came after every update was handled; redelivery was not exercised this run")

@@ -402,6 +402,16 @@ func codeLines(head, how, code string) string {
 	return fmt.Sprintf("%s\n%s\n%s", head, how, code)
 }
 
+// withLink adds, on Telegram, a link that joins in one tap (t.me/<bot>?start=<code>);
+// the code stays alone on the last line.
+func (h *Handler) withLink(r *req, reply, code string) string {
+	if r.msg.Platform != "telegram" || len(h.BotNames) == 0 || h.BotNames[0] == "" {
+		return reply
+	}
+	i := strings.LastIndex(reply, "\n")
+	return reply[:i] + fmt.Sprintf("\n在 Telegram 上也可以直接点：https://t.me/%s?start=%s", strings.TrimPrefix(h.BotNames[0], "@"), code) + reply[i:]
+}
+
 func (h *Handler) inviteTeacher(r *req) (string, error) {
 	a := r.args
 	inv := storage.Invite{Kind: storage.InviteTeacher}
@@ -443,8 +453,8 @@ func (h *Handler) inviteTeacher(r *req) (string, error) {
 			what = className + "的班主任"
 		}
 	}
-	return codeLines(fmt.Sprintf("邀请码（%s，7天内有效，只能用一次）：", what),
-		"请把下面的码发给这位老师，让他/她私聊我发送 /join 邀请码。", inv.Code), nil
+	return h.withLink(r, codeLines(fmt.Sprintf("邀请码（%s，7天内有效，只能用一次）：", what),
+		"请把下面的码发给这位老师，让他/她私聊我发送 /join 邀请码。", inv.Code), inv.Code), nil
 }
 
 func (h *Handler) firstClassName(p storage.Person) string {
@@ -481,8 +491,8 @@ func (h *Handler) inviteParent(r *req) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return codeLines(fmt.Sprintf("邀请码（%s的%s，7天内有效，只能用一次）：", f.label(), relation),
-		"请把下面的码发给家长，让家长加我为好友后私聊发送 /join 邀请码。", inv.Code), nil
+	return h.withLink(r, codeLines(fmt.Sprintf("邀请码（%s的%s，7天内有效，只能用一次）：", f.label(), relation),
+		"请把下面的码发给家长，让家长加我为好友后私聊发送 /join 邀请码。", inv.Code), inv.Code), nil
 }
 
 func (h *Handler) inviteAdmin(r *req) (string, error) {
@@ -493,7 +503,7 @@ func (h *Handler) inviteAdmin(r *req) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return codeLines("邀请码（学校管理员，7天内有效，只能用一次）：", "请把下面的码发给对方，让他/她私聊我发送 /join 邀请码。", inv.Code), nil
+	return h.withLink(r, codeLines("邀请码（学校管理员，7天内有效，只能用一次）：", "请把下面的码发给对方，让他/她私聊我发送 /join 邀请码。", inv.Code), inv.Code), nil
 }
 
 // NormalizeCode accepts codes typed in lower case or with spaces and dashes.

@@ -341,12 +341,16 @@ func TestInvitesAreSingleUseAndExpire(t *testing.T) {
 	w.join("甲老师", code)
 	must(t, w.join("乙老师", code), "已经用过了")
 	code = w.say("校长", "/invite teacher")
+	var lines []string
 	w.now = w.now.Add(7*24*time.Hour + time.Second)
 	must(t, w.join("丙老师", code), "已过期")
 	must(t, w.say("丙老师", "/join 12345"), "8位")
+	lines = strings.Split(w.say("校长", "/invite teacher"), "\n")
+	must(t, w.say("丁老师", "/start "+lines[len(lines)-1]), "欢迎丁老师") // Telegram's t.me/<bot>?start=<code>
+	must(t, w.say("丁老师", "/start"), "你可以用这些命令")
 	must(t, w.say("丙老师", "/join ABCDEFGH"), "不存在")
 	must(t, w.sayIn("初一3班教师群", "丙老师", "/join ABCDEFGH"), "私聊")
-	lines := strings.Split(w.say("校长", "/invite teacher"), "\n")
+	lines = strings.Split(w.say("校长", "/invite teacher"), "\n")
 	if c := lines[len(lines)-1]; len(c) != 8 || strings.ContainsAny(c, "01OI") {
 		t.Fatalf("code %q", c)
 	}

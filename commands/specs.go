@@ -170,6 +170,9 @@ var subNames = map[string]map[string]string{
 // possibly glued to its first argument: /辅导张三 …) and returns the rest.
 func (h *Handler) lookup(word, rest string) (*spec, string) {
 	w := strings.ToLower(word)
+	if w == "start" && strings.TrimSpace(rest) != "" {
+		w = "join" // a Telegram link t.me/<bot>?start=<code> arrives as /start <code>
+	}
 	if base, ok := subWords[w]; ok {
 		return h.lookupSub(base, rest)
 	}

@@ -144,8 +144,13 @@ func TestATeacherWeekThroughTelegram(t *testing.T) {
 		}
 	}
 	// The parent binds and receives praise privately.
-	code = lastLine(r.say(2, "李老师", 0, "", "/invite parent 张三 妈妈"))
-	if got := r.say(3, "张三妈妈", 0, "", "/join "+code); !strings.Contains(got, "已绑定为张三的家长") {
+	invite := r.say(2, "李老师", 0, "", "/invite parent 张三 妈妈")
+	code = lastLine(invite)
+	if !strings.Contains(invite, "https://t.me/bangfu_bot?start="+code) {
+		t.Fatalf("no one-tap link: %s", invite)
+	}
+	// The link opens the chat and sends /start <code>.
+	if got := r.say(3, "张三妈妈", 0, "", "/start "+code); !strings.Contains(got, "已绑定为张三的家长") {
 		t.Fatalf("parent join: %s", got)
 	}
 	r.say(2, "李老师", 0, "", "/praise 张三 主动帮同学讲题")

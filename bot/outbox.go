@@ -107,6 +107,10 @@ func (o *Outbox) deliver(ctx context.Context, until time.Time) {
 			o.mu.Unlock()
 			continue // not running now, or busy: the messages wait
 		}
+		if r, ok := p.(interface{ Ready() bool }); ok && !r.Ready() {
+			o.mu.Unlock()
+			continue // logged out: the messages wait, untouched
+		}
 		o.busy[name] = true
 		o.mu.Unlock()
 		wg.Add(1)

@@ -109,6 +109,18 @@ func New(cfg Config) *WeChat {
 	return w
 }
 
+// Ready reports whether WeChat is logged in (the outbox waits otherwise).
+func (w *WeChat) Ready() bool { return isClosed(w.ready()) }
+
+func isClosed(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
+}
+
 // ready is closed while WeChat is logged in.
 func (w *WeChat) ready() <-chan struct{} {
 	w.mu.Lock()

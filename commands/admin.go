@@ -347,7 +347,7 @@ func (h *Handler) students(r *req) (string, error) {
 	if b.Len() == 0 {
 		return "还没有帮扶学生。添加：/student add 初一3班 张三 每周2次", nil
 	}
-	if err := h.Store.AuditRead(r.meta, "students", sensitiveTag(r.private), ids...); err != nil {
+	if err := r.audit(h, "students", sensitiveTag(r.private), ids...); err != nil {
 		return "", err
 	}
 	return strings.TrimRight(b.String(), "\n"), nil

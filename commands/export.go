@@ -330,7 +330,7 @@ func (h *Handler) export(r *req) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := h.Store.AuditRead(r.meta, "export", name); err != nil {
+	if err := r.audit(h, "export", name); err != nil {
 		return "", err
 	}
 	r.extra = append(r.extra, bot.Outgoing{Platform: r.msg.Platform, Chat: r.msg.Chat, Text: name + "（含学生隐私，请妥善保管，不要转发到群里）",

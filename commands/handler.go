@@ -55,6 +55,17 @@ type req struct {
 	extra   []bot.Outgoing // messages to other chats
 }
 
+// audit records a read of students' files; the same transaction marks the
+// message processed, so a read costs one write, and a redelivered one is
+// refused there (ErrDuplicate).
+func (r *req) audit(h *Handler, action, detail string, students ...uint64) error {
+	err := h.Store.AuditRead(r.meta, action, detail, students...)
+	if err == nil {
+		r.meta.MsgKey = "" // marked
+	}
+	return err
+}
+
 // fail is a refusal or bad input, shown to the user as it is.
 func fail(format string, a ...any) error { return storage.Errorf(format, a...) }
 
@@ -111,22 +122,18 @@ func (h *Handler) Handle(ctx context.Context, m bot.Message) []bot.Outgoing {
 	if msg := h.refusal(r, registered); msg != "" {
 		return h.markedReply(m, reply(msg))
 	}
-	if !sp.writes {
-		if err := h.Store.MarkProcessed(r.meta); errors.Is(err, storage.ErrDuplicate) {
-			return nil
-		} else if err != nil {
-			h.Log.Error("marking a message processed failed", "err", err)
-		}
-		r.meta.MsgKey = "" // marked already
-	}
 	out, err := sp.run(h, r)
+	if err == nil && !sp.writes && r.meta.MsgKey != "" {
+		// A read that wrote no audit entry (which would have marked it).
+		err = h.Store.MarkProcessed(r.meta)
+	}
 	if err != nil {
 		if errors.Is(err, storage.ErrDuplicate) {
 			return nil // a redelivered message: it was answered the first time
 		}
 		var ue *storage.Error
 		if errors.As(err, &ue) {
-			if sp.writes {
+			if r.meta.MsgKey != "" { // nothing marked it: a redelivery gets no second answer
 				h.markedReply(m, nil)
 			}
 			return reply(ue.Message)

@@ -139,7 +139,7 @@ func (h *Handler) classStatus(r *req, classID uint64) (string, error) {
 		left := int(h.Cal.NextMonthStart(r.now).Sub(h.Cal.Day(r.now)).Hours()/24) - 1
 		fmt.Fprintf(&b, "本月还没联系家长：%s（本月还剩%d天）\n", strings.Join(notContacted, "、"), left)
 	}
-	if err := h.Store.AuditRead(r.meta, "status.class", c.Name(), ids...); err != nil {
+	if err := r.audit(h, "status.class", c.Name(), ids...); err != nil {
 		return "", err
 	}
 	return strings.TrimRight(b.String(), "\n"), nil
@@ -181,7 +181,7 @@ func (h *Handler) schoolStatus(r *req) (string, error) {
 		return "全校还没有帮扶学生。班主任可以用 /student add 初一3班 张三 每周2次 添加。", nil
 	}
 	b.WriteString("看某个班：/status 初一3班；看某个学生：/status 张三")
-	if err := h.Store.AuditRead(r.meta, "status.school", "", ids...); err != nil {
+	if err := r.audit(h, "status.school", "", ids...); err != nil {
 		return "", err
 	}
 	return b.String(), nil
@@ -275,7 +275,7 @@ func (h *Handler) studentStatus(r *req, f found) (string, error) {
 	} else {
 		b.WriteString("本学期评语：还没写\n")
 	}
-	if err := h.Store.AuditRead(r.meta, "status.student", sensitiveTag(sensitive), st.ID); err != nil {
+	if err := r.audit(h, "status.student", sensitiveTag(sensitive), st.ID); err != nil {
 		return "", err
 	}
 	return strings.TrimRight(b.String(), "\n"), nil
@@ -320,7 +320,7 @@ func (h *Handler) parentStatus(r *req, arg string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := h.Store.AuditRead(r.meta, "status.parent", "", f.st.ID); err != nil {
+	if err := r.audit(h, "status.parent", "", f.st.ID); err != nil {
 		return "", err
 	}
 	return text, nil
@@ -438,7 +438,7 @@ func (h *Handler) mine(r *req) (string, error) {
 	} else {
 		b.WriteString("本周和本月的事都做完了，辛苦了！")
 	}
-	if err := h.Store.AuditRead(r.meta, "mine", "", ids...); err != nil {
+	if err := r.audit(h, "mine", "", ids...); err != nil {
 		return "", err
 	}
 	return b.String(), nil
@@ -497,7 +497,7 @@ func (h *Handler) history(r *req) (string, error) {
 		}
 		b.WriteString("\n")
 	}
-	if err := h.Store.AuditRead(r.meta, "history", sensitiveTag(sensitive), f.st.ID); err != nil {
+	if err := r.audit(h, "history", sensitiveTag(sensitive), f.st.ID); err != nil {
 		return "", err
 	}
 	return strings.TrimRight(b.String(), "\n"), nil
@@ -523,7 +523,7 @@ func (h *Handler) digest(r *req) (string, error) {
 	} else {
 		text = RenderSchoolDigest(h.School, d)
 	}
-	if err := h.Store.AuditRead(r.meta, "digest", "", 0); err != nil {
+	if err := r.audit(h, "digest", "", 0); err != nil {
 		return "", err
 	}
 	return text, nil

@@ -178,10 +178,15 @@ func (s *Store) PruneProcessed(before time.Time) (int, error) {
 
 // ---- audit ----
 
-// AuditRead records a read of students' files (a write of its own).
+// AuditRead records a read of students' files, marking the message that
+// asked processed in the same transaction (ErrDuplicate for a redelivery).
 func (s *Store) AuditRead(m Meta, action, detail string, students ...uint64) error {
-	m.MsgKey = "" // the read's message is marked processed by the router
-	return s.update(func(tx *bolt.Tx) error { return audit(tx, m, action, detail, students...) })
+	return s.update(func(tx *bolt.Tx) error {
+		if err := markProcessed(tx, m); err != nil {
+			return err
+		}
+		return audit(tx, m, action, detail, students...)
+	})
 }
 
 // AuditLog returns the entries with from <= At < to, oldest first.

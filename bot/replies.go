@@ -53,7 +53,7 @@ func NewReplyQueues(send func(context.Context, Outgoing) error, ready func() <-c
 // Add queues a reply behind the chat's earlier ones.
 func (q *ReplyQueues) Add(out Outgoing) {
 	q.mu.Lock()
-	behind := q.waiting[out.Chat.ID] > 0 || (q.ready != nil && !isClosed(q.ready()))
+	behind := q.waiting[out.Chat.ID] > 0 || (q.ready != nil && !Closed(q.ready()))
 	q.mu.Unlock()
 	if behind && q.Journal != nil {
 		// It will wait: keep it on disk (outside the lock; this is a write).
@@ -85,7 +85,8 @@ func (q *ReplyQueues) Add(out Outgoing) {
 	}
 }
 
-func isClosed(ch <-chan struct{}) bool {
+// Closed reports whether ch is closed (a readiness signal), without waiting.
+func Closed(ch <-chan struct{}) bool {
 	select {
 	case <-ch:
 		return true

@@ -3,6 +3,7 @@ package commands
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -278,7 +279,7 @@ func (h *Handler) praise(r *req) (string, error) {
 		msg := fmt.Sprintf("%s您好！%s记下了%s的一点进步：\n%s\n为孩子点个赞，也请在家里多鼓励他/她。",
 			relationOf(p, f.st.ID), teacherName(r.me), f.st.Name, text)
 		notes = append(notes, storage.Queued{Platform: acc.Platform, ChatID: acc.ChatID, ChatTitle: p.Name, Private: true,
-			PersonID: p.ID, Text: msg, NotBefore: sendAt, Key: itoa(p.ID)})
+			PersonID: p.ID, Text: msg, NotBefore: sendAt, Key: strconv.FormatUint(p.ID, 10)})
 	}
 	if _, err := h.Store.AddPraise(r.meta, storage.Praise{StudentID: f.st.ID, Text: text, At: r.now}, notes); err != nil {
 		return "", err
@@ -404,5 +405,3 @@ func (h *Handler) undo(r *req) (string, error) {
 	}
 	return "已撤销。", nil
 }
-
-func itoa(v uint64) string { return fmt.Sprint(v) }

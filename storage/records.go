@@ -3,6 +3,8 @@ package storage
 import (
 	"bytes"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -178,7 +180,7 @@ func (s *Store) AddPraise(m Meta, p Praise, notify []Queued) (Praise, error) {
 	return p, err
 }
 
-func praiseKeyPrefix(id uint64) string { return "praise/" + itoa(id) + "/" }
+func praiseKeyPrefix(id uint64) string { return "praise/" + strconv.FormatUint(id, 10) + "/" }
 
 func commentKey(student, author uint64, semester string) []byte {
 	return append(key(student, author), semester...)
@@ -512,7 +514,7 @@ func undoOne(tx *bolt.Tx, a AuditEntry, u *Undone) error {
 			return nil
 		}
 		u.Praise = &v
-		n, err := dropQueued(tx, func(q Queued) bool { return hasPrefix(q.Key, praiseKeyPrefix(v.ID)) })
+		n, err := dropQueued(tx, func(q Queued) bool { return strings.HasPrefix(q.Key, praiseKeyPrefix(v.ID)) })
 		if err != nil {
 			return err
 		}
@@ -538,22 +540,6 @@ func undoOne(tx *bolt.Tx, a AuditEntry, u *Undone) error {
 	}
 	u.Kind, u.StudentID = a.Kind, studentID
 	return deleteRecord(tx, rb, a.Ref)
-}
-
-func hasPrefix(s, p string) bool { return len(s) >= len(p) && s[:len(p)] == p }
-
-func itoa(v uint64) string {
-	if v == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for v > 0 {
-		i--
-		b[i] = byte('0' + v%10)
-		v /= 10
-	}
-	return string(b[i:])
 }
 
 // Bulk writes many records in one transaction, for loading a whole school

@@ -110,16 +110,7 @@ func New(cfg Config) *WeChat {
 }
 
 // Ready reports whether WeChat is logged in (the outbox waits otherwise).
-func (w *WeChat) Ready() bool { return isClosed(w.ready()) }
-
-func isClosed(ch <-chan struct{}) bool {
-	select {
-	case <-ch:
-		return true
-	default:
-		return false
-	}
-}
+func (w *WeChat) Ready() bool { return bot.Closed(w.ready()) }
 
 // ready is closed while WeChat is logged in.
 func (w *WeChat) ready() <-chan struct{} {

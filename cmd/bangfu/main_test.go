@@ -143,7 +143,7 @@ func TestSecondRunBackupAndInviteWhileRunning(t *testing.T) {
 	pr, pw := io.Pipe()
 	var out bytes.Buffer
 	done := make(chan int)
-	go func() { done <- run([]string{"-config", cfg}, pr, &syncWriter{w: &out}, io.Discard) }()
+	go func() { done <- run([]string{"-config", cfg}, pr, &out, io.Discard) }()
 	waitFor(t, func() bool { _, err := os.Stat(filepath.Join(dir, "data", "bangfu.db.sock")); return err == nil })
 	pw.Write([]byte("/student add 初一3班 张三\n"))
 
@@ -174,12 +174,6 @@ func TestSecondRunBackupAndInviteWhileRunning(t *testing.T) {
 		t.Fatalf("backup lacks the student added before it")
 	}
 }
-
-type syncWriter struct {
-	w io.Writer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) { return s.w.Write(p) }
 
 func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"bangfu/bot/internal/longpoll"
 )
 
 // Sent is one message or file the bot sent.
@@ -280,7 +282,7 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request) {
 		s.ids, s.updates = s.ids[1:], s.updates[1:]
 	}
 	for len(s.updates) == 0 && time.Now().Before(deadline) && r.Context().Err() == nil {
-		waitCond(s.cond, time.Until(deadline))
+		longpoll.Wait(s.cond, time.Until(deadline))
 		for len(s.ids) > 0 && s.ids[0] < offset {
 			s.ids, s.updates = s.ids[1:], s.updates[1:]
 		}
@@ -288,20 +290,6 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request) {
 	batch := append([]json.RawMessage(nil), s.updates...)
 	s.mu.Unlock()
 	ok(w, batch)
-}
-
-// waitCond waits on c (its lock held) for at most d.
-func waitCond(c *sync.Cond, d time.Duration) {
-	if d > 200*time.Millisecond {
-		d = 200 * time.Millisecond
-	}
-	t := time.AfterFunc(d, func() {
-		c.L.Lock()
-		c.Broadcast()
-		c.L.Unlock()
-	})
-	c.Wait()
-	t.Stop()
 }
 
 func (s *Server) send(w http.ResponseWriter, r *http.Request, method string) {

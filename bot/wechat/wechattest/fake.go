@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"bangfu/bot/internal/longpoll"
 	"bangfu/bot/wechat"
 )
 
@@ -257,7 +258,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		deadline := time.Now().Add(time.Second)
 		for len(s.pending) == 0 && !s.loggedOut && time.Now().Before(deadline) && r.Context().Err() == nil {
-			waitCond(s.cond, time.Until(deadline))
+			longpoll.Wait(s.cond, time.Until(deadline))
 		}
 		switch {
 		case s.loggedOut:
@@ -377,19 +378,6 @@ func ok() map[string]any { return map[string]any{"Ret": 0, "ErrMsg": ""} }
 func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(v)
-}
-
-func waitCond(c *sync.Cond, d time.Duration) {
-	if d > 200*time.Millisecond {
-		d = 200 * time.Millisecond
-	}
-	t := time.AfterFunc(d, func() {
-		c.L.Lock()
-		c.Broadcast()
-		c.L.Unlock()
-	})
-	c.Wait()
-	t.Stop()
 }
 
 func atoi(s string) int {

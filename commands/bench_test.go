@@ -15,6 +15,7 @@ import (
 
 	"bangfu/bot"
 	"bangfu/storage"
+	"bangfu/storage/bolt"
 	"bangfu/storage/schoolgen"
 )
 
@@ -33,19 +34,19 @@ func (l *lastReply) Send(_ context.Context, o bot.Outgoing) error {
 
 // logRig is the whole /log path: router (dedupe, recover) → parse →
 // authorise → store with fsync → reply text.
-func logRig(b *testing.B) (*bot.Router, *lastReply, *storage.Store) {
+func logRig(b *testing.B) (*bot.Router, *lastReply, *bolt.Store) {
 	// The clock moves a minute at every reading, so the logs spread over
 	// weeks the way a school's do, instead of piling thousands of sessions
 	// into one student's week.
 	var ticks atomic.Int64
 	start := time.Date(2026, 9, 1, 8, 0, 0, 0, shanghai)
 	clock := func() time.Time { return start.Add(time.Duration(ticks.Add(1)) * time.Minute) }
-	st, err := storage.Open(filepath.Join(b.TempDir(), "bangfu.db"), storage.Options{Now: clock})
+	st, err := bolt.Open(filepath.Join(b.TempDir(), "bangfu.db"), bolt.Options{Now: clock})
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { st.Close() })
-	h := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	h := New(st, st.Cal, st.Now, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err := h.EnsureAdmin("bench", "王老师", "dm:王老师", "王老师"); err != nil {
 		b.Fatal(err)
 	}
@@ -114,7 +115,7 @@ var bigNow = time.Date(2027, 1, 13, 10, 0, 0, 0, shanghai)
 
 // bigStore opens the generated school (60 classes, 600 students under
 // support, a year of records), generating it once per run.
-func bigStore(b *testing.B) (*storage.Store, schoolgen.School) {
+func bigStore(b *testing.B) (*bolt.Store, schoolgen.School) {
 	bigOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "bangfu-big")
 		if err != nil {
@@ -122,7 +123,7 @@ func bigStore(b *testing.B) (*storage.Store, schoolgen.School) {
 			return
 		}
 		bigPath = filepath.Join(dir, "big.db")
-		st, err := storage.Open(bigPath, storage.Options{})
+		st, err := bolt.Open(bigPath, bolt.Options{})
 		if err != nil {
 			bigErr = err
 			return
@@ -133,7 +134,7 @@ func bigStore(b *testing.B) (*storage.Store, schoolgen.School) {
 	if bigErr != nil {
 		b.Fatal(bigErr)
 	}
-	st, err := storage.Open(bigPath, storage.Options{Now: func() time.Time { return bigNow }})
+	st, err := bolt.Open(bigPath, bolt.Options{Now: func() time.Time { return bigNow }})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -141,8 +142,8 @@ func bigStore(b *testing.B) (*storage.Store, schoolgen.School) {
 	return st, bigSchool
 }
 
-func benchHandle(b *testing.B, st *storage.Store, who, text string, want string) {
-	h := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+func benchHandle(b *testing.B, st *bolt.Store, who, text string, want string) {
+	h := New(st, st.Cal, st.Now, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -173,7 +174,7 @@ func BenchmarkStatusStudent(b *testing.B) {
 // BenchmarkDigestSchool: last week's digest of the whole school.
 func BenchmarkDigestSchool(b *testing.B) {
 	st, _ := bigStore(b)
-	h := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	h := New(st, st.Cal, st.Now, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	lastWeek := h.Cal.WeekStart(bigNow).AddDate(0, 0, -7)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -194,7 +195,7 @@ func BenchmarkDigestSchool(b *testing.B) {
 // BenchmarkExportSchool: the whole school's archive as .xlsx.
 func BenchmarkExportSchool(b *testing.B) {
 	st, _ := bigStore(b)
-	h := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	h := New(st, st.Cal, st.Now, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	b.ResetTimer()
 	var data []byte
 	for i := 0; i < b.N; i++ {

@@ -40,7 +40,7 @@ type Digest struct {
 // BuildDigest computes the digest of the week starting at weekStart (a
 // Monday) for one class, or for the whole school when classID is 0. It reads
 // the week's records with one scan of the time indexes, not one per student.
-func BuildDigest(st *storage.Store, cal storage.Calendar, weekStart time.Time, classID uint64) (Digest, error) {
+func BuildDigest(st storage.Store, cal storage.Calendar, weekStart time.Time, classID uint64) (Digest, error) {
 	weekEnd := weekStart.AddDate(0, 0, 7)
 	monthFrom := cal.MonthStart(weekEnd.Add(-time.Second))
 	twoWeeks := weekEnd.AddDate(0, 0, -14)

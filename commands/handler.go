@@ -16,7 +16,7 @@ import (
 
 // Handler answers chat messages.
 type Handler struct {
-	Store *storage.Store
+	Store storage.Store
 	Cal   storage.Calendar
 	Now   func() time.Time
 	Log   *slog.Logger
@@ -30,11 +30,11 @@ type Handler struct {
 }
 
 // New makes a handler over a store, sharing its calendar and clock.
-func New(st *storage.Store, log *slog.Logger) *Handler {
+func New(st storage.Store, cal storage.Calendar, now func() time.Time, log *slog.Logger) *Handler {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Handler{Store: st, Cal: st.Cal, Now: st.Now, Log: log, School: "本校", specs: commandTable()}
+	return &Handler{Store: st, Cal: cal, Now: now, Log: log, School: "本校", specs: commandTable()}
 }
 
 // genericFailure is shown when something unexpected went wrong; the details
@@ -65,9 +65,6 @@ func (r *req) audit(h *Handler, action, detail string, students ...uint64) error
 	}
 	return err
 }
-
-// fail is a refusal or bad input, shown to the user as it is.
-func fail(format string, a ...any) error { return storage.Errorf(format, a...) }
 
 // usage is a bad-input reply with the command's example.
 func (r *req) usage(reason string) error {
@@ -131,12 +128,11 @@ func (h *Handler) Handle(ctx context.Context, m bot.Message) []bot.Outgoing {
 		if errors.Is(err, storage.ErrDuplicate) {
 			return nil // a redelivered message: it was answered the first time
 		}
-		var ue *storage.Error
-		if errors.As(err, &ue) {
+		if text, ok := h.userText(err); ok {
 			if r.meta.MsgKey != "" { // nothing marked it: a redelivery gets no second answer
 				h.markedReply(m, nil)
 			}
-			return reply(ue.Message)
+			return reply(text)
 		}
 		h.Log.Error("command failed", "command", sp.name, "msg", m.Key(), "err", err)
 		return reply(genericFailure)

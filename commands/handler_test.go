@@ -12,13 +12,14 @@ import (
 
 	"bangfu/bot"
 	"bangfu/storage"
+	"bangfu/storage/bolt"
 )
 
 // world is a school in a temp database with a pinned clock, talked to the
 // way a platform would: by who says what where.
 type world struct {
 	t   *testing.T
-	st  *storage.Store
+	st  *bolt.Store
 	h   *Handler
 	now time.Time
 	n   int
@@ -32,13 +33,13 @@ var wed = time.Date(2026, 11, 25, 10, 0, 0, 0, shanghai)
 func newWorld(t *testing.T, now time.Time) *world {
 	t.Helper()
 	w := &world{t: t, now: now}
-	st, err := storage.Open(filepath.Join(t.TempDir(), "bangfu.db"), storage.Options{Calendar: storage.DefaultCalendar(), Now: func() time.Time { return w.now }})
+	st, err := bolt.Open(filepath.Join(t.TempDir(), "bangfu.db"), bolt.Options{Calendar: storage.DefaultCalendar(), Now: func() time.Time { return w.now }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
 	w.st = st
-	w.h = New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	w.h = New(st, st.Cal, st.Now, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	w.h.School = "示例中学"
 	if err := w.h.EnsureAdmin("test", "校长", "dm:校长", "校长"); err != nil {
 		t.Fatal(err)

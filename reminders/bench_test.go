@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"bangfu/commands"
-	"bangfu/storage"
+	"bangfu/storage/bolt"
 	"bangfu/storage/schoolgen"
 )
 
@@ -18,7 +18,7 @@ import (
 func BenchmarkDue(b *testing.B) {
 	monday := time.Date(2027, 1, 11, 8, 0, 0, 0, sh)
 	path := filepath.Join(b.TempDir(), "big.db")
-	st, err := storage.Open(path, storage.Options{Now: func() time.Time { return monday }})
+	st, err := bolt.Open(path, bolt.Options{Now: func() time.Time { return monday }})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -26,7 +26,7 @@ func BenchmarkDue(b *testing.B) {
 	if _, err := schoolgen.Generate(st, schoolgen.Big(monday)); err != nil {
 		b.Fatal(err)
 	}
-	h := commands.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	h := commands.New(st, st.Cal, st.Now, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	sc, err := New(st, h, defaults, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		b.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"bangfu/bot"
 	"bangfu/commands"
 	"bangfu/storage"
+	"bangfu/storage/bolt"
 )
 
 var sh = storage.DefaultCalendar().Loc
@@ -27,7 +28,7 @@ var defaults = Config{MonthlyContact: []string{"0 16 20 * *"}, MonthlyContactFin
 // parents 张三妈妈 and 王五爸爸, and the class's teacher and parent groups.
 type school struct {
 	t   *testing.T
-	st  *storage.Store
+	st  *bolt.Store
 	h   *commands.Handler
 	now time.Time
 	n   int
@@ -36,13 +37,13 @@ type school struct {
 func newSchool(t *testing.T, now time.Time) *school {
 	t.Helper()
 	s := &school{t: t, now: now}
-	st, err := storage.Open(filepath.Join(t.TempDir(), "b.db"), storage.Options{Now: func() time.Time { return s.now }})
+	st, err := bolt.Open(filepath.Join(t.TempDir(), "b.db"), bolt.Options{Now: func() time.Time { return s.now }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
 	s.st = st
-	s.h = commands.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s.h = commands.New(st, st.Cal, st.Now, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	s.h.School = "示例中学"
 	s.h.EnsureAdmin("test", "校长", "dm:校长", "校长")
 	s.say("校长", "", "/student add 初一3班 张三 留守 学困 每周2次")

@@ -9,7 +9,7 @@ trap 'rm -rf "$out"' EXIT
 # fsync latency on a shared disk drifts: the write benchmarks run three
 # times, interleaved (raw, log, raw, log, …), and the table takes medians.
 for i in 1 2 3; do
-  go test -run '^$' -bench 'Raw' -benchtime "${BENCHTIME:-2s}" ./storage
+  go test -run '^$' -bench 'Raw' -benchtime "${BENCHTIME:-2s}" ./storage/bolt
   go test -run '^$' -bench 'Log' -benchtime "${BENCHTIME:-2s}" ./commands
 done | tee "$out/bench.txt" >&2
 go test -run '^$' -bench 'Status|Digest|Export' -benchtime "${BENCHTIME:-2s}" ./commands | tee -a "$out/bench.txt" >&2

@@ -1,3 +1,8 @@
+// Package storage is bangfu's domain: the records a support plan keeps
+// (students, people and roles, groups, invites, sessions, contacts, praise,
+// comments, meetings, the audit log, queued messages), the service
+// interfaces commands and reminders use, and Error with its codes. It holds
+// no engine (see storage/bolt) and writes no sentence a user reads.
 package storage
 
 import (
@@ -230,14 +235,6 @@ type Meta struct {
 	Where   string
 	At      time.Time
 }
-
-// Error is a failure whose Message is safe to show a user.
-type Error struct{ Message string }
-
-func (e *Error) Error() string { return e.Message }
-
-// Errorf builds a user-safe error.
-func Errorf(format string, a ...any) error { return &Error{Message: fmt.Sprintf(format, a...)} }
 
 func containsID(ids []uint64, id uint64) bool {
 	for _, x := range ids {

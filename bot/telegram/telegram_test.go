@@ -16,7 +16,9 @@ import (
 	"bangfu/bot/telegram"
 	"bangfu/bot/telegram/telegramtest"
 	"bangfu/commands"
+	"bangfu/commands/delivery"
 	"bangfu/storage"
+	"bangfu/storage/bolt"
 )
 
 const token = "123456:TEST-token"
@@ -26,7 +28,7 @@ const token = "123456:TEST-token"
 type rig struct {
 	t      *testing.T
 	api    *telegramtest.Server
-	st     *storage.Store
+	st     *bolt.Store
 	h      *commands.Handler
 	out    *bot.Outbox
 	tg     *telegram.Telegram
@@ -43,12 +45,12 @@ func newRig(t *testing.T, api *telegramtest.Server, path string, limits telegram
 	if path == "" {
 		path = filepath.Join(t.TempDir(), "bangfu.db")
 	}
-	st, err := storage.Open(path, storage.Options{})
+	st, err := bolt.Open(path, bolt.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := commands.New(st, log)
+	h := commands.New(st, st.Cal, st.Now, log)
 	var menu []telegram.MenuItem
 	for _, m := range h.Menu() {
 		menu = append(menu, telegram.MenuItem{Command: m.Command, Description: m.Description, InGroups: m.InGroups})
@@ -62,7 +64,7 @@ func newRig(t *testing.T, api *telegramtest.Server, path string, limits telegram
 		t.Fatal(err)
 	}
 	h.BotNames = []string{tg.Username()}
-	out := bot.NewOutbox(commands.OutboxQueue{Store: st}, st.Now, log)
+	out := bot.NewOutbox(delivery.OutboxQueue{Store: st, Loc: st.Cal.Loc, Now: st.Now, Log: log}, st.Now, log)
 	out.Add(tg)
 	out.OnUnreachable = func(o bot.Outgoing) { h.MarkUnreachable(context.Background(), o) }
 	tg.OnUnreachable = out.OnUnreachable

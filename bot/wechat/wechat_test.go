@@ -15,7 +15,9 @@ import (
 	"bangfu/bot/wechat"
 	"bangfu/bot/wechat/wechattest"
 	"bangfu/commands"
+	"bangfu/commands/delivery"
 	"bangfu/storage"
+	"bangfu/storage/bolt"
 )
 
 // rig runs the real adapter, router, commands and a temp database against
@@ -23,7 +25,7 @@ import (
 type rig struct {
 	t      *testing.T
 	srv    *wechattest.Server
-	st     *storage.Store
+	st     *bolt.Store
 	h      *commands.Handler
 	wx     *wechat.WeChat
 	out    *bot.Outbox
@@ -40,7 +42,7 @@ func newRig(t *testing.T, srv *wechattest.Server, dir string) *rig {
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	st, err := storage.Open(filepath.Join(dir, "bangfu.db"), storage.Options{})
+	st, err := bolt.Open(filepath.Join(dir, "bangfu.db"), bolt.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,12 +51,12 @@ func newRig(t *testing.T, srv *wechattest.Server, dir string) *rig {
 		logw = os.Stderr
 	}
 	log := slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	h := commands.New(st, log)
+	h := commands.New(st, st.Cal, st.Now, log)
 	r := &rig{t: t, srv: srv, st: st, h: h, dir: dir, done: make(chan struct{})}
 	r.wx = wechat.New(wechat.Config{SessionFile: filepath.Join(dir, "wechat-session.json"), HTTPClient: srv.Client(), State: st, Log: log,
 		QR: io.Discard, MinGap: 20 * time.Millisecond, MaxGap: 30 * time.Millisecond, PerMinute: 6000, Backoff1205: 50 * time.Millisecond,
 		RetryLogin: 50 * time.Millisecond, OnStatus: func(s string) { r.mu.Lock(); r.status = append(r.status, s); r.mu.Unlock() }})
-	r.out = bot.NewOutbox(commands.OutboxQueue{Store: st}, st.Now, log)
+	r.out = bot.NewOutbox(delivery.OutboxQueue{Store: st, Loc: st.Cal.Loc, Now: st.Now, Log: log}, st.Now, log)
 	r.out.Add(r.wx)
 	router := &bot.Router{Handler: h, Seen: st, Out: r.out, Log: log}
 	ctx, cancel := context.WithCancel(context.Background())

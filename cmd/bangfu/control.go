@@ -12,7 +12,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"bangfu/storage"
+	"bangfu/storage/bolt"
 )
 
 // The control socket lets `bangfu backup` and `bangfu invite` reach a running
@@ -27,7 +27,7 @@ func socketPath(cfg Config) string {
 	return p
 }
 
-func serveControl(ctx context.Context, cfg Config, st *storage.Store, log *slog.Logger) (io.Closer, error) {
+func serveControl(ctx context.Context, cfg Config, st *bolt.Store, log *slog.Logger) (io.Closer, error) {
 	path := socketPath(cfg)
 	os.Remove(path) // a stale socket of a killed bot; we hold the database lock, so no bot is using it
 	ln, err := net.Listen("unix", path)

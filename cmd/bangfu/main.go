@@ -29,8 +29,10 @@ import (
 	"bangfu/bot/telegram"
 	"bangfu/bot/wechat"
 	"bangfu/commands"
+	"bangfu/commands/delivery"
 	"bangfu/reminders"
 	"bangfu/storage"
+	"bangfu/storage/bolt"
 )
 
 var version = "dev"
@@ -81,7 +83,7 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	args = rest
 
 	if sub == "version" {
-		fmt.Fprintf(stdout, "bangfu %s (schema %d, %s)\n", buildVersion(), storage.SchemaVersion, goVersion())
+		fmt.Fprintf(stdout, "bangfu %s (schema %d, %s)\n", buildVersion(), bolt.SchemaVersion, goVersion())
 		return 0
 	}
 	if sub == "help" || sub == "-h" {
@@ -171,12 +173,12 @@ func goVersion() string {
 	return ""
 }
 
-func openStore(cfg Config, now func() time.Time) (*storage.Store, error) {
-	return storage.Open(cfg.Storage.Path, storage.Options{Calendar: cfg.Calendar, Now: now})
+func openStore(cfg Config, now func() time.Time) (*bolt.Store, error) {
+	return bolt.Open(cfg.Storage.Path, bolt.Options{Calendar: cfg.Calendar, Now: now})
 }
 
-func newHandler(cfg Config, st *storage.Store, log *slog.Logger) *commands.Handler {
-	h := commands.New(st, log)
+func newHandler(cfg Config, st *bolt.Store, log *slog.Logger) *commands.Handler {
+	h := commands.New(st, st.Cal, st.Now, log)
 	h.School = cfg.School.Name
 	return h
 }
@@ -211,7 +213,7 @@ func runBot(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 
 	h := newHandler(cfg, st, log)
-	out := bot.NewOutbox(commands.OutboxQueue{Store: st}, st.Now, log)
+	out := bot.NewOutbox(delivery.OutboxQueue{Store: st, Loc: st.Cal.Loc, Now: st.Now, Log: log}, st.Now, log)
 	out.OnUnreachable = func(o bot.Outgoing) { h.MarkUnreachable(context.Background(), o) }
 	// Every command marks its message processed in its own transaction, so
 	// the router needs no read of its own per message.
@@ -220,7 +222,7 @@ func runBot(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
 	var platforms []bot.Platform
 	if cfg.Telegram.Enabled {
 		tg, err := telegram.New(ctx, telegram.Config{Token: cfg.Telegram.Token, ServerURL: cfg.Telegram.ServerURL,
-			State: st, Log: log, Menu: telegramMenu(h), Keep: commands.OutboxQueue{Store: st}.Keep, Journal: commands.ReplyJournal{Store: st}})
+			State: st, Log: log, Menu: telegramMenu(h), Keep: delivery.OutboxQueue{Store: st, Loc: st.Cal.Loc, Now: st.Now, Log: log}.Keep, Journal: delivery.ReplyJournal{Store: st, Now: st.Now}})
 		if err != nil {
 			fmt.Fprintln(stderr, "bangfu:", err)
 			return 1
@@ -235,7 +237,7 @@ func runBot(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
 			client = wechat.ClientFor(cfg.Wechat.ServerURL)
 		}
 		wx := wechat.New(wechat.Config{SessionFile: cfg.Wechat.SessionFile, HTTPClient: client, State: st, Log: log, QR: stdout,
-			Keep: commands.OutboxQueue{Store: st}.Keep, Journal: commands.ReplyJournal{Store: st},
+			Keep: delivery.OutboxQueue{Store: st, Loc: st.Cal.Loc, Now: st.Now, Log: log}.Keep, Journal: delivery.ReplyJournal{Store: st, Now: st.Now},
 			OnStatus: func(text string) {
 				h.NotifyAdmins(text, wechat.PlatformName)
 				out.DeliverDue(context.Background())
@@ -318,7 +320,7 @@ func isTerminal(r any) bool {
 // cliAdmin runs an admin operation on the database, or, when a running bot
 // holds the file, asks that bot over its control socket.
 func cliAdmin(cfg Config, stdout, stderr io.Writer, op []string) int {
-	st, err := storage.Open(cfg.Storage.Path, storage.Options{Calendar: cfg.Calendar, Timeout: 300 * time.Millisecond})
+	st, err := bolt.Open(cfg.Storage.Path, bolt.Options{Calendar: cfg.Calendar, Timeout: 300 * time.Millisecond})
 	if errors.Is(err, storage.ErrLocked) {
 		text, rerr := askRunningBot(cfg, op)
 		if rerr != nil {
@@ -348,7 +350,7 @@ func printResult(text string, stdout, stderr io.Writer) int {
 
 // adminOp performs an admin operation on an open store; progress, if set,
 // is told how far a long one is.
-func adminOp(cfg Config, st *storage.Store, log *slog.Logger, op []string, progress func(done, total int)) string {
+func adminOp(cfg Config, st *bolt.Store, log *slog.Logger, op []string, progress func(done, total int)) string {
 	switch op[0] {
 	case "backup":
 		n, err := st.Backup(op[1])
@@ -443,6 +445,6 @@ func progressBar(w io.Writer) func(done, total int) {
 	}
 }
 
-func classByName(st *storage.Store, name string) (storage.Class, bool, error) {
+func classByName(st *bolt.Store, name string) (storage.Class, bool, error) {
 	return commands.FindClass(st, name)
 }

@@ -16,7 +16,7 @@ import (
 
 	"bangfu/bot/telegram/telegramtest"
 	"bangfu/bot/wechat/wechattest"
-	"bangfu/storage"
+	"bangfu/storage/bolt"
 )
 
 func writeConfig(t *testing.T, dir, extra string) string {
@@ -165,7 +165,7 @@ func TestSecondRunBackupAndInviteWhileRunning(t *testing.T) {
 	if c := <-done; c != 0 {
 		t.Fatalf("bot exit %d", c)
 	}
-	st, err := storage.Open(backup, storage.Options{})
+	st, err := bolt.Open(backup, bolt.Options{})
 	if err != nil {
 		t.Fatalf("backup does not open: %v", err)
 	}
@@ -230,7 +230,7 @@ func TestKill9KeepsEveryAcknowledgedLog(t *testing.T) {
 		}
 	}
 	cmd.Wait()
-	st, err := storage.Open(filepath.Join(dir, "data", "bangfu.db"), storage.Options{})
+	st, err := bolt.Open(filepath.Join(dir, "data", "bangfu.db"), bolt.Options{})
 	if err != nil {
 		t.Fatalf("reopen after kill -9: %v", err)
 	}
@@ -344,7 +344,7 @@ func TestTelegramBurstSurvivesKill9(t *testing.T) {
 		t.Fatalf("graceful stop: %v", err)
 	}
 	t.Logf("%v: stopped", time.Since(t0))
-	st, err := storage.Open(filepath.Join(dir, "data", "bangfu.db"), storage.Options{})
+	st, err := bolt.Open(filepath.Join(dir, "data", "bangfu.db"), bolt.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

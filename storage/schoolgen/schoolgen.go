@@ -40,12 +40,12 @@ var subjects = []string{"数学辅导", "英语", "语文", "物理", "作业辅
 var methods = []string{"电话", "微信", "面谈", "家访"}
 
 // Generate writes the school into st through the storage API.
-func Generate(st *storage.Store, o Options) (School, error) {
+func Generate(st storage.Store, o Options) (School, error) {
 	rnd := rand.New(rand.NewSource(o.Seed))
 	var s School
 	meta := storage.Meta{Where: "schoolgen", At: o.Until.AddDate(-1, 0, 0)}
 	year := o.Until.Sub(meta.At)
-	err := st.Bulk(meta, func(b *storage.Bulk) error {
+	err := st.Bulk(meta, func(b storage.Bulk) error {
 		var err error
 		acc := func(name string) []storage.Account {
 			return []storage.Account{{Platform: "console", UserID: name, ChatID: "dm:" + name}}
@@ -96,7 +96,7 @@ func Generate(st *storage.Store, o Options) (School, error) {
 	// Records go in in chunks so no single transaction grows huge.
 	const chunk = 5000
 	for done := 0; done < o.Sessions+o.Contacts+o.Praise; done += chunk {
-		err := st.Bulk(meta, func(b *storage.Bulk) error {
+		err := st.Bulk(meta, func(b storage.Bulk) error {
 			for i := done; i < done+chunk && i < o.Sessions+o.Contacts+o.Praise; i++ {
 				stu := s.Students[rnd.Intn(len(s.Students))]
 				switch {

@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"bangfu/storage"
+	"bangfu/storage/bolt"
 )
 
 func TestGenerateIsDeterministicAndComplete(t *testing.T) {
 	until := time.Date(2027, 1, 13, 10, 0, 0, 0, storage.DefaultCalendar().Loc)
 	o := Options{Classes: 3, SupportedPerClass: 4, Sessions: 300, Contacts: 40, Praise: 20, Until: until, Seed: 7}
 	names := func() []string {
-		st, err := storage.Open(filepath.Join(t.TempDir(), "g.db"), storage.Options{})
+		st, err := bolt.Open(filepath.Join(t.TempDir(), "g.db"), bolt.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -48,7 +49,7 @@ func TestWriteBigSchool(t *testing.T) {
 	if path == "" {
 		t.Skip("set BANGFU_BIG_DB to write the benchmark school")
 	}
-	st, err := storage.Open(path, storage.Options{})
+	st, err := bolt.Open(path, bolt.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package storage
+package bolt
 
 import (
 	"encoding/binary"
@@ -6,7 +6,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	bolt "go.etcd.io/bbolt"
+	bbolt "go.etcd.io/bbolt"
 )
 
 // The raw speed of bbolt on this machine, with fsync on, for the ratios of
@@ -16,13 +16,13 @@ import (
 // author index, the audit entry and the processed message id).
 const valueSize = 600
 
-func rawDB(b *testing.B) *bolt.DB {
-	db, err := bolt.Open(filepath.Join(b.TempDir(), "raw.db"), 0o600, &bolt.Options{FreelistType: bolt.FreelistMapType})
+func rawDB(b *testing.B) *bbolt.DB {
+	db, err := bbolt.Open(filepath.Join(b.TempDir(), "raw.db"), 0o600, &bbolt.Options{FreelistType: bbolt.FreelistMapType})
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists([]byte("b")); return err })
+	db.Update(func(tx *bbolt.Tx) error { _, err := tx.CreateBucketIfNotExists([]byte("b")); return err })
 	return db
 }
 
@@ -34,7 +34,7 @@ func BenchmarkRawUpdatePut(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		k := make([]byte, 8)
 		binary.BigEndian.PutUint64(k, uint64(i))
-		if err := db.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("b")).Put(k, val) }); err != nil {
+		if err := db.Update(func(tx *bbolt.Tx) error { return tx.Bucket([]byte("b")).Put(k, val) }); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -52,7 +52,7 @@ func BenchmarkRawBatchPut32(b *testing.B) {
 		for pb.Next() {
 			k := make([]byte, 8)
 			binary.BigEndian.PutUint64(k, n.Add(1))
-			if err := db.Batch(func(tx *bolt.Tx) error { return tx.Bucket([]byte("b")).Put(k, val) }); err != nil {
+			if err := db.Batch(func(tx *bbolt.Tx) error { return tx.Bucket([]byte("b")).Put(k, val) }); err != nil {
 				b.Error(err)
 			}
 		}

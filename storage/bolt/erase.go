@@ -1,31 +1,28 @@
-package storage
+package bolt
 
 import (
 	"bytes"
 
-	bolt "go.etcd.io/bbolt"
-)
+	bbolt "go.etcd.io/bbolt"
 
-// Erased counts what DeleteStudent removed.
-type Erased struct {
-	Sessions, Contacts, Praise, Comments, Parents, Invites, Queued int
-}
+	"bangfu/storage"
+)
 
 // DeleteStudent erases a student and every record of them (a privacy
 // request), then compacts the database into a fresh file so that the deleted
 // bytes, which bbolt leaves in free pages, are gone from disk too. Parents
 // whose only role was this child are erased with it (their display names
 // often carry the child's name); the audit log keeps only ids.
-func (s *Store) DeleteStudent(m Meta, id uint64) (Erased, error) {
-	var e Erased
-	err := s.update(func(tx *bolt.Tx) error {
-		e = Erased{}
+func (s *Store) DeleteStudent(m storage.Meta, id uint64) (storage.Erased, error) {
+	var e storage.Erased
+	err := s.update(func(tx *bbolt.Tx) error {
+		e = storage.Erased{}
 		if err := markProcessed(tx, m); err != nil {
 			return err
 		}
 		st, ok := getStudent(tx, id)
 		if !ok {
-			return ErrNotFound
+			return storage.ErrNotFound
 		}
 		prefix := u64(id)
 		for _, rb := range []recordBuckets{sessionRecords, contactRecords, praiseRecords} {
@@ -34,11 +31,11 @@ func (s *Store) DeleteStudent(m Meta, id uint64) (Erased, error) {
 				return err
 			}
 			switch rb.kind {
-			case KindSession:
+			case storage.KindSession:
 				e.Sessions = n
-			case KindContact:
+			case storage.KindContact:
 				e.Contacts = n
-			case KindPraise:
+			case storage.KindPraise:
 				e.Praise = n
 			}
 		}
@@ -49,8 +46,9 @@ func (s *Store) DeleteStudent(m Meta, id uint64) (Erased, error) {
 		var dead [][]byte
 		// Invites for the student's parents.
 		if err := tx.Bucket(bInvites).ForEach(func(k, v []byte) error {
-			var inv Invite
-			if jsonUnmarshal(v, &inv) == nil && inv.StudentID == id {
+			var inv storage.Invite
+			decode(v, &inv)
+			if inv.StudentID == id {
 				dead = append(dead, append([]byte(nil), k...))
 			}
 			return nil
@@ -63,7 +61,7 @@ func (s *Store) DeleteStudent(m Meta, id uint64) (Erased, error) {
 			}
 		}
 		e.Invites = len(dead)
-		if e.Queued, err = dropQueued(tx, func(q Queued) bool { return q.StudentID == id }); err != nil {
+		if e.Queued, err = dropQueued(tx, func(q storage.Queued) bool { return q.StudentID == id }); err != nil {
 			return err
 		}
 		if e.Parents, err = unlinkParents(tx, id); err != nil {
@@ -88,11 +86,12 @@ func (s *Store) DeleteStudent(m Meta, id uint64) (Erased, error) {
 
 // unlinkParents removes the child from every parent; a person left with no
 // role at all is erased with their accounts.
-func unlinkParents(tx *bolt.Tx, student uint64) (int, error) {
-	var people []Person
+func unlinkParents(tx *bbolt.Tx, student uint64) (int, error) {
+	var people []storage.Person
 	if err := tx.Bucket(bPeople).ForEach(func(_, v []byte) error {
-		var p Person
-		if jsonUnmarshal(v, &p) == nil && p.IsParentOf(student) {
+		var p storage.Person
+		decode(v, &p)
+		if p.IsParentOf(student) {
 			people = append(people, p)
 		}
 		return nil
@@ -125,7 +124,7 @@ func unlinkParents(tx *bolt.Tx, student uint64) (int, error) {
 	return len(people), nil
 }
 
-func deletePrefix(b *bolt.Bucket, prefix []byte, also func(k []byte) error) (int, error) {
+func deletePrefix(b *bbolt.Bucket, prefix []byte, also func(k []byte) error) (int, error) {
 	var dead [][]byte
 	c := b.Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {

@@ -1,13 +1,15 @@
-package storage
+package bolt
 
 import (
 	"bytes"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	bbolt "go.etcd.io/bbolt"
+
+	"bangfu/storage"
 )
 
-func enqueue(tx *bolt.Tx, q Queued) error {
+func enqueue(tx *bbolt.Tx, q storage.Queued) error {
 	b := tx.Bucket(bOutbox)
 	if q.Key != "" {
 		keys := tx.Bucket(bOutboxKeys)
@@ -24,8 +26,8 @@ func enqueue(tx *bolt.Tx, q Queued) error {
 
 // Enqueue puts messages in the durable outbox. A message whose Key was queued
 // before is skipped, so a scheduled message goes out once per key.
-func (s *Store) Enqueue(m Meta, qs ...Queued) error {
-	return s.update(func(tx *bolt.Tx) error {
+func (s *Store) Enqueue(m storage.Meta, qs ...storage.Queued) error {
+	return s.update(func(tx *bbolt.Tx) error {
 		if err := markProcessed(tx, m); err != nil {
 			return err
 		}
@@ -41,7 +43,7 @@ func (s *Store) Enqueue(m Meta, qs ...Queued) error {
 // WasQueued reports whether a message with this key was ever queued.
 func (s *Store) WasQueued(k string) (bool, error) {
 	var ok bool
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		ok = tx.Bucket(bOutboxKeys).Get([]byte(k)) != nil
 		return nil
 	})
@@ -50,19 +52,18 @@ func (s *Store) WasQueued(k string) (bool, error) {
 
 // Queue returns the queued messages due at or before until (all of them when
 // until is zero), oldest first, at most limit (0: no limit).
-func (s *Store) Queue(until time.Time, limit int) ([]Queued, error) {
-	var out []Queued
-	err := s.view(func(tx *bolt.Tx) error {
+func (s *Store) Queue(until time.Time, limit int) ([]storage.Queued, error) {
+	var out []storage.Queued
+	err := s.view(func(tx *bbolt.Tx) error {
 		c := tx.Bucket(bOutbox).Cursor()
 		end := u64(unix(until))
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			if !until.IsZero() && bytes.Compare(k[:8], end) > 0 {
 				break
 			}
-			var q Queued
-			if jsonUnmarshal(v, &q) == nil {
-				out = append(out, q)
-			}
+			var q storage.Queued
+			decode(v, &q)
+			out = append(out, q)
 			if limit > 0 && len(out) >= limit {
 				break
 			}
@@ -73,18 +74,18 @@ func (s *Store) Queue(until time.Time, limit int) ([]Queued, error) {
 }
 
 // Dequeue removes a delivered message.
-func (s *Store) Dequeue(q Queued) error {
-	return s.update(func(tx *bolt.Tx) error {
+func (s *Store) Dequeue(q storage.Queued) error {
+	return s.update(func(tx *bbolt.Tx) error {
 		return tx.Bucket(bOutbox).Delete(key(unix(q.NotBefore), q.ID))
 	})
 }
 
 // MarkSending records that a message is being handed to its platform.
-func (s *Store) MarkSending(q Queued) error {
-	return s.update(func(tx *bolt.Tx) error {
+func (s *Store) MarkSending(q storage.Queued) error {
+	return s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bOutbox)
 		k := key(unix(q.NotBefore), q.ID)
-		var cur Queued
+		var cur storage.Queued
 		if !getJSON(b, k, &cur) {
 			return nil
 		}
@@ -94,10 +95,10 @@ func (s *Store) MarkSending(q Queued) error {
 }
 
 // Requeue pushes a message back to a later time (after a failed send).
-func (s *Store) Requeue(q Queued, at time.Time) error {
-	return s.update(func(tx *bolt.Tx) error {
+func (s *Store) Requeue(q storage.Queued, at time.Time) error {
+	return s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bOutbox)
-		var cur Queued
+		var cur storage.Queued
 		if !getJSON(b, key(unix(q.NotBefore), q.ID), &cur) {
 			return nil
 		}
@@ -112,12 +113,13 @@ func (s *Store) Requeue(q Queued, at time.Time) error {
 }
 
 // dropQueued removes the queued messages matching fn and counts them.
-func dropQueued(tx *bolt.Tx, match func(Queued) bool) (int, error) {
+func dropQueued(tx *bbolt.Tx, match func(storage.Queued) bool) (int, error) {
 	b := tx.Bucket(bOutbox)
 	var dead [][]byte
 	if err := b.ForEach(func(k, v []byte) error {
-		var q Queued
-		if jsonUnmarshal(v, &q) == nil && match(q) {
+		var q storage.Queued
+		decode(v, &q)
+		if match(q) {
 			dead = append(dead, append([]byte(nil), k...))
 		}
 		return nil
@@ -137,7 +139,7 @@ func dropQueued(tx *bolt.Tx, match func(Queued) bool) (int, error) {
 // Processed reports whether a chat message was already handled.
 func (s *Store) Processed(msgKey string) (bool, error) {
 	var ok bool
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		ok = tx.Bucket(bAudit).Get(processedKey(msgKey)) != nil
 		return nil
 	})
@@ -146,8 +148,8 @@ func (s *Store) Processed(msgKey string) (bool, error) {
 
 // MarkProcessed records a handled message that stored nothing else (a read).
 // ErrDuplicate means it had been handled already.
-func (s *Store) MarkProcessed(m Meta) error {
-	return s.update(func(tx *bolt.Tx) error { return markProcessed(tx, m) })
+func (s *Store) MarkProcessed(m storage.Meta) error {
+	return s.update(func(tx *bbolt.Tx) error { return markProcessed(tx, m) })
 }
 
 // PruneProcessed forgets processed ids older than before; platforms do not
@@ -155,7 +157,7 @@ func (s *Store) MarkProcessed(m Meta) error {
 // once at start-up, so a /log touches one bucket fewer.
 func (s *Store) PruneProcessed(before time.Time) (int, error) {
 	n := 0
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		n = 0
 		b := tx.Bucket(bAudit)
 		var dead [][]byte
@@ -180,8 +182,8 @@ func (s *Store) PruneProcessed(before time.Time) (int, error) {
 
 // AuditRead records a read of students' files, marking the message that
 // asked processed in the same transaction (ErrDuplicate for a redelivery).
-func (s *Store) AuditRead(m Meta, action, detail string, students ...uint64) error {
-	return s.update(func(tx *bolt.Tx) error {
+func (s *Store) AuditRead(m storage.Meta, action, detail string, students ...uint64) error {
+	return s.update(func(tx *bbolt.Tx) error {
 		if err := markProcessed(tx, m); err != nil {
 			return err
 		}
@@ -190,16 +192,15 @@ func (s *Store) AuditRead(m Meta, action, detail string, students ...uint64) err
 }
 
 // AuditLog returns the entries with from <= At < to, oldest first.
-func (s *Store) AuditLog(from, to time.Time) ([]AuditEntry, error) {
-	var out []AuditEntry
-	err := s.view(func(tx *bolt.Tx) error {
+func (s *Store) AuditLog(from, to time.Time) ([]storage.AuditEntry, error) {
+	var out []storage.AuditEntry
+	err := s.view(func(tx *bbolt.Tx) error {
 		c := tx.Bucket(bAudit).Cursor()
 		end := u64(unixNano(to))
 		for k, v := c.Seek(u64(unixNano(from))); k != nil && k[0] != processedPrefix && bytes.Compare(k[:8], end) < 0; k, v = c.Next() {
-			var e AuditEntry
-			if jsonUnmarshal(v, &e) == nil {
-				out = append(out, e)
-			}
+			var e storage.AuditEntry
+			decode(v, &e)
+			out = append(out, e)
 		}
 		return nil
 	})
@@ -211,7 +212,7 @@ func (s *Store) AuditLog(from, to time.Time) ([]AuditEntry, error) {
 // PlatformValue reads a value a platform adapter keeps (an offset, a mapping).
 func (s *Store) PlatformValue(platform, name string) ([]byte, error) {
 	var out []byte
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		if v := tx.Bucket(bPlatformState).Get(strKey(platform, name)); v != nil {
 			out = append([]byte(nil), v...)
 		}
@@ -222,7 +223,7 @@ func (s *Store) PlatformValue(platform, name string) ([]byte, error) {
 
 // SetPlatformValue stores such a value durably.
 func (s *Store) SetPlatformValue(platform, name string, v []byte) error {
-	return s.update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bbolt.Tx) error {
 		return tx.Bucket(bPlatformState).Put(strKey(platform, name), v)
 	})
 }
@@ -241,8 +242,8 @@ func (s *Store) RunMark(run string) (string, bool, error) {
 // CompleteRun queues a run's messages and marks the run in one transaction,
 // so a restart neither repeats nor loses it. Messages whose key was queued
 // before are skipped.
-func (s *Store) CompleteRun(run, status string, qs ...Queued) error {
-	return s.update(func(tx *bolt.Tx) error {
+func (s *Store) CompleteRun(run, status string, qs ...storage.Queued) error {
+	return s.update(func(tx *bbolt.Tx) error {
 		for _, q := range qs {
 			if err := enqueue(tx, q); err != nil {
 				return err
@@ -256,9 +257,9 @@ func (s *Store) CompleteRun(run, status string, qs ...Queued) error {
 
 // JournalReply keeps a reply that has to wait for its turn (its chat is
 // paced), so that a crash does not lose it; its id is returned.
-func (s *Store) JournalReply(q Queued) (uint64, error) {
+func (s *Store) JournalReply(q storage.Queued) (uint64, error) {
 	var id uint64
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bReplies)
 		id = nextID(b)
 		q.ID = id
@@ -269,9 +270,9 @@ func (s *Store) JournalReply(q Queued) (uint64, error) {
 
 // ReplySending marks a journaled reply as handed to its platform.
 func (s *Store) ReplySending(id uint64) error {
-	return s.update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bReplies)
-		var q Queued
+		var q storage.Queued
 		if !getJSON(b, u64(id), &q) {
 			return nil
 		}
@@ -282,27 +283,26 @@ func (s *Store) ReplySending(id uint64) error {
 
 // ReplyDone forgets a journaled reply once it was sent (or given up).
 func (s *Store) ReplyDone(id uint64) error {
-	return s.update(func(tx *bolt.Tx) error { return tx.Bucket(bReplies).Delete(u64(id)) })
+	return s.update(func(tx *bbolt.Tx) error { return tx.Bucket(bReplies).Delete(u64(id)) })
 }
 
 // RecoverReplies, at start-up, moves the replies a crash left waiting into
 // the outbox, in order; one that was being sent may have gone out and is
 // dropped rather than sent twice.
 func (s *Store) RecoverReplies() (moved, dropped int, err error) {
-	err = s.update(func(tx *bolt.Tx) error {
+	err = s.update(func(tx *bbolt.Tx) error {
 		moved, dropped = 0, 0
 		b := tx.Bucket(bReplies)
 		var keys [][]byte
-		var waiting []Queued
+		var waiting []storage.Queued
 		if err := b.ForEach(func(k, v []byte) error {
 			keys = append(keys, append([]byte(nil), k...))
-			var q Queued
-			if jsonUnmarshal(v, &q) == nil {
-				if q.InFlight {
-					dropped++
-				} else {
-					waiting = append(waiting, q)
-				}
+			var q storage.Queued
+			decode(v, &q)
+			if q.InFlight {
+				dropped++
+			} else {
+				waiting = append(waiting, q)
 			}
 			return nil
 		}); err != nil {
@@ -327,9 +327,9 @@ func (s *Store) RecoverReplies() (moved, dropped int, err error) {
 
 // ReplyWaiting clears the mark of a journaled reply that did not go out.
 func (s *Store) ReplyWaiting(id uint64) error {
-	return s.update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bReplies)
-		var q Queued
+		var q storage.Queued
 		if !getJSON(b, u64(id), &q) {
 			return nil
 		}

@@ -1,7 +1,8 @@
-// Package storage keeps bangfu's records in one bbolt file: students, people,
-// groups, invites, tutoring sessions, contacts, praise, comments, meetings,
-// the audit log, processed message ids and the durable outbox.
-package storage
+// Package bolt is bangfu's embedded storage engine: one school's records in
+// one bbolt file (students, people, groups, invites, tutoring sessions,
+// contacts, praise, comments, meetings, the audit log, processed message ids
+// and the durable outbox), behind the storage package's interfaces.
+package bolt
 
 import (
 	"encoding/binary"
@@ -16,8 +17,25 @@ import (
 	"sync/atomic"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	bbolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
+
+	"bangfu/storage"
+)
+
+// The services this engine provides.
+var (
+	_ storage.Store                = (*Store)(nil)
+	_ storage.SchoolService        = (*Store)(nil)
+	_ storage.PersonService        = (*Store)(nil)
+	_ storage.GroupService         = (*Store)(nil)
+	_ storage.InviteService        = (*Store)(nil)
+	_ storage.RecordService        = (*Store)(nil)
+	_ storage.AuditService         = (*Store)(nil)
+	_ storage.OutboxService        = (*Store)(nil)
+	_ storage.PlatformStateService = (*Store)(nil)
+	_ storage.RunService           = (*Store)(nil)
+	_ storage.Bulk                 = (*bulk)(nil)
 )
 
 // Every bucket, declared in one place.
@@ -54,8 +72,8 @@ var keySchemaVersion = []byte("schema_version")
 
 // migrations run in order, each in its own transaction; the meta bucket
 // remembers how many have run.
-var migrations = []func(tx *bolt.Tx) error{
-	func(tx *bolt.Tx) error { // 1: the buckets
+var migrations = []func(tx *bbolt.Tx) error{
+	func(tx *bbolt.Tx) error { // 1: the buckets
 		for _, name := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
@@ -63,10 +81,10 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
-	func(tx *bolt.Tx) error { // 2: the audit log serves /undo; pruning scans processed ids
+	func(tx *bbolt.Tx) error { // 2: the audit log serves /undo; pruning scans processed ids
 		return dropBuckets(tx, "by_author", "processed_time")
 	},
-	func(tx *bolt.Tx) error { // 3: no time indexes; processed ids live in the audit bucket
+	func(tx *bbolt.Tx) error { // 3: no time indexes; processed ids live in the audit bucket
 		if old := tx.Bucket([]byte("processed")); old != nil {
 			audit := tx.Bucket(bAudit)
 			if err := old.ForEach(func(k, v []byte) error { return audit.Put(processedKey(string(k)), v) }); err != nil {
@@ -75,13 +93,13 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return dropBuckets(tx, "processed", "sessions_time", "contacts_time", "praise_time")
 	},
-	func(tx *bolt.Tx) error { // 4: the journal of replies waiting for their turn
+	func(tx *bbolt.Tx) error { // 4: the journal of replies waiting for their turn
 		_, err := tx.CreateBucketIfNotExists(bReplies)
 		return err
 	},
 }
 
-func dropBuckets(tx *bolt.Tx, names ...string) error {
+func dropBuckets(tx *bbolt.Tx, names ...string) error {
 	for _, name := range names {
 		if tx.Bucket([]byte(name)) != nil {
 			if err := tx.DeleteBucket([]byte(name)); err != nil {
@@ -102,24 +120,15 @@ func processedKey(msgKey string) []byte { return append([]byte{processedPrefix},
 // SchemaVersion is the version a freshly opened database is migrated to.
 var SchemaVersion = len(migrations)
 
-// ErrDuplicate means the chat message was already processed (a redelivery).
-var ErrDuplicate = errors.New("storage: message already processed")
-
-// ErrNotFound means the record does not exist.
-var ErrNotFound = errors.New("storage: not found")
-
-// ErrLocked means another process holds the database file.
-var ErrLocked = errors.New("storage: database in use by another process")
-
 // Store is the bbolt-backed store. Writes go through a group committer so
 // concurrent callers share one fsync while each still waits for its own.
 type Store struct {
 	path string
-	Cal  Calendar
+	Cal  storage.Calendar
 	Now  func() time.Time
 
 	mu sync.RWMutex // held shared by every operation; exclusively to swap the file
-	db *bolt.DB
+	db *bbolt.DB
 
 	// Group commit: the first writer to arrive commits everything pending in
 	// one transaction; writers arriving meanwhile wait, and the next of them
@@ -136,14 +145,14 @@ type Store struct {
 func (s *Store) CommitStats() (commits, writes uint64) { return s.commits.Load(), s.writes.Load() }
 
 type writeReq struct {
-	fn   func(tx *bolt.Tx) error
+	fn   func(tx *bbolt.Tx) error
 	done chan error
 	lead chan struct{}
 }
 
 // Options of Open.
 type Options struct {
-	Calendar Calendar
+	Calendar storage.Calendar
 	Now      func() time.Time
 	Timeout  time.Duration // waiting for the file lock; default 1s
 }
@@ -155,7 +164,7 @@ func Open(path string, opt Options) (*Store, error) {
 		opt.Now = time.Now
 	}
 	if opt.Calendar.Loc == nil {
-		opt.Calendar = DefaultCalendar()
+		opt.Calendar = storage.DefaultCalendar()
 	}
 	if opt.Timeout == 0 {
 		opt.Timeout = time.Second
@@ -177,10 +186,10 @@ func Open(path string, opt Options) (*Store, error) {
 	return s, nil
 }
 
-func openBolt(path string, timeout time.Duration) (*bolt.DB, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, FreelistType: bolt.FreelistMapType})
+func openBolt(path string, timeout time.Duration) (*bbolt.DB, error) {
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: timeout, FreelistType: bbolt.FreelistMapType})
 	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, fmt.Errorf("%w: %s (another bangfu is running on this file; stop it first, or use `bangfu backup` to copy it while it runs)", ErrLocked, path)
+		return nil, fmt.Errorf("%w: %s (another bangfu is running on this file; stop it first, or use `bangfu backup` to copy it while it runs)", storage.ErrLocked, path)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("opening database %s: %w", path, err)
@@ -194,7 +203,7 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) migrate() error {
 	for {
 		var version int
-		if err := s.db.View(func(tx *bolt.Tx) error {
+		if err := s.db.View(func(tx *bbolt.Tx) error {
 			if b := tx.Bucket(bMeta); b != nil {
 				if v := b.Get(keySchemaVersion); len(v) == 8 {
 					version = int(binary.BigEndian.Uint64(v))
@@ -210,7 +219,7 @@ func (s *Store) migrate() error {
 		if version == len(migrations) {
 			return nil
 		}
-		if err := s.db.Update(func(tx *bolt.Tx) error {
+		if err := s.db.Update(func(tx *bbolt.Tx) error {
 			if err := migrations[version](tx); err != nil {
 				return fmt.Errorf("migration %d: %w", version+1, err)
 			}
@@ -241,7 +250,7 @@ func (s *Store) Close() error {
 // Concurrent callers are committed together; fn may run more than once (when
 // another caller's fn fails the transaction is redone without it), so it must
 // only touch the transaction and its own result variables.
-func (s *Store) update(fn func(tx *bolt.Tx) error) error {
+func (s *Store) update(fn func(tx *bbolt.Tx) error) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.db == nil {
@@ -291,7 +300,7 @@ func (s *Store) commit(batch []*writeReq) {
 	s.writes.Add(uint64(len(batch)))
 	for len(batch) > 0 {
 		failed, ferr := -1, error(nil)
-		err := s.db.Update(func(tx *bolt.Tx) error {
+		err := s.db.Update(func(tx *bbolt.Tx) error {
 			for i, r := range batch {
 				if err := callSafely(r.fn, tx); err != nil {
 					failed, ferr = i, err
@@ -314,9 +323,13 @@ func (s *Store) commit(batch []*writeReq) {
 
 // callSafely turns a panic in fn into an error so one bad write cannot stop
 // the committer that every other write depends on.
-func callSafely(fn func(*bolt.Tx) error, tx *bolt.Tx) (err error) {
+func callSafely(fn func(*bbolt.Tx) error, tx *bbolt.Tx) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
+			if f, ok := r.(decodeFailure); ok {
+				err = decodeError(f)
+				return
+			}
 			slog.Error("panic in a storage write", "panic", r, "stack", string(debug.Stack()))
 			err = fmt.Errorf("storage: panic: %v", r)
 		}
@@ -325,13 +338,24 @@ func callSafely(fn func(*bolt.Tx) error, tx *bolt.Tx) (err error) {
 }
 
 // view runs fn in a read transaction.
-func (s *Store) view(fn func(tx *bolt.Tx) error) error {
+func (s *Store) view(fn func(tx *bbolt.Tx) error) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.db == nil {
 		return errors.New("storage: closed")
 	}
-	return s.db.View(fn)
+	return s.db.View(func(tx *bbolt.Tx) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				f, ok := r.(decodeFailure)
+				if !ok {
+					panic(r)
+				}
+				err = decodeError(f)
+			}
+		}()
+		return fn(tx)
+	})
 }
 
 // Backup writes a consistent copy of the database to path, fsyncs it and
@@ -343,7 +367,7 @@ func (s *Store) Backup(path string) (int64, error) {
 		return 0, err
 	}
 	var n int64
-	err = s.view(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bbolt.Tx) error {
 		var werr error
 		n, werr = tx.WriteTo(f)
 		return werr
@@ -374,11 +398,11 @@ func (s *Store) compact() error {
 	}
 	tmp := s.path + ".compact"
 	os.Remove(tmp)
-	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: time.Second, FreelistType: bolt.FreelistMapType})
+	dst, err := bbolt.Open(tmp, 0o600, &bbolt.Options{Timeout: time.Second, FreelistType: bbolt.FreelistMapType})
 	if err != nil {
 		return err
 	}
-	if err := bolt.Compact(dst, s.db, 4<<20); err != nil {
+	if err := bbolt.Compact(dst, s.db, 4<<20); err != nil {
 		dst.Close()
 		os.Remove(tmp)
 		return err
@@ -451,7 +475,7 @@ func unixNano(t time.Time) uint64 {
 	return uint64(t.UnixNano())
 }
 
-func putJSON(b *bolt.Bucket, k []byte, v any) error {
+func putJSON(b *bbolt.Bucket, k []byte, v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -459,16 +483,33 @@ func putJSON(b *bolt.Bucket, k []byte, v any) error {
 	return b.Put(k, data)
 }
 
-func getJSON(b *bolt.Bucket, k []byte, v any) bool {
+func getJSON(b *bbolt.Bucket, k []byte, v any) bool {
 	data := b.Get(k)
 	if data == nil {
 		return false
 	}
-	return json.Unmarshal(data, v) == nil
+	decode(data, v)
+	return true
+}
+
+// decodeFailure carries a stored value that would not decode out of its
+// transaction as a panic, turned into an error at the transaction's boundary
+// (view, callSafely): no caller can skip a damaged record silently.
+type decodeFailure struct{ err error }
+
+func decode(data []byte, v any) {
+	if err := json.Unmarshal(data, v); err != nil {
+		panic(decodeFailure{err})
+	}
+}
+
+// decodeError is the error a decodeFailure becomes.
+func decodeError(f decodeFailure) error {
+	return &storage.Error{Code: storage.EInternal, Op: "decode", Err: f.err}
 }
 
 // nextID returns the next sequence number of a bucket.
-func nextID(b *bolt.Bucket) uint64 {
+func nextID(b *bbolt.Bucket) uint64 {
 	id, _ := b.NextSequence() // fails only on a read-only tx
 	return id
 }
@@ -490,23 +531,23 @@ func strKey(parts ...string) []byte {
 
 // markProcessed records the message key inside the write and reports a
 // redelivered message as ErrDuplicate, so a record is stored exactly once.
-func markProcessed(tx *bolt.Tx, m Meta) error {
+func markProcessed(tx *bbolt.Tx, m storage.Meta) error {
 	if m.MsgKey == "" {
 		return nil
 	}
 	b := tx.Bucket(bAudit)
 	k := processedKey(m.MsgKey)
 	if b.Get(k) != nil {
-		return ErrDuplicate
+		return storage.ErrDuplicate
 	}
 	return b.Put(k, u64(unix(m.At)))
 }
 
 // auditRecord appends the audit entry of an added record, naming it so
 // /undo can find the actor's latest record.
-func auditRecord(tx *bolt.Tx, m Meta, action, kind string, ref []byte, student uint64) error {
+func auditRecord(tx *bbolt.Tx, m storage.Meta, action, kind string, ref []byte, student uint64) error {
 	b := tx.Bucket(bAudit)
-	e := AuditEntry{At: m.At, ActorID: m.ActorID, Action: action, Where: m.Where, Kind: kind, Ref: ref}
+	e := storage.AuditEntry{At: m.At, ActorID: m.ActorID, Action: action, Where: m.Where, Kind: kind, Ref: ref}
 	if student != 0 {
 		e.StudentIDs = []uint64{student}
 	}
@@ -514,12 +555,19 @@ func auditRecord(tx *bolt.Tx, m Meta, action, kind string, ref []byte, student u
 }
 
 // audit appends an audit entry inside a write.
-func audit(tx *bolt.Tx, m Meta, action string, detail string, students ...uint64) error {
+func audit(tx *bbolt.Tx, m storage.Meta, action string, detail string, students ...uint64) error {
 	b := tx.Bucket(bAudit)
-	e := AuditEntry{At: m.At, ActorID: m.ActorID, Action: action, StudentIDs: students, Where: m.Where, Detail: detail}
+	e := storage.AuditEntry{At: m.At, ActorID: m.ActorID, Action: action, StudentIDs: students, Where: m.Where, Detail: detail}
 	return putJSON(b, key(unixNano(m.At), nextID(b)), e)
 }
 
 func be(b []byte) uint64 { return binary.BigEndian.Uint64(b) }
 
-func jsonUnmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
+func containsID(ids []uint64, id uint64) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}

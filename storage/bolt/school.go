@@ -1,4 +1,4 @@
-package storage
+package bolt
 
 import (
 	"bytes"
@@ -6,21 +6,23 @@ import (
 	"sort"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	bbolt "go.etcd.io/bbolt"
+
+	"bangfu/storage"
 )
 
 // ---- classes ----
 
-func ensureClass(tx *bolt.Tx, grade, number int) (Class, error) {
+func ensureClass(tx *bbolt.Tx, grade, number int) (storage.Class, error) {
 	idx := tx.Bucket(bClassByGrade)
 	k := key(uint64(grade), uint64(number))
 	if v := idx.Get(k); v != nil {
-		var c Class
+		var c storage.Class
 		getJSON(tx.Bucket(bClasses), v, &c)
 		return c, nil
 	}
 	b := tx.Bucket(bClasses)
-	c := Class{ID: nextID(b), Grade: grade, Number: number}
+	c := storage.Class{ID: nextID(b), Grade: grade, Number: number}
 	if err := putJSON(b, u64(c.ID), c); err != nil {
 		return c, err
 	}
@@ -28,9 +30,9 @@ func ensureClass(tx *bolt.Tx, grade, number int) (Class, error) {
 }
 
 // EnsureClass returns the class, creating it if new.
-func (s *Store) EnsureClass(grade, number int) (Class, error) {
-	var c Class
-	err := s.update(func(tx *bolt.Tx) error {
+func (s *Store) EnsureClass(grade, number int) (storage.Class, error) {
+	var c storage.Class
+	err := s.update(func(tx *bbolt.Tx) error {
 		var err error
 		c, err = ensureClass(tx, grade, number)
 		return err
@@ -39,10 +41,10 @@ func (s *Store) EnsureClass(grade, number int) (Class, error) {
 }
 
 // ClassByGrade finds a class by grade and number.
-func (s *Store) ClassByGrade(grade, number int) (Class, bool, error) {
-	var c Class
+func (s *Store) ClassByGrade(grade, number int) (storage.Class, bool, error) {
+	var c storage.Class
 	var ok bool
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		if v := tx.Bucket(bClassByGrade).Get(key(uint64(grade), uint64(number))); v != nil {
 			ok = getJSON(tx.Bucket(bClasses), v, &c)
 		}
@@ -52,11 +54,11 @@ func (s *Store) ClassByGrade(grade, number int) (Class, bool, error) {
 }
 
 // Class returns a class by id.
-func (s *Store) Class(id uint64) (Class, error) {
-	var c Class
-	err := s.view(func(tx *bolt.Tx) error {
+func (s *Store) Class(id uint64) (storage.Class, error) {
+	var c storage.Class
+	err := s.view(func(tx *bbolt.Tx) error {
 		if !getJSON(tx.Bucket(bClasses), u64(id), &c) {
-			return ErrNotFound
+			return storage.ErrNotFound
 		}
 		return nil
 	})
@@ -64,12 +66,12 @@ func (s *Store) Class(id uint64) (Class, error) {
 }
 
 // Classes lists every class in grade and number order.
-func (s *Store) Classes() ([]Class, error) {
-	var out []Class
-	err := s.view(func(tx *bolt.Tx) error {
+func (s *Store) Classes() ([]storage.Class, error) {
+	var out []storage.Class
+	err := s.view(func(tx *bbolt.Tx) error {
 		cls := tx.Bucket(bClasses)
 		return tx.Bucket(bClassByGrade).ForEach(func(_, v []byte) error {
-			var c Class
+			var c storage.Class
 			if getJSON(cls, v, &c) {
 				out = append(out, c)
 			}
@@ -81,13 +83,13 @@ func (s *Store) Classes() ([]Class, error) {
 
 // ---- students ----
 
-func getStudent(tx *bolt.Tx, id uint64) (Student, bool) {
-	var st Student
+func getStudent(tx *bbolt.Tx, id uint64) (storage.Student, bool) {
+	var st storage.Student
 	ok := getJSON(tx.Bucket(bStudents), u64(id), &st)
 	return st, ok
 }
 
-func putStudent(tx *bolt.Tx, st Student) error {
+func putStudent(tx *bbolt.Tx, st storage.Student) error {
 	if err := putJSON(tx.Bucket(bStudents), u64(st.ID), st); err != nil {
 		return err
 	}
@@ -100,10 +102,10 @@ func putStudent(tx *bolt.Tx, st Student) error {
 // AddStudent puts a student under support in the class (created if new). A
 // closed student of the same name in that class is reopened with the new
 // details; an active one is refused.
-func (s *Store) AddStudent(m Meta, grade, number int, st Student) (Student, bool, error) {
-	var out Student
+func (s *Store) AddStudent(m storage.Meta, grade, number int, st storage.Student) (storage.Student, bool, error) {
+	var out storage.Student
 	var reopened bool
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		if err := markProcessed(tx, m); err != nil {
 			return err
 		}
@@ -118,7 +120,7 @@ func (s *Store) AddStudent(m Meta, grade, number int, st Student) (Student, bool
 				continue
 			}
 			if !old.Closed {
-				return Errorf("%s已经有一位叫%s的学生在帮扶名单里了。", c.Name(), st.Name)
+				return &storage.Error{Code: storage.EConflict, Op: "AddStudent", ClassID: c.ID, StudentID: old.ID, Student: st.Name}
 			}
 			old.Closed, old.ClosedReason, old.ClosedAt = false, "", time.Time{}
 			old.Categories, old.Key, old.WeeklyTarget = st.Categories, st.Key, st.WeeklyTarget
@@ -140,7 +142,7 @@ func (s *Store) AddStudent(m Meta, grade, number int, st Student) (Student, bool
 	return out, reopened, err
 }
 
-func studentIDsNamed(tx *bolt.Tx, name string) []uint64 {
+func studentIDsNamed(tx *bbolt.Tx, name string) []uint64 {
 	prefix := strKey(name, "")
 	var ids []uint64
 	c := tx.Bucket(bStudentsByName).Cursor()
@@ -153,9 +155,9 @@ func studentIDsNamed(tx *bolt.Tx, name string) []uint64 {
 }
 
 // StudentsNamed returns every student (active or closed) with that name.
-func (s *Store) StudentsNamed(name string) ([]Student, error) {
-	var out []Student
-	err := s.view(func(tx *bolt.Tx) error {
+func (s *Store) StudentsNamed(name string) ([]storage.Student, error) {
+	var out []storage.Student
+	err := s.view(func(tx *bbolt.Tx) error {
 		for _, id := range studentIDsNamed(tx, name) {
 			if st, ok := getStudent(tx, id); ok {
 				out = append(out, st)
@@ -167,12 +169,12 @@ func (s *Store) StudentsNamed(name string) ([]Student, error) {
 }
 
 // Student returns one student.
-func (s *Store) Student(id uint64) (Student, error) {
-	var st Student
-	err := s.view(func(tx *bolt.Tx) error {
+func (s *Store) Student(id uint64) (storage.Student, error) {
+	var st storage.Student
+	err := s.view(func(tx *bbolt.Tx) error {
 		var ok bool
 		if st, ok = getStudent(tx, id); !ok {
-			return ErrNotFound
+			return storage.ErrNotFound
 		}
 		return nil
 	})
@@ -180,17 +182,17 @@ func (s *Store) Student(id uint64) (Student, error) {
 }
 
 // StudentsInClass lists a class's students (active and closed) by id.
-func (s *Store) StudentsInClass(classID uint64) ([]Student, error) {
-	var out []Student
-	err := s.view(func(tx *bolt.Tx) error {
+func (s *Store) StudentsInClass(classID uint64) ([]storage.Student, error) {
+	var out []storage.Student
+	err := s.view(func(tx *bbolt.Tx) error {
 		out = studentsInClass(tx, classID)
 		return nil
 	})
 	return out, err
 }
 
-func studentsInClass(tx *bolt.Tx, classID uint64) []Student {
-	var out []Student
+func studentsInClass(tx *bbolt.Tx, classID uint64) []storage.Student {
+	var out []storage.Student
 	prefix := u64(classID)
 	c := tx.Bucket(bStudentsByClass).Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
@@ -202,14 +204,13 @@ func studentsInClass(tx *bolt.Tx, classID uint64) []Student {
 }
 
 // AllStudents lists every student.
-func (s *Store) AllStudents() ([]Student, error) {
-	var out []Student
-	err := s.view(func(tx *bolt.Tx) error {
+func (s *Store) AllStudents() ([]storage.Student, error) {
+	var out []storage.Student
+	err := s.view(func(tx *bbolt.Tx) error {
 		return tx.Bucket(bStudents).ForEach(func(_, v []byte) error {
-			var st Student
-			if err := jsonUnmarshal(v, &st); err == nil {
-				out = append(out, st)
-			}
+			var st storage.Student
+			decode(v, &st)
+			out = append(out, st)
 			return nil
 		})
 	})
@@ -217,15 +218,15 @@ func (s *Store) AllStudents() ([]Student, error) {
 }
 
 // UpdateStudent changes a student in one audited transaction.
-func (s *Store) UpdateStudent(m Meta, id uint64, action string, fn func(*Student) error) (Student, error) {
-	var out Student
-	err := s.update(func(tx *bolt.Tx) error {
+func (s *Store) UpdateStudent(m storage.Meta, id uint64, action string, fn func(*storage.Student) error) (storage.Student, error) {
+	var out storage.Student
+	err := s.update(func(tx *bbolt.Tx) error {
 		if err := markProcessed(tx, m); err != nil {
 			return err
 		}
 		st, ok := getStudent(tx, id)
 		if !ok {
-			return ErrNotFound
+			return storage.ErrNotFound
 		}
 		if err := fn(&st); err != nil {
 			return err
@@ -241,13 +242,13 @@ func (s *Store) UpdateStudent(m Meta, id uint64, action string, fn func(*Student
 
 // ---- people ----
 
-func getPerson(tx *bolt.Tx, id uint64) (Person, bool) {
-	var p Person
+func getPerson(tx *bbolt.Tx, id uint64) (storage.Person, bool) {
+	var p storage.Person
 	ok := getJSON(tx.Bucket(bPeople), u64(id), &p)
 	return p, ok
 }
 
-func putPerson(tx *bolt.Tx, p Person) error {
+func putPerson(tx *bbolt.Tx, p storage.Person) error {
 	if err := putJSON(tx.Bucket(bPeople), u64(p.ID), p); err != nil {
 		return err
 	}
@@ -261,10 +262,10 @@ func putPerson(tx *bolt.Tx, p Person) error {
 }
 
 // PersonByAccount finds the person behind a platform user id.
-func (s *Store) PersonByAccount(platform, userID string) (Person, bool, error) {
-	var p Person
+func (s *Store) PersonByAccount(platform, userID string) (storage.Person, bool, error) {
+	var p storage.Person
 	var ok bool
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		if v := tx.Bucket(bAccounts).Get(strKey(platform, userID)); v != nil {
 			p, ok = getPerson(tx, be(v))
 		}
@@ -276,7 +277,7 @@ func (s *Store) PersonByAccount(platform, userID string) (Person, bool, error) {
 // EnsurePerson returns the person behind a platform account, creating them
 // (with no role) on first contact and keeping their name and private chat up
 // to date. It writes only when something changed.
-func (s *Store) EnsurePerson(platform, userID, privateChat, name string) (Person, error) {
+func (s *Store) EnsurePerson(platform, userID, privateChat, name string) (storage.Person, error) {
 	p, ok, err := s.PersonByAccount(platform, userID)
 	if err != nil {
 		return p, err
@@ -284,12 +285,12 @@ func (s *Store) EnsurePerson(platform, userID, privateChat, name string) (Person
 	if ok && (name == "" || p.Name == name) && (privateChat == "" || accountChat(p, platform, userID) == privateChat) {
 		return p, nil
 	}
-	err = s.update(func(tx *bolt.Tx) error {
+	err = s.update(func(tx *bbolt.Tx) error {
 		if v := tx.Bucket(bAccounts).Get(strKey(platform, userID)); v != nil {
 			p, _ = getPerson(tx, be(v))
 		} else {
-			p = Person{ID: nextID(tx.Bucket(bPeople)), CreatedAt: s.Now(),
-				Accounts: []Account{{Platform: platform, UserID: userID}}}
+			p = storage.Person{ID: nextID(tx.Bucket(bPeople)), CreatedAt: s.Now(),
+				Accounts: []storage.Account{{Platform: platform, UserID: userID}}}
 		}
 		if name != "" {
 			p.Name = name
@@ -304,7 +305,7 @@ func (s *Store) EnsurePerson(platform, userID, privateChat, name string) (Person
 	return p, err
 }
 
-func accountChat(p Person, platform, userID string) string {
+func accountChat(p storage.Person, platform, userID string) string {
 	for _, a := range p.Accounts {
 		if a.Platform == platform && a.UserID == userID {
 			return a.ChatID
@@ -314,12 +315,12 @@ func accountChat(p Person, platform, userID string) string {
 }
 
 // Person returns one person.
-func (s *Store) Person(id uint64) (Person, error) {
-	var p Person
-	err := s.view(func(tx *bolt.Tx) error {
+func (s *Store) Person(id uint64) (storage.Person, error) {
+	var p storage.Person
+	err := s.view(func(tx *bbolt.Tx) error {
 		var ok bool
 		if p, ok = getPerson(tx, id); !ok {
-			return ErrNotFound
+			return storage.ErrNotFound
 		}
 		return nil
 	})
@@ -327,14 +328,13 @@ func (s *Store) Person(id uint64) (Person, error) {
 }
 
 // People lists everyone, by id.
-func (s *Store) People() ([]Person, error) {
-	var out []Person
-	err := s.view(func(tx *bolt.Tx) error {
+func (s *Store) People() ([]storage.Person, error) {
+	var out []storage.Person
+	err := s.view(func(tx *bbolt.Tx) error {
 		return tx.Bucket(bPeople).ForEach(func(_, v []byte) error {
-			var p Person
-			if jsonUnmarshal(v, &p) == nil {
-				out = append(out, p)
-			}
+			var p storage.Person
+			decode(v, &p)
+			out = append(out, p)
 			return nil
 		})
 	})
@@ -342,15 +342,15 @@ func (s *Store) People() ([]Person, error) {
 }
 
 // UpdatePerson changes a person in one audited transaction.
-func (s *Store) UpdatePerson(m Meta, id uint64, action string, fn func(*Person) error) (Person, error) {
-	var out Person
-	err := s.update(func(tx *bolt.Tx) error {
+func (s *Store) UpdatePerson(m storage.Meta, id uint64, action string, fn func(*storage.Person) error) (storage.Person, error) {
+	var out storage.Person
+	err := s.update(func(tx *bbolt.Tx) error {
 		if err := markProcessed(tx, m); err != nil {
 			return err
 		}
 		p, ok := getPerson(tx, id)
 		if !ok {
-			return ErrNotFound
+			return storage.ErrNotFound
 		}
 		if err := fn(&p); err != nil {
 			return err
@@ -367,10 +367,10 @@ func (s *Store) UpdatePerson(m Meta, id uint64, action string, fn func(*Person) 
 // ---- groups ----
 
 // Group returns the registration of a group chat.
-func (s *Store) Group(platform, chatID string) (Group, bool, error) {
-	var g Group
+func (s *Store) Group(platform, chatID string) (storage.Group, bool, error) {
+	var g storage.Group
 	var ok bool
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		ok = getJSON(tx.Bucket(bGroups), strKey(platform, chatID), &g)
 		return nil
 	})
@@ -378,8 +378,8 @@ func (s *Store) Group(platform, chatID string) (Group, bool, error) {
 }
 
 // SetGroup registers (or re-registers) a group chat.
-func (s *Store) SetGroup(m Meta, g Group) error {
-	return s.update(func(tx *bolt.Tx) error {
+func (s *Store) SetGroup(m storage.Meta, g storage.Group) error {
+	return s.update(func(tx *bbolt.Tx) error {
 		if err := markProcessed(tx, m); err != nil {
 			return err
 		}
@@ -393,9 +393,9 @@ func (s *Store) SetGroup(m Meta, g Group) error {
 // MoveGroup keeps a group's registration when its chat id changes (a
 // Telegram group upgraded to a supergroup).
 func (s *Store) MoveGroup(platform, oldID, newID string) error {
-	return s.update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bGroups)
-		var g Group
+		var g storage.Group
 		if !getJSON(b, strKey(platform, oldID), &g) {
 			return nil
 		}
@@ -408,14 +408,13 @@ func (s *Store) MoveGroup(platform, oldID, newID string) error {
 }
 
 // Groups lists every registered group.
-func (s *Store) Groups() ([]Group, error) {
-	var out []Group
-	err := s.view(func(tx *bolt.Tx) error {
+func (s *Store) Groups() ([]storage.Group, error) {
+	var out []storage.Group
+	err := s.view(func(tx *bbolt.Tx) error {
 		return tx.Bucket(bGroups).ForEach(func(_, v []byte) error {
-			var g Group
-			if jsonUnmarshal(v, &g) == nil {
-				out = append(out, g)
-			}
+			var g storage.Group
+			decode(v, &g)
+			out = append(out, g)
 			return nil
 		})
 	})
@@ -425,12 +424,6 @@ func (s *Store) Groups() ([]Group, error) {
 
 // ---- invites ----
 
-// InviteAlphabet leaves out the look-alikes 0/O, 1/I.
-const InviteAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-// InviteValidity is how long a code can be used.
-const InviteValidity = 7 * 24 * time.Hour
-
 func newCode() (string, error) {
 	var raw [8]byte
 	if _, err := rand.Read(raw[:]); err != nil {
@@ -438,14 +431,14 @@ func newCode() (string, error) {
 	}
 	code := make([]byte, 8)
 	for i, r := range raw {
-		code[i] = InviteAlphabet[int(r)%len(InviteAlphabet)] // 256 is a multiple of 32: no bias
+		code[i] = storage.InviteAlphabet[int(r)%len(storage.InviteAlphabet)] // 256 is a multiple of 32: no bias
 	}
 	return string(code), nil
 }
 
 // CreateInvite stores a new one-time code valid for seven days.
-func (s *Store) CreateInvite(m Meta, inv Invite) (Invite, error) {
-	err := s.update(func(tx *bolt.Tx) error {
+func (s *Store) CreateInvite(m storage.Meta, inv storage.Invite) (storage.Invite, error) {
+	err := s.update(func(tx *bbolt.Tx) error {
 		if err := markProcessed(tx, m); err != nil {
 			return err
 		}
@@ -462,7 +455,7 @@ func (s *Store) CreateInvite(m Meta, inv Invite) (Invite, error) {
 		}
 		inv.CreatedBy = m.ActorID
 		inv.CreatedAt = m.At
-		inv.Expires = m.At.Add(InviteValidity)
+		inv.Expires = m.At.Add(storage.InviteValidity)
 		if err := putJSON(b, []byte(inv.Code), inv); err != nil {
 			return err
 		}
@@ -473,31 +466,31 @@ func (s *Store) CreateInvite(m Meta, inv Invite) (Invite, error) {
 
 // UseInvite spends a code for the person and grants what it carries, in one
 // transaction so a code can never be used twice.
-func (s *Store) UseInvite(m Meta, code string, personID uint64) (Invite, Person, error) {
-	var inv Invite
-	var p Person
-	err := s.update(func(tx *bolt.Tx) error {
+func (s *Store) UseInvite(m storage.Meta, code string, personID uint64) (storage.Invite, storage.Person, error) {
+	var inv storage.Invite
+	var p storage.Person
+	err := s.update(func(tx *bbolt.Tx) error {
 		if err := markProcessed(tx, m); err != nil {
 			return err
 		}
 		b := tx.Bucket(bInvites)
 		if !getJSON(b, []byte(code), &inv) {
-			return Errorf("邀请码 %s 不存在，请核对后重新输入（8位，由字母和数字组成）。", code)
+			return &storage.Error{Code: storage.ENotFound, Op: "UseInvite", Subject: code}
 		}
 		if inv.UsedBy != 0 {
-			return Errorf("邀请码 %s 已经用过了，每个邀请码只能用一次。请向发码的老师要一个新的。", code)
+			return &storage.Error{Code: storage.EConflict, Op: "UseInvite", Subject: code, Reason: "used", At: inv.UsedAt}
 		}
 		if !m.At.Before(inv.Expires) {
-			return Errorf("邀请码 %s 已过期（有效期7天）。请向发码的老师要一个新的。", code)
+			return &storage.Error{Code: storage.EExpired, Op: "UseInvite", Subject: code, At: inv.Expires}
 		}
 		var ok bool
 		if p, ok = getPerson(tx, personID); !ok {
-			return ErrNotFound
+			return storage.ErrNotFound
 		}
 		switch inv.Kind {
-		case InviteAdmin:
+		case storage.InviteAdmin:
 			p.Admin = true
-		case InviteTeacher:
+		case storage.InviteTeacher:
 			p.Teacher = true
 			if inv.ClassID != 0 && !containsID(p.TeachesIn, inv.ClassID) {
 				p.TeachesIn = append(p.TeachesIn, inv.ClassID)
@@ -505,13 +498,13 @@ func (s *Store) UseInvite(m Meta, code string, personID uint64) (Invite, Person,
 			if inv.HeadTeacher && !containsID(p.HeadOf, inv.ClassID) {
 				p.HeadOf = append(p.HeadOf, inv.ClassID)
 			}
-		case InviteParent:
+		case storage.InviteParent:
 			st, ok := getStudent(tx, inv.StudentID)
 			if !ok {
-				return Errorf("这个邀请码对应的学生已不在名单中，请向老师要一个新的邀请码。")
+				return &storage.Error{Code: storage.ENotFound, Op: "UseInvite", Subject: code, Reason: "student", StudentID: inv.StudentID}
 			}
 			if !p.IsParentOf(st.ID) {
-				p.Parents = append(p.Parents, ParentLink{StudentID: st.ID, Relation: inv.Relation})
+				p.Parents = append(p.Parents, storage.ParentLink{StudentID: st.ID, Relation: inv.Relation})
 			}
 		}
 		inv.UsedBy, inv.UsedAt = personID, m.At
@@ -526,18 +519,11 @@ func (s *Store) UseInvite(m Meta, code string, personID uint64) (Invite, Person,
 	return inv, p, err
 }
 
-// ImportRow is one student of an imported register.
-type ImportRow struct {
-	Grade, Number int
-	Student       Student // Name, Categories, Key, WeeklyTarget, MentorID
-	MentorGiven   bool
-}
-
 // ImportStudents adds or updates every row in one transaction: all or
 // nothing. A student already there with the same details is left alone, so
 // importing the same file again changes nothing.
-func (s *Store) ImportStudents(m Meta, rows []ImportRow) (added, updated, unchanged int, err error) {
-	err = s.update(func(tx *bolt.Tx) error {
+func (s *Store) ImportStudents(m storage.Meta, rows []storage.ImportRow) (added, updated, unchanged int, err error) {
+	err = s.update(func(tx *bbolt.Tx) error {
 		added, updated, unchanged = 0, 0, 0
 		if err := markProcessed(tx, m); err != nil {
 			return err
@@ -547,7 +533,7 @@ func (s *Store) ImportStudents(m Meta, rows []ImportRow) (added, updated, unchan
 			if err != nil {
 				return err
 			}
-			var existing *Student
+			var existing *storage.Student
 			for _, id := range studentIDsNamed(tx, r.Student.Name) {
 				if st, ok := getStudent(tx, id); ok && st.ClassID == c.ID {
 					existing = &st
@@ -590,7 +576,7 @@ func (s *Store) ImportStudents(m Meta, rows []ImportRow) (added, updated, unchan
 	return added, updated, unchanged, err
 }
 
-func sameStudent(a, b Student) bool {
+func sameStudent(a, b storage.Student) bool {
 	if a.Key != b.Key || a.WeeklyTarget != b.WeeklyTarget || a.MentorID != b.MentorID || a.Closed != b.Closed || len(a.Categories) != len(b.Categories) {
 		return false
 	}

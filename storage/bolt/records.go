@@ -1,0 +1,558 @@
+package bolt
+
+import (
+	"bytes"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"bangfu/storage"
+)
+
+// recordBuckets describes a kind of dated record kept per student, keyed
+// [student][unix][id]: "this student this week" is one range scan, "the
+// whole school last week" one per student (600 seeks take about a
+// millisecond). A separate time index would cost every /log a bucket more,
+// about 8 % of the commit rate.
+type recordBuckets struct {
+	kind string
+	main []byte
+}
+
+var (
+	sessionRecords = recordBuckets{storage.KindSession, bSessions}
+	contactRecords = recordBuckets{storage.KindContact, bContacts}
+	praiseRecords  = recordBuckets{storage.KindPraise, bPraise}
+)
+
+func putRecord(tx *bbolt.Tx, rb recordBuckets, student uint64, at time.Time, id uint64, v any) ([]byte, error) {
+	k := key(student, unix(at), id)
+	if err := putJSON(tx.Bucket(rb.main), k, v); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+func deleteRecord(tx *bbolt.Tx, rb recordBuckets, k []byte) error {
+	if len(k) != 24 {
+		return nil
+	}
+	return tx.Bucket(rb.main).Delete(k)
+}
+
+// scanStudent decodes a student's records with from <= time < to, oldest first.
+func scanStudent[T any](tx *bbolt.Tx, rb recordBuckets, student uint64, from, to time.Time) []T {
+	var out []T
+	c := tx.Bucket(rb.main).Cursor()
+	start, end := key(student, unix(from)), key(student, unix(to))
+	for k, v := c.Seek(start); k != nil && bytes.Compare(k[:16], end) < 0 && be(k) == student; k, v = c.Next() {
+		var r T
+		decode(v, &r)
+		out = append(out, r)
+	}
+	return out
+}
+
+// countStudent counts without decoding.
+func countStudent(tx *bbolt.Tx, rb recordBuckets, student uint64, from, to time.Time) int {
+	n := 0
+	c := tx.Bucket(rb.main).Cursor()
+	start, end := key(student, unix(from)), key(student, unix(to))
+	for k, _ := c.Seek(start); k != nil && bytes.Compare(k[:16], end) < 0 && be(k) == student; k, _ = c.Next() {
+		n++
+	}
+	return n
+}
+
+// latestStudent returns up to n of a student's records, newest first.
+func latestStudent[T any](tx *bbolt.Tx, rb recordBuckets, student uint64, n int) []T {
+	var out []T
+	c := tx.Bucket(rb.main).Cursor()
+	k, v := c.Seek(u64(student + 1))
+	if k == nil {
+		k, v = c.Last()
+	} else {
+		k, v = c.Prev()
+	}
+	for ; k != nil && be(k) == student && len(out) < n; k, v = c.Prev() {
+		var r T
+		decode(v, &r)
+		out = append(out, r)
+	}
+	return out
+}
+
+// scanTime decodes every student's records with from <= time < to, student
+// by student.
+func scanTime[T any](tx *bbolt.Tx, rb recordBuckets, from, to time.Time) []T {
+	var out []T
+	c := tx.Bucket(bStudents).Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		out = append(out, scanStudent[T](tx, rb, be(k), from, to)...)
+	}
+	return out
+}
+
+// AddSession stores a tutoring session and returns how many sessions the
+// student has in each of the given ranges afterwards (this one included),
+// counted in the same transaction.
+func (s *Store) AddSession(m storage.Meta, se storage.Session, count ...storage.Range) (storage.Session, []int, error) {
+	var counts []int
+	err := s.update(func(tx *bbolt.Tx) error {
+		if err := markProcessed(tx, m); err != nil {
+			return err
+		}
+		se.ID = nextID(tx.Bucket(bSessions))
+		se.AuthorID, se.CreatedAt = m.ActorID, m.At
+		k, err := putRecord(tx, sessionRecords, se.StudentID, se.At, se.ID, se)
+		if err != nil {
+			return err
+		}
+		counts = counts[:0]
+		for _, r := range count {
+			counts = append(counts, countStudent(tx, sessionRecords, se.StudentID, r.From, r.To))
+		}
+		return auditRecord(tx, m, "session.add", storage.KindSession, k, se.StudentID)
+	})
+	return se, counts, err
+}
+
+// AddContact stores a home contact and returns how many contacts the student
+// has in the given range afterwards.
+func (s *Store) AddContact(m storage.Meta, c storage.Contact, count storage.Range) (storage.Contact, int, error) {
+	var n int
+	err := s.update(func(tx *bbolt.Tx) error {
+		if err := markProcessed(tx, m); err != nil {
+			return err
+		}
+		c.ID = nextID(tx.Bucket(bContacts))
+		c.AuthorID, c.CreatedAt = m.ActorID, m.At
+		k, err := putRecord(tx, contactRecords, c.StudentID, c.At, c.ID, c)
+		if err != nil {
+			return err
+		}
+		n = countStudent(tx, contactRecords, c.StudentID, count.From, count.To)
+		return auditRecord(tx, m, "contact.add", storage.KindContact, k, c.StudentID)
+	})
+	return c, n, err
+}
+
+// AddPraise stores a step forward and queues the messages to the parents in
+// the same transaction, so they are sent exactly when the praise exists.
+func (s *Store) AddPraise(m storage.Meta, p storage.Praise, notify []storage.Queued) (storage.Praise, error) {
+	err := s.update(func(tx *bbolt.Tx) error {
+		if err := markProcessed(tx, m); err != nil {
+			return err
+		}
+		p.ID = nextID(tx.Bucket(bPraise))
+		p.AuthorID, p.CreatedAt = m.ActorID, m.At
+		k, err := putRecord(tx, praiseRecords, p.StudentID, p.At, p.ID, p)
+		if err != nil {
+			return err
+		}
+		if err := auditRecord(tx, m, "praise.add", storage.KindPraise, k, p.StudentID); err != nil {
+			return err
+		}
+		for _, q := range notify {
+			q.Key = praiseKeyPrefix(p.ID) + q.Key
+			q.StudentID = p.StudentID
+			if err := enqueue(tx, q); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return p, err
+}
+
+func praiseKeyPrefix(id uint64) string { return "praise/" + strconv.FormatUint(id, 10) + "/" }
+
+func commentKey(student, author uint64, semester string) []byte {
+	return append(key(student, author), semester...)
+}
+
+// SetComment stores the author's comment on the student for the semester,
+// replacing an earlier one; replaced says whether there was one.
+func (s *Store) SetComment(m storage.Meta, c storage.Comment) (storage.Comment, bool, error) {
+	var replaced bool
+	err := s.update(func(tx *bbolt.Tx) error {
+		if err := markProcessed(tx, m); err != nil {
+			return err
+		}
+		b := tx.Bucket(bComments)
+		k := commentKey(c.StudentID, m.ActorID, c.Semester)
+		replaced = b.Get(k) != nil
+		c.ID = nextID(b)
+		c.AuthorID, c.CreatedAt = m.ActorID, m.At
+		if c.At.IsZero() {
+			c.At = m.At
+		}
+		if err := putJSON(b, k, c); err != nil {
+			return err
+		}
+		return auditRecord(tx, m, "comment.set", storage.KindComment, k, c.StudentID)
+	})
+	return c, replaced, err
+}
+
+// Comments returns a student's comments of a semester ("" for all).
+func (s *Store) Comments(student uint64, semester string) ([]storage.Comment, error) {
+	var out []storage.Comment
+	err := s.view(func(tx *bbolt.Tx) error {
+		out = commentsOf(tx, student, semester)
+		return nil
+	})
+	return out, err
+}
+
+func commentsOf(tx *bbolt.Tx, student uint64, semester string) []storage.Comment {
+	var out []storage.Comment
+	prefix := u64(student)
+	c := tx.Bucket(bComments).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		var cm storage.Comment
+		decode(v, &cm)
+		if semester == "" || cm.Semester == semester {
+			out = append(out, cm)
+		}
+	}
+	return out
+}
+
+// AllComments returns every comment of a semester ("" for all).
+func (s *Store) AllComments(semester string) ([]storage.Comment, error) {
+	var out []storage.Comment
+	err := s.view(func(tx *bbolt.Tx) error {
+		return tx.Bucket(bComments).ForEach(func(_, v []byte) error {
+			var cm storage.Comment
+			decode(v, &cm)
+			if semester == "" || cm.Semester == semester {
+				out = append(out, cm)
+			}
+			return nil
+		})
+	})
+	return out, err
+}
+
+// AddMeeting stores a parents' meeting.
+func (s *Store) AddMeeting(m storage.Meta, mt storage.Meeting) (storage.Meeting, error) {
+	err := s.update(func(tx *bbolt.Tx) error {
+		if err := markProcessed(tx, m); err != nil {
+			return err
+		}
+		b := tx.Bucket(bMeetings)
+		mt.ID = nextID(b)
+		mt.AuthorID, mt.CreatedAt = m.ActorID, m.At
+		k := key(unix(mt.At), mt.ID)
+		if err := putJSON(b, k, mt); err != nil {
+			return err
+		}
+		return auditRecord(tx, m, "meeting.add", storage.KindMeeting, k, 0)
+	})
+	return mt, err
+}
+
+// Meetings returns the meetings with from <= time < to.
+func (s *Store) Meetings(from, to time.Time) ([]storage.Meeting, error) {
+	var out []storage.Meeting
+	err := s.view(func(tx *bbolt.Tx) error {
+		c := tx.Bucket(bMeetings).Cursor()
+		end := u64(unix(to))
+		for k, v := c.Seek(u64(unix(from))); k != nil && bytes.Compare(k[:8], end) < 0; k, v = c.Next() {
+			var mt storage.Meeting
+			decode(v, &mt)
+			out = append(out, mt)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Sessions returns a student's sessions with from <= At < to, oldest first.
+func (s *Store) Sessions(student uint64, from, to time.Time) ([]storage.Session, error) {
+	var out []storage.Session
+	err := s.view(func(tx *bbolt.Tx) error {
+		out = scanStudent[storage.Session](tx, sessionRecords, student, from, to)
+		return nil
+	})
+	return out, err
+}
+
+// Contacts returns a student's contacts with from <= At < to, oldest first.
+func (s *Store) Contacts(student uint64, from, to time.Time) ([]storage.Contact, error) {
+	var out []storage.Contact
+	err := s.view(func(tx *bbolt.Tx) error {
+		out = scanStudent[storage.Contact](tx, contactRecords, student, from, to)
+		return nil
+	})
+	return out, err
+}
+
+// PraiseOf returns a student's praise with from <= At < to, oldest first.
+func (s *Store) PraiseOf(student uint64, from, to time.Time) ([]storage.Praise, error) {
+	var out []storage.Praise
+	err := s.view(func(tx *bbolt.Tx) error {
+		out = scanStudent[storage.Praise](tx, praiseRecords, student, from, to)
+		return nil
+	})
+	return out, err
+}
+
+// SessionsBetween returns every session of the school with from <= At < to.
+func (s *Store) SessionsBetween(from, to time.Time) ([]storage.Session, error) {
+	var out []storage.Session
+	err := s.view(func(tx *bbolt.Tx) error {
+		out = scanTime[storage.Session](tx, sessionRecords, from, to)
+		return nil
+	})
+	return out, err
+}
+
+// ContactsBetween returns every contact of the school with from <= At < to.
+func (s *Store) ContactsBetween(from, to time.Time) ([]storage.Contact, error) {
+	var out []storage.Contact
+	err := s.view(func(tx *bbolt.Tx) error {
+		out = scanTime[storage.Contact](tx, contactRecords, from, to)
+		return nil
+	})
+	return out, err
+}
+
+// PraiseBetween returns every praise of the school with from <= At < to.
+func (s *Store) PraiseBetween(from, to time.Time) ([]storage.Praise, error) {
+	var out []storage.Praise
+	err := s.view(func(tx *bbolt.Tx) error {
+		out = scanTime[storage.Praise](tx, praiseRecords, from, to)
+		return nil
+	})
+	return out, err
+}
+
+// CountFor counts a student's sessions (and minutes), contacts and praise in
+// [from, to), and finds the last session before to.
+func (s *Store) CountFor(student uint64, from, to time.Time) (storage.StudentCounts, error) {
+	var sc storage.StudentCounts
+	err := s.view(func(tx *bbolt.Tx) error {
+		for _, se := range scanStudent[storage.Session](tx, sessionRecords, student, from, to) {
+			sc.Sessions++
+			sc.Minutes += se.Minutes
+		}
+		sc.Contacts = countStudent(tx, contactRecords, student, from, to)
+		sc.Praise = countStudent(tx, praiseRecords, student, from, to)
+		sc.LastSession = lastBefore(tx, sessionRecords, student, to)
+		return nil
+	})
+	return sc, err
+}
+
+// lastBefore returns the time of the student's last record before t.
+func lastBefore(tx *bbolt.Tx, rb recordBuckets, student uint64, t time.Time) time.Time {
+	c := tx.Bucket(rb.main).Cursor()
+	k, _ := c.Seek(key(student, unix(t)))
+	if k == nil {
+		k, _ = c.Last()
+	} else {
+		k, _ = c.Prev()
+	}
+	if k == nil || be(k) != student {
+		return time.Time{}
+	}
+	return time.Unix(int64(be(k[8:16])), 0)
+}
+
+// LastContact returns the time of the student's last contact before t.
+func (s *Store) LastContact(student uint64, t time.Time) (time.Time, error) {
+	var at time.Time
+	err := s.view(func(tx *bbolt.Tx) error {
+		at = lastBefore(tx, contactRecords, student, t)
+		return nil
+	})
+	return at, err
+}
+
+// History returns the student's latest n records of every kind, newest first.
+func (s *Store) History(student uint64, n int) ([]storage.Record, error) {
+	var out []storage.Record
+	err := s.view(func(tx *bbolt.Tx) error {
+		for _, se := range latestStudent[storage.Session](tx, sessionRecords, student, n) {
+			se := se
+			out = append(out, storage.Record{Kind: storage.KindSession, At: se.At, Session: &se})
+		}
+		for _, c := range latestStudent[storage.Contact](tx, contactRecords, student, n) {
+			c := c
+			out = append(out, storage.Record{Kind: storage.KindContact, At: c.At, Contact: &c})
+		}
+		for _, p := range latestStudent[storage.Praise](tx, praiseRecords, student, n) {
+			p := p
+			out = append(out, storage.Record{Kind: storage.KindPraise, At: p.At, Praise: &p})
+		}
+		for _, c := range commentsOf(tx, student, "") {
+			c := c
+			out = append(out, storage.Record{Kind: storage.KindComment, At: c.At, Comment: &c})
+		}
+		return nil
+	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.After(out[j].At) })
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out, err
+}
+
+// Undo removes the author's most recent record created at or after since.
+func (s *Store) Undo(m storage.Meta, since time.Time) (storage.Undone, error) {
+	var u storage.Undone
+	err := s.update(func(tx *bbolt.Tx) error {
+		u = storage.Undone{}
+		if err := markProcessed(tx, m); err != nil {
+			return err
+		}
+		// The audit log remembers who added which record: walk it back from
+		// now to since and take the actor's latest record that still exists.
+		c := tx.Bucket(bAudit).Cursor()
+		// The entries end where the processed ids begin.
+		k, v := c.Seek([]byte{processedPrefix})
+		if k == nil {
+			k, v = c.Last()
+		} else {
+			k, v = c.Prev()
+		}
+		for ; k != nil; k, v = c.Prev() {
+			var e storage.AuditEntry
+			decode(v, &e)
+			if e.At.Before(since) {
+				break
+			}
+			if e.ActorID != m.ActorID || e.Kind == "" {
+				continue
+			}
+			if err := undoOne(tx, e, &u); err != nil {
+				return err
+			}
+			if u.Kind == "" { // already undone or erased: look further back
+				continue
+			}
+			return audit(tx, m, "undo."+u.Kind, "", u.StudentID)
+		}
+		return storage.ErrNotFound
+	})
+	return u, err
+}
+
+func undoOne(tx *bbolt.Tx, a storage.AuditEntry, u *storage.Undone) error {
+	studentID := uint64(0)
+	if len(a.StudentIDs) > 0 {
+		studentID = a.StudentIDs[0]
+	}
+	var rb recordBuckets
+	switch a.Kind {
+	case storage.KindSession:
+		rb = sessionRecords
+		var v storage.Session
+		if !getJSON(tx.Bucket(rb.main), a.Ref, &v) {
+			return nil
+		}
+		u.Session = &v
+	case storage.KindContact:
+		rb = contactRecords
+		var v storage.Contact
+		if !getJSON(tx.Bucket(rb.main), a.Ref, &v) {
+			return nil
+		}
+		u.Contact = &v
+	case storage.KindPraise:
+		rb = praiseRecords
+		var v storage.Praise
+		if !getJSON(tx.Bucket(rb.main), a.Ref, &v) {
+			return nil
+		}
+		u.Praise = &v
+		n, err := dropQueued(tx, func(q storage.Queued) bool { return strings.HasPrefix(q.Key, praiseKeyPrefix(v.ID)) })
+		if err != nil {
+			return err
+		}
+		u.UnsentDropped = n
+	case storage.KindComment:
+		var v storage.Comment
+		if !getJSON(tx.Bucket(bComments), a.Ref, &v) || v.AuthorID == 0 {
+			return nil
+		}
+		u.Comment = &v
+		u.Kind, u.StudentID = a.Kind, studentID
+		return tx.Bucket(bComments).Delete(a.Ref)
+	case storage.KindMeeting:
+		var v storage.Meeting
+		if !getJSON(tx.Bucket(bMeetings), a.Ref, &v) {
+			return nil
+		}
+		u.Meeting = &v
+		u.Kind = a.Kind
+		return tx.Bucket(bMeetings).Delete(a.Ref)
+	default:
+		return nil
+	}
+	u.Kind, u.StudentID = a.Kind, studentID
+	return deleteRecord(tx, rb, a.Ref)
+}
+
+// Bulk writes many records in one transaction, for loading a whole school
+// (imports, benchmarks, tests). It skips the per-message bookkeeping.
+type bulk struct {
+	tx *bbolt.Tx
+	m  storage.Meta
+}
+
+// Bulk runs fn in one write transaction.
+func (s *Store) Bulk(m storage.Meta, fn func(b storage.Bulk) error) error {
+	return s.update(func(tx *bbolt.Tx) error { return fn(&bulk{tx: tx, m: m}) })
+}
+
+// Student adds a student to a class.
+func (b *bulk) Student(grade, number int, st storage.Student) (storage.Student, error) {
+	c, err := ensureClass(b.tx, grade, number)
+	if err != nil {
+		return st, err
+	}
+	st.ID = nextID(b.tx.Bucket(bStudents))
+	st.ClassID = c.ID
+	if st.CreatedAt.IsZero() {
+		st.CreatedAt = b.m.At
+	}
+	return st, putStudent(b.tx, st)
+}
+
+// Person adds a person.
+func (b *bulk) Person(p storage.Person) (storage.Person, error) {
+	p.ID = nextID(b.tx.Bucket(bPeople))
+	return p, putPerson(b.tx, p)
+}
+
+// Session adds a tutoring session.
+func (b *bulk) Session(se storage.Session) error {
+	se.ID = nextID(b.tx.Bucket(bSessions))
+	_, err := putRecord(b.tx, sessionRecords, se.StudentID, se.At, se.ID, se)
+	return err
+}
+
+// Contact adds a home contact.
+func (b *bulk) Contact(c storage.Contact) error {
+	c.ID = nextID(b.tx.Bucket(bContacts))
+	_, err := putRecord(b.tx, contactRecords, c.StudentID, c.At, c.ID, c)
+	return err
+}
+
+// Praise adds a step forward.
+func (b *bulk) Praise(p storage.Praise) error {
+	p.ID = nextID(b.tx.Bucket(bPraise))
+	_, err := putRecord(b.tx, praiseRecords, p.StudentID, p.At, p.ID, p)
+	return err
+}
+
+// Group registers a group chat.
+func (b *bulk) Group(g storage.Group) error {
+	return putJSON(b.tx.Bucket(bGroups), strKey(g.Platform, g.ChatID), g)
+}

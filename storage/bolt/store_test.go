@@ -1,0 +1,249 @@
+package bolt
+
+import (
+	"bangfu/storage/storagetest"
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"bangfu/storage"
+)
+
+var sh = storage.DefaultCalendar().Loc
+
+func openTemp(t testing.TB) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "data", "bangfu.db")
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, sh)
+	s, err := Open(path, Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, path
+}
+
+func meta(n int) storage.Meta {
+	return storage.Meta{MsgKey: fmt.Sprintf("test:%d", n), ActorID: 1, Where: "test", At: time.Date(2026, 11, 25, 10, 0, 0, 0, sh)}
+}
+
+func TestOpenCreatesPrivateFileAndRefusesASecondProcess(t *testing.T) {
+	s, path := openTemp(t)
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Fatalf("database mode %v, want 0600", fi.Mode().Perm())
+	}
+	start := time.Now()
+	_, err = Open(path, Options{Timeout: 200 * time.Millisecond})
+	if !errors.Is(err, storage.ErrLocked) || !strings.Contains(err.Error(), path) {
+		t.Fatalf("second open: %v, want ErrLocked naming %s", err, path)
+	}
+	if time.Since(start) > 2*time.Second {
+		t.Fatalf("second open took %v", time.Since(start))
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := Open(path, Options{})
+	if err != nil {
+		t.Fatalf("reopen after close: %v", err)
+	}
+	s2.Close()
+}
+
+func TestSchemaVersionIsRecorded(t *testing.T) {
+	s, _ := openTemp(t)
+	var v uint64
+	s.view(func(tx *bbolt.Tx) error {
+		v = be(tx.Bucket(bMeta).Get(keySchemaVersion))
+		return nil
+	})
+	if int(v) != SchemaVersion {
+		t.Fatalf("schema version %d, want %d", v, SchemaVersion)
+	}
+}
+
+func addStudent(t testing.TB, s *Store, n int, name string) storage.Student {
+	t.Helper()
+	st, _, err := s.AddStudent(meta(n), 7, 3, storage.Student{Name: name, WeeklyTarget: 2, Categories: []string{"留守儿童"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func TestAFailingWriteDoesNotSinkItsBatch(t *testing.T) {
+	s, _ := openTemp(t)
+	var wg sync.WaitGroup
+	errs := make([]error, 20)
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			errs[i] = s.update(func(tx *bbolt.Tx) error {
+				if i%5 == 0 {
+					return &storage.Error{Code: storage.EInvalid, Op: fmt.Sprint("bad ", i)}
+				}
+				if i == 7 {
+					panic("boom")
+				}
+				return tx.Bucket(bPlatformState).Put([]byte(fmt.Sprint(i)), []byte("x"))
+			})
+		}(i)
+	}
+	wg.Wait()
+	for i, err := range errs {
+		want := i%5 != 0 && i != 7
+		if (err == nil) != want {
+			t.Errorf("write %d: err %v", i, err)
+		}
+		ok := false
+		s.view(func(tx *bbolt.Tx) error { ok = tx.Bucket(bPlatformState).Get([]byte(fmt.Sprint(i))) != nil; return nil })
+		if ok != want {
+			t.Errorf("write %d stored=%v, want %v", i, ok, want)
+		}
+	}
+}
+
+func TestDeleteStudentLeavesNoBytesBehind(t *testing.T) {
+	s, path := openTemp(t)
+	st := addStudent(t, s, 0, "欧阳娜娜")
+	other := addStudent(t, s, 1, "李四")
+	at := time.Date(2026, 11, 24, 10, 0, 0, 0, sh)
+	for i := 0; i < 200; i++ { // enough pages that bbolt reuses free ones
+		if _, _, err := s.AddSession(meta(10+i), storage.Session{StudentID: st.ID, Subject: "欧阳娜娜的数学", Minutes: 30, At: at, Note: "欧阳娜娜备注"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.AddContact(meta(500), storage.Contact{StudentID: st.ID, Method: "电话", Content: "和欧阳娜娜妈妈聊", At: at}, storage.Range{})
+	s.AddPraise(meta(501), storage.Praise{StudentID: st.ID, Text: "欧阳娜娜进步", At: at}, []storage.Queued{{Platform: "t", ChatID: "c", Text: "欧阳娜娜进步了", NotBefore: at}})
+	s.SetComment(meta(502), storage.Comment{StudentID: st.ID, Semester: "2026-09-01", Text: "欧阳娜娜评语"})
+	p, _ := s.EnsurePerson("t", "u1", "c", "欧阳娜娜妈妈")
+	inv, _ := s.CreateInvite(meta(503), storage.Invite{Kind: storage.InviteParent, StudentID: st.ID})
+	s.UseInvite(meta(504), inv.Code, p.ID)
+	s.CreateInvite(meta(505), storage.Invite{Kind: storage.InviteParent, StudentID: st.ID, Relation: "欧阳娜娜爸爸"})
+	s.AddSession(meta(506), storage.Session{StudentID: other.ID, Subject: "英语", Minutes: 20, At: at})
+
+	e, err := s.DeleteStudent(meta(600), st.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Sessions != 200 || e.Contacts != 1 || e.Praise != 1 || e.Comments != 1 || e.Parents != 1 || e.Queued != 1 {
+		t.Fatalf("erased %+v", e)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(data, []byte("欧阳娜娜")) {
+		t.Fatal("the student's name is still in the database file")
+	}
+	// The rest is intact and the store still works after the swap.
+	if ss, _ := s.Sessions(other.ID, time.Time{}, at.AddDate(1, 0, 0)); len(ss) != 1 {
+		t.Fatalf("other student's sessions: %d", len(ss))
+	}
+	if _, ok, _ := s.PersonByAccount("t", "u1"); ok {
+		t.Fatal("the parent bound only to the erased child is still there")
+	}
+	addStudent(t, s, 700, "王五")
+	entries, _ := s.AuditLog(time.Time{}, at.AddDate(1, 0, 0))
+	if entries[len(entries)-1].Action != "student.add" || entries[len(entries)-2].Action != "student.delete" {
+		t.Fatalf("audit tail: %+v", entries[len(entries)-2:])
+	}
+}
+
+func TestBackupIsAConsistentCopyWhileWriting(t *testing.T) {
+	s, _ := openTemp(t)
+	st := addStudent(t, s, 0, "张三")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; i < 50; i++ {
+			s.AddSession(meta(100+i), storage.Session{StudentID: st.ID, Minutes: 30, At: time.Date(2026, 11, 24, 10, 0, 0, 0, sh)})
+		}
+	}()
+	dst := filepath.Join(t.TempDir(), "backup.db")
+	if _, err := s.Backup(dst); err != nil {
+		t.Fatal(err)
+	}
+	<-done
+	b, err := Open(dst, Options{})
+	if err != nil {
+		t.Fatalf("backup does not open: %v", err)
+	}
+	defer b.Close()
+	got, err := b.StudentsNamed("张三")
+	if err != nil || len(got) != 1 {
+		t.Fatalf("backup students: %v %v", got, err)
+	}
+	if fi, _ := os.Stat(dst); fi.Mode().Perm() != 0o600 {
+		t.Fatalf("backup mode %v", fi.Mode().Perm())
+	}
+}
+
+func TestMigrationMovesProcessedIDs(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Make it look like a schema-2 database with its own processed bucket.
+	s.db.Update(func(tx *bbolt.Tx) error {
+		b, _ := tx.CreateBucketIfNotExists([]byte("processed"))
+		b.Put([]byte("telegram:1:2"), u64(1))
+		tx.CreateBucketIfNotExists([]byte("sessions_time"))
+		return tx.Bucket(bMeta).Put(keySchemaVersion, u64(2))
+	})
+	s.Close()
+	s, err = Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if ok, _ := s.Processed("telegram:1:2"); !ok {
+		t.Fatal("processed id lost in the migration")
+	}
+	s.view(func(tx *bbolt.Tx) error {
+		if tx.Bucket([]byte("processed")) != nil || tx.Bucket([]byte("sessions_time")) != nil {
+			t.Error("old buckets left behind")
+		}
+		if v := be(tx.Bucket(bMeta).Get(keySchemaVersion)); int(v) != SchemaVersion {
+			t.Errorf("schema %d", v)
+		}
+		return nil
+	})
+}
+
+func TestConformance(t *testing.T) {
+	storagetest.Run(t, func(t *testing.T, now func() time.Time) storage.Store {
+		s, err := Open(filepath.Join(t.TempDir(), "bangfu.db"), Options{Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	})
+}
+
+func TestADamagedRecordIsAnErrorNotASkip(t *testing.T) {
+	s, _ := openTemp(t)
+	st := addStudent(t, s, 0, "张三")
+	s.db.Update(func(tx *bbolt.Tx) error { return tx.Bucket(bStudents).Put(u64(st.ID), []byte("{not json")) })
+	if _, err := s.AllStudents(); storage.ErrorCode(err) != storage.EInternal {
+		t.Fatalf("AllStudents over a damaged record: %v", err)
+	}
+	if _, _, err := s.AddStudent(meta(1), 7, 3, storage.Student{Name: "张三"}); storage.ErrorCode(err) != storage.EInternal {
+		t.Fatalf("a write reading a damaged record: %v", err)
+	}
+}

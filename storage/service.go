@@ -1,0 +1,159 @@
+package storage
+
+import "time"
+
+// The services commands, reminders and the outbox need, one interface per
+// concern (benbjohnson/wtf). Every engine implements all of them as Store;
+// storagetest holds the behaviour each must show. Writes take a Meta: the
+// engine audits them and marks the causing message processed in the same
+// transaction, refusing a redelivery with ErrDuplicate.
+
+// SchoolService keeps classes and the register of supported students.
+type SchoolService interface {
+	EnsureClass(grade, number int) (Class, error)
+	ClassByGrade(grade, number int) (Class, bool, error)
+	Class(id uint64) (Class, error)
+	Classes() ([]Class, error)
+
+	// AddStudent adds a student, or updates one of the same name in the
+	// class when the Meta's actor re-registers them; added reports which.
+	AddStudent(m Meta, grade, number int, st Student) (s Student, added bool, err error)
+	StudentsNamed(name string) ([]Student, error)
+	Student(id uint64) (Student, error)
+	StudentsInClass(classID uint64) ([]Student, error)
+	AllStudents() ([]Student, error)
+	UpdateStudent(m Meta, id uint64, action string, fn func(*Student) error) (Student, error)
+	// DeleteStudent erases a student and everything about them, so that no
+	// byte of it stays readable in the engine's files.
+	DeleteStudent(m Meta, id uint64) (Erased, error)
+	// ImportStudents adds or updates every row: all or nothing, idempotent.
+	ImportStudents(m Meta, rows []ImportRow) (added, updated, unchanged int, err error)
+}
+
+// PersonService keeps people, their roles and platform accounts.
+type PersonService interface {
+	PersonByAccount(platform, userID string) (Person, bool, error)
+	EnsurePerson(platform, userID, privateChat, name string) (Person, error)
+	Person(id uint64) (Person, error)
+	People() ([]Person, error)
+	UpdatePerson(m Meta, id uint64, action string, fn func(*Person) error) (Person, error)
+}
+
+// GroupService keeps the registered group chats.
+type GroupService interface {
+	Group(platform, chatID string) (Group, bool, error)
+	SetGroup(m Meta, g Group) error
+	MoveGroup(platform, oldID, newID string) error
+	Groups() ([]Group, error)
+}
+
+// InviteService issues and redeems one-time codes.
+type InviteService interface {
+	CreateInvite(m Meta, inv Invite) (Invite, error)
+	UseInvite(m Meta, code string, personID uint64) (Invite, Person, error)
+}
+
+// RecordService keeps tutoring sessions, contacts, praise, comments and
+// meetings, and answers the questions reports ask of them.
+type RecordService interface {
+	// AddSession stores a session and counts the student's sessions in each
+	// range afterwards, in the same transaction.
+	AddSession(m Meta, se Session, count ...Range) (Session, []int, error)
+	AddContact(m Meta, c Contact, count Range) (Contact, int, error)
+	// AddPraise stores a praise and queues the parents' messages with it.
+	AddPraise(m Meta, p Praise, notify []Queued) (Praise, error)
+	// SetComment stores or replaces an author's comment; replaced says which.
+	SetComment(m Meta, c Comment) (saved Comment, replaced bool, err error)
+	Comments(student uint64, semester string) ([]Comment, error)
+	AllComments(semester string) ([]Comment, error)
+	AddMeeting(m Meta, mt Meeting) (Meeting, error)
+	Meetings(from, to time.Time) ([]Meeting, error)
+
+	Sessions(student uint64, from, to time.Time) ([]Session, error)
+	Contacts(student uint64, from, to time.Time) ([]Contact, error)
+	PraiseOf(student uint64, from, to time.Time) ([]Praise, error)
+	SessionsBetween(from, to time.Time) ([]Session, error)
+	ContactsBetween(from, to time.Time) ([]Contact, error)
+	PraiseBetween(from, to time.Time) ([]Praise, error)
+	CountFor(student uint64, from, to time.Time) (StudentCounts, error)
+	LastContact(student uint64, before time.Time) (time.Time, error)
+	History(student uint64, n int) ([]Record, error)
+	// Undo removes the actor's most recent record created at or after since.
+	Undo(m Meta, since time.Time) (Undone, error)
+}
+
+// AuditService records who read what, and which messages were processed.
+type AuditService interface {
+	Processed(msgKey string) (bool, error)
+	MarkProcessed(m Meta) error
+	PruneProcessed(before time.Time) (int, error)
+	// AuditRead logs a read and marks the message processed in one write.
+	AuditRead(m Meta, action, detail string, students ...uint64) error
+	AuditLog(from, to time.Time) ([]AuditEntry, error)
+}
+
+// OutboxService is the durable queue of messages and the journal of replies
+// waiting for their turn.
+type OutboxService interface {
+	Enqueue(m Meta, qs ...Queued) error
+	WasQueued(key string) (bool, error)
+	Queue(until time.Time, limit int) ([]Queued, error)
+	Dequeue(q Queued) error
+	// MarkSending marks a message in flight before it is handed over, so a
+	// crash never sends it twice.
+	MarkSending(q Queued) error
+	Requeue(q Queued, at time.Time) error
+
+	JournalReply(q Queued) (uint64, error)
+	ReplySending(id uint64) error
+	ReplyDone(id uint64) error
+	ReplyWaiting(id uint64) error
+	// RecoverReplies moves journaled replies into the outbox at start-up;
+	// those marked sending are dropped (they may have gone out).
+	RecoverReplies() (moved, dropped int, err error)
+}
+
+// PlatformStateService keeps small per-platform values (offsets, sessions).
+type PlatformStateService interface {
+	PlatformValue(platform, name string) ([]byte, error)
+	SetPlatformValue(platform, name string, v []byte) error
+}
+
+// RunService remembers which scheduled runs are done, so a restart neither
+// repeats nor misses one.
+type RunService interface {
+	RunMark(run string) (status string, done bool, err error)
+	// CompleteRun marks a run and queues its messages in one transaction.
+	CompleteRun(run, status string, qs ...Queued) error
+}
+
+// Bulk writes many records in one transaction, skipping the per-message
+// bookkeeping: imports, generators, tests.
+type Bulk interface {
+	Student(grade, number int, st Student) (Student, error)
+	Person(p Person) (Person, error)
+	Session(se Session) error
+	Contact(c Contact) error
+	Praise(p Praise) error
+	Group(g Group) error
+}
+
+// BulkLoader runs fn in one write transaction.
+type BulkLoader interface {
+	Bulk(m Meta, fn func(b Bulk) error) error
+}
+
+// Store is everything an engine provides.
+type Store interface {
+	SchoolService
+	PersonService
+	GroupService
+	InviteService
+	RecordService
+	AuditService
+	OutboxService
+	PlatformStateService
+	RunService
+	BulkLoader
+	Close() error
+}

@@ -1,0 +1,454 @@
+// Package storagetest is the conformance suite every storage engine passes:
+// the behaviour commands and reminders rely on, stated once, run against
+// each engine by its own test (bolt now, postgres next).
+package storagetest
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"bangfu/storage"
+)
+
+// Opener makes an empty store for one test; now is the store's clock.
+type Opener func(t *testing.T, now func() time.Time) storage.Store
+
+var school = storage.DefaultCalendar().Loc
+
+// The suite's "now": a Wednesday in term.
+var now = time.Date(2026, 11, 25, 10, 0, 0, 0, school)
+
+var week = storage.Range{From: time.Date(2026, 11, 23, 0, 0, 0, 0, school), To: time.Date(2026, 11, 30, 0, 0, 0, 0, school)}
+
+// Run runs every conformance test against stores made by open.
+func Run(t *testing.T, open Opener) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, s storage.Store)
+	}{
+		{"ConcurrentWritesAreAllStoredOnce", concurrentWritesAreAllStoredOnce},
+		{"EveryWriteRefusesARedelivery", everyWriteRefusesARedelivery},
+		{"SameNameInAClassIsAConflictWithItsFacts", sameNameInAClassIsAConflict},
+		{"InviteCodesAreSpentOnceAndExpire", inviteCodesAreSpentOnceAndExpire},
+		{"UndoTakesTheAuthorsLatestRecord", undoTakesTheAuthorsLatestRecord},
+		{"CountsAndHistory", countsAndHistory},
+		{"DeleteStudentErasesEveryRecordAndLoneParent", deleteStudentErases},
+		{"ImportIsAllOrNothingAndIdempotent", importIsAllOrNothingAndIdempotent},
+		{"OutboxKeysSendOnceAndInFlightIsRemembered", outboxKeysSendOnce},
+		{"RunsAreMarkedWithTheirMessages", runsAreMarkedWithTheirMessages},
+		{"JournaledRepliesRecoverWithoutDoubles", journaledRepliesRecover},
+		{"GroupsMoveAndPlatformValuesPersist", groupsMoveAndPlatformValuesPersist},
+		{"MissingThingsAreNotFound", missingThingsAreNotFound},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.fn(t, open(t, func() time.Time { return now }))
+		})
+	}
+}
+
+func meta(n int) storage.Meta {
+	return storage.Meta{MsgKey: fmt.Sprintf("test:%d", n), ActorID: 1, Where: "test", At: now}
+}
+
+func addStudent(t *testing.T, s storage.Store, n int, name string) storage.Student {
+	t.Helper()
+	st, _, err := s.AddStudent(meta(n), 7, 3, storage.Student{Name: name, WeeklyTarget: 2, Categories: []string{"留守儿童"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func concurrentWritesAreAllStoredOnce(t *testing.T, s storage.Store) {
+	st := addStudent(t, s, 0, "张三")
+	var wg sync.WaitGroup
+	counts := make([]int, 64)
+	for i := 0; i < 64; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			_, c, err := s.AddSession(meta(1000+i), storage.Session{StudentID: st.ID, Subject: "数学", Minutes: 30, At: week.From.Add(time.Hour)}, week)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			counts[i] = c[0]
+			if _, _, err := s.AddSession(meta(1000+i), storage.Session{StudentID: st.ID, Minutes: 30, At: week.From}, week); !errors.Is(err, storage.ErrDuplicate) {
+				t.Errorf("redelivery: %v", err)
+			}
+		}(i)
+	}
+	wg.Wait()
+	ss, err := s.Sessions(st.ID, week.From, week.To)
+	if err != nil || len(ss) != 64 {
+		t.Fatalf("%d sessions (%v), want 64", len(ss), err)
+	}
+	seen := map[int]bool{}
+	for _, c := range counts {
+		if seen[c] || c < 1 || c > 64 {
+			t.Fatalf("week counts not 1..64 each once: %v", counts)
+		}
+		seen[c] = true
+	}
+}
+
+func everyWriteRefusesARedelivery(t *testing.T, s storage.Store) {
+	st := addStudent(t, s, 0, "张三")
+	writes := map[string]func(m storage.Meta) error{
+		"AddStudent": func(m storage.Meta) error {
+			_, _, err := s.AddStudent(m, 7, 3, storage.Student{Name: "李四"})
+			return err
+		},
+		"AddContact": func(m storage.Meta) error {
+			_, _, err := s.AddContact(m, storage.Contact{StudentID: st.ID, Method: "电话", At: now}, week)
+			return err
+		},
+		"AddPraise": func(m storage.Meta) error {
+			_, err := s.AddPraise(m, storage.Praise{StudentID: st.ID, Text: "按时交作业", At: now}, nil)
+			return err
+		},
+		"SetComment": func(m storage.Meta) error {
+			_, _, err := s.SetComment(m, storage.Comment{StudentID: st.ID, Semester: "2026-09-01", Text: "有进步"})
+			return err
+		},
+		"AuditRead":     func(m storage.Meta) error { return s.AuditRead(m, "status", "", st.ID) },
+		"MarkProcessed": func(m storage.Meta) error { return s.MarkProcessed(m) },
+		"Enqueue": func(m storage.Meta) error {
+			return s.Enqueue(m, storage.Queued{Platform: "t", ChatID: "c", Text: "x", NotBefore: now})
+		},
+	}
+	n := 100
+	for name, write := range writes {
+		n++
+		if err := write(meta(n)); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if err := write(meta(n)); !errors.Is(err, storage.ErrDuplicate) || storage.ErrorCode(err) != storage.EDuplicate {
+			t.Errorf("%s redelivered: %v, want the duplicate code", name, err)
+		}
+		if ok, err := s.Processed(meta(n).MsgKey); !ok || err != nil {
+			t.Errorf("%s: message not marked processed (%v)", name, err)
+		}
+	}
+	if ss, _ := s.StudentsNamed("李四"); len(ss) != 1 {
+		t.Errorf("a redelivered AddStudent stored %d students", len(ss))
+	}
+	if q, _ := s.Queue(time.Time{}, 0); len(q) != 1 {
+		t.Errorf("a redelivered Enqueue queued %d messages", len(q))
+	}
+}
+
+func sameNameInAClassIsAConflict(t *testing.T, s storage.Store) {
+	first := addStudent(t, s, 0, "张三")
+	_, _, err := s.AddStudent(meta(1), 7, 3, storage.Student{Name: "张三"})
+	e, ok := storage.AsError(err)
+	if !ok || e.Code != storage.EConflict || e.Student != "张三" || e.ClassID != first.ClassID || e.StudentID != first.ID {
+		t.Fatalf("second 张三 in the class: %#v", err)
+	}
+	// Another class may have its own 张三; a closed one is reopened.
+	if _, _, err := s.AddStudent(meta(2), 7, 4, storage.Student{Name: "张三"}); err != nil {
+		t.Fatalf("张三 in another class: %v", err)
+	}
+	if _, err := s.UpdateStudent(meta(3), first.ID, "student.close", func(st *storage.Student) error {
+		st.Closed, st.ClosedReason, st.ClosedAt = true, "转学", now
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	again, added, err := s.AddStudent(meta(4), 7, 3, storage.Student{Name: "张三", WeeklyTarget: 3})
+	if err != nil || again.ID != first.ID || again.Closed || again.WeeklyTarget != 3 {
+		t.Fatalf("reopening: %+v added=%v %v", again, added, err)
+	}
+}
+
+func inviteCodesAreSpentOnceAndExpire(t *testing.T, s storage.Store) {
+	st := addStudent(t, s, 0, "张三")
+	parent, err := s.EnsurePerson("t", "mum", "mum-chat", "张三妈妈")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, err := s.CreateInvite(meta(1), storage.Invite{Kind: storage.InviteParent, StudentID: st.ID, Relation: "妈妈"})
+	if err != nil || len(inv.Code) != 8 || !inv.Expires.Equal(now.Add(storage.InviteValidity)) {
+		t.Fatalf("invite %+v %v", inv, err)
+	}
+	_, p, err := s.UseInvite(meta(2), inv.Code, parent.ID)
+	if err != nil || !p.IsParentOf(st.ID) {
+		t.Fatalf("using the code: %+v %v", p, err)
+	}
+	other, _ := s.EnsurePerson("t", "stranger", "s-chat", "陌生人")
+	_, _, err = s.UseInvite(meta(3), inv.Code, other.ID)
+	if e, ok := storage.AsError(err); !ok || e.Code != storage.EConflict || e.Subject != inv.Code {
+		t.Fatalf("second use: %v", err)
+	}
+	_, _, err = s.UseInvite(meta(4), "ZZZZZZZZ", other.ID)
+	if e, ok := storage.AsError(err); !ok || e.Code != storage.ENotFound || e.Subject != "ZZZZZZZZ" {
+		t.Fatalf("unknown code: %v", err)
+	}
+	late, _ := s.CreateInvite(meta(5), storage.Invite{Kind: storage.InviteTeacher})
+	m := meta(6)
+	m.At = late.Expires
+	_, _, err = s.UseInvite(m, late.Code, other.ID)
+	if e, ok := storage.AsError(err); !ok || e.Code != storage.EExpired || !e.At.Equal(late.Expires) {
+		t.Fatalf("expired code: %v", err)
+	}
+	if p, _ := s.Person(other.ID); p.Teacher || len(p.Parents) > 0 {
+		t.Fatalf("refused codes granted roles: %+v", p)
+	}
+}
+
+func undoTakesTheAuthorsLatestRecord(t *testing.T, s storage.Store) {
+	st := addStudent(t, s, 0, "张三")
+	at := now.Add(-time.Hour)
+	s.AddSession(meta(1), storage.Session{StudentID: st.ID, Subject: "数学", Minutes: 30, At: at})
+	m := meta(2)
+	m.ActorID = 2
+	s.AddSession(m, storage.Session{StudentID: st.ID, Subject: "别人的", Minutes: 30, At: at})
+	s.AddContact(meta(3), storage.Contact{StudentID: st.ID, Method: "电话", At: at}, storage.Range{})
+	u, err := s.Undo(meta(4), at.Add(-time.Hour))
+	if err != nil || u.Kind != storage.KindContact {
+		t.Fatalf("first undo: %+v %v", u, err)
+	}
+	u, err = s.Undo(meta(5), at.Add(-time.Hour))
+	if err != nil || u.Kind != storage.KindSession || u.Session.Subject != "数学" {
+		t.Fatalf("second undo: %+v %v", u, err)
+	}
+	if _, err := s.Undo(meta(6), at.Add(-time.Hour)); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("third undo: %v", err)
+	}
+	if ss, _ := s.Sessions(st.ID, week.From, week.To); len(ss) != 1 || ss[0].Subject != "别人的" {
+		t.Fatalf("left after undo: %+v", ss)
+	}
+}
+
+func countsAndHistory(t *testing.T, s storage.Store) {
+	st := addStudent(t, s, 0, "张三")
+	lastWeek := week.From.Add(-24 * time.Hour)
+	s.AddSession(meta(1), storage.Session{StudentID: st.ID, Subject: "数学", Minutes: 30, At: lastWeek})
+	_, counts, err := s.AddSession(meta(2), storage.Session{StudentID: st.ID, Subject: "语文", Minutes: 40, At: now.Add(-2 * time.Hour)}, week, storage.Range{From: lastWeek, To: week.To})
+	if err != nil || counts[0] != 1 || counts[1] != 2 {
+		t.Fatalf("counts %v %v", counts, err)
+	}
+	_, n, _ := s.AddContact(meta(3), storage.Contact{StudentID: st.ID, Method: "电话", Whom: "妈妈", At: now.Add(-time.Hour)}, week)
+	s.AddPraise(meta(4), storage.Praise{StudentID: st.ID, Text: "主动举手", At: now}, nil)
+	if n != 1 {
+		t.Fatalf("contacts this week %d", n)
+	}
+	c, err := s.CountFor(st.ID, week.From, week.To)
+	if err != nil || c.Sessions != 1 || c.Minutes != 40 || c.Contacts != 1 || c.Praise != 1 || !c.LastSession.Equal(now.Add(-2*time.Hour)) {
+		t.Fatalf("CountFor %+v %v", c, err)
+	}
+	if last, _ := s.LastContact(st.ID, week.To); !last.Equal(now.Add(-time.Hour)) {
+		t.Fatalf("LastContact %v", last)
+	}
+	h, err := s.History(st.ID, 3)
+	if err != nil || len(h) != 3 || h[0].Kind != storage.KindPraise || h[1].Kind != storage.KindContact || h[2].Kind != storage.KindSession || h[2].Session.Subject != "语文" {
+		t.Fatalf("history %+v %v", h, err)
+	}
+	all, _ := s.SessionsBetween(lastWeek, week.To)
+	if len(all) != 2 || all[0].Subject != "数学" {
+		t.Fatalf("SessionsBetween: %+v", all)
+	}
+}
+
+func deleteStudentErases(t *testing.T, s storage.Store) {
+	st := addStudent(t, s, 0, "欧阳娜娜")
+	other := addStudent(t, s, 1, "李四")
+	for i := 0; i < 20; i++ {
+		if _, _, err := s.AddSession(meta(10+i), storage.Session{StudentID: st.ID, Subject: "数学", Minutes: 30, At: now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.AddContact(meta(50), storage.Contact{StudentID: st.ID, Method: "电话", At: now}, storage.Range{})
+	s.AddPraise(meta(51), storage.Praise{StudentID: st.ID, Text: "进步", At: now}, []storage.Queued{{Platform: "t", ChatID: "c", StudentID: st.ID, Text: "进步了", NotBefore: now}})
+	s.SetComment(meta(52), storage.Comment{StudentID: st.ID, Semester: "2026-09-01", Text: "评语"})
+	p, _ := s.EnsurePerson("t", "u1", "c", "欧阳娜娜妈妈")
+	inv, _ := s.CreateInvite(meta(53), storage.Invite{Kind: storage.InviteParent, StudentID: st.ID})
+	s.UseInvite(meta(54), inv.Code, p.ID)
+	s.AddSession(meta(56), storage.Session{StudentID: other.ID, Subject: "英语", Minutes: 20, At: now})
+
+	e, err := s.DeleteStudent(meta(60), st.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Sessions != 20 || e.Contacts != 1 || e.Praise != 1 || e.Comments != 1 || e.Parents != 1 || e.Queued != 1 {
+		t.Fatalf("erased %+v", e)
+	}
+	if _, err := s.Student(st.ID); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("student after erasure: %v", err)
+	}
+	if got, _ := s.StudentsNamed("欧阳娜娜"); len(got) != 0 {
+		t.Fatalf("still found by name: %+v", got)
+	}
+	if q, _ := s.Queue(time.Time{}, 0); len(q) != 0 {
+		t.Fatalf("queued messages about the child left: %+v", q)
+	}
+	if ss, _ := s.Sessions(other.ID, time.Time{}, week.To); len(ss) != 1 {
+		t.Fatalf("other student's sessions: %d", len(ss))
+	}
+	if _, ok, _ := s.PersonByAccount("t", "u1"); ok {
+		t.Fatal("the parent bound only to the erased child is still there")
+	}
+	if _, err := s.DeleteStudent(meta(61), st.ID); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("erasing twice: %v", err)
+	}
+}
+
+func importIsAllOrNothingAndIdempotent(t *testing.T, s storage.Store) {
+	rows := []storage.ImportRow{
+		{Grade: 7, Number: 1, Student: storage.Student{Name: "甲", WeeklyTarget: 2}},
+		{Grade: 7, Number: 2, Student: storage.Student{Name: "乙", WeeklyTarget: 1, Categories: []string{"留守儿童"}}},
+	}
+	a, u, same, err := s.ImportStudents(meta(1), rows)
+	if err != nil || a != 2 || u != 0 || same != 0 {
+		t.Fatalf("first import %d %d %d %v", a, u, same, err)
+	}
+	a, u, same, err = s.ImportStudents(meta(2), rows)
+	if err != nil || a != 0 || u != 0 || same != 2 {
+		t.Fatalf("same file again %d %d %d %v", a, u, same, err)
+	}
+	rows[1].Student.WeeklyTarget = 3
+	a, u, same, err = s.ImportStudents(meta(3), rows)
+	if err != nil || a != 0 || u != 1 || same != 1 {
+		t.Fatalf("one changed row %d %d %d %v", a, u, same, err)
+	}
+	all, _ := s.AllStudents()
+	if len(all) != 2 {
+		t.Fatalf("%d students", len(all))
+	}
+}
+
+func outboxKeysSendOnce(t *testing.T, s storage.Store) {
+	q := storage.Queued{Platform: "t", ChatID: "c", Private: true, PersonID: 7, Text: "本周辅导提醒", NotBefore: now, Key: "friday/2026-11-27/7"}
+	if err := s.Enqueue(storage.Meta{}, q, q); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Enqueue(storage.Meta{}, q); err != nil {
+		t.Fatal(err)
+	}
+	later := storage.Queued{Platform: "t", ChatID: "c", Text: "later", NotBefore: now.Add(time.Hour)}
+	s.Enqueue(storage.Meta{}, later)
+	due, err := s.Queue(now, 0)
+	if err != nil || len(due) != 1 || due[0].Text != q.Text {
+		t.Fatalf("due now: %+v %v", due, err)
+	}
+	if ok, _ := s.WasQueued(q.Key); !ok {
+		t.Fatal("key not remembered")
+	}
+	if err := s.MarkSending(due[0]); err != nil {
+		t.Fatal(err)
+	}
+	due, _ = s.Queue(now, 0)
+	if !due[0].InFlight {
+		t.Fatal("in-flight mark lost")
+	}
+	if err := s.Requeue(due[0], now.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	all, _ := s.Queue(time.Time{}, 0)
+	if len(all) != 2 || all[0].Text != "later" || all[1].Attempts != 1 || all[1].InFlight {
+		t.Fatalf("after requeue: %+v", all)
+	}
+	for _, m := range all {
+		if err := s.Dequeue(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if all, _ := s.Queue(time.Time{}, 0); len(all) != 0 {
+		t.Fatalf("after dequeue: %+v", all)
+	}
+	s.Enqueue(storage.Meta{}, q) // sent once: never again
+	if all, _ := s.Queue(time.Time{}, 0); len(all) != 0 {
+		t.Fatal("a sent key was queued again")
+	}
+}
+
+func runsAreMarkedWithTheirMessages(t *testing.T, s storage.Store) {
+	if _, done, err := s.RunMark("digest/2026-11-23"); done || err != nil {
+		t.Fatalf("fresh run marked: %v", err)
+	}
+	q := storage.Queued{Platform: "t", ChatID: "c", Text: "周一汇总", NotBefore: now, Key: "digest/2026-11-23/1"}
+	if err := s.CompleteRun("digest/2026-11-23", "sent", q); err != nil {
+		t.Fatal(err)
+	}
+	status, done, err := s.RunMark("digest/2026-11-23")
+	if !done || status != "sent" || err != nil {
+		t.Fatalf("mark %q %v %v", status, done, err)
+	}
+	if all, _ := s.Queue(time.Time{}, 0); len(all) != 1 {
+		t.Fatalf("run's messages: %d", len(all))
+	}
+}
+
+func journaledRepliesRecover(t *testing.T, s storage.Store) {
+	var ids []uint64
+	for _, text := range []string{"一", "二", "三"} {
+		id, err := s.JournalReply(storage.Queued{Platform: "t", ChatID: "c", Text: text, NotBefore: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	s.ReplySending(ids[0]) // may have gone out
+	s.ReplyDone(ids[1])    // went out
+	s.ReplySending(ids[2])
+	s.ReplyWaiting(ids[2]) // did not go after all
+	moved, dropped, err := s.RecoverReplies()
+	if err != nil || moved != 1 || dropped != 1 {
+		t.Fatalf("recover: moved %d dropped %d %v", moved, dropped, err)
+	}
+	all, _ := s.Queue(time.Time{}, 0)
+	if len(all) != 1 || all[0].Text != "三" {
+		t.Fatalf("outbox after recovery: %+v", all)
+	}
+	if moved, dropped, _ := s.RecoverReplies(); moved+dropped != 0 {
+		t.Fatal("the journal was not emptied")
+	}
+}
+
+func groupsMoveAndPlatformValuesPersist(t *testing.T, s storage.Store) {
+	g := storage.Group{Platform: "telegram", ChatID: "-1", Title: "初一3班家长群", Kind: storage.GroupParent, ClassID: 3}
+	if err := s.SetGroup(meta(1), g); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MoveGroup("telegram", "-1", "-1001"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := s.Group("telegram", "-1"); ok {
+		t.Fatal("old chat id still registered")
+	}
+	got, ok, err := s.Group("telegram", "-1001")
+	if !ok || err != nil || got.Kind != storage.GroupParent || got.Title != g.Title {
+		t.Fatalf("moved group %+v %v %v", got, ok, err)
+	}
+	if err := s.SetPlatformValue("telegram", "offset", []byte("42")); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := s.PlatformValue("telegram", "offset"); string(v) != "42" {
+		t.Fatalf("platform value %q", v)
+	}
+	if v, err := s.PlatformValue("wechat", "offset"); v != nil || err != nil {
+		t.Fatalf("another platform's value %q %v", v, err)
+	}
+}
+
+func missingThingsAreNotFound(t *testing.T, s storage.Store) {
+	if _, err := s.Student(99); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("Student: %v", err)
+	}
+	if _, err := s.Person(99); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("Person: %v", err)
+	}
+	if _, err := s.Class(99); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("Class: %v", err)
+	}
+	if _, err := s.UpdateStudent(meta(1), 99, "x", func(*storage.Student) error { return nil }); storage.ErrorCode(err) != storage.ENotFound {
+		t.Errorf("UpdateStudent: %v", err)
+	}
+	if _, ok, err := s.ClassByGrade(7, 9); ok || err != nil {
+		t.Errorf("ClassByGrade: %v %v", ok, err)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"bangfu/commands/report"
 	"bangfu/storage"
 )
 
@@ -81,7 +82,7 @@ func (h *Handler) defaultClass(r *req) string {
 	if err != nil {
 		return ""
 	}
-	return c.Name()
+	return report.ClassName(c)
 }
 
 func (h *Handler) studentAdd(r *req) (string, error) {
@@ -186,7 +187,7 @@ func (h *Handler) studentSet(r *req) (string, error) {
 		return "", err
 	}
 	if !canManageClass(r.me, f.st.ClassID) {
-		return "", fail("只有%s的班主任和学校管理员可以修改。", f.class.Name())
+		return "", fail("只有%s的班主任和学校管理员可以修改。", report.ClassName(f.class))
 	}
 	st, err := h.Store.UpdateStudent(r.meta, f.st.ID, "student.set", func(s *storage.Student) error {
 		if len(o.categories) > 0 {
@@ -238,7 +239,7 @@ func (h *Handler) studentClose(r *req) (string, error) {
 		return "", fail("%s的帮扶已经结束了。", f.label())
 	}
 	if !canManageClass(r.me, f.st.ClassID) {
-		return "", fail("只有%s的班主任和学校管理员可以结束帮扶。", f.class.Name())
+		return "", fail("只有%s的班主任和学校管理员可以结束帮扶。", report.ClassName(f.class))
 	}
 	_, err = h.Store.UpdateStudent(r.meta, f.st.ID, "student.close", func(s *storage.Student) error {
 		s.Closed, s.ClosedReason, s.ClosedAt = true, reason, r.now
@@ -262,7 +263,7 @@ func (h *Handler) studentDelete(r *req) (string, error) {
 		return "", err
 	}
 	if !confirmed {
-		return fmt.Sprintf("这会永久删除%s和他/她的全部记录（辅导、沟通、进步、评语、家长绑定），无法恢复。\n确认请发送：/student delete %s%s 确认", f.label(), f.class.Name(), f.st.Name), nil
+		return fmt.Sprintf("这会永久删除%s和他/她的全部记录（辅导、沟通、进步、评语、家长绑定），无法恢复。\n确认请发送：/student delete %s%s 确认", f.label(), report.ClassName(f.class), f.st.Name), nil
 	}
 	e, err := h.Store.DeleteStudent(r.meta, f.st.ID)
 	if err != nil {
@@ -307,7 +308,7 @@ func (h *Handler) students(r *req) (string, error) {
 	var ids []uint64
 	for _, c := range classes {
 		if !canManageClass(r.me, c.ID) {
-			return "", fail("你只能看自己班的名单（%s不是你的班）。", c.Name())
+			return "", fail("你只能看自己班的名单（%s不是你的班）。", report.ClassName(c))
 		}
 		sts, err := h.Store.StudentsInClass(c.ID)
 		if err != nil {
@@ -325,7 +326,7 @@ func (h *Handler) students(r *req) (string, error) {
 		if len(active)+len(closed) == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "%s 辅导学生名单（%d人）\n", c.Name(), len(active))
+		fmt.Fprintf(&b, "%s 辅导学生名单（%d人）\n", report.ClassName(c), len(active))
 		for i, st := range active {
 			fmt.Fprintf(&b, "%d. %s", i+1, st.Name)
 			if st.Key {
@@ -368,7 +369,7 @@ func (h *Handler) mentor(r *req) (string, error) {
 		return "", err
 	}
 	if !canManageClass(r.me, f.st.ClassID) {
-		return "", fail("只有%s的班主任和学校管理员可以指定导师。", f.class.Name())
+		return "", fail("只有%s的班主任和学校管理员可以指定导师。", report.ClassName(f.class))
 	}
 	people, err := h.Store.People()
 	if err != nil {
@@ -383,7 +384,7 @@ func (h *Handler) mentor(r *req) (string, error) {
 	}
 	switch len(matches) {
 	case 0:
-		return "", fail("没有找到叫“%s”的老师。老师要先用邀请码加入（/invite teacher %s），再指定导师。", clip(teacherTok, 10), f.class.Name())
+		return "", fail("没有找到叫“%s”的老师。老师要先用邀请码加入（/invite teacher %s），再指定导师。", clip(teacherTok, 10), report.ClassName(f.class))
 	case 1:
 	default:
 		return "", fail("有%d位老师叫“%s”，请让其中一位在聊天软件里改一个能区分的名字后再指定。", len(matches), clip(teacherTok, 10))
@@ -395,7 +396,7 @@ func (h *Handler) mentor(r *req) (string, error) {
 	}); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("已指定%s为%s的导师（帮扶责任人）。%s可以用 /mine 查看自己帮扶的学生。", teacherName(t), f.label(), teacherName(t)), nil
+	return fmt.Sprintf("已指定%s为%s的导师（帮扶责任人）。%s可以用 /mine 查看自己帮扶的学生。", report.TeacherName(t), f.label(), report.TeacherName(t)), nil
 }
 
 func codeLines(head, how, code string) string {
@@ -426,7 +427,7 @@ func (h *Handler) inviteTeacher(r *req) (string, error) {
 			if err != nil {
 				return "", err
 			}
-			inv.ClassID, className = c.ID, c.Name()
+			inv.ClassID, className = c.ID, report.ClassName(c)
 		default:
 			return "", r.usage(fmt.Sprintf("不认识“%s”。", clip(t, 10)))
 		}
@@ -460,7 +461,7 @@ func (h *Handler) inviteTeacher(r *req) (string, error) {
 func (h *Handler) firstClassName(p storage.Person) string {
 	if len(p.HeadOf) > 0 {
 		if c, err := h.Store.Class(p.HeadOf[0]); err == nil {
-			return c.Name()
+			return report.ClassName(c)
 		}
 	}
 	return "初一3班"
@@ -548,12 +549,12 @@ func (h *Handler) join(r *req) (string, error) {
 		role := "老师"
 		if inv.ClassID != 0 {
 			c, _ := h.Store.Class(inv.ClassID)
-			role = c.Name() + "的老师"
+			role = report.ClassName(c) + "的老师"
 			if inv.HeadTeacher {
-				role = c.Name() + "的班主任"
+				role = report.ClassName(c) + "的班主任"
 			}
 		}
-		return fmt.Sprintf("欢迎%s！你已加入%s的帮扶工作，身份：%s。发送 /help 查看可以用的命令，例如：/log 张三 数学辅导 30分钟", teacherName(p), h.School, role), nil
+		return fmt.Sprintf("欢迎%s！你已加入%s的帮扶工作，身份：%s。发送 /help 查看可以用的命令，例如：/log 张三 数学辅导 30分钟", report.TeacherName(p), h.School, role), nil
 	default:
 		st, err := h.Store.Student(inv.StudentID)
 		if err != nil {
@@ -571,7 +572,7 @@ func (h *Handler) groupTeacher(r *req) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		classID, name = c.ID, c.Name()
+		classID, name = c.ID, report.ClassName(c)
 	}
 	if !r.me.Admin && (classID == 0 || !r.me.IsHeadOf(classID)) {
 		return "", fail("班主任只能把群登记为本班的教师群，例如：/group teacher %s", h.firstClassName(r.me))
@@ -597,13 +598,13 @@ func (h *Handler) groupParent(r *req) (string, error) {
 		return "", err
 	}
 	if !canManageClass(r.me, c.ID) {
-		return "", fail("只有%s的班主任和学校管理员可以登记这个家长群。", c.Name())
+		return "", fail("只有%s的班主任和学校管理员可以登记这个家长群。", report.ClassName(c))
 	}
 	g := storage.Group{Platform: r.msg.Platform, ChatID: r.msg.Chat.ID, Title: r.msg.Chat.Title, Kind: storage.GroupParent, ClassID: c.ID, By: r.me.ID, At: r.now}
 	if err := h.Store.SetGroup(r.meta, g); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("已登记：本群是%s的家长群。为保护孩子的隐私，我不会在群里谈任何一个孩子的情况。各位家长可以凭老师发的邀请码私聊我绑定自己的孩子。", c.Name()), nil
+	return fmt.Sprintf("已登记：本群是%s的家长群。为保护孩子的隐私，我不会在群里谈任何一个孩子的情况。各位家长可以凭老师发的邀请码私聊我绑定自己的孩子。", report.ClassName(c)), nil
 }
 
 func (h *Handler) meeting(r *req) (string, error) {
@@ -623,7 +624,7 @@ func (h *Handler) meeting(r *req) (string, error) {
 		return "", err
 	}
 	if !canManageClass(r.me, c.ID) {
-		return "", fail("只有%s的班主任可以安排家长会。", c.Name())
+		return "", fail("只有%s的班主任可以安排家长会。", report.ClassName(c))
 	}
 	d := parseDay(a.at(1), r.now, h.Cal, true)
 	if !d.isDate || d.invalid != "" {
@@ -635,7 +636,7 @@ func (h *Handler) meeting(r *req) (string, error) {
 	}
 	at := d.day.Add(time.Duration(hour)*time.Hour + time.Duration(minute)*time.Minute)
 	if !at.After(r.now) {
-		return "", r.usage(fmt.Sprintf("%s %02d:%02d 已经过去了。", h.Cal.FormatDay(at), hour, minute))
+		return "", r.usage(fmt.Sprintf("%s %02d:%02d 已经过去了。", report.Day(h.Cal, at), hour, minute))
 	}
 	if at.After(r.now.AddDate(0, 6, 0)) {
 		return "", r.usage("家长会最多提前半年安排。")
@@ -644,7 +645,7 @@ func (h *Handler) meeting(r *req) (string, error) {
 	if runeLen(topic) > 100 {
 		return "", r.usage("主题写短一点（最多100个字）。")
 	}
-	if w := bannedWordIn(topic); w != "" {
+	if w := report.BannedWordIn(topic); w != "" {
 		return "", r.usage(fmt.Sprintf("家长会的主题会发给家长，请不要写“%s”这样的词。", w))
 	}
 	if _, err := h.Store.AddMeeting(r.meta, storage.Meeting{ClassID: c.ID, At: at, Topic: topic}); err != nil {
@@ -654,7 +655,7 @@ func (h *Handler) meeting(r *req) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("已安排：%s家长会，%s %02d:%02d，主题：%s。\n前一天18:00我会私聊提醒已绑定的%d位家长。", c.Name(), h.Cal.FormatDay(at), hour, minute, topic, len(parents)), nil
+	return fmt.Sprintf("已安排：%s家长会，%s %02d:%02d，主题：%s。\n前一天18:00我会私聊提醒已绑定的%d位家长。", report.ClassName(c), report.Day(h.Cal, at), hour, minute, topic, len(parents)), nil
 }
 
 // classParents lists the bound parents of a class's active supported students.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"bangfu/bot"
+	"bangfu/commands/report"
 	"bangfu/storage"
 	"bangfu/storage/bolt"
 	"bangfu/storage/schoolgen"
@@ -178,13 +179,13 @@ func BenchmarkDigestSchool(b *testing.B) {
 	lastWeek := h.Cal.WeekStart(bigNow).AddDate(0, 0, -7)
 	b.ReportAllocs()
 	b.ResetTimer()
-	var d Digest
+	var d report.Digest
 	for i := 0; i < b.N; i++ {
 		var err error
-		if d, err = BuildDigest(st, h.Cal, lastWeek, 0); err != nil {
+		if d, err = report.BuildDigest(st, h.Cal, lastWeek, 0); err != nil {
 			b.Fatal(err)
 		}
-		_ = RenderSchoolDigest("示例中学", d)
+		_ = report.RenderSchoolDigest("示例中学", d)
 	}
 	b.StopTimer()
 	if len(d.Classes) != 60 {

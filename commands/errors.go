@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"bangfu/commands/report"
 	"bangfu/storage"
 )
 
@@ -31,7 +32,7 @@ func (h *Handler) userText(err error) (string, bool) {
 	case se.Op == "AddStudent" && se.Code == storage.EConflict:
 		class := "这个班"
 		if c, err := h.Store.Class(se.ClassID); err == nil {
-			class = c.Name()
+			class = report.ClassName(c)
 		}
 		return studentAlreadyListed(class, se.Student), true
 	case se.Op == "UseInvite" && se.Code == storage.ENotFound && se.Reason == "student":

@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
+	"bangfu/commands/excel"
 	"bangfu/storage"
 )
 
@@ -103,7 +104,7 @@ func TestExportIsRefusedWhereItWouldLeak(t *testing.T) {
 
 func importRows(t *testing.T, w *world, name string, data []byte) (ImportReport, error) {
 	t.Helper()
-	rows, err := ReadTable(name, data)
+	rows, err := excel.ReadTable(name, data)
 	if err != nil {
 		return ImportReport{}, err
 	}
@@ -112,7 +113,7 @@ func importRows(t *testing.T, w *world, name string, data []byte) (ImportReport,
 
 func TestImportIsAllOrNothingAndIdempotent(t *testing.T) {
 	w := school(t)
-	tpl, err := Template()
+	tpl, err := excel.Template()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +190,7 @@ func TestImportCSVEncodings(t *testing.T) {
 			t.Fatalf("%s: %+v", name, sts)
 		}
 	}
-	if _, err := ReadTable("x.xls", []byte("x")); err == nil {
+	if _, err := excel.ReadTable("x.xls", []byte("x")); err == nil {
 		t.Fatal("an .xls was accepted")
 	}
 	w := school(t)

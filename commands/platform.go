@@ -99,7 +99,7 @@ func (h *Handler) MarkUnreachable(ctx context.Context, out bot.Outgoing) {
 	text := fmt.Sprintf("%s收不到我发的消息（可能还没有先私聊过我，或者把我屏蔽了）。请提醒对方先私聊我发一句话，之后的消息才能送到。", who)
 	var qs []storage.Queued
 	for _, q := range tell {
-		acc, ok := Reachable(q)
+		acc, ok := q.Reachable()
 		if !ok {
 			continue
 		}

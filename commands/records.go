@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"bangfu/commands/report"
 	"bangfu/storage"
 )
 
@@ -28,10 +29,10 @@ func (h *Handler) checkRecordDay(r *req, d dateResult, tok string) (time.Time, e
 	}
 	today := h.Cal.Day(r.now)
 	if d.day.After(today) {
-		return time.Time{}, r.usage(fmt.Sprintf("不能记录还没到的日子（%s）。", h.Cal.FormatDay(d.day)))
+		return time.Time{}, r.usage(fmt.Sprintf("不能记录还没到的日子（%s）。", report.Day(h.Cal, d.day)))
 	}
 	if d.day.Before(h.Cal.SemesterStart) {
-		return time.Time{}, r.usage(fmt.Sprintf("%s在本学期开始（%s）之前，不能记录。", h.Cal.FormatDay(d.day), h.Cal.FormatDay(h.Cal.SemesterStart)))
+		return time.Time{}, r.usage(fmt.Sprintf("%s在本学期开始（%s）之前，不能记录。", report.Day(h.Cal, d.day), report.Day(h.Cal, h.Cal.SemesterStart)))
 	}
 	return d.day, nil
 }
@@ -112,7 +113,7 @@ func (h *Handler) log(r *req) (string, error) {
 		return "", err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "已记录：%s%s %d分钟，%s，本周第%d次", f.label(), se.Subject, se.Minutes, h.Cal.FormatDay(day), counts[0])
+	fmt.Fprintf(&b, "已记录：%s%s %d分钟，%s，本周第%d次", f.label(), se.Subject, se.Minutes, report.Day(h.Cal, day), counts[0])
 	if t := f.st.WeeklyTarget; t > 0 {
 		fmt.Fprintf(&b, "/目标%d次", t)
 		if counts[0] == t {
@@ -120,7 +121,7 @@ func (h *Handler) log(r *req) (string, error) {
 		}
 	}
 	if !itsWeek.From.Equal(thisWeek.From) {
-		fmt.Fprintf(&b, "（按%s—%s那一周算；这周目前%d次）", monthDay(itsWeek.From), monthDay(itsWeek.To.AddDate(0, 0, -1)), counts[1])
+		fmt.Fprintf(&b, "（按%s—%s那一周算；这周目前%d次）", report.MonthDay(itsWeek.From), report.MonthDay(itsWeek.To.AddDate(0, 0, -1)), counts[1])
 	}
 	b.WriteString("。")
 	if note != "" {
@@ -134,7 +135,6 @@ func (h *Handler) log(r *req) (string, error) {
 	return b.String(), nil
 }
 
-func monthDay(t time.Time) string { return fmt.Sprintf("%d月%d日", t.Month(), t.Day()) }
 
 // splitGluedDuration splits "数学30分钟" into "数学" and 30.
 func splitGluedDuration(tok string) (string, int, bool) {
@@ -219,7 +219,7 @@ func (h *Handler) contact(r *req) (string, error) {
 		how += "·" + whom
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "已记录：%s家校沟通（%s），%s。计入%d月的家长沟通（本月第%d次）", f.label(), how, h.Cal.FormatDay(day), day.Month(), n)
+	fmt.Fprintf(&b, "已记录：%s家校沟通（%s），%s。计入%d月的家长沟通（本月第%d次）", f.label(), how, report.Day(h.Cal, day), day.Month(), n)
 	if n == 1 {
 		b.WriteString("，本月的正式沟通已完成 ✓")
 	}
@@ -232,18 +232,6 @@ func (h *Handler) contact(r *req) (string, error) {
 	return b.String(), nil
 }
 
-// parentBannedWords must never reach a parent (and the eight kinds are the
-// school's business, not words for a child's family to read in a message).
-var parentBannedWords = append([]string{"学困生", "后进生", "差生", "学困", "后进"}, storage.Categories...)
-
-func bannedWordIn(s string) string {
-	for _, w := range parentBannedWords {
-		if strings.Contains(s, w) {
-			return w
-		}
-	}
-	return ""
-}
 
 func (h *Handler) praise(r *req) (string, error) {
 	a := r.args
@@ -258,7 +246,7 @@ func (h *Handler) praise(r *req) (string, error) {
 	if runeLen(text) > 300 {
 		return "", r.usage("内容太长了（最多300个字）。")
 	}
-	if w := bannedWordIn(text); w != "" {
+	if w := report.BannedWordIn(text); w != "" {
 		return "", r.usage(fmt.Sprintf("这条会发给家长，请不要写“%s”这样的词，只写孩子做到了什么。", w))
 	}
 	f, err := h.resolveStudent(r, ref, true)
@@ -272,12 +260,12 @@ func (h *Handler) praise(r *req) (string, error) {
 	sendAt := h.Cal.AfterQuietHours(r.now)
 	var notes []storage.Queued
 	for _, p := range parents {
-		acc, ok := Reachable(p)
+		acc, ok := p.Reachable()
 		if !ok {
 			continue
 		}
 		msg := fmt.Sprintf("%s您好！%s记下了%s的一点进步：\n%s\n为孩子点个赞，也请在家里多鼓励他/她。",
-			relationOf(p, f.st.ID), teacherName(r.me), f.st.Name, text)
+			relationOf(p, f.st.ID), report.TeacherName(r.me), f.st.Name, text)
 		notes = append(notes, storage.Queued{Platform: acc.Platform, ChatID: acc.ChatID, ChatTitle: p.Name, Private: true,
 			PersonID: p.ID, Text: msg, NotBefore: sendAt, Key: strconv.FormatUint(p.ID, 10)})
 	}
@@ -312,19 +300,6 @@ func (h *Handler) parentsOf(studentID uint64) ([]storage.Person, error) {
 	return out, nil
 }
 
-// reachable picks the account the bot can write to privately.
-func Reachable(p storage.Person) (storage.Account, bool) {
-	if p.Unreachable {
-		return storage.Account{}, false
-	}
-	for _, a := range p.Accounts {
-		if a.ChatID != "" {
-			return a, true
-		}
-	}
-	return storage.Account{}, false
-}
-
 func relationOf(p storage.Person, studentID uint64) string {
 	for _, l := range p.Parents {
 		if l.StudentID == studentID && l.Relation != "" && l.Relation != "家长" {
@@ -347,7 +322,7 @@ func (h *Handler) comment(r *req) (string, error) {
 	if runeLen(text) > 1000 {
 		return "", r.usage("评语太长了（最多1000个字）。")
 	}
-	if w := bannedWordIn(text); w != "" {
+	if w := report.BannedWordIn(text); w != "" {
 		return "", r.usage(fmt.Sprintf("评语家长也会看到，请不要写“%s”这样的词。", w))
 	}
 	f, err := h.resolveStudent(r, ref, false)
@@ -386,9 +361,9 @@ func (h *Handler) undo(r *req) (string, error) {
 	}
 	switch u.Kind {
 	case storage.KindSession:
-		return fmt.Sprintf("已撤销：%s%s %d分钟（%s）的辅导记录。", who, u.Session.Subject, u.Session.Minutes, h.Cal.FormatDay(u.Session.At)), nil
+		return fmt.Sprintf("已撤销：%s%s %d分钟（%s）的辅导记录。", who, u.Session.Subject, u.Session.Minutes, report.Day(h.Cal, u.Session.At)), nil
 	case storage.KindContact:
-		return fmt.Sprintf("已撤销：%s%s的家校沟通（%s）。", who, h.Cal.FormatDay(u.Contact.At), u.Contact.Method), nil
+		return fmt.Sprintf("已撤销：%s%s的家校沟通（%s）。", who, report.Day(h.Cal, u.Contact.At), u.Contact.Method), nil
 	case storage.KindPraise:
 		out := fmt.Sprintf("已撤销：%s的进步记录“%s”。", who, clip(u.Praise.Text, 20))
 		if u.UnsentDropped > 0 {
@@ -401,7 +376,7 @@ func (h *Handler) undo(r *req) (string, error) {
 		return fmt.Sprintf("已撤销：你对%s的本学期评语。", who), nil
 	case storage.KindMeeting:
 		c, _ := h.Store.Class(u.Meeting.ClassID)
-		return fmt.Sprintf("已撤销：%s %s的家长会。", c.Name(), h.Cal.FormatDay(u.Meeting.At)), nil
+		return fmt.Sprintf("已撤销：%s %s的家长会。", report.ClassName(c), report.Day(h.Cal, u.Meeting.At)), nil
 	}
 	return "已撤销。", nil
 }

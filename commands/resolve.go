@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"bangfu/commands/report"
 	"bangfu/storage"
 )
 
@@ -14,7 +15,7 @@ type found struct {
 	class storage.Class
 }
 
-func (f found) label() string { return fmt.Sprintf("%s（%s）", f.st.Name, f.class.Name()) }
+func (f found) label() string { return studentLabel(f.st, f.class) }
 
 // resolveStudent turns how the message names a student into one student.
 // Same-name students need their class; a closed student is refused for new
@@ -70,10 +71,10 @@ func (h *Handler) resolveStudent(r *req, ref string, forRecord bool) (found, err
 	if len(pick) > 1 {
 		var classes []string
 		for _, f := range pick {
-			classes = append(classes, f.class.Name())
+			classes = append(classes, report.ClassName(f.class))
 		}
 		sort.Strings(classes)
-		example := strings.Replace(r.spec.example, "张三", pick[0].class.Name()+sr.name, 1)
+		example := strings.Replace(r.spec.example, "张三", report.ClassName(pick[0].class)+sr.name, 1)
 		if !strings.Contains(r.spec.example, "张三") {
 			example = r.spec.example
 		}
@@ -85,7 +86,7 @@ func (h *Handler) resolveStudent(r *req, ref string, forRecord bool) (found, err
 		if reason == "" {
 			reason = "未注明原因"
 		}
-		return found{}, fail("%s的帮扶已经结束（%s），不再添加记录。如需重新帮扶，请班主任发送：/student add %s %s", f.label(), reason, f.class.Name(), f.st.Name)
+		return found{}, fail("%s的帮扶已经结束（%s），不再添加记录。如需重新帮扶，请班主任发送：/student add %s %s", f.label(), reason, report.ClassName(f.class), f.st.Name)
 	}
 	return f, nil
 }
@@ -103,16 +104,6 @@ func (r *req) sensitiveOK(st storage.Student) bool { return r.private && privile
 func canManageClass(p storage.Person, classID uint64) bool { return p.Admin || p.IsHeadOf(classID) }
 
 // teacherName renders a staff member the way a class would say it.
-func teacherName(p storage.Person) string {
-	if p.Name == "" {
-		return "老师"
-	}
-	if strings.HasSuffix(p.Name, "老师") || strings.HasSuffix(p.Name, "管理员") {
-		return p.Name
-	}
-	return p.Name + "老师"
-}
-
 // personName looks up a person's display name, "" when unknown.
 func (h *Handler) personName(id uint64) string {
 	if id == 0 {
@@ -122,7 +113,7 @@ func (h *Handler) personName(id uint64) string {
 	if err != nil {
 		return ""
 	}
-	return teacherName(p)
+	return report.TeacherName(p)
 }
 
 // classFromArg reads a class name or reports a clear error.
@@ -161,7 +152,7 @@ const categoryHint = "类别可以写：贫困 学困 单亲 外来务工 留守
 // orderCategories keeps the eight kinds in their official order.
 func orderCategories(set map[string]bool) []string {
 	var out []string
-	for _, c := range storage.Categories {
+	for _, c := range report.Categories {
 		if set[c] {
 			out = append(out, c)
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"bangfu/commands/report"
 	"bangfu/storage"
 )
 
@@ -343,7 +344,7 @@ func parseClock(tok string) (hour, minute int, ok bool) {
 
 type classRef struct{ grade, number int }
 
-func (c classRef) name() string { return storage.ClassName(c.grade, c.number) }
+func (c classRef) name() string { return report.ClassLabel(c.grade, c.number) }
 
 var gradePrefixes = []struct {
 	prefix string

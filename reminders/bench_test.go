@@ -27,7 +27,7 @@ func BenchmarkDue(b *testing.B) {
 		b.Fatal(err)
 	}
 	h := commands.New(st, st.Cal, st.Now, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	sc, err := New(st, h, defaults, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	sc, err := New(st, h.Cal, h.School, defaults, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"bangfu/commands"
+	"bangfu/commands/report"
 	"bangfu/storage"
 )
 
@@ -39,7 +39,7 @@ func (s *Scheduler) snapshot(now time.Time) (*snapshot, error) {
 	sort.Slice(snap.students, func(i, j int) bool {
 		a, b := snap.students[i], snap.students[j]
 		if a.ClassID != b.ClassID {
-			return classOrder(snap.classes[a.ClassID]) < classOrder(snap.classes[b.ClassID])
+			return report.ClassOrder(snap.classes[a.ClassID]) < report.ClassOrder(snap.classes[b.ClassID])
 		}
 		return a.ID < b.ID
 	})
@@ -51,8 +51,6 @@ func (s *Scheduler) snapshot(now time.Time) (*snapshot, error) {
 	}
 	return snap, nil
 }
-
-func classOrder(c storage.Class) int { return c.Grade*1000 + c.Number }
 
 func (s *Scheduler) messages(c candidate, snap *snapshot, now time.Time) ([]storage.Queued, error) {
 	switch c.job {
@@ -74,7 +72,7 @@ func (s *Scheduler) messages(c candidate, snap *snapshot, now time.Time) ([]stor
 
 // private addresses a message to a person's reachable account.
 func private(c candidate, p storage.Person, text string, at time.Time) (storage.Queued, bool) {
-	acc, ok := commands.Reachable(p)
+	acc, ok := p.Reachable()
 	if !ok {
 		return storage.Queued{}, false
 	}
@@ -85,13 +83,6 @@ func private(c candidate, p storage.Person, text string, at time.Time) (storage.
 func toGroup(c candidate, g storage.Group, text string, at time.Time) storage.Queued {
 	return storage.Queued{Platform: g.Platform, ChatID: g.ChatID, ChatTitle: g.Title, Text: text, NotBefore: at,
 		Key: fmt.Sprintf("%s/group:%s:%s", c.key, g.Platform, g.ChatID)}
-}
-
-func teacherName(p storage.Person) string {
-	if strings.HasSuffix(p.Name, "老师") {
-		return p.Name
-	}
-	return p.Name + "老师"
 }
 
 // responsibleFor: a head teacher answers for the class, a mentor for mentees.
@@ -106,7 +97,7 @@ func byClass(snap *snapshot, sts []storage.Student, label func(storage.Student) 
 	var names []string
 	flush := func() {
 		if len(names) > 0 {
-			lines = append(lines, fmt.Sprintf("%s：%s", snap.classes[cur].Name(), strings.Join(names, "、")))
+			lines = append(lines, fmt.Sprintf("%s：%s", report.ClassName(snap.classes[cur]), strings.Join(names, "、")))
 		}
 	}
 	for i, st := range sts {
@@ -194,7 +185,7 @@ func (s *Scheduler) weeklyCheckin(c candidate, snap *snapshot, now time.Time) ([
 		if len(due) == 0 {
 			continue
 		}
-		text := fmt.Sprintf("【本周辅导提醒】%s，这周还没达到约定辅导次数的学生：\n%s\n辅导后记一下，例如：/log %s 数学辅导 30分钟", teacherName(p), byClass(snap, due, label), due[0].Name)
+		text := fmt.Sprintf("【本周辅导提醒】%s，这周还没达到约定辅导次数的学生：\n%s\n辅导后记一下，例如：/log %s 数学辅导 30分钟", report.TeacherName(p), byClass(snap, due, label), due[0].Name)
 		if q, ok := private(c, p, text, now); ok {
 			out = append(out, q)
 		}
@@ -213,7 +204,7 @@ func (s *Scheduler) weeklyCheckin(c candidate, snap *snapshot, now time.Time) ([
 		if len(due) == 0 {
 			continue
 		}
-		text := fmt.Sprintf("【本周辅导检查】%s还有%d位学生没达到这周约定的辅导次数：%s。请导师们周末前安排。", snap.classes[g.ClassID].Name(), len(due), strings.Join(due, "、"))
+		text := fmt.Sprintf("【本周辅导检查】%s还有%d位学生没达到这周约定的辅导次数：%s。请导师们周末前安排。", report.ClassName(snap.classes[g.ClassID]), len(due), strings.Join(due, "、"))
 		out = append(out, toGroup(c, g, text, now))
 	}
 	return out, nil
@@ -221,14 +212,14 @@ func (s *Scheduler) weeklyCheckin(c candidate, snap *snapshot, now time.Time) ([
 
 func (s *Scheduler) weeklyDigest(c candidate, snap *snapshot) ([]storage.Queued, error) {
 	lastWeek := s.cal.WeekStart(c.fire).AddDate(0, 0, -7)
-	d, err := commands.BuildDigest(s.st, s.cal, lastWeek, 0)
+	d, err := report.BuildDigest(s.st, s.cal, lastWeek, 0)
 	if err != nil {
 		return nil, err
 	}
 	if len(d.Classes) == 0 {
 		return nil, nil
 	}
-	school := commands.RenderSchoolDigest(s.h.School, d)
+	school := report.RenderSchoolDigest(s.school, d)
 	at := c.fire
 	var out []storage.Queued
 	for _, g := range snap.groups {
@@ -241,7 +232,7 @@ func (s *Scheduler) weeklyDigest(c candidate, snap *snapshot) ([]storage.Queued,
 		}
 		for _, cd := range d.Classes {
 			if cd.Class.ID == g.ClassID {
-				out = append(out, toGroup(c, g, commands.RenderClassDigest(d, cd), at))
+				out = append(out, toGroup(c, g, report.RenderClassDigest(d, cd), at))
 			}
 		}
 	}
@@ -271,11 +262,11 @@ func (s *Scheduler) parentWeekly(c candidate, snap *snapshot, now time.Time) ([]
 			if !ok {
 				continue
 			}
-			text, err := s.h.ParentWeek(st, c.fire)
+			pw, err := report.BuildParentWeek(s.st, s.cal, st, c.fire)
 			if err != nil {
 				return nil, err
 			}
-			if q, ok := private(c, p, "【本周成长】"+text, at); ok {
+			if q, ok := private(c, p, report.ParentWeekMessage(s.cal, pw), at); ok {
 				q.Key += fmt.Sprintf("/student:%d", st.ID)
 				q.StudentID = st.ID
 				out = append(out, q)
@@ -307,7 +298,7 @@ func (s *Scheduler) comments(c candidate, snap *snapshot) ([]storage.Queued, err
 			continue
 		}
 		text := fmt.Sprintf("【学期评语提醒】%s，学期在%d月%d日结束。这%d位学生还没有你写的书面评语：\n%s\n写法：/comment %s 本学期进步明显，希望继续保持",
-			teacherName(p), end.Month(), end.Day(), len(due), byClass(snap, due, name), due[0].Name)
+			report.TeacherName(p), end.Month(), end.Day(), len(due), byClass(snap, due, name), due[0].Name)
 		if q, ok := private(c, p, text, c.fire); ok {
 			out = append(out, q)
 		}
@@ -317,8 +308,8 @@ func (s *Scheduler) comments(c candidate, snap *snapshot) ([]storage.Queued, err
 
 func (s *Scheduler) meetingReminder(c candidate, snap *snapshot, now time.Time) ([]storage.Queued, error) {
 	m := c.meeting
-	class := snap.classes[m.ClassID].Name()
-	when := fmt.Sprintf("%s %s", s.cal.FormatDay(m.At), m.At.In(s.cal.Loc).Format("15:04"))
+	class := report.ClassName(snap.classes[m.ClassID])
+	when := fmt.Sprintf("%s %s", report.Day(s.cal, m.At), m.At.In(s.cal.Loc).Format("15:04"))
 	if s.cal.Day(m.At).Equal(s.cal.Day(now).AddDate(0, 0, 1)) {
 		when = "明天" + when
 	}

@@ -15,7 +15,6 @@ import (
 
 	"github.com/robfig/cron/v3"
 
-	"bangfu/commands"
 	"bangfu/storage"
 )
 
@@ -63,10 +62,10 @@ type cronJob struct {
 
 // Scheduler computes and queues the scheduled messages.
 type Scheduler struct {
-	st  storage.Store
-	h   *commands.Handler
-	cal storage.Calendar
-	log *slog.Logger
+	st     storage.Store
+	cal    storage.Calendar
+	school string // the school's name, heading the digest
+	log    *slog.Logger
 
 	jobs       []cronJob
 	finalClock int // minutes after midnight; -1: off
@@ -78,11 +77,11 @@ type Scheduler struct {
 var parser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 
 // New checks the configuration; a bad expression is refused naming its key.
-func New(st storage.Store, h *commands.Handler, cfg Config, log *slog.Logger) (*Scheduler, error) {
+func New(st storage.Store, cal storage.Calendar, school string, cfg Config, log *slog.Logger) (*Scheduler, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Scheduler{st: st, h: h, cal: h.Cal, log: log, finalClock: -1}
+	s := &Scheduler{st: st, cal: cal, school: school, log: log, finalClock: -1}
 	add := func(job, id, key, spec string) error {
 		if strings.TrimSpace(spec) == "" {
 			return nil

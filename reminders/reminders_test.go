@@ -81,7 +81,7 @@ func (s *school) join(who, reply string) {
 
 func (s *school) scheduler(cfg Config) *Scheduler {
 	s.t.Helper()
-	sc, err := New(s.st, s.h, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	sc, err := New(s.st, s.h.Cal, s.h.School, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -361,12 +361,12 @@ func TestBadCronIsRefusedWithItsKey(t *testing.T) {
 	s := newSchool(t, at(11, 16, 9, 0))
 	cfg := defaults
 	cfg.WeeklyDigest = "0 8 * *"
-	if _, err := New(s.st, s.h, cfg, nil); err == nil || !strings.Contains(err.Error(), "reminders.weekly_digest") {
+	if _, err := New(s.st, s.h.Cal, s.h.School, cfg, nil); err == nil || !strings.Contains(err.Error(), "reminders.weekly_digest") {
 		t.Fatalf("err %v", err)
 	}
 	cfg = defaults
 	cfg.MonthlyContact = []string{"0 16 20 * *", "61 * * * *"}
-	if _, err := New(s.st, s.h, cfg, nil); err == nil || !strings.Contains(err.Error(), "reminders.monthly_contact[1]") {
+	if _, err := New(s.st, s.h.Cal, s.h.School, cfg, nil); err == nil || !strings.Contains(err.Error(), "reminders.monthly_contact[1]") {
 		t.Fatalf("err %v", err)
 	}
 }

@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"fmt"
 	"time"
 )
 
@@ -123,15 +122,4 @@ func (c Calendar) AfterQuietHours(t time.Time) time.Time {
 		end = end.AddDate(0, 0, 1)
 	}
 	return end
-}
-
-// FormatDay renders a day the way teachers write it: 11月20日（周五）.
-func (c Calendar) FormatDay(t time.Time) string {
-	t = t.In(c.Loc)
-	return fmt.Sprintf("%d月%d日（%s）", t.Month(), t.Day(), WeekdayName(t.Weekday()))
-}
-
-// WeekdayName is 周一 … 周日.
-func WeekdayName(wd time.Weekday) string {
-	return [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}[wd]
 }

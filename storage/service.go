@@ -127,8 +127,9 @@ type RunService interface {
 	CompleteRun(run, status string, qs ...Queued) error
 }
 
-// Bulk writes many records in one transaction, skipping the per-message
-// bookkeeping: imports, generators, tests.
+// Bulk writes many records in one transaction as they were written at their
+// own times (records with their audit entries, processed ids, queued and
+// delivered messages): generators and tests that need a school's year.
 type Bulk interface {
 	Student(grade, number int, st Student) (Student, error)
 	Person(p Person) (Person, error)
@@ -136,6 +137,12 @@ type Bulk interface {
 	Contact(c Contact) error
 	Praise(p Praise) error
 	Group(g Group) error
+	// Audit appends an entry as written at e.At.
+	Audit(e AuditEntry) error
+	MarkProcessed(msgKey string, at time.Time) error
+	Enqueue(q Queued) error
+	// Delivered remembers a scheduled message's key as sent long ago.
+	Delivered(key string, at time.Time) error
 }
 
 // BulkLoader runs fn in one write transaction.

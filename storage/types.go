@@ -6,40 +6,14 @@
 package storage
 
 import (
-	"fmt"
 	"time"
 )
-
-// The eight kinds of students the plans ask schools to watch (八类学生).
-var Categories = []string{
-	"家庭贫困", "学习困难", "单亲或父母双亡", "外来务工人员子女",
-	"留守儿童", "随班就读残疾儿童", "家庭条件特别优越", "学习成绩特别优秀",
-}
 
 // Class is one class of the school, e.g. 初一3班 (grade 7, number 3).
 type Class struct {
 	ID     uint64
 	Grade  int // 1–6 primary, 7–9 junior middle (初一–初三), 10–12 senior (高一–高三)
 	Number int
-}
-
-// Name renders the class as teachers write it: 初一3班, 高二1班, 三年级2班.
-func (c Class) Name() string { return ClassName(c.Grade, c.Number) }
-
-// ClassName renders a grade and class number.
-func ClassName(grade, number int) string {
-	var g string
-	switch {
-	case grade >= 1 && grade <= 6:
-		g = [...]string{"一", "二", "三", "四", "五", "六"}[grade-1] + "年级"
-	case grade >= 7 && grade <= 9:
-		g = "初" + [...]string{"一", "二", "三"}[grade-7]
-	case grade >= 10 && grade <= 12:
-		g = "高" + [...]string{"一", "二", "三"}[grade-10]
-	default:
-		g = fmt.Sprintf("%d年级", grade)
-	}
-	return fmt.Sprintf("%s%d班", g, number)
 }
 
 // Student is a student under support, with the sensitive categories.
@@ -97,6 +71,20 @@ func (p Person) IsParentOf(studentID uint64) bool {
 		}
 	}
 	return false
+}
+
+// Reachable is the account to write to privately: none when the platform
+// refused delivery.
+func (p Person) Reachable() (Account, bool) {
+	if p.Unreachable {
+		return Account{}, false
+	}
+	for _, a := range p.Accounts {
+		if a.ChatID != "" {
+			return a, true
+		}
+	}
+	return Account{}, false
 }
 
 // IsStaff: admins, head teachers and teachers.

@@ -30,6 +30,7 @@ import (
 	"bangfu/bot/wechat"
 	"bangfu/commands"
 	"bangfu/commands/delivery"
+	"bangfu/commands/excel"
 	"bangfu/reminders"
 	"bangfu/storage"
 	"bangfu/storage/bolt"
@@ -123,7 +124,7 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "import":
 		switch {
 		case len(args) == 2 && strings.TrimLeft(args[0], "-") == "template":
-			data, err := commands.Template()
+			data, err := excel.Template()
 			if err == nil {
 				err = os.WriteFile(args[1], data, 0o600)
 			}
@@ -280,7 +281,7 @@ func runBot(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 		}(p)
 	}
-	sc, err := reminders.New(st, h, reminderConfig(cfg), log)
+	sc, err := reminders.New(st, h.Cal, h.School, reminderConfig(cfg), log)
 	if err != nil {
 		fmt.Fprintln(stderr, "bangfu: config:", err)
 		return 2
@@ -363,7 +364,7 @@ func adminOp(cfg Config, st *bolt.Store, log *slog.Logger, op []string, progress
 		if err != nil {
 			return "error\nbad time"
 		}
-		sc, err := reminders.New(st, newHandler(cfg, st, log), reminderConfig(cfg), log)
+		sc, err := reminders.New(st, cfg.Calendar, cfg.School.Name, reminderConfig(cfg), log)
 		if err != nil {
 			return "error\n" + err.Error()
 		}
@@ -378,7 +379,7 @@ func adminOp(cfg Config, st *bolt.Store, log *slog.Logger, op []string, progress
 			return "error\n读不到文件 " + op[1]
 		}
 		h := newHandler(cfg, st, log)
-		rows, err := commands.ReadTable(op[1], data)
+		rows, err := excel.ReadTable(op[1], data)
 		if err != nil {
 			return "error\n" + err.Error()
 		}

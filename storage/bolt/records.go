@@ -531,25 +531,48 @@ func (b *bulk) Person(p storage.Person) (storage.Person, error) {
 	return p, putPerson(b.tx, p)
 }
 
-// Session adds a tutoring session.
+// Session adds a tutoring session with the audit entry its /log writes.
 func (b *bulk) Session(se storage.Session) error {
 	se.ID = nextID(b.tx.Bucket(bSessions))
-	_, err := putRecord(b.tx, sessionRecords, se.StudentID, se.At, se.ID, se)
-	return err
+	return b.record(sessionRecords, "session.add", se.StudentID, se.AuthorID, se.At, se.ID, se)
 }
 
-// Contact adds a home contact.
+// Contact adds a home contact with its audit entry.
 func (b *bulk) Contact(c storage.Contact) error {
 	c.ID = nextID(b.tx.Bucket(bContacts))
-	_, err := putRecord(b.tx, contactRecords, c.StudentID, c.At, c.ID, c)
-	return err
+	return b.record(contactRecords, "contact.add", c.StudentID, c.AuthorID, c.At, c.ID, c)
 }
 
-// Praise adds a step forward.
+// Praise adds a step forward with its audit entry.
 func (b *bulk) Praise(p storage.Praise) error {
 	p.ID = nextID(b.tx.Bucket(bPraise))
-	_, err := putRecord(b.tx, praiseRecords, p.StudentID, p.At, p.ID, p)
-	return err
+	return b.record(praiseRecords, "praise.add", p.StudentID, p.AuthorID, p.At, p.ID, p)
+}
+
+func (b *bulk) record(rb recordBuckets, action string, student, author uint64, at time.Time, id uint64, v any) error {
+	k, err := putRecord(b.tx, rb, student, at, id, v)
+	if err != nil {
+		return err
+	}
+	return auditRecord(b.tx, storage.Meta{ActorID: author, Where: b.m.Where, At: at}, action, rb.kind, k, student)
+}
+
+// Audit appends an audit entry (a read, say) as it was written then.
+func (b *bulk) Audit(e storage.AuditEntry) error {
+	return audit(b.tx, storage.Meta{ActorID: e.ActorID, Where: e.Where, At: e.At}, e.Action, e.Detail, e.StudentIDs...)
+}
+
+// MarkProcessed remembers a chat message as handled at its time.
+func (b *bulk) MarkProcessed(msgKey string, at time.Time) error {
+	return markProcessed(b.tx, storage.Meta{MsgKey: msgKey, At: at})
+}
+
+// Enqueue puts a message in the outbox (once per key).
+func (b *bulk) Enqueue(q storage.Queued) error { return enqueue(b.tx, q) }
+
+// Delivered remembers a scheduled message's key as sent at its time.
+func (b *bulk) Delivered(key string, at time.Time) error {
+	return b.tx.Bucket(bOutboxKeys).Put([]byte(key), u64(unix(at)))
 }
 
 // Group registers a group chat.

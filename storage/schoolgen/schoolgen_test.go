@@ -1,6 +1,7 @@
 package schoolgen
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,7 +13,7 @@ import (
 
 func TestGenerateIsDeterministicAndComplete(t *testing.T) {
 	until := time.Date(2027, 1, 13, 10, 0, 0, 0, storage.DefaultCalendar().Loc)
-	o := Options{Classes: 3, SupportedPerClass: 4, Sessions: 300, Contacts: 40, Praise: 20, Until: until, Seed: 7}
+	o := Options{Classes: 3, SupportedPerClass: 4, Sessions: 300, Contacts: 40, Praise: 20, Reads: 30, ScheduledWeeks: 2, Pending: 3, Until: until, Seed: 7}
 	names := func() []string {
 		st, err := bolt.Open(filepath.Join(t.TempDir(), "g.db"), bolt.Options{})
 		if err != nil {
@@ -27,6 +28,24 @@ func TestGenerateIsDeterministicAndComplete(t *testing.T) {
 		cs, _ := st.ContactsBetween(until.AddDate(-1, 0, 0), until)
 		if len(s.Students) != 12 || len(s.Classes) != 3 || len(ss) != 300 || len(cs) != 40 {
 			t.Fatalf("%d students, %d classes, %d sessions, %d contacts", len(s.Students), len(s.Classes), len(ss), len(cs))
+		}
+		// What a real year leaves besides records: audit entries for every
+		// record and read, recent processed ids, sent keys, waiting messages.
+		audit, _ := st.AuditLog(until.AddDate(-2, 0, 0), until)
+		if len(audit) != 300+40+20+30 {
+			t.Fatalf("%d audit entries, want one per record and read", len(audit))
+		}
+		if q, _ := st.Queue(time.Time{}, 0); len(q) != 3 {
+			t.Fatalf("%d queued messages, want 3", len(q))
+		}
+		recent := 0
+		for i := 0; i < 300; i++ {
+			if ok, _ := st.Processed(fmt.Sprintf("console:dm:%d", i)); ok {
+				recent++
+			}
+		}
+		if recent == 0 || recent > 30 {
+			t.Fatalf("%d of 300 sessions' message ids kept, want only the last week's", recent)
 		}
 		var out []string
 		for _, st := range s.Students {

@@ -1,58 +1,12 @@
 package commands
 
 import (
-	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
-	"unicode/utf8"
-
-	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"bangfu/storage"
 )
-
-// ReadTable reads the rows of a register: the first sheet of an .xlsx (or
-// the one named 名单), or a CSV in UTF-8 (with or without BOM) or in GBK as
-// saved by Chinese Excel.
-func ReadTable(name string, data []byte) ([][]string, error) {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".xlsx", ".xlsm":
-		f, err := excelize.OpenReader(bytes.NewReader(data))
-		if err != nil {
-			return nil, errors.New("打不开这个 Excel 文件，请确认是 .xlsx 格式（旧的 .xls 请先另存为 .xlsx）")
-		}
-		defer f.Close()
-		sheet := f.GetSheetName(0)
-		for _, s := range f.GetSheetList() {
-			if s == "名单" {
-				sheet = s
-			}
-		}
-		return f.GetRows(sheet)
-	case ".csv", ".txt":
-		data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-		if !utf8.Valid(data) {
-			decoded, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
-			if err != nil || !utf8.Valid(decoded) {
-				return nil, errors.New("看不懂这个 CSV 文件的编码，请在 Excel 里“另存为 CSV UTF-8”后再导入")
-			}
-			data = decoded
-		}
-		r := csv.NewReader(bytes.NewReader(data))
-		r.FieldsPerRecord = -1
-		r.LazyQuotes = true
-		rows, err := r.ReadAll()
-		if err != nil {
-			return nil, fmt.Errorf("CSV 文件格式有误：%v", err)
-		}
-		return rows, nil
-	}
-	return nil, errors.New("只能导入 .xlsx 或 .csv 文件")
-}
 
 // RowError is a bad row of an import, by its row number in the file.
 type RowError struct {
@@ -233,36 +187,4 @@ func (h *Handler) Import(rows [][]string, m storage.Meta, progress func(done, to
 	}
 	rep.Added, rep.Updated, rep.Unchanged, err = h.Store.ImportStudents(m, good)
 	return rep, err
-}
-
-// Template is an empty register with the header and one example row.
-func Template() ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	const s = "名单"
-	if err := f.SetSheetName("Sheet1", s); err != nil {
-		return nil, err
-	}
-	head := []any{"班级", "姓名", "类别", "重点", "每周辅导次数", "导师"}
-	if err := f.SetSheetRow(s, "A1", &head); err != nil {
-		return nil, err
-	}
-	example := []any{"初一3班", "张三", "留守、学困", "是", 2, "王老师"}
-	if err := f.SetSheetRow(s, "A2", &example); err != nil {
-		return nil, err
-	}
-	style, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}})
-	if err != nil {
-		return nil, err
-	}
-	f.SetCellStyle(s, "A1", "F1", style)
-	f.SetColWidth(s, "A", "F", 14)
-	f.SetColWidth(s, "C", "C", 30)
-	f.SetPanes(s, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
-	f.SetCellValue(s, "H1", "类别可写：贫困 学困 单亲 外来务工 留守 残疾 优越 优秀（多个用顿号隔开）；重点写“是”；次数不写默认每周1次")
-	buf, err := f.WriteToBuffer()
-	if err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
 }

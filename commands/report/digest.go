@@ -1,9 +1,7 @@
-package commands
+package report
 
 import (
-	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"bangfu/storage"
@@ -39,8 +37,8 @@ type Digest struct {
 
 // BuildDigest computes the digest of the week starting at weekStart (a
 // Monday) for one class, or for the whole school when classID is 0. It reads
-// the week's records with one scan of the time indexes, not one per student.
-func BuildDigest(st storage.Store, cal storage.Calendar, weekStart time.Time, classID uint64) (Digest, error) {
+// the fortnight's sessions and the month's contacts once for every student.
+func BuildDigest(st Reader, cal storage.Calendar, weekStart time.Time, classID uint64) (Digest, error) {
 	weekEnd := weekStart.AddDate(0, 0, 7)
 	monthFrom := cal.MonthStart(weekEnd.Add(-time.Second))
 	twoWeeks := weekEnd.AddDate(0, 0, -14)
@@ -61,13 +59,9 @@ func BuildDigest(st storage.Store, cal storage.Calendar, weekStart time.Time, cl
 	if err != nil {
 		return d, err
 	}
-	people, err := st.People()
+	names, err := PeopleNames(st)
 	if err != nil {
 		return d, err
-	}
-	names := map[uint64]string{}
-	for _, p := range people {
-		names[p.ID] = teacherName(p)
 	}
 	weekCount := map[uint64]int{}
 	weekMinutes := map[uint64]int{}
@@ -123,60 +117,4 @@ func BuildDigest(st storage.Store, cal storage.Calendar, weekStart time.Time, cl
 		}
 	}
 	return d, nil
-}
-
-func weekLabel(weekStart time.Time) string {
-	return fmt.Sprintf("%s—%s", monthDay(weekStart), monthDay(weekStart.AddDate(0, 0, 6)))
-}
-
-// RenderClassDigest is one class's digest as teachers read it on a phone.
-// Names and counts only: it is posted in teacher groups.
-func RenderClassDigest(d Digest, cd ClassDigest) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s 上周帮扶小结（%s）\n", cd.Class.Name(), weekLabel(d.WeekStart))
-	fmt.Fprintf(&b, "帮扶学生：%d人\n", cd.Students)
-	fmt.Fprintf(&b, "辅导：%d次，共%d分钟\n", cd.Sessions, cd.Minutes)
-	fmt.Fprintf(&b, "目标完成：%d%%（%d人中%d人达到约定次数）\n", cd.Percent(), cd.Students, cd.MetTarget)
-	fmt.Fprintf(&b, "本月家长沟通：%d/%d人已联系\n", cd.Contacted, cd.Students)
-	if len(cd.NotSeen) > 0 {
-		fmt.Fprintf(&b, "两周没有辅导记录：%s\n", strings.Join(cd.NotSeen, "、"))
-	} else {
-		b.WriteString("两周没有辅导记录：无\n")
-	}
-	if len(cd.MentorDone) > 0 {
-		var ms []string
-		for name, n := range cd.MentorDone {
-			ms = append(ms, fmt.Sprintf("%s %d次", name, n))
-		}
-		sort.Strings(ms)
-		fmt.Fprintf(&b, "导师辅导次数：%s\n", strings.Join(ms, "、"))
-	}
-	return strings.TrimRight(b.String(), "\n")
-}
-
-// RenderSchoolDigest is the whole-school digest for admins: a line a class
-// and the totals.
-func RenderSchoolDigest(school string, d Digest) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s 全校帮扶周报（%s）\n", school, weekLabel(d.WeekStart))
-	var tot ClassDigest
-	for _, cd := range d.Classes {
-		fmt.Fprintf(&b, "%s：%d人，辅导%d次/%d分钟，完成%d%%，本月已联系家长%d/%d，两周未辅导%d人\n",
-			cd.Class.Name(), cd.Students, cd.Sessions, cd.Minutes, cd.Percent(), cd.Contacted, cd.Students, len(cd.NotSeen))
-		tot.Students += cd.Students
-		tot.Sessions += cd.Sessions
-		tot.Minutes += cd.Minutes
-		tot.Target += cd.Target
-		tot.Achieved += cd.Achieved
-		tot.MetTarget += cd.MetTarget
-		tot.Contacted += cd.Contacted
-		tot.NotSeen = append(tot.NotSeen, cd.NotSeen...)
-	}
-	if len(d.Classes) == 0 {
-		b.WriteString("还没有帮扶学生。")
-		return b.String()
-	}
-	fmt.Fprintf(&b, "合计：%d人，辅导%d次/%d分钟，目标完成%d%%（%d人达标），本月已联系家长%d/%d，两周未辅导%d人",
-		tot.Students, tot.Sessions, tot.Minutes, tot.Percent(), tot.MetTarget, tot.Contacted, tot.Students, len(tot.NotSeen))
-	return b.String()
 }

@@ -1,0 +1,88 @@
+package excel
+
+// Every word of the workbooks and every message of reading a register, as
+// functions with named arguments, so the wording is reviewed in one place.
+
+import (
+	"fmt"
+	"time"
+
+	"bangfu/storage"
+)
+
+// registerSheet is the register's sheet, in the archive and the template.
+const registerSheet = "名单"
+
+func notXLSX() string {
+	return "打不开这个 Excel 文件，请确认是 .xlsx 格式（旧的 .xls 请先另存为 .xlsx）"
+}
+
+func unknownEncoding() string {
+	return "看不懂这个 CSV 文件的编码，请在 Excel 里“另存为 CSV UTF-8”后再导入"
+}
+
+func badCSV(err error) string { return fmt.Sprintf("CSV 文件格式有误：%v", err) }
+
+func unsupportedFile() string { return "只能导入 .xlsx 或 .csv 文件" }
+
+func templateHeader() []any {
+	return []any{"班级", "姓名", "类别", "重点", "每周辅导次数", "导师"}
+}
+
+func templateExample() []any {
+	return []any{"初一3班", "张三", "留守、学困", "是", 2, "王老师"}
+}
+
+func templateHint() string {
+	return "类别可写：贫困 学困 单亲 外来务工 留守 残疾 优越 优秀（多个用顿号隔开）；重点写“是”；次数不写默认每周1次"
+}
+
+// The archive's sheets: names and Chinese headers, widths that fit.
+var archiveSheets = []sheet{
+	{registerSheet, []string{"班级", "姓名", "重点", "类别", "导师", "每周辅导次数", "状态"}, []float64{10, 10, 6, 30, 12, 12, 20}, -1},
+	{sheetSessions, []string{"日期", "班级", "姓名", "科目或内容", "分钟", "记录人", "备注"}, []float64{12, 10, 10, 18, 7, 12, 40}, 0},
+	{sheetContacts, []string{"日期", "班级", "姓名", "方式", "对象", "内容", "记录人"}, []float64{12, 10, 10, 8, 10, 50, 12}, 0},
+	{sheetPraise, []string{"日期", "班级", "姓名", "进步", "记录人"}, []float64{12, 10, 10, 60, 12}, 0},
+	{sheetComments, []string{"学期", "班级", "姓名", "导师", "评语", "日期"}, []float64{12, 10, 10, 12, 70, 12}, 5},
+	{sheetStats, []string{"班级", "姓名", "导师", "辅导次数", "辅导分钟", "每周目标完成率(%)", "有家长沟通的月份"}, []float64{10, 10, 12, 10, 10, 18, 16}, -1},
+}
+
+const (
+	sheetSessions = "辅导记录"
+	sheetContacts = "家校沟通"
+	sheetPraise   = "成长记录"
+	sheetComments = "学期评语"
+	sheetStats    = "统计"
+)
+
+func isKey(key bool) string {
+	if key {
+		return "是"
+	}
+	return ""
+}
+
+func supportState(st storage.Student) string {
+	if !st.Closed {
+		return "帮扶中"
+	}
+	reason := st.ClosedReason
+	if reason == "" {
+		reason = "未注明原因"
+	}
+	return "已结束：" + reason
+}
+
+func mentorHeader() []any {
+	return []any{"导师", "帮扶学生数", "", "辅导次数", "辅导分钟", "每周目标完成率(%)", ""}
+}
+
+func printHeader(title, sheet string) string {
+	return "&C&\"-,Bold\"" + title + " 帮扶档案 · " + sheet
+}
+
+func printFooter(school string) string { return "&L" + school + "&R第 &P 页 / 共 &N 页" }
+
+func fileName(title string, day time.Time) string {
+	return fmt.Sprintf("%s帮扶档案-%s.xlsx", title, day.Format("20060102"))
+}

@@ -1,0 +1,184 @@
+package report
+
+// Every sentence and word a report shows, as functions with named
+// arguments, so the wording is reviewed in one place. Reports are posted in
+// teacher groups and sent to parents: nothing here names a category or
+// quotes a note unless the function says it is for staff in private.
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"bangfu/storage"
+)
+
+// Categories are the eight kinds of students the plans ask schools to watch
+// (八类学生), as stored on a student.
+var Categories = []string{
+	"家庭贫困", "学习困难", "单亲或父母双亡", "外来务工人员子女",
+	"留守儿童", "随班就读残疾儿童", "家庭条件特别优越", "学习成绩特别优秀",
+}
+
+// parentBannedWords must never reach a parent (and the eight kinds are the
+// school's business, not words for a child's family to read in a message).
+var parentBannedWords = append([]string{"学困生", "后进生", "差生", "学困", "后进"}, Categories...)
+
+// BannedWordIn is the first word of s parents must not read, "" if none.
+func BannedWordIn(s string) string {
+	for _, w := range parentBannedWords {
+		if strings.Contains(s, w) {
+			return w
+		}
+	}
+	return ""
+}
+
+// ParentSafeSubject is a session's subject as parents may read it: a
+// teacher's shorthand naming a category becomes 课后辅导.
+func ParentSafeSubject(subject string) string {
+	if BannedWordIn(subject) != "" {
+		return "课后辅导"
+	}
+	return subject
+}
+
+// ClassName renders a class as teachers write it: 初一3班, 高二1班, 三年级2班.
+func ClassName(c storage.Class) string { return ClassLabel(c.Grade, c.Number) }
+
+// ClassLabel renders a grade and class number.
+func ClassLabel(grade, number int) string {
+	var g string
+	switch {
+	case grade >= 1 && grade <= 6:
+		g = [...]string{"一", "二", "三", "四", "五", "六"}[grade-1] + "年级"
+	case grade >= 7 && grade <= 9:
+		g = "初" + [...]string{"一", "二", "三"}[grade-7]
+	case grade >= 10 && grade <= 12:
+		g = "高" + [...]string{"一", "二", "三"}[grade-10]
+	default:
+		g = fmt.Sprintf("%d年级", grade)
+	}
+	return fmt.Sprintf("%s%d班", g, number)
+}
+
+// Day renders a day the way teachers write it: 11月20日（周五）.
+func Day(cal storage.Calendar, t time.Time) string {
+	t = t.In(cal.Loc)
+	return fmt.Sprintf("%d月%d日（%s）", t.Month(), t.Day(), Weekday(t.Weekday()))
+}
+
+// Clock is a time of day in the school's zone: 18:30.
+func Clock(cal storage.Calendar, t time.Time) string { return t.In(cal.Loc).Format("15:04") }
+
+// Weekday is 周一 … 周日.
+func Weekday(wd time.Weekday) string {
+	return [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}[wd]
+}
+
+// MonthDay is 11月20日.
+func MonthDay(t time.Time) string { return fmt.Sprintf("%d月%d日", t.Month(), t.Day()) }
+
+// WeekLabel is a week as 11月23日—11月29日.
+func WeekLabel(weekStart time.Time) string {
+	return fmt.Sprintf("%s—%s", MonthDay(weekStart), MonthDay(weekStart.AddDate(0, 0, 6)))
+}
+
+// TeacherName is how a person is called in messages: 张老师 for 张.
+func TeacherName(p storage.Person) string {
+	if p.Name == "" {
+		return "老师"
+	}
+	if strings.HasSuffix(p.Name, "老师") || strings.HasSuffix(p.Name, "管理员") {
+		return p.Name
+	}
+	return p.Name + "老师"
+}
+
+// RenderClassDigest is one class's digest as teachers read it on a phone.
+// Names and counts only: it is posted in teacher groups.
+func RenderClassDigest(d Digest, cd ClassDigest) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s 上周帮扶小结（%s）\n", ClassName(cd.Class), WeekLabel(d.WeekStart))
+	fmt.Fprintf(&b, "帮扶学生：%d人\n", cd.Students)
+	fmt.Fprintf(&b, "辅导：%d次，共%d分钟\n", cd.Sessions, cd.Minutes)
+	fmt.Fprintf(&b, "目标完成：%d%%（%d人中%d人达到约定次数）\n", cd.Percent(), cd.Students, cd.MetTarget)
+	fmt.Fprintf(&b, "本月家长沟通：%d/%d人已联系\n", cd.Contacted, cd.Students)
+	if len(cd.NotSeen) > 0 {
+		fmt.Fprintf(&b, "两周没有辅导记录：%s\n", strings.Join(cd.NotSeen, "、"))
+	} else {
+		b.WriteString("两周没有辅导记录：无\n")
+	}
+	if len(cd.MentorDone) > 0 {
+		var ms []string
+		for name, n := range cd.MentorDone {
+			ms = append(ms, fmt.Sprintf("%s %d次", name, n))
+		}
+		sort.Strings(ms)
+		fmt.Fprintf(&b, "导师辅导次数：%s\n", strings.Join(ms, "、"))
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// NoStudentsLastWeek answers /digest for a class without students last week.
+func NoStudentsLastWeek(class storage.Class, weekStart time.Time) string {
+	return fmt.Sprintf("%s上周（%s）还没有在帮扶的学生。", ClassName(class), WeekLabel(weekStart))
+}
+
+// RenderSchoolDigest is the whole-school digest for admins: a line a class
+// and the totals.
+func RenderSchoolDigest(school string, d Digest) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s 全校帮扶周报（%s）\n", school, WeekLabel(d.WeekStart))
+	var tot ClassDigest
+	for _, cd := range d.Classes {
+		fmt.Fprintf(&b, "%s：%d人，辅导%d次/%d分钟，完成%d%%，本月已联系家长%d/%d，两周未辅导%d人\n",
+			ClassName(cd.Class), cd.Students, cd.Sessions, cd.Minutes, cd.Percent(), cd.Contacted, cd.Students, len(cd.NotSeen))
+		tot.Students += cd.Students
+		tot.Sessions += cd.Sessions
+		tot.Minutes += cd.Minutes
+		tot.Target += cd.Target
+		tot.Achieved += cd.Achieved
+		tot.MetTarget += cd.MetTarget
+		tot.Contacted += cd.Contacted
+		tot.NotSeen = append(tot.NotSeen, cd.NotSeen...)
+	}
+	if len(d.Classes) == 0 {
+		b.WriteString("还没有帮扶学生。")
+		return b.String()
+	}
+	fmt.Fprintf(&b, "合计：%d人，辅导%d次/%d分钟，目标完成%d%%（%d人达标），本月已联系家长%d/%d，两周未辅导%d人",
+		tot.Students, tot.Sessions, tot.Minutes, tot.Percent(), tot.MetTarget, tot.Contacted, tot.Students, len(tot.NotSeen))
+	return b.String()
+}
+
+// RenderParentWeek is the child's week in positive words for their parents.
+func RenderParentWeek(cal storage.Calendar, pw ParentWeek) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s这周（%s）的情况：\n", pw.Student.Name, WeekLabel(pw.WeekStart))
+	if pw.Sessions > 0 {
+		fmt.Fprintf(&b, "老师和孩子一起学习了%d次，共%d分钟（%s）。\n", pw.Sessions, pw.Minutes, strings.Join(pw.Subjects, "、"))
+	} else {
+		b.WriteString("这周还没有单独辅导的记录。\n")
+	}
+	if len(pw.Praise) > 0 {
+		b.WriteString("这周的进步：\n")
+		for _, p := range pw.Praise {
+			fmt.Fprintf(&b, "  · %s\n", p)
+		}
+	}
+	for _, c := range pw.Comments {
+		fmt.Fprintf(&b, "本学期%s的评语：%s\n", c.Author, c.Text)
+	}
+	for _, m := range pw.Meetings {
+		fmt.Fprintf(&b, "家长会：%s %s，%s\n", Day(cal, m.At), Clock(cal, m.At), m.Topic)
+	}
+	b.WriteString("谢谢您的配合，我们一起为孩子加油！")
+	return b.String()
+}
+
+// ParentWeekMessage is the Sunday message: the week under its heading.
+func ParentWeekMessage(cal storage.Calendar, pw ParentWeek) string {
+	return "【本周成长】" + RenderParentWeek(cal, pw)
+}

@@ -72,6 +72,21 @@ type Platform interface {
 	Send(ctx context.Context, out Outgoing) error
 }
 
+// Stopper is a platform whose sending outlives its receiving: after Run has
+// returned and the outbox's last delivery is done, Stop sends what it still
+// can before ctx ends and keeps the rest for the next start.
+type Stopper interface {
+	Stop(ctx context.Context)
+}
+
+// Until is how long remains before ctx's deadline, or d when it has none.
+func Until(ctx context.Context, d time.Duration) time.Duration {
+	if deadline, ok := ctx.Deadline(); ok {
+		return max(0, time.Until(deadline))
+	}
+	return d
+}
+
 // Sender is the outbox as the rest of the bot sees it.
 type Sender interface {
 	Send(ctx context.Context, out Outgoing) error

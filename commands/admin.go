@@ -443,7 +443,7 @@ func (h *Handler) inviteTeacher(r *req) (string, error) {
 			return "", fail("班主任只能邀请本班的老师，请写上你的班级，例如：/invite teacher %s", h.firstClassName(r.me))
 		}
 	}
-	inv, err := h.Store.CreateInvite(r.meta, inv)
+	inv, err := h.InviteStaff(r.meta, inv)
 	if err != nil {
 		return "", err
 	}
@@ -500,7 +500,7 @@ func (h *Handler) inviteAdmin(r *req) (string, error) {
 	if r.args.len() > 0 {
 		return "", r.usage("/invite admin 后面不用写别的。")
 	}
-	inv, err := h.Store.CreateInvite(r.meta, storage.Invite{Kind: storage.InviteAdmin})
+	inv, err := h.InviteStaff(r.meta, storage.Invite{Kind: storage.InviteAdmin})
 	if err != nil {
 		return "", err
 	}

@@ -246,24 +246,3 @@ func (h *Handler) CLIMeta() (storage.Meta, error) {
 	p, _, err := h.Store.PersonByAccount(platform, owner)
 	return storage.Meta{ActorID: p.ID, Where: "cli", At: h.Now()}, err
 }
-
-// CLIInvite runs /invite for the machine's owner from the command line:
-// args are "admin" or "teacher [班级] [班主任]". The code is the last line.
-func (h *Handler) CLIInvite(args []string) (string, error) {
-	const platform, owner = "cli", "本机管理员"
-	if err := h.EnsureAdmin(platform, owner, "cli:"+owner, owner); err != nil {
-		return "", err
-	}
-	m := bot.Message{Platform: platform, Chat: bot.Chat{ID: "cli:" + owner, Kind: bot.Private, Title: owner},
-		Sender: bot.User{ID: owner, Name: owner}, Text: "/invite " + strings.Join(args, " "), Time: h.Now()}
-	outs := h.Handle(context.Background(), m)
-	if len(outs) == 0 {
-		return "", errors.New("no answer")
-	}
-	text := outs[0].Text
-	lines := strings.Split(text, "\n")
-	if code := lines[len(lines)-1]; !validCode(code) {
-		return "", errors.New(text)
-	}
-	return strings.Replace(text, "私聊我发送", "私聊机器人发送", 1), nil
-}

@@ -159,12 +159,3 @@ func orderCategories(set map[string]bool) []string {
 	}
 	return out
 }
-
-// FindClass looks a class up by how people write it (初一(3)班, 七年级3班…).
-func FindClass(st storage.Store, name string) (storage.Class, bool, error) {
-	ref, ok := parseClass(Normalize(name))
-	if !ok {
-		return storage.Class{}, false, nil
-	}
-	return st.ClassByGrade(ref.grade, ref.number)
-}

@@ -288,9 +288,10 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) error {
 	return nil
 }
 
-// Start ticks once now (catching up what was missed while down) and then
-// every minute until ctx ends. Panics in a tick are recovered and logged.
-func (s *Scheduler) Start(ctx context.Context, now func() time.Time) {
+// Run ticks once now (catching up what was missed while down) and then
+// every minute until ctx ends, then waits for a tick under way. Panics in a
+// tick are recovered and logged.
+func (s *Scheduler) Run(ctx context.Context, now func() time.Time) {
 	tick := func() {
 		if err := s.Tick(ctx, now()); err != nil {
 			s.log.Error("reminders tick failed", "err", err)
@@ -300,10 +301,8 @@ func (s *Scheduler) Start(ctx context.Context, now func() time.Time) {
 	c.AddFunc("@every 1m", tick)
 	cron.Recover(cronLogger{s.log})(cron.FuncJob(tick)).Run()
 	c.Start()
-	go func() {
-		<-ctx.Done()
-		<-c.Stop().Done()
-	}()
+	<-ctx.Done()
+	<-c.Stop().Done() // a tick under way finishes
 }
 
 type cronLogger struct{ log *slog.Logger }

@@ -165,7 +165,7 @@ func (t *Telegram) Name() string { return PlatformName }
 func (t *Telegram) Username() string { return t.username }
 
 // Run registers the command menu and long-polls until ctx ends; the update
-// being handled then is finished before Run returns.
+// being handled then is finished before Run returns. Sending goes on until Stop.
 func (t *Telegram) Run(ctx context.Context, handle func(context.Context, bot.Message)) error {
 	t.handle = handle
 	t.runCtx = context.WithoutCancel(ctx)
@@ -174,12 +174,15 @@ func (t *Telegram) Run(ctx context.Context, handle func(context.Context, bot.Mes
 	}
 	t.poll(ctx)
 	t.saveOffset(true)
-	// Finish the replies still waiting for their turn for a few seconds;
-	// keep the rest for the durable outbox.
-	if left := t.replies.Stop(5 * time.Second); len(left) > 0 && t.cfg.Keep != nil {
+	return nil
+}
+
+// Stop finishes the replies still waiting for their turn until ctx ends (5 s
+// without a deadline) and keeps the rest for the durable outbox.
+func (t *Telegram) Stop(ctx context.Context) {
+	if left := t.replies.Stop(bot.Until(ctx, 5*time.Second)); len(left) > 0 && t.cfg.Keep != nil {
 		t.cfg.Keep(left)
 	}
-	return nil
 }
 
 func (t *Telegram) deliverReply(ctx context.Context, out bot.Outgoing) error {

@@ -84,6 +84,7 @@ func newRig(t *testing.T, api *telegramtest.Server, path string, limits telegram
 func (r *rig) stop() {
 	r.cancel()
 	<-r.done
+	r.tg.Stop(context.Background())
 	r.st.Close()
 }
 

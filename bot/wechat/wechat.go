@@ -80,6 +80,11 @@ type WeChat struct {
 	lastSent map[string]time.Time
 
 	replies *bot.ReplyQueues
+	// session outlives Run so replies and the outbox's last delivery can
+	// still be sent; Stop ends it.
+	session    context.Context
+	endSession context.CancelFunc
+	endLogin   context.CancelFunc // the session Run left logged in
 }
 
 // New prepares the adapter; Run logs in.
@@ -106,6 +111,7 @@ func New(cfg Config) *WeChat {
 		lastSent: map[string]time.Time{}, loggedIn: make(chan struct{})}
 	w.replies = bot.NewReplyQueues(w.deliver, w.ready, cfg.Log)
 	w.replies.Journal = cfg.Journal
+	w.session, w.endSession = context.WithCancel(context.Background())
 	return w
 }
 
@@ -119,11 +125,25 @@ func (w *WeChat) ready() <-chan struct{} {
 	return w.loggedIn
 }
 
-// stopReplies hands the replies that never went out to the durable outbox.
-func (w *WeChat) stopReplies() {
-	if left := w.replies.Stop(5 * time.Second); len(left) > 0 && w.cfg.Keep != nil {
+// Stop sends the replies still waiting until ctx ends (5 s without a
+// deadline), hands the rest to the durable outbox, and ends the session.
+// Web WeChat cannot stop receiving without logging out, and a received
+// message is never redelivered: so messages go on being handled until here.
+func (w *WeChat) Stop(ctx context.Context) {
+	if left := w.replies.Stop(bot.Until(ctx, 5*time.Second)); len(left) > 0 && w.cfg.Keep != nil {
 		w.cfg.Keep(left)
 	}
+	w.mu.Lock()
+	wx, endLogin := w.wx, w.endLogin
+	w.mu.Unlock()
+	if wx != nil {
+		wx.Exit()
+	}
+	w.setLoggedIn(nil, false)
+	if endLogin != nil {
+		endLogin()
+	}
+	w.endSession()
 }
 
 // Name implements bot.Platform.
@@ -137,9 +157,16 @@ func (w *WeChat) Run(ctx context.Context, handle func(context.Context, bot.Messa
 	w.handle, w.ctx = handle, context.WithoutCancel(ctx)
 	w.mu.Unlock()
 	wait := w.cfg.RetryLogin
-	defer w.stopReplies() // stopped while logged out: keep the waiting replies
 	for ctx.Err() == nil {
-		wx, err := w.login(ctx)
+		// The session outlives Run (sends go on until Stop); a login still
+		// waiting for a scan is given up when Run's ctx ends.
+		loginCtx, cancelLogin := context.WithCancel(w.session)
+		giveUp := context.AfterFunc(ctx, cancelLogin)
+		wx, err := w.login(loginCtx)
+		giveUp()
+		if err != nil {
+			cancelLogin()
+		}
 		if err != nil {
 			w.cfg.Log.Warn("wechat: login failed", "err", err)
 			w.status(fmt.Sprintf("微信登录失败：%s。%s 后重试。", loginReason(err), wait.Round(time.Second)))
@@ -153,12 +180,13 @@ func (w *WeChat) Run(ctx context.Context, handle func(context.Context, bot.Messa
 		w.setLoggedIn(wx, true)
 		select {
 		case <-ctx.Done():
-			w.stopReplies()
-			wx.Exit()
-			w.setLoggedIn(nil, false)
+			w.mu.Lock()
+			w.endLogin = cancelLogin // logged in still: Stop ends the session
+			w.mu.Unlock()
 			return nil
 		case <-wx.Context().Done():
 		}
+		cancelLogin()
 		w.setLoggedIn(nil, false)
 		w.cfg.Log.Warn("wechat: logged out", "reason", wx.CrashReason())
 		w.status("微信已退出登录（在手机上退出了网页登录，或登录已失效）。其他平台和定时提醒照常；待发的微信消息会等重新登录后再发。正在重新登录……")

@@ -71,6 +71,7 @@ func newRig(t *testing.T, srv *wechattest.Server, dir string) *rig {
 func (r *rig) stop() {
 	r.cancel()
 	<-r.done
+	r.wx.Stop(context.Background())
 	r.st.Close()
 }
 
@@ -129,11 +130,15 @@ func school(t *testing.T) (*wechattest.Server, *rig) {
 	r := newRig(t, srv, "")
 	r.waitLogins(1)
 	// The headmaster becomes admin through a code made on the command line.
-	code, err := r.h.CLIInvite([]string{"admin"})
+	m, err := r.h.CLIMeta()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := r.say("headmaster", "/join "+lastLine(code)); !strings.Contains(got, "管理员") {
+	inv, err := r.h.InviteStaff(m, storage.Invite{Kind: storage.InviteAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.say("headmaster", "/join "+inv.Code); !strings.Contains(got, "管理员") {
 		t.Fatalf("admin join: %s", got)
 	}
 	return srv, r

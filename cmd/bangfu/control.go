@@ -5,19 +5,19 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
-
-	"bangfu/storage/bolt"
 )
 
-// The control socket lets `bangfu backup` and `bangfu invite` reach a running
-// bot, which holds the database's lock. It is a Unix socket next to the
-// database, 0600, so only the bot's own user can use it.
+// The control socket lets `bangfu backup`, `invite`, `import`, `export` and
+// `reminders preview` reach a running bot, which holds the database's lock.
+// It is a Unix socket next to the database, 0600, so only the bot's own user
+// can use it; each connection carries one request line and one response
+// line, both JSON.
 
 func socketPath(cfg Config) string {
 	p, err := filepath.Abs(cfg.Storage.Path + ".sock")
@@ -27,7 +27,16 @@ func socketPath(cfg Config) string {
 	return p
 }
 
-func serveControl(ctx context.Context, cfg Config, st *bolt.Store, log *slog.Logger) (io.Closer, error) {
+// control serves the socket until its context ends; Serve returns once the
+// listener is closed and every connection is answered.
+type control struct {
+	ln   net.Listener
+	path string
+	ops  *ops
+	log  *slog.Logger
+}
+
+func listenControl(cfg Config, o *ops, log *slog.Logger) (*control, error) {
 	path := socketPath(cfg)
 	os.Remove(path) // a stale socket of a killed bot; we hold the database lock, so no bot is using it
 	ln, err := net.Listen("unix", path)
@@ -38,62 +47,67 @@ func serveControl(ctx context.Context, cfg Config, st *bolt.Store, log *slog.Log
 		ln.Close()
 		return nil, err
 	}
-	go func() {
-		<-ctx.Done()
-		ln.Close()
-	}()
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				if !errors.Is(err, net.ErrClosed) {
-					log.Error("control socket accept failed", "err", err)
-				}
-				return
-			}
-			go func() {
-				defer conn.Close()
-				conn.SetDeadline(time.Now().Add(time.Minute))
-				var op []string
-				if err := json.NewDecoder(bufio.NewReader(conn)).Decode(&op); err != nil || len(op) == 0 {
-					io.WriteString(conn, "error\nbad request")
-					return
-				}
-				if (op[0] == "backup" || op[0] == "import" || op[0] == "export") && (len(op) < 2 || !filepath.IsAbs(op[1])) {
-					io.WriteString(conn, "error\nfile path must be absolute")
-					return
-				}
-				io.WriteString(conn, adminOp(cfg, st, log, op, nil))
-			}()
-		}
-	}()
-	return closerFunc(func() error { os.Remove(path); return ln.Close() }), nil
+	return &control{ln: ln, path: path, ops: o, log: log}, nil
 }
 
-type closerFunc func() error
-
-func (f closerFunc) Close() error { return f() }
-
-func askRunningBot(cfg Config, op []string) (string, error) {
-	if op[0] == "backup" || op[0] == "import" || op[0] == "export" {
-		abs, err := filepath.Abs(op[1])
+func (c *control) Serve(ctx context.Context) error {
+	go func() {
+		<-ctx.Done()
+		c.ln.Close()
+	}()
+	defer os.Remove(c.path)
+	var conns sync.WaitGroup
+	defer conns.Wait()
+	for {
+		conn, err := c.ln.Accept()
 		if err != nil {
-			return "", err
+			if !errors.Is(err, net.ErrClosed) {
+				c.log.Error("control socket accept failed", "err", err)
+			}
+			return nil
 		}
-		op = append([]string{op[0], abs}, op[2:]...)
+		conns.Add(1)
+		go func() {
+			defer conns.Done()
+			defer conn.Close()
+			conn.SetDeadline(time.Now().Add(time.Minute))
+			json.NewEncoder(conn).Encode(c.answer(conn))
+		}()
+	}
+}
+
+func (c *control) answer(conn net.Conn) response {
+	var req request
+	if err := json.NewDecoder(bufio.NewReader(conn)).Decode(&req); err != nil || req.Op == "" {
+		return refused(badRequest())
+	}
+	if needsFile(req.Op) && !filepath.IsAbs(req.File) {
+		return refused(pathMustBeAbsolute())
+	}
+	return c.ops.do(req)
+}
+
+func needsFile(op string) bool { return op == "backup" || op == "import" || op == "export" }
+
+// askRunningBot sends one request to the bot holding the database.
+func askRunningBot(cfg Config, req request) (response, error) {
+	if needsFile(req.Op) {
+		abs, err := filepath.Abs(req.File)
+		if err != nil {
+			return response{}, err
+		}
+		req.File = abs
 	}
 	conn, err := net.DialTimeout("unix", socketPath(cfg), 2*time.Second)
 	if err != nil {
-		return "", err
+		return response{}, err
 	}
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(2 * time.Minute))
-	if err := json.NewEncoder(conn).Encode(op); err != nil {
-		return "", err
+	if err := json.NewEncoder(conn).Encode(req); err != nil {
+		return response{}, err
 	}
-	data, err := io.ReadAll(conn)
-	if err != nil {
-		return "", err
-	}
-	return string(data), nil
+	var resp response
+	err = json.NewDecoder(conn).Decode(&resp)
+	return resp, err
 }

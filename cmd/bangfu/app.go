@@ -1,0 +1,211 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"bangfu/bot"
+	"bangfu/bot/console"
+	"bangfu/bot/telegram"
+	"bangfu/bot/wechat"
+	"bangfu/commands"
+	"bangfu/commands/delivery"
+	"bangfu/reminders"
+	"bangfu/storage/bolt"
+)
+
+// How long the stop may take: the outbox's last delivery, then each
+// platform's waiting replies. What does not fit stays queued on disk.
+const (
+	flushFor     = 3 * time.Second
+	stopSendsFor = 5 * time.Second
+)
+
+// app is a running bot: every part wired once, in the order the message
+// path runs (config → storage → platforms → router → scheduler).
+type app struct {
+	log       *slog.Logger
+	st        *bolt.Store
+	h         *commands.Handler
+	out       *bot.Outbox
+	router    *bot.Router
+	platforms []bot.Platform
+	console   *console.Console // the terminal chat, when no account is configured
+	sched     *reminders.Scheduler
+	ctl       *control // nil when the socket could not be opened
+}
+
+// runBot starts every enabled platform (with none configured, the terminal
+// chat) and runs until a signal or, for the terminal chat, end of input.
+func runBot(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	st, err := bolt.Open(cfg.Storage.Path, bolt.Options{Calendar: cfg.Calendar, Now: time.Now})
+	if err != nil {
+		fmt.Fprintln(stderr, "bangfu:", err)
+		return 1
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	a, code := wire(ctx, cfg, st, log, stdin, stdout, stderr)
+	if a == nil {
+		st.Close()
+		return code
+	}
+	a.run(ctx)
+	if err := st.Close(); err != nil {
+		log.Error("closing the database failed", "err", err)
+		return 1
+	}
+	return 0
+}
+
+// wire builds the parts (ctx bounds start-up: Telegram's getMe retries); on
+// failure it says why and returns the exit code.
+func wire(ctx context.Context, cfg Config, st *bolt.Store, log *slog.Logger, stdin io.Reader, stdout, stderr io.Writer) (*app, int) {
+	a := &app{log: log, st: st}
+	a.recover()
+	a.h = newHandler(cfg, st, log)
+	queue := delivery.OutboxQueue{Store: st, Loc: cfg.Calendar.Loc, Now: st.Now, Log: log}
+	journal := delivery.ReplyJournal{Store: st, Now: st.Now}
+	a.out = bot.NewOutbox(queue, st.Now, log)
+	a.out.OnUnreachable = func(o bot.Outgoing) { a.h.MarkUnreachable(context.Background(), o) }
+	// Every command marks its message processed in its own transaction, so
+	// the router needs no read of its own per message.
+	a.router = &bot.Router{Handler: a.h, Out: a.out, Log: log}
+
+	if cfg.Telegram.Enabled {
+		tg, err := telegram.New(ctx, telegram.Config{Token: cfg.Telegram.Token, ServerURL: cfg.Telegram.ServerURL,
+			State: st, Log: log, Menu: telegramMenu(a.h), Keep: queue.Keep, Journal: journal})
+		if err != nil {
+			fmt.Fprintln(stderr, "bangfu:", err)
+			return nil, 1
+		}
+		a.h.BotNames = append(a.h.BotNames, tg.Username())
+		tg.OnUnreachable = a.out.OnUnreachable
+		a.platforms = append(a.platforms, tg)
+	}
+	if cfg.Wechat.Enabled {
+		var client *http.Client
+		if cfg.Wechat.ServerURL != "" {
+			client = wechat.ClientFor(cfg.Wechat.ServerURL)
+		}
+		a.platforms = append(a.platforms, wechat.New(wechat.Config{SessionFile: cfg.Wechat.SessionFile, HTTPClient: client, State: st, Log: log, QR: stdout,
+			Keep: queue.Keep, Journal: journal,
+			OnStatus: func(text string) {
+				a.h.NotifyAdmins(text, wechat.PlatformName)
+				a.out.DeliverDue(context.Background())
+			}}))
+	}
+	if cfg.Console.Enabled && len(a.platforms) == 0 {
+		con := console.New(stdin, stdout, isTerminal(stdin))
+		con.Now = st.Now
+		con.FileDir = filepath.Join(filepath.Dir(cfg.Storage.Path), "exports")
+		if err := a.h.EnsureAdmin(console.PlatformName, console.LocalAdmin, console.PrivateChatID(console.LocalAdmin), console.LocalAdmin); err != nil {
+			fmt.Fprintln(stderr, "bangfu:", err)
+			return nil, 1
+		}
+		con.AfterLine = a.out.DeliverDue
+		con.AtEOF = a.out.Flush
+		a.console = con
+		a.platforms = append(a.platforms, con)
+	}
+	if len(a.platforms) == 0 {
+		fmt.Fprintln(stderr, noPlatform())
+		return nil, 2
+	}
+	for _, p := range a.platforms {
+		a.out.Add(p)
+	}
+	sc, err := reminders.New(st, cfg.Calendar, cfg.School.Name, reminderConfig(cfg), log)
+	if err != nil {
+		fmt.Fprintln(stderr, "bangfu: config:", err)
+		return nil, 2
+	}
+	sc.Queued = a.out.DeliverDue
+	a.sched = sc
+	if a.ctl, err = listenControl(cfg, newOps(cfg, st, log), log); err != nil {
+		log.Warn("control socket unavailable: backup and invite from another terminal need the bot stopped", "err", err)
+	}
+	return a, 0
+}
+
+// recover tidies what the last stop left: old processed ids, and replies a
+// crash left waiting (a reply that was being sent is dropped, not doubled).
+func (a *app) recover() {
+	if _, err := a.st.PruneProcessed(time.Now().AddDate(0, 0, -7)); err != nil {
+		a.log.Warn("pruning old message ids failed", "err", err)
+	}
+	if moved, dropped, err := a.st.RecoverReplies(); err != nil {
+		a.log.Error("recovering waiting replies failed", "err", err)
+	} else if moved+dropped > 0 {
+		a.log.Warn("replies left waiting by the last stop", "queued_again", moved, "dropped_maybe_sent", dropped)
+	}
+}
+
+// run serves until ctx ends (or the terminal chat's input does), then stops
+// in order: intake (platform receivers, control socket) → scheduler →
+// periodic delivery and one last flush with a deadline → platform senders.
+// The caller closes storage after. errgroup joins each stage's goroutines;
+// the order is the sequence of the stages.
+func (a *app) run(ctx context.Context) {
+	intakeCtx, stopIntake := context.WithCancel(ctx)
+	defer stopIntake()
+	var intake errgroup.Group
+	for _, p := range a.platforms {
+		intake.Go(func() error {
+			if p == bot.Platform(a.console) {
+				defer stopIntake() // the terminal chat ends at end of input, and the bot with it
+			}
+			if err := p.Run(intakeCtx, a.router.Dispatch); err != nil {
+				a.log.Error("platform stopped", "platform", p.Name(), "err", err)
+			}
+			return nil
+		})
+	}
+	if a.ctl != nil {
+		intake.Go(func() error { return a.ctl.Serve(intakeCtx) })
+	}
+	schedCtx, stopSched := context.WithCancel(context.Background())
+	var sched errgroup.Group
+	sched.Go(func() error { a.sched.Run(schedCtx, a.st.Now); return nil })
+	deliverCtx, stopDelivering := context.WithCancel(context.Background())
+	var delivering errgroup.Group
+	delivering.Go(func() error { a.out.Run(deliverCtx, 10*time.Second); return nil })
+
+	<-intakeCtx.Done()
+	intake.Wait() // each platform finishes the message in flight
+	stopSched()
+	sched.Wait()
+	stopDelivering()
+	delivering.Wait()
+	flushCtx, flushed := context.WithTimeout(context.Background(), flushFor)
+	a.out.DeliverDue(flushCtx) // paced messages that do not fit stay queued
+	flushed()
+	stopCtx, stopped := context.WithTimeout(context.Background(), stopSendsFor)
+	defer stopped()
+	var senders errgroup.Group
+	for _, p := range a.platforms {
+		if s, ok := p.(bot.Stopper); ok {
+			senders.Go(func() error { s.Stop(stopCtx); return nil })
+		}
+	}
+	senders.Wait()
+}
+
+func telegramMenu(h *commands.Handler) []telegram.MenuItem {
+	var menu []telegram.MenuItem
+	for _, m := range h.Menu() {
+		menu = append(menu, telegram.MenuItem{Command: m.Command, Description: m.Description, InGroups: m.InGroups})
+	}
+	return menu
+}

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"log/slog"
+	"os"
+	"time"
+
+	"bangfu/commands"
+	"bangfu/commands/excel"
+	"bangfu/reminders"
+	"bangfu/storage"
+	"bangfu/storage/bolt"
+)
+
+// request is one admin operation, asked on the command line or, while a bot
+// holds the database, over its control socket (one JSON line each way).
+type request struct {
+	Op    string    `json:"op"`              // backup, invite, import, export, preview
+	File  string    `json:"file,omitempty"`  // backup, import, export; absolute over the socket
+	Class string    `json:"class,omitempty"` // export one class; invite a class's teacher
+	Kind  string    `json:"kind,omitempty"`  // invite: admin or teacher
+	Head  bool      `json:"head,omitempty"`  // invite the class's head teacher
+	At    time.Time `json:"at,omitempty"`    // preview
+}
+
+// response is its outcome: Text for the person who asked.
+type response struct {
+	OK   bool   `json:"ok"`
+	Text string `json:"text"`
+}
+
+func done(text string) response    { return response{OK: true, Text: text} }
+func refused(text string) response { return response{Text: text} }
+
+// ops performs admin operations on an open store through the same services
+// the chat commands use.
+type ops struct {
+	cfg      Config
+	st       *bolt.Store
+	h        *commands.Handler
+	log      *slog.Logger
+	now      func() time.Time
+	progress func(done, total int) // told how far an import is; nil: quiet
+}
+
+func newOps(cfg Config, st *bolt.Store, log *slog.Logger) *ops {
+	return &ops{cfg: cfg, st: st, h: newHandler(cfg, st, log), log: log, now: time.Now}
+}
+
+func (o *ops) do(req request) response {
+	switch req.Op {
+	case "backup":
+		return o.backup(req.File)
+	case "preview":
+		return o.preview(req.At)
+	case "import":
+		return o.importRegister(req.File)
+	case "export":
+		return o.export(req.File, req.Class)
+	case "invite":
+		return o.invite(req.Kind, req.Class, req.Head)
+	}
+	return refused(unknownOperation())
+}
+
+func (o *ops) backup(path string) response {
+	n, err := o.st.Backup(path)
+	if err != nil {
+		return refused(backupFailed(err))
+	}
+	return done(backedUp(path, n))
+}
+
+func (o *ops) preview(at time.Time) response {
+	sc, err := reminders.New(o.st, o.cfg.Calendar, o.cfg.School.Name, reminderConfig(o.cfg), o.log)
+	if err != nil {
+		return refused(err.Error())
+	}
+	runs, err := sc.Preview(at)
+	if err != nil {
+		return refused(previewFailed(err))
+	}
+	loc := o.cfg.Calendar.Loc
+	return done(previewHeading(at.In(loc), o.cfg.School.Timezone) + reminders.FormatPreview(runs, loc))
+}
+
+func (o *ops) importRegister(path string) response {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return refused(cannotRead(path))
+	}
+	rows, err := excel.ReadTable(path, data)
+	if err != nil {
+		return refused(err.Error())
+	}
+	m, err := o.h.CLIMeta()
+	if err != nil {
+		return refused(err.Error())
+	}
+	rep, err := o.h.Import(rows, m, o.progress)
+	if err != nil {
+		return refused(err.Error())
+	}
+	return done(imported(rep.Added, rep.Updated, rep.Unchanged, rep.Warnings))
+}
+
+func (o *ops) export(path, class string) response {
+	var classID uint64
+	if class != "" {
+		c, ok, err := o.h.ClassNamed(class, false)
+		if err != nil || !ok {
+			return refused(noSuchClass(class))
+		}
+		classID = c.ID
+	}
+	m, err := o.h.CLIMeta()
+	if err != nil {
+		return refused(exportFailed(err))
+	}
+	data, _, err := o.h.Export(m, classID, o.now())
+	if err != nil {
+		return refused(exportFailed(err))
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		return refused(cannotWrite(err))
+	}
+	return done(exported(path, len(data)))
+}
+
+func (o *ops) invite(kind, class string, head bool) response {
+	inv := storage.Invite{Kind: kind, HeadTeacher: head}
+	who := inviteeAdmin()
+	if kind == storage.InviteTeacher {
+		if class != "" {
+			c, ok, err := o.h.ClassNamed(class, true)
+			if err != nil || !ok {
+				return refused(noSuchClass(class))
+			}
+			inv.ClassID = c.ID
+		}
+		if head && inv.ClassID == 0 {
+			return refused(headNeedsClass())
+		}
+		who = inviteeTeacher(class, head)
+	} else if kind != storage.InviteAdmin {
+		return refused(usageOf("invite"))
+	}
+	m, err := o.h.CLIMeta()
+	if err != nil {
+		return refused(err.Error())
+	}
+	inv, err = o.h.InviteStaff(m, inv)
+	if err != nil {
+		return refused(err.Error())
+	}
+	return done(inviteIssued(who, inv.Code))
+}

@@ -1,0 +1,117 @@
+package main
+
+// Every line the command line prints for a person, as functions with named
+// arguments, so the wording is reviewed in one place. Errors from Go are
+// printed after "bangfu:" for the school's IT person; nothing here reaches a
+// chat.
+
+import (
+	"fmt"
+	"time"
+)
+
+const usageText = `用法 / usage: bangfu [-config config.yaml] <命令>
+
+  run                          启动机器人（默认）；没有配置任何账号时打开终端聊天
+  invite admin                 生成学校管理员的一次性邀请码
+  invite teacher [班级] [班主任]  生成老师（或班主任）的一次性邀请码
+  import <名单.xlsx|名单.csv>    导入帮扶学生名单（全部正确才导入，重复导入不会重复添加）
+  import --template <模板.xlsx>  生成名单模板
+  export <文件.xlsx> [班级]      导出帮扶档案（全校或一个班）
+  backup <文件>                 在运行中也能做一致的数据库备份
+  reminders preview [--at T]   预览某个时间（RFC3339）会发的定时消息，不发送、不记录
+  version                      显示版本
+`
+
+func unknownSubcommand(name string) string {
+	return fmt.Sprintf("bangfu: 不认识的命令 %q\n\n%s", name, usageText)
+}
+
+func usageOf(sub string) string {
+	switch sub {
+	case "invite":
+		return "用法：bangfu invite admin | bangfu invite teacher [班级] [班主任]"
+	case "import":
+		return "用法：bangfu import <名单.xlsx|名单.csv>  或  bangfu import --template <模板.xlsx>"
+	case "export":
+		return "用法：bangfu export <文件.xlsx> [班级]"
+	case "backup":
+		return "用法：bangfu backup <文件>"
+	case "reminders":
+		return "用法：bangfu reminders preview [--at 2026-11-20T16:00:00+08:00]"
+	}
+	return usageText
+}
+
+func badPreviewTime() string {
+	return "bangfu: --at 要写成 RFC3339 时间，例如 2026-11-20T16:00:00+08:00"
+}
+
+func noPlatform() string {
+	return "bangfu: 没有启用任何平台（telegram.enabled、wechat.enabled、console.enabled 都是 false）。"
+}
+
+func templateWritten(path string) string {
+	return fmt.Sprintf("已生成名单模板：%s（表头和一行例子；填好后 bangfu import %s）", path, path)
+}
+
+func backedUp(path string, size int64) string {
+	return fmt.Sprintf("已备份到 %s（%d 字节，已写入磁盘）", path, size)
+}
+
+func backupFailed(err error) string { return "备份失败 / backup failed: " + err.Error() }
+
+func previewHeading(at time.Time, zone string) string {
+	return fmt.Sprintf("定时消息预览：%s（%s）\n", at.Format("2006-01-02 15:04"), zone)
+}
+
+func previewFailed(err error) string { return "预览失败 / preview failed: " + err.Error() }
+
+func cannotRead(path string) string { return "读不到文件 " + path }
+
+func imported(added, updated, unchanged int, warnings []string) string {
+	text := fmt.Sprintf("导入完成：新增%d人，更新%d人，没有变化%d人。", added, updated, unchanged)
+	for _, w := range warnings {
+		text += "\n注意：" + w
+	}
+	return text
+}
+
+func noSuchClass(name string) string { return "没有这个班级：" + name }
+
+func exportFailed(err error) string { return "导出失败 / export failed: " + err.Error() }
+
+func cannotWrite(err error) string { return "写不了文件：" + err.Error() }
+
+func exported(path string, size int) string {
+	return fmt.Sprintf("已导出 %s（%d 字节，含学生隐私，请妥善保管）", path, size)
+}
+
+// inviteIssued keeps the code alone on the last line, for scripts.
+func inviteIssued(who, code string) string {
+	return fmt.Sprintf("邀请码（%s，7天内有效，只能用一次）：\n请把下面的码发给对方，让他/她私聊机器人发送 /join 邀请码。\n%s", who, code)
+}
+
+func inviteeAdmin() string { return "学校管理员" }
+
+func inviteeTeacher(class string, head bool) string {
+	switch {
+	case class == "":
+		return "老师"
+	case head:
+		return class + "的班主任"
+	}
+	return class + "的老师"
+}
+
+func headNeedsClass() string { return "邀请班主任要写上班级。" }
+
+func unknownInviteWord(word string) string { return fmt.Sprintf("不认识“%s”。", word) }
+
+func unknownOperation() string { return "不认识的操作" }
+
+func pathMustBeAbsolute() string { return "file path must be absolute" }
+
+func badRequest() string { return "bad request" }
+
+func importProgress() string { return "导入名单" }

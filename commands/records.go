@@ -135,7 +135,6 @@ func (h *Handler) log(r *req) (string, error) {
 	return b.String(), nil
 }
 
-
 // splitGluedDuration splits "数学30分钟" into "数学" and 30.
 func splitGluedDuration(tok string) (string, int, bool) {
 	for i := range tok {
@@ -231,7 +230,6 @@ func (h *Handler) contact(r *req) (string, error) {
 	}
 	return b.String(), nil
 }
-
 
 func (h *Handler) praise(r *req) (string, error) {
 	a := r.args

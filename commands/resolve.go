@@ -103,7 +103,6 @@ func (r *req) sensitiveOK(st storage.Student) bool { return r.private && privile
 // canManageClass: admins, and the class's head teacher.
 func canManageClass(p storage.Person, classID uint64) bool { return p.Admin || p.IsHeadOf(classID) }
 
-// teacherName renders a staff member the way a class would say it.
 // personName looks up a person's display name, "" when unknown.
 func (h *Handler) personName(id uint64) string {
 	if id == 0 {

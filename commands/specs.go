@@ -55,7 +55,19 @@ const (
 	staffChats = inPrivate | inTeacherGroup
 )
 
+// family groups commands as the command reference does.
+type family uint8
+
+const (
+	famRecords family = iota // 记录
+	famReports               // 查看
+	famPeople                // 学生、老师和家长
+	famGroups                // 群和家长会
+	famHelp
+)
+
 type spec struct {
+	family  family
 	name    string   // English name, also the /help key: "log", "student add"
 	aliases []string // Chinese names, "学生 添加" for sub-commands
 	who     role
@@ -71,82 +83,82 @@ type spec struct {
 // commandTable is the command table, in /help order.
 func commandTable() []*spec {
 	return []*spec{
-		{name: "log", aliases: []string{"辅导", "记录"}, who: rStaff, whoText: "老师", where: staffChats, writes: true,
+		{name: "log", family: famRecords, aliases: []string{"辅导", "记录"}, who: rStaff, whoText: "老师", where: staffChats, writes: true,
 			usage: "/log <学生> <科目或内容> <时长> [日期] [备注]", example: "/log 张三 数学辅导 30分钟",
 			desc: "记录一次辅导", run: (*Handler).log},
-		{name: "contact", aliases: []string{"家访", "沟通", "联系"}, who: rStaff, whoText: "老师", where: staffChats, writes: true,
+		{name: "contact", family: famRecords, aliases: []string{"家访", "沟通", "联系"}, who: rStaff, whoText: "老师", where: staffChats, writes: true,
 			usage: "/contact <学生> <方式> [对象] <内容> [日期]", example: "/contact 张三 电话 妈妈 孩子最近作业按时交了，请家里继续督促",
 			desc: "记录一次家校沟通（方式：电话 微信 面谈 家访 家长会 短信 视频）", run: (*Handler).contact},
-		{name: "praise", aliases: []string{"表扬", "进步"}, who: rStaff, whoText: "老师", where: staffChats, writes: true,
+		{name: "praise", family: famRecords, aliases: []string{"表扬", "进步"}, who: rStaff, whoText: "老师", where: staffChats, writes: true,
 			usage: "/praise <学生> <内容>", example: "/praise 张三 这周数学作业全对，上课主动举手",
 			desc: "记录一点进步，并告诉已绑定的家长", run: (*Handler).praise},
-		{name: "comment", aliases: []string{"评语"}, who: rStaff, whoText: "学生的导师和班主任", where: staffChats, writes: true,
+		{name: "comment", family: famRecords, aliases: []string{"评语"}, who: rStaff, whoText: "学生的导师和班主任", where: staffChats, writes: true,
 			usage: "/comment <学生> <评语>", example: "/comment 张三 本学期进步明显，作业越来越认真，希望继续保持",
 			desc: "写本学期的书面评语（再写一次会替换）", run: (*Handler).comment},
-		{name: "undo", aliases: []string{"撤销"}, who: rStaff, whoText: "记录过的老师", where: staffChats, writes: true,
+		{name: "undo", family: famRecords, aliases: []string{"撤销"}, who: rStaff, whoText: "记录过的老师", where: staffChats, writes: true,
 			usage: "/undo", example: "/undo",
 			desc: "撤销你自己24小时内的最后一条记录", run: (*Handler).undo},
-		{name: "status", aliases: []string{"状态", "情况"}, who: rStaff | rParent, whoText: "老师和家长", where: staffChats,
+		{name: "status", family: famReports, aliases: []string{"状态", "情况"}, who: rStaff | rParent, whoText: "老师和家长", where: staffChats,
 			usage: "/status [班级或学生]", example: "/status 初一3班",
 			desc: "看一个班或一个学生的情况", run: (*Handler).status},
-		{name: "mine", aliases: []string{"我的"}, who: rStaff, whoText: "老师", where: staffChats,
+		{name: "mine", family: famReports, aliases: []string{"我的"}, who: rStaff, whoText: "老师", where: staffChats,
 			usage: "/mine", example: "/mine",
 			desc: "我帮扶的学生和本周、本月要做的事", run: (*Handler).mine},
-		{name: "history", aliases: []string{"历史"}, who: rStaff, whoText: "老师", where: staffChats,
+		{name: "history", family: famReports, aliases: []string{"历史"}, who: rStaff, whoText: "老师", where: staffChats,
 			usage: "/history <学生> [条数]", example: "/history 张三 10",
 			desc: "学生最近的记录", run: (*Handler).history},
-		{name: "digest", aliases: []string{"周报"}, who: rHead | rAdmin, whoText: "班主任和学校管理员", where: staffChats,
+		{name: "digest", family: famReports, aliases: []string{"周报"}, who: rHead | rAdmin, whoText: "班主任和学校管理员", where: staffChats,
 			usage: "/digest [班级]", example: "/digest 初一3班",
 			desc: "上周（周一到周日）的小结", run: (*Handler).digest},
-		{name: "student add", aliases: []string{"学生 添加", "学生 新增", "学生 加"}, who: rHead | rAdmin, whoText: "班主任（本班）和学校管理员", where: staffChats, writes: true,
+		{name: "student add", family: famPeople, aliases: []string{"学生 添加", "学生 新增", "学生 加"}, who: rHead | rAdmin, whoText: "班主任（本班）和学校管理员", where: staffChats, writes: true,
 			usage: "/student add <班级> <姓名> [类别…] [重点] [每周N次]", example: "/student add 初一3班 张三 留守 学困 重点 每周2次",
 			desc: "把学生加入帮扶名单（类别：贫困 学困 单亲 外来务工 留守 残疾 优越 优秀）", run: (*Handler).studentAdd},
-		{name: "student set", aliases: []string{"学生 修改", "学生 设置"}, who: rHead | rAdmin, whoText: "班主任（本班）和学校管理员", where: staffChats, writes: true,
+		{name: "student set", family: famPeople, aliases: []string{"学生 修改", "学生 设置"}, who: rHead | rAdmin, whoText: "班主任（本班）和学校管理员", where: staffChats, writes: true,
 			usage: "/student set <学生> [类别…] [重点/非重点] [每周N次]", example: "/student set 张三 每周3次",
 			desc: "修改类别、重点或每周辅导次数", run: (*Handler).studentSet},
-		{name: "student close", aliases: []string{"学生 结束"}, who: rHead | rAdmin, whoText: "班主任（本班）和学校管理员", where: staffChats, writes: true,
+		{name: "student close", family: famPeople, aliases: []string{"学生 结束"}, who: rHead | rAdmin, whoText: "班主任（本班）和学校管理员", where: staffChats, writes: true,
 			usage: "/student close <学生> [原因]", example: "/student close 张三 已转化",
 			desc: "结束帮扶（记录保留，不再提醒）", run: (*Handler).studentClose},
-		{name: "student delete", aliases: []string{"学生 删除"}, who: rAdmin, whoText: "学校管理员", where: inPrivate, writes: true,
+		{name: "student delete", family: famPeople, aliases: []string{"学生 删除"}, who: rAdmin, whoText: "学校管理员", where: inPrivate, writes: true,
 			usage: "/student delete <学生> 确认", example: "/student delete 张三 确认",
 			desc: "彻底删除学生和他的全部记录（隐私要求，无法恢复）", run: (*Handler).studentDelete},
-		{name: "students", aliases: []string{"名单"}, who: rHead | rAdmin, whoText: "班主任和学校管理员", where: staffChats,
+		{name: "students", family: famPeople, aliases: []string{"名单"}, who: rHead | rAdmin, whoText: "班主任和学校管理员", where: staffChats,
 			usage: "/students [班级]", example: "/students 初一3班",
 			desc: "辅导学生名单", run: (*Handler).students},
-		{name: "mentor", aliases: []string{"导师"}, who: rHead | rAdmin, whoText: "班主任（本班）和学校管理员", where: staffChats, writes: true,
+		{name: "mentor", family: famPeople, aliases: []string{"导师"}, who: rHead | rAdmin, whoText: "班主任（本班）和学校管理员", where: staffChats, writes: true,
 			usage: "/mentor <学生> <老师>", example: "/mentor 张三 王老师",
 			desc: "指定学生的导师（帮扶责任人）", run: (*Handler).mentor},
-		{name: "invite teacher", aliases: []string{"邀请 老师", "邀请 教师"}, who: rHead | rAdmin, whoText: "学校管理员（班主任可邀请本班老师）", where: inPrivate, writes: true,
+		{name: "invite teacher", family: famPeople, aliases: []string{"邀请 老师", "邀请 教师"}, who: rHead | rAdmin, whoText: "学校管理员（班主任可邀请本班老师）", where: inPrivate, writes: true,
 			usage: "/invite teacher [班级] [班主任]", example: "/invite teacher 初一3班 班主任",
 			desc: "生成老师的一次性邀请码", run: (*Handler).inviteTeacher},
-		{name: "invite parent", aliases: []string{"邀请 家长"}, who: rStaff, whoText: "学生的班主任、导师和学校管理员", where: inPrivate, writes: true,
+		{name: "invite parent", family: famPeople, aliases: []string{"邀请 家长"}, who: rStaff, whoText: "学生的班主任、导师和学校管理员", where: inPrivate, writes: true,
 			usage: "/invite parent <学生> [关系]", example: "/invite parent 张三 妈妈",
 			desc: "生成家长的一次性邀请码", run: (*Handler).inviteParent},
-		{name: "invite admin", aliases: []string{"邀请 管理员"}, who: rAdmin, whoText: "学校管理员", where: inPrivate, writes: true,
+		{name: "invite admin", family: famPeople, aliases: []string{"邀请 管理员"}, who: rAdmin, whoText: "学校管理员", where: inPrivate, writes: true,
 			usage: "/invite admin", example: "/invite admin",
 			desc: "生成学校管理员的一次性邀请码", run: (*Handler).inviteAdmin},
-		{name: "join", aliases: []string{"加入", "绑定"}, who: rAny, whoText: "所有人", where: inPrivate, writes: true,
+		{name: "join", family: famPeople, aliases: []string{"加入", "绑定"}, who: rAny, whoText: "所有人", where: inPrivate, writes: true,
 			usage: "/join <邀请码>", example: "/join K7M2QX9A",
 			desc: "用邀请码加入（老师）或绑定孩子（家长）", run: (*Handler).join},
-		{name: "group teacher", aliases: []string{"本群 教师", "本群 老师", "本群 教师群"}, who: rHead | rAdmin, whoText: "学校管理员和班主任", where: inAnyGroup, writes: true,
+		{name: "group teacher", family: famGroups, aliases: []string{"本群 教师", "本群 老师", "本群 教师群"}, who: rHead | rAdmin, whoText: "学校管理员和班主任", where: inAnyGroup, writes: true,
 			usage: "/group teacher [班级]", example: "/group teacher 初一3班",
 			desc: "把本群登记为教师群", run: (*Handler).groupTeacher},
-		{name: "group parent", aliases: []string{"本群 家长", "本群 家长群"}, who: rHead | rAdmin, whoText: "学校管理员和班主任", where: inAnyGroup, writes: true,
+		{name: "group parent", family: famGroups, aliases: []string{"本群 家长", "本群 家长群"}, who: rHead | rAdmin, whoText: "学校管理员和班主任", where: inAnyGroup, writes: true,
 			usage: "/group parent <班级>", example: "/group parent 初一3班",
 			desc: "把本群登记为家长群", run: (*Handler).groupParent},
-		{name: "meeting", aliases: []string{"家长会"}, who: rHead | rAdmin, whoText: "班主任", where: staffChats, writes: true,
+		{name: "meeting", family: famGroups, aliases: []string{"家长会"}, who: rHead | rAdmin, whoText: "班主任", where: staffChats, writes: true,
 			usage: "/meeting <班级> <日期> <时间> <主题>", example: "/meeting 初一3班 11月28日 19:00 期中家长会",
 			desc: "安排家长会，前一天18:00提醒家长", run: (*Handler).meeting},
-		{name: "export", aliases: []string{"导出"}, who: rHead | rAdmin, whoText: "班主任和学校管理员（档案里有学生的隐私）", where: inPrivate,
+		{name: "export", family: famReports, aliases: []string{"导出"}, who: rHead | rAdmin, whoText: "班主任和学校管理员（档案里有学生的隐私）", where: inPrivate,
 			usage: "/export [班级]", example: "/export 初一3班",
 			desc: "导出Excel帮扶档案（名单、辅导、沟通、进步、评语、统计）", run: (*Handler).export},
-		{name: "mute", aliases: []string{"免打扰"}, who: rParent, whoText: "家长", where: inPrivate, writes: true,
+		{name: "mute", family: famPeople, aliases: []string{"免打扰"}, who: rParent, whoText: "家长", where: inPrivate, writes: true,
 			usage: "/mute", example: "/mute",
 			desc: "暂停每周的定时消息", run: (*Handler).mute},
-		{name: "unmute", aliases: []string{"取消免打扰", "恢复"}, who: rParent, whoText: "家长", where: inPrivate, writes: true,
+		{name: "unmute", family: famPeople, aliases: []string{"取消免打扰", "恢复"}, who: rParent, whoText: "家长", where: inPrivate, writes: true,
 			usage: "/unmute", example: "/unmute",
 			desc: "恢复每周的定时消息", run: (*Handler).unmute},
-		{name: "help", aliases: []string{"帮助", "start"}, who: rAny, whoText: "所有人", where: anywhere,
+		{name: "help", family: famHelp, aliases: []string{"帮助", "start"}, who: rAny, whoText: "所有人", where: anywhere,
 			usage: "/help [命令]", example: "/help log",
 			desc: "看看能用哪些命令", run: (*Handler).help},
 	}

@@ -185,3 +185,67 @@ func renderMentees(teacher string, week storage.Range, mentees []report.StudentW
 func studentLabel(st storage.Student, c storage.Class) string {
 	return fmt.Sprintf("%s（%s）", st.Name, report.ClassName(c))
 }
+
+// ---- the command reference (README.md) ----
+
+func referenceIntro() string {
+	return `# 帮扶助手命令参考
+
+<!-- 本文件由 go generate ./commands 从命令表生成，请勿手改；/help 和各平台的“/”菜单用的是同一张表。 -->
+
+在私聊或群里发一行以 ` + "`/`" + ` 开头的命令（全角 ` + "`／`" + ` 也可以）。群里可以先 @机器人；Telegram 上也可以写 ` + "`/log@机器人名`" + `。
+每个命令都有英文名和中文写法，中文写法可以和第一个参数连写（` + "`/辅导张三 数学 30分钟`" + `）。
+
+- **学生**写名字；两个在帮扶的学生同名时写上班级：` + "`初一3班张三`" + ` 或 ` + "`张三（初一3班）`" + `。
+- **班级**怎么写都行：` + "`初一3班`、`初一(3)班`、`初一三班`、`七年级3班`" + `。
+- **时长**：` + "`30分钟`、`30分`、`半小时`、`1小时`、`1.5小时`、`一个半小时`、`45'`、`1h`、`90m`" + `，1到600分钟。
+- **日期**（不写就是今天）：` + "`今天`、`昨天`、`前天`、`周三`、`11月20日`、`11-20`、`2026-11-20`" + `；不能是将来，也不能早于本学期。
+- 写错了会收到一句说明和一个正确的例子，什么都不会保存；记错了用 ` + "`/undo`" + ` 撤销自己最后一条。
+- 邀请码8位，只能用一次，7天内有效。
+`
+}
+
+func referenceTableHeader() string {
+	return "| 写法 | 也可以写 | 谁可以用 | 在哪里用 | 做什么 | 例子 |\n|---|---|---|---|---|---|"
+}
+
+func familyTitle(f family) string {
+	switch f {
+	case famRecords:
+		return "记录"
+	case famReports:
+		return "查看"
+	case famPeople:
+		return "学生、老师和家长"
+	case famGroups:
+		return "群和家长会"
+	}
+	return "帮助"
+}
+
+// placeText says where a command may be used.
+func placeText(p place) string {
+	var out []string
+	if p&inPrivate != 0 {
+		out = append(out, "私聊")
+	}
+	switch {
+	case p&inAnyGroup == inAnyGroup:
+		out = append(out, "任何群")
+	case p&inTeacherGroup != 0:
+		out = append(out, "教师群")
+	}
+	return strings.Join(out, "、")
+}
+
+func referenceRules() string {
+	return `
+## 谁能看到什么
+
+- 学生的类别（贫困、单亲、留守……）、家庭情况、辅导备注和家校沟通内容只在私聊里显示，而且只给这个学生的班主任、导师和学校管理员看；不进任何群，也不给家长看。
+- 其他老师（不是这个学生的班主任、导师或学校管理员）只看到名字和次数，看不到类别、辅导备注和沟通内容。
+- 教师群里只有名字、次数和待办，没有类别和备注；家长群里不谈任何一个孩子，数据命令会请对方私聊。
+- 家长只在私聊里看到自己的孩子：辅导、进步、评语、家长会，用鼓励的话说；“学困生”“后进生”之类的词不会出现在给家长的消息里。
+- 每一次查看和修改学生档案都记入审计日志（只记编号，不记名字）。
+`
+}

@@ -249,3 +249,20 @@ func referenceRules() string {
 - 每一次查看和修改学生档案都记入审计日志（只记编号，不记名字）。
 `
 }
+
+// ---- the pipeline ----
+
+func defaultSchoolName() string { return "本校" }
+
+// genericFailure is shown when something unexpected went wrong; the details
+// go to the log, never to the chat.
+func genericFailure() string {
+	return "抱歉，出了点问题，这条没有保存。请稍后再试；如果一直这样，请告诉学校管理员。"
+}
+
+func unknownCommand(word string) string {
+	return "没有这个命令：/" + word + "。发送 /help 查看可以用的命令。"
+}
+
+// badInput is a refusal of bad input with a correct example.
+func badInput(reason, example string) string { return reason + "\n例如：" + example }

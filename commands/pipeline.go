@@ -1,0 +1,217 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"bangfu/bot"
+	"bangfu/storage"
+)
+
+// A command goes through small steps, each with one job, in the style of
+// middleware (telebot, go-telegram/bot): render ∘ identify ∘ locate ∘
+// authorise ∘ dedupe ∘ act. Each step may answer at once or hand on.
+
+// req is one command being handled.
+type req struct {
+	ctx     context.Context
+	msg     bot.Message
+	me      storage.Person
+	group   *storage.Group // nil in a private chat or an unregistered group
+	private bool
+	spec    *spec
+	args    args
+	meta    storage.Meta
+	now     time.Time
+	extra   []bot.Outgoing // messages to other chats
+}
+
+// result is what a step decided: a reply, an error to word, or silence.
+type result struct {
+	text   string
+	err    error
+	silent bool // a redelivered message: it was answered the first time
+}
+
+type stage func(r *req) result
+
+type middleware func(next stage) stage
+
+// chain wraps the last stage in the middlewares, the first outermost.
+func chain(mws ...middleware) middleware {
+	return func(last stage) stage {
+		for i := len(mws) - 1; i >= 0; i-- {
+			last = mws[i](last)
+		}
+		return last
+	}
+}
+
+// Handle parses one message, runs it through the pipeline and returns the
+// messages to send: the reply first, then any to other chats.
+func (h *Handler) Handle(ctx context.Context, m bot.Message) []bot.Outgoing {
+	line, ok := splitCommand(Normalize(m.Text))
+	if !ok {
+		return nil // plain chat: stay quiet in groups
+	}
+	if line.botName != "" && !h.isMe(line.botName) {
+		return nil // addressed to another bot
+	}
+	sp, rest := h.lookup(line.word, line.rest)
+	if sp == nil {
+		return h.markedReply(m, []bot.Outgoing{bot.Reply(m, unknownCommand(clip(line.word, 12)))})
+	}
+	r := &req{ctx: ctx, msg: m, private: m.Chat.Kind == bot.Private, spec: sp, args: newArgs(rest), now: h.Now()}
+	res := h.pipeline(r)
+	if res.silent {
+		return nil
+	}
+	outs := r.extra
+	if res.text != "" {
+		outs = append([]bot.Outgoing{bot.Reply(m, res.text)}, outs...)
+	}
+	return outs
+}
+
+// render words what went wrong: a refusal or a storage error with a code as
+// the user should read it, anything else as one generic line (details to
+// the log, never to the chat).
+func (h *Handler) render(next stage) stage {
+	return func(r *req) result {
+		res := next(r)
+		switch {
+		case res.err == nil:
+			return res
+		case errors.Is(res.err, storage.ErrDuplicate):
+			return result{silent: true}
+		}
+		if text, ok := h.userText(res.err); ok {
+			return result{text: text}
+		}
+		h.Log.Error("command failed", "command", r.spec.name, "msg", r.msg.Key(), "err", res.err)
+		return result{text: genericFailure()}
+	}
+}
+
+// identify finds (or registers) the sender; someone the platform had marked
+// unreachable has just written, so can be written to again.
+func (h *Handler) identify(next stage) stage {
+	return func(r *req) result {
+		m := r.msg
+		me, err := h.Store.EnsurePerson(m.Platform, m.Sender.ID, privateChatOf(m), m.Sender.Name)
+		if err != nil {
+			h.Log.Error("looking up the sender failed", "err", err)
+			return result{text: genericFailure()}
+		}
+		if me.Unreachable {
+			if p, err := h.Store.UpdatePerson(storage.Meta{ActorID: me.ID, Where: where(m), At: r.now}, me.ID, "person.reachable", func(p *storage.Person) error {
+				p.Unreachable = false
+				return nil
+			}); err == nil {
+				me = p
+			}
+		}
+		r.me = me
+		r.meta = storage.Meta{MsgKey: m.Key(), ActorID: me.ID, Where: where(m), At: r.now}
+		if m.ID == "" {
+			r.meta.MsgKey = ""
+		}
+		return next(r)
+	}
+}
+
+// locate finds the registered group a message was said in.
+func (h *Handler) locate(next stage) stage {
+	return func(r *req) result {
+		if r.private {
+			return next(r)
+		}
+		g, ok, err := h.Store.Group(r.msg.Platform, r.msg.Chat.ID)
+		if err != nil {
+			h.Log.Error("looking up the group failed", "err", err)
+			return result{text: genericFailure()}
+		}
+		if ok {
+			r.group = &g
+		}
+		return next(r)
+	}
+}
+
+// authorise refuses a command this person may not use, or may not use here.
+func (h *Handler) authorise(next stage) stage {
+	return func(r *req) result {
+		if msg := h.refusal(r, r.group != nil); msg != "" {
+			if h.markedReply(r.msg, []bot.Outgoing{{}}) == nil {
+				return result{silent: true}
+			}
+			return result{text: msg}
+		}
+		return next(r)
+	}
+}
+
+// dedupe marks the message processed when its action did not: a write marks
+// it in its own transaction, a read in its audit entry; a refused input is
+// marked here, so a redelivery gets no second answer. An unexpected error
+// leaves it unmarked, so a redelivery tries again.
+func (h *Handler) dedupe(next stage) stage {
+	return func(r *req) result {
+		res := next(r)
+		if r.meta.MsgKey == "" || errors.Is(res.err, storage.ErrDuplicate) {
+			return res
+		}
+		if res.err == nil {
+			if r.spec.writes {
+				return res // marked by the write
+			}
+			if err := h.Store.MarkProcessed(r.meta); err != nil {
+				return result{err: err}
+			}
+			return res
+		}
+		if _, ok := h.userText(res.err); ok {
+			h.markedReply(r.msg, nil)
+		}
+		return res
+	}
+}
+
+// act runs the command.
+func (h *Handler) act(r *req) result {
+	text, err := r.spec.run(h, r)
+	return result{text: text, err: err}
+}
+
+// audit records a read of students' files; the same transaction marks the
+// message processed, so a read costs one write, and a redelivered one is
+// refused there (ErrDuplicate).
+func (r *req) audit(h *Handler, action, detail string, students ...uint64) error {
+	err := h.Store.AuditRead(r.meta, action, detail, students...)
+	if err == nil {
+		r.meta.MsgKey = "" // marked
+	}
+	return err
+}
+
+// usage is a bad-input reply with the command's example.
+func (r *req) usage(reason string) error {
+	return fail("%s", badInput(reason, r.spec.example))
+}
+
+// markedReply marks a message processed that stores nothing, so a
+// redelivery is not answered twice; nil means it was answered before.
+func (h *Handler) markedReply(m bot.Message, outs []bot.Outgoing) []bot.Outgoing {
+	if m.ID == "" {
+		return outs
+	}
+	err := h.Store.MarkProcessed(storage.Meta{MsgKey: m.Key(), At: h.Now()})
+	if errors.Is(err, storage.ErrDuplicate) {
+		return nil
+	}
+	if err != nil {
+		h.Log.Error("marking a message processed failed", "err", err)
+	}
+	return outs
+}

@@ -46,3 +46,6 @@ func (h *Handler) userText(err error) (string, bool) {
 	}
 	return "", false
 }
+
+// refuse is a refusal or bad input worded in text.go, shown as it is.
+func refuse(text string) error { return &userError{text: text} }

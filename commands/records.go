@@ -112,27 +112,13 @@ func (h *Handler) log(r *req) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "已记录：%s%s %d分钟，%s，本周第%d次", f.label(), se.Subject, se.Minutes, report.Day(h.Cal, day), counts[0])
-	if t := f.st.WeeklyTarget; t > 0 {
-		fmt.Fprintf(&b, "/目标%d次", t)
-		if counts[0] == t {
-			b.WriteString("，本周目标已完成 ✓")
-		}
-	}
+	saved := sessionSaved{student: f.label(), subject: se.Subject, minutes: se.Minutes, day: report.Day(h.Cal, day),
+		count: counts[0], target: f.st.WeeklyTarget, note: note, showNote: r.private}
 	if !itsWeek.From.Equal(thisWeek.From) {
-		fmt.Fprintf(&b, "（按%s—%s那一周算；这周目前%d次）", report.MonthDay(itsWeek.From), report.MonthDay(itsWeek.To.AddDate(0, 0, -1)), counts[1])
+		saved.otherWeek = report.WeekLabel(itsWeek.From)
+		saved.thisWeekCount = counts[1]
 	}
-	b.WriteString("。")
-	if note != "" {
-		if r.private {
-			fmt.Fprintf(&b, "\n备注：%s", note)
-		} else {
-			b.WriteString("\n（备注已保存，群里不显示）")
-		}
-	}
-	b.WriteString("\n记错了可以发 /undo 撤销。")
-	return b.String(), nil
+	return logSaved(saved), nil
 }
 
 // splitGluedDuration splits "数学30分钟" into "数学" and 30.
@@ -213,22 +199,7 @@ func (h *Handler) contact(r *req) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	how := method
-	if whom != "" {
-		how += "·" + whom
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "已记录：%s家校沟通（%s），%s。计入%d月的家长沟通（本月第%d次）", f.label(), how, report.Day(h.Cal, day), day.Month(), n)
-	if n == 1 {
-		b.WriteString("，本月的正式沟通已完成 ✓")
-	}
-	b.WriteString("。")
-	if r.sensitiveOK(f.st) {
-		fmt.Fprintf(&b, "\n内容：%s", content)
-	} else {
-		b.WriteString("\n（沟通内容已保存，只在私聊里给班主任、导师看）")
-	}
-	return b.String(), nil
+	return contactSaved(f.label(), joinNonEmpty("·", method, whom), report.Day(h.Cal, day), int(day.Month()), n, content, r.sensitiveOK(f.st)), nil
 }
 
 func (h *Handler) praise(r *req) (string, error) {
@@ -262,25 +233,18 @@ func (h *Handler) praise(r *req) (string, error) {
 		if !ok {
 			continue
 		}
-		msg := fmt.Sprintf("%s您好！%s记下了%s的一点进步：\n%s\n为孩子点个赞，也请在家里多鼓励他/她。",
-			relationOf(p, f.st.ID), report.TeacherName(r.me), f.st.Name, text)
+		msg := praiseForParent(relationOf(p, f.st.ID), report.TeacherName(r.me), f.st.Name, text)
 		notes = append(notes, storage.Queued{Platform: acc.Platform, ChatID: acc.ChatID, ChatTitle: p.Name, Private: true,
 			PersonID: p.ID, Text: msg, NotBefore: sendAt, Key: strconv.FormatUint(p.ID, 10)})
 	}
 	if _, err := h.Store.AddPraise(r.meta, storage.Praise{StudentID: f.st.ID, Text: text, At: r.now}, notes); err != nil {
 		return "", err
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "已记录%s的进步：%s", f.label(), text)
-	switch {
-	case len(notes) == 0:
-		fmt.Fprintf(&b, "\n还没有家长绑定，家长收不到。可以用 /invite parent %s 妈妈 生成邀请码。", f.st.Name)
-	case sendAt.After(r.now):
-		fmt.Fprintf(&b, "\n现在是家长免打扰时段，%s会发给%d位家长。", sendAt.In(h.Cal.Loc).Format("15:04"), len(notes))
-	default:
-		fmt.Fprintf(&b, "\n已发给%d位家长。", len(notes))
+	held := ""
+	if sendAt.After(r.now) {
+		held = report.Clock(h.Cal, sendAt)
 	}
-	return b.String(), nil
+	return praiseSaved(f.label(), f.st.Name, text, len(notes), held), nil
 }
 
 // parentsOf lists the bound parents of a student.
@@ -334,11 +298,7 @@ func (h *Handler) comment(r *req) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	out := fmt.Sprintf("已保存你对%s的本学期评语（%d字）", f.label(), runeLen(text))
-	if replaced {
-		out += "，替换了你之前写的那一条"
-	}
-	return out + "。", nil
+	return commentSaved(f.label(), runeLen(text), replaced), nil
 }
 
 func (h *Handler) undo(r *req) (string, error) {

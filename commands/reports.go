@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -180,40 +179,11 @@ func (h *Handler) history(r *req) (string, error) {
 		return "", err
 	}
 	sensitive := r.sensitiveOK(f.st)
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s 最近%d条记录：\n", f.label(), len(recs))
-	if len(recs) == 0 {
-		fmt.Fprintf(&b, "还没有记录。记一次辅导：/log %s 数学辅导 30分钟", f.st.Name)
-	}
-	for _, rec := range recs {
-		day := report.Day(h.Cal, rec.At)
-		switch rec.Kind {
-		case storage.KindSession:
-			s := rec.Session
-			fmt.Fprintf(&b, "· %s 辅导：%s %d分钟（%s）", day, s.Subject, s.Minutes, h.personName(s.AuthorID))
-			if sensitive && s.Note != "" {
-				fmt.Fprintf(&b, " 备注：%s", s.Note)
-			}
-		case storage.KindContact:
-			c := rec.Contact
-			fmt.Fprintf(&b, "· %s 家校沟通：%s（%s）", day, joinNonEmpty("·", c.Method, c.Whom), h.personName(c.AuthorID))
-			if sensitive {
-				fmt.Fprintf(&b, " 内容：%s", c.Content)
-			}
-		case storage.KindPraise:
-			fmt.Fprintf(&b, "· %s 进步：%s（%s）", day, rec.Praise.Text, h.personName(rec.Praise.AuthorID))
-		case storage.KindComment:
-			fmt.Fprintf(&b, "· %s 学期评语（%s）", day, h.personName(rec.Comment.AuthorID))
-			if r.private {
-				fmt.Fprintf(&b, "：%s", rec.Comment.Text)
-			}
-		}
-		b.WriteString("\n")
-	}
+	text := renderHistory(h.Cal, f.label(), f.st.Name, recs, h.personName, sensitive, r.private)
 	if err := r.audit(h, "history", sensitiveTag(sensitive), f.st.ID); err != nil {
 		return "", err
 	}
-	return strings.TrimRight(b.String(), "\n"), nil
+	return text, nil
 }
 
 func (h *Handler) digest(r *req) (string, error) {

@@ -266,3 +266,308 @@ func unknownCommand(word string) string {
 
 // badInput is a refusal of bad input with a correct example.
 func badInput(reason, example string) string { return reason + "\n例如：" + example }
+
+// ---- records ----
+
+// sessionSaved is what a /log reply reports.
+type sessionSaved struct {
+	student, subject, day string
+	minutes               int
+	count, target         int    // the week's sessions with this one; the weekly target (0: none)
+	otherWeek             string // the week it counts in, when not this week
+	thisWeekCount         int    // this week's sessions then
+	note                  string
+	showNote              bool // private chat: the note is repeated; in a group it is not
+}
+
+func logSaved(s sessionSaved) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "已记录：%s%s %d分钟，%s，本周第%d次", s.student, s.subject, s.minutes, s.day, s.count)
+	if s.target > 0 {
+		fmt.Fprintf(&b, "/目标%d次", s.target)
+		if s.count == s.target {
+			b.WriteString("，本周目标已完成 ✓")
+		}
+	}
+	if s.otherWeek != "" {
+		fmt.Fprintf(&b, "（按%s那一周算；这周目前%d次）", s.otherWeek, s.thisWeekCount)
+	}
+	b.WriteString("。")
+	if s.note != "" {
+		if s.showNote {
+			fmt.Fprintf(&b, "\n备注：%s", s.note)
+		} else {
+			b.WriteString("\n（备注已保存，群里不显示）")
+		}
+	}
+	b.WriteString("\n记错了可以发 /undo 撤销。")
+	return b.String()
+}
+
+func contactSaved(student, how, day string, month, nthThisMonth int, content string, showContent bool) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "已记录：%s家校沟通（%s），%s。计入%d月的家长沟通（本月第%d次）", student, how, day, month, nthThisMonth)
+	if nthThisMonth == 1 {
+		b.WriteString("，本月的正式沟通已完成 ✓")
+	}
+	b.WriteString("。")
+	if showContent {
+		fmt.Fprintf(&b, "\n内容：%s", content)
+	} else {
+		b.WriteString("\n（沟通内容已保存，只在私聊里给班主任、导师看）")
+	}
+	return b.String()
+}
+
+// praiseForParent is the message a bound parent receives.
+func praiseForParent(parent, teacher, child, text string) string {
+	return fmt.Sprintf("%s您好！%s记下了%s的一点进步：\n%s\n为孩子点个赞，也请在家里多鼓励他/她。", parent, teacher, child, text)
+}
+
+// praiseSaved: heldUntil is the end of the parents' quiet hours, "" when
+// the messages go now.
+func praiseSaved(student, name, text string, parents int, heldUntil string) string {
+	head := fmt.Sprintf("已记录%s的进步：%s", student, text)
+	switch {
+	case parents == 0:
+		return head + fmt.Sprintf("\n还没有家长绑定，家长收不到。可以用 /invite parent %s 妈妈 生成邀请码。", name)
+	case heldUntil != "":
+		return head + fmt.Sprintf("\n现在是家长免打扰时段，%s会发给%d位家长。", heldUntil, parents)
+	}
+	return head + fmt.Sprintf("\n已发给%d位家长。", parents)
+}
+
+func commentSaved(student string, chars int, replaced bool) string {
+	out := fmt.Sprintf("已保存你对%s的本学期评语（%d字）", student, chars)
+	if replaced {
+		out += "，替换了你之前写的那一条"
+	}
+	return out + "。"
+}
+
+// ---- /history ----
+
+func renderHistory(cal storage.Calendar, student, name string, recs []storage.Record, personName func(uint64) string, sensitive, private bool) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s 最近%d条记录：\n", student, len(recs))
+	if len(recs) == 0 {
+		fmt.Fprintf(&b, "还没有记录。记一次辅导：/log %s 数学辅导 30分钟", name)
+	}
+	for _, rec := range recs {
+		day := report.Day(cal, rec.At)
+		switch rec.Kind {
+		case storage.KindSession:
+			s := rec.Session
+			fmt.Fprintf(&b, "· %s 辅导：%s %d分钟（%s）", day, s.Subject, s.Minutes, personName(s.AuthorID))
+			if sensitive && s.Note != "" {
+				fmt.Fprintf(&b, " 备注：%s", s.Note)
+			}
+		case storage.KindContact:
+			c := rec.Contact
+			fmt.Fprintf(&b, "· %s 家校沟通：%s（%s）", day, joinNonEmpty("·", c.Method, c.Whom), personName(c.AuthorID))
+			if sensitive {
+				fmt.Fprintf(&b, " 内容：%s", c.Content)
+			}
+		case storage.KindPraise:
+			fmt.Fprintf(&b, "· %s 进步：%s（%s）", day, rec.Praise.Text, personName(rec.Praise.AuthorID))
+		case storage.KindComment:
+			fmt.Fprintf(&b, "· %s 学期评语（%s）", day, personName(rec.Comment.AuthorID))
+			if private {
+				fmt.Fprintf(&b, "：%s", rec.Comment.Text)
+			}
+		}
+		b.WriteString("\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// ---- /help ----
+
+// helpLine is one command in a list of them.
+type helpLine struct{ name, desc, example string }
+
+func helpNotYours(command, who string) string {
+	return fmt.Sprintf("/%s 只有%s可以用。", command, who)
+}
+
+func helpOne(usage, desc, example string, aliases []string) string {
+	al := ""
+	if len(aliases) > 0 {
+		al = "\n也可以写：/" + strings.Join(aliases, "  /")
+	}
+	return fmt.Sprintf("%s\n%s\n例如：%s%s", usage, desc, example, al)
+}
+
+func helpNewcomer() string {
+	return "你好！我是帮扶助手，帮老师记录学生的辅导、家校沟通和点滴进步。\n先用老师给你的邀请码加入：\n/join 邀请码  例如：/join K7M2QX9A"
+}
+
+func helpList(parent bool, lines []helpLine) string {
+	var b strings.Builder
+	if parent {
+		b.WriteString("家长可以用：\n")
+	} else {
+		b.WriteString("你可以用这些命令（每条一个例子）：\n")
+	}
+	for _, l := range lines {
+		fmt.Fprintf(&b, "%s — %s\n  %s\n", "/"+l.name, l.desc, l.example)
+	}
+	b.WriteString("发送 /help 命令名 看详细写法，例如 /help log")
+	return b.String()
+}
+
+// subcommandChoices answers "/student" alone: usage is in name's place.
+func subcommandChoices(base string, choices []helpLine) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "/%s 后面要写做什么：\n", base)
+	for _, c := range choices {
+		fmt.Fprintf(&b, "%s  例如：%s\n", c.name, c.example)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func subcommandNotYours(base string) string {
+	return fmt.Sprintf("你没有使用 /%s 的权限。发送 /help 查看你可以用的命令。", base)
+}
+
+// ---- the command table's wording ----
+
+// wording is what /help, refusals, the "/" menus and the reference say of a
+// command.
+type wording struct{ usage, example, desc, who string }
+
+// commandWordings are keyed by the command's English name (table.go).
+func commandWordings() map[string]wording {
+	return map[string]wording{
+		"log": {
+			usage:   "/log <学生> <科目或内容> <时长> [日期] [备注]",
+			example: "/log 张三 数学辅导 30分钟",
+			desc:    "记录一次辅导",
+			who:     "老师"},
+		"contact": {
+			usage:   "/contact <学生> <方式> [对象] <内容> [日期]",
+			example: "/contact 张三 电话 妈妈 孩子最近作业按时交了，请家里继续督促",
+			desc:    "记录一次家校沟通（方式：电话 微信 面谈 家访 家长会 短信 视频）",
+			who:     "老师"},
+		"praise": {
+			usage:   "/praise <学生> <内容>",
+			example: "/praise 张三 这周数学作业全对，上课主动举手",
+			desc:    "记录一点进步，并告诉已绑定的家长",
+			who:     "老师"},
+		"comment": {
+			usage:   "/comment <学生> <评语>",
+			example: "/comment 张三 本学期进步明显，作业越来越认真，希望继续保持",
+			desc:    "写本学期的书面评语（再写一次会替换）",
+			who:     "学生的导师和班主任"},
+		"undo": {
+			usage:   "/undo",
+			example: "/undo",
+			desc:    "撤销你自己24小时内的最后一条记录",
+			who:     "记录过的老师"},
+		"status": {
+			usage:   "/status [班级或学生]",
+			example: "/status 初一3班",
+			desc:    "看一个班或一个学生的情况",
+			who:     "老师和家长"},
+		"mine": {
+			usage:   "/mine",
+			example: "/mine",
+			desc:    "我帮扶的学生和本周、本月要做的事",
+			who:     "老师"},
+		"history": {
+			usage:   "/history <学生> [条数]",
+			example: "/history 张三 10",
+			desc:    "学生最近的记录",
+			who:     "老师"},
+		"digest": {
+			usage:   "/digest [班级]",
+			example: "/digest 初一3班",
+			desc:    "上周（周一到周日）的小结",
+			who:     "班主任和学校管理员"},
+		"student add": {
+			usage:   "/student add <班级> <姓名> [类别…] [重点] [每周N次]",
+			example: "/student add 初一3班 张三 留守 学困 重点 每周2次",
+			desc:    "把学生加入帮扶名单（类别：贫困 学困 单亲 外来务工 留守 残疾 优越 优秀）",
+			who:     "班主任（本班）和学校管理员"},
+		"student set": {
+			usage:   "/student set <学生> [类别…] [重点/非重点] [每周N次]",
+			example: "/student set 张三 每周3次",
+			desc:    "修改类别、重点或每周辅导次数",
+			who:     "班主任（本班）和学校管理员"},
+		"student close": {
+			usage:   "/student close <学生> [原因]",
+			example: "/student close 张三 已转化",
+			desc:    "结束帮扶（记录保留，不再提醒）",
+			who:     "班主任（本班）和学校管理员"},
+		"student delete": {
+			usage:   "/student delete <学生> 确认",
+			example: "/student delete 张三 确认",
+			desc:    "彻底删除学生和他的全部记录（隐私要求，无法恢复）",
+			who:     "学校管理员"},
+		"students": {
+			usage:   "/students [班级]",
+			example: "/students 初一3班",
+			desc:    "辅导学生名单",
+			who:     "班主任和学校管理员"},
+		"mentor": {
+			usage:   "/mentor <学生> <老师>",
+			example: "/mentor 张三 王老师",
+			desc:    "指定学生的导师（帮扶责任人）",
+			who:     "班主任（本班）和学校管理员"},
+		"invite teacher": {
+			usage:   "/invite teacher [班级] [班主任]",
+			example: "/invite teacher 初一3班 班主任",
+			desc:    "生成老师的一次性邀请码",
+			who:     "学校管理员（班主任可邀请本班老师）"},
+		"invite parent": {
+			usage:   "/invite parent <学生> [关系]",
+			example: "/invite parent 张三 妈妈",
+			desc:    "生成家长的一次性邀请码",
+			who:     "学生的班主任、导师和学校管理员"},
+		"invite admin": {
+			usage:   "/invite admin",
+			example: "/invite admin",
+			desc:    "生成学校管理员的一次性邀请码",
+			who:     "学校管理员"},
+		"join": {
+			usage:   "/join <邀请码>",
+			example: "/join K7M2QX9A",
+			desc:    "用邀请码加入（老师）或绑定孩子（家长）",
+			who:     "所有人"},
+		"group teacher": {
+			usage:   "/group teacher [班级]",
+			example: "/group teacher 初一3班",
+			desc:    "把本群登记为教师群",
+			who:     "学校管理员和班主任"},
+		"group parent": {
+			usage:   "/group parent <班级>",
+			example: "/group parent 初一3班",
+			desc:    "把本群登记为家长群",
+			who:     "学校管理员和班主任"},
+		"meeting": {
+			usage:   "/meeting <班级> <日期> <时间> <主题>",
+			example: "/meeting 初一3班 11月28日 19:00 期中家长会",
+			desc:    "安排家长会，前一天18:00提醒家长",
+			who:     "班主任"},
+		"export": {
+			usage:   "/export [班级]",
+			example: "/export 初一3班",
+			desc:    "导出Excel帮扶档案（名单、辅导、沟通、进步、评语、统计）",
+			who:     "班主任和学校管理员（档案里有学生的隐私）"},
+		"mute": {
+			usage:   "/mute",
+			example: "/mute",
+			desc:    "暂停每周的定时消息",
+			who:     "家长"},
+		"unmute": {
+			usage:   "/unmute",
+			example: "/unmute",
+			desc:    "恢复每周的定时消息",
+			who:     "家长"},
+		"help": {
+			usage:   "/help [命令]",
+			example: "/help log",
+			desc:    "看看能用哪些命令",
+			who:     "所有人"},
+	}
+}

@@ -30,7 +30,7 @@ func (h *Handler) userText(err error) (string, bool) {
 	}
 	switch {
 	case se.Op == "AddStudent" && se.Code == storage.EConflict:
-		class := "这个班"
+		class := thisClass()
 		if c, err := h.Store.Class(se.ClassID); err == nil {
 			class = report.ClassName(c)
 		}

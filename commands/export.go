@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -36,7 +35,7 @@ func (h *Handler) Workbook(classID uint64, now time.Time) ([]byte, string, error
 }
 
 func (h *Handler) export(r *req) (string, error) {
-	classID, err := h.classScope(r, "你只能导出自己班的档案。")
+	classID, err := h.classScope(r, exportNotYourClass())
 	if err != nil {
 		return "", err
 	}
@@ -45,7 +44,7 @@ func (h *Handler) export(r *req) (string, error) {
 		return "", err
 	}
 	r.meta.MsgKey = "" // marked by the export's audit entry
-	r.extra = append(r.extra, bot.Outgoing{Platform: r.msg.Platform, Chat: r.msg.Chat, Text: name + "（含学生隐私，请妥善保管，不要转发到群里）",
+	r.extra = append(r.extra, bot.Outgoing{Platform: r.msg.Platform, Chat: r.msg.Chat, Text: exportFileCaption(name),
 		File: &bot.File{Name: name, Data: data}})
-	return fmt.Sprintf("正在发送%s：名单、辅导记录、家校沟通、成长记录、学期评语、统计，共6张表，可以直接打印归档。", strings.TrimSuffix(name, ".xlsx")), nil
+	return exportSending(strings.TrimSuffix(name, ".xlsx")), nil
 }

@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"fmt"
 	"time"
 
 	"bangfu/commands/report"
@@ -19,36 +18,36 @@ func (h *Handler) groupTeacher(r *req) (string, error) {
 		classID, name = c.ID, report.ClassName(c)
 	}
 	if !r.me.Admin && (classID == 0 || !r.me.IsHeadOf(classID)) {
-		return "", fail("班主任只能把群登记为本班的教师群，例如：/group teacher %s", h.firstClassName(r.me))
+		return "", refuse(groupOwnClassOnly(h.firstClassName(r.me)))
 	}
 	g := storage.Group{Platform: r.msg.Platform, ChatID: r.msg.Chat.ID, Title: r.msg.Chat.Title, Kind: storage.GroupTeacher, ClassID: classID, By: r.me.ID, At: r.now}
 	if err := h.Store.SetGroup(r.meta, g); err != nil {
 		return "", err
 	}
-	what := "全校的教师群"
+	what := schoolTeacherGroup()
 	if name != "" {
-		what = name + "的教师群"
+		what = classTeacherGroup(name)
 	}
-	return fmt.Sprintf("已登记：本群是%s。群里可以用 /log /contact /status 等命令；学生的类别和备注只在私聊里显示，不会发到群里。", what), nil
+	return teacherGroupRegistered(what), nil
 }
 
 func (h *Handler) groupParent(r *req) (string, error) {
 	arg := r.args.from(0)
 	if arg == "" {
-		return "", r.usage("家长群要写上班级。")
+		return "", r.usage(parentGroupNeedsClass())
 	}
 	c, err := h.classFromArg(r, arg, true)
 	if err != nil {
 		return "", err
 	}
 	if !canManageClass(r.me, c.ID) {
-		return "", fail("只有%s的班主任和学校管理员可以登记这个家长群。", report.ClassName(c))
+		return "", refuse(parentGroupNotYours(report.ClassName(c)))
 	}
 	g := storage.Group{Platform: r.msg.Platform, ChatID: r.msg.Chat.ID, Title: r.msg.Chat.Title, Kind: storage.GroupParent, ClassID: c.ID, By: r.me.ID, At: r.now}
 	if err := h.Store.SetGroup(r.meta, g); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("已登记：本群是%s的家长群。为保护孩子的隐私，我不会在群里谈任何一个孩子的情况。各位家长可以凭老师发的邀请码私聊我绑定自己的孩子。", report.ClassName(c)), nil
+	return parentGroupRegistered(report.ClassName(c)), nil
 }
 
 func (h *Handler) meeting(r *req) (string, error) {
@@ -61,36 +60,36 @@ func (h *Handler) meeting(r *req) (string, error) {
 		}
 	}
 	if a.len() < 4 {
-		return "", r.usage("请写上班级、日期、时间和主题。")
+		return "", r.usage(meetingNeedsAll())
 	}
 	c, err := h.classFromArg(r, a.at(0), false)
 	if err != nil {
 		return "", err
 	}
 	if !canManageClass(r.me, c.ID) {
-		return "", fail("只有%s的班主任可以安排家长会。", report.ClassName(c))
+		return "", refuse(meetingNotYours(report.ClassName(c)))
 	}
 	d := parseDay(a.at(1), r.now, h.Cal, true)
 	if !d.isDate || d.invalid != "" {
-		return "", r.usage(fmt.Sprintf("“%s”不像日期，可以写 11月28日、明天、周五、下周三。", clip(a.at(1), 10)))
+		return "", r.usage(meetingBadDate(clip(a.at(1), 10)))
 	}
 	hour, minute, ok := parseClock(a.at(2))
 	if !ok {
-		return "", r.usage(fmt.Sprintf("“%s”不像时间，可以写 19:00、晚上7点、下午3点半。", clip(a.at(2), 10)))
+		return "", r.usage(meetingBadTime(clip(a.at(2), 10)))
 	}
 	at := d.day.Add(time.Duration(hour)*time.Hour + time.Duration(minute)*time.Minute)
 	if !at.After(r.now) {
-		return "", r.usage(fmt.Sprintf("%s %02d:%02d 已经过去了。", report.Day(h.Cal, at), hour, minute))
+		return "", r.usage(meetingInThePast(report.Day(h.Cal, at), hour, minute))
 	}
 	if at.After(r.now.AddDate(0, 6, 0)) {
-		return "", r.usage("家长会最多提前半年安排。")
+		return "", r.usage(meetingTooFar())
 	}
 	topic := a.from(3)
 	if runeLen(topic) > 100 {
-		return "", r.usage("主题写短一点（最多100个字）。")
+		return "", r.usage(meetingTopicTooLong())
 	}
 	if w := report.BannedWordIn(topic); w != "" {
-		return "", r.usage(fmt.Sprintf("家长会的主题会发给家长，请不要写“%s”这样的词。", w))
+		return "", r.usage(meetingTopicBannedWord(w))
 	}
 	if _, err := h.Store.AddMeeting(r.meta, storage.Meeting{ClassID: c.ID, At: at, Topic: topic}); err != nil {
 		return "", err
@@ -99,7 +98,7 @@ func (h *Handler) meeting(r *req) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("已安排：%s家长会，%s %02d:%02d，主题：%s。\n前一天18:00我会私聊提醒已绑定的%d位家长。", report.ClassName(c), report.Day(h.Cal, at), hour, minute, topic, len(parents)), nil
+	return meetingScheduled(report.ClassName(c), report.Day(h.Cal, at), hour, minute, topic, len(parents)), nil
 }
 
 // classParents lists the bound parents of a class's active supported students.

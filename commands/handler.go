@@ -58,9 +58,9 @@ func privateChatOf(m bot.Message) string {
 }
 
 func where(m bot.Message) string {
-	kind := "私聊"
+	kind := wherePrivate()
 	if m.Chat.Kind == bot.Group {
-		kind = "群:" + m.Chat.Title
+		kind = whereGroup(m.Chat.Title)
 	}
 	return m.Platform + ":" + m.Chat.ID + "(" + kind + ")"
 }
@@ -117,7 +117,7 @@ func (h *Handler) EnsureAdmin(platform, userID, privateChat, name string) error 
 // CLIMeta identifies the machine's owner as the actor of a command-line
 // operation, for the audit log.
 func (h *Handler) CLIMeta() (storage.Meta, error) {
-	const platform, owner = "cli", "本机管理员"
+	platform, owner := "cli", localOwnerName()
 	if err := h.EnsureAdmin(platform, owner, "cli:"+owner, owner); err != nil {
 		return storage.Meta{}, err
 	}

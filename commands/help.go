@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"fmt"
 	"strings"
 
 	"bangfu/storage"
@@ -23,9 +22,9 @@ func (h *Handler) refusal(r *req, registered bool) string {
 	roles := rolesOf(r.me)
 	if sp.who&roles == 0 {
 		if roles == rNone {
-			return "你还没有加入。请向班主任或学校管理员要一个邀请码，然后私聊我发送：/join 邀请码"
+			return notJoinedYet()
 		}
-		return fmt.Sprintf("只有%s可以用 /%s。发送 /help 查看你可以用的命令。", sp.whoText, sp.name)
+		return onlyWhoMay(sp.whoText, sp.name)
 	}
 	var here place
 	switch {
@@ -43,22 +42,22 @@ func (h *Handler) refusal(r *req, registered bool) string {
 	}
 	switch here {
 	case inPrivate:
-		return fmt.Sprintf("/%s 要在群里发送。", sp.name)
+		return useInAGroup(sp.name)
 	case inParentGroup:
-		return fmt.Sprintf("家长群里不谈具体学生的情况，保护孩子的隐私。请私聊我使用 /%s。", sp.name)
+		return notInParentGroup(sp.name)
 	case inOtherGroup:
 		if sp.where&inPrivate != 0 && sp.where&inTeacherGroup == 0 {
-			return fmt.Sprintf("请私聊我使用 /%s。", sp.name)
+			return usePrivately(sp.name)
 		}
-		return "这个群还没有登记。请班主任或学校管理员先发送 /group teacher 初一3班（教师群）或 /group parent 初一3班（家长群）。在登记之前，我不在这里谈学生的情况。"
+		return groupNotRegistered()
 	default:
 		switch sp.name {
 		case "join":
-			return "邀请码请私聊我发送，不要发在群里（别人可能先用掉）。"
+			return joinPrivately()
 		case "export":
-			return "Excel档案里有学生的类别和沟通内容，不能发到群里。请私聊我发送 /export。"
+			return exportPrivately()
 		}
-		return fmt.Sprintf("请私聊我使用 /%s。", sp.name)
+		return usePrivately(sp.name)
 	}
 }
 
@@ -72,7 +71,7 @@ func (h *Handler) help(r *req) (string, error) {
 			}
 		}
 		if sp == nil || sp.usage == "" {
-			return "", fail("没有这个命令：%s。发送 /help 查看可以用的命令。", clip(q, 12))
+			return "", refuse(helpNoSuchCommand(clip(q, 12)))
 		}
 		if sp.who&roles == 0 {
 			return helpNotYours(sp.name, sp.whoText), nil

@@ -2,7 +2,6 @@ package commands
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
 	"bangfu/commands/report"
@@ -35,12 +34,12 @@ func parseStudentOptions(r *req, toks []string) (studentOptions, error) {
 		}
 		if n, ok := parseTarget(t); ok {
 			if n < 1 || n > 14 {
-				return o, r.usage("每周辅导次数要在1到14次之间。")
+				return o, r.usage(targetOutOfRange())
 			}
 			o.target = n
 			continue
 		}
-		return o, r.usage(fmt.Sprintf("不认识“%s”。%s；重点写“重点”；次数写“每周2次”。", clip(t, 10), categoryHint))
+		return o, r.usage(studentOptionUnknown(clip(t, 10), categoryHint))
 	}
 	return o, nil
 }
@@ -87,7 +86,7 @@ func (h *Handler) defaultClass(r *req) string {
 func (h *Handler) studentAdd(r *req) (string, error) {
 	a := r.args
 	if a.len() == 0 {
-		return "", r.usage("请写上班级和姓名。")
+		return "", r.usage(studentAddNeedsClassAndName())
 	}
 	if _, _, ok := parseClassPrefix(a.at(0)); !ok {
 		if c := h.defaultClass(r); c != "" {
@@ -100,13 +99,13 @@ func (h *Handler) studentAdd(r *req) (string, error) {
 	}
 	cref, ok := parseClass(classTok)
 	if !ok {
-		return "", r.usage(fmt.Sprintf("第一个要写班级，“%s”不像班级名。", clip(classTok, 12)))
+		return "", r.usage(studentAddNotAClass(clip(classTok, 12)))
 	}
 	if nameTok == "" {
-		return "", r.usage("请写上学生的姓名。")
+		return "", r.usage(needStudentName())
 	}
 	if !validName(nameTok) {
-		return "", r.usage(fmt.Sprintf("“%s”不像姓名（只能是汉字或字母，最多20个字）。", clip(nameTok, 12)))
+		return "", r.usage(notAName(clip(nameTok, 12)))
 	}
 	var toks []string
 	for i := rest; i < a.len(); i++ {
@@ -122,7 +121,7 @@ func (h *Handler) studentAdd(r *req) (string, error) {
 			return "", err
 		}
 		if !exists || !r.me.IsHeadOf(c.ID) {
-			return "", fail("你只能给自己的班添加学生（%s不是你的班）。", cref.name())
+			return "", refuse(studentAddNotYourClass(cref.name()))
 		}
 	}
 	st := storage.Student{Name: nameTok, Categories: orderCategories(o.categories), WeeklyTarget: 1}
@@ -137,37 +136,13 @@ func (h *Handler) studentAdd(r *req) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var b strings.Builder
-	if reopened {
-		fmt.Fprintf(&b, "已重新开始帮扶：%s（%s）", out.Name, cref.name())
-	} else {
-		fmt.Fprintf(&b, "已加入帮扶名单：%s（%s）", out.Name, cref.name())
-	}
-	if out.Key {
-		b.WriteString(" ★重点")
-	}
-	fmt.Fprintf(&b, "，每周辅导%d次", out.WeeklyTarget)
-	if defaultTarget {
-		b.WriteString("（默认，可用 /student set " + cref.name() + out.Name + " 每周2次 修改）")
-	}
-	b.WriteString("。")
-	if len(out.Categories) > 0 {
-		if r.private {
-			fmt.Fprintf(&b, "\n类别：%s", strings.Join(out.Categories, "、"))
-		} else {
-			b.WriteString("\n（类别已保存，只在私聊里显示）")
-		}
-	}
-	if out.MentorID == 0 {
-		fmt.Fprintf(&b, "\n下一步：指定导师 /mentor %s%s 王老师", cref.name(), out.Name)
-	}
-	return b.String(), nil
+	return studentAdded(out, cref.name(), reopened, defaultTarget, r.private), nil
 }
 
 func (h *Handler) studentSet(r *req) (string, error) {
 	a := r.args
 	if a.len() < 2 {
-		return "", r.usage("请写上学生和要改的内容（类别、重点/非重点、每周N次）。")
+		return "", r.usage(studentSetNeedsWhat())
 	}
 	ref, i := studentArg(a)
 	var toks []string
@@ -179,14 +154,14 @@ func (h *Handler) studentSet(r *req) (string, error) {
 		return "", err
 	}
 	if len(toks) == 0 {
-		return "", r.usage("请写上要改的内容。")
+		return "", r.usage(studentSetNeedsChange())
 	}
 	f, err := h.resolveStudent(r, ref, false)
 	if err != nil {
 		return "", err
 	}
 	if !canManageClass(r.me, f.st.ClassID) {
-		return "", fail("只有%s的班主任和学校管理员可以修改。", report.ClassName(f.class))
+		return "", refuse(studentSetNotYours(report.ClassName(f.class)))
 	}
 	st, err := h.Store.UpdateStudent(r.meta, f.st.ID, "student.set", func(s *storage.Student) error {
 		if len(o.categories) > 0 {
@@ -203,42 +178,28 @@ func (h *Handler) studentSet(r *req) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var changes []string
-	if len(o.categories) > 0 {
-		if r.private {
-			changes = append(changes, "类别："+strings.Join(st.Categories, "、"))
-		} else {
-			changes = append(changes, "类别已更新（只在私聊里显示）")
-		}
-	}
-	if o.key != nil {
-		changes = append(changes, map[bool]string{true: "重点学生", false: "非重点"}[st.Key])
-	}
-	if o.target > 0 {
-		changes = append(changes, fmt.Sprintf("每周辅导%d次", st.WeeklyTarget))
-	}
-	return fmt.Sprintf("已修改%s：%s。", f.label(), strings.Join(changes, "，")), nil
+	return studentChanged(f.label(), st, len(o.categories) > 0, o.key != nil, o.target > 0, r.private), nil
 }
 
 func (h *Handler) studentClose(r *req) (string, error) {
 	a := r.args
 	if a.len() == 0 {
-		return "", r.usage("请写上学生的姓名。")
+		return "", r.usage(needStudentName())
 	}
 	ref, i := studentArg(a)
 	reason := a.from(i)
 	if runeLen(reason) > 50 {
-		return "", r.usage("原因写短一点（最多50个字）。")
+		return "", r.usage(closeReasonTooLong())
 	}
 	f, err := h.resolveStudent(r, ref, false)
 	if err != nil {
 		return "", err
 	}
 	if f.st.Closed {
-		return "", fail("%s的帮扶已经结束了。", f.label())
+		return "", refuse(alreadyClosed(f.label()))
 	}
 	if !canManageClass(r.me, f.st.ClassID) {
-		return "", fail("只有%s的班主任和学校管理员可以结束帮扶。", report.ClassName(f.class))
+		return "", refuse(studentCloseNotYours(report.ClassName(f.class)))
 	}
 	_, err = h.Store.UpdateStudent(r.meta, f.st.ID, "student.close", func(s *storage.Student) error {
 		s.Closed, s.ClosedReason, s.ClosedAt = true, reason, r.now
@@ -247,13 +208,13 @@ func (h *Handler) studentClose(r *req) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("已结束%s的帮扶（%s）。记录都保留着，不会再提醒。", f.label(), orDefault(reason, "未注明原因")), nil
+	return studentClosed(f.label(), orDefault(reason, noReason())), nil
 }
 
 func (h *Handler) studentDelete(r *req) (string, error) {
 	a := r.args
 	if a.len() == 0 {
-		return "", r.usage("请写上学生的姓名，最后加“确认”。")
+		return "", r.usage(studentDeleteNeedsName())
 	}
 	ref, i := studentArg(a)
 	confirmed := a.at(i) == "确认" && i+1 == a.len()
@@ -262,14 +223,13 @@ func (h *Handler) studentDelete(r *req) (string, error) {
 		return "", err
 	}
 	if !confirmed {
-		return fmt.Sprintf("这会永久删除%s和他/她的全部记录（辅导、沟通、进步、评语、家长绑定），无法恢复。\n确认请发送：/student delete %s%s 确认", f.label(), report.ClassName(f.class), f.st.Name), nil
+		return studentDeleteConfirm(f.label(), report.ClassName(f.class), f.st.Name), nil
 	}
 	e, err := h.Store.DeleteStudent(r.meta, f.st.ID)
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("已彻底删除%s：辅导记录%d条、家校沟通%d条、进步记录%d条、评语%d条，解除家长绑定%d个。数据库已重写，旧数据不会留在文件里。",
-		f.label(), e.Sessions, e.Contacts, e.Praise, e.Comments, e.Parents), nil
+	return studentDeleted(f.label(), e.Sessions, e.Contacts, e.Praise, e.Comments, e.Parents), nil
 }
 
 func (h *Handler) students(r *req) (string, error) {
@@ -303,11 +263,11 @@ func (h *Handler) students(r *req) (string, error) {
 			classes = append(classes, c)
 		}
 	}
-	var b strings.Builder
+	var registers []classRegister
 	var ids []uint64
 	for _, c := range classes {
 		if !canManageClass(r.me, c.ID) {
-			return "", fail("你只能看自己班的名单（%s不是你的班）。", report.ClassName(c))
+			return "", refuse(studentsNotYourClass(report.ClassName(c)))
 		}
 		sts, err := h.Store.StudentsInClass(c.ID)
 		if err != nil {
@@ -325,42 +285,25 @@ func (h *Handler) students(r *req) (string, error) {
 		if len(active)+len(closed) == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "%s 辅导学生名单（%d人）\n", report.ClassName(c), len(active))
-		for i, st := range active {
-			fmt.Fprintf(&b, "%d. %s", i+1, st.Name)
-			if st.Key {
-				b.WriteString(" ★重点")
-			}
-			if r.private && len(st.Categories) > 0 {
-				fmt.Fprintf(&b, " · %s", strings.Join(st.Categories, "、"))
-			}
-			fmt.Fprintf(&b, " · 导师：%s · 每周%d次\n", orDefault(h.personName(st.MentorID), "未指定"), st.WeeklyTarget)
-		}
-		if len(closed) > 0 {
-			var cs []string
-			for _, st := range closed {
-				cs = append(cs, fmt.Sprintf("%s（%s）", st.Name, orDefault(st.ClosedReason, "未注明原因")))
-			}
-			fmt.Fprintf(&b, "已结束帮扶：%s\n", strings.Join(cs, "、"))
-		}
+		registers = append(registers, classRegister{class: c, active: active, closed: closed})
 	}
-	if b.Len() == 0 {
-		return "还没有帮扶学生。添加：/student add 初一3班 张三 每周2次", nil
+	if len(registers) == 0 {
+		return noStudentsYet(), nil
 	}
 	if err := r.audit(h, "students", sensitiveTag(r.private), ids...); err != nil {
 		return "", err
 	}
-	return strings.TrimRight(b.String(), "\n"), nil
+	return renderRegisters(registers, h.personName, r.private), nil
 }
 
 func (h *Handler) mentor(r *req) (string, error) {
 	a := r.args
 	if a.len() < 2 {
-		return "", r.usage("请写上学生和老师。")
+		return "", r.usage(mentorNeedsBoth())
 	}
 	ref, i := studentArg(a)
 	if i >= a.len() {
-		return "", r.usage("请写上老师的名字。")
+		return "", r.usage(mentorNeedsTeacher())
 	}
 	teacherTok := a.from(i)
 	f, err := h.resolveStudent(r, ref, true)
@@ -368,7 +311,7 @@ func (h *Handler) mentor(r *req) (string, error) {
 		return "", err
 	}
 	if !canManageClass(r.me, f.st.ClassID) {
-		return "", fail("只有%s的班主任和学校管理员可以指定导师。", report.ClassName(f.class))
+		return "", refuse(mentorNotYours(report.ClassName(f.class)))
 	}
 	people, err := h.Store.People()
 	if err != nil {
@@ -383,10 +326,10 @@ func (h *Handler) mentor(r *req) (string, error) {
 	}
 	switch len(matches) {
 	case 0:
-		return "", fail("没有找到叫“%s”的老师。老师要先用邀请码加入（/invite teacher %s），再指定导师。", clip(teacherTok, 10), report.ClassName(f.class))
+		return "", refuse(mentorUnknownTeacher(clip(teacherTok, 10), report.ClassName(f.class)))
 	case 1:
 	default:
-		return "", fail("有%d位老师叫“%s”，请让其中一位在聊天软件里改一个能区分的名字后再指定。", len(matches), clip(teacherTok, 10))
+		return "", refuse(mentorAmbiguous(len(matches), clip(teacherTok, 10)))
 	}
 	t := matches[0]
 	if _, err := h.Store.UpdateStudent(r.meta, f.st.ID, "student.mentor", func(s *storage.Student) error {
@@ -395,11 +338,7 @@ func (h *Handler) mentor(r *req) (string, error) {
 	}); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("已指定%s为%s的导师（帮扶责任人）。%s可以用 /mine 查看自己帮扶的学生。", report.TeacherName(t), f.label(), report.TeacherName(t)), nil
-}
-
-func codeLines(head, how, code string) string {
-	return fmt.Sprintf("%s\n%s\n%s", head, how, code)
+	return mentorAssigned(report.TeacherName(t), f.label()), nil
 }
 
 // withLink adds, on Telegram, a link that joins in one tap (t.me/<bot>?start=<code>);
@@ -409,7 +348,7 @@ func (h *Handler) withLink(r *req, reply, code string) string {
 		return reply
 	}
 	i := strings.LastIndex(reply, "\n")
-	return reply[:i] + fmt.Sprintf("\n在 Telegram 上也可以直接点：https://t.me/%s?start=%s", strings.TrimPrefix(h.BotNames[0], "@"), code) + reply[i:]
+	return reply[:i] + telegramJoinLink(strings.TrimPrefix(h.BotNames[0], "@"), code) + reply[i:]
 }
 
 func (h *Handler) inviteTeacher(r *req) (string, error) {
@@ -428,33 +367,25 @@ func (h *Handler) inviteTeacher(r *req) (string, error) {
 			}
 			inv.ClassID, className = c.ID, report.ClassName(c)
 		default:
-			return "", r.usage(fmt.Sprintf("不认识“%s”。", clip(t, 10)))
+			return "", r.usage(unknownWord(clip(t, 10)))
 		}
 	}
 	if inv.HeadTeacher && inv.ClassID == 0 {
-		return "", r.usage("邀请班主任要写上班级。")
+		return "", r.usage(headTeacherNeedsClass())
 	}
 	if !r.me.Admin {
 		if inv.HeadTeacher {
-			return "", fail("只有学校管理员可以邀请班主任。")
+			return "", refuse(onlyAdminInvitesHeads())
 		}
 		if inv.ClassID == 0 || !r.me.IsHeadOf(inv.ClassID) {
-			return "", fail("班主任只能邀请本班的老师，请写上你的班级，例如：/invite teacher %s", h.firstClassName(r.me))
+			return "", refuse(headInvitesOwnClass(h.firstClassName(r.me)))
 		}
 	}
 	inv, err := h.InviteStaff(r.meta, inv)
 	if err != nil {
 		return "", err
 	}
-	what := "老师"
-	if className != "" {
-		what = className + "的老师"
-		if inv.HeadTeacher {
-			what = className + "的班主任"
-		}
-	}
-	return h.withLink(r, codeLines(fmt.Sprintf("邀请码（%s，7天内有效，只能用一次）：", what),
-		"请把下面的码发给这位老师，让他/她私聊我发送 /join 邀请码。", inv.Code), inv.Code), nil
+	return h.withLink(r, teacherInvited(teacherRole(className, inv.HeadTeacher), inv.Code), inv.Code), nil
 }
 
 func (h *Handler) firstClassName(p storage.Person) string {
@@ -463,20 +394,20 @@ func (h *Handler) firstClassName(p storage.Person) string {
 			return report.ClassName(c)
 		}
 	}
-	return "初一3班"
+	return exampleClass()
 }
 
 func (h *Handler) inviteParent(r *req) (string, error) {
 	a := r.args
 	if a.len() == 0 {
-		return "", r.usage("请写上学生的姓名。")
+		return "", r.usage(needStudentName())
 	}
 	ref, i := studentArg(a)
-	relation := "家长"
+	relation := parentRelation()
 	if i < a.len() {
 		w, ok := contactWhom[a.at(i)]
 		if !ok || w == "本人" || i+1 < a.len() {
-			return "", r.usage("关系可以写：爸爸 妈妈 爷爷 奶奶 外公 外婆 监护人 代管家长。")
+			return "", r.usage(relationChoices())
 		}
 		relation = w
 	}
@@ -485,25 +416,24 @@ func (h *Handler) inviteParent(r *req) (string, error) {
 		return "", err
 	}
 	if !privileged(r.me, f.st) {
-		return "", fail("只有%s的班主任、导师和学校管理员可以邀请家长。", f.label())
+		return "", refuse(inviteParentNotYours(f.label()))
 	}
 	inv, err := h.Store.CreateInvite(r.meta, storage.Invite{Kind: storage.InviteParent, StudentID: f.st.ID, ClassID: f.st.ClassID, Relation: relation})
 	if err != nil {
 		return "", err
 	}
-	return h.withLink(r, codeLines(fmt.Sprintf("邀请码（%s的%s，7天内有效，只能用一次）：", f.label(), relation),
-		"请把下面的码发给家长，让家长加我为好友后私聊发送 /join 邀请码。", inv.Code), inv.Code), nil
+	return h.withLink(r, parentInvited(f.label(), relation, inv.Code), inv.Code), nil
 }
 
 func (h *Handler) inviteAdmin(r *req) (string, error) {
 	if r.args.len() > 0 {
-		return "", r.usage("/invite admin 后面不用写别的。")
+		return "", r.usage(inviteAdminNoArgs())
 	}
 	inv, err := h.InviteStaff(r.meta, storage.Invite{Kind: storage.InviteAdmin})
 	if err != nil {
 		return "", err
 	}
-	return h.withLink(r, codeLines("邀请码（学校管理员，7天内有效，只能用一次）：", "请把下面的码发给对方，让他/她私聊我发送 /join 邀请码。", inv.Code), inv.Code), nil
+	return h.withLink(r, adminInvited(inv.Code), inv.Code), nil
 }
 
 // NormalizeCode accepts codes typed in lower case or with spaces and dashes.
@@ -532,10 +462,10 @@ func validCode(code string) bool {
 func (h *Handler) join(r *req) (string, error) {
 	code := NormalizeCode(r.args.from(0))
 	if code == "" {
-		return "", r.usage("请写上邀请码。")
+		return "", r.usage(joinNeedsCode())
 	}
 	if !validCode(code) {
-		return "", r.usage("邀请码是8位字母和数字（没有0、1、O、I），请核对后重新发送。")
+		return "", r.usage(joinBadCode())
 	}
 	inv, p, err := h.Store.UseInvite(r.meta, code, r.me.ID)
 	if err != nil {
@@ -543,23 +473,20 @@ func (h *Handler) join(r *req) (string, error) {
 	}
 	switch inv.Kind {
 	case storage.InviteAdmin:
-		return fmt.Sprintf("欢迎%s！你现在是%s的帮扶管理员。发送 /help 查看可以用的命令；把我拉进教师群后发送 /group teacher 登记。", p.Name, h.School), nil
+		return welcomeAdmin(p.Name, h.School), nil
 	case storage.InviteTeacher:
-		role := "老师"
+		class := ""
 		if inv.ClassID != 0 {
 			c, _ := h.Store.Class(inv.ClassID)
-			role = report.ClassName(c) + "的老师"
-			if inv.HeadTeacher {
-				role = report.ClassName(c) + "的班主任"
-			}
+			class = report.ClassName(c)
 		}
-		return fmt.Sprintf("欢迎%s！你已加入%s的帮扶工作，身份：%s。发送 /help 查看可以用的命令，例如：/log 张三 数学辅导 30分钟", report.TeacherName(p), h.School, role), nil
+		return welcomeTeacher(report.TeacherName(p), h.School, teacherRole(class, inv.HeadTeacher)), nil
 	default:
 		st, err := h.Store.Student(inv.StudentID)
 		if err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("您好！已绑定为%s的家长（%s）。每周日晚上我会告诉您孩子这一周的情况，老师记下孩子的进步时也会告诉您。\n想随时看看：/status；不想收定时消息：/mute", st.Name, inv.Relation), nil
+		return welcomeParent(st.Name, inv.Relation), nil
 	}
 }
 
@@ -573,13 +500,13 @@ func (h *Handler) setMuted(r *req, muted bool) (string, error) {
 		return nil
 	})
 	if errors.Is(err, storage.ErrNotFound) {
-		return "", fail("没有找到您的绑定信息，请重新用邀请码绑定。")
+		return "", refuse(muteNotBound())
 	}
 	if err != nil {
 		return "", err
 	}
 	if muted {
-		return "好的，已暂停每周的定时消息（家长会提醒和老师记下的进步仍会告诉您）。想恢复时发送 /unmute。", nil
+		return mutedReply(), nil
 	}
-	return "好的，已恢复每周的定时消息。", nil
+	return unmuted(), nil
 }

@@ -15,12 +15,6 @@ type MenuItem struct {
 	InGroups             bool
 }
 
-var menuGroups = map[string]string{
-	"student": "学生名单：add 添加 · set 修改 · close 结束 · delete 删除",
-	"invite":  "邀请老师或家长（一次性邀请码）",
-	"group":   "登记本群为教师群或家长群",
-}
-
 // Menu lists the commands for a platform's "/" menu, with Chinese
 // descriptions, once per English command word.
 func (h *Handler) Menu() []MenuItem {
@@ -30,7 +24,7 @@ func (h *Handler) Menu() []MenuItem {
 		word, _, sub := strings.Cut(sp.name, " ")
 		desc := sp.desc
 		if sub {
-			desc = menuGroups[word]
+			desc = menuGroup(word)
 		}
 		inGroups := sp.where&(inTeacherGroup|inOtherGroup) != 0
 		if i, ok := seen[word]; ok {
@@ -79,7 +73,7 @@ func (h *Handler) MarkUnreachable(ctx context.Context, out bot.Outgoing) {
 				classes[st.ClassID] = true
 			}
 		}
-		who = fmt.Sprintf("%s（%s的家长）", p.Name, strings.Join(children, "、"))
+		who = parentOf(p.Name, enumerate(children))
 		for _, q := range people {
 			for c := range classes {
 				if q.IsHeadOf(c) {
@@ -96,7 +90,7 @@ func (h *Handler) MarkUnreachable(ctx context.Context, out bot.Outgoing) {
 			}
 		}
 	}
-	text := fmt.Sprintf("%s收不到我发的消息（可能还没有先私聊过我，或者把我屏蔽了）。请提醒对方先私聊我发一句话，之后的消息才能送到。", who)
+	text := unreachableNotice(who)
 	var qs []storage.Queued
 	for _, q := range tell {
 		acc, ok := q.Reachable()
@@ -128,7 +122,7 @@ func (h *Handler) NotifyAdmins(text, notOn string) {
 		for _, a := range p.Accounts {
 			if a.Platform != notOn && a.ChatID != "" && a.Platform != "cli" {
 				qs = append(qs, storage.Queued{Platform: a.Platform, ChatID: a.ChatID, ChatTitle: p.Name, Private: true, PersonID: p.ID,
-					Text: "【系统】" + text, NotBefore: now})
+					Text: systemNotice(text), NotBefore: now})
 				break
 			}
 		}

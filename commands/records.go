@@ -2,7 +2,6 @@ package commands
 
 import (
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -25,14 +24,14 @@ func studentArg(a args) (string, int) {
 // checkRecordDay refuses future days and days before the semester.
 func (h *Handler) checkRecordDay(r *req, d dateResult, tok string) (time.Time, error) {
 	if d.invalid != "" {
-		return time.Time{}, r.usage(fmt.Sprintf("日期“%s”%s。", tok, d.invalid))
+		return time.Time{}, r.usage(badDate(tok, d.invalid))
 	}
 	today := h.Cal.Day(r.now)
 	if d.day.After(today) {
-		return time.Time{}, r.usage(fmt.Sprintf("不能记录还没到的日子（%s）。", report.Day(h.Cal, d.day)))
+		return time.Time{}, r.usage(futureDay(report.Day(h.Cal, d.day)))
 	}
 	if d.day.Before(h.Cal.SemesterStart) {
-		return time.Time{}, r.usage(fmt.Sprintf("%s在本学期开始（%s）之前，不能记录。", report.Day(h.Cal, d.day), report.Day(h.Cal, h.Cal.SemesterStart)))
+		return time.Time{}, r.usage(beforeSemester(report.Day(h.Cal, d.day), report.Day(h.Cal, h.Cal.SemesterStart)))
 	}
 	return d.day, nil
 }
@@ -49,7 +48,7 @@ func (h *Handler) at(r *req, day time.Time) time.Time {
 func (h *Handler) log(r *req) (string, error) {
 	a := r.args
 	if a.len() == 0 {
-		return "", r.usage("请写上学生、辅导内容和时长。")
+		return "", r.usage(logNeedsAll())
 	}
 	ref, i := studentArg(a)
 	// The duration is the first field that reads as one; the subject comes
@@ -68,12 +67,12 @@ func (h *Handler) log(r *req) (string, error) {
 	}
 	if durAt < 0 {
 		if a.len() <= i {
-			return "", r.usage("请写上辅导内容和时长。")
+			return "", r.usage(logNeedsSubjectAndTime())
 		}
-		return "", r.usage("没看到辅导时长。时长可以写 30分钟、半小时、1.5小时、45'。")
+		return "", r.usage(logNoDuration())
 	}
 	if minutes < 1 || minutes > 600 {
-		return "", r.usage(fmt.Sprintf("时长要在1到600分钟之间，“%s”不行。", a.at(durAt)))
+		return "", r.usage(logDurationOutOfRange(a.at(durAt)))
 	}
 	subject := strings.TrimSpace(a.between(i, durAt) + " " + glued)
 	next := durAt + 1
@@ -83,10 +82,10 @@ func (h *Handler) log(r *req) (string, error) {
 		}
 	}
 	if subject == "" {
-		return "", r.usage("请写上辅导的科目或内容。")
+		return "", r.usage(logNeedsSubject())
 	}
 	if runeLen(subject) > 30 {
-		return "", r.usage("科目或内容太长了（最多30个字），详细情况可以写在最后的备注里。")
+		return "", r.usage(logSubjectTooLong())
 	}
 	day := h.Cal.Day(r.now)
 	if next < a.len() {
@@ -100,7 +99,7 @@ func (h *Handler) log(r *req) (string, error) {
 	}
 	note := a.from(next)
 	if runeLen(note) > 300 {
-		return "", r.usage("备注太长了（最多300个字）。")
+		return "", r.usage(noteTooLong())
 	}
 	f, err := h.resolveStudent(r, ref, true)
 	if err != nil {
@@ -156,7 +155,7 @@ var contactWhom = map[string]string{
 func (h *Handler) contact(r *req) (string, error) {
 	a := r.args
 	if a.len() == 0 {
-		return "", r.usage("请写上学生、沟通方式和内容。")
+		return "", r.usage(contactNeedsAll())
 	}
 	ref, i := studentArg(a)
 	var method, whom string
@@ -170,7 +169,7 @@ func (h *Handler) contact(r *req) (string, error) {
 		}
 	}
 	if method == "" {
-		return "", r.usage("请写上沟通方式：电话 微信 面谈 家访 家长会 短信 视频。")
+		return "", r.usage(contactNeedsMethod())
 	}
 	end := a.len()
 	day := h.Cal.Day(r.now)
@@ -185,10 +184,10 @@ func (h *Handler) contact(r *req) (string, error) {
 	}
 	content := a.between(i, end)
 	if content == "" {
-		return "", r.usage("请写上沟通的内容（聊了什么、约定了什么）。")
+		return "", r.usage(contactNeedsContent())
 	}
 	if runeLen(content) > 500 {
-		return "", r.usage("内容太长了（最多500个字）。")
+		return "", r.usage(contactTooLong())
 	}
 	f, err := h.resolveStudent(r, ref, true)
 	if err != nil {
@@ -205,18 +204,18 @@ func (h *Handler) contact(r *req) (string, error) {
 func (h *Handler) praise(r *req) (string, error) {
 	a := r.args
 	if a.len() < 2 {
-		return "", r.usage("请写上学生和他/她的进步。")
+		return "", r.usage(praiseNeedsAll())
 	}
 	ref, i := studentArg(a)
 	text := a.from(i)
 	if text == "" {
-		return "", r.usage("请写上他/她的进步。")
+		return "", r.usage(praiseNeedsText())
 	}
 	if runeLen(text) > 300 {
-		return "", r.usage("内容太长了（最多300个字）。")
+		return "", r.usage(praiseTooLong())
 	}
 	if w := report.BannedWordIn(text); w != "" {
-		return "", r.usage(fmt.Sprintf("这条会发给家长，请不要写“%s”这样的词，只写孩子做到了什么。", w))
+		return "", r.usage(praiseBannedWord(w))
 	}
 	f, err := h.resolveStudent(r, ref, true)
 	if err != nil {
@@ -265,34 +264,34 @@ func (h *Handler) parentsOf(studentID uint64) ([]storage.Person, error) {
 func relationOf(p storage.Person, studentID uint64) string {
 	for _, l := range p.Parents {
 		if l.StudentID == studentID && l.Relation != "" && l.Relation != "家长" {
-			return "家长（" + l.Relation + "）"
+			return parentWithRelation(l.Relation)
 		}
 	}
-	return "家长"
+	return parentRelation()
 }
 
 func (h *Handler) comment(r *req) (string, error) {
 	a := r.args
 	if a.len() < 2 {
-		return "", r.usage("请写上学生和评语。")
+		return "", r.usage(commentNeedsAll())
 	}
 	ref, i := studentArg(a)
 	text := a.from(i)
 	if text == "" {
-		return "", r.usage("请写上评语。")
+		return "", r.usage(commentNeedsText())
 	}
 	if runeLen(text) > 1000 {
-		return "", r.usage("评语太长了（最多1000个字）。")
+		return "", r.usage(commentTooLong())
 	}
 	if w := report.BannedWordIn(text); w != "" {
-		return "", r.usage(fmt.Sprintf("评语家长也会看到，请不要写“%s”这样的词。", w))
+		return "", r.usage(commentBannedWord(w))
 	}
 	f, err := h.resolveStudent(r, ref, false)
 	if err != nil {
 		return "", err
 	}
 	if f.st.MentorID != r.me.ID && !r.me.IsHeadOf(f.st.ClassID) {
-		return "", fail("只有%s的导师和班主任可以写评语。", f.label())
+		return "", refuse(commentNotYours(f.label()))
 	}
 	_, replaced, err := h.Store.SetComment(r.meta, storage.Comment{StudentID: f.st.ID, Semester: h.Cal.SemesterKey(), Text: text, At: r.now})
 	if err != nil {
@@ -304,7 +303,7 @@ func (h *Handler) comment(r *req) (string, error) {
 func (h *Handler) undo(r *req) (string, error) {
 	u, err := h.Store.Undo(r.meta, r.now.Add(-24*time.Hour))
 	if errors.Is(err, storage.ErrNotFound) {
-		return "", fail("你在24小时内没有可以撤销的记录。")
+		return "", refuse(nothingToUndo())
 	}
 	if err != nil {
 		return "", err
@@ -319,22 +318,22 @@ func (h *Handler) undo(r *req) (string, error) {
 	}
 	switch u.Kind {
 	case storage.KindSession:
-		return fmt.Sprintf("已撤销：%s%s %d分钟（%s）的辅导记录。", who, u.Session.Subject, u.Session.Minutes, report.Day(h.Cal, u.Session.At)), nil
+		return undoneSession(who, u.Session.Subject, u.Session.Minutes, report.Day(h.Cal, u.Session.At)), nil
 	case storage.KindContact:
-		return fmt.Sprintf("已撤销：%s%s的家校沟通（%s）。", who, report.Day(h.Cal, u.Contact.At), u.Contact.Method), nil
+		return undoneContact(who, report.Day(h.Cal, u.Contact.At), u.Contact.Method), nil
 	case storage.KindPraise:
-		out := fmt.Sprintf("已撤销：%s的进步记录“%s”。", who, clip(u.Praise.Text, 20))
+		out := undonePraise(who, clip(u.Praise.Text, 20))
 		if u.UnsentDropped > 0 {
-			out += "还没发出的家长消息也一并取消了。"
+			out += undoneUnsentToo()
 		} else {
-			out += "如果已经发给了家长，那条消息撤不回来。"
+			out += undoneSentStays()
 		}
 		return out, nil
 	case storage.KindComment:
-		return fmt.Sprintf("已撤销：你对%s的本学期评语。", who), nil
+		return undoneComment(who), nil
 	case storage.KindMeeting:
 		c, _ := h.Store.Class(u.Meeting.ClassID)
-		return fmt.Sprintf("已撤销：%s %s的家长会。", report.ClassName(c), report.Day(h.Cal, u.Meeting.At)), nil
+		return undoneMeeting(report.ClassName(c), report.Day(h.Cal, u.Meeting.At)), nil
 	}
-	return "已撤销。", nil
+	return undone(), nil
 }

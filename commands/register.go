@@ -19,9 +19,9 @@ type ImportError struct{ Rows []RowError }
 
 func (e *ImportError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "有%d行不对，什么都没有导入，请改好后重新导入：", len(e.Rows))
+	fmt.Fprint(&b, importBadRows(len(e.Rows)))
 	for _, r := range e.Rows {
-		fmt.Fprintf(&b, "\n第%d行：%s", r.Row, r.Reason)
+		fmt.Fprint(&b, importBadRow(r.Row, r.Reason))
 	}
 	return b.String()
 }
@@ -93,7 +93,7 @@ func (h *Handler) Import(rows [][]string, m storage.Meta, progress func(done, to
 		}
 	}
 	if headerAt < 0 {
-		return rep, errors.New("表头里找不到“班级”和“姓名”两列。可以用 bangfu import --template 名单模板.xlsx 生成一个模板")
+		return rep, errors.New(importNoHeader())
 	}
 	people, err := h.Store.People()
 	if err != nil {
@@ -121,45 +121,45 @@ func (h *Handler) Import(rows [][]string, m storage.Meta, progress func(done, to
 		var reasons []string
 		cref, ok := parseClass(strings.ReplaceAll(cell(row, "class"), " ", ""))
 		if !ok {
-			reasons = append(reasons, fmt.Sprintf("班级“%s”看不懂（写成 初一3班 或 七年级(3)班）", clip(cell(row, "class"), 12)))
+			reasons = append(reasons, importBadClass(clip(cell(row, "class"), 12)))
 		}
 		name := strings.ReplaceAll(cell(row, "name"), " ", "")
 		switch {
 		case name == "":
-			reasons = append(reasons, "姓名是空的")
+			reasons = append(reasons, importNoName())
 		case !validName(name):
-			reasons = append(reasons, fmt.Sprintf("姓名“%s”只能是汉字或字母", clip(name, 12)))
+			reasons = append(reasons, importBadName(clip(name, 12)))
 		}
 		cats := map[string]bool{}
 		for _, c := range strings.FieldsFunc(cell(row, "categories"), func(r rune) bool { return strings.ContainsRune("、,，/;； ", r) }) {
 			full, ok := shortCategories[c]
 			if !ok {
-				reasons = append(reasons, fmt.Sprintf("不认识的类别“%s”（%s）", clip(c, 10), categoryHint))
+				reasons = append(reasons, importBadCategory(clip(c, 10), categoryHint))
 				continue
 			}
 			cats[full] = true
 		}
 		keyCell := strings.ToLower(cell(row, "key"))
 		if !yes[keyCell] && !no[keyCell] {
-			reasons = append(reasons, fmt.Sprintf("重点一栏“%s”要写“是”或空着", clip(keyCell, 10)))
+			reasons = append(reasons, importBadKey(clip(keyCell, 10)))
 		}
 		target := 1
 		if t := strings.TrimSuffix(cell(row, "target"), "次"); t != "" {
 			v, ok := smallNumber(t)
 			if !ok || v < 1 || v > 14 {
-				reasons = append(reasons, fmt.Sprintf("每周辅导次数“%s”要是1到14的数字", clip(t, 10)))
+				reasons = append(reasons, importBadTarget(clip(t, 10)))
 			}
 			target = v
 		}
 		if ok && name != "" {
 			k := cref.name() + name
 			if first, dup := seen[k]; dup {
-				reasons = append(reasons, fmt.Sprintf("和第%d行重复（同一个班同名）", first))
+				reasons = append(reasons, importDuplicateRow(first))
 			}
 			seen[k] = n
 		}
 		if len(reasons) > 0 {
-			bad = append(bad, RowError{Row: n, Reason: strings.Join(reasons, "；")})
+			bad = append(bad, RowError{Row: n, Reason: joinReasons(reasons)})
 			continue
 		}
 		ir := storage.ImportRow{Grade: cref.grade, Number: cref.number,
@@ -174,7 +174,7 @@ func (h *Handler) Import(rows [][]string, m storage.Meta, progress func(done, to
 			if len(found) == 1 {
 				ir.Student.MentorID, ir.MentorGiven = found[0].ID, true
 			} else {
-				rep.Warnings = append(rep.Warnings, fmt.Sprintf("第%d行：导师“%s”还没有加入（或有重名），先不指定，加入后用 /mentor %s %s", n, clip(mentor, 10), name, mentor))
+				rep.Warnings = append(rep.Warnings, importMentorUnknown(n, clip(mentor, 10), name, mentor))
 			}
 		}
 		good = append(good, ir)
@@ -183,7 +183,7 @@ func (h *Handler) Import(rows [][]string, m storage.Meta, progress func(done, to
 		return rep, &ImportError{Rows: bad}
 	}
 	if len(good) == 0 {
-		return rep, errors.New("文件里没有学生（表头下面是空的）")
+		return rep, errors.New(importEmpty())
 	}
 	rep.Added, rep.Updated, rep.Unchanged, err = h.Store.ImportStudents(m, good)
 	return rep, err

@@ -85,7 +85,7 @@ func (h *Handler) studentStatus(r *req, f found) (string, error) {
 
 func sensitiveTag(sensitive bool) string {
 	if sensitive {
-		return "含敏感信息"
+		return sensitiveAuditTag()
 	}
 	return ""
 }
@@ -106,7 +106,7 @@ func (h *Handler) parentStatus(r *req, arg string) (string, error) {
 					names = append(names, st.Name)
 				}
 			}
-			return "", fail("您绑定了%d个孩子（%s），请写上名字，例如：/status %s", len(names), strings.Join(names, "、"), names[0])
+			return "", refuse(whichChild(len(names), enumerate(names), names[0]))
 		}
 		st, err := h.Store.Student(r.me.Parents[0].StudentID)
 		if err != nil {
@@ -159,14 +159,14 @@ func (h *Handler) mine(r *req) (string, error) {
 func (h *Handler) history(r *req) (string, error) {
 	a := r.args
 	if a.len() == 0 {
-		return "", r.usage("请写上学生的姓名。")
+		return "", r.usage(needStudentName())
 	}
 	ref, i := studentArg(a)
 	n := 10
 	if i < a.len() {
 		v, ok := smallNumber(strings.TrimSuffix(a.at(i), "条"))
 		if !ok || v < 1 || v > 50 || i+1 < a.len() {
-			return "", r.usage("条数要写1到50之间的数字。")
+			return "", r.usage(historyCountOutOfRange())
 		}
 		n = v
 	}
@@ -188,7 +188,7 @@ func (h *Handler) history(r *req) (string, error) {
 
 func (h *Handler) digest(r *req) (string, error) {
 	lastWeek := h.Cal.WeekStart(r.now).AddDate(0, 0, -7)
-	classID, err := h.classScope(r, "你只能看自己班的周报。")
+	classID, err := h.classScope(r, digestNotYourClass())
 	if err != nil {
 		return "", err
 	}

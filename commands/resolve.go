@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 
@@ -23,7 +22,7 @@ func (f found) label() string { return studentLabel(f.st, f.class) }
 func (h *Handler) resolveStudent(r *req, ref string, forRecord bool) (found, error) {
 	sr := parseStudentRef(ref)
 	if sr.name == "" {
-		return found{}, r.usage("请写上学生的姓名。")
+		return found{}, r.usage(needStudentName())
 	}
 	all, err := h.Store.StudentsNamed(sr.name)
 	if err != nil {
@@ -49,14 +48,14 @@ func (h *Handler) resolveStudent(r *req, ref string, forRecord bool) (found, err
 		}
 		cands = kept
 		if len(cands) == 0 {
-			return found{}, fail("您只能查看自己孩子的情况。")
+			return found{}, refuse(parentOwnChildOnly())
 		}
 	}
 	if len(cands) == 0 {
 		if sr.hasClass {
-			return found{}, fail("%s没有叫%s的帮扶学生。请核对姓名和班级，或用 /students %s 查看名单。", sr.class.name(), sr.name, sr.class.name())
+			return found{}, refuse(noSuchStudentInClass(sr.class.name(), sr.name))
 		}
-		return found{}, fail("帮扶名单里没有叫%s的学生。请核对姓名，或用 /students 初一3班 查看名单。", sr.name)
+		return found{}, refuse(noSuchStudent(sr.name))
 	}
 	var active []found
 	for _, f := range cands {
@@ -78,15 +77,15 @@ func (h *Handler) resolveStudent(r *req, ref string, forRecord bool) (found, err
 		if !strings.Contains(r.spec.example, "张三") {
 			example = r.spec.example
 		}
-		return found{}, fail("有%d位叫%s的学生（%s），请写明班级，例如：%s", len(pick), sr.name, strings.Join(classes, "、"), example)
+		return found{}, refuse(sameNameStudents(len(pick), sr.name, enumerate(classes), example))
 	}
 	f := pick[0]
 	if forRecord && f.st.Closed {
 		reason := f.st.ClosedReason
 		if reason == "" {
-			reason = "未注明原因"
+			reason = noReason()
 		}
-		return found{}, fail("%s的帮扶已经结束（%s），不再添加记录。如需重新帮扶，请班主任发送：/student add %s %s", f.label(), reason, report.ClassName(f.class), f.st.Name)
+		return found{}, refuse(supportEnded(f.label(), reason, report.ClassName(f.class), f.st.Name))
 	}
 	return f, nil
 }
@@ -119,7 +118,7 @@ func (h *Handler) personName(id uint64) string {
 func (h *Handler) classFromArg(r *req, s string, create bool) (storage.Class, error) {
 	ref, ok := parseClass(s)
 	if !ok {
-		return storage.Class{}, r.usage(fmt.Sprintf("“%s”不像班级名。班级写成 初一3班、初一(3)班 或 七年级3班 都可以。", clip(s, 12)))
+		return storage.Class{}, r.usage(notAClass(clip(s, 12)))
 	}
 	if create {
 		return h.Store.EnsureClass(ref.grade, ref.number)
@@ -129,7 +128,7 @@ func (h *Handler) classFromArg(r *req, s string, create bool) (storage.Class, er
 		return c, err
 	}
 	if !ok {
-		return c, fail("还没有%s的帮扶学生。班主任可以用 /student add %s 张三 添加。", ref.name(), ref.name())
+		return c, refuse(noStudentsInClass(ref.name()))
 	}
 	return c, nil
 }

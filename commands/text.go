@@ -571,3 +571,669 @@ func commandWordings() map[string]wording {
 			who:     "所有人"},
 	}
 }
+
+// ---- people ----
+
+func studentAdded(st storage.Student, class string, reopened, defaultTarget, showCategories bool) string {
+	var b strings.Builder
+	if reopened {
+		fmt.Fprintf(&b, "已重新开始帮扶：%s（%s）", st.Name, class)
+	} else {
+		fmt.Fprintf(&b, "已加入帮扶名单：%s（%s）", st.Name, class)
+	}
+	if st.Key {
+		b.WriteString(" ★重点")
+	}
+	fmt.Fprintf(&b, "，每周辅导%d次", st.WeeklyTarget)
+	if defaultTarget {
+		fmt.Fprintf(&b, "（默认，可用 /student set %s%s 每周2次 修改）", class, st.Name)
+	}
+	b.WriteString("。")
+	if len(st.Categories) > 0 {
+		if showCategories {
+			fmt.Fprintf(&b, "\n类别：%s", strings.Join(st.Categories, "、"))
+		} else {
+			b.WriteString("\n（类别已保存，只在私聊里显示）")
+		}
+	}
+	if st.MentorID == 0 {
+		fmt.Fprintf(&b, "\n下一步：指定导师 /mentor %s%s 王老师", class, st.Name)
+	}
+	return b.String()
+}
+
+// studentChanged lists what /student set changed, categories only where
+// showCategories.
+func studentChanged(student string, st storage.Student, categories, key, target, showCategories bool) string {
+	var changes []string
+	if categories {
+		if showCategories {
+			changes = append(changes, "类别："+strings.Join(st.Categories, "、"))
+		} else {
+			changes = append(changes, "类别已更新（只在私聊里显示）")
+		}
+	}
+	if key {
+		if st.Key {
+			changes = append(changes, "重点学生")
+		} else {
+			changes = append(changes, "非重点")
+		}
+	}
+	if target {
+		changes = append(changes, fmt.Sprintf("每周辅导%d次", st.WeeklyTarget))
+	}
+	return fmt.Sprintf("已修改%s：%s。", student, strings.Join(changes, "，"))
+}
+
+// classRegister is one class's 辅导学生名单.
+type classRegister struct {
+	class          storage.Class
+	active, closed []storage.Student
+}
+
+func noStudentsYet() string {
+	return "还没有帮扶学生。添加：/student add 初一3班 张三 每周2次"
+}
+
+func renderRegisters(registers []classRegister, personName func(uint64) string, showCategories bool) string {
+	var b strings.Builder
+	for _, reg := range registers {
+		fmt.Fprintf(&b, "%s 辅导学生名单（%d人）\n", report.ClassName(reg.class), len(reg.active))
+		for i, st := range reg.active {
+			fmt.Fprintf(&b, "%d. %s", i+1, st.Name)
+			if st.Key {
+				b.WriteString(" ★重点")
+			}
+			if showCategories && len(st.Categories) > 0 {
+				fmt.Fprintf(&b, " · %s", strings.Join(st.Categories, "、"))
+			}
+			fmt.Fprintf(&b, " · 导师：%s · 每周%d次\n", orDefault(personName(st.MentorID), "未指定"), st.WeeklyTarget)
+		}
+		if len(reg.closed) > 0 {
+			var cs []string
+			for _, st := range reg.closed {
+				cs = append(cs, fmt.Sprintf("%s（%s）", st.Name, orDefault(st.ClosedReason, noReason())))
+			}
+			fmt.Fprintf(&b, "已结束帮扶：%s\n", strings.Join(cs, "、"))
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func noReason() string { return "未注明原因" }
+
+// ---- invites and /join ----
+// A reply that creates a code keeps the code alone on its last line.
+
+// teacherRole: 老师, 初一3班的老师 or 初一3班的班主任.
+func teacherRole(class string, head bool) string {
+	switch {
+	case class == "":
+		return "老师"
+	case head:
+		return class + "的班主任"
+	}
+	return class + "的老师"
+}
+
+func teacherInvited(role, code string) string {
+	return fmt.Sprintf("邀请码（%s，7天内有效，只能用一次）：\n请把下面的码发给这位老师，让他/她私聊我发送 /join 邀请码。\n%s", role, code)
+}
+
+func parentInvited(student, relation, code string) string {
+	return fmt.Sprintf("邀请码（%s的%s，7天内有效，只能用一次）：\n请把下面的码发给家长，让家长加我为好友后私聊发送 /join 邀请码。\n%s", student, relation, code)
+}
+
+func adminInvited(code string) string {
+	return "邀请码（学校管理员，7天内有效，只能用一次）：\n请把下面的码发给对方，让他/她私聊我发送 /join 邀请码。\n" + code
+}
+
+func welcomeAdmin(name, school string) string {
+	return fmt.Sprintf("欢迎%s！你现在是%s的帮扶管理员。发送 /help 查看可以用的命令；把我拉进教师群后发送 /group teacher 登记。", name, school)
+}
+
+func welcomeTeacher(teacher, school, role string) string {
+	return fmt.Sprintf("欢迎%s！你已加入%s的帮扶工作，身份：%s。发送 /help 查看可以用的命令，例如：/log 张三 数学辅导 30分钟", teacher, school, role)
+}
+
+func welcomeParent(child, relation string) string {
+	return fmt.Sprintf("您好！已绑定为%s的家长（%s）。每周日晚上我会告诉您孩子这一周的情况，老师记下孩子的进步时也会告诉您。\n想随时看看：/status；不想收定时消息：/mute", child, relation)
+}
+
+func thisClass() string {
+	return "这个班"
+}
+
+func exportSending(title string) string {
+	return fmt.Sprintf("正在发送%s：名单、辅导记录、家校沟通、成长记录、学期评语、统计，共6张表，可以直接打印归档。", title)
+}
+
+func exportFileCaption(file string) string {
+	return fmt.Sprintf("%s（含学生隐私，请妥善保管，不要转发到群里）", file)
+}
+
+func exportNotYourClass() string {
+	return "你只能导出自己班的档案。"
+}
+
+func localOwnerName() string {
+	return "本机管理员"
+}
+
+func whereGroup(title string) string {
+	return fmt.Sprintf("群:%s", title)
+}
+
+func wherePrivate() string {
+	return "私聊"
+}
+
+func systemNotice(text string) string {
+	return fmt.Sprintf("【系统】%s", text)
+}
+
+func unreachableNotice(who string) string {
+	return fmt.Sprintf("%s收不到我发的消息（可能还没有先私聊过我，或者把我屏蔽了）。请提醒对方先私聊我发一句话，之后的消息才能送到。", who)
+}
+
+func parentOf(parent, children string) string {
+	return fmt.Sprintf("%s（%s的家长）", parent, children)
+}
+
+func undone() string {
+	return "已撤销。"
+}
+
+func undoneMeeting(class, day string) string {
+	return fmt.Sprintf("已撤销：%s %s的家长会。", class, day)
+}
+
+func undoneComment(who string) string {
+	return fmt.Sprintf("已撤销：你对%s的本学期评语。", who)
+}
+
+func undoneSentStays() string {
+	return "如果已经发给了家长，那条消息撤不回来。"
+}
+
+func undoneUnsentToo() string {
+	return "还没发出的家长消息也一并取消了。"
+}
+
+func undonePraise(who, text string) string {
+	return fmt.Sprintf("已撤销：%s的进步记录“%s”。", who, text)
+}
+
+func undoneContact(who, day, method string) string {
+	return fmt.Sprintf("已撤销：%s%s的家校沟通（%s）。", who, day, method)
+}
+
+func undoneSession(who, subject string, minutes int, day string) string {
+	return fmt.Sprintf("已撤销：%s%s %d分钟（%s）的辅导记录。", who, subject, minutes, day)
+}
+
+func nothingToUndo() string {
+	return "你在24小时内没有可以撤销的记录。"
+}
+
+func commentNotYours(student string) string {
+	return fmt.Sprintf("只有%s的导师和班主任可以写评语。", student)
+}
+
+func commentBannedWord(word string) string {
+	return fmt.Sprintf("评语家长也会看到，请不要写“%s”这样的词。", word)
+}
+
+func commentTooLong() string {
+	return "评语太长了（最多1000个字）。"
+}
+
+func commentNeedsText() string {
+	return "请写上评语。"
+}
+
+func commentNeedsAll() string {
+	return "请写上学生和评语。"
+}
+
+func parentRelation() string {
+	return "家长"
+}
+
+func parentWithRelation(relation string) string {
+	return fmt.Sprintf("家长（%s）", relation)
+}
+
+func praiseBannedWord(word string) string {
+	return fmt.Sprintf("这条会发给家长，请不要写“%s”这样的词，只写孩子做到了什么。", word)
+}
+
+func praiseTooLong() string {
+	return "内容太长了（最多300个字）。"
+}
+
+func praiseNeedsText() string {
+	return "请写上他/她的进步。"
+}
+
+func praiseNeedsAll() string {
+	return "请写上学生和他/她的进步。"
+}
+
+func contactTooLong() string {
+	return "内容太长了（最多500个字）。"
+}
+
+func contactNeedsContent() string {
+	return "请写上沟通的内容（聊了什么、约定了什么）。"
+}
+
+func contactNeedsMethod() string {
+	return "请写上沟通方式：电话 微信 面谈 家访 家长会 短信 视频。"
+}
+
+func contactNeedsAll() string {
+	return "请写上学生、沟通方式和内容。"
+}
+
+func noteTooLong() string {
+	return "备注太长了（最多300个字）。"
+}
+
+func logSubjectTooLong() string {
+	return "科目或内容太长了（最多30个字），详细情况可以写在最后的备注里。"
+}
+
+func logNeedsSubject() string {
+	return "请写上辅导的科目或内容。"
+}
+
+func logDurationOutOfRange(text string) string {
+	return fmt.Sprintf("时长要在1到600分钟之间，“%s”不行。", text)
+}
+
+func logNoDuration() string {
+	return "没看到辅导时长。时长可以写 30分钟、半小时、1.5小时、45'。"
+}
+
+func logNeedsSubjectAndTime() string {
+	return "请写上辅导内容和时长。"
+}
+
+func logNeedsAll() string {
+	return "请写上学生、辅导内容和时长。"
+}
+
+func beforeSemester(day, semesterStart string) string {
+	return fmt.Sprintf("%s在本学期开始（%s）之前，不能记录。", day, semesterStart)
+}
+
+func futureDay(day string) string {
+	return fmt.Sprintf("不能记录还没到的日子（%s）。", day)
+}
+
+func badDate(text, why string) string {
+	return fmt.Sprintf("日期“%s”%s。", text, why)
+}
+
+func importEmpty() string {
+	return "文件里没有学生（表头下面是空的）"
+}
+
+// importMentorUnknown: shown is the mentor as written, clipped; mentor in full for the command.
+func importMentorUnknown(row int, shown, student, mentor string) string {
+	return fmt.Sprintf("第%d行：导师“%s”还没有加入（或有重名），先不指定，加入后用 /mentor %s %s", row, shown, student, mentor)
+}
+
+func importDuplicateRow(firstRow int) string {
+	return fmt.Sprintf("和第%d行重复（同一个班同名）", firstRow)
+}
+
+func importBadTarget(text string) string {
+	return fmt.Sprintf("每周辅导次数“%s”要是1到14的数字", text)
+}
+
+func importBadKey(text string) string {
+	return fmt.Sprintf("重点一栏“%s”要写“是”或空着", text)
+}
+
+func importBadCategory(text, categoryHint string) string {
+	return fmt.Sprintf("不认识的类别“%s”（%s）", text, categoryHint)
+}
+
+func importBadName(text string) string {
+	return fmt.Sprintf("姓名“%s”只能是汉字或字母", text)
+}
+
+func importNoName() string {
+	return "姓名是空的"
+}
+
+func importBadClass(text string) string {
+	return fmt.Sprintf("班级“%s”看不懂（写成 初一3班 或 七年级(3)班）", text)
+}
+
+func importNoHeader() string {
+	return "表头里找不到“班级”和“姓名”两列。可以用 bangfu import --template 名单模板.xlsx 生成一个模板"
+}
+
+func importBadRow(row int, reason string) string {
+	return fmt.Sprintf("\n第%d行：%s", row, reason)
+}
+
+func importBadRows(rows int) string {
+	return fmt.Sprintf("有%d行不对，什么都没有导入，请改好后重新导入：", rows)
+}
+
+func meetingScheduled(class, day string, hour, minute int, topic string, parents int) string {
+	return fmt.Sprintf("已安排：%s家长会，%s %02d:%02d，主题：%s。\n前一天18:00我会私聊提醒已绑定的%d位家长。", class, day, hour, minute, topic, parents)
+}
+
+func meetingTopicBannedWord(word string) string {
+	return fmt.Sprintf("家长会的主题会发给家长，请不要写“%s”这样的词。", word)
+}
+
+func meetingTopicTooLong() string {
+	return "主题写短一点（最多100个字）。"
+}
+
+func meetingInThePast(day string, hour, minute int) string {
+	return fmt.Sprintf("%s %02d:%02d 已经过去了。", day, hour, minute)
+}
+
+func meetingBadTime(text string) string {
+	return fmt.Sprintf("“%s”不像时间，可以写 19:00、晚上7点、下午3点半。", text)
+}
+
+func meetingBadDate(text string) string {
+	return fmt.Sprintf("“%s”不像日期，可以写 11月28日、明天、周五、下周三。", text)
+}
+
+func meetingNotYours(class string) string {
+	return fmt.Sprintf("只有%s的班主任可以安排家长会。", class)
+}
+
+func meetingNeedsAll() string {
+	return "请写上班级、日期、时间和主题。"
+}
+
+func parentGroupRegistered(class string) string {
+	return fmt.Sprintf("已登记：本群是%s的家长群。为保护孩子的隐私，我不会在群里谈任何一个孩子的情况。各位家长可以凭老师发的邀请码私聊我绑定自己的孩子。", class)
+}
+
+func parentGroupNotYours(class string) string {
+	return fmt.Sprintf("只有%s的班主任和学校管理员可以登记这个家长群。", class)
+}
+
+func parentGroupNeedsClass() string {
+	return "家长群要写上班级。"
+}
+
+func teacherGroupRegistered(what string) string {
+	return fmt.Sprintf("已登记：本群是%s。群里可以用 /log /contact /status 等命令；学生的类别和备注只在私聊里显示，不会发到群里。", what)
+}
+
+func classTeacherGroup(class string) string {
+	return fmt.Sprintf("%s的教师群", class)
+}
+
+func schoolTeacherGroup() string {
+	return "全校的教师群"
+}
+
+func groupOwnClassOnly(example string) string {
+	return fmt.Sprintf("班主任只能把群登记为本班的教师群，例如：/group teacher %s", example)
+}
+
+func helpNoSuchCommand(word string) string {
+	return fmt.Sprintf("没有这个命令：%s。发送 /help 查看可以用的命令。", word)
+}
+
+func usePrivately(command string) string {
+	return fmt.Sprintf("请私聊我使用 /%s。", command)
+}
+
+func exportPrivately() string {
+	return "Excel档案里有学生的类别和沟通内容，不能发到群里。请私聊我发送 /export。"
+}
+
+func joinPrivately() string {
+	return "邀请码请私聊我发送，不要发在群里（别人可能先用掉）。"
+}
+
+func groupNotRegistered() string {
+	return "这个群还没有登记。请班主任或学校管理员先发送 /group teacher 初一3班（教师群）或 /group parent 初一3班（家长群）。在登记之前，我不在这里谈学生的情况。"
+}
+
+func notInParentGroup(command string) string {
+	return fmt.Sprintf("家长群里不谈具体学生的情况，保护孩子的隐私。请私聊我使用 /%s。", command)
+}
+
+func useInAGroup(command string) string {
+	return fmt.Sprintf("/%s 要在群里发送。", command)
+}
+
+func onlyWhoMay(who, command string) string {
+	return fmt.Sprintf("只有%s可以用 /%s。发送 /help 查看你可以用的命令。", who, command)
+}
+
+func notJoinedYet() string {
+	return "你还没有加入。请向班主任或学校管理员要一个邀请码，然后私聊我发送：/join 邀请码"
+}
+
+func unmuted() string {
+	return "好的，已恢复每周的定时消息。"
+}
+
+func mutedReply() string {
+	return "好的，已暂停每周的定时消息（家长会提醒和老师记下的进步仍会告诉您）。想恢复时发送 /unmute。"
+}
+
+func muteNotBound() string {
+	return "没有找到您的绑定信息，请重新用邀请码绑定。"
+}
+
+func joinBadCode() string {
+	return "邀请码是8位字母和数字（没有0、1、O、I），请核对后重新发送。"
+}
+
+func joinNeedsCode() string {
+	return "请写上邀请码。"
+}
+
+func inviteAdminNoArgs() string {
+	return "/invite admin 后面不用写别的。"
+}
+
+func inviteParentNotYours(student string) string {
+	return fmt.Sprintf("只有%s的班主任、导师和学校管理员可以邀请家长。", student)
+}
+
+func relationChoices() string {
+	return "关系可以写：爸爸 妈妈 爷爷 奶奶 外公 外婆 监护人 代管家长。"
+}
+
+func needStudentName() string {
+	return "请写上学生的姓名。"
+}
+
+func exampleClass() string {
+	return "初一3班"
+}
+
+func headInvitesOwnClass(example string) string {
+	return fmt.Sprintf("班主任只能邀请本班的老师，请写上你的班级，例如：/invite teacher %s", example)
+}
+
+func onlyAdminInvitesHeads() string {
+	return "只有学校管理员可以邀请班主任。"
+}
+
+func headTeacherNeedsClass() string {
+	return "邀请班主任要写上班级。"
+}
+
+func unknownWord(word string) string {
+	return fmt.Sprintf("不认识“%s”。", word)
+}
+
+func telegramJoinLink(bot, code string) string {
+	return fmt.Sprintf("\n在 Telegram 上也可以直接点：https://t.me/%s?start=%s", bot, code)
+}
+
+func mentorAssigned(teacher, student string) string {
+	return fmt.Sprintf("已指定%[1]s为%[2]s的导师（帮扶责任人）。%[1]s可以用 /mine 查看自己帮扶的学生。", teacher, student)
+}
+
+func mentorAmbiguous(count int, teacher string) string {
+	return fmt.Sprintf("有%d位老师叫“%s”，请让其中一位在聊天软件里改一个能区分的名字后再指定。", count, teacher)
+}
+
+func mentorUnknownTeacher(teacher, class string) string {
+	return fmt.Sprintf("没有找到叫“%s”的老师。老师要先用邀请码加入（/invite teacher %s），再指定导师。", teacher, class)
+}
+
+func mentorNotYours(class string) string {
+	return fmt.Sprintf("只有%s的班主任和学校管理员可以指定导师。", class)
+}
+
+func mentorNeedsTeacher() string {
+	return "请写上老师的名字。"
+}
+
+func mentorNeedsBoth() string {
+	return "请写上学生和老师。"
+}
+
+func studentsNotYourClass(class string) string {
+	return fmt.Sprintf("你只能看自己班的名单（%s不是你的班）。", class)
+}
+
+func studentDeleted(student string, sessions, contacts, praise, comments, parents int) string {
+	return fmt.Sprintf("已彻底删除%s：辅导记录%d条、家校沟通%d条、进步记录%d条、评语%d条，解除家长绑定%d个。数据库已重写，旧数据不会留在文件里。", student, sessions, contacts, praise, comments, parents)
+}
+
+func studentDeleteConfirm(student, class, name string) string {
+	return fmt.Sprintf("这会永久删除%s和他/她的全部记录（辅导、沟通、进步、评语、家长绑定），无法恢复。\n确认请发送：/student delete %s%s 确认", student, class, name)
+}
+
+func studentDeleteNeedsName() string {
+	return "请写上学生的姓名，最后加“确认”。"
+}
+
+func studentClosed(student, reason string) string {
+	return fmt.Sprintf("已结束%s的帮扶（%s）。记录都保留着，不会再提醒。", student, reason)
+}
+
+func studentCloseNotYours(class string) string {
+	return fmt.Sprintf("只有%s的班主任和学校管理员可以结束帮扶。", class)
+}
+
+func alreadyClosed(student string) string {
+	return fmt.Sprintf("%s的帮扶已经结束了。", student)
+}
+
+func closeReasonTooLong() string {
+	return "原因写短一点（最多50个字）。"
+}
+
+func studentSetNotYours(class string) string {
+	return fmt.Sprintf("只有%s的班主任和学校管理员可以修改。", class)
+}
+
+func studentSetNeedsChange() string {
+	return "请写上要改的内容。"
+}
+
+func studentSetNeedsWhat() string {
+	return "请写上学生和要改的内容（类别、重点/非重点、每周N次）。"
+}
+
+func studentAddNotYourClass(class string) string {
+	return fmt.Sprintf("你只能给自己的班添加学生（%s不是你的班）。", class)
+}
+
+func notAName(word string) string {
+	return fmt.Sprintf("“%s”不像姓名（只能是汉字或字母，最多20个字）。", word)
+}
+
+func studentAddNotAClass(word string) string {
+	return fmt.Sprintf("第一个要写班级，“%s”不像班级名。", word)
+}
+
+func studentAddNeedsClassAndName() string {
+	return "请写上班级和姓名。"
+}
+
+func studentOptionUnknown(word, categoryHint string) string {
+	return fmt.Sprintf("不认识“%s”。%s；重点写“重点”；次数写“每周2次”。", word, categoryHint)
+}
+
+func targetOutOfRange() string {
+	return "每周辅导次数要在1到14次之间。"
+}
+
+func digestNotYourClass() string {
+	return "你只能看自己班的周报。"
+}
+
+func historyCountOutOfRange() string {
+	return "条数要写1到50之间的数字。"
+}
+
+func whichChild(count int, names, example string) string {
+	return fmt.Sprintf("您绑定了%d个孩子（%s），请写上名字，例如：/status %s", count, names, example)
+}
+
+func sensitiveAuditTag() string {
+	return "含敏感信息"
+}
+
+func noStudentsInClass(class string) string {
+	return fmt.Sprintf("还没有%[1]s的帮扶学生。班主任可以用 /student add %[1]s 张三 添加。", class)
+}
+
+func notAClass(text string) string {
+	return fmt.Sprintf("“%s”不像班级名。班级写成 初一3班、初一(3)班 或 七年级3班 都可以。", text)
+}
+
+func supportEnded(student, reason, class, name string) string {
+	return fmt.Sprintf("%s的帮扶已经结束（%s），不再添加记录。如需重新帮扶，请班主任发送：/student add %s %s", student, reason, class, name)
+}
+
+func sameNameStudents(count int, name, classes, example string) string {
+	return fmt.Sprintf("有%d位叫%s的学生（%s），请写明班级，例如：%s", count, name, classes, example)
+}
+
+func noSuchStudent(name string) string {
+	return fmt.Sprintf("帮扶名单里没有叫%s的学生。请核对姓名，或用 /students 初一3班 查看名单。", name)
+}
+
+func noSuchStudentInClass(class, name string) string {
+	return fmt.Sprintf("%[1]s没有叫%[2]s的帮扶学生。请核对姓名和班级，或用 /students %[1]s 查看名单。", class, name)
+}
+
+func parentOwnChildOnly() string {
+	return "您只能查看自己孩子的情况。"
+}
+
+// enumerate lists items the Chinese way: 张三、李四.
+func enumerate(items []string) string { return strings.Join(items, "、") }
+
+func joinReasons(reasons []string) string { return strings.Join(reasons, "；") }
+
+func meetingTooFar() string { return "家长会最多提前半年安排。" }
+
+// menuGroup describes a command word with sub-commands in the "/" menus.
+func menuGroup(word string) string {
+	switch word {
+	case "student":
+		return "学生名单：add 添加 · set 修改 · close 结束 · delete 删除"
+	case "invite":
+		return "邀请老师或家长（一次性邀请码）"
+	case "group":
+		return "登记本群为教师群或家长群"
+	}
+	return ""
+}

@@ -8,9 +8,6 @@ import (
 	"sync"
 )
 
-// PanicReply is what a user sees when handling their message crashed.
-const PanicReply = "抱歉，处理这条消息时出了点问题，已经记录下来。请稍后再试一次。"
-
 // Dedupe remembers which platform messages were handled, durably. The
 // handler marks a message processed in the same transaction as its record
 // (so a redelivery after a crash is refused there, atomically); the router

@@ -97,7 +97,7 @@ func byClass(snap *snapshot, sts []storage.Student, label func(storage.Student) 
 	var names []string
 	flush := func() {
 		if len(names) > 0 {
-			lines = append(lines, fmt.Sprintf("%s：%s", report.ClassName(snap.classes[cur]), strings.Join(names, "、")))
+			lines = append(lines, classNames(report.ClassName(snap.classes[cur]), enumerate(names)))
 		}
 	}
 	for i, st := range sts {
@@ -135,15 +135,15 @@ func (s *Scheduler) monthlyContact(c candidate, snap *snapshot, now time.Time) (
 		if len(due) == 0 {
 			continue
 		}
-		head := fmt.Sprintf("【家长沟通提醒】%d月还没和这%d位学生的家长正式沟通（电话、微信、面谈、家访都算）：", from.Month(), len(due))
+		head := monthlyContactHead(from.Month(), len(due))
 		if c.job == JobMonthlyFinal {
-			head = fmt.Sprintf("【本月最后一个上学日】%d月的家长沟通还差这%d位学生：", from.Month(), len(due))
+			head = monthlyContactFinalHead(from.Month(), len(due))
 		}
-		tail := fmt.Sprintf("本月还剩%d天。", daysLeft)
+		tail := daysLeftInMonth(daysLeft)
 		if daysLeft <= 0 {
-			tail = "今天是本月最后一天。"
+			tail = lastDayOfMonth()
 		}
-		text := fmt.Sprintf("%s\n%s\n%s沟通后记一下，例如：/contact %s 电话 妈妈 聊了最近的学习情况", head, byClass(snap, due, name), tail, due[0].Name)
+		text := monthlyContactReminder(head, byClass(snap, due, name), tail, due[0].Name)
 		if q, ok := private(c, p, text, now); ok {
 			out = append(out, q)
 		}
@@ -172,7 +172,7 @@ func (s *Scheduler) weeklyCheckin(c candidate, snap *snapshot, now time.Time) ([
 	}
 	behind := func(st storage.Student) bool { return counts[st.ID] < st.WeeklyTarget }
 	label := func(st storage.Student) string {
-		return fmt.Sprintf("%s %d/%d次", st.Name, counts[st.ID], st.WeeklyTarget)
+		return sessionsOfTarget(st.Name, counts[st.ID], st.WeeklyTarget)
 	}
 	var out []storage.Queued
 	for _, p := range snap.people {
@@ -185,7 +185,7 @@ func (s *Scheduler) weeklyCheckin(c candidate, snap *snapshot, now time.Time) ([
 		if len(due) == 0 {
 			continue
 		}
-		text := fmt.Sprintf("【本周辅导提醒】%s，这周还没达到约定辅导次数的学生：\n%s\n辅导后记一下，例如：/log %s 数学辅导 30分钟", report.TeacherName(p), byClass(snap, due, label), due[0].Name)
+		text := weeklyCheckinReminder(report.TeacherName(p), byClass(snap, due, label), due[0].Name)
 		if q, ok := private(c, p, text, now); ok {
 			out = append(out, q)
 		}
@@ -204,7 +204,7 @@ func (s *Scheduler) weeklyCheckin(c candidate, snap *snapshot, now time.Time) ([
 		if len(due) == 0 {
 			continue
 		}
-		text := fmt.Sprintf("【本周辅导检查】%s还有%d位学生没达到这周约定的辅导次数：%s。请导师们周末前安排。", report.ClassName(snap.classes[g.ClassID]), len(due), strings.Join(due, "、"))
+		text := weeklyCheckinForGroup(report.ClassName(snap.classes[g.ClassID]), len(due), enumerate(due))
 		out = append(out, toGroup(c, g, text, now))
 	}
 	return out, nil
@@ -297,8 +297,7 @@ func (s *Scheduler) comments(c candidate, snap *snapshot) ([]storage.Queued, err
 		if len(due) == 0 {
 			continue
 		}
-		text := fmt.Sprintf("【学期评语提醒】%s，学期在%d月%d日结束。这%d位学生还没有你写的书面评语：\n%s\n写法：/comment %s 本学期进步明显，希望继续保持",
-			report.TeacherName(p), end.Month(), end.Day(), len(due), byClass(snap, due, name), due[0].Name)
+		text := commentsReminder(report.TeacherName(p), end.Month(), end.Day(), len(due), byClass(snap, due, name), due[0].Name)
 		if q, ok := private(c, p, text, c.fire); ok {
 			out = append(out, q)
 		}
@@ -311,9 +310,9 @@ func (s *Scheduler) meetingReminder(c candidate, snap *snapshot, now time.Time) 
 	class := report.ClassName(snap.classes[m.ClassID])
 	when := fmt.Sprintf("%s %s", report.Day(s.cal, m.At), m.At.In(s.cal.Loc).Format("15:04"))
 	if s.cal.Day(m.At).Equal(s.cal.Day(now).AddDate(0, 0, 1)) {
-		when = "明天" + when
+		when = tomorrow(when)
 	}
-	text := fmt.Sprintf("【家长会提醒】%s%s家长会，主题：%s。请您准时参加，有事请提前和班主任说一声。", when, class, m.Topic)
+	text := meetingReminder(when, class, m.Topic)
 	inClass := map[uint64]bool{}
 	for _, st := range snap.students {
 		if st.ClassID == m.ClassID {

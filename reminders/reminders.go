@@ -29,14 +29,6 @@ const (
 	JobMeeting        = "meeting"
 )
 
-var jobNames = map[string]string{
-	JobMonthlyContact: "每月家长沟通提醒", JobMonthlyFinal: "月末家长沟通提醒", JobWeeklyCheckin: "周五辅导检查",
-	JobWeeklyDigest: "周一小结", JobParentWeekly: "周日家长消息", JobComments: "学期评语提醒", JobMeeting: "家长会提醒",
-}
-
-// JobName is a job's Chinese name.
-func JobName(job string) string { return jobNames[job] }
-
 // Config is the reminders section of config.yaml.
 type Config struct {
 	MonthlyContact      []string
@@ -315,43 +307,4 @@ func (l cronLogger) Error(err error, msg string, kv ...any) {
 // sortRuns orders runs by time for previews.
 func sortRuns(rs []Run) {
 	sort.SliceStable(rs, func(i, j int) bool { return rs[i].Fire.Before(rs[j].Fire) })
-}
-
-// FormatPreview renders runs for `bangfu reminders preview`: each message
-// with its recipient and when it would go out.
-func FormatPreview(rs []Run, loc *time.Location) string {
-	sortRuns(rs)
-	var b strings.Builder
-	n := 0
-	for _, r := range rs {
-		fmt.Fprintf(&b, "== %s（%s）应在 %s", JobName(r.Job), r.Key, r.Fire.In(loc).Format("2006-01-02 15:04"))
-		switch {
-		case r.Done == "sent":
-			b.WriteString("，已经发过，不会重发")
-		case r.Done == "missed":
-			b.WriteString("，机器人停机时错过，已记为错过")
-		case r.Missed:
-			b.WriteString("，周期已过，会记为错过、不发送")
-		}
-		b.WriteString("\n")
-		if r.Missed {
-			continue
-		}
-		if len(r.Messages) == 0 {
-			b.WriteString("（没有需要提醒的人）\n")
-		}
-		for _, m := range r.Messages {
-			n++
-			where := m.ChatTitle + "（私聊，" + m.Platform + "）"
-			if !m.Private {
-				where = m.ChatTitle + "（群，" + m.Platform + "）"
-			}
-			fmt.Fprintf(&b, "→ %s %s:\n    %s\n", where, m.NotBefore.In(loc).Format("01-02 15:04"), strings.ReplaceAll(m.Text, "\n", "\n    "))
-		}
-	}
-	if len(rs) == 0 {
-		b.WriteString("这个时间没有要发的定时消息。\n")
-	}
-	fmt.Fprintf(&b, "共 %d 条消息（预览，不发送、不记录）。\n", n)
-	return b.String()
 }

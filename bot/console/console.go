@@ -21,9 +21,6 @@ import (
 // PlatformName is the console's platform id in the database.
 const PlatformName = "console"
 
-// LocalAdmin is the machine's owner, who starts every console session.
-const LocalAdmin = "本机管理员"
-
 // Console is the terminal platform.
 type Console struct {
 	In          io.Reader
@@ -68,26 +65,19 @@ func (c *Console) chat() bot.Chat {
 
 func chatLabel(ch bot.Chat) string {
 	if ch.Kind == bot.Group {
-		return ch.Title + "（群）"
+		return groupChatLabel(ch.Title)
 	}
-	return ch.Title + "（私聊）"
+	return privateChatLabel(ch.Title)
 }
 
 func (c *Console) prompt() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.group != "" {
-		return fmt.Sprintf("%s @ %s（群）> ", c.speaker, c.group)
+		return groupPrompt(c.speaker, c.group)
 	}
-	return fmt.Sprintf("%s（私聊）> ", c.speaker)
+	return privatePrompt(c.speaker)
 }
-
-const helpText = `终端聊天的控制命令（以冒号开头，不发给机器人）：
-  :as 姓名      以另一个人的身份说话（第一次出现时新建，还没有身份，需要 /join）
-  :group 群名   在这个群里说话（群要先用 /group teacher 或 /group parent 登记）
-  :dm           回到自己和机器人的私聊
-  :help         显示这段说明
-其他以 / 开头的内容就是发给机器人的命令，例如 /help`
 
 // Run reads lines until EOF or ctx ends, handing each message to handle.
 func (c *Console) Run(ctx context.Context, handle func(context.Context, bot.Message)) error {
@@ -105,7 +95,7 @@ func (c *Console) Run(ctx context.Context, handle func(context.Context, bot.Mess
 		}
 	}()
 	if c.Interactive {
-		fmt.Fprintln(c.Out, "帮扶助手（终端聊天）。你现在是"+LocalAdmin+"，在和机器人私聊。输入 /help 看命令，:help 看终端控制。")
+		fmt.Fprintln(c.Out, welcome(LocalAdmin))
 	}
 	for {
 		if c.Interactive {
@@ -164,21 +154,21 @@ func (c *Console) control(line string) {
 	switch word {
 	case "as":
 		if arg == "" {
-			fmt.Fprintln(c.Out, "用法：:as 张三妈妈")
+			fmt.Fprintln(c.Out, asUsage())
 			return
 		}
 		c.speaker, c.group = arg, ""
-		fmt.Fprintf(c.Out, "（现在你是%s，在和机器人私聊）\n", arg)
+		fmt.Fprint(c.Out, nowSpeaking(arg))
 	case "group":
 		if arg == "" {
-			fmt.Fprintln(c.Out, "用法：:group 初一3班教师群")
+			fmt.Fprintln(c.Out, groupUsage())
 			return
 		}
 		c.group = arg
-		fmt.Fprintf(c.Out, "（%s现在在“%s”群里说话）\n", c.speaker, arg)
+		fmt.Fprint(c.Out, nowInGroup(c.speaker, arg))
 	case "dm":
 		c.group = ""
-		fmt.Fprintf(c.Out, "（%s回到和机器人的私聊）\n", c.speaker)
+		fmt.Fprint(c.Out, backToPrivate(c.speaker))
 	default:
 		fmt.Fprintln(c.Out, helpText)
 	}
@@ -202,7 +192,7 @@ func (c *Console) Send(_ context.Context, out bot.Outgoing) error {
 		indent = strings.Repeat(" ", 4)
 		label := chatLabel(out.Chat)
 		if now := c.Now(); out.NotBefore.After(now) {
-			label = strings.TrimSuffix(label, "）") + fmt.Sprintf("，%s 送达）", out.NotBefore.Format("01-02 15:04"))
+			label = strings.TrimSuffix(label, "）") + heldUntil(out.NotBefore.Format("01-02 15:04"))
 		}
 		head = "→ " + label + ": "
 	}
@@ -219,10 +209,10 @@ func (c *Console) saveFile(f *bot.File) string {
 	}
 	path := filepath.Join(dir, filepath.Base(f.Name))
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Sprintf("[文件] %s（%d 字节，保存失败）", f.Name, len(f.Data))
+		return fileNotSaved(f.Name, len(f.Data))
 	}
 	if err := os.WriteFile(path, f.Data, 0o600); err != nil {
-		return fmt.Sprintf("[文件] %s（%d 字节，保存失败）", f.Name, len(f.Data))
+		return fileNotSaved(f.Name, len(f.Data))
 	}
-	return fmt.Sprintf("[文件] %s（%d 字节）已保存到 %s", f.Name, len(f.Data), path)
+	return fileSaved(f.Name, len(f.Data), path)
 }

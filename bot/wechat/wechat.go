@@ -169,7 +169,7 @@ func (w *WeChat) Run(ctx context.Context, handle func(context.Context, bot.Messa
 		}
 		if err != nil {
 			w.cfg.Log.Warn("wechat: login failed", "err", err)
-			w.status(fmt.Sprintf("微信登录失败：%s。%s 后重试。", loginReason(err), wait.Round(time.Second)))
+			w.status(loginFailed(loginReason(err), wait.Round(time.Second)))
 			if !bot.Sleep(ctx, wait) {
 				return nil
 			}
@@ -189,7 +189,7 @@ func (w *WeChat) Run(ctx context.Context, handle func(context.Context, bot.Messa
 		cancelLogin()
 		w.setLoggedIn(nil, false)
 		w.cfg.Log.Warn("wechat: logged out", "reason", wx.CrashReason())
-		w.status("微信已退出登录（在手机上退出了网页登录，或登录已失效）。其他平台和定时提醒照常；待发的微信消息会等重新登录后再发。正在重新登录……")
+		w.status(loggedOut())
 		if !bot.Sleep(ctx, wait) {
 			return nil
 		}
@@ -209,11 +209,11 @@ func loginReason(err error) string {
 	s := err.Error()
 	switch {
 	case strings.Contains(s, "1203") || strings.Contains(s, "不能登录网页微信"):
-		return "这个微信号不能登录网页版（1203），请换一个开通较久、实名的微信号"
+		return loginRefused1203()
 	case strings.Contains(s, "timeout") || strings.Contains(s, "超时"):
-		return "二维码过期了，没有人扫码确认"
+		return qrExpired()
 	default:
-		return "连不上微信或登录被拒绝（详情见日志）"
+		return loginUnreachable()
 	}
 }
 
@@ -250,7 +250,7 @@ func (w *WeChat) login(ctx context.Context) (*openwechat.Bot, error) {
 	wx.LoginCallBack = func(openwechat.CheckLoginResponse) { w.cfg.Log.Info("wechat: logged in") }
 	wx.UUIDCallback = func(uuid string) {
 		url := openwechat.GetQrcodeUrl(uuid)
-		fmt.Fprintln(w.cfg.QR, "请用学校的微信号扫码登录（或打开这个链接）：", url)
+		fmt.Fprintln(w.cfg.QR, scanToLogin(), url)
 		qrterminal.GenerateHalfBlock("https://login.weixin.qq.com/l/"+uuid, qrterminal.L, w.cfg.QR)
 	}
 	wx.MessageErrorHandler = func(err error) error {
@@ -458,7 +458,7 @@ func (w *WeChat) deliver(ctx context.Context, out bot.Outgoing) error {
 			}
 			var ret openwechat.Ret
 			if errors.As(err, &ret) && ret == 1205 && attempt < 4 {
-				w.cfg.Log.Warn("wechat: 1205 操作太频繁, backing off", "wait", backoff)
+				w.cfg.Log.Warn("wechat: 1205 (operating too often), backing off", "wait", backoff)
 				if !bot.Sleep(ctx, backoff) {
 					return ctx.Err()
 				}

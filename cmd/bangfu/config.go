@@ -57,7 +57,7 @@ type Config struct {
 
 func defaultConfig() Config {
 	var c Config
-	c.School.Name = "示例中学"
+	c.School.Name = defaultSchoolName()
 	c.School.Timezone = "Asia/Shanghai"
 	c.School.SemesterStart = "2026-09-01"
 	c.School.SemesterEnd = "2027-01-22"

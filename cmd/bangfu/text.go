@@ -115,3 +115,7 @@ func pathMustBeAbsolute() string { return "file path must be absolute" }
 func badRequest() string { return "bad request" }
 
 func importProgress() string { return "导入名单" }
+
+func defaultSchoolName() string {
+	return "示例中学"
+}

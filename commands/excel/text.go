@@ -5,6 +5,7 @@ package excel
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"bangfu/storage"
@@ -86,3 +87,6 @@ func printFooter(school string) string { return "&L" + school + "&R第 &P 页 / 
 func fileName(title string, day time.Time) string {
 	return fmt.Sprintf("%s帮扶档案-%s.xlsx", title, day.Format("20060102"))
 }
+
+// enumerate lists items the Chinese way: 留守儿童、学习困难.
+func enumerate(items []string) string { return strings.Join(items, "、") }

@@ -4,7 +4,6 @@
 package excel
 
 import (
-	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -43,7 +42,7 @@ func Rows(cal storage.Calendar, a report.Archive) map[string][][]any {
 	out := map[string][][]any{}
 	for _, st := range a.Students {
 		out[registerSheet] = append(out[registerSheet], []any{cls(st.ID), st.Name, isKey(st.Key),
-			strings.Join(st.Categories, "、"), a.Names[st.MentorID], st.WeeklyTarget, supportState(st)})
+			enumerate(st.Categories), a.Names[st.MentorID], st.WeeklyTarget, supportState(st)})
 	}
 	for _, s := range a.Sessions {
 		out[sheetSessions] = append(out[sheetSessions], []any{day(s.At), cls(s.StudentID), byID[s.StudentID].Name, s.Subject, s.Minutes, a.Names[s.AuthorID], s.Note})

@@ -1,0 +1,33 @@
+package wechat
+
+import (
+	"fmt"
+	"time"
+)
+
+// Every line this adapter says to people (admins told of a logout, the
+// login prompt), as functions, so the wording is reviewed in one place.
+
+func scanToLogin() string {
+	return "请用学校的微信号扫码登录（或打开这个链接）："
+}
+
+func loginUnreachable() string {
+	return "连不上微信或登录被拒绝（详情见日志）"
+}
+
+func qrExpired() string {
+	return "二维码过期了，没有人扫码确认"
+}
+
+func loginRefused1203() string {
+	return "这个微信号不能登录网页版（1203），请换一个开通较久、实名的微信号"
+}
+
+func loggedOut() string {
+	return "微信已退出登录（在手机上退出了网页登录，或登录已失效）。其他平台和定时提醒照常；待发的微信消息会等重新登录后再发。正在重新登录……"
+}
+
+func loginFailed(reason string, retryIn time.Duration) string {
+	return fmt.Sprintf("微信登录失败：%s。%s 后重试。", reason, retryIn)
+}

@@ -1,0 +1,123 @@
+package reminders
+
+// Every sentence the scheduled messages and the preview say, as functions
+// with named arguments, so the wording is reviewed in one place. The
+// reminders use the teachers' own words from the plans (正式沟通, 约定辅导次数,
+// 书面评语).
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// JobName is a job's Chinese name.
+func JobName(job string) string {
+	switch job {
+	case JobMonthlyContact:
+		return "每月家长沟通提醒"
+	case JobMonthlyFinal:
+		return "月末家长沟通提醒"
+	case JobWeeklyCheckin:
+		return "周五辅导检查"
+	case JobWeeklyDigest:
+		return "周一小结"
+	case JobParentWeekly:
+		return "周日家长消息"
+	case JobComments:
+		return "学期评语提醒"
+	case JobMeeting:
+		return "家长会提醒"
+	}
+	return job
+}
+
+// FormatPreview renders runs for `bangfu reminders preview`: each message
+// with its recipient and when it would go out.
+func FormatPreview(rs []Run, loc *time.Location) string {
+	sortRuns(rs)
+	var b strings.Builder
+	n := 0
+	for _, r := range rs {
+		fmt.Fprintf(&b, "== %s（%s）应在 %s", JobName(r.Job), r.Key, r.Fire.In(loc).Format("2006-01-02 15:04"))
+		switch {
+		case r.Done == "sent":
+			b.WriteString("，已经发过，不会重发")
+		case r.Done == "missed":
+			b.WriteString("，机器人停机时错过，已记为错过")
+		case r.Missed:
+			b.WriteString("，周期已过，会记为错过、不发送")
+		}
+		b.WriteString("\n")
+		if r.Missed {
+			continue
+		}
+		if len(r.Messages) == 0 {
+			b.WriteString("（没有需要提醒的人）\n")
+		}
+		for _, m := range r.Messages {
+			n++
+			where := m.ChatTitle + "（私聊，" + m.Platform + "）"
+			if !m.Private {
+				where = m.ChatTitle + "（群，" + m.Platform + "）"
+			}
+			fmt.Fprintf(&b, "→ %s %s:\n    %s\n", where, m.NotBefore.In(loc).Format("01-02 15:04"), strings.ReplaceAll(m.Text, "\n", "\n    "))
+		}
+	}
+	if len(rs) == 0 {
+		b.WriteString("这个时间没有要发的定时消息。\n")
+	}
+	fmt.Fprintf(&b, "共 %d 条消息（预览，不发送、不记录）。\n", n)
+	return b.String()
+}
+
+func meetingReminder(when string, class string, topic string) string {
+	return fmt.Sprintf("【家长会提醒】%s%s家长会，主题：%s。请您准时参加，有事请提前和班主任说一声。", when, class, topic)
+}
+
+func tomorrow(when string) string {
+	return fmt.Sprintf("明天%s", when)
+}
+
+func commentsReminder(teacher string, month time.Month, day int, count int, students string, example string) string {
+	return fmt.Sprintf("【学期评语提醒】%s，学期在%d月%d日结束。这%d位学生还没有你写的书面评语：\n%s\n写法：/comment %s 本学期进步明显，希望继续保持", teacher, month, day, count, students, example)
+}
+
+func weeklyCheckinForGroup(class string, count int, students string) string {
+	return fmt.Sprintf("【本周辅导检查】%s还有%d位学生没达到这周约定的辅导次数：%s。请导师们周末前安排。", class, count, students)
+}
+
+func weeklyCheckinReminder(teacher string, students string, example string) string {
+	return fmt.Sprintf("【本周辅导提醒】%s，这周还没达到约定辅导次数的学生：\n%s\n辅导后记一下，例如：/log %s 数学辅导 30分钟", teacher, students, example)
+}
+
+func sessionsOfTarget(student string, sessions int, target int) string {
+	return fmt.Sprintf("%s %d/%d次", student, sessions, target)
+}
+
+func monthlyContactReminder(head string, students string, tail string, example string) string {
+	return fmt.Sprintf("%s\n%s\n%s沟通后记一下，例如：/contact %s 电话 妈妈 聊了最近的学习情况", head, students, tail, example)
+}
+
+func lastDayOfMonth() string {
+	return "今天是本月最后一天。"
+}
+
+func daysLeftInMonth(days int) string {
+	return fmt.Sprintf("本月还剩%d天。", days)
+}
+
+func monthlyContactFinalHead(month time.Month, count int) string {
+	return fmt.Sprintf("【本月最后一个上学日】%d月的家长沟通还差这%d位学生：", month, count)
+}
+
+func monthlyContactHead(month time.Month, count int) string {
+	return fmt.Sprintf("【家长沟通提醒】%d月还没和这%d位学生的家长正式沟通（电话、微信、面谈、家访都算）：", month, count)
+}
+
+func classNames(class string, names string) string {
+	return fmt.Sprintf("%s：%s", class, names)
+}
+
+// enumerate lists items the Chinese way: 张三、李四.
+func enumerate(items []string) string { return strings.Join(items, "、") }

@@ -233,35 +233,9 @@ func (h *Handler) studentDelete(r *req) (string, error) {
 }
 
 func (h *Handler) students(r *req) (string, error) {
-	arg := r.args.from(0)
-	var classes []storage.Class
-	switch {
-	case arg != "":
-		c, err := h.classFromArg(r, arg, false)
-		if err != nil {
-			return "", err
-		}
-		classes = []storage.Class{c}
-	case r.group != nil && r.group.ClassID != 0:
-		c, err := h.Store.Class(r.group.ClassID)
-		if err != nil {
-			return "", err
-		}
-		classes = []storage.Class{c}
-	case r.me.Admin:
-		all, err := h.Store.Classes()
-		if err != nil {
-			return "", err
-		}
-		classes = all
-	default:
-		for _, id := range r.me.HeadOf {
-			c, err := h.Store.Class(id)
-			if err != nil {
-				return "", err
-			}
-			classes = append(classes, c)
-		}
+	classes, err := h.registerClasses(r)
+	if err != nil {
+		return "", err
 	}
 	var registers []classRegister
 	var ids []uint64
@@ -294,6 +268,32 @@ func (h *Handler) students(r *req) (string, error) {
 		return "", err
 	}
 	return renderRegisters(registers, h.personName, r.private), nil
+}
+
+// registerClasses are the classes /students lists: the one named, the
+// group's, every class for an admin, else the head teacher's own.
+func (h *Handler) registerClasses(r *req) ([]storage.Class, error) {
+	var ids []uint64
+	switch arg := r.args.from(0); {
+	case arg != "":
+		c, err := h.classFromArg(r, arg, false)
+		return []storage.Class{c}, err
+	case r.group != nil && r.group.ClassID != 0:
+		ids = []uint64{r.group.ClassID}
+	case r.me.Admin:
+		return h.Store.Classes()
+	default:
+		ids = r.me.HeadOf
+	}
+	var classes []storage.Class
+	for _, id := range ids {
+		c, err := h.Store.Class(id)
+		if err != nil {
+			return nil, err
+		}
+		classes = append(classes, c)
+	}
+	return classes, nil
 }
 
 func (h *Handler) mentor(r *req) (string, error) {

@@ -40,6 +40,7 @@ func (h *Handler) Menu() []MenuItem {
 // MarkUnreachable records that a platform refused to deliver to a person
 // (they never started the bot or blocked it) and tells, once and privately,
 // whoever can fix it: a parent's head teachers, or the admins for staff.
+// Finding who to tell is most of it, kept in one place with the notice.
 func (h *Handler) MarkUnreachable(ctx context.Context, out bot.Outgoing) {
 	id := out.PersonID
 	if id == 0 && out.Chat.Kind == bot.Private {

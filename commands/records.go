@@ -46,78 +46,92 @@ func (h *Handler) at(r *req, day time.Time) time.Time {
 }
 
 func (h *Handler) log(r *req) (string, error) {
-	a := r.args
-	if a.len() == 0 {
-		return "", r.usage(logNeedsAll())
-	}
-	ref, i := studentArg(a)
-	// The duration is the first field that reads as one; the subject comes
-	// before it (or right after it, for "/log 张三 30分钟 数学").
-	durAt, minutes := -1, 0
-	var glued string
-	for j := i; j < a.len(); j++ {
-		if m, ok := parseDuration(a.at(j)); ok {
-			durAt, minutes = j, m
-			break
-		}
-		if subj, m, ok := splitGluedDuration(a.at(j)); ok { // 数学30分钟
-			durAt, minutes, glued = j, m, subj
-			break
-		}
-	}
-	if durAt < 0 {
-		if a.len() <= i {
-			return "", r.usage(logNeedsSubjectAndTime())
-		}
-		return "", r.usage(logNoDuration())
-	}
-	if minutes < 1 || minutes > 600 {
-		return "", r.usage(logDurationOutOfRange(a.at(durAt)))
-	}
-	subject := strings.TrimSpace(a.between(i, durAt) + " " + glued)
-	next := durAt + 1
-	if subject == "" && next < a.len() {
-		if d := parseDay(a.at(next), r.now, h.Cal, false); !d.isDate {
-			subject, next = a.at(next), next+1
-		}
-	}
-	if subject == "" {
-		return "", r.usage(logNeedsSubject())
-	}
-	if runeLen(subject) > 30 {
-		return "", r.usage(logSubjectTooLong())
-	}
-	day := h.Cal.Day(r.now)
-	if next < a.len() {
-		if d := parseDay(a.at(next), r.now, h.Cal, false); d.isDate {
-			var err error
-			if day, err = h.checkRecordDay(r, d, a.at(next)); err != nil {
-				return "", err
-			}
-			next++
-		}
-	}
-	note := a.from(next)
-	if runeLen(note) > 300 {
-		return "", r.usage(noteTooLong())
-	}
-	f, err := h.resolveStudent(r, ref, true)
+	in, err := h.parseLog(r)
 	if err != nil {
 		return "", err
 	}
-	thisWeek := storage.Range{From: h.Cal.WeekStart(r.now), To: h.Cal.WeekStart(r.now).AddDate(0, 0, 7)}
-	itsWeek := storage.Range{From: h.Cal.WeekStart(day), To: h.Cal.WeekStart(day).AddDate(0, 0, 7)}
-	se, counts, err := h.Store.AddSession(r.meta, storage.Session{StudentID: f.st.ID, Subject: subject, Minutes: minutes, At: h.at(r, day), Note: note}, itsWeek, thisWeek)
+	f, err := h.resolveStudent(r, in.student, true)
 	if err != nil {
 		return "", err
 	}
-	saved := sessionSaved{student: f.label(), subject: se.Subject, minutes: se.Minutes, day: report.Day(h.Cal, day),
-		count: counts[0], target: f.st.WeeklyTarget, note: note, showNote: r.private}
+	thisWeek, itsWeek := report.Week(h.Cal, r.now), report.Week(h.Cal, in.day)
+	se, counts, err := h.Store.AddSession(r.meta, storage.Session{StudentID: f.st.ID, Subject: in.subject, Minutes: in.minutes, At: h.at(r, in.day), Note: in.note}, itsWeek, thisWeek)
+	if err != nil {
+		return "", err
+	}
+	saved := sessionSaved{student: f.label(), subject: se.Subject, minutes: se.Minutes, day: report.Day(h.Cal, in.day),
+		count: counts[0], target: f.st.WeeklyTarget, note: in.note, showNote: r.private}
 	if !itsWeek.From.Equal(thisWeek.From) {
 		saved.otherWeek = report.WeekLabel(itsWeek.From)
 		saved.thisWeekCount = counts[1]
 	}
 	return logSaved(saved), nil
+}
+
+// logInput is a /log line read into its parts.
+type logInput struct {
+	student, subject, note string
+	minutes                int
+	day                    time.Time
+}
+
+// parseLog reads /log <学生> <科目或内容> <时长> [日期] [备注]. The duration
+// is the first field that reads as one; the subject comes before it (or
+// right after it, for "/log 张三 30分钟 数学").
+func (h *Handler) parseLog(r *req) (logInput, error) {
+	a := r.args
+	if a.len() == 0 {
+		return logInput{}, r.usage(logNeedsAll())
+	}
+	ref, i := studentArg(a)
+	in := logInput{student: ref}
+	durAt := -1
+	var glued string
+	for j := i; j < a.len(); j++ {
+		if m, ok := parseDuration(a.at(j)); ok {
+			durAt, in.minutes = j, m
+			break
+		}
+		if subj, m, ok := splitGluedDuration(a.at(j)); ok { // 数学30分钟
+			durAt, in.minutes, glued = j, m, subj
+			break
+		}
+	}
+	switch {
+	case durAt < 0 && a.len() <= i:
+		return in, r.usage(logNeedsSubjectAndTime())
+	case durAt < 0:
+		return in, r.usage(logNoDuration())
+	case in.minutes < 1 || in.minutes > 600:
+		return in, r.usage(logDurationOutOfRange(a.at(durAt)))
+	}
+	in.subject = strings.TrimSpace(a.between(i, durAt) + " " + glued)
+	next := durAt + 1
+	if in.subject == "" && next < a.len() {
+		if d := parseDay(a.at(next), r.now, h.Cal, false); !d.isDate {
+			in.subject, next = a.at(next), next+1
+		}
+	}
+	if in.subject == "" {
+		return in, r.usage(logNeedsSubject())
+	}
+	if runeLen(in.subject) > 30 {
+		return in, r.usage(logSubjectTooLong())
+	}
+	in.day = h.Cal.Day(r.now)
+	if next < a.len() {
+		if d := parseDay(a.at(next), r.now, h.Cal, false); d.isDate {
+			var err error
+			if in.day, err = h.checkRecordDay(r, d, a.at(next)); err != nil {
+				return in, err
+			}
+			next++
+		}
+	}
+	if in.note = a.from(next); runeLen(in.note) > 300 {
+		return in, r.usage(noteTooLong())
+	}
+	return in, nil
 }
 
 // splitGluedDuration splits "数学30分钟" into "数学" and 30.

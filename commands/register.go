@@ -78,20 +78,7 @@ var (
 // changes nothing the second time. progress, if set, is told each row.
 func (h *Handler) Import(rows [][]string, m storage.Meta, progress func(done, total int)) (ImportReport, error) {
 	var rep ImportReport
-	headerAt := -1
-	var cols map[string]int
-	for i, row := range rows { // the header is the first row naming 班级 and 姓名 (titles above it are skipped)
-		c := matchHeader(row)
-		if _, ok := c["class"]; ok {
-			if _, ok := c["name"]; ok {
-				headerAt, cols = i, c
-				break
-			}
-		}
-		if i > 5 {
-			break
-		}
-	}
+	headerAt, cols := findHeader(rows)
 	if headerAt < 0 {
 		return rep, errors.New(importNoHeader())
 	}
@@ -99,82 +86,28 @@ func (h *Handler) Import(rows [][]string, m storage.Meta, progress func(done, to
 	if err != nil {
 		return rep, err
 	}
-	cell := func(row []string, key string) string {
-		i, ok := cols[key]
-		if !ok || i >= len(row) {
-			return ""
-		}
-		return strings.TrimSpace(Normalize(row[i]))
-	}
 	var bad []RowError
 	var good []storage.ImportRow
-	seen := map[string]int{}
+	seen := map[string]int{} // class+name → first row, for duplicates
 	total := len(rows) - headerAt - 1
 	for i := headerAt + 1; i < len(rows); i++ {
 		if progress != nil {
 			progress(i-headerAt, total)
 		}
-		row, n := rows[i], i+1
-		if strings.TrimSpace(strings.Join(row, "")) == "" {
+		row := registerRow{cells: rows[i], cols: cols, n: i + 1}
+		if row.empty() {
 			continue
 		}
-		var reasons []string
-		cref, ok := parseClass(strings.ReplaceAll(cell(row, "class"), " ", ""))
-		if !ok {
-			reasons = append(reasons, importBadClass(clip(cell(row, "class"), 12)))
-		}
-		name := strings.ReplaceAll(cell(row, "name"), " ", "")
-		switch {
-		case name == "":
-			reasons = append(reasons, importNoName())
-		case !validName(name):
-			reasons = append(reasons, importBadName(clip(name, 12)))
-		}
-		cats := map[string]bool{}
-		for _, c := range strings.FieldsFunc(cell(row, "categories"), func(r rune) bool { return strings.ContainsRune("、,，/;； ", r) }) {
-			full, ok := shortCategories[c]
-			if !ok {
-				reasons = append(reasons, importBadCategory(clip(c, 10), categoryHint))
-				continue
-			}
-			cats[full] = true
-		}
-		keyCell := strings.ToLower(cell(row, "key"))
-		if !yes[keyCell] && !no[keyCell] {
-			reasons = append(reasons, importBadKey(clip(keyCell, 10)))
-		}
-		target := 1
-		if t := strings.TrimSuffix(cell(row, "target"), "次"); t != "" {
-			v, ok := smallNumber(t)
-			if !ok || v < 1 || v > 14 {
-				reasons = append(reasons, importBadTarget(clip(t, 10)))
-			}
-			target = v
-		}
-		if ok && name != "" {
-			k := cref.name() + name
-			if first, dup := seen[k]; dup {
-				reasons = append(reasons, importDuplicateRow(first))
-			}
-			seen[k] = n
-		}
+		ir, reasons := row.check(seen)
 		if len(reasons) > 0 {
-			bad = append(bad, RowError{Row: n, Reason: joinReasons(reasons)})
+			bad = append(bad, RowError{Row: row.n, Reason: joinReasons(reasons)})
 			continue
 		}
-		ir := storage.ImportRow{Grade: cref.grade, Number: cref.number,
-			Student: storage.Student{Name: name, Categories: orderCategories(cats), Key: yes[keyCell], WeeklyTarget: target}}
-		if mentor := cell(row, "mentor"); mentor != "" {
-			var found []storage.Person
-			for _, p := range people {
-				if p.IsStaff() && (p.Name == mentor || strings.TrimSuffix(p.Name, "老师") == strings.TrimSuffix(mentor, "老师")) {
-					found = append(found, p)
-				}
-			}
-			if len(found) == 1 {
-				ir.Student.MentorID, ir.MentorGiven = found[0].ID, true
+		if mentor := row.cell("mentor"); mentor != "" {
+			if p, ok := onlyStaffNamed(people, mentor); ok {
+				ir.Student.MentorID, ir.MentorGiven = p.ID, true
 			} else {
-				rep.Warnings = append(rep.Warnings, importMentorUnknown(n, clip(mentor, 10), name, mentor))
+				rep.Warnings = append(rep.Warnings, importMentorUnknown(row.n, clip(mentor, 10), ir.Student.Name, mentor))
 			}
 		}
 		good = append(good, ir)
@@ -187,4 +120,98 @@ func (h *Handler) Import(rows [][]string, m storage.Meta, progress func(done, to
 	}
 	rep.Added, rep.Updated, rep.Unchanged, err = h.Store.ImportStudents(m, good)
 	return rep, err
+}
+
+// findHeader finds the first row naming 班级 and 姓名 among the first few
+// (titles above it are skipped); -1 when there is none.
+func findHeader(rows [][]string) (int, map[string]int) {
+	for i, row := range rows {
+		c := matchHeader(row)
+		_, class := c["class"]
+		_, name := c["name"]
+		if class && name {
+			return i, c
+		}
+		if i > 5 {
+			break
+		}
+	}
+	return -1, nil
+}
+
+// registerRow is one row of a register, with its row number in the file.
+type registerRow struct {
+	cells []string
+	cols  map[string]int
+	n     int
+}
+
+func (r registerRow) cell(key string) string {
+	i, ok := r.cols[key]
+	if !ok || i >= len(r.cells) {
+		return ""
+	}
+	return strings.TrimSpace(Normalize(r.cells[i]))
+}
+
+func (r registerRow) empty() bool { return strings.TrimSpace(strings.Join(r.cells, "")) == "" }
+
+// check reads the row into a student, or says every reason it cannot.
+func (r registerRow) check(seen map[string]int) (storage.ImportRow, []string) {
+	var reasons []string
+	cref, classOK := parseClass(strings.ReplaceAll(r.cell("class"), " ", ""))
+	if !classOK {
+		reasons = append(reasons, importBadClass(clip(r.cell("class"), 12)))
+	}
+	name := strings.ReplaceAll(r.cell("name"), " ", "")
+	switch {
+	case name == "":
+		reasons = append(reasons, importNoName())
+	case !validName(name):
+		reasons = append(reasons, importBadName(clip(name, 12)))
+	}
+	cats := map[string]bool{}
+	for _, c := range strings.FieldsFunc(r.cell("categories"), func(r rune) bool { return strings.ContainsRune("、,，/;； ", r) }) {
+		full, ok := shortCategories[c]
+		if !ok {
+			reasons = append(reasons, importBadCategory(clip(c, 10), categoryHint))
+			continue
+		}
+		cats[full] = true
+	}
+	keyCell := strings.ToLower(r.cell("key"))
+	if !yes[keyCell] && !no[keyCell] {
+		reasons = append(reasons, importBadKey(clip(keyCell, 10)))
+	}
+	target := 1
+	if t := strings.TrimSuffix(r.cell("target"), "次"); t != "" {
+		v, ok := smallNumber(t)
+		if !ok || v < 1 || v > 14 {
+			reasons = append(reasons, importBadTarget(clip(t, 10)))
+		}
+		target = v
+	}
+	if classOK && name != "" {
+		k := cref.name() + name
+		if first, dup := seen[k]; dup {
+			reasons = append(reasons, importDuplicateRow(first))
+		}
+		seen[k] = r.n
+	}
+	return storage.ImportRow{Grade: cref.grade, Number: cref.number,
+		Student: storage.Student{Name: name, Categories: orderCategories(cats), Key: yes[keyCell], WeeklyTarget: target}}, reasons
+}
+
+// onlyStaffNamed finds the one staff member written as name (张, 张老师).
+func onlyStaffNamed(people []storage.Person, name string) (storage.Person, bool) {
+	var found []storage.Person
+	for _, p := range people {
+		if p.IsStaff() && (p.Name == name || strings.TrimSuffix(p.Name, "老师") == strings.TrimSuffix(name, "老师")) {
+			found = append(found, p)
+		}
+	}
+	if len(found) != 1 {
+		return storage.Person{}, false
+	}
+	return found[0], true
 }

@@ -18,7 +18,8 @@ func (f found) label() string { return studentLabel(f.st, f.class) }
 
 // resolveStudent turns how the message names a student into one student.
 // Same-name students need their class; a closed student is refused for new
-// records (forRecord) but can still be read.
+// records (forRecord) but can still be read. Its length is the ways of naming
+// a student, in the order they are tried.
 func (h *Handler) resolveStudent(r *req, ref string, forRecord bool) (found, error) {
 	sr := parseStudentRef(ref)
 	if sr.name == "" {

@@ -436,7 +436,8 @@ func subcommandNotYours(base string) string {
 // command.
 type wording struct{ usage, example, desc, who string }
 
-// commandWordings are keyed by the command's English name (table.go).
+// commandWordings are keyed by the command's English name (table.go): a
+// table, one entry per command, in /help order.
 func commandWordings() map[string]wording {
 	return map[string]wording{
 		"log": {

@@ -141,39 +141,9 @@ func (s *Scheduler) runs(now time.Time, preview bool) ([]Run, error) {
 	if !s.cal.InSemester(now) || s.cal.IsHoliday(now) {
 		return nil, nil // nothing at all outside the semester or on holidays
 	}
-	var cands []candidate
-	for _, j := range s.jobs {
-		// Every firing of the last weeks: the latest may still be due, older
-		// ones that never ran are recorded as missed.
-		for _, fire := range fires(j.sched, now, 40*24*time.Hour) {
-			cands = append(cands, candidate{job: j.job, key: j.id + "/" + fire.In(s.cal.Loc).Format("2006-01-02T15:04"), fire: fire, end: s.periodEnd(j.job, fire)})
-		}
-	}
-	if s.finalClock >= 0 {
-		for _, month := range []time.Time{s.cal.MonthStart(now).AddDate(0, -1, 0), s.cal.MonthStart(now)} {
-			day, ok := s.cal.LastSchoolDayOfMonth(month)
-			if !ok {
-				continue
-			}
-			fire := day.Add(time.Duration(s.finalClock) * time.Minute)
-			if !fire.After(now) {
-				cands = append(cands, candidate{job: JobMonthlyFinal, key: JobMonthlyFinal + "/" + day.Format("2006-01"), fire: fire, end: s.cal.NextMonthStart(day)})
-			}
-		}
-	}
-	if fire := s.cal.SemesterEnd.Add(-CommentsLead).Add(commentsHour * time.Hour); !fire.After(now) {
-		cands = append(cands, candidate{job: JobComments, key: JobComments + "/" + s.cal.SemesterKey(), fire: fire, end: s.cal.SemesterEnd.AddDate(0, 0, 1)})
-	}
-	meetings, err := s.st.Meetings(now.Add(-time.Hour), now.AddDate(0, 0, 3))
+	cands, err := s.candidates(now)
 	if err != nil {
 		return nil, err
-	}
-	for i := range meetings {
-		m := meetings[i]
-		fire := s.cal.Day(m.At).AddDate(0, 0, -1).Add(meetingHour * time.Hour)
-		if !fire.After(now) && now.Before(m.At) {
-			cands = append(cands, candidate{job: JobMeeting, key: fmt.Sprintf("%s/%d", JobMeeting, m.ID), fire: fire, end: m.At, meeting: &m})
-		}
 	}
 
 	var snap *snapshot
@@ -213,6 +183,47 @@ func (s *Scheduler) runs(now time.Time, preview bool) ([]Run, error) {
 		out = append(out, run)
 	}
 	return out, nil
+}
+
+// candidates are every firing that may still be due at now: each cron job's
+// firings of the last weeks (the latest may still be due, older ones that
+// never ran are recorded as missed), the last school day of this and last
+// month, the semester comments, and the meetings of the next days.
+func (s *Scheduler) candidates(now time.Time) ([]candidate, error) {
+	var cands []candidate
+	for _, j := range s.jobs {
+		for _, fire := range fires(j.sched, now, 40*24*time.Hour) {
+			cands = append(cands, candidate{job: j.job, key: j.id + "/" + fire.In(s.cal.Loc).Format("2006-01-02T15:04"), fire: fire, end: s.periodEnd(j.job, fire)})
+		}
+	}
+	if s.finalClock >= 0 {
+		for _, month := range []time.Time{s.cal.MonthStart(now).AddDate(0, -1, 0), s.cal.MonthStart(now)} {
+			day, ok := s.cal.LastSchoolDayOfMonth(month)
+			if !ok {
+				continue
+			}
+			fire := day.Add(time.Duration(s.finalClock) * time.Minute)
+			if !fire.After(now) {
+				cands = append(cands, candidate{job: JobMonthlyFinal, key: JobMonthlyFinal + "/" + day.Format("2006-01"), fire: fire, end: s.cal.NextMonthStart(day)})
+			}
+		}
+	}
+	if fire := s.cal.SemesterEnd.Add(-CommentsLead).Add(commentsHour * time.Hour); !fire.After(now) {
+		cands = append(cands, candidate{job: JobComments, key: JobComments + "/" + s.cal.SemesterKey(), fire: fire, end: s.cal.SemesterEnd.AddDate(0, 0, 1)})
+	}
+	meetings, err := s.st.Meetings(now.Add(-time.Hour), now.AddDate(0, 0, 3))
+	if err != nil {
+		return nil, err
+	}
+	for i := range meetings {
+		m := meetings[i]
+		fire := s.cal.Day(m.At).AddDate(0, 0, -1).Add(meetingHour * time.Hour)
+		if !fire.After(now) && now.Before(m.At) {
+			cands = append(cands, candidate{job: JobMeeting, key: fmt.Sprintf("%s/%d", JobMeeting, m.ID), fire: fire, end: m.At, meeting: &m})
+		}
+	}
+
+	return cands, nil
 }
 
 // fires lists the times the schedule fired in (now-lookback, now].

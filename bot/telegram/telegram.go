@@ -87,7 +87,8 @@ type Telegram struct {
 const offsetKey = "last_update_id"
 
 // New connects to the Bot API (getMe, with retries) and prepares polling
-// from the last update handled before the previous stop.
+// from the last update handled before the previous stop. Its length is the
+// library options and the getMe retry, in the order the client needs them.
 func New(ctx context.Context, cfg Config) (*Telegram, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()

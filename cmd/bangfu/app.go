@@ -83,28 +83,9 @@ func wire(ctx context.Context, cfg Config, st *bolt.Store, log *slog.Logger, std
 	// the router needs no read of its own per message.
 	a.router = &bot.Router{Handler: a.h, Out: a.out, Log: log}
 
-	if cfg.Telegram.Enabled {
-		tg, err := telegram.New(ctx, telegram.Config{Token: cfg.Telegram.Token, ServerURL: cfg.Telegram.ServerURL,
-			State: st, Log: log, Menu: telegramMenu(a.h), Keep: queue.Keep, Journal: journal})
-		if err != nil {
-			fmt.Fprintln(stderr, "bangfu:", err)
-			return nil, 1
-		}
-		a.h.BotNames = append(a.h.BotNames, tg.Username())
-		tg.OnUnreachable = a.out.OnUnreachable
-		a.platforms = append(a.platforms, tg)
-	}
-	if cfg.Wechat.Enabled {
-		var client *http.Client
-		if cfg.Wechat.ServerURL != "" {
-			client = wechat.ClientFor(cfg.Wechat.ServerURL)
-		}
-		a.platforms = append(a.platforms, wechat.New(wechat.Config{SessionFile: cfg.Wechat.SessionFile, HTTPClient: client, State: st, Log: log, QR: stdout,
-			Keep: queue.Keep, Journal: journal,
-			OnStatus: func(text string) {
-				a.h.NotifyAdmins(text, wechat.PlatformName)
-				a.out.DeliverDue(context.Background())
-			}}))
+	if err := a.addChatAccounts(ctx, cfg, st, log, queue, journal, stdout); err != nil {
+		fmt.Fprintln(stderr, "bangfu:", err)
+		return nil, 1
 	}
 	if cfg.Console.Enabled && len(a.platforms) == 0 {
 		con := console.New(stdin, stdout, isTerminal(stdin))
@@ -137,6 +118,34 @@ func wire(ctx context.Context, cfg Config, st *bolt.Store, log *slog.Logger, std
 		log.Warn("control socket unavailable: backup and invite from another terminal need the bot stopped", "err", err)
 	}
 	return a, 0
+}
+
+// addChatAccounts starts the adapters of the accounts configured (Telegram,
+// WeChat); the terminal chat is the fallback when there are none.
+func (a *app) addChatAccounts(ctx context.Context, cfg Config, st *bolt.Store, log *slog.Logger, queue delivery.OutboxQueue, journal delivery.ReplyJournal, qr io.Writer) error {
+	if cfg.Telegram.Enabled {
+		tg, err := telegram.New(ctx, telegram.Config{Token: cfg.Telegram.Token, ServerURL: cfg.Telegram.ServerURL,
+			State: st, Log: log, Menu: telegramMenu(a.h), Keep: queue.Keep, Journal: journal})
+		if err != nil {
+			return err
+		}
+		a.h.BotNames = append(a.h.BotNames, tg.Username())
+		tg.OnUnreachable = a.out.OnUnreachable
+		a.platforms = append(a.platforms, tg)
+	}
+	if cfg.Wechat.Enabled {
+		var client *http.Client
+		if cfg.Wechat.ServerURL != "" {
+			client = wechat.ClientFor(cfg.Wechat.ServerURL)
+		}
+		a.platforms = append(a.platforms, wechat.New(wechat.Config{SessionFile: cfg.Wechat.SessionFile, HTTPClient: client, State: st, Log: log, QR: qr,
+			Keep: queue.Keep, Journal: journal,
+			OnStatus: func(text string) {
+				a.h.NotifyAdmins(text, wechat.PlatformName)
+				a.out.DeliverDue(context.Background())
+			}}))
+	}
+	return nil
 }
 
 // recover tidies what the last stop left: old processed ids, and replies a

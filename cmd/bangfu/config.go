@@ -100,9 +100,28 @@ func loadConfig(path string, explicit bool) (Config, error) {
 }
 
 func (c *Config) check() error {
+	cal, err := c.calendar()
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(c.Storage.Path) == "" {
+		return fmt.Errorf("storage.path: must not be empty")
+	}
+	if err := c.checkReminders(); err != nil {
+		return err
+	}
+	if c.Telegram.Enabled && c.Telegram.Token == "" && os.Getenv("BANGFU_TELEGRAM_TOKEN") == "" {
+		return fmt.Errorf("telegram.token: empty while telegram.enabled is true (set it, or the environment variable BANGFU_TELEGRAM_TOKEN)")
+	}
+	c.Calendar = cal
+	return nil
+}
+
+// calendar reads the school's zone, semester, holidays and quiet hours.
+func (c *Config) calendar() (storage.Calendar, error) {
 	loc, err := time.LoadLocation(c.School.Timezone)
 	if err != nil || c.School.Timezone == "" {
-		return fmt.Errorf("school.timezone: unknown time zone %q (for example Asia/Shanghai)", c.School.Timezone)
+		return storage.Calendar{}, fmt.Errorf("school.timezone: unknown time zone %q (for example Asia/Shanghai)", c.School.Timezone)
 	}
 	day := func(k, v string) (time.Time, error) {
 		t, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(v), loc)
@@ -113,13 +132,13 @@ func (c *Config) check() error {
 	}
 	cal := storage.Calendar{Loc: loc}
 	if cal.SemesterStart, err = day("school.semester_start", c.School.SemesterStart); err != nil {
-		return err
+		return cal, err
 	}
 	if cal.SemesterEnd, err = day("school.semester_end", c.School.SemesterEnd); err != nil {
-		return err
+		return cal, err
 	}
 	if !cal.SemesterEnd.After(cal.SemesterStart) {
-		return fmt.Errorf("school.semester_end: %q is not after school.semester_start %q", c.School.SemesterEnd, c.School.SemesterStart)
+		return cal, fmt.Errorf("school.semester_end: %q is not after school.semester_start %q", c.School.SemesterEnd, c.School.SemesterStart)
 	}
 	for i, h := range c.School.Holidays {
 		from, to, found := strings.Cut(h, "..")
@@ -127,32 +146,32 @@ func (c *Config) check() error {
 			to = from
 		}
 		k := fmt.Sprintf("school.holidays[%d]", i)
-		f, err := day(k, from)
-		if err != nil {
-			return fmt.Errorf("%s: %q is not a day or a range like 2026-10-01..2026-10-07", k, h)
-		}
-		t, err := day(k, to)
-		if err != nil || t.Before(f) {
-			return fmt.Errorf("%s: %q is not a day or a range like 2026-10-01..2026-10-07", k, h)
+		f, err1 := day(k, from)
+		t, err2 := day(k, to)
+		if err1 != nil || err2 != nil || t.Before(f) {
+			return cal, fmt.Errorf("%s: %q is not a day or a range like 2026-10-01..2026-10-07", k, h)
 		}
 		cal.Holidays = append(cal.Holidays, storage.DateRange{From: f, To: t})
 	}
-	clock := func(k, v string) (int, error) {
-		t, err := time.Parse("15:04", strings.TrimSpace(v))
-		if err != nil {
-			return 0, fmt.Errorf("%s: %q is not a time like 21:30", k, v)
-		}
-		return t.Hour()*60 + t.Minute(), nil
+	if cal.QuietStart, err = clockMinutes("quiet_hours.start", c.QuietHours.Start); err != nil {
+		return cal, err
 	}
-	if cal.QuietStart, err = clock("quiet_hours.start", c.QuietHours.Start); err != nil {
-		return err
+	cal.QuietEnd, err = clockMinutes("quiet_hours.end", c.QuietHours.End)
+	return cal, err
+}
+
+// clockMinutes reads 21:30 as minutes after midnight.
+func clockMinutes(k, v string) (int, error) {
+	t, err := time.Parse("15:04", strings.TrimSpace(v))
+	if err != nil {
+		return 0, fmt.Errorf("%s: %q is not a time like 21:30", k, v)
 	}
-	if cal.QuietEnd, err = clock("quiet_hours.end", c.QuietHours.End); err != nil {
-		return err
-	}
-	if strings.TrimSpace(c.Storage.Path) == "" {
-		return fmt.Errorf("storage.path: must not be empty")
-	}
+	return t.Hour()*60 + t.Minute(), nil
+}
+
+// checkReminders refuses a cron expression or time the scheduler could not
+// read, naming its key; an empty one turns that reminder off.
+func (c *Config) checkReminders() error {
 	parser := cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 	for i, e := range c.Reminders.MonthlyContact {
 		if _, err := parser.Parse(e); err != nil {
@@ -162,20 +181,16 @@ func (c *Config) check() error {
 	for k, e := range map[string]string{"reminders.weekly_checkin": c.Reminders.WeeklyCheckin,
 		"reminders.weekly_digest": c.Reminders.WeeklyDigest, "reminders.parent_weekly": c.Reminders.ParentWeekly} {
 		if e == "" {
-			continue // empty: that reminder is off
+			continue
 		}
 		if _, err := parser.Parse(e); err != nil {
 			return fmt.Errorf("%s: %q: %v", k, e, err)
 		}
 	}
 	if f := c.Reminders.MonthlyContactFinal; f != "" {
-		if _, err := clock("reminders.monthly_contact_final", f); err != nil {
+		if _, err := clockMinutes("reminders.monthly_contact_final", f); err != nil {
 			return err
 		}
 	}
-	if c.Telegram.Enabled && c.Telegram.Token == "" && os.Getenv("BANGFU_TELEGRAM_TOKEN") == "" {
-		return fmt.Errorf("telegram.token: empty while telegram.enabled is true (set it, or the environment variable BANGFU_TELEGRAM_TOKEN)")
-	}
-	c.Calendar = cal
 	return nil
 }

@@ -39,82 +39,98 @@ type Digest struct {
 // Monday) for one class, or for the whole school when classID is 0. It reads
 // the fortnight's sessions and the month's contacts once for every student.
 func BuildDigest(st Reader, cal storage.Calendar, weekStart time.Time, classID uint64) (Digest, error) {
-	weekEnd := weekStart.AddDate(0, 0, 7)
-	monthFrom := cal.MonthStart(weekEnd.Add(-time.Second))
-	twoWeeks := weekEnd.AddDate(0, 0, -14)
 	d := Digest{WeekStart: weekStart}
-	classes, err := st.Classes()
+	in, err := readWeek(st, cal, weekStart)
 	if err != nil {
 		return d, err
-	}
-	students, err := st.AllStudents()
-	if err != nil {
-		return d, err
-	}
-	sessions, err := st.SessionsBetween(twoWeeks, weekEnd)
-	if err != nil {
-		return d, err
-	}
-	contacts, err := st.ContactsBetween(monthFrom, cal.NextMonthStart(monthFrom))
-	if err != nil {
-		return d, err
-	}
-	names, err := PeopleNames(st)
-	if err != nil {
-		return d, err
-	}
-	weekCount := map[uint64]int{}
-	weekMinutes := map[uint64]int{}
-	seen := map[uint64]bool{}
-	for _, s := range sessions {
-		seen[s.StudentID] = true
-		if !s.At.Before(weekStart) {
-			weekCount[s.StudentID]++
-			weekMinutes[s.StudentID] += s.Minutes
-		}
-	}
-	contacted := map[uint64]bool{}
-	for _, c := range contacts {
-		contacted[c.StudentID] = true
 	}
 	byClass := map[uint64]*ClassDigest{}
-	for _, c := range classes {
-		if classID != 0 && c.ID != classID {
-			continue
+	for _, c := range in.classes {
+		if classID == 0 || c.ID == classID {
+			byClass[c.ID] = &ClassDigest{Class: c, MentorDone: map[string]int{}}
 		}
-		byClass[c.ID] = &ClassDigest{Class: c, MentorDone: map[string]int{}}
 	}
-	sort.Slice(students, func(i, j int) bool { return students[i].ID < students[j].ID })
-	for _, s := range students {
+	weekEnd := weekStart.AddDate(0, 0, 7)
+	sort.Slice(in.students, func(i, j int) bool { return in.students[i].ID < in.students[j].ID })
+	for _, s := range in.students {
 		cd := byClass[s.ClassID]
-		n := weekCount[s.ID]
+		n := in.weekCount[s.ID]
 		// A student added after the week had no target in it, unless
 		// sessions were recorded for that week anyway.
 		if cd == nil || s.Closed || (!s.CreatedAt.Before(weekEnd) && n == 0) {
 			continue
 		}
-		cd.Students++
-		cd.Sessions += n
-		cd.Minutes += weekMinutes[s.ID]
-		cd.Target += s.WeeklyTarget
-		cd.Achieved += min(n, s.WeeklyTarget)
-		if n >= s.WeeklyTarget {
-			cd.MetTarget++
-		}
-		if contacted[s.ID] {
-			cd.Contacted++
-		}
-		if !seen[s.ID] {
-			cd.NotSeen = append(cd.NotSeen, s.Name)
-		}
-		if s.MentorID != 0 {
-			cd.MentorDone[names[s.MentorID]] += n
-		}
+		cd.add(s, n, in.weekMinutes[s.ID], in.contacted[s.ID], in.seen[s.ID], in.names[s.MentorID])
 	}
-	for _, c := range classes {
+	for _, c := range in.classes {
 		if cd := byClass[c.ID]; cd != nil && cd.Students > 0 {
 			d.Classes = append(d.Classes, *cd)
 		}
 	}
 	return d, nil
+}
+
+// add counts one student with n sessions (of minutes) in the week.
+func (cd *ClassDigest) add(s storage.Student, n, minutes int, contacted, seenInTwoWeeks bool, mentor string) {
+	cd.Students++
+	cd.Sessions += n
+	cd.Minutes += minutes
+	cd.Target += s.WeeklyTarget
+	cd.Achieved += min(n, s.WeeklyTarget)
+	if n >= s.WeeklyTarget {
+		cd.MetTarget++
+	}
+	if contacted {
+		cd.Contacted++
+	}
+	if !seenInTwoWeeks {
+		cd.NotSeen = append(cd.NotSeen, s.Name)
+	}
+	if s.MentorID != 0 {
+		cd.MentorDone[mentor] += n
+	}
+}
+
+// weekRecords is what a digest reads, per student.
+type weekRecords struct {
+	classes                []storage.Class
+	students               []storage.Student
+	names                  Names
+	weekCount, weekMinutes map[uint64]int
+	seen, contacted        map[uint64]bool // a session in the fortnight; a contact in the month
+}
+
+func readWeek(st Reader, cal storage.Calendar, weekStart time.Time) (weekRecords, error) {
+	weekEnd := weekStart.AddDate(0, 0, 7)
+	monthFrom := cal.MonthStart(weekEnd.Add(-time.Second))
+	in := weekRecords{weekCount: map[uint64]int{}, weekMinutes: map[uint64]int{}, seen: map[uint64]bool{}, contacted: map[uint64]bool{}}
+	var err error
+	if in.classes, err = st.Classes(); err != nil {
+		return in, err
+	}
+	if in.students, err = st.AllStudents(); err != nil {
+		return in, err
+	}
+	if in.names, err = PeopleNames(st); err != nil {
+		return in, err
+	}
+	sessions, err := st.SessionsBetween(weekEnd.AddDate(0, 0, -14), weekEnd)
+	if err != nil {
+		return in, err
+	}
+	for _, s := range sessions {
+		in.seen[s.StudentID] = true
+		if !s.At.Before(weekStart) {
+			in.weekCount[s.StudentID]++
+			in.weekMinutes[s.StudentID] += s.Minutes
+		}
+	}
+	contacts, err := st.ContactsBetween(monthFrom, cal.NextMonthStart(monthFrom))
+	if err != nil {
+		return in, err
+	}
+	for _, c := range contacts {
+		in.contacted[c.StudentID] = true
+	}
+	return in, nil
 }

@@ -12,7 +12,8 @@ import (
 // request), then compacts the database into a fresh file so that the deleted
 // bytes, which bbolt leaves in free pages, are gone from disk too. Parents
 // whose only role was this child are erased with it (their display names
-// often carry the child's name); the audit log keeps only ids.
+// often carry the child's name); the audit log keeps only ids. Every step is
+// in one transaction, in order, so an erasure is all or nothing.
 func (s *Store) DeleteStudent(m storage.Meta, id uint64) (storage.Erased, error) {
 	var e storage.Erased
 	err := s.update(func(tx *bbolt.Tx) error {

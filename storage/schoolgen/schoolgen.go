@@ -63,51 +63,7 @@ func Generate(st storage.Store, o Options) (School, error) {
 	var s School
 	meta := storage.Meta{Where: "schoolgen", At: o.Until.AddDate(-1, 0, 0)}
 	year := o.Until.Sub(meta.At)
-	err := st.Bulk(meta, func(b storage.Bulk) error {
-		var err error
-		acc := func(name string) []storage.Account {
-			return []storage.Account{{Platform: "console", UserID: name, ChatID: "dm:" + name}}
-		}
-		if s.Admin, err = b.Person(storage.Person{Name: "校长", Admin: true, Accounts: acc("校长")}); err != nil {
-			return err
-		}
-		for i := 0; i < o.Classes*2; i++ {
-			name := fmt.Sprintf("%s%d老师", family[i%len(family)], i)
-			p, err := b.Person(storage.Person{Name: name, Teacher: true, Accounts: acc(name)})
-			if err != nil {
-				return err
-			}
-			s.Mentors = append(s.Mentors, p)
-		}
-		for c := 0; c < o.Classes; c++ {
-			grade, number := 7+c%3, 1+c/3
-			head := fmt.Sprintf("班主任%d", c)
-			for k := 0; k < o.SupportedPerClass; k++ {
-				name := family[rnd.Intn(len(family))] + given[rnd.Intn(len(given))] + fmt.Sprintf("%c", '甲'+rune(k))
-				cats := []string{categories[rnd.Intn(len(categories))]}
-				stu, err := b.Student(grade, number, storage.Student{Name: name, Categories: cats, Key: k%4 == 0,
-					WeeklyTarget: 1 + rnd.Intn(3), MentorID: s.Mentors[(c*2+k%2)%len(s.Mentors)].ID, CreatedAt: meta.At})
-				if err != nil {
-					return err
-				}
-				s.Students = append(s.Students, stu)
-				if k == 0 {
-					s.Classes = append(s.Classes, storage.Class{ID: stu.ClassID, Grade: grade, Number: number})
-				}
-			}
-			p, err := b.Person(storage.Person{Name: head, Teacher: true, HeadOf: []uint64{s.Classes[c].ID}, Accounts: acc(head)})
-			if err != nil {
-				return err
-			}
-			s.Heads = append(s.Heads, p)
-			if err := b.Group(storage.Group{Platform: "console", ChatID: fmt.Sprintf("group:%s教师群", className(grade, number)),
-				Title: className(grade, number) + "教师群", Kind: storage.GroupTeacher, ClassID: s.Classes[c].ID}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	if err := st.Bulk(meta, func(b storage.Bulk) error { return staffAndClasses(b, o, rnd, meta.At, &s) }); err != nil {
 		return s, err
 	}
 	when := func() time.Time { return meta.At.Add(time.Duration(rnd.Int63n(int64(year)))) }
@@ -140,6 +96,53 @@ func Generate(st storage.Store, o Options) (School, error) {
 		}
 	}
 	return s, nil
+}
+
+// staffAndClasses writes the admin, two mentors a class, the classes with
+// their students under support, a head teacher and a teacher group each.
+func staffAndClasses(b storage.Bulk, o Options, rnd *rand.Rand, since time.Time, s *School) error {
+	var err error
+	acc := func(name string) []storage.Account {
+		return []storage.Account{{Platform: "console", UserID: name, ChatID: "dm:" + name}}
+	}
+	if s.Admin, err = b.Person(storage.Person{Name: "校长", Admin: true, Accounts: acc("校长")}); err != nil {
+		return err
+	}
+	for i := 0; i < o.Classes*2; i++ {
+		name := fmt.Sprintf("%s%d老师", family[i%len(family)], i)
+		p, err := b.Person(storage.Person{Name: name, Teacher: true, Accounts: acc(name)})
+		if err != nil {
+			return err
+		}
+		s.Mentors = append(s.Mentors, p)
+	}
+	for c := 0; c < o.Classes; c++ {
+		grade, number := 7+c%3, 1+c/3
+		head := fmt.Sprintf("班主任%d", c)
+		for k := 0; k < o.SupportedPerClass; k++ {
+			name := family[rnd.Intn(len(family))] + given[rnd.Intn(len(given))] + fmt.Sprintf("%c", '甲'+rune(k))
+			cats := []string{categories[rnd.Intn(len(categories))]}
+			stu, err := b.Student(grade, number, storage.Student{Name: name, Categories: cats, Key: k%4 == 0,
+				WeeklyTarget: 1 + rnd.Intn(3), MentorID: s.Mentors[(c*2+k%2)%len(s.Mentors)].ID, CreatedAt: since})
+			if err != nil {
+				return err
+			}
+			s.Students = append(s.Students, stu)
+			if k == 0 {
+				s.Classes = append(s.Classes, storage.Class{ID: stu.ClassID, Grade: grade, Number: number})
+			}
+		}
+		p, err := b.Person(storage.Person{Name: head, Teacher: true, HeadOf: []uint64{s.Classes[c].ID}, Accounts: acc(head)})
+		if err != nil {
+			return err
+		}
+		s.Heads = append(s.Heads, p)
+		if err := b.Group(storage.Group{Platform: "console", ChatID: fmt.Sprintf("group:%s教师群", className(grade, number)),
+			Title: className(grade, number) + "教师群", Kind: storage.GroupTeacher, ClassID: s.Classes[c].ID}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // year1 writes one item of the year each call, in the order Generate lists.

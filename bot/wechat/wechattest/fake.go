@@ -194,6 +194,8 @@ func (s *Server) Logins() int {
 	return s.logins
 }
 
+// serve answers each endpoint openwechat calls, one case each, kept in one
+// switch so the protocol reads top to bottom in the order a session uses it.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
 	switch {

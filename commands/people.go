@@ -385,7 +385,7 @@ func (h *Handler) inviteTeacher(r *req) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return h.withLink(r, teacherInvited(teacherRole(className, inv.HeadTeacher), inv.Code), inv.Code), nil
+	return h.withLink(r, teacherInvited(report.TeacherRole(className, inv.HeadTeacher), inv.Code), inv.Code), nil
 }
 
 func (h *Handler) firstClassName(p storage.Person) string {
@@ -480,7 +480,7 @@ func (h *Handler) join(r *req) (string, error) {
 			c, _ := h.Store.Class(inv.ClassID)
 			class = report.ClassName(c)
 		}
-		return welcomeTeacher(report.TeacherName(p), h.School, teacherRole(class, inv.HeadTeacher)), nil
+		return welcomeTeacher(report.TeacherName(p), h.School, report.TeacherRole(class, inv.HeadTeacher)), nil
 	default:
 		st, err := h.Store.Student(inv.StudentID)
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"bangfu/commands"
 	"bangfu/commands/excel"
+	"bangfu/commands/report"
 	"bangfu/reminders"
 	"bangfu/storage"
 	"bangfu/storage/bolt"
@@ -131,17 +132,18 @@ func (o *ops) invite(kind, class string, head bool) response {
 	inv := storage.Invite{Kind: kind, HeadTeacher: head}
 	who := inviteeAdmin()
 	if kind == storage.InviteTeacher {
+		className := ""
 		if class != "" {
 			c, ok, err := o.h.ClassNamed(class, true)
 			if err != nil || !ok {
 				return refused(noSuchClass(class))
 			}
-			inv.ClassID = c.ID
+			inv.ClassID, className = c.ID, report.ClassName(c)
 		}
 		if head && inv.ClassID == 0 {
 			return refused(headNeedsClass())
 		}
-		who = inviteeTeacher(class, head)
+		who = report.TeacherRole(className, head)
 	} else if kind != storage.InviteAdmin {
 		return refused(usageOf("invite"))
 	}

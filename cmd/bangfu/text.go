@@ -94,15 +94,6 @@ func inviteIssued(who, code string) string {
 
 func inviteeAdmin() string { return "学校管理员" }
 
-func inviteeTeacher(class string, head bool) string {
-	switch {
-	case class == "":
-		return "老师"
-	case head:
-		return class + "的班主任"
-	}
-	return class + "的老师"
-}
 
 func headNeedsClass() string { return "邀请班主任要写上班级。" }
 

@@ -96,6 +96,18 @@ func TeacherName(p storage.Person) string {
 	return p.Name + "老师"
 }
 
+// TeacherRole is a teacher's place in the school: 老师, 初一3班的老师 or
+// 初一3班的班主任.
+func TeacherRole(class string, head bool) string {
+	switch {
+	case class == "":
+		return "老师"
+	case head:
+		return class + "的班主任"
+	}
+	return class + "的老师"
+}
+
 // RenderClassDigest is one class's digest as teachers read it on a phone.
 // Names and counts only: it is posted in teacher groups.
 func RenderClassDigest(d Digest, cd ClassDigest) string {

@@ -1,0 +1,82 @@
+package excel
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"bangfu/commands/report"
+	"bangfu/storage"
+)
+
+// A register saved by Chinese Excel comes as GBK, as UTF-8 with a BOM, or as
+// .xlsx: each reads into the same rows.
+func TestReadTableReadsEveryEncodingTheSame(t *testing.T) {
+	csvText := "班级,姓名\n初一3班,钱八\n"
+	gbk, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(csvText))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := Template()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{"a.csv": []byte(csvText), "b.csv": append([]byte("\xef\xbb\xbf"), csvText...), "c.csv": gbk} {
+		rows, err := ReadTable(name, data)
+		if err != nil || len(rows) != 2 || rows[0][0] != "班级" || rows[1][1] != "钱八" {
+			t.Fatalf("%s: %q %v", name, rows, err)
+		}
+	}
+	rows, err := ReadTable("模板.xlsx", tpl)
+	if err != nil || len(rows) < 2 || rows[0][1] != "姓名" || rows[1][1] != "张三" {
+		t.Fatalf("template: %q %v", rows, err)
+	}
+	for name, data := range map[string][]byte{"x.xls": []byte("x"), "x.xlsx": []byte("not a zip")} {
+		if _, err := ReadTable(name, data); err == nil {
+			t.Errorf("%s was read", name)
+		}
+	}
+}
+
+// The workbook carries the archive's rows on its six sheets, dates as dates.
+func TestWorkbookLaysOutTheArchive(t *testing.T) {
+	cal := storage.DefaultCalendar()
+	at := time.Date(2026, 11, 25, 10, 0, 0, 0, cal.Loc)
+	class := storage.Class{ID: 1, Grade: 7, Number: 3}
+	st := storage.Student{ID: 5, ClassID: 1, Name: "张三", Categories: []string{"留守儿童", "学习困难"}, Key: true, WeeklyTarget: 2, MentorID: 9}
+	a := report.Archive{ClassID: 1, Classes: map[uint64]storage.Class{1: class}, Students: []storage.Student{st},
+		Names:    report.Names{9: "李老师"},
+		Sessions: []storage.Session{{StudentID: 5, AuthorID: 9, Subject: "数学", Minutes: 30, At: at, Note: "错题订正"}},
+		Stats:    []report.StudentStats{{Student: st, Sessions: 1, Minutes: 30, Percent: 50, ContactMonths: 0}},
+		Mentors:  []report.MentorStats{{MentorID: 9, Students: 1, Sessions: 1, Minutes: 30, Percent: 50}}}
+	data, name, err := Workbook(cal, "示例中学", a, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if name != "初一3班帮扶档案-20261125.xlsx" {
+		t.Fatalf("file name %q", name)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := f.GetSheetList(); len(got) != 6 || got[0] != "名单" {
+		t.Fatalf("sheets %q", got)
+	}
+	roster, _ := f.GetRows("名单")
+	if len(roster) != 2 || roster[1][0] != "初一3班" || roster[1][3] != "留守儿童、学习困难" || roster[1][4] != "李老师" {
+		t.Fatalf("roster %q", roster)
+	}
+	sessions, _ := f.GetRows("辅导记录")
+	if len(sessions) != 2 || sessions[1][0] != "2026-11-25" || sessions[1][6] != "错题订正" {
+		t.Fatalf("sessions %q", sessions)
+	}
+	stats, _ := f.GetRows("统计")
+	if len(stats) != 5 || stats[1][5] != "50" || stats[4][0] != "李老师" {
+		t.Fatalf("stats %q", stats)
+	}
+}

@@ -667,7 +667,6 @@ func noReason() string { return "未注明原因" }
 // ---- invites and /join ----
 // A reply that creates a code keeps the code alone on its last line.
 
-
 func teacherInvited(role, code string) string {
 	return fmt.Sprintf("邀请码（%s，7天内有效，只能用一次）：\n请把下面的码发给这位老师，让他/她私聊我发送 /join 邀请码。\n%s", role, code)
 }

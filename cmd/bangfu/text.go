@@ -94,7 +94,6 @@ func inviteIssued(who, code string) string {
 
 func inviteeAdmin() string { return "学校管理员" }
 
-
 func headNeedsClass() string { return "邀请班主任要写上班级。" }
 
 func unknownInviteWord(word string) string { return fmt.Sprintf("不认识“%s”。", word) }

@@ -23,8 +23,8 @@ const (
 )
 
 // Error is a storage failure with a code and the facts a reply needs. Its
-// text is for the log only: what a user reads is worded by the caller from
-// Code and the facts.
+// text is for the log only, and leaves Subject out (it may be an invite
+// code): what a user reads is worded by the caller from Code and the facts.
 type Error struct {
 	Code Code
 	Op   string // the storage operation, e.g. "UseInvite"

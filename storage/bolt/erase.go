@@ -23,7 +23,7 @@ func (s *Store) DeleteStudent(m storage.Meta, id uint64) (storage.Erased, error)
 		}
 		st, ok := getStudent(tx, id)
 		if !ok {
-			return storage.ErrNotFound
+			return notFound("DeleteStudent", id, 0)
 		}
 		prefix := u64(id)
 		for _, rb := range []recordBuckets{sessionRecords, contactRecords, praiseRecords} {

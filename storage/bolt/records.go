@@ -438,7 +438,7 @@ func (s *Store) Undo(m storage.Meta, since time.Time) (storage.Undone, error) {
 			}
 			return audit(tx, m, "undo."+u.Kind, "", u.StudentID)
 		}
-		return storage.ErrNotFound
+		return &storage.Error{Code: storage.ENotFound, Op: "Undo", At: since}
 	})
 	return u, err
 }

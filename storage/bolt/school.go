@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"sort"
+	"strconv"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -58,7 +59,7 @@ func (s *Store) Class(id uint64) (storage.Class, error) {
 	var c storage.Class
 	err := s.view(func(tx *bbolt.Tx) error {
 		if !getJSON(tx.Bucket(bClasses), u64(id), &c) {
-			return storage.ErrNotFound
+			return notFound("Class", 0, id)
 		}
 		return nil
 	})
@@ -174,7 +175,7 @@ func (s *Store) Student(id uint64) (storage.Student, error) {
 	err := s.view(func(tx *bbolt.Tx) error {
 		var ok bool
 		if st, ok = getStudent(tx, id); !ok {
-			return storage.ErrNotFound
+			return notFound("Student", id, 0)
 		}
 		return nil
 	})
@@ -226,7 +227,7 @@ func (s *Store) UpdateStudent(m storage.Meta, id uint64, action string, fn func(
 		}
 		st, ok := getStudent(tx, id)
 		if !ok {
-			return storage.ErrNotFound
+			return notFound("UpdateStudent", id, 0)
 		}
 		if err := fn(&st); err != nil {
 			return err
@@ -320,7 +321,7 @@ func (s *Store) Person(id uint64) (storage.Person, error) {
 	err := s.view(func(tx *bbolt.Tx) error {
 		var ok bool
 		if p, ok = getPerson(tx, id); !ok {
-			return storage.ErrNotFound
+			return &storage.Error{Code: storage.ENotFound, Op: "Person", Subject: strconv.FormatUint(id, 10)}
 		}
 		return nil
 	})
@@ -350,7 +351,7 @@ func (s *Store) UpdatePerson(m storage.Meta, id uint64, action string, fn func(*
 		}
 		p, ok := getPerson(tx, id)
 		if !ok {
-			return storage.ErrNotFound
+			return &storage.Error{Code: storage.ENotFound, Op: "UpdatePerson", Subject: strconv.FormatUint(id, 10)}
 		}
 		if err := fn(&p); err != nil {
 			return err
@@ -485,7 +486,7 @@ func (s *Store) UseInvite(m storage.Meta, code string, personID uint64) (storage
 		}
 		var ok bool
 		if p, ok = getPerson(tx, personID); !ok {
-			return storage.ErrNotFound
+			return &storage.Error{Code: storage.ENotFound, Op: "UseInvite", Reason: "person", Subject: code}
 		}
 		switch inv.Kind {
 		case storage.InviteAdmin:

@@ -189,7 +189,8 @@ func Open(path string, opt Options) (*Store, error) {
 func openBolt(path string, timeout time.Duration) (*bbolt.DB, error) {
 	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: timeout, FreelistType: bbolt.FreelistMapType})
 	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, fmt.Errorf("%w: %s (another bangfu is running on this file; stop it first, or use `bangfu backup` to copy it while it runs)", storage.ErrLocked, path)
+		return nil, &storage.Error{Code: storage.ELocked, Op: "Open", Subject: path,
+			Err: fmt.Errorf("%s: another bangfu is running on this file; stop it first, or use `bangfu backup` to copy it while it runs", path)}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("opening database %s: %w", path, err)
@@ -570,4 +571,9 @@ func containsID(ids []uint64, id uint64) bool {
 		}
 	}
 	return false
+}
+
+// notFound is a missing student (studentID) or class (classID).
+func notFound(op string, studentID, classID uint64) error {
+	return &storage.Error{Code: storage.ENotFound, Op: op, StudentID: studentID, ClassID: classID}
 }

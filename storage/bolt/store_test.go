@@ -1,7 +1,6 @@
 package bolt
 
 import (
-	"bangfu/storage/storagetest"
 	"bytes"
 	"errors"
 	"fmt"
@@ -11,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"bangfu/storage/storagetest"
 
 	bbolt "go.etcd.io/bbolt"
 

@@ -11,8 +11,45 @@ import (
 	"bangfu/storage"
 )
 
+// ---- the pipeline and what every command shares ----
+
+func unknownCommand(word string) string {
+	return "没有这个命令：/" + word + "。发送 /help 查看可以用的命令。"
+}
+
+// genericFailure is shown when something unexpected went wrong; the details
+// go to the log, never to the chat.
+func genericFailure() string {
+	return "抱歉，出了点问题，这条没有保存。请稍后再试；如果一直这样，请告诉学校管理员。"
+}
+
+// badInput is a refusal of bad input with a correct example.
+func badInput(reason, example string) string { return reason + "\n例如：" + example }
+
+func defaultSchoolName() string { return "本校" }
+
+func wherePrivate() string {
+	return "私聊"
+}
+
+func whereGroup(title string) string {
+	return fmt.Sprintf("群:%s", title)
+}
+
+func localOwnerName() string {
+	return "本机管理员"
+}
+
+func thisClass() string {
+	return "这个班"
+}
+
 func studentAlreadyListed(class, student string) string {
 	return class + "已经有一位叫" + student + "的学生在帮扶名单里了。"
+}
+
+func inviteStudentGone() string {
+	return "这个邀请码对应的学生已不在名单中，请向老师要一个新的邀请码。"
 }
 
 func inviteUnknown(code string) string {
@@ -27,19 +64,288 @@ func inviteExpired(code string) string {
 	return "邀请码 " + code + " 已过期（有效期7天）。请向发码的老师要一个新的。"
 }
 
-func inviteStudentGone() string {
-	return "这个邀请码对应的学生已不在名单中，请向老师要一个新的邀请码。"
+// studentLabel names a student with their class: 张三（初一3班）.
+func studentLabel(st storage.Student, c storage.Class) string {
+	return fmt.Sprintf("%s（%s）", st.Name, report.ClassName(c))
 }
 
-// ---- /status and /mine ----
-
-func schoolHasNoStudents() string {
-	return "全校还没有帮扶学生。班主任可以用 /student add 初一3班 张三 每周2次 添加。"
+func needStudentName() string {
+	return "请写上学生的姓名。"
 }
 
-func noMentees(teacher string) string {
-	return "你还没有帮扶的学生。班主任可以用 /mentor 张三 " + teacher + " 指定。"
+func parentOwnChildOnly() string {
+	return "您只能查看自己孩子的情况。"
 }
+
+func noSuchStudentInClass(class, name string) string {
+	return fmt.Sprintf("%[1]s没有叫%[2]s的帮扶学生。请核对姓名和班级，或用 /students %[1]s 查看名单。", class, name)
+}
+
+func noSuchStudent(name string) string {
+	return fmt.Sprintf("帮扶名单里没有叫%s的学生。请核对姓名，或用 /students 初一3班 查看名单。", name)
+}
+
+func sameNameStudents(count int, name, classes, example string) string {
+	return fmt.Sprintf("有%d位叫%s的学生（%s），请写明班级，例如：%s", count, name, classes, example)
+}
+
+// enumerate lists items the Chinese way: 张三、李四.
+func enumerate(items []string) string { return strings.Join(items, "、") }
+
+func noReason() string { return "未注明原因" }
+
+func supportEnded(student, reason, class, name string) string {
+	return fmt.Sprintf("%s的帮扶已经结束（%s），不再添加记录。如需重新帮扶，请班主任发送：/student add %s %s", student, reason, class, name)
+}
+
+func notAClass(text string) string {
+	return fmt.Sprintf("“%s”不像班级名。班级写成 初一3班、初一(3)班 或 七年级3班 都可以。", text)
+}
+
+func noStudentsInClass(class string) string {
+	return fmt.Sprintf("还没有%[1]s的帮扶学生。班主任可以用 /student add %[1]s 张三 添加。", class)
+}
+
+// menuGroup describes a command word with sub-commands in the "/" menus.
+func menuGroup(word string) string {
+	switch word {
+	case "student":
+		return "学生名单：add 添加 · set 修改 · close 结束 · delete 删除"
+	case "invite":
+		return "邀请老师或家长（一次性邀请码）"
+	case "group":
+		return "登记本群为教师群或家长群"
+	}
+	return ""
+}
+
+func parentOf(parent, children string) string {
+	return fmt.Sprintf("%s（%s的家长）", parent, children)
+}
+
+func unreachableNotice(who string) string {
+	return fmt.Sprintf("%s收不到我发的消息（可能还没有先私聊过我，或者把我屏蔽了）。请提醒对方先私聊我发一句话，之后的消息才能送到。", who)
+}
+
+func systemNotice(text string) string {
+	return fmt.Sprintf("【系统】%s", text)
+}
+
+// ---- records: /log /contact /praise /comment /undo ----
+
+func badDate(text, why string) string {
+	return fmt.Sprintf("日期“%s”%s。", text, why)
+}
+
+func futureDay(day string) string {
+	return fmt.Sprintf("不能记录还没到的日子（%s）。", day)
+}
+
+func beforeSemester(day, semesterStart string) string {
+	return fmt.Sprintf("%s在本学期开始（%s）之前，不能记录。", day, semesterStart)
+}
+
+// sessionSaved is what a /log reply reports.
+type sessionSaved struct {
+	student, subject, day string
+	minutes               int
+	count, target         int    // the week's sessions with this one; the weekly target (0: none)
+	otherWeek             string // the week it counts in, when not this week
+	thisWeekCount         int    // this week's sessions then
+	note                  string
+	showNote              bool // private chat: the note is repeated; in a group it is not
+}
+
+func logSaved(s sessionSaved) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "已记录：%s%s %d分钟，%s，本周第%d次", s.student, s.subject, s.minutes, s.day, s.count)
+	if s.target > 0 {
+		fmt.Fprintf(&b, "/目标%d次", s.target)
+		if s.count == s.target {
+			b.WriteString("，本周目标已完成 ✓")
+		}
+	}
+	if s.otherWeek != "" {
+		fmt.Fprintf(&b, "（按%s那一周算；这周目前%d次）", s.otherWeek, s.thisWeekCount)
+	}
+	b.WriteString("。")
+	if s.note != "" {
+		if s.showNote {
+			fmt.Fprintf(&b, "\n备注：%s", s.note)
+		} else {
+			b.WriteString("\n（备注已保存，群里不显示）")
+		}
+	}
+	b.WriteString("\n记错了可以发 /undo 撤销。")
+	return b.String()
+}
+
+func logNeedsAll() string {
+	return "请写上学生、辅导内容和时长。"
+}
+
+func logNeedsSubjectAndTime() string {
+	return "请写上辅导内容和时长。"
+}
+
+func logNoDuration() string {
+	return "没看到辅导时长。时长可以写 30分钟、半小时、1.5小时、45'。"
+}
+
+func logDurationOutOfRange(text string) string {
+	return fmt.Sprintf("时长要在1到600分钟之间，“%s”不行。", text)
+}
+
+func logNeedsSubject() string {
+	return "请写上辅导的科目或内容。"
+}
+
+func logSubjectTooLong() string {
+	return "科目或内容太长了（最多30个字），详细情况可以写在最后的备注里。"
+}
+
+func noteTooLong() string {
+	return "备注太长了（最多300个字）。"
+}
+
+func contactNeedsAll() string {
+	return "请写上学生、沟通方式和内容。"
+}
+
+func contactNeedsMethod() string {
+	return "请写上沟通方式：电话 微信 面谈 家访 家长会 短信 视频。"
+}
+
+func contactNeedsContent() string {
+	return "请写上沟通的内容（聊了什么、约定了什么）。"
+}
+
+func contactTooLong() string {
+	return "内容太长了（最多500个字）。"
+}
+
+func contactSaved(student, how, day string, month, nthThisMonth int, content string, showContent bool) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "已记录：%s家校沟通（%s），%s。计入%d月的家长沟通（本月第%d次）", student, how, day, month, nthThisMonth)
+	if nthThisMonth == 1 {
+		b.WriteString("，本月的正式沟通已完成 ✓")
+	}
+	b.WriteString("。")
+	if showContent {
+		fmt.Fprintf(&b, "\n内容：%s", content)
+	} else {
+		b.WriteString("\n（沟通内容已保存，只在私聊里给班主任、导师看）")
+	}
+	return b.String()
+}
+
+func praiseNeedsAll() string {
+	return "请写上学生和他/她的进步。"
+}
+
+func praiseNeedsText() string {
+	return "请写上他/她的进步。"
+}
+
+func praiseTooLong() string {
+	return "内容太长了（最多300个字）。"
+}
+
+func praiseBannedWord(word string) string {
+	return fmt.Sprintf("这条会发给家长，请不要写“%s”这样的词，只写孩子做到了什么。", word)
+}
+
+// praiseForParent is the message a bound parent receives.
+func praiseForParent(parent, teacher, child, text string) string {
+	return fmt.Sprintf("%s您好！%s记下了%s的一点进步：\n%s\n为孩子点个赞，也请在家里多鼓励他/她。", parent, teacher, child, text)
+}
+
+// praiseSaved: heldUntil is the end of the parents' quiet hours, "" when
+// the messages go now.
+func praiseSaved(student, name, text string, parents int, heldUntil string) string {
+	head := fmt.Sprintf("已记录%s的进步：%s", student, text)
+	switch {
+	case parents == 0:
+		return head + fmt.Sprintf("\n还没有家长绑定，家长收不到。可以用 /invite parent %s 妈妈 生成邀请码。", name)
+	case heldUntil != "":
+		return head + fmt.Sprintf("\n现在是家长免打扰时段，%s会发给%d位家长。", heldUntil, parents)
+	}
+	return head + fmt.Sprintf("\n已发给%d位家长。", parents)
+}
+
+func parentWithRelation(relation string) string {
+	return fmt.Sprintf("家长（%s）", relation)
+}
+
+func parentRelation() string {
+	return "家长"
+}
+
+func commentNeedsAll() string {
+	return "请写上学生和评语。"
+}
+
+func commentNeedsText() string {
+	return "请写上评语。"
+}
+
+func commentTooLong() string {
+	return "评语太长了（最多1000个字）。"
+}
+
+func commentBannedWord(word string) string {
+	return fmt.Sprintf("评语家长也会看到，请不要写“%s”这样的词。", word)
+}
+
+func commentNotYours(student string) string {
+	return fmt.Sprintf("只有%s的导师和班主任可以写评语。", student)
+}
+
+func commentSaved(student string, chars int, replaced bool) string {
+	out := fmt.Sprintf("已保存你对%s的本学期评语（%d字）", student, chars)
+	if replaced {
+		out += "，替换了你之前写的那一条"
+	}
+	return out + "。"
+}
+
+func nothingToUndo() string {
+	return "你在24小时内没有可以撤销的记录。"
+}
+
+func undoneSession(who, subject string, minutes int, day string) string {
+	return fmt.Sprintf("已撤销：%s%s %d分钟（%s）的辅导记录。", who, subject, minutes, day)
+}
+
+func undoneContact(who, day, method string) string {
+	return fmt.Sprintf("已撤销：%s%s的家校沟通（%s）。", who, day, method)
+}
+
+func undonePraise(who, text string) string {
+	return fmt.Sprintf("已撤销：%s的进步记录“%s”。", who, text)
+}
+
+func undoneUnsentToo() string {
+	return "还没发出的家长消息也一并取消了。"
+}
+
+func undoneSentStays() string {
+	return "如果已经发给了家长，那条消息撤不回来。"
+}
+
+func undoneComment(who string) string {
+	return fmt.Sprintf("已撤销：你对%s的本学期评语。", who)
+}
+
+func undoneMeeting(class, day string) string {
+	return fmt.Sprintf("已撤销：%s %s的家长会。", class, day)
+}
+
+func undone() string {
+	return "已撤销。"
+}
+
+// ---- reports: /status /mine /history /digest /export ----
 
 // renderClassStatus is a class's week; categories only where sensitiveOK.
 func renderClassStatus(cw report.ClassWeek, sensitiveOK func(storage.Student) bool, daysLeftInMonth int) string {
@@ -82,6 +388,10 @@ func renderClassStatus(cw report.ClassWeek, sensitiveOK func(storage.Student) bo
 		fmt.Fprintf(&b, "本月还没联系家长：%s（本月还剩%d天）\n", strings.Join(notContacted, "、"), daysLeftInMonth)
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+func schoolHasNoStudents() string {
+	return "全校还没有帮扶学生。班主任可以用 /student add 初一3班 张三 每周2次 添加。"
 }
 
 // renderSchoolStatus is a line a class with students.
@@ -154,6 +464,18 @@ func renderStudentStatus(cal storage.Calendar, f report.StudentFile, personName 
 	return strings.TrimRight(b.String(), "\n")
 }
 
+func sensitiveAuditTag() string {
+	return "含敏感信息"
+}
+
+func whichChild(count int, names, example string) string {
+	return fmt.Sprintf("您绑定了%d个孩子（%s），请写上名字，例如：/status %s", count, names, example)
+}
+
+func noMentees(teacher string) string {
+	return "你还没有帮扶的学生。班主任可以用 /mentor 张三 " + teacher + " 指定。"
+}
+
 // renderMentees is a mentor's list with what is left to do.
 func renderMentees(teacher string, week storage.Range, mentees []report.StudentWeek) string {
 	var b strings.Builder
@@ -181,171 +503,9 @@ func renderMentees(teacher string, week storage.Range, mentees []report.StudentW
 	return b.String()
 }
 
-// studentLabel names a student with their class: 张三（初一3班）.
-func studentLabel(st storage.Student, c storage.Class) string {
-	return fmt.Sprintf("%s（%s）", st.Name, report.ClassName(c))
+func historyCountOutOfRange() string {
+	return "条数要写1到50之间的数字。"
 }
-
-// ---- the command reference (README.md) ----
-
-func referenceIntro() string {
-	return `# 帮扶助手命令参考
-
-<!-- 本文件由 go generate ./commands 从命令表生成，请勿手改；/help 和各平台的“/”菜单用的是同一张表。 -->
-
-在私聊或群里发一行以 ` + "`/`" + ` 开头的命令（全角 ` + "`／`" + ` 也可以）。群里可以先 @机器人；Telegram 上也可以写 ` + "`/log@机器人名`" + `。
-每个命令都有英文名和中文写法，中文写法可以和第一个参数连写（` + "`/辅导张三 数学 30分钟`" + `）。
-
-- **学生**写名字；两个在帮扶的学生同名时写上班级：` + "`初一3班张三`" + ` 或 ` + "`张三（初一3班）`" + `。
-- **班级**怎么写都行：` + "`初一3班`、`初一(3)班`、`初一三班`、`七年级3班`" + `。
-- **时长**：` + "`30分钟`、`30分`、`半小时`、`1小时`、`1.5小时`、`一个半小时`、`45'`、`1h`、`90m`" + `，1到600分钟。
-- **日期**（不写就是今天）：` + "`今天`、`昨天`、`前天`、`周三`、`11月20日`、`11-20`、`2026-11-20`" + `；不能是将来，也不能早于本学期。
-- 写错了会收到一句说明和一个正确的例子，什么都不会保存；记错了用 ` + "`/undo`" + ` 撤销自己最后一条。
-- 邀请码8位，只能用一次，7天内有效。
-`
-}
-
-func referenceTableHeader() string {
-	return "| 写法 | 也可以写 | 谁可以用 | 在哪里用 | 做什么 | 例子 |\n|---|---|---|---|---|---|"
-}
-
-func familyTitle(f family) string {
-	switch f {
-	case famRecords:
-		return "记录"
-	case famReports:
-		return "查看"
-	case famPeople:
-		return "学生、老师和家长"
-	case famGroups:
-		return "群和家长会"
-	}
-	return "帮助"
-}
-
-// placeText says where a command may be used.
-func placeText(p place) string {
-	var out []string
-	if p&inPrivate != 0 {
-		out = append(out, "私聊")
-	}
-	switch {
-	case p&inAnyGroup == inAnyGroup:
-		out = append(out, "任何群")
-	case p&inTeacherGroup != 0:
-		out = append(out, "教师群")
-	}
-	return strings.Join(out, "、")
-}
-
-func referenceRules() string {
-	return `
-## 谁能看到什么
-
-- 学生的类别（贫困、单亲、留守……）、家庭情况、辅导备注和家校沟通内容只在私聊里显示，而且只给这个学生的班主任、导师和学校管理员看；不进任何群，也不给家长看。
-- 其他老师（不是这个学生的班主任、导师或学校管理员）只看到名字和次数，看不到类别、辅导备注和沟通内容。
-- 教师群里只有名字、次数和待办，没有类别和备注；家长群里不谈任何一个孩子，数据命令会请对方私聊。
-- 家长只在私聊里看到自己的孩子：辅导、进步、评语、家长会，用鼓励的话说；“学困生”“后进生”之类的词不会出现在给家长的消息里。
-- 每一次查看和修改学生档案都记入审计日志（只记编号，不记名字）。
-`
-}
-
-// ---- the pipeline ----
-
-func defaultSchoolName() string { return "本校" }
-
-// genericFailure is shown when something unexpected went wrong; the details
-// go to the log, never to the chat.
-func genericFailure() string {
-	return "抱歉，出了点问题，这条没有保存。请稍后再试；如果一直这样，请告诉学校管理员。"
-}
-
-func unknownCommand(word string) string {
-	return "没有这个命令：/" + word + "。发送 /help 查看可以用的命令。"
-}
-
-// badInput is a refusal of bad input with a correct example.
-func badInput(reason, example string) string { return reason + "\n例如：" + example }
-
-// ---- records ----
-
-// sessionSaved is what a /log reply reports.
-type sessionSaved struct {
-	student, subject, day string
-	minutes               int
-	count, target         int    // the week's sessions with this one; the weekly target (0: none)
-	otherWeek             string // the week it counts in, when not this week
-	thisWeekCount         int    // this week's sessions then
-	note                  string
-	showNote              bool // private chat: the note is repeated; in a group it is not
-}
-
-func logSaved(s sessionSaved) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "已记录：%s%s %d分钟，%s，本周第%d次", s.student, s.subject, s.minutes, s.day, s.count)
-	if s.target > 0 {
-		fmt.Fprintf(&b, "/目标%d次", s.target)
-		if s.count == s.target {
-			b.WriteString("，本周目标已完成 ✓")
-		}
-	}
-	if s.otherWeek != "" {
-		fmt.Fprintf(&b, "（按%s那一周算；这周目前%d次）", s.otherWeek, s.thisWeekCount)
-	}
-	b.WriteString("。")
-	if s.note != "" {
-		if s.showNote {
-			fmt.Fprintf(&b, "\n备注：%s", s.note)
-		} else {
-			b.WriteString("\n（备注已保存，群里不显示）")
-		}
-	}
-	b.WriteString("\n记错了可以发 /undo 撤销。")
-	return b.String()
-}
-
-func contactSaved(student, how, day string, month, nthThisMonth int, content string, showContent bool) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "已记录：%s家校沟通（%s），%s。计入%d月的家长沟通（本月第%d次）", student, how, day, month, nthThisMonth)
-	if nthThisMonth == 1 {
-		b.WriteString("，本月的正式沟通已完成 ✓")
-	}
-	b.WriteString("。")
-	if showContent {
-		fmt.Fprintf(&b, "\n内容：%s", content)
-	} else {
-		b.WriteString("\n（沟通内容已保存，只在私聊里给班主任、导师看）")
-	}
-	return b.String()
-}
-
-// praiseForParent is the message a bound parent receives.
-func praiseForParent(parent, teacher, child, text string) string {
-	return fmt.Sprintf("%s您好！%s记下了%s的一点进步：\n%s\n为孩子点个赞，也请在家里多鼓励他/她。", parent, teacher, child, text)
-}
-
-// praiseSaved: heldUntil is the end of the parents' quiet hours, "" when
-// the messages go now.
-func praiseSaved(student, name, text string, parents int, heldUntil string) string {
-	head := fmt.Sprintf("已记录%s的进步：%s", student, text)
-	switch {
-	case parents == 0:
-		return head + fmt.Sprintf("\n还没有家长绑定，家长收不到。可以用 /invite parent %s 妈妈 生成邀请码。", name)
-	case heldUntil != "":
-		return head + fmt.Sprintf("\n现在是家长免打扰时段，%s会发给%d位家长。", heldUntil, parents)
-	}
-	return head + fmt.Sprintf("\n已发给%d位家长。", parents)
-}
-
-func commentSaved(student string, chars int, replaced bool) string {
-	out := fmt.Sprintf("已保存你对%s的本学期评语（%d字）", student, chars)
-	if replaced {
-		out += "，替换了你之前写的那一条"
-	}
-	return out + "。"
-}
-
-// ---- /history ----
 
 func renderHistory(cal storage.Calendar, student, name string, recs []storage.Record, personName func(uint64) string, sensitive, private bool) string {
 	var b strings.Builder
@@ -381,10 +541,435 @@ func renderHistory(cal storage.Calendar, student, name string, recs []storage.Re
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// ---- /help ----
+func digestNotYourClass() string {
+	return "你只能看自己班的周报。"
+}
 
-// helpLine is one command in a list of them.
-type helpLine struct{ name, desc, example string }
+func exportNotYourClass() string {
+	return "你只能导出自己班的档案。"
+}
+
+func exportFileCaption(file string) string {
+	return fmt.Sprintf("%s（含学生隐私，请妥善保管，不要转发到群里）", file)
+}
+
+func exportSending(title string) string {
+	return fmt.Sprintf("正在发送%s：名单、辅导记录、家校沟通、成长记录、学期评语、统计，共6张表，可以直接打印归档。", title)
+}
+
+// ---- people: students, mentors, invites, /join, /mute ----
+
+func targetOutOfRange() string {
+	return "每周辅导次数要在1到14次之间。"
+}
+
+func studentOptionUnknown(word, categoryHint string) string {
+	return fmt.Sprintf("不认识“%s”。%s；重点写“重点”；次数写“每周2次”。", word, categoryHint)
+}
+
+func studentAddNeedsClassAndName() string {
+	return "请写上班级和姓名。"
+}
+
+func studentAddNotAClass(word string) string {
+	return fmt.Sprintf("第一个要写班级，“%s”不像班级名。", word)
+}
+
+func notAName(word string) string {
+	return fmt.Sprintf("“%s”不像姓名（只能是汉字或字母，最多20个字）。", word)
+}
+
+func studentAddNotYourClass(class string) string {
+	return fmt.Sprintf("你只能给自己的班添加学生（%s不是你的班）。", class)
+}
+
+func studentAdded(st storage.Student, class string, reopened, defaultTarget, showCategories bool) string {
+	var b strings.Builder
+	if reopened {
+		fmt.Fprintf(&b, "已重新开始帮扶：%s（%s）", st.Name, class)
+	} else {
+		fmt.Fprintf(&b, "已加入帮扶名单：%s（%s）", st.Name, class)
+	}
+	if st.Key {
+		b.WriteString(" ★重点")
+	}
+	fmt.Fprintf(&b, "，每周辅导%d次", st.WeeklyTarget)
+	if defaultTarget {
+		fmt.Fprintf(&b, "（默认，可用 /student set %s%s 每周2次 修改）", class, st.Name)
+	}
+	b.WriteString("。")
+	if len(st.Categories) > 0 {
+		if showCategories {
+			fmt.Fprintf(&b, "\n类别：%s", strings.Join(st.Categories, "、"))
+		} else {
+			b.WriteString("\n（类别已保存，只在私聊里显示）")
+		}
+	}
+	if st.MentorID == 0 {
+		fmt.Fprintf(&b, "\n下一步：指定导师 /mentor %s%s 王老师", class, st.Name)
+	}
+	return b.String()
+}
+
+func studentSetNeedsWhat() string {
+	return "请写上学生和要改的内容（类别、重点/非重点、每周N次）。"
+}
+
+func studentSetNeedsChange() string {
+	return "请写上要改的内容。"
+}
+
+func studentSetNotYours(class string) string {
+	return fmt.Sprintf("只有%s的班主任和学校管理员可以修改。", class)
+}
+
+// studentChanged lists what /student set changed, categories only where
+// showCategories.
+func studentChanged(student string, st storage.Student, categories, key, target, showCategories bool) string {
+	var changes []string
+	if categories {
+		if showCategories {
+			changes = append(changes, "类别："+strings.Join(st.Categories, "、"))
+		} else {
+			changes = append(changes, "类别已更新（只在私聊里显示）")
+		}
+	}
+	if key {
+		if st.Key {
+			changes = append(changes, "重点学生")
+		} else {
+			changes = append(changes, "非重点")
+		}
+	}
+	if target {
+		changes = append(changes, fmt.Sprintf("每周辅导%d次", st.WeeklyTarget))
+	}
+	return fmt.Sprintf("已修改%s：%s。", student, strings.Join(changes, "，"))
+}
+
+func closeReasonTooLong() string {
+	return "原因写短一点（最多50个字）。"
+}
+
+func alreadyClosed(student string) string {
+	return fmt.Sprintf("%s的帮扶已经结束了。", student)
+}
+
+func studentCloseNotYours(class string) string {
+	return fmt.Sprintf("只有%s的班主任和学校管理员可以结束帮扶。", class)
+}
+
+func studentClosed(student, reason string) string {
+	return fmt.Sprintf("已结束%s的帮扶（%s）。记录都保留着，不会再提醒。", student, reason)
+}
+
+func studentDeleteNeedsName() string {
+	return "请写上学生的姓名，最后加“确认”。"
+}
+
+func studentDeleteConfirm(student, class, name string) string {
+	return fmt.Sprintf("这会永久删除%s和他/她的全部记录（辅导、沟通、进步、评语、家长绑定），无法恢复。\n确认请发送：/student delete %s%s 确认", student, class, name)
+}
+
+func studentDeleted(student string, sessions, contacts, praise, comments, parents int) string {
+	return fmt.Sprintf("已彻底删除%s：辅导记录%d条、家校沟通%d条、进步记录%d条、评语%d条，解除家长绑定%d个。数据库已重写，旧数据不会留在文件里。", student, sessions, contacts, praise, comments, parents)
+}
+
+// classRegister is one class's 辅导学生名单.
+type classRegister struct {
+	class          storage.Class
+	active, closed []storage.Student
+}
+
+func studentsNotYourClass(class string) string {
+	return fmt.Sprintf("你只能看自己班的名单（%s不是你的班）。", class)
+}
+
+func noStudentsYet() string {
+	return "还没有帮扶学生。添加：/student add 初一3班 张三 每周2次"
+}
+
+func renderRegisters(registers []classRegister, personName func(uint64) string, showCategories bool) string {
+	var b strings.Builder
+	for _, reg := range registers {
+		fmt.Fprintf(&b, "%s 辅导学生名单（%d人）\n", report.ClassName(reg.class), len(reg.active))
+		for i, st := range reg.active {
+			fmt.Fprintf(&b, "%d. %s", i+1, st.Name)
+			if st.Key {
+				b.WriteString(" ★重点")
+			}
+			if showCategories && len(st.Categories) > 0 {
+				fmt.Fprintf(&b, " · %s", strings.Join(st.Categories, "、"))
+			}
+			fmt.Fprintf(&b, " · 导师：%s · 每周%d次\n", orDefault(personName(st.MentorID), "未指定"), st.WeeklyTarget)
+		}
+		if len(reg.closed) > 0 {
+			var cs []string
+			for _, st := range reg.closed {
+				cs = append(cs, fmt.Sprintf("%s（%s）", st.Name, orDefault(st.ClosedReason, noReason())))
+			}
+			fmt.Fprintf(&b, "已结束帮扶：%s\n", strings.Join(cs, "、"))
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func mentorNeedsBoth() string {
+	return "请写上学生和老师。"
+}
+
+func mentorNeedsTeacher() string {
+	return "请写上老师的名字。"
+}
+
+func mentorNotYours(class string) string {
+	return fmt.Sprintf("只有%s的班主任和学校管理员可以指定导师。", class)
+}
+
+func mentorUnknownTeacher(teacher, class string) string {
+	return fmt.Sprintf("没有找到叫“%s”的老师。老师要先用邀请码加入（/invite teacher %s），再指定导师。", teacher, class)
+}
+
+func mentorAmbiguous(count int, teacher string) string {
+	return fmt.Sprintf("有%d位老师叫“%s”，请让其中一位在聊天软件里改一个能区分的名字后再指定。", count, teacher)
+}
+
+func mentorAssigned(teacher, student string) string {
+	return fmt.Sprintf("已指定%[1]s为%[2]s的导师（帮扶责任人）。%[1]s可以用 /mine 查看自己帮扶的学生。", teacher, student)
+}
+
+func telegramJoinLink(bot, code string) string {
+	return fmt.Sprintf("\n在 Telegram 上也可以直接点：https://t.me/%s?start=%s", bot, code)
+}
+
+func unknownWord(word string) string {
+	return fmt.Sprintf("不认识“%s”。", word)
+}
+
+func headTeacherNeedsClass() string {
+	return "邀请班主任要写上班级。"
+}
+
+func onlyAdminInvitesHeads() string {
+	return "只有学校管理员可以邀请班主任。"
+}
+
+func headInvitesOwnClass(example string) string {
+	return fmt.Sprintf("班主任只能邀请本班的老师，请写上你的班级，例如：/invite teacher %s", example)
+}
+
+func teacherInvited(role, code string) string {
+	return fmt.Sprintf("邀请码（%s，7天内有效，只能用一次）：\n请把下面的码发给这位老师，让他/她私聊我发送 /join 邀请码。\n%s", role, code)
+}
+
+func exampleClass() string {
+	return "初一3班"
+}
+
+func relationChoices() string {
+	return "关系可以写：爸爸 妈妈 爷爷 奶奶 外公 外婆 监护人 代管家长。"
+}
+
+func inviteParentNotYours(student string) string {
+	return fmt.Sprintf("只有%s的班主任、导师和学校管理员可以邀请家长。", student)
+}
+
+func parentInvited(student, relation, code string) string {
+	return fmt.Sprintf("邀请码（%s的%s，7天内有效，只能用一次）：\n请把下面的码发给家长，让家长加我为好友后私聊发送 /join 邀请码。\n%s", student, relation, code)
+}
+
+func inviteAdminNoArgs() string {
+	return "/invite admin 后面不用写别的。"
+}
+
+func adminInvited(code string) string {
+	return "邀请码（学校管理员，7天内有效，只能用一次）：\n请把下面的码发给对方，让他/她私聊我发送 /join 邀请码。\n" + code
+}
+
+func joinNeedsCode() string {
+	return "请写上邀请码。"
+}
+
+func joinBadCode() string {
+	return "邀请码是8位字母和数字（没有0、1、O、I），请核对后重新发送。"
+}
+
+func welcomeAdmin(name, school string) string {
+	return fmt.Sprintf("欢迎%s！你现在是%s的帮扶管理员。发送 /help 查看可以用的命令；把我拉进教师群后发送 /group teacher 登记。", name, school)
+}
+
+func welcomeTeacher(teacher, school, role string) string {
+	return fmt.Sprintf("欢迎%s！你已加入%s的帮扶工作，身份：%s。发送 /help 查看可以用的命令，例如：/log 张三 数学辅导 30分钟", teacher, school, role)
+}
+
+func welcomeParent(child, relation string) string {
+	return fmt.Sprintf("您好！已绑定为%s的家长（%s）。每周日晚上我会告诉您孩子这一周的情况，老师记下孩子的进步时也会告诉您。\n想随时看看：/status；不想收定时消息：/mute", child, relation)
+}
+
+func muteNotBound() string {
+	return "没有找到您的绑定信息，请重新用邀请码绑定。"
+}
+
+func mutedReply() string {
+	return "好的，已暂停每周的定时消息（家长会提醒和老师记下的进步仍会告诉您）。想恢复时发送 /unmute。"
+}
+
+func unmuted() string {
+	return "好的，已恢复每周的定时消息。"
+}
+
+func importBadRows(rows int) string {
+	return fmt.Sprintf("有%d行不对，什么都没有导入，请改好后重新导入：", rows)
+}
+
+func importBadRow(row int, reason string) string {
+	return fmt.Sprintf("\n第%d行：%s", row, reason)
+}
+
+func importNoHeader() string {
+	return "表头里找不到“班级”和“姓名”两列。可以用 bangfu import --template 名单模板.xlsx 生成一个模板"
+}
+
+func joinReasons(reasons []string) string { return strings.Join(reasons, "；") }
+
+// importMentorUnknown: shown is the mentor as written, clipped; mentor in full for the command.
+func importMentorUnknown(row int, shown, student, mentor string) string {
+	return fmt.Sprintf("第%d行：导师“%s”还没有加入（或有重名），先不指定，加入后用 /mentor %s %s", row, shown, student, mentor)
+}
+
+func importEmpty() string {
+	return "文件里没有学生（表头下面是空的）"
+}
+
+func importBadClass(text string) string {
+	return fmt.Sprintf("班级“%s”看不懂（写成 初一3班 或 七年级(3)班）", text)
+}
+
+func importNoName() string {
+	return "姓名是空的"
+}
+
+func importBadName(text string) string {
+	return fmt.Sprintf("姓名“%s”只能是汉字或字母", text)
+}
+
+func importBadCategory(text, categoryHint string) string {
+	return fmt.Sprintf("不认识的类别“%s”（%s）", text, categoryHint)
+}
+
+func importBadKey(text string) string {
+	return fmt.Sprintf("重点一栏“%s”要写“是”或空着", text)
+}
+
+func importBadTarget(text string) string {
+	return fmt.Sprintf("每周辅导次数“%s”要是1到14的数字", text)
+}
+
+func importDuplicateRow(firstRow int) string {
+	return fmt.Sprintf("和第%d行重复（同一个班同名）", firstRow)
+}
+
+// ---- groups and meetings ----
+
+func groupOwnClassOnly(example string) string {
+	return fmt.Sprintf("班主任只能把群登记为本班的教师群，例如：/group teacher %s", example)
+}
+
+func schoolTeacherGroup() string {
+	return "全校的教师群"
+}
+
+func classTeacherGroup(class string) string {
+	return fmt.Sprintf("%s的教师群", class)
+}
+
+func teacherGroupRegistered(what string) string {
+	return fmt.Sprintf("已登记：本群是%s。群里可以用 /log /contact /status 等命令；学生的类别和备注只在私聊里显示，不会发到群里。", what)
+}
+
+func parentGroupNeedsClass() string {
+	return "家长群要写上班级。"
+}
+
+func parentGroupNotYours(class string) string {
+	return fmt.Sprintf("只有%s的班主任和学校管理员可以登记这个家长群。", class)
+}
+
+func parentGroupRegistered(class string) string {
+	return fmt.Sprintf("已登记：本群是%s的家长群。为保护孩子的隐私，我不会在群里谈任何一个孩子的情况。各位家长可以凭老师发的邀请码私聊我绑定自己的孩子。", class)
+}
+
+func meetingNeedsAll() string {
+	return "请写上班级、日期、时间和主题。"
+}
+
+func meetingNotYours(class string) string {
+	return fmt.Sprintf("只有%s的班主任可以安排家长会。", class)
+}
+
+func meetingBadDate(text string) string {
+	return fmt.Sprintf("“%s”不像日期，可以写 11月28日、明天、周五、下周三。", text)
+}
+
+func meetingBadTime(text string) string {
+	return fmt.Sprintf("“%s”不像时间，可以写 19:00、晚上7点、下午3点半。", text)
+}
+
+func meetingInThePast(day string, hour, minute int) string {
+	return fmt.Sprintf("%s %02d:%02d 已经过去了。", day, hour, minute)
+}
+
+func meetingTooFar() string { return "家长会最多提前半年安排。" }
+
+func meetingTopicTooLong() string {
+	return "主题写短一点（最多100个字）。"
+}
+
+func meetingTopicBannedWord(word string) string {
+	return fmt.Sprintf("家长会的主题会发给家长，请不要写“%s”这样的词。", word)
+}
+
+func meetingScheduled(class, day string, hour, minute int, topic string, parents int) string {
+	return fmt.Sprintf("已安排：%s家长会，%s %02d:%02d，主题：%s。\n前一天18:00我会私聊提醒已绑定的%d位家长。", class, day, hour, minute, topic, parents)
+}
+
+// ---- help and refusals ----
+
+func notJoinedYet() string {
+	return "你还没有加入。请向班主任或学校管理员要一个邀请码，然后私聊我发送：/join 邀请码"
+}
+
+func onlyWhoMay(who, command string) string {
+	return fmt.Sprintf("只有%s可以用 /%s。发送 /help 查看你可以用的命令。", who, command)
+}
+
+func useInAGroup(command string) string {
+	return fmt.Sprintf("/%s 要在群里发送。", command)
+}
+
+func notInParentGroup(command string) string {
+	return fmt.Sprintf("家长群里不谈具体学生的情况，保护孩子的隐私。请私聊我使用 /%s。", command)
+}
+
+func usePrivately(command string) string {
+	return fmt.Sprintf("请私聊我使用 /%s。", command)
+}
+
+func groupNotRegistered() string {
+	return "这个群还没有登记。请班主任或学校管理员先发送 /group teacher 初一3班（教师群）或 /group parent 初一3班（家长群）。在登记之前，我不在这里谈学生的情况。"
+}
+
+func joinPrivately() string {
+	return "邀请码请私聊我发送，不要发在群里（别人可能先用掉）。"
+}
+
+func exportPrivately() string {
+	return "Excel档案里有学生的类别和沟通内容，不能发到群里。请私聊我发送 /export。"
+}
+
+func helpNoSuchCommand(word string) string {
+	return fmt.Sprintf("没有这个命令：%s。发送 /help 查看可以用的命令。", word)
+}
 
 func helpNotYours(command, who string) string {
 	return fmt.Sprintf("/%s 只有%s可以用。", command, who)
@@ -402,6 +987,9 @@ func helpNewcomer() string {
 	return "你好！我是帮扶助手，帮老师记录学生的辅导、家校沟通和点滴进步。\n先用老师给你的邀请码加入：\n/join 邀请码  例如：/join K7M2QX9A"
 }
 
+// helpLine is one command in a list of them.
+type helpLine struct{ name, desc, example string }
+
 func helpList(parent bool, lines []helpLine) string {
 	var b strings.Builder
 	if parent {
@@ -415,22 +1003,6 @@ func helpList(parent bool, lines []helpLine) string {
 	b.WriteString("发送 /help 命令名 看详细写法，例如 /help log")
 	return b.String()
 }
-
-// subcommandChoices answers "/student" alone: usage is in name's place.
-func subcommandChoices(base string, choices []helpLine) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "/%s 后面要写做什么：\n", base)
-	for _, c := range choices {
-		fmt.Fprintf(&b, "%s  例如：%s\n", c.name, c.example)
-	}
-	return strings.TrimRight(b.String(), "\n")
-}
-
-func subcommandNotYours(base string) string {
-	return fmt.Sprintf("你没有使用 /%s 的权限。发送 /help 查看你可以用的命令。", base)
-}
-
-// ---- the command table's wording ----
 
 // wording is what /help, refusals, the "/" menus and the reference say of a
 // command.
@@ -573,657 +1145,80 @@ func commandWordings() map[string]wording {
 	}
 }
 
-// ---- people ----
+func subcommandNotYours(base string) string {
+	return fmt.Sprintf("你没有使用 /%s 的权限。发送 /help 查看你可以用的命令。", base)
+}
 
-func studentAdded(st storage.Student, class string, reopened, defaultTarget, showCategories bool) string {
+// subcommandChoices answers "/student" alone: usage is in name's place.
+func subcommandChoices(base string, choices []helpLine) string {
 	var b strings.Builder
-	if reopened {
-		fmt.Fprintf(&b, "已重新开始帮扶：%s（%s）", st.Name, class)
-	} else {
-		fmt.Fprintf(&b, "已加入帮扶名单：%s（%s）", st.Name, class)
-	}
-	if st.Key {
-		b.WriteString(" ★重点")
-	}
-	fmt.Fprintf(&b, "，每周辅导%d次", st.WeeklyTarget)
-	if defaultTarget {
-		fmt.Fprintf(&b, "（默认，可用 /student set %s%s 每周2次 修改）", class, st.Name)
-	}
-	b.WriteString("。")
-	if len(st.Categories) > 0 {
-		if showCategories {
-			fmt.Fprintf(&b, "\n类别：%s", strings.Join(st.Categories, "、"))
-		} else {
-			b.WriteString("\n（类别已保存，只在私聊里显示）")
-		}
-	}
-	if st.MentorID == 0 {
-		fmt.Fprintf(&b, "\n下一步：指定导师 /mentor %s%s 王老师", class, st.Name)
-	}
-	return b.String()
-}
-
-// studentChanged lists what /student set changed, categories only where
-// showCategories.
-func studentChanged(student string, st storage.Student, categories, key, target, showCategories bool) string {
-	var changes []string
-	if categories {
-		if showCategories {
-			changes = append(changes, "类别："+strings.Join(st.Categories, "、"))
-		} else {
-			changes = append(changes, "类别已更新（只在私聊里显示）")
-		}
-	}
-	if key {
-		if st.Key {
-			changes = append(changes, "重点学生")
-		} else {
-			changes = append(changes, "非重点")
-		}
-	}
-	if target {
-		changes = append(changes, fmt.Sprintf("每周辅导%d次", st.WeeklyTarget))
-	}
-	return fmt.Sprintf("已修改%s：%s。", student, strings.Join(changes, "，"))
-}
-
-// classRegister is one class's 辅导学生名单.
-type classRegister struct {
-	class          storage.Class
-	active, closed []storage.Student
-}
-
-func noStudentsYet() string {
-	return "还没有帮扶学生。添加：/student add 初一3班 张三 每周2次"
-}
-
-func renderRegisters(registers []classRegister, personName func(uint64) string, showCategories bool) string {
-	var b strings.Builder
-	for _, reg := range registers {
-		fmt.Fprintf(&b, "%s 辅导学生名单（%d人）\n", report.ClassName(reg.class), len(reg.active))
-		for i, st := range reg.active {
-			fmt.Fprintf(&b, "%d. %s", i+1, st.Name)
-			if st.Key {
-				b.WriteString(" ★重点")
-			}
-			if showCategories && len(st.Categories) > 0 {
-				fmt.Fprintf(&b, " · %s", strings.Join(st.Categories, "、"))
-			}
-			fmt.Fprintf(&b, " · 导师：%s · 每周%d次\n", orDefault(personName(st.MentorID), "未指定"), st.WeeklyTarget)
-		}
-		if len(reg.closed) > 0 {
-			var cs []string
-			for _, st := range reg.closed {
-				cs = append(cs, fmt.Sprintf("%s（%s）", st.Name, orDefault(st.ClosedReason, noReason())))
-			}
-			fmt.Fprintf(&b, "已结束帮扶：%s\n", strings.Join(cs, "、"))
-		}
+	fmt.Fprintf(&b, "/%s 后面要写做什么：\n", base)
+	for _, c := range choices {
+		fmt.Fprintf(&b, "%s  例如：%s\n", c.name, c.example)
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
 
-func noReason() string { return "未注明原因" }
-
-// ---- invites and /join ----
-// A reply that creates a code keeps the code alone on its last line.
-
-func teacherInvited(role, code string) string {
-	return fmt.Sprintf("邀请码（%s，7天内有效，只能用一次）：\n请把下面的码发给这位老师，让他/她私聊我发送 /join 邀请码。\n%s", role, code)
-}
-
-func parentInvited(student, relation, code string) string {
-	return fmt.Sprintf("邀请码（%s的%s，7天内有效，只能用一次）：\n请把下面的码发给家长，让家长加我为好友后私聊发送 /join 邀请码。\n%s", student, relation, code)
-}
-
-func adminInvited(code string) string {
-	return "邀请码（学校管理员，7天内有效，只能用一次）：\n请把下面的码发给对方，让他/她私聊我发送 /join 邀请码。\n" + code
-}
-
-func welcomeAdmin(name, school string) string {
-	return fmt.Sprintf("欢迎%s！你现在是%s的帮扶管理员。发送 /help 查看可以用的命令；把我拉进教师群后发送 /group teacher 登记。", name, school)
-}
-
-func welcomeTeacher(teacher, school, role string) string {
-	return fmt.Sprintf("欢迎%s！你已加入%s的帮扶工作，身份：%s。发送 /help 查看可以用的命令，例如：/log 张三 数学辅导 30分钟", teacher, school, role)
-}
-
-func welcomeParent(child, relation string) string {
-	return fmt.Sprintf("您好！已绑定为%s的家长（%s）。每周日晚上我会告诉您孩子这一周的情况，老师记下孩子的进步时也会告诉您。\n想随时看看：/status；不想收定时消息：/mute", child, relation)
-}
-
-func thisClass() string {
-	return "这个班"
-}
-
-func exportSending(title string) string {
-	return fmt.Sprintf("正在发送%s：名单、辅导记录、家校沟通、成长记录、学期评语、统计，共6张表，可以直接打印归档。", title)
-}
-
-func exportFileCaption(file string) string {
-	return fmt.Sprintf("%s（含学生隐私，请妥善保管，不要转发到群里）", file)
-}
-
-func exportNotYourClass() string {
-	return "你只能导出自己班的档案。"
-}
-
-func localOwnerName() string {
-	return "本机管理员"
-}
-
-func whereGroup(title string) string {
-	return fmt.Sprintf("群:%s", title)
-}
-
-func wherePrivate() string {
-	return "私聊"
-}
-
-func systemNotice(text string) string {
-	return fmt.Sprintf("【系统】%s", text)
-}
-
-func unreachableNotice(who string) string {
-	return fmt.Sprintf("%s收不到我发的消息（可能还没有先私聊过我，或者把我屏蔽了）。请提醒对方先私聊我发一句话，之后的消息才能送到。", who)
-}
-
-func parentOf(parent, children string) string {
-	return fmt.Sprintf("%s（%s的家长）", parent, children)
-}
-
-func undone() string {
-	return "已撤销。"
-}
-
-func undoneMeeting(class, day string) string {
-	return fmt.Sprintf("已撤销：%s %s的家长会。", class, day)
-}
-
-func undoneComment(who string) string {
-	return fmt.Sprintf("已撤销：你对%s的本学期评语。", who)
-}
-
-func undoneSentStays() string {
-	return "如果已经发给了家长，那条消息撤不回来。"
-}
-
-func undoneUnsentToo() string {
-	return "还没发出的家长消息也一并取消了。"
-}
-
-func undonePraise(who, text string) string {
-	return fmt.Sprintf("已撤销：%s的进步记录“%s”。", who, text)
-}
-
-func undoneContact(who, day, method string) string {
-	return fmt.Sprintf("已撤销：%s%s的家校沟通（%s）。", who, day, method)
-}
-
-func undoneSession(who, subject string, minutes int, day string) string {
-	return fmt.Sprintf("已撤销：%s%s %d分钟（%s）的辅导记录。", who, subject, minutes, day)
-}
-
-func nothingToUndo() string {
-	return "你在24小时内没有可以撤销的记录。"
-}
-
-func commentNotYours(student string) string {
-	return fmt.Sprintf("只有%s的导师和班主任可以写评语。", student)
-}
-
-func commentBannedWord(word string) string {
-	return fmt.Sprintf("评语家长也会看到，请不要写“%s”这样的词。", word)
-}
-
-func commentTooLong() string {
-	return "评语太长了（最多1000个字）。"
-}
-
-func commentNeedsText() string {
-	return "请写上评语。"
-}
-
-func commentNeedsAll() string {
-	return "请写上学生和评语。"
-}
-
-func parentRelation() string {
-	return "家长"
-}
-
-func parentWithRelation(relation string) string {
-	return fmt.Sprintf("家长（%s）", relation)
-}
-
-func praiseBannedWord(word string) string {
-	return fmt.Sprintf("这条会发给家长，请不要写“%s”这样的词，只写孩子做到了什么。", word)
-}
-
-func praiseTooLong() string {
-	return "内容太长了（最多300个字）。"
-}
-
-func praiseNeedsText() string {
-	return "请写上他/她的进步。"
-}
-
-func praiseNeedsAll() string {
-	return "请写上学生和他/她的进步。"
-}
-
-func contactTooLong() string {
-	return "内容太长了（最多500个字）。"
-}
-
-func contactNeedsContent() string {
-	return "请写上沟通的内容（聊了什么、约定了什么）。"
-}
-
-func contactNeedsMethod() string {
-	return "请写上沟通方式：电话 微信 面谈 家访 家长会 短信 视频。"
-}
-
-func contactNeedsAll() string {
-	return "请写上学生、沟通方式和内容。"
-}
-
-func noteTooLong() string {
-	return "备注太长了（最多300个字）。"
-}
-
-func logSubjectTooLong() string {
-	return "科目或内容太长了（最多30个字），详细情况可以写在最后的备注里。"
-}
-
-func logNeedsSubject() string {
-	return "请写上辅导的科目或内容。"
-}
-
-func logDurationOutOfRange(text string) string {
-	return fmt.Sprintf("时长要在1到600分钟之间，“%s”不行。", text)
-}
-
-func logNoDuration() string {
-	return "没看到辅导时长。时长可以写 30分钟、半小时、1.5小时、45'。"
-}
-
-func logNeedsSubjectAndTime() string {
-	return "请写上辅导内容和时长。"
-}
-
-func logNeedsAll() string {
-	return "请写上学生、辅导内容和时长。"
-}
-
-func beforeSemester(day, semesterStart string) string {
-	return fmt.Sprintf("%s在本学期开始（%s）之前，不能记录。", day, semesterStart)
-}
-
-func futureDay(day string) string {
-	return fmt.Sprintf("不能记录还没到的日子（%s）。", day)
-}
-
-func badDate(text, why string) string {
-	return fmt.Sprintf("日期“%s”%s。", text, why)
-}
-
-func importEmpty() string {
-	return "文件里没有学生（表头下面是空的）"
-}
-
-// importMentorUnknown: shown is the mentor as written, clipped; mentor in full for the command.
-func importMentorUnknown(row int, shown, student, mentor string) string {
-	return fmt.Sprintf("第%d行：导师“%s”还没有加入（或有重名），先不指定，加入后用 /mentor %s %s", row, shown, student, mentor)
-}
-
-func importDuplicateRow(firstRow int) string {
-	return fmt.Sprintf("和第%d行重复（同一个班同名）", firstRow)
-}
-
-func importBadTarget(text string) string {
-	return fmt.Sprintf("每周辅导次数“%s”要是1到14的数字", text)
-}
-
-func importBadKey(text string) string {
-	return fmt.Sprintf("重点一栏“%s”要写“是”或空着", text)
-}
-
-func importBadCategory(text, categoryHint string) string {
-	return fmt.Sprintf("不认识的类别“%s”（%s）", text, categoryHint)
-}
-
-func importBadName(text string) string {
-	return fmt.Sprintf("姓名“%s”只能是汉字或字母", text)
-}
-
-func importNoName() string {
-	return "姓名是空的"
-}
-
-func importBadClass(text string) string {
-	return fmt.Sprintf("班级“%s”看不懂（写成 初一3班 或 七年级(3)班）", text)
-}
-
-func importNoHeader() string {
-	return "表头里找不到“班级”和“姓名”两列。可以用 bangfu import --template 名单模板.xlsx 生成一个模板"
-}
-
-func importBadRow(row int, reason string) string {
-	return fmt.Sprintf("\n第%d行：%s", row, reason)
-}
-
-func importBadRows(rows int) string {
-	return fmt.Sprintf("有%d行不对，什么都没有导入，请改好后重新导入：", rows)
-}
-
-func meetingScheduled(class, day string, hour, minute int, topic string, parents int) string {
-	return fmt.Sprintf("已安排：%s家长会，%s %02d:%02d，主题：%s。\n前一天18:00我会私聊提醒已绑定的%d位家长。", class, day, hour, minute, topic, parents)
-}
-
-func meetingTopicBannedWord(word string) string {
-	return fmt.Sprintf("家长会的主题会发给家长，请不要写“%s”这样的词。", word)
-}
-
-func meetingTopicTooLong() string {
-	return "主题写短一点（最多100个字）。"
-}
-
-func meetingInThePast(day string, hour, minute int) string {
-	return fmt.Sprintf("%s %02d:%02d 已经过去了。", day, hour, minute)
-}
-
-func meetingBadTime(text string) string {
-	return fmt.Sprintf("“%s”不像时间，可以写 19:00、晚上7点、下午3点半。", text)
-}
-
-func meetingBadDate(text string) string {
-	return fmt.Sprintf("“%s”不像日期，可以写 11月28日、明天、周五、下周三。", text)
-}
-
-func meetingNotYours(class string) string {
-	return fmt.Sprintf("只有%s的班主任可以安排家长会。", class)
-}
-
-func meetingNeedsAll() string {
-	return "请写上班级、日期、时间和主题。"
-}
-
-func parentGroupRegistered(class string) string {
-	return fmt.Sprintf("已登记：本群是%s的家长群。为保护孩子的隐私，我不会在群里谈任何一个孩子的情况。各位家长可以凭老师发的邀请码私聊我绑定自己的孩子。", class)
-}
-
-func parentGroupNotYours(class string) string {
-	return fmt.Sprintf("只有%s的班主任和学校管理员可以登记这个家长群。", class)
-}
-
-func parentGroupNeedsClass() string {
-	return "家长群要写上班级。"
-}
-
-func teacherGroupRegistered(what string) string {
-	return fmt.Sprintf("已登记：本群是%s。群里可以用 /log /contact /status 等命令；学生的类别和备注只在私聊里显示，不会发到群里。", what)
-}
-
-func classTeacherGroup(class string) string {
-	return fmt.Sprintf("%s的教师群", class)
-}
-
-func schoolTeacherGroup() string {
-	return "全校的教师群"
-}
-
-func groupOwnClassOnly(example string) string {
-	return fmt.Sprintf("班主任只能把群登记为本班的教师群，例如：/group teacher %s", example)
-}
-
-func helpNoSuchCommand(word string) string {
-	return fmt.Sprintf("没有这个命令：%s。发送 /help 查看可以用的命令。", word)
-}
-
-func usePrivately(command string) string {
-	return fmt.Sprintf("请私聊我使用 /%s。", command)
-}
-
-func exportPrivately() string {
-	return "Excel档案里有学生的类别和沟通内容，不能发到群里。请私聊我发送 /export。"
-}
-
-func joinPrivately() string {
-	return "邀请码请私聊我发送，不要发在群里（别人可能先用掉）。"
-}
-
-func groupNotRegistered() string {
-	return "这个群还没有登记。请班主任或学校管理员先发送 /group teacher 初一3班（教师群）或 /group parent 初一3班（家长群）。在登记之前，我不在这里谈学生的情况。"
-}
-
-func notInParentGroup(command string) string {
-	return fmt.Sprintf("家长群里不谈具体学生的情况，保护孩子的隐私。请私聊我使用 /%s。", command)
-}
-
-func useInAGroup(command string) string {
-	return fmt.Sprintf("/%s 要在群里发送。", command)
-}
-
-func onlyWhoMay(who, command string) string {
-	return fmt.Sprintf("只有%s可以用 /%s。发送 /help 查看你可以用的命令。", who, command)
-}
-
-func notJoinedYet() string {
-	return "你还没有加入。请向班主任或学校管理员要一个邀请码，然后私聊我发送：/join 邀请码"
-}
-
-func unmuted() string {
-	return "好的，已恢复每周的定时消息。"
-}
-
-func mutedReply() string {
-	return "好的，已暂停每周的定时消息（家长会提醒和老师记下的进步仍会告诉您）。想恢复时发送 /unmute。"
-}
-
-func muteNotBound() string {
-	return "没有找到您的绑定信息，请重新用邀请码绑定。"
-}
-
-func joinBadCode() string {
-	return "邀请码是8位字母和数字（没有0、1、O、I），请核对后重新发送。"
-}
-
-func joinNeedsCode() string {
-	return "请写上邀请码。"
-}
-
-func inviteAdminNoArgs() string {
-	return "/invite admin 后面不用写别的。"
-}
-
-func inviteParentNotYours(student string) string {
-	return fmt.Sprintf("只有%s的班主任、导师和学校管理员可以邀请家长。", student)
-}
-
-func relationChoices() string {
-	return "关系可以写：爸爸 妈妈 爷爷 奶奶 外公 外婆 监护人 代管家长。"
-}
-
-func needStudentName() string {
-	return "请写上学生的姓名。"
-}
-
-func exampleClass() string {
-	return "初一3班"
-}
-
-func headInvitesOwnClass(example string) string {
-	return fmt.Sprintf("班主任只能邀请本班的老师，请写上你的班级，例如：/invite teacher %s", example)
-}
-
-func onlyAdminInvitesHeads() string {
-	return "只有学校管理员可以邀请班主任。"
-}
-
-func headTeacherNeedsClass() string {
-	return "邀请班主任要写上班级。"
-}
-
-func unknownWord(word string) string {
-	return fmt.Sprintf("不认识“%s”。", word)
-}
-
-func telegramJoinLink(bot, code string) string {
-	return fmt.Sprintf("\n在 Telegram 上也可以直接点：https://t.me/%s?start=%s", bot, code)
-}
-
-func mentorAssigned(teacher, student string) string {
-	return fmt.Sprintf("已指定%[1]s为%[2]s的导师（帮扶责任人）。%[1]s可以用 /mine 查看自己帮扶的学生。", teacher, student)
-}
-
-func mentorAmbiguous(count int, teacher string) string {
-	return fmt.Sprintf("有%d位老师叫“%s”，请让其中一位在聊天软件里改一个能区分的名字后再指定。", count, teacher)
-}
-
-func mentorUnknownTeacher(teacher, class string) string {
-	return fmt.Sprintf("没有找到叫“%s”的老师。老师要先用邀请码加入（/invite teacher %s），再指定导师。", teacher, class)
-}
-
-func mentorNotYours(class string) string {
-	return fmt.Sprintf("只有%s的班主任和学校管理员可以指定导师。", class)
-}
-
-func mentorNeedsTeacher() string {
-	return "请写上老师的名字。"
-}
-
-func mentorNeedsBoth() string {
-	return "请写上学生和老师。"
-}
-
-func studentsNotYourClass(class string) string {
-	return fmt.Sprintf("你只能看自己班的名单（%s不是你的班）。", class)
-}
-
-func studentDeleted(student string, sessions, contacts, praise, comments, parents int) string {
-	return fmt.Sprintf("已彻底删除%s：辅导记录%d条、家校沟通%d条、进步记录%d条、评语%d条，解除家长绑定%d个。数据库已重写，旧数据不会留在文件里。", student, sessions, contacts, praise, comments, parents)
-}
-
-func studentDeleteConfirm(student, class, name string) string {
-	return fmt.Sprintf("这会永久删除%s和他/她的全部记录（辅导、沟通、进步、评语、家长绑定），无法恢复。\n确认请发送：/student delete %s%s 确认", student, class, name)
-}
-
-func studentDeleteNeedsName() string {
-	return "请写上学生的姓名，最后加“确认”。"
-}
-
-func studentClosed(student, reason string) string {
-	return fmt.Sprintf("已结束%s的帮扶（%s）。记录都保留着，不会再提醒。", student, reason)
-}
-
-func studentCloseNotYours(class string) string {
-	return fmt.Sprintf("只有%s的班主任和学校管理员可以结束帮扶。", class)
-}
-
-func alreadyClosed(student string) string {
-	return fmt.Sprintf("%s的帮扶已经结束了。", student)
-}
-
-func closeReasonTooLong() string {
-	return "原因写短一点（最多50个字）。"
-}
-
-func studentSetNotYours(class string) string {
-	return fmt.Sprintf("只有%s的班主任和学校管理员可以修改。", class)
-}
-
-func studentSetNeedsChange() string {
-	return "请写上要改的内容。"
-}
-
-func studentSetNeedsWhat() string {
-	return "请写上学生和要改的内容（类别、重点/非重点、每周N次）。"
-}
-
-func studentAddNotYourClass(class string) string {
-	return fmt.Sprintf("你只能给自己的班添加学生（%s不是你的班）。", class)
-}
-
-func notAName(word string) string {
-	return fmt.Sprintf("“%s”不像姓名（只能是汉字或字母，最多20个字）。", word)
-}
-
-func studentAddNotAClass(word string) string {
-	return fmt.Sprintf("第一个要写班级，“%s”不像班级名。", word)
-}
-
-func studentAddNeedsClassAndName() string {
-	return "请写上班级和姓名。"
-}
-
-func studentOptionUnknown(word, categoryHint string) string {
-	return fmt.Sprintf("不认识“%s”。%s；重点写“重点”；次数写“每周2次”。", word, categoryHint)
-}
-
-func targetOutOfRange() string {
-	return "每周辅导次数要在1到14次之间。"
-}
-
-func digestNotYourClass() string {
-	return "你只能看自己班的周报。"
-}
-
-func historyCountOutOfRange() string {
-	return "条数要写1到50之间的数字。"
-}
-
-func whichChild(count int, names, example string) string {
-	return fmt.Sprintf("您绑定了%d个孩子（%s），请写上名字，例如：/status %s", count, names, example)
-}
-
-func sensitiveAuditTag() string {
-	return "含敏感信息"
-}
-
-func noStudentsInClass(class string) string {
-	return fmt.Sprintf("还没有%[1]s的帮扶学生。班主任可以用 /student add %[1]s 张三 添加。", class)
-}
-
-func notAClass(text string) string {
-	return fmt.Sprintf("“%s”不像班级名。班级写成 初一3班、初一(3)班 或 七年级3班 都可以。", text)
-}
-
-func supportEnded(student, reason, class, name string) string {
-	return fmt.Sprintf("%s的帮扶已经结束（%s），不再添加记录。如需重新帮扶，请班主任发送：/student add %s %s", student, reason, class, name)
-}
-
-func sameNameStudents(count int, name, classes, example string) string {
-	return fmt.Sprintf("有%d位叫%s的学生（%s），请写明班级，例如：%s", count, name, classes, example)
-}
-
-func noSuchStudent(name string) string {
-	return fmt.Sprintf("帮扶名单里没有叫%s的学生。请核对姓名，或用 /students 初一3班 查看名单。", name)
-}
-
-func noSuchStudentInClass(class, name string) string {
-	return fmt.Sprintf("%[1]s没有叫%[2]s的帮扶学生。请核对姓名和班级，或用 /students %[1]s 查看名单。", class, name)
-}
-
-func parentOwnChildOnly() string {
-	return "您只能查看自己孩子的情况。"
-}
-
-// enumerate lists items the Chinese way: 张三、李四.
-func enumerate(items []string) string { return strings.Join(items, "、") }
-
-func joinReasons(reasons []string) string { return strings.Join(reasons, "；") }
-
-func meetingTooFar() string { return "家长会最多提前半年安排。" }
-
-// menuGroup describes a command word with sub-commands in the "/" menus.
-func menuGroup(word string) string {
-	switch word {
-	case "student":
-		return "学生名单：add 添加 · set 修改 · close 结束 · delete 删除"
-	case "invite":
-		return "邀请老师或家长（一次性邀请码）"
-	case "group":
-		return "登记本群为教师群或家长群"
+// ---- the command reference (README.md) ----
+
+func referenceIntro() string {
+	return `# 帮扶助手命令参考
+
+<!-- 本文件由 go generate ./commands 从命令表生成，请勿手改；/help 和各平台的“/”菜单用的是同一张表。 -->
+
+在私聊或群里发一行以 ` + "`/`" + ` 开头的命令（全角 ` + "`／`" + ` 也可以）。群里可以先 @机器人；Telegram 上也可以写 ` + "`/log@机器人名`" + `。
+每个命令都有英文名和中文写法，中文写法可以和第一个参数连写（` + "`/辅导张三 数学 30分钟`" + `）。
+
+- **学生**写名字；两个在帮扶的学生同名时写上班级：` + "`初一3班张三`" + ` 或 ` + "`张三（初一3班）`" + `。
+- **班级**怎么写都行：` + "`初一3班`、`初一(3)班`、`初一三班`、`七年级3班`" + `。
+- **时长**：` + "`30分钟`、`30分`、`半小时`、`1小时`、`1.5小时`、`一个半小时`、`45'`、`1h`、`90m`" + `，1到600分钟。
+- **日期**（不写就是今天）：` + "`今天`、`昨天`、`前天`、`周三`、`11月20日`、`11-20`、`2026-11-20`" + `；不能是将来，也不能早于本学期。
+- 写错了会收到一句说明和一个正确的例子，什么都不会保存；记错了用 ` + "`/undo`" + ` 撤销自己最后一条。
+- 邀请码8位，只能用一次，7天内有效。
+`
+}
+
+func referenceTableHeader() string {
+	return "| 写法 | 也可以写 | 谁可以用 | 在哪里用 | 做什么 | 例子 |\n|---|---|---|---|---|---|"
+}
+
+func familyTitle(f family) string {
+	switch f {
+	case famRecords:
+		return "记录"
+	case famReports:
+		return "查看"
+	case famPeople:
+		return "学生、老师和家长"
+	case famGroups:
+		return "群和家长会"
 	}
-	return ""
+	return "帮助"
+}
+
+// placeText says where a command may be used.
+func placeText(p place) string {
+	var out []string
+	if p&inPrivate != 0 {
+		out = append(out, "私聊")
+	}
+	switch {
+	case p&inAnyGroup == inAnyGroup:
+		out = append(out, "任何群")
+	case p&inTeacherGroup != 0:
+		out = append(out, "教师群")
+	}
+	return strings.Join(out, "、")
+}
+
+func referenceRules() string {
+	return `
+## 谁能看到什么
+
+- 学生的类别（贫困、单亲、留守……）、家庭情况、辅导备注和家校沟通内容只在私聊里显示，而且只给这个学生的班主任、导师和学校管理员看；不进任何群，也不给家长看。
+- 其他老师（不是这个学生的班主任、导师或学校管理员）只看到名字和次数，看不到类别、辅导备注和沟通内容。
+- 教师群里只有名字、次数和待办，没有类别和备注；家长群里不谈任何一个孩子，数据命令会请对方私聊。
+- 家长只在私聊里看到自己的孩子：辅导、进步、评语、家长会，用鼓励的话说；“学困生”“后进生”之类的词不会出现在给家长的消息里。
+- 每一次查看和修改学生档案都记入审计日志（只记编号，不记名字）。
+`
 }

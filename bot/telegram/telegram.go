@@ -50,10 +50,12 @@ type Config struct {
 	HTTPClient *http.Client // nil: a default client
 	// PollTimeout is the long-polling wait; the HTTP client's timeout must exceed it.
 	PollTimeout time.Duration
-	State       State
-	Log         *slog.Logger
-	Limits      Limits
-	Menu        []MenuItem
+	// Now is the clock (tests inject one); nil: time.Now.
+	Now    func() time.Time
+	State  State
+	Log    *slog.Logger
+	Limits Limits
+	Menu   []MenuItem
 	// Keep receives, at stop, the replies that could not go out in time, to
 	// be sent from the durable outbox after the restart.
 	Keep func([]bot.Outgoing)
@@ -76,15 +78,26 @@ type Telegram struct {
 	handle func(context.Context, bot.Message)
 	runCtx context.Context
 
-	mu          sync.Mutex
-	lastHandled int64
-	lastSaved   int64
-	savedAt     time.Time
+	mu            sync.Mutex
+	lastHandled   int64     // the update handled last (not the highest ever: ids may restart lower)
+	lastHandledAt time.Time // when, by Config.Now
+	lastSaved     int64
+	savedAt       time.Time
 
 	replies *bot.ReplyQueues
 }
 
-const offsetKey = "last_update_id"
+const (
+	offsetKey   = "last_update_id"
+	offsetAtKey = "last_update_at" // unix seconds
+)
+
+// quietReset: after about a week without updates Telegram may restart
+// update ids at a lower random value, which an offset past the old ones
+// would confirm unseen. After this long the poll asks from the earliest
+// unconfirmed update instead: Telegram keeps updates 24 hours only, so
+// nothing old comes back, and a redelivery is deduplicated by message id.
+const quietReset = 6 * 24 * time.Hour
 
 // New connects to the Bot API (getMe, with retries) and prepares polling
 // from the last update handled before the previous stop. Its length is the
@@ -99,13 +112,13 @@ func New(ctx context.Context, cfg Config) (*Telegram, error) {
 	if cfg.Limits == (Limits{}) {
 		cfg.Limits = DefaultLimits
 	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	t := &Telegram{cfg: cfg, limits: newLimiter(cfg.Limits)}
 	t.replies = bot.NewReplyQueues(t.deliverReply, nil, cfg.Log)
 	t.replies.Journal = cfg.Journal
-	if v, err := cfg.State.PlatformValue(PlatformName, offsetKey); err == nil && len(v) > 0 {
-		t.lastHandled, _ = strconv.ParseInt(string(v), 10, 64)
-		t.lastSaved = t.lastHandled
-	}
+	t.loadOffset()
 	client := cfg.HTTPClient
 	if client == nil {
 		client = &http.Client{Timeout: cfg.PollTimeout + 10*time.Second}
@@ -222,10 +235,7 @@ func (t *Telegram) poll(ctx context.Context) {
 		if wait > 0 && !bot.Sleep(ctx, wait) {
 			return
 		}
-		t.mu.Lock()
-		offset := t.lastHandled + 1
-		t.mu.Unlock()
-		updates, err := t.getUpdates(ctx, offset)
+		updates, err := t.getUpdates(ctx, t.nextOffset())
 		if err != nil {
 			if ctx.Err() != nil {
 				return
@@ -351,28 +361,56 @@ func isHan(s string) bool {
 	return s != ""
 }
 
-// markHandled remembers the last handled update. It is written at most once
-// a second: a restart from an older offset only sees updates that are
-// deduplicated anyway.
+// markHandled remembers the update handled last, whatever its id (ids may
+// restart lower after a quiet week). It is written at most once a second: a
+// restart from an older offset only sees updates that are deduplicated anyway.
 func (t *Telegram) markHandled(id int64) {
 	t.mu.Lock()
-	if id > t.lastHandled {
-		t.lastHandled = id
-	}
+	t.lastHandled, t.lastHandledAt = id, t.cfg.Now()
 	t.mu.Unlock()
 	t.saveOffset(false)
 }
 
+// nextOffset confirms every update up to the one handled last; after a
+// quiet week (or with none handled yet) it asks from the earliest unconfirmed.
+func (t *Telegram) nextOffset() int64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.lastHandled == 0 || t.cfg.Now().Sub(t.lastHandledAt) > quietReset {
+		return 0
+	}
+	return t.lastHandled + 1
+}
+
+func (t *Telegram) loadOffset() {
+	v, err := t.cfg.State.PlatformValue(PlatformName, offsetKey)
+	if err != nil || len(v) == 0 {
+		return
+	}
+	t.lastHandled, _ = strconv.ParseInt(string(v), 10, 64)
+	t.lastSaved = t.lastHandled
+	t.lastHandledAt = t.cfg.Now() // saved by an older version without the time: assume recent
+	if at, err := t.cfg.State.PlatformValue(PlatformName, offsetAtKey); err == nil && len(at) > 0 {
+		if sec, err := strconv.ParseInt(string(at), 10, 64); err == nil {
+			t.lastHandledAt = time.Unix(sec, 0)
+		}
+	}
+}
+
 func (t *Telegram) saveOffset(force bool) {
 	t.mu.Lock()
-	id := t.lastHandled
-	if id == t.lastSaved || (!force && time.Since(t.savedAt) < time.Second) {
+	id, at := t.lastHandled, t.lastHandledAt
+	if id == t.lastSaved || (!force && t.cfg.Now().Sub(t.savedAt) < time.Second) {
 		t.mu.Unlock()
 		return
 	}
-	t.lastSaved, t.savedAt = id, time.Now()
+	t.lastSaved, t.savedAt = id, t.cfg.Now()
 	t.mu.Unlock()
-	if err := t.cfg.State.SetPlatformValue(PlatformName, offsetKey, []byte(strconv.FormatInt(id, 10))); err != nil {
+	err := t.cfg.State.SetPlatformValue(PlatformName, offsetAtKey, []byte(strconv.FormatInt(at.Unix(), 10)))
+	if err == nil {
+		err = t.cfg.State.SetPlatformValue(PlatformName, offsetKey, []byte(strconv.FormatInt(id, 10)))
+	}
+	if err != nil {
 		t.cfg.Log.Error("telegram: saving the update offset failed", "err", err)
 	}
 }

@@ -7,8 +7,10 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -38,7 +40,13 @@ type rig struct {
 
 	mu   sync.Mutex
 	kept []bot.Outgoing
+	skew atomic.Int64 // how far the adapter's clock is ahead of the wall clock
 }
+
+// now is the adapter's clock: the wall clock moved on by advance.
+func (r *rig) now() time.Time { return time.Now().Add(time.Duration(r.skew.Load())) }
+
+func (r *rig) advance(d time.Duration) { r.skew.Add(int64(d)) }
 
 func newRig(t *testing.T, api *telegramtest.Server, path string, limits telegram.Limits) *rig {
 	t.Helper()
@@ -57,7 +65,7 @@ func newRig(t *testing.T, api *telegramtest.Server, path string, limits telegram
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &rig{t: t, api: api, st: st, h: h, cancel: cancel, done: make(chan struct{}), path: path}
-	tg, err := telegram.New(ctx, telegram.Config{Token: token, ServerURL: api.URL, PollTimeout: 2 * time.Second,
+	tg, err := telegram.New(ctx, telegram.Config{Token: token, ServerURL: api.URL, PollTimeout: 2 * time.Second, Now: r.now,
 		HTTPClient: &http.Client{Timeout: 5 * time.Second}, State: st, Log: log, Limits: limits, Menu: menu,
 		Keep: func(outs []bot.Outgoing) { r.mu.Lock(); r.kept = append(r.kept, outs...); r.mu.Unlock() }})
 	if err != nil {
@@ -368,5 +376,35 @@ func TestGracefulStopKeepsRepliesStillWaiting(t *testing.T) {
 	r.mu.Unlock()
 	if sent+kept != 5 || kept == 0 {
 		t.Fatalf("%d sent + %d kept for the outbox, want 5 with some kept", sent, kept)
+	}
+}
+
+// TestNotDeafAfterAQuietWeek: after a week without updates Telegram may
+// count update ids again from a lower value; the bot must still hear them.
+func TestNotDeafAfterAQuietWeek(t *testing.T) {
+	api := telegramtest.New(token)
+	defer api.Close()
+	r := newRig(t, api, "", fast)
+	defer r.stop()
+	if got := r.say(1, "校长", 0, "", "/help"); !strings.Contains(got, "/log") {
+		t.Fatalf("help: %s", got)
+	}
+	r.advance(8 * 24 * time.Hour) // the winter holiday
+	// During the quiet week the bot keeps polling; by its end it asks from
+	// the earliest unconfirmed update (offset 0), then the ids restart.
+	asked := len(api.Offsets())
+	deadline := time.Now().Add(10 * time.Second)
+	for !slices.Contains(api.Offsets()[asked:], 0) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the bot never asked from the earliest update after a quiet week: %v", api.Offsets()[asked:])
+		}
+		api.WaitPoll(time.Second)
+	}
+	api.RestartIDs(7)
+	if got := r.say(1, "校长", 0, "", "/help"); !strings.Contains(got, "/log") {
+		t.Fatalf("after the holiday: %s", got)
+	}
+	if got := r.say(1, "校长", 0, "", "/help"); !strings.Contains(got, "/log") { // and the one after
+		t.Fatalf("second after the holiday: %s", got)
 	}
 }

@@ -115,6 +115,14 @@ func (s *Server) Migrate(oldID, newID int64) int64 {
 	return s.pushLocked(map[string]any{"message": m})
 }
 
+// RestartIDs makes the next updates count from next, as Telegram may do
+// after a week without updates (the new ids are often lower).
+func (s *Server) RestartIDs(next int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextID = next
+}
+
 // Redeliver queues again an update that was already delivered (as Telegram
 // does when its confirmation was lost).
 func (s *Server) Redeliver(id int64, raw json.RawMessage) {
@@ -186,6 +194,17 @@ func (s *Server) WaitSent(n int, d time.Duration) []Sent {
 		time.Sleep(5 * time.Millisecond)
 	}
 	return s.Sent()
+}
+
+// WaitPoll waits until getUpdates is called again, at most d.
+func (s *Server) WaitPoll(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := len(s.offsets)
+	deadline := time.Now().Add(d)
+	for len(s.offsets) == n && time.Now().Before(deadline) {
+		longpoll.Wait(s.cond, time.Until(deadline))
+	}
 }
 
 // Offsets returns the offsets getUpdates was called with.
@@ -277,6 +296,7 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request) {
 	deadline := time.Now().Add(min(time.Duration(timeout)*time.Second, time.Second))
 	s.mu.Lock()
 	s.offsets = append(s.offsets, offset)
+	s.cond.Broadcast()
 	// An offset confirms every update before it: Telegram forgets them.
 	for len(s.ids) > 0 && s.ids[0] < offset {
 		s.ids, s.updates = s.ids[1:], s.updates[1:]

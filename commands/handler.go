@@ -6,6 +6,7 @@ package commands
 import (
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"bangfu/bot"
@@ -20,9 +21,11 @@ type Handler struct {
 	Log   *slog.Logger
 	// School is the school's name, shown in digests and greetings.
 	School string
-	// BotNames are the usernames this bot answers to in /cmd@name; a command
-	// naming another bot is left alone. Empty: answer every /cmd@name.
-	BotNames []string
+	// botNames are the usernames this bot answers to in /cmd@name (a
+	// command naming another bot is left alone; none: answer every one). A
+	// platform adds its name once it has connected, while messages flow.
+	namesMu  sync.RWMutex
+	botNames []string
 
 	specs    []*spec
 	pipeline stage
@@ -38,11 +41,30 @@ func New(st storage.Store, cal storage.Calendar, now func() time.Time, log *slog
 	return h
 }
 
+// AddBotName makes /cmd@name address this bot.
+func (h *Handler) AddBotName(name string) {
+	h.namesMu.Lock()
+	defer h.namesMu.Unlock()
+	h.botNames = append(h.botNames, strings.TrimPrefix(name, "@"))
+}
+
+// botName is the first name the bot answers to, "" when none is known yet.
+func (h *Handler) botName() string {
+	h.namesMu.RLock()
+	defer h.namesMu.RUnlock()
+	if len(h.botNames) == 0 {
+		return ""
+	}
+	return h.botNames[0]
+}
+
 func (h *Handler) isMe(name string) bool {
-	if len(h.BotNames) == 0 {
+	h.namesMu.RLock()
+	defer h.namesMu.RUnlock()
+	if len(h.botNames) == 0 {
 		return true
 	}
-	for _, n := range h.BotNames {
+	for _, n := range h.botNames {
 		if strings.EqualFold(strings.TrimPrefix(n, "@"), name) {
 			return true
 		}

@@ -307,7 +307,7 @@ func TestHelpListsOnlyWhatTheRoleMayUse(t *testing.T) {
 
 func TestCommandForAnotherBotIsIgnored(t *testing.T) {
 	w := school(t)
-	w.h.BotNames = []string{"bangfu_bot"}
+	w.h.AddBotName("bangfu_bot")
 	if outs := w.send("王老师", "初一3班教师群", "/log@other_bot 张三 数学 30分钟"); len(outs) != 0 {
 		t.Fatalf("answered a command for another bot: %+v", outs)
 	}

@@ -344,11 +344,12 @@ func (h *Handler) mentor(r *req) (string, error) {
 // withLink adds, on Telegram, a link that joins in one tap (t.me/<bot>?start=<code>);
 // the code stays alone on the last line.
 func (h *Handler) withLink(r *req, reply, code string) string {
-	if r.msg.Platform != "telegram" || len(h.BotNames) == 0 || h.BotNames[0] == "" {
+	name := h.botName()
+	if r.msg.Platform != "telegram" || name == "" {
 		return reply
 	}
 	i := strings.LastIndex(reply, "\n")
-	return reply[:i] + telegramJoinLink(strings.TrimPrefix(h.BotNames[0], "@"), code) + reply[i:]
+	return reply[:i] + telegramJoinLink(name, code) + reply[i:]
 }
 
 func (h *Handler) inviteTeacher(r *req) (string, error) {

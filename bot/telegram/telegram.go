@@ -51,7 +51,15 @@ type Config struct {
 	// PollTimeout is the long-polling wait; the HTTP client's timeout must exceed it.
 	PollTimeout time.Duration
 	// Now is the clock (tests inject one); nil: time.Now.
-	Now    func() time.Time
+	Now func() time.Time
+	// OnStatus is told, to pass on to the admins through another platform,
+	// when Telegram has been unreachable for a while (once an outage), when it
+	// is back, and when the token is refused.
+	OnStatus func(text string)
+	// OnReady is told the bot's @username once Telegram answered getMe.
+	OnReady func(username string)
+	// Sleep waits between retries (tests inject a pacer); nil: bot.Sleep.
+	Sleep  func(ctx context.Context, d time.Duration) bool
 	State  State
 	Log    *slog.Logger
 	Limits Limits
@@ -79,6 +87,8 @@ type Telegram struct {
 	runCtx context.Context
 
 	mu            sync.Mutex
+	downSince     time.Time // first failed call of an outage; zero while reachable
+	toldDown      bool      // the admins heard of this outage
 	lastHandled   int64     // the update handled last (not the highest ever: ids may restart lower)
 	lastHandledAt time.Time // when, by Config.Now
 	lastSaved     int64
@@ -99,10 +109,11 @@ const (
 // nothing old comes back, and a redelivery is deduplicated by message id.
 const quietReset = 6 * 24 * time.Hour
 
-// New connects to the Bot API (getMe, with retries) and prepares polling
-// from the last update handled before the previous stop. Its length is the
-// library options and the getMe retry, in the order the client needs them.
-func New(ctx context.Context, cfg Config) (*Telegram, error) {
+// New prepares the client and polling from the last update handled before
+// the previous stop. It does not touch the network: Run connects, so an
+// unreachable Telegram never holds up the other platforms. Its length is the
+// library options, in the order the client needs them.
+func New(cfg Config) (*Telegram, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
@@ -114,6 +125,9 @@ func New(ctx context.Context, cfg Config) (*Telegram, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = bot.Sleep
 	}
 	t := &Telegram{cfg: cfg, limits: newLimiter(cfg.Limits)}
 	t.replies = bot.NewReplyQueues(t.deliverReply, nil, cfg.Log)
@@ -146,22 +160,6 @@ func New(ctx context.Context, cfg Config) (*Telegram, error) {
 		return nil, fmt.Errorf("telegram: %s", redact(err.Error(), cfg.Token))
 	}
 	t.api = api
-	wait := time.Second
-	for {
-		me, err := api.GetMe(ctx)
-		if err == nil {
-			t.username = me.Username
-			break
-		}
-		if errors.Is(err, tgbot.ErrorUnauthorized) {
-			return nil, fmt.Errorf("telegram: the token was refused (check telegram.token or BANGFU_TELEGRAM_TOKEN)")
-		}
-		cfg.Log.Warn("telegram getMe failed, retrying", "err", redact(err.Error(), cfg.Token), "in", wait)
-		if !bot.Sleep(ctx, wait) {
-			return nil, ctx.Err()
-		}
-		wait = min(2*wait, time.Minute)
-	}
 	return t, nil
 }
 
@@ -175,14 +173,93 @@ func redact(s, token string) string {
 // Name implements bot.Platform.
 func (t *Telegram) Name() string { return PlatformName }
 
-// Username is the bot's @username, for /cmd@username.
-func (t *Telegram) Username() string { return t.username }
+// Username is the bot's @username, for /cmd@username; "" until connected.
+func (t *Telegram) Username() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.username
+}
+
+// outageNotice is how long Telegram may be unreachable before the admins
+// are told: a blip of a few seconds is not worth a message.
+const outageNotice = 2 * time.Minute
+
+// connect asks getMe until Telegram answers, backing off to a minute, and
+// reports an outage to the admins once. A refused token stops Telegram alone,
+// with one clear line to the admins: false, as at the end of ctx.
+func (t *Telegram) connect(ctx context.Context) bool {
+	wait := time.Second
+	for {
+		me, err := t.api.GetMe(ctx)
+		if err == nil {
+			t.mu.Lock()
+			t.username = me.Username
+			t.mu.Unlock()
+			t.up()
+			if t.cfg.OnReady != nil {
+				t.cfg.OnReady(me.Username)
+			}
+			return true
+		}
+		if ctx.Err() != nil {
+			return false
+		}
+		if errors.Is(err, tgbot.ErrorUnauthorized) {
+			t.cfg.Log.Error("telegram: the token was refused (401); Telegram is off until it is fixed and bangfu restarted")
+			t.status(tokenRefused())
+			return false
+		}
+		t.down(err, wait)
+		if !t.cfg.Sleep(ctx, wait) {
+			return false
+		}
+		wait = min(2*wait, time.Minute)
+	}
+}
+
+// down notes a failed call; the admins hear of an outage once it has
+// lasted outageNotice.
+func (t *Telegram) down(err error, retryIn time.Duration) {
+	t.cfg.Log.Warn("telegram unreachable, retrying", "err", redact(err.Error(), t.cfg.Token), "in", retryIn)
+	t.mu.Lock()
+	now := t.cfg.Now()
+	if t.downSince.IsZero() {
+		t.downSince = now
+	}
+	tell := !t.toldDown && now.Sub(t.downSince) >= outageNotice
+	t.toldDown = t.toldDown || tell
+	since := t.downSince
+	t.mu.Unlock()
+	if tell {
+		t.status(unreachable(now.Sub(since)))
+	}
+}
+
+// up ends an outage; the admins hear it is over if they heard it began.
+func (t *Telegram) up() {
+	t.mu.Lock()
+	told := t.toldDown
+	t.downSince, t.toldDown = time.Time{}, false
+	t.mu.Unlock()
+	if told {
+		t.status(backAgain())
+	}
+}
+
+func (t *Telegram) status(text string) {
+	if t.cfg.OnStatus != nil {
+		t.cfg.OnStatus(text)
+	}
+}
 
 // Run registers the command menu and long-polls until ctx ends; the update
 // being handled then is finished before Run returns. Sending goes on until Stop.
 func (t *Telegram) Run(ctx context.Context, handle func(context.Context, bot.Message)) error {
 	t.handle = handle
 	t.runCtx = context.WithoutCancel(ctx)
+	if !t.connect(ctx) {
+		return nil
+	}
 	if err := t.SetMenu(ctx); err != nil {
 		t.cfg.Log.Warn("telegram setMyCommands failed; the / menu stays as it was", "err", redact(err.Error(), t.cfg.Token))
 	}
@@ -232,7 +309,7 @@ func (t *Telegram) SetMenu(ctx context.Context) error {
 func (t *Telegram) poll(ctx context.Context) {
 	wait := time.Duration(0)
 	for ctx.Err() == nil {
-		if wait > 0 && !bot.Sleep(ctx, wait) {
+		if wait > 0 && !t.cfg.Sleep(ctx, wait) {
 			return
 		}
 		updates, err := t.getUpdates(ctx, t.nextOffset())
@@ -240,9 +317,12 @@ func (t *Telegram) poll(ctx context.Context) {
 			if ctx.Err() != nil {
 				return
 			}
-			t.cfg.Log.Warn("telegram getUpdates failed", "err", redact(err.Error(), t.cfg.Token))
 			wait = min(max(2*wait, 500*time.Millisecond), 30*time.Second)
+			t.down(err, wait)
 			continue
+		}
+		if wait > 0 {
+			t.up()
 		}
 		wait = 0
 		for _, u := range updates {

@@ -41,6 +41,51 @@ type rig struct {
 	mu   sync.Mutex
 	kept []bot.Outgoing
 	skew atomic.Int64 // how far the adapter's clock is ahead of the wall clock
+
+	statusMu sync.Mutex
+	statuses []string // what the admins were told
+	statusCh chan struct{}
+}
+
+func (r *rig) noteStatus(text string) {
+	r.statusMu.Lock()
+	r.statuses = append(r.statuses, text)
+	r.statusMu.Unlock()
+	select {
+	case r.statusCh <- struct{}{}:
+	default:
+	}
+}
+
+// awaitStatus waits for the n-th status line told to the admins.
+func (r *rig) awaitStatus(n int) []string {
+	r.t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		r.statusMu.Lock()
+		got := append([]string(nil), r.statuses...)
+		r.statusMu.Unlock()
+		if len(got) >= n {
+			return got
+		}
+		select {
+		case <-r.statusCh:
+		case <-deadline:
+			r.t.Fatalf("the admins were told %d things, want %d: %q", len(got), n, got)
+		}
+	}
+}
+
+// pace is the adapter's retry wait in tests: the injected clock moves on
+// by the wait at once, so backoff is exercised without the wall clock.
+func (r *rig) pace(ctx context.Context, d time.Duration) bool {
+	r.advance(d)
+	select {
+	case <-ctx.Done():
+		return false
+	case <-time.After(time.Millisecond): // let the fake breathe between retries
+		return true
+	}
 }
 
 // now is the adapter's clock: the wall clock moved on by advance.
@@ -64,14 +109,13 @@ func newRig(t *testing.T, api *telegramtest.Server, path string, limits telegram
 		menu = append(menu, telegram.MenuItem{Command: m.Command, Description: m.Description, InGroups: m.InGroups})
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &rig{t: t, api: api, st: st, h: h, cancel: cancel, done: make(chan struct{}), path: path}
-	tg, err := telegram.New(ctx, telegram.Config{Token: token, ServerURL: api.URL, PollTimeout: 2 * time.Second, Now: r.now,
+	r := &rig{t: t, api: api, st: st, h: h, cancel: cancel, done: make(chan struct{}), path: path, statusCh: make(chan struct{}, 1)}
+	tg, err := telegram.New(telegram.Config{OnReady: h.AddBotName, OnStatus: r.noteStatus, Sleep: r.pace, Token: token, ServerURL: api.URL, PollTimeout: 2 * time.Second, Now: r.now,
 		HTTPClient: &http.Client{Timeout: 5 * time.Second}, State: st, Log: log, Limits: limits, Menu: menu,
 		Keep: func(outs []bot.Outgoing) { r.mu.Lock(); r.kept = append(r.kept, outs...); r.mu.Unlock() }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.BotNames = []string{tg.Username()}
 	out := bot.NewOutbox(delivery.OutboxQueue{Store: st, Loc: st.Cal.Loc, Now: st.Now, Log: log}, st.Now, log)
 	out.Add(tg)
 	out.OnUnreachable = func(o bot.Outgoing) { h.MarkUnreachable(context.Background(), o) }
@@ -389,6 +433,12 @@ func TestNotDeafAfterAQuietWeek(t *testing.T) {
 	if got := r.say(1, "校长", 0, "", "/help"); !strings.Contains(got, "/log") {
 		t.Fatalf("help: %s", got)
 	}
+	// Long before the week is over the last batch is confirmed by the next poll.
+	for deadline := time.Now().Add(10 * time.Second); api.Pending() > 0; api.WaitPoll(time.Second) {
+		if time.Now().After(deadline) {
+			t.Fatal("the last update was never confirmed")
+		}
+	}
 	r.advance(8 * 24 * time.Hour) // the winter holiday
 	// During the quiet week the bot keeps polling; by its end it asks from
 	// the earliest unconfirmed update (offset 0), then the ids restart.
@@ -406,5 +456,54 @@ func TestNotDeafAfterAQuietWeek(t *testing.T) {
 	}
 	if got := r.say(1, "校长", 0, "", "/help"); !strings.Contains(got, "/log") { // and the one after
 		t.Fatalf("second after the holiday: %s", got)
+	}
+}
+
+// TestAnOutageAtStartUpHoldsNothingUp: with Telegram unreachable, New does
+// not wait for it; the adapter keeps retrying, the admins hear of the outage
+// once it has lasted, and once more when it is over; then it works.
+func TestAnOutageAtStartUpHoldsNothingUp(t *testing.T) {
+	api := telegramtest.New(token)
+	defer api.Close()
+	api.SetDown(true)
+	r := newRig(t, api, "", fast) // returns although getMe cannot succeed
+	defer r.stop()
+	got := r.awaitStatus(1)
+	if !strings.Contains(got[0], "连不上") || strings.Contains(got[0], token) {
+		t.Fatalf("outage notice: %q", got)
+	}
+	calls := api.Calls("getMe")
+	if calls < 3 {
+		t.Fatalf("getMe tried %d times before the notice", calls)
+	}
+	api.SetDown(false)
+	got = r.awaitStatus(2)
+	if !strings.Contains(got[1], "已恢复") || len(got) != 2 {
+		t.Fatalf("after the outage: %q", got)
+	}
+	if answer := r.say(1, "校长", 0, "", "/help"); !strings.Contains(answer, "/log") {
+		t.Fatalf("help after the outage: %s", answer)
+	}
+}
+
+// TestARefusedTokenStopsTelegramAlone: a 401 is one clear line to the
+// admins, and the adapter stops instead of retrying for ever.
+func TestARefusedTokenStopsTelegramAlone(t *testing.T) {
+	api := telegramtest.New(token)
+	defer api.Close()
+	api.RefuseToken()
+	r := newRig(t, api, "", fast)
+	defer r.stop()
+	select {
+	case <-r.done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the adapter kept going with a refused token")
+	}
+	got := r.awaitStatus(1)
+	if len(got) != 1 || !strings.Contains(got[0], "401") || !strings.Contains(got[0], "telegram.token") {
+		t.Fatalf("told %q", got)
+	}
+	if n := api.Calls("getMe"); n != 1 {
+		t.Fatalf("getMe called %d times", n)
 	}
 }

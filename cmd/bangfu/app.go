@@ -124,12 +124,16 @@ func wire(ctx context.Context, cfg Config, st *bolt.Store, log *slog.Logger, std
 // WeChat); the terminal chat is the fallback when there are none.
 func (a *app) addChatAccounts(ctx context.Context, cfg Config, st *bolt.Store, log *slog.Logger, queue delivery.OutboxQueue, journal delivery.ReplyJournal, qr io.Writer) error {
 	if cfg.Telegram.Enabled {
-		tg, err := telegram.New(ctx, telegram.Config{Token: cfg.Telegram.Token, ServerURL: cfg.Telegram.ServerURL,
-			State: st, Log: log, Menu: telegramMenu(a.h), Keep: queue.Keep, Journal: journal})
+		tg, err := telegram.New(telegram.Config{Token: cfg.Telegram.Token, ServerURL: cfg.Telegram.ServerURL,
+			State: st, Log: log, Menu: telegramMenu(a.h), Keep: queue.Keep, Journal: journal,
+			OnReady: a.h.AddBotName,
+			OnStatus: func(text string) {
+				a.h.NotifyAdmins(text, telegram.PlatformName)
+				a.out.DeliverDue(context.Background())
+			}})
 		if err != nil {
 			return err
 		}
-		a.h.BotNames = append(a.h.BotNames, tg.Username())
 		tg.OnUnreachable = a.out.OnUnreachable
 		a.platforms = append(a.platforms, tg)
 	}

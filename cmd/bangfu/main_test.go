@@ -504,3 +504,54 @@ func TestWeChatThroughTheBinary(t *testing.T) {
 		t.Fatalf("session file %v %v", fi, err)
 	}
 }
+
+// TestTelegramDownAtStartHoldsNothingUp: with Telegram unreachable when the
+// bot starts, the rest comes up at once (here the control socket answers an
+// invite), and Telegram is served as soon as it is back.
+func TestTelegramDownAtStartHoldsNothingUp(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	api := telegramtest.New("42:secret")
+	defer api.Close()
+	api.SetDown(true)
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "telegram:\n  enabled: true\n  token: \"42:secret\"\n  server_url: "+api.URL+"\n")
+	var logs bytes.Buffer
+	bin := exec.Command(buildBinary(t), "-config", cfg)
+	bin.Stderr = &syncWriter{w: &logs}
+	if err := bin.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer bin.Process.Kill()
+	waitFor(t, func() bool { _, err := os.Stat(filepath.Join(dir, "data", "bangfu.db.sock")); return err == nil })
+	inv, errs, code := runCLI(t, "", "-config", cfg, "invite", "admin")
+	if code != 0 {
+		t.Fatalf("invite while Telegram is down: %s", errs)
+	}
+	if api.Calls("getMe") == 0 {
+		t.Fatal("the bot never tried Telegram")
+	}
+	api.SetDown(false)
+	api.Say(7, "校长", 0, "", "/join "+lastCode(t, inv))
+	if got := api.WaitSent(1, 20*time.Second); len(got) == 0 || !strings.Contains(got[0].Text, "管理员") {
+		t.Fatalf("after Telegram came back: %+v", got)
+	}
+	bin.Process.Signal(syscall.SIGTERM)
+	bin.Wait()
+	if strings.Contains(logs.String(), "42:secret") {
+		t.Fatal("the token is in the log")
+	}
+}
+
+// syncWriter lets a child's stderr be read while it runs.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}

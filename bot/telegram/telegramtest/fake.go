@@ -48,6 +48,24 @@ type Server struct {
 	forbidden map[int64]bool
 	migrated  map[int64]int64
 	calls     map[string]int
+	down      bool // every call answers 502 from the gateway, as in an outage
+	refused   bool // the token is refused: 401
+}
+
+// SetDown starts or ends an outage: while down every call answers 502 Bad
+// Gateway with an HTML page, as Telegram's front servers do.
+func (s *Server) SetDown(down bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.down = down
+	s.cond.Broadcast()
+}
+
+// RefuseToken makes every call answer 401 Unauthorized, as for a revoked token.
+func (s *Server) RefuseToken() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refused = true
 }
 
 // New starts the fake on a loopback port.
@@ -264,7 +282,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	r.ParseMultipartForm(32 << 20)
 	s.mu.Lock()
 	s.calls[method]++
+	down, refused := s.down, s.refused
 	s.mu.Unlock()
+	switch {
+	case refused:
+		apiErr(w, 401, "Unauthorized", nil)
+		return
+	case down:
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusBadGateway)
+		io.WriteString(w, "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n")
+		return
+	}
 	switch method {
 	case "getMe":
 		ok(w, map[string]any{"id": 1, "is_bot": true, "first_name": "帮扶助手", "username": s.Username})

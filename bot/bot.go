@@ -22,6 +22,9 @@ type Chat struct {
 	ID    string
 	Kind  ChatKind
 	Title string // group title, or the other person's name for a private chat
+	// Thread is a forum topic within a group (Telegram's message_thread_id):
+	// a reply goes to the topic it answers. "" for none.
+	Thread string
 }
 
 // User is who said a message.

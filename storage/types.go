@@ -204,6 +204,7 @@ type Queued struct {
 	Platform  string
 	ChatID    string
 	ChatTitle string
+	Thread    string // a forum topic within the chat, "" for none
 	Private   bool
 	PersonID  uint64 // recipient, for private messages
 	StudentID uint64 // the student it is about, so an erasure can drop it

@@ -86,13 +86,14 @@ type Telegram struct {
 	handle func(context.Context, bot.Message)
 	runCtx context.Context
 
-	mu            sync.Mutex
-	downSince     time.Time // first failed call of an outage; zero while reachable
-	toldDown      bool      // the admins heard of this outage
-	lastHandled   int64     // the update handled last (not the highest ever: ids may restart lower)
-	lastHandledAt time.Time // when, by Config.Now
-	lastSaved     int64
-	savedAt       time.Time
+	mu              sync.Mutex
+	downSince       time.Time // first failed call of an outage; zero while reachable
+	toldDown        bool      // the admins heard of this outage
+	toldOtherPoller bool      // the admins heard another program polls this token
+	lastHandled     int64     // the update handled last (not the highest ever: ids may restart lower)
+	lastHandledAt   time.Time // when, by Config.Now
+	lastSaved       int64
+	savedAt         time.Time
 
 	replies *bot.ReplyQueues
 }
@@ -196,6 +197,7 @@ func (t *Telegram) connect(ctx context.Context) bool {
 			t.username = me.Username
 			t.mu.Unlock()
 			t.up()
+			t.explainPrivacyMode(me.CanReadAllGroupMessages)
 			if t.cfg.OnReady != nil {
 				t.cfg.OnReady(me.Username)
 			}
@@ -243,6 +245,34 @@ func (t *Telegram) up() {
 	t.mu.Unlock()
 	if told {
 		t.status(backAgain())
+	}
+}
+
+// explainPrivacyMode tells the admins once what BotFather's privacy mode
+// means for them: in groups Telegram delivers only /latin commands.
+func (t *Telegram) explainPrivacyMode(readsAll bool) {
+	const key = "privacy_mode_told"
+	if readsAll {
+		t.cfg.State.SetPlatformValue(PlatformName, key, nil)
+		return
+	}
+	if v, err := t.cfg.State.PlatformValue(PlatformName, key); err != nil || len(v) > 0 {
+		return
+	}
+	t.status(privacyMode(t.Username()))
+	if err := t.cfg.State.SetPlatformValue(PlatformName, key, []byte("1")); err != nil {
+		t.cfg.Log.Error("telegram: remembering the privacy notice failed", "err", err)
+	}
+}
+
+// otherPoller tells the admins once that another program polls this token.
+func (t *Telegram) otherPoller() {
+	t.mu.Lock()
+	told := t.toldOtherPoller
+	t.toldOtherPoller = true
+	t.mu.Unlock()
+	if !told {
+		t.status(anotherPoller())
 	}
 }
 
@@ -355,7 +385,17 @@ func (t *Telegram) getUpdates(ctx context.Context, offset int64) ([]*models.Upda
 		return nil, err
 	}
 	if !body.OK {
+		if body.ErrorCode == http.StatusConflict && strings.Contains(body.Description, "webhook") {
+			// A webhook left on the token (another deployment, an old test):
+			// polling cannot work until it is removed.
+			t.cfg.Log.Warn("telegram: a webhook was set on the token; deleting it to poll")
+			if _, err := t.api.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{}); err != nil {
+				return nil, fmt.Errorf("deleteWebhook: %s", redact(err.Error(), t.cfg.Token))
+			}
+			return nil, nil
+		}
 		if body.ErrorCode == http.StatusConflict {
+			t.otherPoller()
 			return nil, fmt.Errorf("another program is polling with this token (409): %s", body.Description)
 		}
 		return nil, fmt.Errorf("getUpdates: %d %s", body.ErrorCode, body.Description)
@@ -377,6 +417,18 @@ func (t *Telegram) onUpdate(ctx context.Context, _ *tgbot.Bot, upd *models.Updat
 	if m.MigrateToChatID != 0 { // the group became a supergroup: keep its registration
 		if err := t.cfg.State.MoveGroup(PlatformName, chatID(m.Chat.ID), chatID(m.MigrateToChatID)); err != nil {
 			t.cfg.Log.Error("telegram: moving a migrated group failed", "err", err)
+		}
+		return
+	}
+	if anonymousAdmin(m) {
+		// A group admin writing anonymously cannot be told from any other
+		// admin of the group: say what to do instead of guessing who it is.
+		if text := strings.TrimSpace(m.Text); strings.HasPrefix(text, "/") || strings.HasPrefix(text, "／") {
+			chat := bot.Chat{ID: chatID(m.Chat.ID), Kind: bot.Group, Title: m.Chat.Title}
+			if m.IsTopicMessage {
+				chat.Thread = strconv.Itoa(m.MessageThreadID)
+			}
+			t.replies.Add(bot.Outgoing{Platform: PlatformName, Chat: chat, Text: anonymousAdminReply()})
 		}
 		return
 	}
@@ -402,6 +454,9 @@ func Translate(upd *models.Update) (bot.Message, bool) {
 		return bot.Message{}, false
 	}
 	chat := bot.Chat{ID: chatID(m.Chat.ID), Kind: bot.Group, Title: m.Chat.Title}
+	if m.IsTopicMessage && m.MessageThreadID != 0 {
+		chat.Thread = strconv.Itoa(m.MessageThreadID)
+	}
 	if m.Chat.Type == models.ChatTypePrivate {
 		chat = bot.Chat{ID: chatID(m.Chat.ID), Kind: bot.Private, Title: personName(m.From)}
 	}
@@ -417,6 +472,12 @@ func Translate(upd *models.Update) (bot.Message, bool) {
 }
 
 func chatID(id int64) string { return strconv.FormatInt(id, 10) }
+
+// anonymousAdmin: a group admin who chose to remain anonymous writes as
+// GroupAnonymousBot, with the group itself as sender_chat.
+func anonymousAdmin(m *models.Message) bool {
+	return m.From != nil && m.From.IsBot && m.SenderChat != nil && m.SenderChat.ID == m.Chat.ID
+}
 
 // personName joins first and last name; Chinese names need no space.
 func personName(u *models.User) string {
@@ -520,16 +581,17 @@ func (t *Telegram) deliver(ctx context.Context, out bot.Outgoing) error {
 		return fmt.Errorf("telegram: bad chat id %q", out.Chat.ID)
 	}
 	group := out.Chat.Kind == bot.Group
+	thread, _ := strconv.Atoi(out.Chat.Thread) // the forum topic the reply answers
 	if out.File != nil {
 		return t.call(ctx, &id, group, func(chat int64) error {
-			_, err := t.api.SendDocument(ctx, &tgbot.SendDocumentParams{ChatID: chat, Caption: out.Text,
+			_, err := t.api.SendDocument(ctx, &tgbot.SendDocumentParams{ChatID: chat, MessageThreadID: thread, Caption: out.Text,
 				Document: &models.InputFileUpload{Filename: out.File.Name, Data: bytes.NewReader(out.File.Data)}})
 			return err
 		})
 	}
 	for i, part := range bot.SplitText(out.Text, MaxText) {
 		if err := t.call(ctx, &id, group, func(chat int64) error {
-			_, err := t.api.SendMessage(ctx, &tgbot.SendMessageParams{ChatID: chat, Text: part})
+			_, err := t.api.SendMessage(ctx, &tgbot.SendMessageParams{ChatID: chat, MessageThreadID: thread, Text: part})
 			return err
 		}); err != nil {
 			if i > 0 && errors.Is(err, bot.ErrNotSent) {

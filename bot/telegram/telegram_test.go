@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -505,5 +506,83 @@ func TestARefusedTokenStopsTelegramAlone(t *testing.T) {
 	}
 	if n := api.Calls("getMe"); n != 1 {
 		t.Fatalf("getMe called %d times", n)
+	}
+}
+
+// TestForumTopicsAreAnsweredInTheirTopic: a command in a forum topic is
+// answered in that topic, not in General.
+func TestForumTopicsAreAnsweredInTheirTopic(t *testing.T) {
+	api := telegramtest.New(token)
+	defer api.Close()
+	r := newRig(t, api, "", fast)
+	defer r.stop()
+	r.say(1, "校长", 0, "", "/help") // connected
+	before := len(api.SentTo(group))
+	api.SayInTopic(1, "校长", group, "初一3班教师群", 42, "/help")
+	sent := api.WaitSent(len(api.Sent())+1, 5*time.Second)
+	if len(api.SentTo(group)) != before+1 || sent[len(sent)-1].ChatID != group || sent[len(sent)-1].Thread != 42 {
+		t.Fatalf("reply %+v", sent[len(sent)-1])
+	}
+}
+
+// TestAnAnonymousAdminIsToldWhatToDo: an admin writing anonymously cannot be
+// told apart, so a command gets one clear line and changes nothing.
+func TestAnAnonymousAdminIsToldWhatToDo(t *testing.T) {
+	api := telegramtest.New(token)
+	defer api.Close()
+	r := newRig(t, api, "", fast)
+	defer r.stop()
+	r.say(1, "校长", 0, "", "/help")
+	before := len(api.SentTo(group))
+	api.SayAsAnonymousAdmin(group, "初一3班教师群", "/group teacher 初一3班")
+	deadline := time.Now().Add(5 * time.Second)
+	for len(api.SentTo(group)) == before && time.Now().Before(deadline) {
+		api.WaitPoll(100 * time.Millisecond)
+	}
+	got := api.SentTo(group)
+	if len(got) != before+1 || !strings.Contains(got[before], "匿名") {
+		t.Fatalf("the anonymous admin was told %q", got[before:])
+	}
+	if _, ok, _ := r.st.Group(telegram.PlatformName, strconv.FormatInt(group, 10)); ok {
+		t.Fatal("an anonymous admin registered the group")
+	}
+}
+
+// TestAWebhookLeftOnTheTokenIsCleared: getUpdates answers 409 while a
+// webhook is set; the adapter deletes it and polls.
+func TestAWebhookLeftOnTheTokenIsCleared(t *testing.T) {
+	api := telegramtest.New(token)
+	defer api.Close()
+	api.SetWebhook()
+	r := newRig(t, api, "", fast)
+	defer r.stop()
+	if got := r.say(1, "校长", 0, "", "/help"); !strings.Contains(got, "/log") {
+		t.Fatalf("help: %s", got)
+	}
+	if n := api.Calls("deleteWebhook"); n != 1 {
+		t.Fatalf("deleteWebhook called %d times", n)
+	}
+}
+
+// TestPrivacyModeIsExplainedOnce: in privacy mode Chinese aliases never
+// reach the bot in groups; the admins are told what to do, once.
+func TestPrivacyModeIsExplainedOnce(t *testing.T) {
+	api := telegramtest.New(token)
+	defer api.Close()
+	api.PrivacyMode()
+	path := filepath.Join(t.TempDir(), "bangfu.db")
+	r := newRig(t, api, path, fast)
+	got := r.awaitStatus(1)
+	if !strings.Contains(got[0], "/setprivacy") || !strings.Contains(got[0], "/log@bangfu_bot") {
+		t.Fatalf("told %q", got)
+	}
+	r.stop()
+	r = newRig(t, api, path, fast)
+	defer r.stop()
+	r.say(1, "校长", 0, "", "/help") // connected again
+	r.statusMu.Lock()
+	defer r.statusMu.Unlock()
+	if len(r.statuses) != 0 {
+		t.Fatalf("told again after a restart: %q", r.statuses)
 	}
 }

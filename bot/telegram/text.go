@@ -24,3 +24,15 @@ func minutes(d time.Duration) string {
 	}
 	return fmt.Sprintf("%.1f小时", d.Hours())
 }
+
+func anonymousAdminReply() string {
+	return "您现在是以“匿名管理员”身份发言，我认不出您是哪位老师。请在群设置里关掉自己的“保持匿名”（Remain anonymous），或者私聊我发送命令。"
+}
+
+func privacyMode(username string) string {
+	return fmt.Sprintf("提示：Telegram 机器人 @%[1]s 开着“隐私模式”，在群里只收得到英文命令（例如 /log），收不到中文写法（例如 /辅导）。要在群里用中文命令，请在 @BotFather 里对这个机器人发送 /setprivacy 并选择 Disable；或者在群里写成 /log@%[1]s。", username)
+}
+
+func anotherPoller() string {
+	return "另一个程序正在用同一个 Telegram 机器人 token 收消息（409），两边会互相抢消息。请停掉另一处的 bangfu 或换一个机器人 token。"
+}

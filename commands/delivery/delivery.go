@@ -30,7 +30,7 @@ func (q OutboxQueue) Due(until time.Time) ([]bot.Outgoing, error) {
 		if m.Private {
 			kind = bot.Private
 		}
-		out = append(out, bot.Outgoing{Platform: m.Platform, Chat: bot.Chat{ID: m.ChatID, Kind: kind, Title: m.ChatTitle},
+		out = append(out, bot.Outgoing{Platform: m.Platform, Chat: bot.Chat{ID: m.ChatID, Kind: kind, Title: m.ChatTitle, Thread: m.Thread},
 			Text: m.Text, NotBefore: m.NotBefore.In(q.Loc), QueueID: m.ID, PersonID: m.PersonID, InFlight: m.InFlight})
 	}
 	return out, nil
@@ -54,7 +54,7 @@ func (q OutboxQueue) Retry(o bot.Outgoing, at time.Time) error { return q.Store.
 func (q OutboxQueue) Keep(outs []bot.Outgoing) {
 	var qs []storage.Queued
 	for _, o := range outs {
-		qs = append(qs, storage.Queued{Platform: o.Platform, ChatID: o.Chat.ID, ChatTitle: o.Chat.Title, Private: o.Chat.Kind == bot.Private,
+		qs = append(qs, storage.Queued{Platform: o.Platform, ChatID: o.Chat.ID, ChatTitle: o.Chat.Title, Thread: o.Chat.Thread, Private: o.Chat.Kind == bot.Private,
 			PersonID: o.PersonID, Text: o.Text, NotBefore: q.Now()})
 	}
 	if err := q.Store.Enqueue(storage.Meta{}, qs...); err != nil {
@@ -70,7 +70,7 @@ type ReplyJournal struct {
 
 // Journal writes a waiting reply.
 func (j ReplyJournal) Journal(o bot.Outgoing) (uint64, error) {
-	return j.Store.JournalReply(storage.Queued{Platform: o.Platform, ChatID: o.Chat.ID, ChatTitle: o.Chat.Title,
+	return j.Store.JournalReply(storage.Queued{Platform: o.Platform, ChatID: o.Chat.ID, ChatTitle: o.Chat.Title, Thread: o.Chat.Thread,
 		Private: o.Chat.Kind == bot.Private, PersonID: o.PersonID, Text: o.Text, NotBefore: j.Now()})
 }
 

@@ -386,7 +386,7 @@ func runsAreMarkedWithTheirMessages(t *testing.T, s storage.Store) {
 func journaledRepliesRecover(t *testing.T, s storage.Store) {
 	var ids []uint64
 	for _, text := range []string{"一", "二", "三"} {
-		id, err := s.JournalReply(storage.Queued{Platform: "t", ChatID: "c", Text: text, NotBefore: now})
+		id, err := s.JournalReply(storage.Queued{Platform: "t", ChatID: "c", Thread: "42", Text: text, NotBefore: now})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -401,7 +401,7 @@ func journaledRepliesRecover(t *testing.T, s storage.Store) {
 		t.Fatalf("recover: moved %d dropped %d %v", moved, dropped, err)
 	}
 	all, _ := s.Queue(time.Time{}, 0)
-	if len(all) != 1 || all[0].Text != "三" {
+	if len(all) != 1 || all[0].Text != "三" || all[0].Thread != "42" {
 		t.Fatalf("outbox after recovery: %+v", all)
 	}
 	if moved, dropped, _ := s.RecoverReplies(); moved+dropped != 0 {

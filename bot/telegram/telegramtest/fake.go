@@ -25,6 +25,7 @@ type Sent struct {
 	Text     string
 	FileName string
 	FileData []byte
+	Thread   int // message_thread_id: the forum topic it went to (0: General)
 	At       time.Time
 }
 
@@ -50,6 +51,45 @@ type Server struct {
 	calls     map[string]int
 	down      bool // every call answers 502 from the gateway, as in an outage
 	refused   bool // the token is refused: 401
+	webhook   bool // a webhook is set: getUpdates answers 409 until deleteWebhook
+	privacy   bool // privacy mode (BotFather's default): getMe says the bot cannot read all group messages
+}
+
+// SetWebhook leaves a webhook on the token, as another deployment might.
+func (s *Server) SetWebhook() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.webhook = true
+}
+
+// PrivacyMode turns on BotFather's privacy mode: in groups only /commands
+// reach the bot, and getMe says can_read_all_group_messages false.
+func (s *Server) PrivacyMode() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.privacy = true
+}
+
+// SayInTopic queues a message in a forum topic of a supergroup.
+func (s *Server) SayInTopic(fromID int64, name string, groupID int64, group string, topic int, text string) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := message{MessageID: s.nextMsgID, From: &user{ID: fromID, FirstName: name}, Chat: chat{ID: groupID, Type: "supergroup", Title: group, IsForum: true},
+		Date: time.Now().Unix(), Text: text, MessageThreadID: topic, IsTopicMessage: true}
+	s.nextMsgID++
+	return s.pushLocked(map[string]any{"message": m})
+}
+
+// SayAsAnonymousAdmin queues what a group admin writing anonymously sends:
+// from GroupAnonymousBot, with the group itself as sender_chat.
+func (s *Server) SayAsAnonymousAdmin(groupID int64, group, text string) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := chat{ID: groupID, Type: "supergroup", Title: group}
+	m := message{MessageID: s.nextMsgID, From: &user{ID: 1087968824, IsBot: true, FirstName: "Group", Username: "GroupAnonymousBot"},
+		SenderChat: &c, Chat: c, Date: time.Now().Unix(), Text: text}
+	s.nextMsgID++
+	return s.pushLocked(map[string]any{"message": m})
 }
 
 // SetDown starts or ends an outage: while down every call answers 502 Bad
@@ -88,23 +128,28 @@ func (s *Server) Close() {
 }
 
 type chat struct {
-	ID    int64  `json:"id"`
-	Type  string `json:"type"`
-	Title string `json:"title,omitempty"`
+	ID      int64  `json:"id"`
+	Type    string `json:"type"`
+	Title   string `json:"title,omitempty"`
+	IsForum bool   `json:"is_forum,omitempty"`
 }
 
 type user struct {
 	ID        int64  `json:"id"`
 	IsBot     bool   `json:"is_bot"`
 	FirstName string `json:"first_name"`
+	Username  string `json:"username,omitempty"`
 }
 
 type message struct {
 	MessageID       int    `json:"message_id"`
+	MessageThreadID int    `json:"message_thread_id,omitempty"`
 	From            *user  `json:"from,omitempty"`
+	SenderChat      *chat  `json:"sender_chat,omitempty"`
 	Chat            chat   `json:"chat"`
 	Date            int64  `json:"date"`
 	Text            string `json:"text,omitempty"`
+	IsTopicMessage  bool   `json:"is_topic_message,omitempty"`
 	MigrateToChatID int64  `json:"migrate_to_chat_id,omitempty"`
 }
 
@@ -296,7 +341,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	switch method {
 	case "getMe":
-		ok(w, map[string]any{"id": 1, "is_bot": true, "first_name": "帮扶助手", "username": s.Username})
+		s.mu.Lock()
+		privacy := s.privacy
+		s.mu.Unlock()
+		ok(w, map[string]any{"id": 1, "is_bot": true, "first_name": "帮扶助手", "username": s.Username,
+			"can_join_groups": true, "can_read_all_group_messages": !privacy})
+	case "deleteWebhook":
+		s.mu.Lock()
+		s.webhook = false
+		s.mu.Unlock()
+		ok(w, true)
 	case "getUpdates":
 		s.getUpdates(w, r)
 	case "sendMessage", "sendDocument":
@@ -324,6 +378,11 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request) {
 	// valid), so a killed client never holds the server for long.
 	deadline := time.Now().Add(min(time.Duration(timeout)*time.Second, time.Second))
 	s.mu.Lock()
+	if s.webhook {
+		s.mu.Unlock()
+		apiErr(w, 409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first", nil)
+		return
+	}
 	s.offsets = append(s.offsets, offset)
 	s.cond.Broadcast()
 	// An offset confirms every update before it: Telegram forgets them.
@@ -348,6 +407,7 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, method string) {
 		return
 	}
 	m := Sent{Method: method, ChatID: chatID, Text: r.FormValue("text"), At: time.Now()}
+	m.Thread, _ = strconv.Atoi(r.FormValue("message_thread_id"))
 	if method == "sendDocument" {
 		m.Text = r.FormValue("caption")
 		f, hdr, err := r.FormFile("document")

@@ -55,8 +55,9 @@ func (q *ReplyQueues) Add(out Outgoing) {
 	q.mu.Lock()
 	behind := q.waiting[out.Chat.ID] > 0 || (q.ready != nil && !Closed(q.ready()))
 	q.mu.Unlock()
-	if behind && q.Journal != nil {
+	if behind && q.Journal != nil && out.File == nil {
 		// It will wait: keep it on disk (outside the lock; this is a write).
+		// A file is not journaled: its bytes are not for the database.
 		if id, err := q.Journal.Journal(out); err != nil {
 			q.log.Error("journaling a waiting reply failed; it waits in memory only", "err", err)
 		} else {
@@ -157,6 +158,12 @@ func (q *ReplyQueues) deliver(o Outgoing) {
 func (q *ReplyQueues) keep(o Outgoing) {
 	if o.ReplyID != 0 {
 		return // on disk already, and recovered at the next start
+	}
+	if o.File != nil {
+		// The outbox keeps text only: a file would arrive as its caption
+		// alone. The teacher asks for the export again.
+		q.log.Warn("a file was not sent before the stop and is dropped", "chat", o.Chat.ID, "file_bytes", len(o.File.Data))
+		return
 	}
 	q.mu.Lock()
 	q.leftover = append(q.leftover, o)

@@ -58,6 +58,9 @@ type Config struct {
 	OnStatus func(text string)
 	// OnReady is told the bot's @username once Telegram answered getMe.
 	OnReady func(username string)
+	// FileTimeout bounds the whole sending of one file, retries included
+	// (default 2 minutes).
+	FileTimeout time.Duration
 	// Sleep waits between retries (tests inject a pacer); nil: bot.Sleep.
 	Sleep  func(ctx context.Context, d time.Duration) bool
 	State  State
@@ -129,6 +132,9 @@ func New(cfg Config) (*Telegram, error) {
 	}
 	if cfg.Sleep == nil {
 		cfg.Sleep = bot.Sleep
+	}
+	if cfg.FileTimeout == 0 {
+		cfg.FileTimeout = 2 * time.Minute
 	}
 	t := &Telegram{cfg: cfg, limits: newLimiter(cfg.Limits)}
 	t.replies = bot.NewReplyQueues(t.deliverReply, nil, cfg.Log)
@@ -565,7 +571,9 @@ func (t *Telegram) Send(ctx context.Context, out bot.Outgoing) error {
 	if _, err := strconv.ParseInt(out.Chat.ID, 10, 64); err != nil {
 		return fmt.Errorf("telegram: bad chat id %q", out.Chat.ID)
 	}
-	if out.QueueID == 0 && out.File == nil && t.runCtx != nil {
+	if out.QueueID == 0 && t.runCtx != nil {
+		// Replies, files included, wait in their chat's queue: an upload
+		// never holds up the polling of updates.
 		t.replies.Add(out)
 		return nil
 	}
@@ -583,6 +591,8 @@ func (t *Telegram) deliver(ctx context.Context, out bot.Outgoing) error {
 	group := out.Chat.Kind == bot.Group
 	thread, _ := strconv.Atoi(out.Chat.Thread) // the forum topic the reply answers
 	if out.File != nil {
+		ctx, cancel := context.WithTimeout(ctx, t.cfg.FileTimeout)
+		defer cancel()
 		return t.call(ctx, &id, group, func(chat int64) error {
 			_, err := t.api.SendDocument(ctx, &tgbot.SendDocumentParams{ChatID: chat, MessageThreadID: thread, Caption: out.Text,
 				Document: &models.InputFileUpload{Filename: out.File.Name, Data: bytes.NewReader(out.File.Data)}})

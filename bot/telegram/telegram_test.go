@@ -586,3 +586,29 @@ func TestPrivacyModeIsExplainedOnce(t *testing.T) {
 		t.Fatalf("told again after a restart: %q", r.statuses)
 	}
 }
+
+// TestASlowUploadHoldsUpNoUpdate: while an export is still uploading,
+// other people's commands are answered; the file arrives when the line frees.
+func TestASlowUploadHoldsUpNoUpdate(t *testing.T) {
+	api := telegramtest.New(token)
+	defer api.Close()
+	r := newRig(t, api, "", fast)
+	defer r.stop()
+	r.say(1, "校长", 0, "", "/help")
+	release := api.HoldDocuments()
+	if err := r.tg.Send(context.Background(), bot.Outgoing{Platform: telegram.PlatformName, Chat: bot.Chat{ID: "1", Kind: bot.Private},
+		Text: "档案", File: &bot.File{Name: "档案.xlsx", Data: []byte("PK export")}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := r.say(2, "李老师", 0, "", "/help"); got == "" {
+		t.Fatal("no answer while the upload hangs")
+	}
+	release()
+	deadline := time.Now().Add(5 * time.Second)
+	for !slices.ContainsFunc(api.Sent(), func(s telegramtest.Sent) bool { return s.FileName == "档案.xlsx" }) {
+		if time.Now().After(deadline) {
+			t.Fatal("the file never arrived")
+		}
+		api.WaitSent(len(api.Sent())+1, 100*time.Millisecond)
+	}
+}

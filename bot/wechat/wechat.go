@@ -418,7 +418,9 @@ func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { retur
 // chat (returning at once); queued outbox messages are sent before Send
 // returns, and fail with ErrNotLoggedIn while WeChat is logged out.
 func (w *WeChat) Send(ctx context.Context, out bot.Outgoing) error {
-	if out.QueueID == 0 && out.File == nil {
+	if out.QueueID == 0 {
+		// Replies, files included, wait in their chat's queue: an upload
+		// never holds up the messages coming in.
 		w.replies.Add(out)
 		return nil
 	}

@@ -295,15 +295,27 @@ func TestFilesReachAFriendAndAGroup(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Files wait in their chat's queue like any reply (an upload never holds
+	// up incoming messages): wait for both to arrive.
 	var files []wechattest.Sent
-	for _, m := range srv.Sent() {
-		if m.FileName != "" {
-			files = append(files, m)
+	for deadline := time.Now().Add(10 * time.Second); len(files) < 2 && time.Now().Before(deadline); {
+		files = files[:0]
+		for _, m := range srv.Sent() {
+			if m.FileName != "" {
+				files = append(files, m)
+			}
+		}
+		if len(files) < 2 {
+			srv.WaitSent(len(srv.Sent())+1, 100*time.Millisecond)
 		}
 	}
-	if len(files) != 2 || files[0].To != "headmaster" || files[0].FileName != "示例中学帮扶档案-20261123.xlsx" || string(files[0].FileData) != string(big) ||
-		files[1].To != "tg" || string(files[1].FileData) != "PK small" {
-		t.Fatalf("files %+v", files)
+	byTo := map[string]wechattest.Sent{} // each chat has its own queue: any order
+	for _, f := range files {
+		byTo[f.To] = f
+	}
+	toHead, grp := byTo["headmaster"], byTo["tg"]
+	if len(files) != 2 || toHead.FileName != "示例中学帮扶档案-20261123.xlsx" || string(toHead.FileData) != string(big) || string(grp.FileData) != "PK small" {
+		t.Fatalf("files: %d, to the headmaster %q (%d bytes), to the group %q (%d bytes)", len(files), toHead.FileName, len(toHead.FileData), grp.FileName, len(grp.FileData))
 	}
 	if got := srv.SentTo("headmaster"); got[len(got)-2] != "全校帮扶档案" {
 		t.Fatalf("caption: %v", got)

@@ -49,10 +49,26 @@ type Server struct {
 	forbidden map[int64]bool
 	migrated  map[int64]int64
 	calls     map[string]int
-	down      bool // every call answers 502 from the gateway, as in an outage
-	refused   bool // the token is refused: 401
-	webhook   bool // a webhook is set: getUpdates answers 409 until deleteWebhook
-	privacy   bool // privacy mode (BotFather's default): getMe says the bot cannot read all group messages
+	down      bool          // every call answers 502 from the gateway, as in an outage
+	refused   bool          // the token is refused: 401
+	webhook   bool          // a webhook is set: getUpdates answers 409 until deleteWebhook
+	privacy   bool          // privacy mode (BotFather's default): getMe says the bot cannot read all group messages
+	hold      chan struct{} // while set, sendDocument waits for it to close (a slow upload)
+}
+
+// HoldDocuments makes uploads hang until the returned release is called,
+// like a large export on a slow school line.
+func (s *Server) HoldDocuments() (release func()) {
+	ch := make(chan struct{})
+	s.mu.Lock()
+	s.hold = ch
+	s.mu.Unlock()
+	return func() {
+		s.mu.Lock()
+		s.hold = nil
+		s.mu.Unlock()
+		close(ch)
+	}
 }
 
 // SetWebhook leaves a webhook on the token, as another deployment might.
@@ -409,6 +425,16 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, method string) {
 	m := Sent{Method: method, ChatID: chatID, Text: r.FormValue("text"), At: time.Now()}
 	m.Thread, _ = strconv.Atoi(r.FormValue("message_thread_id"))
 	if method == "sendDocument" {
+		s.mu.Lock()
+		hold := s.hold
+		s.mu.Unlock()
+		if hold != nil {
+			select {
+			case <-hold:
+			case <-r.Context().Done():
+				return
+			}
+		}
 		m.Text = r.FormValue("caption")
 		f, hdr, err := r.FormFile("document")
 		if err != nil {

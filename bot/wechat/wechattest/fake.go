@@ -176,6 +176,16 @@ func (s *Server) Sent() []Sent {
 	return append([]Sent(nil), s.sent...)
 }
 
+// WaitSent waits until at least n messages were sent, at most d.
+func (s *Server) WaitSent(n int, d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	deadline := time.Now().Add(d)
+	for len(s.sent) < n && time.Now().Before(deadline) {
+		longpoll.Wait(s.cond, time.Until(deadline))
+	}
+}
+
 // SentTo returns the texts sent to one contact.
 func (s *Server) SentTo(key string) []string {
 	var out []string
@@ -296,6 +306,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.sent = append(s.sent, Sent{To: c.Key, Text: req.Msg.Content, At: time.Now()})
+		s.cond.Broadcast()
 		s.msgID++
 		writeJSON(w, map[string]any{"BaseResponse": ok(), "MsgID": fmt.Sprint(s.msgID), "LocalID": fmt.Sprint(s.msgID)})
 	case strings.HasSuffix(path, "/webwxuploadmedia"):
@@ -339,6 +350,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.sent = append(s.sent, Sent{To: c.Key, FileName: title, FileData: data, At: time.Now()})
+		s.cond.Broadcast()
 		s.msgID++
 		writeJSON(w, map[string]any{"BaseResponse": ok(), "MsgID": fmt.Sprint(s.msgID), "LocalID": fmt.Sprint(s.msgID)})
 	case strings.HasSuffix(path, "/webwxoplog"):

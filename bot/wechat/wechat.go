@@ -19,6 +19,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/eatmoreapple/openwechat"
 	"github.com/mdp/qrterminal/v3"
@@ -291,12 +292,16 @@ func (w *WeChat) onMessage(msg *openwechat.Message) {
 	if handle == nil || self == nil {
 		return
 	}
-	m := bot.Message{Platform: PlatformName, ID: msg.MsgId, Text: stripAt(msg.Content, self.NickName), Time: time.Unix(msg.CreateTime, 0)}
+	m := bot.Message{Platform: PlatformName, ID: msg.MsgId, Text: CommandText(msg.Content, self.NickName), Time: time.Unix(msg.CreateTime, 0)}
 	if msg.IsSendByGroup() {
 		group, err := msg.Sender()
 		if err != nil {
 			w.cfg.Log.Warn("wechat: unknown group", "err", err)
 			return
+		}
+		// The bot may carry another name in this group than its nickname.
+		if me := group.MemberList.SearchByUserName(1, self.UserName); me != nil && me.First().DisplayName != "" {
+			m.Text = CommandText(msg.Content, self.NickName, me.First().DisplayName)
 		}
 		member, err := msg.SenderInGroup()
 		if err != nil {
@@ -318,20 +323,48 @@ func (w *WeChat) onMessage(msg *openwechat.Message) {
 	handle(ctx, m)
 }
 
-var atPrefix = regexp.MustCompile(`^@\S+[\x{2005}\s]+`)
+// quoteSeparator ends the quoted part of a reply that quotes a message:
+// web WeChat sends it as text, 「张三：原话」 then this line, then the reply.
+const quoteSeparator = "\n- - - - - - - - - - - - - - -\n"
 
-// stripAt removes "@帮扶助手 " (WeChat puts a four-per-em space after it).
-func stripAt(text, self string) string {
-	t := strings.TrimSpace(text)
-	if self != "" && strings.HasPrefix(t, "@"+self) {
-		t = strings.TrimLeft(t[len("@"+self):], "\u2005 ")
-	}
-	return atPrefix.ReplaceAllStringFunc(t, func(s string) string {
-		if strings.Contains(t, "/") {
-			return "" // another @ before a command: drop it too
+// mentionEnd is the four-per-em space WeChat puts after an @-mention it
+// inserted (the name itself may hold ordinary spaces).
+const mentionEnd = '\u2005'
+
+// CommandText is what a WeChat text says for the command parser: the quoted
+// part of a quote-reply and every leading @-mention removed, whoever is
+// mentioned and whatever the bot is called in the group (selfNames: its
+// nickname and group display names). Go's \s is ASCII only, so spaces are
+// found with unicode.IsSpace.
+func CommandText(content string, selfNames ...string) string {
+	t := content
+	if strings.HasPrefix(t, "「") {
+		if i := strings.Index(t, quoteSeparator); i >= 0 {
+			t = t[i+len(quoteSeparator):]
 		}
-		return s
-	})
+	}
+	t = strings.TrimLeftFunc(t, unicode.IsSpace)
+	for strings.HasPrefix(t, "@") {
+		t = strings.TrimLeftFunc(t[mentionLen(t, selfNames):], unicode.IsSpace)
+	}
+	return t
+}
+
+// mentionLen is the length of the @-mention t starts with.
+func mentionLen(t string, selfNames []string) int {
+	for _, n := range selfNames { // typed by hand, perhaps without a space
+		if n != "" && strings.HasPrefix(t[1:], n) {
+			return 1 + len(n)
+		}
+	}
+	end := strings.IndexFunc(t, unicode.IsSpace)
+	if i := strings.IndexRune(t, mentionEnd); i >= 0 && (end < 0 || i < strings.IndexRune(t, '/') || strings.IndexRune(t, '/') < 0) {
+		return i // inserted by WeChat: the name runs to U+2005, spaces and all
+	}
+	if end < 0 {
+		return len(t)
+	}
+	return end
 }
 
 func displayName(u *openwechat.User) string {

@@ -2,6 +2,7 @@ package wechat_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -120,13 +121,16 @@ func lastLine(s string) string {
 	return l[len(l)-1]
 }
 
-func school(t *testing.T) (*wechattest.Server, *rig) {
+func school(t *testing.T, setup ...func(*wechattest.Server)) (*wechattest.Server, *rig) {
 	srv := wechattest.New()
 	t.Cleanup(srv.Close)
 	srv.AddFriend("headmaster", "校长")
 	srv.AddFriend("li", "李老师")
 	srv.AddFriend("mum", "张三妈妈")
 	srv.AddGroup("tg", "初一3班教师群", "li", "headmaster")
+	for _, f := range setup {
+		f(srv)
+	}
 	r := newRig(t, srv, "")
 	r.waitLogins(1)
 	// The headmaster becomes admin through a code made on the command line.
@@ -319,5 +323,24 @@ func TestFilesReachAFriendAndAGroup(t *testing.T) {
 	}
 	if got := srv.SentTo("headmaster"); got[len(got)-2] != "全校帮扶档案" {
 		t.Fatalf("caption: %v", got)
+	}
+}
+
+// TestACommandAfterAMentionIsNeverLost: the bot called by its group display
+// name, someone else mentioned first, the name typed by hand: each is the
+// command it says.
+func TestACommandAfterAMentionIsNeverLost(t *testing.T) {
+	_, r := school(t, func(srv *wechattest.Server) { srv.SetSelfName("tg", "初一3班小助手") })
+	defer r.stop()
+	r.say("headmaster", "/student add 初一3班 张三 每周3次")
+	r.sayInGroup("tg", "headmaster", "/group teacher 初一3班")
+	for i, text := range []string{
+		"@初一3班小助手\u2005/log 张三 数学 30分钟",
+		"@李老师\u2005@帮扶助手\u2005/log 张三 英语 20分钟",
+		"@初一3班小助手/log 张三 语文 20分钟",
+	} {
+		if got := r.sayInGroup("tg", "headmaster", text); !strings.Contains(got, fmt.Sprintf("本周第%d次", i+1)) {
+			t.Fatalf("%q answered %q", text, got)
+		}
 	}
 }

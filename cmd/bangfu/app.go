@@ -48,7 +48,9 @@ type app struct {
 // runBot starts every enabled platform (with none configured, the terminal
 // chat) and runs until a signal or, for the terminal chat, end of input.
 func runBot(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	log := newLogger(cfg, stderr, slog.LevelWarn)
+	// Libraries that print through the standard log go through it too.
+	slog.SetDefault(log)
 	st, err := bolt.Open(cfg.Storage.Path, bolt.Options{Calendar: cfg.Calendar, Now: time.Now})
 	if err != nil {
 		fmt.Fprintln(stderr, "bangfu:", err)

@@ -20,6 +20,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"bangfu/bot"
 	"bangfu/commands"
 	"bangfu/commands/excel"
 	"bangfu/reminders"
@@ -244,7 +245,7 @@ func (c *cli) admin(cfg Config, req request) int {
 		return 1
 	}
 	defer st.Close()
-	o := newOps(cfg, st, slog.New(slog.NewTextHandler(c.stderr, nil)))
+	o := newOps(cfg, st, newLogger(cfg, c.stderr, slog.LevelInfo))
 	o.progress = progressBar(c.stderr)
 	return c.print(o.do(req))
 }
@@ -273,6 +274,12 @@ func goVersion() string {
 		return bi.GoVersion
 	}
 	return ""
+}
+
+// newLogger writes text lines to w, with every session key and token
+// scrubbed (bot.RedactingHandler), the configured Telegram token included.
+func newLogger(cfg Config, w io.Writer, level slog.Level) *slog.Logger {
+	return slog.New(bot.NewRedactingHandler(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}), cfg.Telegram.Token))
 }
 
 func newHandler(cfg Config, st *bolt.Store, log *slog.Logger) *commands.Handler {

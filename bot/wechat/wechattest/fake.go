@@ -27,7 +27,9 @@ type Contact struct {
 	RemarkName string
 	Group      bool
 	Members    []string // keys of the members, for groups
-	userName   string   // valid for the current login only
+	// SelfName is the bot's own display name in a group ("" : its nickname).
+	SelfName string
+	userName string // valid for the current login only
 }
 
 // Sent is a message or file the bot sent.
@@ -147,6 +149,13 @@ func (s *Server) pushLocked(from, to, content string) {
 	s.cond.Broadcast()
 }
 
+// SetSelfName gives the bot another display name in a group.
+func (s *Server) SetSelfName(group, name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.byKey(group).SelfName = name
+}
+
 // Logout ends the current web session (the phone logged the bot out).
 func (s *Server) Logout() {
 	s.mu.Lock()
@@ -227,7 +236,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 		// The ticket file uploads need, as web WeChat sets it.
 		http.SetCookie(w, &http.Cookie{Name: "webwx_data_ticket", Value: "ticket", Domain: ".qq.com", Path: "/"})
-		fmt.Fprint(w, `<error><ret>0</ret><message></message><skey>@crypt_skey</skey><wxsid>sid</wxsid><wxuin>1001</wxuin><pass_ticket>ticket</pass_ticket><isgrayscale>1</isgrayscale></error>`)
+		fmt.Fprint(w, `<error><ret>0</ret><message></message><skey>@crypt_5ecre7skey</skey><wxsid>S1D5ecret</wxsid><wxuin>90817263</wxuin><pass_ticket>PaSsTiCkEt5ecret</pass_ticket><isgrayscale>1</isgrayscale></error>`)
 	case strings.HasSuffix(path, "/webwxinit"):
 		s.mu.Lock()
 		if s.expired {
@@ -243,7 +252,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		s.mu.Unlock()
 		writeJSON(w, map[string]any{"BaseResponse": ok(), "User": map[string]any{"UserName": "@self", "NickName": "帮扶助手", "Uin": 1001},
-			"SyncKey": s.syncKey(), "ContactList": []any{}, "SKey": "@crypt_skey"})
+			"SyncKey": s.syncKey(), "ContactList": []any{}, "SKey": "@crypt_5ecre7skey"})
 	case strings.HasSuffix(path, "/webwxstatusnotify"):
 		writeJSON(w, map[string]any{"BaseResponse": ok(), "MsgID": "1"})
 	case strings.HasSuffix(path, "/webwxgetcontact"):
@@ -377,6 +386,7 @@ func (s *Server) userJSON(c *Contact) map[string]any {
 				members = append(members, map[string]any{"UserName": m.userName, "NickName": m.NickName, "DisplayName": ""})
 			}
 		}
+		members = append(members, map[string]any{"UserName": "@self", "NickName": "帮扶助手", "DisplayName": c.SelfName})
 		u["MemberList"] = members
 		u["MemberCount"] = len(members)
 	}

@@ -1,0 +1,31 @@
+package wechat
+
+import "testing"
+
+// The translation of what people type in WeChat into command text, on its
+// own: mentions (inserted by WeChat, or typed), display names, quote replies.
+func TestCommandText(t *testing.T) {
+	self := []string{"帮扶助手", "初一3班小助手"} // nickname, group display name
+	for _, c := range []struct{ in, want string }{
+		{"/log 张三 数学辅导 30分钟", "/log 张三 数学辅导 30分钟"},
+		{"@帮扶助手\u2005/log 张三 数学 30分钟", "/log 张三 数学 30分钟"},
+		{"@初一3班小助手\u2005/log 张三 数学 30分钟", "/log 张三 数学 30分钟"}, // the bot's group display name
+		{"@帮扶小助手\u2005/log 张三 数学 30分钟", "/log 张三 数学 30分钟"},   // a name we do not know
+		{"@Tom Lee\u2005/status 初一3班", "/status 初一3班"},       // a name with a space in it
+		{"@李老师\u2005@帮扶助手\u2005/status", "/status"},          // someone else mentioned first
+		{"@帮扶助手 /help", "/help"},                             // typed by hand
+		{"@帮扶助手/help", "/help"},                              // typed without a space
+		{"@帮扶助手\u3000/help", "/help"},                        // a full-width space
+		{"@帮扶助手\u00a0/help", "/help"},                        // a no-break space
+		{"  @帮扶助手\u2005/help", "/help"},                      // leading spaces
+		{"@帮扶助手\u2005", ""},                                  // the mention alone
+		{"请 @帮扶助手 看一下", "请 @帮扶助手 看一下"},                       // not a leading mention
+		{"「张三妈妈：孩子今天作业写完了」\n- - - - - - - - - - - - - - -\n/praise 张三 作业按时完成", "/praise 张三 作业按时完成"},
+		{"「李老师：/log 张三 数学 30分钟」\n- - - - - - - - - - - - - - -\n@帮扶助手\u2005/undo", "/undo"}, // a quote of a command is not the command
+		{"「不完整的引用", "「不完整的引用"},
+	} {
+		if got := CommandText(c.in, self...); got != c.want {
+			t.Errorf("CommandText(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -31,3 +31,9 @@ func loggedOut() string {
 func loginFailed(reason string, retryIn time.Duration) string {
 	return fmt.Sprintf("微信登录失败：%s。%s 后重试。", reason, retryIn)
 }
+
+func backAgain() string { return "微信已重新登录，等待中的微信消息正在发出。" }
+
+func scanThisLink(url string) string {
+	return "微信需要重新登录：请用学校的微信号扫描这个链接里的二维码（几分钟内有效；过期后终端里会出现新的）：" + url
+}

@@ -57,6 +57,10 @@ type Config struct {
 	Backoff1205    time.Duration
 	// RetryLogin is the first wait before logging in again after a logout.
 	RetryLogin time.Duration
+	// Now and Sleep are the clock and the pacer (tests inject both); nil:
+	// time.Now and bot.Sleep.
+	Now   func() time.Time
+	Sleep func(ctx context.Context, d time.Duration) bool
 	// OnStatus is told when WeChat logs out, fails to log in or is back, so
 	// the admins can hear it through another platform.
 	OnStatus func(text string)
@@ -79,6 +83,13 @@ type WeChat struct {
 	ctx      context.Context
 	loggedIn chan struct{} // closed while logged in
 	lastSent map[string]time.Time
+	// 1205 (operating too often) pauses every send until pausedUntil; the
+	// pause doubles at each 1205 in a row and resets after a send goes out.
+	pausedUntil time.Time
+	pause       time.Duration
+	outage      bool            // logged out: the admins were told, once
+	toldQR      bool            // the admins have this outage's login link
+	toldReasons map[string]bool // why logging in failed, as told in this outage
 
 	replies *bot.ReplyQueues
 	// session outlives Run so replies and the outbox's last delivery can
@@ -108,8 +119,14 @@ func New(cfg Config) *WeChat {
 	if cfg.RetryLogin == 0 {
 		cfg.RetryLogin = 10 * time.Second
 	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = bot.Sleep
+	}
 	w := &WeChat{cfg: cfg, limiter: rate.NewLimiter(rate.Limit(float64(cfg.PerMinute)/60), 3),
-		lastSent: map[string]time.Time{}, loggedIn: make(chan struct{})}
+		lastSent: map[string]time.Time{}, loggedIn: make(chan struct{}), toldReasons: map[string]bool{}}
 	w.replies = bot.NewReplyQueues(w.deliver, w.ready, cfg.Log)
 	w.replies.Journal = cfg.Journal
 	w.session, w.endSession = context.WithCancel(context.Background())
@@ -134,16 +151,9 @@ func (w *WeChat) Stop(ctx context.Context) {
 	if left := w.replies.Stop(bot.Until(ctx, 5*time.Second)); len(left) > 0 && w.cfg.Keep != nil {
 		w.cfg.Keep(left)
 	}
-	w.mu.Lock()
-	wx, endLogin := w.wx, w.endLogin
-	w.mu.Unlock()
-	if wx != nil {
-		wx.Exit()
-	}
+	// Ending the session's context stops openwechat's sync loop on its next
+	// check; Bot.Exit would race with that loop (it clears the bot's user).
 	w.setLoggedIn(nil, false)
-	if endLogin != nil {
-		endLogin()
-	}
 	w.endSession()
 }
 
@@ -167,35 +177,99 @@ func (w *WeChat) Run(ctx context.Context, handle func(context.Context, bot.Messa
 		giveUp()
 		if err != nil {
 			cancelLogin()
-		}
-		if err != nil {
 			w.cfg.Log.Warn("wechat: login failed", "err", err)
-			w.status(loginFailed(loginReason(err), wait.Round(time.Second)))
-			if !bot.Sleep(ctx, wait) {
+			w.loginFailed(err, wait)
+			if !w.cfg.Sleep(ctx, wait) {
 				return nil
 			}
 			wait = min(2*wait, 10*time.Minute)
 			continue
 		}
 		wait = w.cfg.RetryLogin
+		w.mu.Lock()
+		w.endLogin = cancelLogin // a send that finds the session gone ends it
+		w.mu.Unlock()
 		w.setLoggedIn(wx, true)
+		w.loggedInAgain()
 		select {
 		case <-ctx.Done():
-			w.mu.Lock()
-			w.endLogin = cancelLogin // logged in still: Stop ends the session
-			w.mu.Unlock()
-			return nil
+			return nil // logged in still: Stop ends the session
 		case <-wx.Context().Done():
 		}
 		cancelLogin()
 		w.setLoggedIn(nil, false)
 		w.cfg.Log.Warn("wechat: logged out", "reason", wx.CrashReason())
-		w.status(loggedOut())
-		if !bot.Sleep(ctx, wait) {
+		w.loggedOut()
+		if !w.cfg.Sleep(ctx, wait) {
 			return nil
 		}
 	}
 	return nil
+}
+
+// qrCode sends the login link to the admins on the other platforms, once
+// per outage (each code expires in minutes; the terminal shows every one).
+func (w *WeChat) qrCode(url string) {
+	w.mu.Lock()
+	tell := !w.toldQR
+	w.toldQR = true
+	w.mu.Unlock()
+	if tell {
+		w.status(scanThisLink(url))
+	}
+}
+
+// loggedOut tells the admins once per outage that WeChat is away.
+func (w *WeChat) loggedOut() {
+	if w.startOutage() {
+		w.status(loggedOut())
+	}
+}
+
+// loginFailed tells the admins why logging in fails, each reason once per
+// outage (a refused account, 1203, with what the school can do).
+func (w *WeChat) loginFailed(err error, retryIn time.Duration) {
+	reason := loginReason(err)
+	w.startOutage()
+	w.mu.Lock()
+	tell := !w.toldReasons[reason]
+	w.toldReasons[reason] = true
+	w.mu.Unlock()
+	if tell {
+		w.status(loginFailed(reason, retryIn.Round(time.Second)))
+	}
+}
+
+// startOutage marks WeChat away; true the first time in an outage.
+func (w *WeChat) startOutage() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	first := !w.outage
+	w.outage = true
+	return first
+}
+
+// loggedInAgain ends an outage; the admins hear it is over.
+func (w *WeChat) loggedInAgain() {
+	w.mu.Lock()
+	was := w.outage
+	w.outage, w.toldQR, w.toldReasons = false, false, map[string]bool{}
+	w.mu.Unlock()
+	if was {
+		w.status(backAgain())
+	}
+}
+
+// sessionLost ends a session the service says is logged out (1100–1102 on a
+// send): sends wait, and Run logs in again.
+func (w *WeChat) sessionLost() {
+	w.mu.Lock()
+	end := w.endLogin
+	w.mu.Unlock()
+	w.setLoggedIn(nil, false)
+	if end != nil {
+		end()
+	}
 }
 
 func (w *WeChat) status(text string) {
@@ -253,14 +327,18 @@ func (w *WeChat) login(ctx context.Context) (*openwechat.Bot, error) {
 		url := openwechat.GetQrcodeUrl(uuid)
 		fmt.Fprintln(w.cfg.QR, scanToLogin(), url)
 		qrterminal.GenerateHalfBlock("https://login.weixin.qq.com/l/"+uuid, qrterminal.L, w.cfg.QR)
+		w.qrCode(url)
 	}
 	wx.MessageErrorHandler = func(err error) error {
 		var ret openwechat.Ret
 		if errors.As(err, &ret) && (ret == 1100 || ret == 1101 || ret == 1102) {
 			return err // logged out: end this session, Run logs in again
 		}
+		if ctx.Err() != nil {
+			return nil // the session was ended: the loop stops at its next check
+		}
 		w.cfg.Log.Warn("wechat: sync error, continuing", "err", err)
-		time.Sleep(time.Second)
+		w.cfg.Sleep(ctx, time.Second)
 		return nil
 	}
 	wx.MessageHandler = w.onMessage
@@ -477,36 +555,65 @@ func (w *WeChat) deliver(ctx context.Context, out bot.Outgoing) error {
 		if i == len(parts) && out.File == nil {
 			break
 		}
-		backoff := w.cfg.Backoff1205
-		for attempt := 0; ; attempt++ {
-			if err := w.pace(ctx, out.Chat.ID); err != nil {
-				if i > 0 {
-					return err
-				}
-				return fmt.Errorf("%w: %v", bot.ErrNotSent, err)
+		if err := w.sendPart(ctx, out, part, i == len(parts)); err != nil {
+			if i > 0 && errors.Is(err, bot.ErrNotSent) {
+				return fmt.Errorf("wechat: stopped after %d of the parts: %v", i, err) // the first parts went: never again
 			}
-			var err error
-			if i == len(parts) {
-				err = w.sendFile(out)
-			} else {
-				err = w.sendText(out, part)
-			}
-			var ret openwechat.Ret
-			if errors.As(err, &ret) && ret == 1205 && attempt < 4 {
-				w.cfg.Log.Warn("wechat: 1205 (operating too often), backing off", "wait", backoff)
-				if !bot.Sleep(ctx, backoff) {
-					return ctx.Err()
-				}
-				backoff *= 2
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			break
+			return err
 		}
 	}
 	return nil
+}
+
+// sendPart sends one part (or the file), paced. 1205 pauses every send and
+// tries again after the pause; "not logged in" (1100–1102) ends the session
+// and leaves the part unsent, to wait for the next login.
+func (w *WeChat) sendPart(ctx context.Context, out bot.Outgoing, text string, file bool) error {
+	for attempt := 0; ; attempt++ {
+		if err := w.pace(ctx, out.Chat.ID); err != nil {
+			return fmt.Errorf("%w: %v", bot.ErrNotSent, err)
+		}
+		var err error
+		if file {
+			err = w.sendFile(out)
+		} else {
+			err = w.sendText(out, text)
+		}
+		var ret openwechat.Ret
+		switch {
+		case err == nil:
+			w.sent()
+			return nil
+		case errors.As(err, &ret) && ret == 1205 && attempt < 8:
+			w.tooOften()
+		case errors.As(err, &ret) && (ret == 1100 || ret == 1101 || ret == 1102):
+			w.cfg.Log.Warn("wechat: not logged in any more, the message waits for the next login", "ret", int(ret))
+			w.sessionLost()
+			return ErrNotLoggedIn
+		default:
+			return err
+		}
+	}
+}
+
+// tooOften pauses every send after a 1205, doubling the pause each time.
+func (w *WeChat) tooOften() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.pause == 0 {
+		w.pause = w.cfg.Backoff1205
+	} else {
+		w.pause = min(2*w.pause, 30*time.Minute)
+	}
+	w.pausedUntil = w.cfg.Now().Add(w.pause)
+	w.cfg.Log.Warn("wechat: 1205 (operating too often), pausing every send", "for", w.pause)
+}
+
+// sent ends a run of 1205s: the next one pauses from the first step again.
+func (w *WeChat) sent() {
+	w.mu.Lock()
+	w.pause = 0
+	w.mu.Unlock()
 }
 
 // recipient finds the current group or friend behind a stable chat id.
@@ -588,25 +695,33 @@ func (w *WeChat) sendFile(out bot.Outgoing) error {
 
 // pace waits for the chat's gap (with jitter) and the overall rate.
 func (w *WeChat) pace(ctx context.Context, chat string) error {
-	if err := w.limiter.Wait(ctx); err != nil {
-		return err
+	for {
+		w.mu.Lock()
+		now := w.cfg.Now()
+		if paused := w.pausedUntil.Sub(now); paused > 0 {
+			w.mu.Unlock()
+			if !w.cfg.Sleep(ctx, paused) {
+				return ctx.Err()
+			}
+			continue // a 1205 may have paused us again meanwhile
+		}
+		// The account's overall rate, then this chat's gap, with jitter.
+		turn := now.Add(w.limiter.ReserveN(now, 1).DelayFrom(now))
+		gap := w.cfg.MinGap
+		if w.cfg.MaxGap > w.cfg.MinGap {
+			gap += time.Duration(rand.Int63n(int64(w.cfg.MaxGap - w.cfg.MinGap)))
+		}
+		next := w.lastSent[chat].Add(gap)
+		if next.Before(turn) {
+			next = turn
+		}
+		w.lastSent[chat] = next
+		w.mu.Unlock()
+		if wait := next.Sub(now); wait > 0 && !w.cfg.Sleep(ctx, wait) {
+			return ctx.Err()
+		}
+		return nil
 	}
-	w.mu.Lock()
-	gap := w.cfg.MinGap
-	if w.cfg.MaxGap > w.cfg.MinGap {
-		gap += time.Duration(rand.Int63n(int64(w.cfg.MaxGap - w.cfg.MinGap)))
-	}
-	next := w.lastSent[chat].Add(gap)
-	now := time.Now()
-	if next.Before(now) {
-		next = now
-	}
-	w.lastSent[chat] = next
-	w.mu.Unlock()
-	if !bot.Sleep(ctx, time.Until(next)) {
-		return ctx.Err()
-	}
-	return nil
 }
 
 // sessionFile is the hot-login session: a credential, written atomically

@@ -36,6 +36,7 @@ type rig struct {
 
 	mu     sync.Mutex
 	status []string
+	clock  *vclock
 }
 
 func newRig(t *testing.T, srv *wechattest.Server, dir string) *rig {
@@ -53,10 +54,11 @@ func newRig(t *testing.T, srv *wechattest.Server, dir string) *rig {
 	}
 	log := slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h := commands.New(st, st.Cal, st.Now, log)
-	r := &rig{t: t, srv: srv, st: st, h: h, dir: dir, done: make(chan struct{})}
+	r := &rig{t: t, srv: srv, st: st, h: h, dir: dir, done: make(chan struct{}), clock: newVClock()}
+	srv.Clock(r.clock.Now)
 	r.wx = wechat.New(wechat.Config{SessionFile: filepath.Join(dir, "wechat-session.json"), HTTPClient: srv.Client(), State: st, Log: log,
-		QR: io.Discard, MinGap: 20 * time.Millisecond, MaxGap: 30 * time.Millisecond, PerMinute: 6000, Backoff1205: 50 * time.Millisecond,
-		RetryLogin: 50 * time.Millisecond, OnStatus: func(s string) { r.mu.Lock(); r.status = append(r.status, s); r.mu.Unlock() }})
+		QR: io.Discard, MinGap: 2 * time.Second, MaxGap: 3 * time.Second, PerMinute: 20, Backoff1205: 30 * time.Second,
+		RetryLogin: 10 * time.Second, Now: r.clock.Now, Sleep: r.clock.Sleep, OnStatus: func(s string) { r.mu.Lock(); r.status = append(r.status, s); r.mu.Unlock() }})
 	r.out = bot.NewOutbox(delivery.OutboxQueue{Store: st, Loc: st.Cal.Loc, Now: st.Now, Log: log}, st.Now, log)
 	r.out.Add(r.wx)
 	router := &bot.Router{Handler: h, Seen: st, Out: r.out, Log: log}
@@ -216,25 +218,61 @@ func TestSendsArePacedAndBackOffOn1205(t *testing.T) {
 	srv, r := school(t)
 	defer r.stop()
 	srv.Fail1205(1)
-	start := time.Now()
-	for i := 0; i < 4; i++ {
-		if err := r.wx.Send(context.Background(), bot.Outgoing{Platform: wechat.PlatformName, QueueID: uint64(i + 1),
-			Chat: bot.Chat{ID: "g:初一3班教师群", Kind: bot.Group, Title: "初一3班教师群"}, Text: "周报"}); err != nil {
+	start := r.clock.Now()
+	send := func(i int, chat bot.Chat) {
+		if err := r.wx.Send(context.Background(), bot.Outgoing{Platform: wechat.PlatformName, QueueID: uint64(i + 1), Chat: chat, Text: "周报"}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	sent := srv.SentTo("tg")
-	if len(sent) != 4 {
-		t.Fatalf("sent %d, want 4 (the 1205 one retried once)", len(sent))
+	group := bot.Chat{ID: "g:初一3班教师群", Kind: bot.Group, Title: "初一3班教师群"}
+	for i := 0; i < 4; i++ {
+		send(i, group)
 	}
-	if el := time.Since(start); el < 50*time.Millisecond+3*20*time.Millisecond {
-		t.Fatalf("not paced: %v", el)
-	}
+	send(4, bot.Chat{ID: srv.Remark("headmaster"), Kind: bot.Private, Title: "校长"})
+	var toGroup []time.Time
 	all := srv.Sent()
-	for i := 1; i < len(all); i++ {
-		if all[i].To == all[i-1].To && all[i].At.Sub(all[i-1].At) < 15*time.Millisecond {
-			t.Fatalf("two sends %v apart", all[i].At.Sub(all[i-1].At))
+	for _, m := range all {
+		if m.To == "tg" {
+			toGroup = append(toGroup, m.At)
 		}
+	}
+	if len(toGroup) != 4 {
+		t.Fatalf("sent %d to the group, want 4 (the 1205 one retried)", len(toGroup))
+	}
+	// In the adapter's clock: 2–3 s between messages to one chat, at most
+	// 20 a minute overall, and the 1205 paused every send for 30 s.
+	paused := toGroup[0].Sub(start) >= 30*time.Second // the first send met the 1205
+	for i := 1; i < len(toGroup); i++ {
+		gap := toGroup[i].Sub(toGroup[i-1])
+		if gap < 2*time.Second {
+			t.Fatalf("two sends to the group %v apart", gap)
+		}
+		paused = paused || gap >= 30*time.Second
+	}
+	if !paused {
+		t.Fatalf("no 30 s pause after the 1205: %v", toGroup)
+	}
+	if last, first := all[len(all)-1].At, all[0].At; len(all) >= 20 && last.Sub(first) < time.Minute {
+		t.Fatalf("%d sends within %v", len(all), last.Sub(first))
+	}
+}
+
+// TestA1205PausesEverySend: after a 1205 no message goes out to any chat
+// until the pause is over.
+func TestA1205PausesEverySend(t *testing.T) {
+	srv, r := school(t)
+	defer r.stop()
+	srv.Fail1205(1)
+	start := r.clock.Now()
+	for i, chat := range []bot.Chat{{ID: "g:初一3班教师群", Kind: bot.Group, Title: "初一3班教师群"}, {ID: srv.Remark("headmaster"), Kind: bot.Private, Title: "校长"}} {
+		if err := r.wx.Send(context.Background(), bot.Outgoing{Platform: wechat.PlatformName, QueueID: uint64(i + 1), Chat: chat, Text: "提醒"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sent := srv.Sent()
+	head := sent[len(sent)-1]
+	if head.To != "headmaster" || head.At.Sub(start) < 30*time.Second {
+		t.Fatalf("the headmaster's message went %v after the 1205 on the group's", head.At.Sub(start))
 	}
 }
 
@@ -342,5 +380,73 @@ func TestACommandAfterAMentionIsNeverLost(t *testing.T) {
 		if got := r.sayInGroup("tg", "headmaster", text); !strings.Contains(got, fmt.Sprintf("本周第%d次", i+1)) {
 			t.Fatalf("%q answered %q", text, got)
 		}
+	}
+}
+
+// vclock is the adapter's clock and pacer in tests: a wait moves the clock
+// on at once, so pacing and backoff are checked in the clock's time (with
+// the real gaps of production) without waiting on the wall clock.
+type vclock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newVClock() *vclock { return &vclock{t: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)} }
+
+func (c *vclock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *vclock) Sleep(ctx context.Context, d time.Duration) bool {
+	c.mu.Lock()
+	c.t = c.t.Add(max(d, 0))
+	c.mu.Unlock()
+	select { // a breath for the other goroutines, not a wait for anything
+	case <-ctx.Done():
+		return false
+	case <-time.After(time.Millisecond):
+		return true
+	}
+}
+
+// TestALogoutMidSendLosesNoReplyAndDoublesNone: a send answered "not logged
+// in" (1101) ends the session; the reply waits for the next login and then
+// goes out once; the admins hear of the outage once and of its end once.
+func TestALogoutMidSendLosesNoReplyAndDoublesNone(t *testing.T) {
+	srv, r := school(t)
+	defer r.stop()
+	r.mu.Lock()
+	r.status = nil
+	r.mu.Unlock()
+	logins := srv.Logins()
+	srv.Fail1101(1)
+	before := len(srv.SentTo("headmaster"))
+	srv.Say("headmaster", "/help")
+	got := r.await("headmaster", before)
+	if !strings.Contains(got, "你可以用这些命令") {
+		t.Fatalf("reply after the re-login: %q", got)
+	}
+	if srv.Logins() <= logins {
+		t.Fatal("no new login after the session was lost")
+	}
+	if n := len(srv.SentTo("headmaster")) - before; n != 1 {
+		t.Fatalf("the reply went %d times", n)
+	}
+	r.mu.Lock()
+	told := append([]string(nil), r.status...)
+	r.mu.Unlock()
+	outs, backs := 0, 0
+	for _, s := range told {
+		if strings.Contains(s, "退出登录") {
+			outs++
+		}
+		if strings.Contains(s, "重新登录，") {
+			backs++
+		}
+	}
+	if outs != 1 || backs != 1 {
+		t.Fatalf("the admins were told %q", told)
 	}
 }

@@ -493,6 +493,7 @@ func TestWeChatThroughTheBinary(t *testing.T) {
 	}
 	srv.SayInGroup("tg", "li", "@帮扶助手\u2005/group teacher 初一3班")
 	wait("tg", 1)
+	srv.DropNextSyncCheck() // a flaky line: the bot logs the failed request
 	srv.SayInGroup("tg", "li", "@帮扶助手\u2005/log 张三 数学辅导 30分钟")
 	if got := wait("tg", 2); !strings.Contains(got[1], "本周第1次/目标2次") {
 		t.Fatalf("log: %v", got)

@@ -47,6 +47,7 @@ type Server struct {
 
 	mu        sync.Mutex
 	cond      *sync.Cond
+	clock     func() time.Time
 	login     int // bumps at every login: UserNames change
 	contacts  []*Contact
 	pending   []map[string]any
@@ -56,6 +57,8 @@ type Server struct {
 	expired   bool // the saved session no longer works: a QR login is needed
 	refuse    bool // the login page answers 1203
 	fail1205  int  // next sends answer 1205
+	fail1101  int  // next sends answer 1101 (the session is not logged in any more)
+	dropSync  int  // the next synccheck requests have their connection cut
 	msgID     int
 	logins    int
 	uploads   map[string][]byte // name → bytes received so far
@@ -178,6 +181,39 @@ func (s *Server) Fail1205(n int) {
 	s.fail1205 = n
 }
 
+// Clock stamps what the bot sends (tests give the bot's injected clock);
+// nil: the wall clock.
+func (s *Server) Clock(now func() time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clock = now
+}
+
+func (s *Server) now() time.Time {
+	if s.clock != nil {
+		return s.clock()
+	}
+	return time.Now()
+}
+
+// DropNextSyncCheck cuts the connection of the next synccheck, as a
+// school's flaky line does, long enough to outlast the retries (openwechat's
+// client tries up to five times, Go's transport once more each).
+func (s *Server) DropNextSyncCheck() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.dropSync = 12
+	s.cond.Broadcast()
+}
+
+// Fail1101 makes the next n sends answer 1101: the web session is no
+// longer logged in (seen on a send before the sync notices).
+func (s *Server) Fail1101(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fail1101 = n
+}
+
 // Sent returns what the bot sent.
 func (s *Server) Sent() []Sent {
 	s.mu.Lock()
@@ -277,6 +313,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]any{"BaseResponse": ok(), "Count": len(list), "ContactList": list})
 	case strings.HasSuffix(path, "/synccheck"):
 		s.mu.Lock()
+		if s.dropSync > 0 {
+			// A line cut mid-request: the client's error carries its URL,
+			// session keys and all.
+			s.dropSync--
+			s.mu.Unlock()
+			if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+				conn.Close()
+			}
+			return
+		}
 		deadline := time.Now().Add(time.Second)
 		for len(s.pending) == 0 && !s.loggedOut && time.Now().Before(deadline) && r.Context().Err() == nil {
 			longpoll.Wait(s.cond, time.Until(deadline))
@@ -309,12 +355,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, map[string]any{"BaseResponse": map[string]any{"Ret": 1205, "ErrMsg": "操作太频繁"}})
 			return
 		}
+		if s.fail1101 > 0 {
+			s.fail1101--
+			writeJSON(w, map[string]any{"BaseResponse": map[string]any{"Ret": 1101, "ErrMsg": ""}})
+			return
+		}
 		c := s.byUserName(req.Msg.ToUserName)
 		if c == nil {
 			writeJSON(w, map[string]any{"BaseResponse": map[string]any{"Ret": 1, "ErrMsg": "no such user"}})
 			return
 		}
-		s.sent = append(s.sent, Sent{To: c.Key, Text: req.Msg.Content, At: time.Now()})
+		s.sent = append(s.sent, Sent{To: c.Key, Text: req.Msg.Content, At: s.now()})
 		s.cond.Broadcast()
 		s.msgID++
 		writeJSON(w, map[string]any{"BaseResponse": ok(), "MsgID": fmt.Sprint(s.msgID), "LocalID": fmt.Sprint(s.msgID)})
@@ -358,7 +409,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, map[string]any{"BaseResponse": map[string]any{"Ret": 1, "ErrMsg": "bad file message"}})
 			return
 		}
-		s.sent = append(s.sent, Sent{To: c.Key, FileName: title, FileData: data, At: time.Now()})
+		s.sent = append(s.sent, Sent{To: c.Key, FileName: title, FileData: data, At: s.now()})
 		s.cond.Broadcast()
 		s.msgID++
 		writeJSON(w, map[string]any{"BaseResponse": ok(), "MsgID": fmt.Sprint(s.msgID), "LocalID": fmt.Sprint(s.msgID)})

@@ -6,8 +6,19 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"time"
 )
+
+// ErrPermanent wraps a send that can never succeed as it is (the chat does
+// not exist, the bot was removed from the group, the topic is closed):
+// retrying is pointless, and someone should be told once.
+var ErrPermanent = errors.New("permanent failure")
+
+// ErrUnreachable is returned by a platform's Send when the recipient cannot
+// be messaged at all (never started the bot, blocked it, left): retrying is
+// pointless and their teacher should be told instead.
+var ErrUnreachable = errors.New("recipient unreachable")
 
 // ChatKind tells a private chat from a group.
 type ChatKind int
@@ -64,6 +75,7 @@ type Outgoing struct {
 	InFlight bool   // a queued message handed to its platform before a crash
 	ReplyID  uint64 // a reply journaled while it waits for its turn
 	PersonID uint64 // the recipient of a private message, when known
+	Attempts int    // failed sends of a queued message so far
 }
 
 // Platform is a chat network the bot lives on.

@@ -15,12 +15,25 @@ type Queue interface {
 	Due(until time.Time) ([]Outgoing, error)
 	// Done removes a delivered message.
 	Done(out Outgoing) error
-	// Retry pushes a message back to a later time.
+	// Retry pushes a message back to a later time, counting a failed attempt.
 	Retry(out Outgoing, at time.Time) error
+	// Release un-marks a message that was not sent after all (its platform
+	// went away); it waits without an attempt counted.
+	Release(out Outgoing) error
 	// Sending marks a message as handed to its platform, durably, before the
 	// send: one found so marked after a crash may have gone out already and is
 	// dropped rather than sent twice.
 	Sending(out Outgoing) error
+}
+
+// MaxAttempts is how often a queued message is tried before it is given up:
+// with RetryWait's steps that is about a day of a platform failing.
+const MaxAttempts = 12
+
+// RetryWait is the wait after the attempts-th failure: a minute, doubling,
+// at most four hours.
+func RetryWait(attempts int) time.Duration {
+	return min(time.Minute<<min(attempts, 10), 4*time.Hour)
 }
 
 // Outbox sends replies at once and delivers the durable queue (praise for
@@ -32,6 +45,9 @@ type Outbox struct {
 	// OnUnreachable is told when a platform says the recipient cannot be
 	// messaged (ErrUnreachable); the message is dropped, not retried.
 	OnUnreachable func(out Outgoing)
+	// OnGivenUp is told when a message is dropped for good: a permanent
+	// error (ErrPermanent), or transient ones that outlasted every retry.
+	OnGivenUp func(out Outgoing, err error)
 
 	mu        sync.Mutex
 	platforms map[string]Platform
@@ -145,16 +161,29 @@ func (o *Outbox) deliverOne(ctx context.Context, p Platform, out Outgoing) {
 		return
 	}
 	err := p.Send(ctx, out)
-	if errors.Is(err, ErrUnreachable) {
+	switch {
+	case err == nil:
+	case errors.Is(err, ErrUnreachable):
 		o.Log.Warn("recipient unreachable, message dropped", "platform", out.Platform, "chat", out.Chat.ID)
 		if o.OnUnreachable != nil {
 			o.OnUnreachable(out)
 		}
-		err = nil
-	}
-	if err != nil {
-		o.Log.Warn("queued send failed, will retry", "platform", out.Platform, "chat", out.Chat.ID, "err", err)
-		if err := o.Queue.Retry(out, o.Now().Add(time.Minute)); err != nil {
+	case errors.Is(err, ErrNotSent):
+		// Nothing reached the platform (it went away, or we are stopping):
+		// the message waits, and this was no attempt.
+		if err := o.Queue.Release(out); err != nil {
+			o.Log.Error("releasing a message failed", "err", err)
+		}
+		return
+	case errors.Is(err, ErrPermanent) || out.Attempts+1 >= MaxAttempts:
+		o.Log.Warn("queued message given up", "platform", out.Platform, "chat", out.Chat.ID, "attempts", out.Attempts+1, "err", err)
+		if o.OnGivenUp != nil {
+			o.OnGivenUp(out, err)
+		}
+	default:
+		wait := RetryWait(out.Attempts)
+		o.Log.Warn("queued send failed, will retry", "platform", out.Platform, "chat", out.Chat.ID, "in", wait, "err", err)
+		if err := o.Queue.Retry(out, o.Now().Add(wait)); err != nil {
 			o.Log.Error("requeueing failed", "err", err)
 		}
 		return

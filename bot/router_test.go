@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -42,9 +43,11 @@ type seen map[string]bool
 func (s seen) Processed(k string) (bool, error) { return s[k], nil }
 
 type memQueue struct {
-	items []Outgoing
-	done  []uint64
-	retry []uint64
+	items    []Outgoing
+	done     []uint64
+	retry    []uint64
+	retryAt  []time.Time
+	released []uint64
 }
 
 func (q *memQueue) Due(until time.Time) ([]Outgoing, error) {
@@ -66,8 +69,19 @@ func (q *memQueue) Done(o Outgoing) error {
 	}
 	return nil
 }
-func (q *memQueue) Retry(o Outgoing, _ time.Time) error {
+func (q *memQueue) Retry(o Outgoing, at time.Time) error {
 	q.retry = append(q.retry, o.QueueID)
+	q.retryAt = append(q.retryAt, at)
+	for i := range q.items {
+		if q.items[i].QueueID == o.QueueID {
+			q.items[i].NotBefore, q.items[i].Attempts = at, q.items[i].Attempts+1
+		}
+	}
+	return nil
+}
+
+func (q *memQueue) Release(o Outgoing) error {
+	q.released = append(q.released, o.QueueID)
 	return nil
 }
 
@@ -201,5 +215,62 @@ func TestASlowPlatformDoesNotHoldUpAnother(t *testing.T) {
 	defer wx.mu.Unlock()
 	if len(wx.sent) != 3 {
 		t.Fatalf("wechat sent %d, want 3", len(wx.sent))
+	}
+}
+
+// errPlatform fails each message with the error set for its text.
+type errPlatform struct {
+	recorder
+	errs map[string]error
+}
+
+func (p *errPlatform) Name() string { return "p" }
+func (p *errPlatform) Send(ctx context.Context, out Outgoing) error {
+	if err := p.errs[out.Text]; err != nil {
+		return err
+	}
+	return p.recorder.Send(ctx, out)
+}
+
+// TestQueuedSendsRetryWithSense: a permanent failure is given up at once and
+// told once; a transient one backs off, doubling, and is given up after
+// MaxAttempts; a send that never reached the platform waits, uncounted.
+func TestQueuedSendsRetryWithSense(t *testing.T) {
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	q := &memQueue{items: []Outgoing{
+		{Platform: "p", QueueID: 1, Text: "kicked", NotBefore: now},
+		{Platform: "p", QueueID: 2, Text: "flaky", NotBefore: now},
+		{Platform: "p", QueueID: 3, Text: "away", NotBefore: now},
+	}}
+	p := &errPlatform{errs: map[string]error{
+		"kicked": fmt.Errorf("%w: bot was kicked", ErrPermanent),
+		"flaky":  errors.New("502 Bad Gateway"),
+		"away":   fmt.Errorf("%w: logged out", ErrNotSent),
+	}}
+	out := NewOutbox(q, func() time.Time { return now }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	out.Add(p)
+	var givenUp []uint64
+	out.OnGivenUp = func(o Outgoing, err error) { givenUp = append(givenUp, o.QueueID) }
+	for pass := 0; pass < MaxAttempts+2; pass++ {
+		out.DeliverDue(context.Background())
+		now = now.Add(5 * time.Hour) // past every wait
+	}
+	if len(givenUp) != 2 || givenUp[0] != 1 || givenUp[1] != 2 {
+		t.Fatalf("given up %v, want 1 at once and 2 after its retries", givenUp)
+	}
+	if len(q.retry) != MaxAttempts-1 {
+		t.Fatalf("%d retries of the flaky message, want %d", len(q.retry), MaxAttempts-1)
+	}
+	for i := 1; i < len(q.retryAt); i++ {
+		prev := RetryWait(i - 1)
+		if wait := RetryWait(i); wait < prev || wait > 4*time.Hour {
+			t.Fatalf("wait %d: %v after %v", i, wait, prev)
+		}
+	}
+	if RetryWait(0) != time.Minute || RetryWait(1) != 2*time.Minute || RetryWait(20) != 4*time.Hour {
+		t.Fatalf("waits %v %v %v", RetryWait(0), RetryWait(1), RetryWait(20))
+	}
+	if len(q.items) != 1 || q.items[0].QueueID != 3 || q.items[0].Attempts != 0 || len(q.released) != MaxAttempts+2 {
+		t.Fatalf("the message whose platform was away: items %+v, released %d times", q.items, len(q.released))
 	}
 }

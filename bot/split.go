@@ -1,15 +1,9 @@
 package bot
 
 import (
-	"errors"
 	"strings"
 	"unicode/utf16"
 )
-
-// ErrUnreachable is returned by a platform's Send when the recipient cannot
-// be messaged at all (never started the bot, blocked it, left): retrying is
-// pointless and their teacher should be told instead.
-var ErrUnreachable = errors.New("recipient unreachable")
 
 // TextLen counts what platforms count: UTF-16 code units (a Chinese
 // character is one, most emoji two).

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -104,6 +105,16 @@ func (h *Handler) MarkUnreachable(ctx context.Context, out bot.Outgoing) {
 	if err := h.Store.Enqueue(storage.Meta{}, qs...); err != nil {
 		h.Log.Error("queueing the unreachable notice failed", "err", err)
 	}
+}
+
+// GivenUp tells the admins, privately and once, that a queued message was
+// dropped for good (the bot left a group, a platform failed for a day).
+func (h *Handler) GivenUp(out bot.Outgoing, err error) {
+	where := out.Chat.Title
+	if where == "" {
+		where = out.Chat.ID
+	}
+	h.NotifyAdmins(messageGivenUp(out.Platform, where, clip(out.Text, 20), errors.Is(err, bot.ErrPermanent)), "")
 }
 
 // NotifyAdmins tells every admin privately, on any platform but the one

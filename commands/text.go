@@ -1222,3 +1222,13 @@ func referenceRules() string {
 - 每一次查看和修改学生档案都记入审计日志（只记编号，不记名字）。
 `
 }
+
+// messageGivenUp: permanent says the chat refused it for good, otherwise
+// the platform kept failing for about a day.
+func messageGivenUp(platform, where, start string, permanent bool) string {
+	why := "重试了大约一天都没有成功"
+	if permanent {
+		why = "机器人可能被移出了群、群已解散或话题已关闭"
+	}
+	return fmt.Sprintf("有一条发往%s「%s」的消息发不出去，已放弃（%s）。消息开头：%s", platform, where, why, start)
+}

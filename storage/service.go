@@ -103,6 +103,9 @@ type OutboxService interface {
 	// crash never sends it twice.
 	MarkSending(q Queued) error
 	Requeue(q Queued, at time.Time) error
+	// Release clears the in-flight mark of a message that was not sent after
+	// all (its platform went away): it waits, and no attempt is counted.
+	Release(q Queued) error
 
 	JournalReply(q Queued) (uint64, error)
 	ReplySending(id uint64) error

@@ -636,8 +636,15 @@ func (t *Telegram) call(ctx context.Context, chat *int64, group bool, send func(
 				t.cfg.Log.Error("telegram: moving a migrated group failed", "err", err)
 			}
 			*chat = newID
+		case errors.Is(err, tgbot.ErrorForbidden) && group:
+			// Kicked from the group, or the group is gone: no retry helps.
+			return fmt.Errorf("%w: %s", bot.ErrPermanent, redact(err.Error(), t.cfg.Token))
 		case errors.Is(err, tgbot.ErrorForbidden):
 			return fmt.Errorf("%w: %s", bot.ErrUnreachable, redact(err.Error(), t.cfg.Token))
+		case errors.Is(err, tgbot.ErrorBadRequest):
+			// Chat not found, topic closed, no rights to write: the same
+			// request would fail the same way.
+			return fmt.Errorf("%w: %s", bot.ErrPermanent, redact(err.Error(), t.cfg.Token))
 		default:
 			return errors.New(redact(err.Error(), t.cfg.Token))
 		}

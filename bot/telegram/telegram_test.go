@@ -120,6 +120,7 @@ func newRig(t *testing.T, api *telegramtest.Server, path string, limits telegram
 	out := bot.NewOutbox(delivery.OutboxQueue{Store: st, Loc: st.Cal.Loc, Now: st.Now, Log: log}, st.Now, log)
 	out.Add(tg)
 	out.OnUnreachable = func(o bot.Outgoing) { h.MarkUnreachable(context.Background(), o) }
+	out.OnGivenUp = func(o bot.Outgoing, err error) { r.noteStatus("given up: " + o.Chat.ID + ": " + err.Error()) }
 	tg.OnUnreachable = out.OnUnreachable
 	router := &bot.Router{Handler: h, Seen: st, Out: out, Log: log}
 	r.out, r.tg = out, tg
@@ -610,5 +611,28 @@ func TestASlowUploadHoldsUpNoUpdate(t *testing.T) {
 			t.Fatal("the file never arrived")
 		}
 		api.WaitSent(len(api.Sent())+1, 100*time.Millisecond)
+	}
+}
+
+// TestAGroupThatRemovedTheBotIsGivenUp: a queued message to a group the bot
+// was removed from fails for good: it is dropped and reported, not retried.
+func TestAGroupThatRemovedTheBotIsGivenUp(t *testing.T) {
+	api := telegramtest.New(token)
+	defer api.Close()
+	r := newRig(t, api, "", fast)
+	defer r.stop()
+	r.say(1, "校长", 0, "", "/help")
+	api.Forbid(group) // 403: the bot was kicked
+	if err := r.st.Enqueue(storage.Meta{}, storage.Queued{Platform: telegram.PlatformName, ChatID: strconv.FormatInt(group, 10), ChatTitle: "初一3班教师群",
+		Text: "【本周辅导检查】", NotBefore: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	r.out.DeliverDue(context.Background())
+	got := r.awaitStatus(1)
+	if !strings.Contains(got[0], "given up: "+strconv.FormatInt(group, 10)) {
+		t.Fatalf("told %q", got)
+	}
+	if q, _ := r.st.Queue(time.Time{}, 0); len(q) != 0 {
+		t.Fatalf("still queued for a retry: %+v", q)
 	}
 }

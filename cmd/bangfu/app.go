@@ -81,6 +81,7 @@ func wire(ctx context.Context, cfg Config, st *bolt.Store, log *slog.Logger, std
 	journal := delivery.ReplyJournal{Store: st, Now: st.Now}
 	a.out = bot.NewOutbox(queue, st.Now, log)
 	a.out.OnUnreachable = func(o bot.Outgoing) { a.h.MarkUnreachable(context.Background(), o) }
+	a.out.OnGivenUp = a.h.GivenUp
 	// Every command marks its message processed in its own transaction, so
 	// the router needs no read of its own per message.
 	a.router = &bot.Router{Handler: a.h, Out: a.out, Log: log}

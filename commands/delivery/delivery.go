@@ -31,7 +31,7 @@ func (q OutboxQueue) Due(until time.Time) ([]bot.Outgoing, error) {
 			kind = bot.Private
 		}
 		out = append(out, bot.Outgoing{Platform: m.Platform, Chat: bot.Chat{ID: m.ChatID, Kind: kind, Title: m.ChatTitle, Thread: m.Thread},
-			Text: m.Text, NotBefore: m.NotBefore.In(q.Loc), QueueID: m.ID, PersonID: m.PersonID, InFlight: m.InFlight})
+			Text: m.Text, NotBefore: m.NotBefore.In(q.Loc), QueueID: m.ID, PersonID: m.PersonID, InFlight: m.InFlight, Attempts: m.Attempts})
 	}
 	return out, nil
 }
@@ -45,6 +45,9 @@ func (q OutboxQueue) Done(o bot.Outgoing) error { return q.Store.Dequeue(queued(
 
 // Sending implements bot.Queue.
 func (q OutboxQueue) Sending(o bot.Outgoing) error { return q.Store.MarkSending(queued(o)) }
+
+// Release implements bot.Queue.
+func (q OutboxQueue) Release(o bot.Outgoing) error { return q.Store.Release(queued(o)) }
 
 // Retry implements bot.Queue.
 func (q OutboxQueue) Retry(o bot.Outgoing, at time.Time) error { return q.Store.Requeue(queued(o), at) }

@@ -112,6 +112,21 @@ func (s *Store) Requeue(q storage.Queued, at time.Time) error {
 	})
 }
 
+// Release clears the in-flight mark of a message that did not go out; it
+// keeps its time and its count of attempts.
+func (s *Store) Release(q storage.Queued) error {
+	return s.update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bOutbox)
+		k := key(unix(q.NotBefore), q.ID)
+		var cur storage.Queued
+		if !getJSON(b, k, &cur) {
+			return nil
+		}
+		cur.InFlight = false
+		return putJSON(b, k, cur)
+	})
+}
+
 // dropQueued removes the queued messages matching fn and counts them.
 func dropQueued(tx *bbolt.Tx, match func(storage.Queued) bool) (int, error) {
 	b := tx.Bucket(bOutbox)

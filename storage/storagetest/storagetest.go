@@ -345,6 +345,13 @@ func outboxKeysSendOnce(t *testing.T, s storage.Store) {
 	if !due[0].InFlight {
 		t.Fatal("in-flight mark lost")
 	}
+	if err := s.Release(due[0]); err != nil {
+		t.Fatal(err)
+	}
+	if due, _ = s.Queue(now, 0); len(due) != 1 || due[0].InFlight || due[0].Attempts != 0 {
+		t.Fatalf("after release: %+v", due)
+	}
+	s.MarkSending(due[0])
 	if err := s.Requeue(due[0], now.Add(2*time.Hour)); err != nil {
 		t.Fatal(err)
 	}

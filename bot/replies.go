@@ -96,14 +96,30 @@ func Closed(ch <-chan struct{}) bool {
 	}
 }
 
+// run delivers a chat's replies in order and ends when the chat has none
+// waiting: a school's thousand parents cost goroutines and queues only while
+// their replies are on the way.
 func (q *ReplyQueues) run(ch chan Outgoing) {
 	defer q.wg.Done()
 	for o := range ch {
 		q.deliver(o)
 		q.mu.Lock()
 		q.waiting[o.Chat.ID]--
+		if q.waiting[o.Chat.ID] == 0 && q.queues[o.Chat.ID] == ch {
+			delete(q.waiting, o.Chat.ID)
+			delete(q.queues, o.Chat.ID)
+			q.mu.Unlock()
+			return
+		}
 		q.mu.Unlock()
 	}
+}
+
+// Active counts the chats with replies on the way (tests, and a bound).
+func (q *ReplyQueues) Active() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.queues)
 }
 
 // deliver sends one reply, waiting for the platform while it is away.

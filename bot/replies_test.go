@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -121,5 +122,49 @@ func TestWaitingRepliesAreJournaled(t *testing.T) {
 	}
 	if len(left) != 0 {
 		t.Fatalf("journaled replies handed back as well: %+v", left)
+	}
+}
+
+// TestIdleChatsCostNothing: replies to a thousand parents each get their
+// chat's queue and goroutine while on the way; once sent, none is kept.
+func TestIdleChatsCostNothing(t *testing.T) {
+	var mu sync.Mutex
+	sent := 0
+	done := make(chan struct{})
+	const parents = 1000
+	q := NewReplyQueues(func(ctx context.Context, o Outgoing) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if sent++; sent == parents {
+			close(done)
+		}
+		return nil
+	}, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	defer q.Stop(time.Second)
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	goroutines := runtime.NumGoroutine()
+	for i := 0; i < parents; i++ {
+		q.Add(Outgoing{Platform: "t", Chat: Chat{ID: fmt.Sprint("parent-", i), Kind: Private}, Text: "本周成长"})
+	}
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%d of %d replies sent", sent, parents)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for q.Active() > 0 || runtime.NumGoroutine() > goroutines+2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("after sending: %d chats still queued, %d goroutines (were %d)", q.Active(), runtime.NumGoroutine(), goroutines)
+		}
+		runtime.Gosched()
+	}
+	runtime.GC()
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	t.Logf("%d parents: heap %d KB before, %d KB after, goroutines %d", parents, before.HeapInuse/1024, after.HeapInuse/1024, runtime.NumGoroutine())
+	if grown := int64(after.HeapInuse) - int64(before.HeapInuse); grown > 1<<20 {
+		t.Fatalf("the heap kept %d KB for idle chats", grown/1024)
 	}
 }

@@ -30,6 +30,32 @@ type limiter struct {
 	mu     sync.Mutex
 	chats  map[int64]*rate.Limiter
 	groups map[int64]*rate.Limiter
+	calls  int
+}
+
+// sweepEvery: a chat's limiter with a full bucket is as good as a new one,
+// so every so many sends those are dropped and the maps stay as small as
+// the chats recently written to.
+const sweepEvery = 256
+
+func (l *limiter) sweepLocked() {
+	for id, c := range l.chats {
+		if c.Tokens() >= float64(l.l.ChatBurst) {
+			delete(l.chats, id)
+		}
+	}
+	for id, g := range l.groups {
+		if g.Tokens() >= float64(l.l.GroupBurst) {
+			delete(l.groups, id)
+		}
+	}
+}
+
+// size is how many per-chat limiters are kept.
+func (l *limiter) size() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.chats) + len(l.groups)
 }
 
 func newLimiter(l Limits) *limiter {
@@ -39,6 +65,9 @@ func newLimiter(l Limits) *limiter {
 
 func (l *limiter) wait(ctx context.Context, chat int64, group bool) error {
 	l.mu.Lock()
+	if l.calls++; l.calls%sweepEvery == 0 {
+		l.sweepLocked()
+	}
 	c := l.chats[chat]
 	if c == nil {
 		c = rate.NewLimiter(l.l.PerChat, l.l.ChatBurst)

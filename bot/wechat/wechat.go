@@ -716,6 +716,13 @@ func (w *WeChat) pace(ctx context.Context, chat string) error {
 			next = turn
 		}
 		w.lastSent[chat] = next
+		if len(w.lastSent) > 256 { // chats not written to for a while need no gap kept
+			for c, at := range w.lastSent {
+				if now.Sub(at) > w.cfg.MaxGap {
+					delete(w.lastSent, c)
+				}
+			}
+		}
 		w.mu.Unlock()
 		if wait := next.Sub(now); wait > 0 && !w.cfg.Sleep(ctx, wait) {
 			return ctx.Err()

@@ -76,6 +76,9 @@ type Outgoing struct {
 	ReplyID  uint64 // a reply journaled while it waits for its turn
 	PersonID uint64 // the recipient of a private message, when known
 	Attempts int    // failed sends of a queued message so far
+	// To names whom a reply answers, so replies waiting together in a group
+	// can go out as one message, each part headed by its addressee.
+	To string
 }
 
 // Platform is a chat network the bot lives on.
@@ -114,7 +117,7 @@ type Handler interface {
 
 // Reply addresses text to the chat a message came from.
 func Reply(m Message, text string) Outgoing {
-	return Outgoing{Platform: m.Platform, Chat: m.Chat, Text: text}
+	return Outgoing{Platform: m.Platform, Chat: m.Chat, Text: text, To: m.Sender.Name}
 }
 
 // Sleep waits d, or less if ctx ends first; it reports whether d passed.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 )
@@ -98,21 +99,73 @@ func Closed(ch <-chan struct{}) bool {
 
 // run delivers a chat's replies in order and ends when the chat has none
 // waiting: a school's thousand parents cost goroutines and queues only while
-// their replies are on the way.
+// their replies are on the way. Replies that queued up behind one another
+// in a group go out together (coalesce).
 func (q *ReplyQueues) run(ch chan Outgoing) {
 	defer q.wg.Done()
-	for o := range ch {
-		q.deliver(o)
+	var carry *Outgoing // taken from the channel but not coalescible with the batch before it
+	for {
+		var first Outgoing
+		if carry != nil {
+			first, carry = *carry, nil
+		} else {
+			o, ok := <-ch
+			if !ok {
+				return
+			}
+			first = o
+		}
+		batch := []Outgoing{first}
+		for carry == nil && coalescible(first) {
+			select {
+			case n, ok := <-ch:
+				if !ok {
+					break
+				}
+				if coalescible(n) && n.Chat.Thread == first.Chat.Thread {
+					batch = append(batch, n)
+				} else {
+					carry = &n
+				}
+				continue
+			default:
+			}
+			break
+		}
+		q.deliver(batch)
 		q.mu.Lock()
-		q.waiting[o.Chat.ID]--
-		if q.waiting[o.Chat.ID] == 0 && q.queues[o.Chat.ID] == ch {
-			delete(q.waiting, o.Chat.ID)
-			delete(q.queues, o.Chat.ID)
+		q.waiting[first.Chat.ID] -= len(batch)
+		if carry == nil && q.waiting[first.Chat.ID] == 0 && q.queues[first.Chat.ID] == ch {
+			delete(q.waiting, first.Chat.ID)
+			delete(q.queues, first.Chat.ID)
 			q.mu.Unlock()
 			return
 		}
 		q.mu.Unlock()
 	}
+}
+
+// coalescible: text replies in groups, where the platform's per-group limit
+// (20 a minute on Telegram, seconds apart on WeChat) would otherwise make a
+// burst of commands wait minutes for their answers.
+func coalescible(o Outgoing) bool { return o.Chat.Kind == Group && o.File == nil }
+
+// merge makes one message of replies waiting together, each headed by whom
+// it answers.
+func merge(batch []Outgoing) Outgoing {
+	if len(batch) == 1 {
+		return batch[0]
+	}
+	merged := batch[0]
+	parts := make([]string, len(batch))
+	for i, o := range batch {
+		parts[i] = o.Text
+		if o.To != "" {
+			parts[i] = "@" + o.To + " " + o.Text
+		}
+	}
+	merged.Text, merged.To, merged.ReplyID = strings.Join(parts, "\n\n"), "", 0
+	return merged
 }
 
 // Active counts the chats with replies on the way (tests, and a bound).
@@ -122,50 +175,66 @@ func (q *ReplyQueues) Active() int {
 	return len(q.queues)
 }
 
-// deliver sends one reply, waiting for the platform while it is away.
-func (q *ReplyQueues) deliver(o Outgoing) {
+// deliver sends replies waiting together as one, waiting for the platform
+// while it is away; the journal follows each reply of the batch.
+func (q *ReplyQueues) deliver(batch []Outgoing) {
+	o := merge(batch)
+	journal := func(f func(id uint64) error, what string) {
+		for _, r := range batch {
+			if r.ReplyID != 0 {
+				if err := f(r.ReplyID); err != nil {
+					q.log.Error(what+" a journaled reply failed", "err", err)
+				}
+			}
+		}
+	}
+	journaled := false
+	for _, r := range batch {
+		journaled = journaled || r.ReplyID != 0
+	}
 	for {
 		if q.ctx.Err() != nil {
-			q.keep(o)
+			q.keepAll(batch)
 			return
 		}
 		if q.ready != nil {
 			select {
 			case <-q.ready():
 			case <-q.ctx.Done():
-				q.keep(o)
+				q.keepAll(batch)
 				return
 			}
 		}
-		if o.ReplyID != 0 {
-			if err := q.Journal.Sending(o.ReplyID); err != nil {
-				q.log.Error("marking a journaled reply failed", "err", err)
-			}
+		if journaled {
+			journal(q.Journal.Sending, "marking")
 		}
 		err := q.send(q.ctx, o)
 		switch {
-		case errors.Is(err, ErrNotSent) && o.ReplyID != 0:
-			if err := q.Journal.Waiting(o.ReplyID); err != nil {
-				q.log.Error("unmarking a journaled reply failed", "err", err)
-			}
+		case errors.Is(err, ErrNotSent) && journaled:
+			journal(q.Journal.Waiting, "unmarking")
 			if q.ctx.Err() == nil && q.ready != nil {
 				continue // the platform went away meanwhile: wait for it again
 			}
-			return // on disk, sent after the restart
+			q.keepAll(batch) // the journaled ones are on disk already
+			return
 		case errors.Is(err, ErrNotSent) && q.ctx.Err() == nil && q.ready != nil:
 			continue
 		case errors.Is(err, ErrNotSent):
-			q.keep(o)
+			q.keepAll(batch)
 			return
 		case err != nil:
 			q.log.Warn("a reply was not delivered", "chat", o.Chat.ID, "err", err)
 		}
-		if o.ReplyID != 0 {
-			if err := q.Journal.Done(o.ReplyID); err != nil {
-				q.log.Error("closing a journaled reply failed", "err", err)
-			}
+		if journaled {
+			journal(q.Journal.Done, "closing")
 		}
 		return
+	}
+}
+
+func (q *ReplyQueues) keepAll(batch []Outgoing) {
+	for _, o := range batch {
+		q.keep(o)
 	}
 }
 

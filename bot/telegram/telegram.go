@@ -136,7 +136,7 @@ func New(cfg Config) (*Telegram, error) {
 	if cfg.FileTimeout == 0 {
 		cfg.FileTimeout = 2 * time.Minute
 	}
-	t := &Telegram{cfg: cfg, limits: newLimiter(cfg.Limits)}
+	t := &Telegram{cfg: cfg, limits: newLimiter(cfg.Limits, cfg.Now, cfg.Sleep)}
 	t.replies = bot.NewReplyQueues(t.deliverReply, nil, cfg.Log)
 	t.replies.Journal = cfg.Journal
 	t.loadOffset()
@@ -627,7 +627,7 @@ func (t *Telegram) call(ctx context.Context, chat *int64, group bool, send func(
 		case errors.As(err, &tooMany) && attempt < 5:
 			wait := time.Duration(max(tooMany.RetryAfter, 1)) * time.Second
 			t.cfg.Log.Warn("telegram 429, waiting", "chat", *chat, "retry_after", wait)
-			if !bot.Sleep(ctx, wait) {
+			if !t.cfg.Sleep(ctx, wait) {
 				return fmt.Errorf("%w: %v", bot.ErrNotSent, ctx.Err())
 			}
 		case errors.As(err, &migrate) && attempt < 5:

@@ -3,6 +3,7 @@ package telegram_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -41,7 +42,9 @@ type rig struct {
 
 	mu   sync.Mutex
 	kept []bot.Outgoing
-	skew atomic.Int64 // how far the adapter's clock is ahead of the wall clock
+	skew atomic.Int64                  // how far the adapter's clock is ahead of the wall clock
+	hold atomic.Bool                   // the pacer blocks: replies stay waiting
+	gate atomic.Pointer[chan struct{}] // while set, the pacer waits for it to close
 
 	statusMu sync.Mutex
 	statuses []string // what the admins were told
@@ -77,8 +80,26 @@ func (r *rig) awaitStatus(n int) []string {
 	}
 }
 
-// pace is the adapter's retry wait in tests: the injected clock moves on
-// by the wait at once, so backoff is exercised without the wall clock.
+// sleep is the adapter's pacer in tests: hold (when set) blocks it, as a
+// pacer still waiting; otherwise it is pace.
+func (r *rig) sleep(ctx context.Context, d time.Duration) bool {
+	if r.hold.Load() {
+		<-ctx.Done()
+		return false
+	}
+	if gate := r.gate.Load(); gate != nil {
+		select { // the pacer is still waiting: replies pile up behind it
+		case <-*gate:
+		case <-ctx.Done():
+			return false
+		}
+	}
+	return r.pace(ctx, d)
+}
+
+// pace is the adapter's waits in tests: the injected clock moves on by the
+// wait at once, so Telegram's limits and backoff are exercised without the
+// wall clock.
 func (r *rig) pace(ctx context.Context, d time.Duration) bool {
 	r.advance(d)
 	select {
@@ -111,7 +132,8 @@ func newRig(t *testing.T, api *telegramtest.Server, path string, limits telegram
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &rig{t: t, api: api, st: st, h: h, cancel: cancel, done: make(chan struct{}), path: path, statusCh: make(chan struct{}, 1)}
-	tg, err := telegram.New(telegram.Config{OnReady: h.AddBotName, OnStatus: r.noteStatus, Sleep: r.pace, Token: token, ServerURL: api.URL, PollTimeout: 2 * time.Second, Now: r.now,
+	api.Clock(r.now)
+	tg, err := telegram.New(telegram.Config{OnReady: h.AddBotName, OnStatus: r.noteStatus, Sleep: r.sleep, Token: token, ServerURL: api.URL, PollTimeout: 2 * time.Second, Now: r.now,
 		HTTPClient: &http.Client{Timeout: 5 * time.Second}, State: st, Log: log, Limits: limits, Menu: menu,
 		Keep: func(outs []bot.Outgoing) { r.mu.Lock(); r.kept = append(r.kept, outs...); r.mu.Unlock() }})
 	if err != nil {
@@ -274,10 +296,10 @@ func Test429WaitsAndDeliversOnce(t *testing.T) {
 	r := newRig(t, api, "", fast)
 	defer r.stop()
 	api.Fail429(1, 1)
-	start := time.Now()
+	start := r.now()
 	got := r.say(1, "校长", 0, "", "/help")
-	if time.Since(start) < time.Second {
-		t.Fatalf("did not wait retry_after: %v", time.Since(start))
+	if waited := r.now().Sub(start); waited < time.Second { // in the adapter's clock
+		t.Fatalf("did not wait retry_after: %v", waited)
 	}
 	if strings.Count(got, "你可以用这些命令") != 1 {
 		t.Fatalf("delivered %d times", strings.Count(got, "你可以用这些命令"))
@@ -384,19 +406,19 @@ func TestSendsArePacedPerChat(t *testing.T) {
 	limits := telegram.Limits{PerChat: 10, ChatBurst: 1, PerGroup: 1000, GroupBurst: 100, Global: 1000, GlobalBurst: 100}
 	r := newRig(t, api, "", limits)
 	defer r.stop()
-	start := time.Now()
 	for i := 0; i < 6; i++ {
 		if err := r.tg.SendNow(context.Background(), bot.Outgoing{Platform: telegram.PlatformName, Chat: bot.Chat{ID: "7", Kind: bot.Private}, Text: "x"}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if el := time.Since(start); el < 450*time.Millisecond {
-		t.Fatalf("6 sends at 10/s took %v", el)
+	sent := api.SentTo(7)
+	if len(sent) != 6 {
+		t.Fatalf("sent %d", len(sent))
 	}
-	sent := api.Sent()
-	for i := 1; i < len(sent); i++ {
-		if gap := sent[i].At.Sub(sent[i-1].At); gap < 80*time.Millisecond {
-			t.Fatalf("gap %v between sends", gap)
+	all := api.Sent() // stamped with the adapter's clock
+	for i := 1; i < len(all); i++ {
+		if gap := all[i].At.Sub(all[i-1].At); gap < 95*time.Millisecond {
+			t.Fatalf("gap %v between sends at 10/s", gap)
 		}
 	}
 }
@@ -406,17 +428,20 @@ func TestGracefulStopKeepsRepliesStillWaiting(t *testing.T) {
 	defer api.Close()
 	slow := telegram.Limits{PerChat: 0.5, ChatBurst: 1, PerGroup: 1000, GroupBurst: 100, Global: 1000, GlobalBurst: 100}
 	r := newRig(t, api, "", slow)
+	r.say(1, "校长", 0, "", "/help") // connected; the chat's one burst is used
+	r.hold.Store(true)             // from now on the pacer keeps every reply waiting
 	for i := 0; i < 5; i++ {
 		api.Say(1, "校长", 0, "", "/help")
 	}
-	// Wait until all five are handled (each marks its message processed).
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) && api.Pending() > 0 {
-		time.Sleep(10 * time.Millisecond)
+	// Wait until all five are handled (confirmed by the next poll).
+	for deadline := time.Now().Add(5 * time.Second); api.Pending() > 0; api.WaitPoll(time.Second) {
+		if time.Now().After(deadline) {
+			t.Fatal("the updates were not handled")
+		}
 	}
-	time.Sleep(200 * time.Millisecond)
+	before := len(api.SentTo(1))
 	r.stop()
-	sent := len(api.SentTo(1))
+	sent := len(api.SentTo(1)) - before
 	r.mu.Lock()
 	kept := len(r.kept)
 	r.mu.Unlock()
@@ -634,5 +659,53 @@ func TestAGroupThatRemovedTheBotIsGivenUp(t *testing.T) {
 	}
 	if q, _ := r.st.Queue(time.Time{}, 0); len(q) != 0 {
 		t.Fatalf("still queued for a retry: %+v", q)
+	}
+}
+
+// TestABurstInAGroupIsAnsweredWithinTheGroupLimit: forty /log in a teacher
+// group are all answered, as a few messages each part naming whom it
+// answers, instead of forty messages at Telegram's 20 a minute per group.
+func TestABurstInAGroupIsAnsweredWithinTheGroupLimit(t *testing.T) {
+	api := telegramtest.New(token)
+	defer api.Close()
+	r := newRig(t, api, "", telegram.DefaultLimits)
+	defer r.stop()
+	r.say(1, "校长", 0, "", "/student add 初一3班 张三 每周2次")
+	r.say(1, "校长", group, "初一3班教师群", "/group teacher 初一3班")
+	gate := make(chan struct{})
+	r.gate.Store(&gate) // the group's pacer is waiting, as after a few messages it would
+	before := len(api.SentTo(group))
+	for i := 0; i < 40; i++ {
+		api.Say(1, "校长", group, "初一3班教师群", "/log 张三 数学辅导 30分钟")
+	}
+	for deadline := time.Now().Add(10 * time.Second); api.Pending() > 0; api.WaitPoll(time.Second) {
+		if time.Now().After(deadline) {
+			t.Fatal("the burst was not handled")
+		}
+	}
+	close(gate)
+	var answers []string
+	for deadline := time.Now().Add(10 * time.Second); ; api.WaitSent(len(api.Sent())+1, 100*time.Millisecond) {
+		answers = api.SentTo(group)[before:]
+		if strings.Contains(strings.Join(answers, "\n"), "本周第40次") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not all answered: %d messages", len(answers))
+		}
+	}
+	all := strings.Join(answers, "\n")
+	for n := 1; n <= 40; n++ {
+		if !strings.Contains(all, fmt.Sprintf("本周第%d次", n)) {
+			t.Fatalf("the %d-th log was not answered", n)
+		}
+	}
+	if len(answers) > 6 {
+		t.Fatalf("%d messages for 40 answers", len(answers))
+	}
+	for _, a := range answers { // a merged message heads each answer with whom it answers
+		if n := strings.Count(a, "本周第"); n > 1 && strings.Count(a, "@校长") != n {
+			t.Fatalf("%d answers, %d headed: %q", n, strings.Count(a, "@校长"), a)
+		}
 	}
 }

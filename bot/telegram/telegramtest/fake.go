@@ -54,6 +54,7 @@ type Server struct {
 	webhook   bool          // a webhook is set: getUpdates answers 409 until deleteWebhook
 	privacy   bool          // privacy mode (BotFather's default): getMe says the bot cannot read all group messages
 	hold      chan struct{} // while set, sendDocument waits for it to close (a slow upload)
+	clock     func() time.Time
 }
 
 // HoldDocuments makes uploads hang until the returned release is called,
@@ -69,6 +70,24 @@ func (s *Server) HoldDocuments() (release func()) {
 		s.mu.Unlock()
 		close(ch)
 	}
+}
+
+// Clock stamps what the bot sends (tests give the bot's injected clock);
+// nil: the wall clock.
+func (s *Server) Clock(now func() time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clock = now
+}
+
+func (s *Server) now() time.Time {
+	s.mu.Lock()
+	clock := s.clock
+	s.mu.Unlock()
+	if clock != nil {
+		return clock()
+	}
+	return time.Now()
 }
 
 // SetWebhook leaves a webhook on the token, as another deployment might.
@@ -422,7 +441,7 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, method string) {
 		apiErr(w, 400, "Bad Request: chat not found", nil)
 		return
 	}
-	m := Sent{Method: method, ChatID: chatID, Text: r.FormValue("text"), At: time.Now()}
+	m := Sent{Method: method, ChatID: chatID, Text: r.FormValue("text"), At: s.now()}
 	m.Thread, _ = strconv.Atoi(r.FormValue("message_thread_id"))
 	if method == "sendDocument" {
 		s.mu.Lock()

@@ -37,3 +37,15 @@ func backAgain() string { return "微信已重新登录，等待中的微信消�
 func scanThisLink(url string) string {
 	return "微信需要重新登录：请用学校的微信号扫描这个链接里的二维码（几分钟内有效；过期后终端里会出现新的）：" + url
 }
+
+func welcomeNewFriend() string {
+	return "您好！我是学校的帮扶助手。请把老师发给您的邀请码私聊发给我，例如：/join K7M2QX9A"
+}
+
+func unnamedGroup() string {
+	return "这个群还没有群名。请群主先给群起一个名字（群聊名称），再发命令；没有名字的群，我在重新登录后认不出来。"
+}
+
+func confirmIdentity() string {
+	return "微信重新登录后，我没法确定您是哪一位（有人和您同名同头像）。请向班主任要一个新的邀请码，私聊我发送 /join 邀请码，确认您的身份。"
+}

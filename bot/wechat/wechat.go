@@ -14,8 +14,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -57,6 +55,9 @@ type Config struct {
 	Backoff1205    time.Duration
 	// RetryLogin is the first wait before logging in again after a logout.
 	RetryLogin time.Duration
+	// AcceptFriends accepts friend requests at once (parents add the bot
+	// to bind their child) and greets the new friend.
+	AcceptFriends bool
 	// Now and Sleep are the clock and the pacer (tests inject both); nil:
 	// time.Now and bot.Sleep.
 	Now   func() time.Time
@@ -90,6 +91,13 @@ type WeChat struct {
 	outage      bool            // logged out: the admins were told, once
 	toldQR      bool            // the admins have this outage's login link
 	toldReasons map[string]bool // why logging in failed, as told in this outage
+	// Contacts are reloaded when someone unknown writes or is written to,
+	// at most once per refreshEvery (each load is a request 1205 counts).
+	refreshMu    sync.Mutex
+	refreshedAt  time.Time
+	groupRefresh map[string]time.Time // group UserName → last member reload
+	ids          *identities          // who is who in this login
+	groupUsers   map[string]string    // group name → this login's UserName
 
 	replies *bot.ReplyQueues
 	// session outlives Run so replies and the outbox's last delivery can
@@ -126,9 +134,10 @@ func New(cfg Config) *WeChat {
 		cfg.Sleep = bot.Sleep
 	}
 	w := &WeChat{cfg: cfg, limiter: rate.NewLimiter(rate.Limit(float64(cfg.PerMinute)/60), 3),
-		lastSent: map[string]time.Time{}, loggedIn: make(chan struct{}), toldReasons: map[string]bool{}}
+		lastSent: map[string]time.Time{}, loggedIn: make(chan struct{}), toldReasons: map[string]bool{}, groupRefresh: map[string]time.Time{}}
 	w.replies = bot.NewReplyQueues(w.deliver, w.ready, cfg.Log)
 	w.replies.Journal = cfg.Journal
+	w.ids = newIdentities(cfg.State)
 	w.session, w.endSession = context.WithCancel(context.Background())
 	return w
 }
@@ -189,6 +198,9 @@ func (w *WeChat) Run(ctx context.Context, handle func(context.Context, bot.Messa
 		w.mu.Lock()
 		w.endLogin = cancelLogin // a send that finds the session gone ends it
 		w.mu.Unlock()
+		// Every UserName is new: learn who is who before sends resume.
+		w.ids.reset()
+		w.reloadContacts(wx, true)
 		w.setLoggedIn(wx, true)
 		w.loggedInAgain()
 		select {
@@ -359,8 +371,12 @@ func (w *WeChat) login(ctx context.Context) (*openwechat.Bot, error) {
 }
 
 // onMessage translates a text message and hands it on; our own messages and
-// non-text ones are left alone.
+// non-text ones are left alone, a friend request is answered.
 func (w *WeChat) onMessage(msg *openwechat.Message) {
+	if msg.IsFriendAdd() {
+		w.friendRequest(msg)
+		return
+	}
 	if msg.IsSendBySelf() || !msg.IsText() {
 		return
 	}
@@ -371,6 +387,8 @@ func (w *WeChat) onMessage(msg *openwechat.Message) {
 		return
 	}
 	m := bot.Message{Platform: PlatformName, ID: msg.MsgId, Text: CommandText(msg.Content, self.NickName), Time: time.Unix(msg.CreateTime, 0)}
+	var who *openwechat.User
+	var groups []string
 	if msg.IsSendByGroup() {
 		group, err := msg.Sender()
 		if err != nil {
@@ -382,23 +400,58 @@ func (w *WeChat) onMessage(msg *openwechat.Message) {
 			m.Text = CommandText(msg.Content, self.NickName, me.First().DisplayName)
 		}
 		member, err := msg.SenderInGroup()
+		if err != nil && w.refreshGroup(group) {
+			member, err = msg.SenderInGroup() // joined after the member list was loaded
+		}
 		if err != nil {
 			w.cfg.Log.Warn("wechat: unknown group member", "err", err)
 			return
 		}
-		m.Chat = bot.Chat{ID: groupID(group), Kind: bot.Group, Title: group.NickName}
-		m.Sender = bot.User{ID: w.personID(self, member), Name: displayName(member)}
+		m.Chat = bot.Chat{ID: w.groupID(group), Kind: bot.Group, Title: group.NickName}
+		if group.NickName == "" {
+			if isCommand(m.Text) { // an unnamed group cannot be told from others after a re-login
+				w.replies.Add(bot.Outgoing{Platform: PlatformName, Chat: m.Chat, Text: unnamedGroup()})
+			}
+			return
+		}
+		who, groups = member, []string{group.NickName}
 	} else {
 		friend, err := msg.Sender()
 		if err != nil || (friend.NickName == "" && friend.RemarkName == "") {
 			w.cfg.Log.Warn("wechat: message from an unknown sender dropped", "err", err)
 			return
 		}
-		id := w.personID(self, friend)
-		m.Chat = bot.Chat{ID: id, Kind: bot.Private, Title: displayName(friend)}
-		m.Sender = bot.User{ID: id, Name: displayName(friend)}
+		who = friend
+		m.Chat = bot.Chat{Kind: bot.Private, Title: displayName(friend)}
 	}
+	id := w.ids.resolve(who, groups, false)
+	if id == "" && strings.HasPrefix(m.Text, "/join") {
+		id = w.ids.resolve(who, groups, true) // a fresh code: a fresh identity
+	}
+	if id == "" {
+		if isCommand(m.Text) {
+			w.replies.Add(bot.Outgoing{Platform: PlatformName, Chat: w.confirmChat(m.Chat, who), Text: confirmIdentity()})
+		}
+		return
+	}
+	if m.Chat.Kind == bot.Private {
+		m.Chat.ID = id
+	}
+	m.Sender = bot.User{ID: id, Name: displayName(who)}
 	handle(ctx, m)
+}
+
+// confirmChat is where an unrecognised person is asked to confirm: their
+// private chat this login, or the group they wrote in.
+func (w *WeChat) confirmChat(c bot.Chat, who *openwechat.User) bot.Chat {
+	if c.Kind == bot.Group {
+		return c
+	}
+	return bot.Chat{ID: "u:" + who.UserName, Kind: bot.Private, Title: displayName(who)}
+}
+
+func isCommand(text string) bool {
+	return strings.HasPrefix(text, "/") || strings.HasPrefix(text, "／")
 }
 
 // quoteSeparator ends the quoted part of a reply that quotes a message:
@@ -453,52 +506,87 @@ func displayName(u *openwechat.User) string {
 }
 
 // groupID is a group's stable id: its name (web WeChat gives no other that
-// survives a login; keep group names unique and save groups to contacts).
-func groupID(g *openwechat.User) string { return "g:" + g.NickName }
-
-var remarkID = regexp.MustCompile(`^bf(\d+)$`)
-
-// personID is a friend's stable id. Web WeChat's UserName changes at every
-// login, so the bot writes its own id into the friend's remark name (bf12)
-// once and reads it back afterwards. A group member who is not a friend is
-// known by their name only.
-func (w *WeChat) personID(self *openwechat.Self, u *openwechat.User) string {
-	if remarkID.MatchString(u.RemarkName) {
-		return u.RemarkName
+// survives a login; keep group names unique and save groups to contacts). A
+// group without a name gets this login's UserName, so two never share an id.
+func (w *WeChat) groupID(g *openwechat.User) string {
+	if g.NickName == "" {
+		return "g?:" + g.UserName
 	}
-	friends, err := self.Friends()
-	var friend *openwechat.Friend
-	if err == nil {
-		friend = friends.SearchByUserName(1, u.UserName).First()
-	}
-	if friend == nil {
-		return "nick:" + u.NickName
-	}
-	if remarkID.MatchString(friend.RemarkName) {
-		return friend.RemarkName
-	}
-	id, err := w.nextID()
-	if err != nil {
-		w.cfg.Log.Error("wechat: assigning an id failed", "err", err)
-		return "nick:" + u.NickName
-	}
-	remark := "bf" + strconv.FormatUint(id, 10)
-	if err := self.SetRemarkNameToFriend(friend, remark); err != nil {
-		w.cfg.Log.Warn("wechat: setting the remark name failed; this person may look new after a re-login", "err", err)
-		return "nick:" + u.NickName
-	}
-	u.RemarkName = remark
-	return remark
+	return "g:" + g.NickName
 }
 
-func (w *WeChat) nextID() (uint64, error) {
-	v, err := w.cfg.State.PlatformValue(PlatformName, "next_id")
-	if err != nil {
-		return 0, err
+// refreshEvery bounds contact reloads: a parent who became a friend after
+// login is found within this, and a flood of unknown senders costs one load.
+const refreshEvery = 10 * time.Second
+
+// reloadContacts fetches the contact list and learns who everyone is in
+// this login (at most once per refreshEvery unless forced). It asks the
+// service directly and leaves openwechat's caches alone: those belong to its
+// sync goroutine, and writing them from a send would race with it.
+func (w *WeChat) reloadContacts(wx *openwechat.Bot, force bool) bool {
+	w.refreshMu.Lock()
+	defer w.refreshMu.Unlock()
+	now := w.cfg.Now()
+	if wx == nil || (!force && now.Sub(w.refreshedAt) < refreshEvery) {
+		return false
 	}
-	n, _ := strconv.ParseUint(string(v), 10, 64)
-	n++
-	return n, w.cfg.State.SetPlatformValue(PlatformName, "next_id", []byte(strconv.FormatUint(n, 10)))
+	w.refreshedAt = now
+	members, err := wx.Caller.WebWxGetContact(wx.Context(), wx.Storage.LoginInfo)
+	if err != nil {
+		w.cfg.Log.Warn("wechat: reloading contacts failed", "err", err)
+		return false
+	}
+	groups := map[string]string{}
+	for _, u := range members {
+		switch {
+		case u.IsFriend():
+			w.ids.resolve(u, nil, false)
+		case u.IsGroup() && u.NickName != "":
+			groups[u.NickName] = u.UserName
+		}
+	}
+	w.mu.Lock()
+	w.groupUsers = groups
+	w.mu.Unlock()
+	return true
+}
+
+// refreshGroup reloads a group's members, at most once per refreshEvery.
+// It runs in the sync goroutine (a message from someone new), where
+// openwechat's own caches may be written.
+func (w *WeChat) refreshGroup(g *openwechat.User) bool {
+	w.refreshMu.Lock()
+	now := w.cfg.Now()
+	if now.Sub(w.groupRefresh[g.UserName]) < refreshEvery {
+		w.refreshMu.Unlock()
+		return false
+	}
+	w.groupRefresh[g.UserName] = now
+	w.refreshMu.Unlock()
+	if err := g.Detail(); err != nil {
+		w.cfg.Log.Warn("wechat: reloading a group's members failed", "err", err)
+		return false
+	}
+	return true
+}
+
+// friendRequest accepts a friend request (when configured) and greets the
+// new friend with what to do next.
+func (w *WeChat) friendRequest(msg *openwechat.Message) {
+	if !w.cfg.AcceptFriends {
+		w.cfg.Log.Info("wechat: a friend request waits for someone to accept it on the phone (wechat.accept_friends is off)")
+		return
+	}
+	friend, err := msg.Agree()
+	if err != nil {
+		w.cfg.Log.Warn("wechat: accepting a friend request failed", "err", err)
+		return
+	}
+	to := bot.Chat{ID: "u:" + friend.UserName, Kind: bot.Private, Title: displayName(friend.User)}
+	if id := w.ids.resolve(friend.User, nil, false); id != "" {
+		to.ID = id
+	}
+	w.replies.Add(bot.Outgoing{Platform: PlatformName, Chat: to, Text: welcomeNewFriend()})
 }
 
 // ClientFor is an http.Client that sends openwechat's requests for the
@@ -624,31 +712,33 @@ func (w *WeChat) recipient(out bot.Outgoing) (*openwechat.Self, *openwechat.Grou
 	if self == nil {
 		return nil, nil, nil, ErrNotLoggedIn
 	}
+	find := func() string {
+		switch id := out.Chat.ID; {
+		case strings.HasPrefix(id, "u:"), strings.HasPrefix(id, "g?:"): // this login's UserName
+			return id[strings.IndexByte(id, ':')+1:]
+		case strings.HasPrefix(id, "g:"):
+			w.mu.Lock()
+			defer w.mu.Unlock()
+			return w.groupUsers[strings.TrimPrefix(id, "g:")]
+		default:
+			return w.ids.userName(id)
+		}
+	}
+	w.mu.Lock()
+	wx := w.wx
+	w.mu.Unlock()
+	userName := find()
+	if userName == "" && w.reloadContacts(wx, false) { // a friend or group new since the last load
+		userName = find()
+	}
+	if userName == "" {
+		return nil, nil, nil, fmt.Errorf("%w: %s is not a friend of the bot account (or the group is not saved to contacts)", bot.ErrUnreachable, out.Chat.Title)
+	}
+	u := &openwechat.User{UserName: userName}
 	if out.Chat.Kind == bot.Group {
-		groups, err := self.Groups()
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		g := groups.SearchByNickName(1, strings.TrimPrefix(out.Chat.ID, "g:")).First()
-		if g == nil {
-			return nil, nil, nil, fmt.Errorf("%w: group %q not found (is it saved to contacts?)", bot.ErrUnreachable, out.Chat.Title)
-		}
-		return self, g, nil, nil
+		return self, &openwechat.Group{User: u}, nil, nil
 	}
-	friends, err := self.Friends()
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	var f *openwechat.Friend
-	if strings.HasPrefix(out.Chat.ID, "nick:") {
-		f = friends.SearchByNickName(1, strings.TrimPrefix(out.Chat.ID, "nick:")).First()
-	} else {
-		f = friends.SearchByRemarkName(1, out.Chat.ID).First()
-	}
-	if f == nil {
-		return nil, nil, nil, fmt.Errorf("%w: %s is not a friend of the bot account", bot.ErrUnreachable, out.Chat.Title)
-	}
-	return self, nil, f, nil
+	return self, nil, &openwechat.Friend{User: u}, nil
 }
 
 func (w *WeChat) sendText(out bot.Outgoing, text string) error {

@@ -146,7 +146,8 @@ func (a *app) addChatAccounts(ctx context.Context, cfg Config, st *bolt.Store, l
 			client = wechat.ClientFor(cfg.Wechat.ServerURL)
 		}
 		a.platforms = append(a.platforms, wechat.New(wechat.Config{SessionFile: cfg.Wechat.SessionFile, HTTPClient: client, State: st, Log: log, QR: qr,
-			Keep: queue.Keep, Journal: journal,
+			AcceptFriends: cfg.Wechat.AcceptFriends,
+			Keep:          queue.Keep, Journal: journal,
 			OnStatus: func(text string) {
 				a.h.NotifyAdmins(text, wechat.PlatformName)
 				a.out.DeliverDue(context.Background())

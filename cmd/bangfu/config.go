@@ -37,9 +37,10 @@ type Config struct {
 		ServerURL string `yaml:"server_url"`
 	} `yaml:"telegram"`
 	Wechat struct {
-		Enabled     bool   `yaml:"enabled"`
-		SessionFile string `yaml:"session_file"`
-		ServerURL   string `yaml:"server_url"`
+		Enabled       bool   `yaml:"enabled"`
+		SessionFile   string `yaml:"session_file"`
+		AcceptFriends bool   `yaml:"accept_friends"`
+		ServerURL     string `yaml:"server_url"`
 	} `yaml:"wechat"`
 	Console struct {
 		Enabled bool `yaml:"enabled"`
@@ -65,6 +66,7 @@ func defaultConfig() Config {
 	c.Storage.Path = "data/bangfu.db"
 	c.QuietHours.Start, c.QuietHours.End = "21:30", "07:30"
 	c.Wechat.SessionFile = "data/wechat-session.json"
+	c.Wechat.AcceptFriends = true
 	c.Console.Enabled = true
 	c.Reminders.MonthlyContact = []string{"0 16 20 * *"}
 	c.Reminders.MonthlyContactFinal = "16:00"

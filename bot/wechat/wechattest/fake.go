@@ -29,7 +29,12 @@ type Contact struct {
 	Members    []string // keys of the members, for groups
 	// SelfName is the bot's own display name in a group ("" : its nickname).
 	SelfName string
-	userName string // valid for the current login only
+	// Stranger: not a friend of the bot (a group member, or someone asking
+	// to be added): not in webwxgetcontact.
+	Stranger bool
+	// AvatarSeq stands for the avatar in HeadImgUrl (stable across logins).
+	AvatarSeq int
+	userName  string // valid for the current login only
 }
 
 // Sent is a message or file the bot sent.
@@ -45,24 +50,25 @@ type Sent struct {
 type Server struct {
 	*httptest.Server
 
-	mu        sync.Mutex
-	cond      *sync.Cond
-	clock     func() time.Time
-	login     int // bumps at every login: UserNames change
-	contacts  []*Contact
-	pending   []map[string]any
-	sent      []Sent
-	syncSeq   int64
-	loggedOut bool // synccheck answers 1101 until the next login
-	expired   bool // the saved session no longer works: a QR login is needed
-	refuse    bool // the login page answers 1203
-	fail1205  int  // next sends answer 1205
-	fail1101  int  // next sends answer 1101 (the session is not logged in any more)
-	dropSync  int  // the next synccheck requests have their connection cut
-	msgID     int
-	logins    int
-	uploads   map[string][]byte // name → bytes received so far
-	media     map[string][]byte // media id → file
+	mu           sync.Mutex
+	cond         *sync.Cond
+	clock        func() time.Time
+	contactLoads int // webwxgetcontact calls: the bot's contact refreshes
+	login        int // bumps at every login: UserNames change
+	contacts     []*Contact
+	pending      []map[string]any
+	sent         []Sent
+	syncSeq      int64
+	loggedOut    bool // synccheck answers 1101 until the next login
+	expired      bool // the saved session no longer works: a QR login is needed
+	refuse       bool // the login page answers 1203
+	fail1205     int  // next sends answer 1205
+	fail1101     int  // next sends answer 1101 (the session is not logged in any more)
+	dropSync     int  // the next synccheck requests have their connection cut
+	msgID        int
+	logins       int
+	uploads      map[string][]byte // name → bytes received so far
+	media        map[string][]byte // media id → file
 }
 
 // New starts a fake with the bot's own account.
@@ -82,6 +88,45 @@ func (s *Server) AddFriend(key, nick string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.contacts = append(s.contacts, &Contact{Key: key, NickName: nick, userName: s.userNameLocked(key, false)})
+}
+
+// AddStranger adds someone known only as a member of groups.
+func (s *Server) AddStranger(key, nick string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.contacts = append(s.contacts, &Contact{Key: key, NickName: nick, Stranger: true, userName: s.userNameLocked(key, false)})
+}
+
+// RequestFriend queues the friend request web WeChat delivers (MsgType 37
+// from fmessage) from someone new; webwxverifyuser accepts it.
+func (s *Server) RequestFriend(key, nick string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := &Contact{Key: key, NickName: nick, Stranger: true, userName: s.userNameLocked(key, false)}
+	s.contacts = append(s.contacts, c)
+	s.msgID++
+	s.pending = append(s.pending, map[string]any{
+		"MsgId": fmt.Sprint(9000000 + s.msgID), "FromUserName": "fmessage", "ToUserName": "@self", "MsgType": 37,
+		"Content": "&lt;msg fromusername=\"" + c.userName + "\" fromnickname=\"" + nick + "\" content=\"我是张三妈妈\"/&gt;", "CreateTime": time.Now().Unix(), "NewMsgId": 9000000 + s.msgID,
+		"RecommendInfo": map[string]any{"UserName": c.userName, "NickName": nick, "Content": "我是张三妈妈", "Ticket": "v4_ticket_" + key, "Scene": 30},
+	})
+	s.cond.Broadcast()
+}
+
+// Friends reports whether key is a friend of the bot now.
+func (s *Server) IsFriend(key string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.byKey(key)
+	return c != nil && !c.Stranger
+}
+
+// JoinGroup adds a member to a group after the bot logged in.
+func (s *Server) JoinGroup(group, member string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.byKey(group)
+	g.Members = append(g.Members, member)
 }
 
 // AddGroup adds a group (saved to contacts) with members given by key.
@@ -117,7 +162,21 @@ func (s *Server) byUserName(u string) *Contact {
 	return nil
 }
 
-// Remark returns the remark name the bot set on a friend.
+// SetRemark sets a remark name on the phone (school staff do this).
+func (s *Server) SetRemark(key, remark string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.byKey(key).RemarkName = remark
+}
+
+// SetAvatar gives a contact an avatar (its seq in HeadImgUrl).
+func (s *Server) SetAvatar(key string, seq int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.byKey(key).AvatarSeq = seq
+}
+
+// Remark returns a contact's remark name.
 func (s *Server) Remark(key string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -242,6 +301,13 @@ func (s *Server) SentTo(key string) []string {
 	return out
 }
 
+// ContactLoads counts full contact list loads (webwxgetcontact).
+func (s *Server) ContactLoads() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.contactLoads
+}
+
 // Logins counts completed logins.
 func (s *Server) Logins() int {
 	s.mu.Lock()
@@ -295,10 +361,26 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		var list []map[string]any
 		for _, c := range s.contacts {
-			list = append(list, s.userJSON(c))
+			if !c.Stranger {
+				list = append(list, s.userJSON(c))
+			}
 		}
+		s.contactLoads++
 		s.mu.Unlock()
 		writeJSON(w, map[string]any{"BaseResponse": ok(), "MemberCount": len(list), "MemberList": list, "Seq": 0})
+	case strings.HasSuffix(path, "/webwxverifyuser"):
+		var req struct {
+			VerifyUserList []struct{ Value, VerifyUserTicket string }
+		}
+		json.NewDecoder(r.Body).Decode(&req)
+		s.mu.Lock()
+		for _, v := range req.VerifyUserList {
+			if c := s.byUserName(v.Value); c != nil && v.VerifyUserTicket == "v4_ticket_"+c.Key {
+				c.Stranger = false
+			}
+		}
+		s.mu.Unlock()
+		writeJSON(w, map[string]any{"BaseResponse": ok()})
 	case strings.HasSuffix(path, "/webwxbatchgetcontact"):
 		var req struct{ List []struct{ UserName string } }
 		json.NewDecoder(r.Body).Decode(&req)
@@ -416,11 +498,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case strings.HasSuffix(path, "/webwxoplog"):
 		var req struct{ UserName, RemarkName string }
 		json.NewDecoder(r.Body).Decode(&req)
-		s.mu.Lock()
-		if c := s.byUserName(req.UserName); c != nil {
-			c.RemarkName = req.RemarkName
-		}
-		s.mu.Unlock()
+		// Setting a remark name answers ok but is not kept, as reported of
+		// the real service (openwechat marks it as no longer working).
 		writeJSON(w, map[string]any{"BaseResponse": ok()})
 	default:
 		io.Copy(io.Discard, r.Body)
@@ -429,7 +508,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) userJSON(c *Contact) map[string]any {
-	u := map[string]any{"UserName": c.userName, "NickName": c.NickName, "RemarkName": c.RemarkName, "ContactFlag": 3, "VerifyFlag": 0}
+	flag := 3
+	if c.Stranger {
+		flag = 0
+	}
+	u := map[string]any{"UserName": c.userName, "NickName": c.NickName, "RemarkName": c.RemarkName, "ContactFlag": flag, "VerifyFlag": 0,
+		"HeadImgUrl": fmt.Sprintf("/cgi-bin/mmwebwx-bin/webwxgeticon?seq=%d&username=%s&skey=@crypt_5ecre7skey", c.AvatarSeq, c.userName)}
 	if c.Group {
 		var members []map[string]any
 		for _, k := range c.Members {

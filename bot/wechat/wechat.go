@@ -354,18 +354,26 @@ func (w *WeChat) login(ctx context.Context) (*openwechat.Bot, error) {
 		return nil
 	}
 	wx.MessageHandler = w.onMessage
-	// Hot login from the session file; without one, or when it has expired,
-	// the retry option falls back to the QR code, and the new session is saved.
-	store := &sessionFile{path: w.cfg.SessionFile}
-	if err := wx.HotLogin(store, openwechat.NewRetryLoginOption()); err != nil {
-		return nil, err
+	// A silent resume from the session file first; when it has expired, a
+	// confirmation pushed to the phone (push login), and only then the QR
+	// code; without a session, the QR code. The new session is saved.
+	err := wx.HotLogin(&sessionFile{path: w.cfg.SessionFile})
+	switch {
+	case err == nil:
+	case hasSession(w.cfg.SessionFile):
+		w.cfg.Log.Info("wechat: the saved session has expired; asking the phone to confirm (push login)")
+		err = wx.PushLogin(&sessionFile{path: w.cfg.SessionFile}, openwechat.NewRetryLoginOption())
+	default:
+		err = wx.Login()
+		if err == nil {
+			err = wx.DumpTo(&sessionFile{path: w.cfg.SessionFile})
+		}
 	}
-	self, err := wx.GetCurrentUser()
 	if err != nil {
 		return nil, err
 	}
-	if _, err := self.Members(true); err != nil {
-		w.cfg.Log.Warn("wechat: loading contacts failed", "err", err)
+	if _, err := wx.GetCurrentUser(); err != nil {
+		return nil, err
 	}
 	return wx, nil
 }
@@ -823,6 +831,11 @@ func (w *WeChat) pace(ctx context.Context, chat string) error {
 
 // sessionFile is the hot-login session: a credential, written atomically
 // with mode 0600.
+func hasSession(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Size() > 0
+}
+
 type sessionFile struct {
 	path string
 	buf  []byte

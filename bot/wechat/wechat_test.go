@@ -575,3 +575,37 @@ func TestUnnamedGroupsAreNotConfused(t *testing.T) {
 		t.Fatalf("an unnamed group was registered: %+v", gs)
 	}
 }
+
+// TestPushLoginIsTriedBeforeTheQRCode: when the saved session has expired,
+// the phone is asked to confirm first; only when nobody does is a QR code
+// needed, and then the admins get its link, once.
+func TestPushLoginIsTriedBeforeTheQRCode(t *testing.T) {
+	srv, r := school(t)
+	defer r.stop()
+	push0, qr0 := srv.LoginWays()
+	r.mu.Lock()
+	r.status = nil // the first login's QR link
+	r.mu.Unlock()
+	srv.Logout() // the session expires with it
+	r.waitLogins(2)
+	push, qr := srv.LoginWays()
+	if push != push0+1 || qr != qr0 {
+		t.Fatalf("after the logout: %d push logins, %d QR codes (were %d, %d)", push, qr, push0, qr0)
+	}
+	r.mu.Lock()
+	told := strings.Join(r.status, "\n")
+	r.status = nil
+	r.mu.Unlock()
+	if strings.Contains(told, "二维码") {
+		t.Fatalf("a QR link was sent although the phone confirmed: %q", told)
+	}
+	srv.RefusePush(true)
+	srv.Logout()
+	r.waitLogins(3)
+	r.mu.Lock()
+	told = strings.Join(r.status, "\n")
+	r.mu.Unlock()
+	if strings.Count(told, "https://login.weixin.qq.com/qrcode/") != 1 {
+		t.Fatalf("the admins were told %q", told)
+	}
+}

@@ -53,8 +53,11 @@ type Server struct {
 	mu           sync.Mutex
 	cond         *sync.Cond
 	clock        func() time.Time
-	contactLoads int // webwxgetcontact calls: the bot's contact refreshes
-	login        int // bumps at every login: UserNames change
+	contactLoads int  // webwxgetcontact calls: the bot's contact refreshes
+	pushLogins   int  // webwxpushloginurl calls
+	qrLogins     int  // QR codes asked for (jslogin)
+	refusePush   bool // nobody confirms on the phone
+	login        int  // bumps at every login: UserNames change
 	contacts     []*Contact
 	pending      []map[string]any
 	sent         []Sent
@@ -301,6 +304,20 @@ func (s *Server) SentTo(key string) []string {
 	return out
 }
 
+// LoginWays counts push logins and QR codes asked for.
+func (s *Server) LoginWays() (push, qr int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pushLogins, s.qrLogins
+}
+
+// RefusePush makes push logins go unconfirmed, so the QR code is needed.
+func (s *Server) RefusePush(refuse bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refusePush = refuse
+}
+
 // ContactLoads counts full contact list loads (webwxgetcontact).
 func (s *Server) ContactLoads() int {
 	s.mu.Lock()
@@ -320,7 +337,20 @@ func (s *Server) Logins() int {
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
 	switch {
+	case strings.HasSuffix(path, "/webwxpushloginurl"):
+		s.mu.Lock()
+		s.pushLogins++
+		refuse := s.refusePush
+		s.mu.Unlock()
+		if refuse {
+			writeJSON(w, map[string]any{"ret": "1", "msg": "the phone did not confirm"})
+			return
+		}
+		writeJSON(w, map[string]any{"ret": "0", "msg": "all ok", "uuid": "push-uuid"})
 	case strings.HasSuffix(path, "/jslogin"):
+		s.mu.Lock()
+		s.qrLogins++
+		s.mu.Unlock()
 		fmt.Fprint(w, `window.QRLogin.code = 200; window.QRLogin.uuid = "fake-uuid";`)
 	case strings.HasSuffix(path, "/mmwebwx-bin/login"):
 		// The phone "scans" at once.

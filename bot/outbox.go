@@ -45,6 +45,9 @@ type Outbox struct {
 	// OnUnreachable is told when a platform says the recipient cannot be
 	// messaged (ErrUnreachable); the message is dropped, not retried.
 	OnUnreachable func(out Outgoing)
+	// Journal is told when a journaled reply is handed to a platform that
+	// sends at once (the others' reply queues tell it themselves).
+	Journal ReplyJournal
 	// OnGivenUp is told when a message is dropped for good: a permanent
 	// error (ErrPermanent), or transient ones that outlasted every retry.
 	OnGivenUp func(out Outgoing, err error)
@@ -85,11 +88,26 @@ func (o *Outbox) Send(ctx context.Context, out Outgoing) error {
 	if !ok {
 		return fmt.Errorf("outbox: no platform %q", out.Platform)
 	}
+	if out.ReplyID != 0 && o.Journal != nil {
+		if _, queues := p.(ReplyQueuer); !queues {
+			// A platform that sends at once: the journaled reply is handed
+			// over now, and must never go again.
+			if err := o.Journal.Sending(out.ReplyID); err != nil {
+				o.Log.Error("marking a journaled reply failed", "err", err)
+			}
+		}
+	}
 	err := p.Send(ctx, out)
 	if errors.Is(err, ErrUnreachable) && o.OnUnreachable != nil {
 		o.OnUnreachable(out)
 	}
 	return err
+}
+
+// ReplyQueuer is a platform whose replies wait in its ReplyQueues, which
+// keep the journal of a reply themselves.
+type ReplyQueuer interface {
+	QueuesReplies()
 }
 
 // DeliverDue sends every queued message whose time has come, oldest first.

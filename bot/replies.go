@@ -56,7 +56,7 @@ func (q *ReplyQueues) Add(out Outgoing) {
 	q.mu.Lock()
 	behind := q.waiting[out.Chat.ID] > 0 || (q.ready != nil && !Closed(q.ready()))
 	q.mu.Unlock()
-	if behind && q.Journal != nil && out.File == nil {
+	if behind && q.Journal != nil && out.File == nil && out.ReplyID == 0 {
 		// It will wait: keep it on disk (outside the lock; this is a write).
 		// A file is not journaled: its bytes are not for the database.
 		if id, err := q.Journal.Journal(out); err != nil {
@@ -190,7 +190,7 @@ func (q *ReplyQueues) deliver(batch []Outgoing) {
 	}
 	journaled := false
 	for _, r := range batch {
-		journaled = journaled || r.ReplyID != 0
+		journaled = journaled || (r.ReplyID != 0 && q.Journal != nil)
 	}
 	for {
 		if q.ctx.Err() != nil {
@@ -225,9 +225,8 @@ func (q *ReplyQueues) deliver(batch []Outgoing) {
 		case err != nil:
 			q.log.Warn("a reply was not delivered", "chat", o.Chat.ID, "err", err)
 		}
-		if journaled {
-			journal(q.Journal.Done, "closing")
-		}
+		// Marked sending, the journaled replies are never sent again; the
+		// journal deletes them with a later mark, without a write now.
 		return
 	}
 }

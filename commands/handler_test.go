@@ -449,3 +449,50 @@ func TestNotifyAdminsUsesAnotherPlatform(t *testing.T) {
 		t.Fatalf("queued on the failing platform: %+v", q2)
 	}
 }
+
+// TestAnAcknowledgedRecordsReplyIsNeverLost: the reply is journaled in the
+// same transaction as the record. Had the bot died before sending it, a
+// stand-in goes after the restart, once; a reply handed over is never sent
+// again; a redelivery gets no second answer.
+func TestAnAcknowledgedRecordsReplyIsNeverLost(t *testing.T) {
+	w := school(t)
+	// The setup's replies were never handed to a platform here: clear them.
+	w.st.RecoverReplies()
+	old, _ := w.st.Queue(time.Time{}, 0)
+	for _, q := range old {
+		w.st.Dequeue(q)
+	}
+	m := w.message("李老师", "", "/log 张三 数学辅导 30分钟")
+	outs := w.h.Handle(context.Background(), m)
+	if len(outs) == 0 || outs[0].ReplyID == 0 || !strings.Contains(outs[0].Text, "本周第1次") {
+		t.Fatalf("the reply is not journaled with the record: %+v", outs)
+	}
+	// The bot dies here, before the reply is handed to the platform.
+	moved, dropped, err := w.st.RecoverReplies()
+	if err != nil || moved != 1 || dropped != 0 {
+		t.Fatalf("recovery: %d moved, %d dropped, %v", moved, dropped, err)
+	}
+	q, _ := w.st.Queue(time.Time{}, 0)
+	if len(q) != 1 || !strings.Contains(q[0].Text, "已记录") || !strings.Contains(q[0].Text, "/log 张三") || q[0].ChatID != m.Chat.ID {
+		t.Fatalf("after the restart: %+v", q)
+	}
+	if again := w.h.Handle(context.Background(), m); len(again) != 0 { // the platform redelivers it
+		t.Fatalf("a redelivery was answered again: %+v", again)
+	}
+	zs, _ := w.st.StudentsNamed("张三")
+	if ss, _ := w.st.Sessions(zs[0].ID, time.Time{}, w.now.Add(time.Hour)); len(ss) != 1 {
+		t.Fatalf("%d sessions", len(ss))
+	}
+	// A reply that was handed over is never sent again.
+	outs = w.h.Handle(context.Background(), w.message("李老师", "", "/log 张三 英语 20分钟"))
+	if err := w.st.ReplySending(outs[0].ReplyID); err != nil {
+		t.Fatal(err)
+	}
+	if moved, _, _ := w.st.RecoverReplies(); moved != 0 {
+		t.Fatalf("%d replies that went out would go again", moved)
+	}
+	// A refusal stores nothing, and journals nothing.
+	if outs := w.h.Handle(context.Background(), w.message("李老师", "", "/log 张三")); len(outs) == 0 || outs[0].ReplyID != 0 {
+		t.Fatalf("a refusal was journaled: %+v", outs)
+	}
+}

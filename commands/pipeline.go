@@ -25,6 +25,7 @@ type req struct {
 	meta    storage.Meta
 	now     time.Time
 	extra   []bot.Outgoing // messages to other chats
+	marked  bool           // the message was marked processed, with its journaled reply, by this command
 }
 
 // result is what a step decided: a reply, an error to word, or silence.
@@ -71,6 +72,14 @@ func (h *Handler) Handle(ctx context.Context, m bot.Message) []bot.Outgoing {
 	if res.text != "" {
 		outs = append([]bot.Outgoing{bot.Reply(m, res.text)}, outs...)
 	}
+	if j := r.meta.Reply; j != nil && j.ID != 0 && r.marked {
+		// The stand-in journaled with the record now carries the real reply.
+		if res.text != "" {
+			outs[0].ReplyID = j.ID
+		} else if err := h.Store.ReplySending(j.ID); err != nil { // no reply: it must not go after a restart
+			h.Log.Error("closing a journaled reply failed", "err", err)
+		}
+	}
 	return outs
 }
 
@@ -116,6 +125,11 @@ func (h *Handler) identify(next stage) stage {
 		r.meta = storage.Meta{MsgKey: m.Key(), ActorID: me.ID, Where: where(m), At: r.now}
 		if m.ID == "" {
 			r.meta.MsgKey = ""
+		} else {
+			// Journaled with the message's mark, in the same transaction: if
+			// the bot dies before the reply goes, this stand-in goes after.
+			r.meta.Reply = &storage.Queued{Platform: m.Platform, ChatID: m.Chat.ID, ChatTitle: m.Chat.Title, Thread: m.Chat.Thread,
+				Private: m.Chat.Kind == bot.Private, PersonID: me.ID, Text: replyLostInRestart(clip(m.Text, 40)), NotBefore: r.now}
 		}
 		return next(r)
 	}
@@ -164,11 +178,13 @@ func (h *Handler) dedupe(next stage) stage {
 		}
 		if res.err == nil {
 			if r.spec.writes {
-				return res // marked by the write
+				r.marked = true // by the write
+				return res
 			}
 			if err := h.Store.MarkProcessed(r.meta); err != nil {
 				return result{err: err}
 			}
+			r.marked = true
 			return res
 		}
 		if _, ok := h.userText(res.err); ok {
@@ -190,7 +206,7 @@ func (h *Handler) act(r *req) result {
 func (r *req) audit(h *Handler, action, detail string, students ...uint64) error {
 	err := h.Store.AuditRead(r.meta, action, detail, students...)
 	if err == nil {
-		r.meta.MsgKey = "" // marked
+		r.meta.MsgKey, r.marked = "", true
 	}
 	return err
 }

@@ -1232,3 +1232,9 @@ func messageGivenUp(platform, where, start string, permanent bool) string {
 	}
 	return fmt.Sprintf("有一条发往%s「%s」的消息发不出去，已放弃（%s）。消息开头：%s", platform, where, why, start)
 }
+
+// replyLostInRestart stands in for a reply the bot could not send before it
+// stopped: journaled with the record, sent after the restart.
+func replyLostInRestart(command string) string {
+	return "机器人刚才重启了，没来得及回复您的「" + command + "」。这条已记录，不会重复；要核对可以发 /history 或 /status。"
+}

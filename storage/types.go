@@ -223,6 +223,11 @@ type Meta struct {
 	ActorID uint64
 	Where   string
 	At      time.Time
+	// Reply, when set, is journaled in the same transaction that marks the
+	// message processed, with a stand-in text: if the process dies before
+	// the real reply goes out, the stand-in goes after the restart, so an
+	// acknowledged record's reply is never lost. The engine sets its ID.
+	Reply *Queued
 }
 
 func containsID(ids []uint64, id uint64) bool {

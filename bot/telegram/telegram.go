@@ -180,6 +180,9 @@ func redact(s, token string) string {
 // Name implements bot.Platform.
 func (t *Telegram) Name() string { return PlatformName }
 
+// QueuesReplies implements bot.ReplyQueuer.
+func (t *Telegram) QueuesReplies() {}
+
 // Username is the bot's @username, for /cmd@username; "" until connected.
 func (t *Telegram) Username() string {
 	t.mu.Lock()

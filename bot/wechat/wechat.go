@@ -169,6 +169,9 @@ func (w *WeChat) Stop(ctx context.Context) {
 // Name implements bot.Platform.
 func (w *WeChat) Name() string { return PlatformName }
 
+// QueuesReplies implements bot.ReplyQueuer.
+func (w *WeChat) QueuesReplies() {}
+
 // Run logs in (hot login from the session file, else a QR code in the
 // terminal) and receives messages; after a logout it tells the admins and
 // logs in again with backoff, until ctx ends.
@@ -182,6 +185,9 @@ func (w *WeChat) Run(ctx context.Context, handle func(context.Context, bot.Messa
 		// waiting for a scan is given up when Run's ctx ends.
 		loginCtx, cancelLogin := context.WithCancel(w.session)
 		giveUp := context.AfterFunc(ctx, cancelLogin)
+		// Every UserName is new with the login; messages may come in as soon
+		// as openwechat starts syncing, before login returns.
+		w.ids.reset()
 		wx, err := w.login(loginCtx)
 		giveUp()
 		if err != nil {
@@ -198,8 +204,7 @@ func (w *WeChat) Run(ctx context.Context, handle func(context.Context, bot.Messa
 		w.mu.Lock()
 		w.endLogin = cancelLogin // a send that finds the session gone ends it
 		w.mu.Unlock()
-		// Every UserName is new: learn who is who before sends resume.
-		w.ids.reset()
+		// Learn who is who before sends resume.
 		w.reloadContacts(wx, true)
 		w.setLoggedIn(wx, true)
 		w.loggedInAgain()
@@ -389,8 +394,11 @@ func (w *WeChat) onMessage(msg *openwechat.Message) {
 		return
 	}
 	w.mu.Lock()
-	handle, ctx, self := w.handle, w.ctx, w.self
+	handle, ctx := w.handle, w.ctx
 	w.mu.Unlock()
+	// The message's own Self: sync may deliver before Run has noted the
+	// login, and a message dropped here is never delivered again.
+	self := msg.Owner()
 	if handle == nil || self == nil {
 		return
 	}

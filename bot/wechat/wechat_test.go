@@ -58,7 +58,7 @@ func newRig(t *testing.T, srv *wechattest.Server, dir string) *rig {
 	srv.Clock(r.clock.Now)
 	r.wx = wechat.New(wechat.Config{SessionFile: filepath.Join(dir, "wechat-session.json"), HTTPClient: srv.Client(), State: st, Log: log,
 		QR: io.Discard, MinGap: 2 * time.Second, MaxGap: 3 * time.Second, PerMinute: 20, Backoff1205: 30 * time.Second,
-		RetryLogin: 10 * time.Second, AcceptFriends: true, Now: r.clock.Now, Sleep: r.clock.Sleep, OnStatus: func(s string) { r.mu.Lock(); r.status = append(r.status, s); r.mu.Unlock() }})
+		RetryLogin: 10 * time.Second, AcceptFriends: true, Now: r.clock.Now, Journal: delivery.ReplyJournal{Store: st, Now: st.Now}, Sleep: r.clock.Sleep, OnStatus: func(s string) { r.mu.Lock(); r.status = append(r.status, s); r.mu.Unlock() }})
 	r.out = bot.NewOutbox(delivery.OutboxQueue{Store: st, Loc: st.Cal.Loc, Now: st.Now, Log: log}, st.Now, log)
 	r.out.Add(r.wx)
 	router := &bot.Router{Handler: h, Seen: st, Out: r.out, Log: log}
@@ -607,5 +607,19 @@ func TestPushLoginIsTriedBeforeTheQRCode(t *testing.T) {
 	r.mu.Unlock()
 	if strings.Count(told, "https://login.weixin.qq.com/qrcode/") != 1 {
 		t.Fatalf("the admins were told %q", told)
+	}
+}
+
+// TestAMessageAtTheFirstSyncIsAnswered: what the first sync of a login
+// brings (sent while the bot was away) is handled, not dropped for arriving
+// before the adapter noted the login: web WeChat never delivers it again.
+func TestAMessageAtTheFirstSyncIsAnswered(t *testing.T) {
+	srv, r := school(t)
+	defer r.stop()
+	before := len(srv.SentTo("headmaster"))
+	srv.SayAtLogin("headmaster", "/help")
+	srv.Logout()
+	if got := r.await("headmaster", before); !strings.Contains(got, "你可以用这些命令") {
+		t.Fatalf("the message of the first sync: %q", got)
 	}
 }

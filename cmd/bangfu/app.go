@@ -82,6 +82,7 @@ func wire(ctx context.Context, cfg Config, st *bolt.Store, log *slog.Logger, std
 	a.out = bot.NewOutbox(queue, st.Now, log)
 	a.out.OnUnreachable = func(o bot.Outgoing) { a.h.MarkUnreachable(context.Background(), o) }
 	a.out.OnGivenUp = a.h.GivenUp
+	a.out.Journal = journal
 	// Every command marks its message processed in its own transaction, so
 	// the router needs no read of its own per message.
 	a.router = &bot.Router{Handler: a.h, Out: a.out, Log: log}

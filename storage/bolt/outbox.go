@@ -283,10 +283,27 @@ func (s *Store) JournalReply(q storage.Queued) (uint64, error) {
 	return id, err
 }
 
-// ReplySending marks a journaled reply as handed to its platform.
+// ReplySending marks a journaled reply as handed to its platform: from now
+// on it is never sent again (after a crash it is dropped, as it may have gone
+// out). Replies marked so before are deleted in the same write, so the
+// journal stays small without a write of its own per reply.
 func (s *Store) ReplySending(id uint64) error {
 	return s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bReplies)
+		var gone [][]byte
+		c := b.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			var q storage.Queued
+			decode(v, &q)
+			if q.InFlight && be(k) != id {
+				gone = append(gone, append([]byte(nil), k...))
+			}
+		}
+		for _, k := range gone {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
 		var q storage.Queued
 		if !getJSON(b, u64(id), &q) {
 			return nil

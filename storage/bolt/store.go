@@ -541,7 +541,19 @@ func markProcessed(tx *bbolt.Tx, m storage.Meta) error {
 	if b.Get(k) != nil {
 		return storage.ErrDuplicate
 	}
-	return b.Put(k, u64(unix(m.At)))
+	if err := b.Put(k, u64(unix(m.At))); err != nil {
+		return err
+	}
+	if m.Reply != nil {
+		replies := tx.Bucket(bReplies)
+		q := *m.Reply
+		q.ID, q.InFlight = nextID(replies), false
+		if err := putJSON(replies, u64(q.ID), q); err != nil {
+			return err
+		}
+		m.Reply.ID = q.ID // a batch run again sets it again
+	}
+	return nil
 }
 
 // auditRecord appends the audit entry of an added record, naming it so

@@ -53,11 +53,12 @@ type Server struct {
 	mu           sync.Mutex
 	cond         *sync.Cond
 	clock        func() time.Time
-	contactLoads int  // webwxgetcontact calls: the bot's contact refreshes
-	pushLogins   int  // webwxpushloginurl calls
-	qrLogins     int  // QR codes asked for (jslogin)
-	refusePush   bool // nobody confirms on the phone
-	login        int  // bumps at every login: UserNames change
+	contactLoads int         // webwxgetcontact calls: the bot's contact refreshes
+	pushLogins   int         // webwxpushloginurl calls
+	qrLogins     int         // QR codes asked for (jslogin)
+	refusePush   bool        // nobody confirms on the phone
+	atLogin      [][2]string // private messages (from, text) the first sync of the next login delivers
+	login        int         // bumps at every login: UserNames change
 	contacts     []*Contact
 	pending      []map[string]any
 	sent         []Sent
@@ -304,6 +305,14 @@ func (s *Server) SentTo(key string) []string {
 	return out
 }
 
+// SayAtLogin queues a private text for the first sync of the next login,
+// as web WeChat delivers what came in while the bot was away.
+func (s *Server) SayAtLogin(from, text string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.atLogin = append(s.atLogin, [2]string{from, text})
+}
+
 // LoginWays counts push logins and QR codes asked for.
 func (s *Server) LoginWays() (push, qr int) {
 	s.mu.Lock()
@@ -382,6 +391,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		for _, c := range s.contacts { // a new login: every UserName changes
 			c.userName = s.userNameLocked(c.Key, c.Group)
 		}
+		for _, m := range s.atLogin { // waiting for the first sync of this login
+			s.pushLocked(s.byKey(m[0]).userName, "@self", m[1])
+		}
+		s.atLogin = nil
 		s.mu.Unlock()
 		writeJSON(w, map[string]any{"BaseResponse": ok(), "User": map[string]any{"UserName": "@self", "NickName": "帮扶助手", "Uin": 1001},
 			"SyncKey": s.syncKey(), "ContactList": []any{}, "SKey": "@crypt_5ecre7skey"})

@@ -125,7 +125,7 @@ func (h *Handler) identify(next stage) stage {
 		r.meta = storage.Meta{MsgKey: m.Key(), ActorID: me.ID, Where: where(m), At: r.now}
 		if m.ID == "" {
 			r.meta.MsgKey = ""
-		} else {
+		} else if !h.noReplyJournal {
 			// Journaled with the message's mark, in the same transaction: if
 			// the bot dies before the reply goes, this stand-in goes after.
 			r.meta.Reply = &storage.Queued{Platform: m.Platform, ChatID: m.Chat.ID, ChatTitle: m.Chat.Title, Thread: m.Chat.Thread,

@@ -22,6 +22,7 @@ val() {
 }
 raw=$(val BenchmarkRawUpdatePut puts/s); rawb=$(val BenchmarkRawBatchPut32 puts/s)
 seq=$(val BenchmarkLogSequential logs/s); con=$(val BenchmarkLogConcurrent32 logs/s)
+unj=$(val BenchmarkLogSequentialUnjournaled logs/s)
 wpc=$(val BenchmarkLogConcurrent32 writes/commit)
 ms() { awk -v v="$(val "$1" ns/op)" 'BEGIN { printf "%.2f ms", v / 1e6 }'; }
 
@@ -51,6 +52,7 @@ first=$(( ($(date +%s%N) - start) / 1000000 ))
 
 printf '\n| what | figure | target |\n|---|---|---|\n'
 awk -v s="$seq" -v r="$raw" 'BEGIN { printf "| /log sequential (router→parse→authorise→fsync→reply) | %.0f logs/s = %.0f%% of raw Update+Put (%.0f/s) | ≥ 70%% |\n", s, 100*s/r, r }'
+awk -v s="$seq" -v u="$unj" 'BEGIN { printf "| the reply journaled with its record (never lost), sequential | %.0f logs/s vs %.0f without = %.0f%% | |\n", s, u, 100*s/u }'
 awk -v c="$con" -v s="$seq" -v w="$wpc" -v rb="$rawb" 'BEGIN { printf "| /log from 32 senders (group commit, %.1f writes/commit) | %.0f logs/s = %.1f× sequential (raw Batch×32: %.0f/s) | ≥ 5× |\n", w, c, c/s, rb }'
 echo "| /status 初一1班 (incl. audit write) | $(ms BenchmarkStatusClass), $(val BenchmarkStatusClass allocs/op) allocs | ≤ 2 ms |"
 echo "| /status of one student, a year of records | $(ms BenchmarkStatusStudent), $(val BenchmarkStatusStudent allocs/op) allocs | |"

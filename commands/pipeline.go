@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"time"
+	"unicode/utf8"
 
 	"bangfu/bot"
 	"bangfu/storage"
@@ -35,6 +36,11 @@ type result struct {
 	silent bool // a redelivered message: it was answered the first time
 }
 
+// maxMessageRunes caps a command's text: the longest field (a contact's
+// content) is 500 characters, so a longer message is a paste gone wrong, and
+// it is answered before any parsing.
+const maxMessageRunes = 2000
+
 type stage func(r *req) result
 
 type middleware func(next stage) stage
@@ -58,6 +64,9 @@ func (h *Handler) Handle(ctx context.Context, m bot.Message) []bot.Outgoing {
 	}
 	if line.botName != "" && !h.isMe(line.botName) {
 		return nil // addressed to another bot
+	}
+	if n := utf8.RuneCountInString(line.rest); n > maxMessageRunes {
+		return h.markedReply(m, []bot.Outgoing{bot.Reply(m, messageTooLong(n, maxMessageRunes))})
 	}
 	sp, rest := h.lookup(line.word, line.rest)
 	if sp == nil {

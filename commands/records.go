@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"bangfu/commands/report"
 	"bangfu/storage"
@@ -77,55 +78,78 @@ type logInput struct {
 
 // parseLog reads /log <学生> <科目或内容> <时长> [日期] [备注]. The duration
 // is the first field that reads as one; the subject comes before it (or
-// right after it, for "/log 张三 30分钟 数学").
+// right after it, for "/log 张三 30分钟 数学"); a date may come before the
+// duration or right after it. A field shaped like a number or a date that
+// does not read as one is refused: it never becomes a subject, a note or
+// "today".
 func (h *Handler) parseLog(r *req) (logInput, error) {
 	a := r.args
 	if a.len() == 0 {
 		return logInput{}, r.usage(logNeedsAll())
 	}
 	ref, i := studentArg(a)
-	in := logInput{student: ref}
-	durAt := -1
-	var glued string
-	for j := i; j < a.len(); j++ {
-		if m, ok := parseDuration(a.at(j)); ok {
+	in := logInput{student: ref, day: h.Cal.Day(r.now)}
+	var subject []string
+	durAt, dateAt := -1, -1
+	for j := i; j < a.len() && durAt < 0; j++ {
+		tok := a.at(j)
+		if m, ok := parseDuration(tok); ok {
 			durAt, in.minutes = j, m
-			break
-		}
-		if subj, m, ok := splitGluedDuration(a.at(j)); ok { // 数学30分钟
-			durAt, in.minutes, glued = j, m, subj
-			break
+		} else if subj, m, ok := splitGluedDuration(tok); ok { // 数学30分钟
+			durAt, in.minutes = j, m
+			subject = append(subject, subj)
+		} else if d := parseDay(tok, r.now, h.Cal, false); d.isDate && dateAt < 0 {
+			if err := h.takeRecordDay(r, d, tok, &in.day); err != nil {
+				return in, err
+			}
+			dateAt = j
+		} else if err := refuseShaped(r, tok); err != nil {
+			return in, err
+		} else {
+			subject = append(subject, tok)
 		}
 	}
 	switch {
-	case durAt < 0 && a.len() <= i:
+	case durAt < 0 && len(subject) == 0:
 		return in, r.usage(logNeedsSubjectAndTime())
 	case durAt < 0:
 		return in, r.usage(logNoDuration())
 	case in.minutes < 1 || in.minutes > 600:
 		return in, r.usage(logDurationOutOfRange(a.at(durAt)))
 	}
-	in.subject = strings.TrimSpace(a.between(i, durAt) + " " + glued)
 	next := durAt + 1
-	if in.subject == "" && next < a.len() {
-		if d := parseDay(a.at(next), r.now, h.Cal, false); !d.isDate {
-			in.subject, next = a.at(next), next+1
+	if len(subject) == 0 && next < a.len() {
+		tok := a.at(next)
+		if d := parseDay(tok, r.now, h.Cal, false); !d.isDate {
+			if err := refuseShaped(r, tok); err != nil {
+				return in, err
+			}
+			subject, next = append(subject, tok), next+1
 		}
 	}
-	if in.subject == "" {
+	if in.subject = strings.Join(subject, " "); in.subject == "" {
 		return in, r.usage(logNeedsSubject())
 	}
 	if runeLen(in.subject) > 30 {
 		return in, r.usage(logSubjectTooLong())
 	}
-	in.day = h.Cal.Day(r.now)
 	if next < a.len() {
-		if d := parseDay(a.at(next), r.now, h.Cal, false); d.isDate {
-			var err error
-			if in.day, err = h.checkRecordDay(r, d, a.at(next)); err != nil {
+		tok := a.at(next)
+		if d := parseDay(tok, r.now, h.Cal, false); d.isDate {
+			if dateAt >= 0 {
+				return in, r.usage(logTwoDates(a.at(dateAt), tok))
+			}
+			if err := h.takeRecordDay(r, d, tok, &in.day); err != nil {
 				return in, err
 			}
 			next++
+		} else if dateShaped(tok) {
+			return in, r.usage(badDateShape(clip(tok, 16)))
+		}
+	}
+	for j := next; j < a.len(); j++ {
+		if _, ok := parseDuration(a.at(j)); ok {
+			return in, r.usage(logTwoDurations(a.at(durAt), a.at(j)))
 		}
 	}
 	if in.note = a.from(next); runeLen(in.note) > 300 {
@@ -134,18 +158,54 @@ func (h *Handler) parseLog(r *req) (logInput, error) {
 	return in, nil
 }
 
-// splitGluedDuration splits "数学30分钟" into "数学" and 30.
+// takeRecordDay checks a day given for a record and keeps it.
+func (h *Handler) takeRecordDay(r *req, d dateResult, tok string, day *time.Time) error {
+	got, err := h.checkRecordDay(r, d, tok)
+	if err == nil {
+		*day = got
+	}
+	return err
+}
+
+// refuseShaped refuses a field in the place of a subject that is written as
+// a number or a date: a duration without its unit, with a sign, a fraction
+// or an exponent, or a date that did not read.
+func refuseShaped(r *req, tok string) error {
+	switch {
+	case isDigits(tok) && len(tok) <= 3:
+		return r.usage(durationNeedsUnit(tok))
+	case numberShaped(tok):
+		return r.usage(badDuration(clip(tok, 16)))
+	case dateShaped(tok):
+		return r.usage(badDateShape(clip(tok, 16)))
+	}
+	return nil
+}
+
+// gluedDurationMax bounds the duration part of "数学30分钟": the longest
+// written duration (一个半小时三十分钟) is shorter, and the bound keeps a
+// long field linear.
+const gluedDurationMax = 40
+
+// splitGluedDuration splits "数学30分钟" into "数学" and 30. The part
+// before must be words: "1e2分钟", "1/2小时" or "五分之一小时" are not a
+// subject and a duration.
 func splitGluedDuration(tok string) (string, int, bool) {
+	from := len(tok) - gluedDurationMax
 	for i := range tok {
-		if i == 0 {
+		if i == 0 || i < from {
 			continue
 		}
-		if m, ok := parseDuration(tok[i:]); ok {
-			if _, isNum := smallNumber(tok[:i]); isNum {
-				return "", 0, false
-			}
-			return tok[:i], m, true
+		m, ok := parseDuration(tok[i:])
+		if !ok {
+			continue
 		}
+		subj := tok[:i]
+		last, _ := utf8.DecodeLastRuneInString(subj)
+		if strings.ContainsAny(subj, "0123456789") || strings.ContainsRune("+-±./^eE之点分零〇一二两三四五六七八九十百个半", last) {
+			return "", 0, false
+		}
+		return subj, m, true
 	}
 	return "", 0, false
 }

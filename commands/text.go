@@ -1171,8 +1171,9 @@ func referenceIntro() string {
 
 - **学生**写名字；两个在帮扶的学生同名时写上班级：` + "`初一3班张三`" + ` 或 ` + "`张三（初一3班）`" + `。
 - **班级**怎么写都行：` + "`初一3班`、`初一(3)班`、`初一三班`、`七年级3班`" + `。
-- **时长**：` + "`30分钟`、`30分`、`半小时`、`1小时`、`1.5小时`、`一个半小时`、`45'`、`1h`、`90m`" + `，1到600分钟。
-- **日期**（不写就是今天）：` + "`今天`、`昨天`、`前天`、`周三`、`11月20日`、`11-20`、`2026-11-20`" + `；不能是将来，也不能早于本学期。
+- **时长**：` + "`30分钟`、`30分`、`半小时`、`1小时`、`1.5小时`、`一个半小时`、`45'`、`1h`、`90m`" + `，1到600分钟；一条记录只有一个时长。没有单位的数字（` + "`30`" + `）、带正负号、分数或指数的写法不算时长，会请你改写。
+- **日期**（不写就是今天）：` + "`今天`、`昨天`、`前天`、`周三`、`11月20日`、`11-20`、`2026-11-20`" + `，写在时长前后都可以；不能是将来，也不能早于本学期。像日期却看不懂的写法（` + "`周八`、`11-20abc`、`19:00`、`20号`" + `）会请你改写，不会当成备注，也不会当成今天。
+- 备注、表扬、评语里的中文标点（！：（））照原样保存；看不见的控制字符会被去掉。一条命令最多2000字。
 - 写错了会收到一句说明和一个正确的例子，什么都不会保存；记错了用 ` + "`/undo`" + ` 撤销自己最后一条。
 - 邀请码8位，只能用一次，7天内有效。
 `
@@ -1237,4 +1238,30 @@ func messageGivenUp(platform, where, start string, permanent bool) string {
 // stopped: journaled with the record, sent after the restart.
 func replyLostInRestart(command string) string {
 	return "机器人刚才重启了，没来得及回复您的「" + command + "」。这条已记录，不会重复；要核对可以发 /history 或 /status。"
+}
+
+// ---- values that did not parse ----
+
+func durationNeedsUnit(text string) string {
+	return fmt.Sprintf("“%s”后面请写上单位，比如 %s分钟。", text, text)
+}
+
+func badDuration(text string) string {
+	return fmt.Sprintf("“%s”不是能用的时长。时长写成 30分钟、半小时、1.5小时。", text)
+}
+
+func badDateShape(text string) string {
+	return fmt.Sprintf("“%s”看起来像日期，但看不懂。日期写成 11月20日、11-20、周三 或 昨天。", text)
+}
+
+func logTwoDates(first, second string) string {
+	return fmt.Sprintf("一条记录只能有一个日期（看到“%s”和“%s”）。", clip(first, 12), clip(second, 12))
+}
+
+func logTwoDurations(first, second string) string {
+	return fmt.Sprintf("一条记录只能有一个时长（看到“%s”和“%s”）。不同的辅导请分开记。", clip(first, 12), clip(second, 12))
+}
+
+func messageTooLong(n, limit int) string {
+	return fmt.Sprintf("这条消息有%d个字，太长了（一条命令最多%d字）。请分几条发，备注和沟通内容写要点即可。", n, limit)
 }

@@ -3,29 +3,56 @@ package commands
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Normalize folds what phones and Chinese input methods produce into the
-// forms the parser expects: full-width ASCII (／ １２ ＡＢ （ ）) to half-width,
-// full-width and other odd spaces to plain spaces. The Chinese comma stays (it
-// reads better in stored notes) and separates fields like a space.
+// forms the parser expects: full-width letters, digits and the few marks
+// that carry a command's structure (／ ＠ ＃ － ． ＇) to half-width, odd
+// spaces to plain spaces. Chinese punctuation in free text (！ ： （ ） ？)
+// stays as written; the parsers read both forms where they need to. What no
+// one should store or forward is dropped: invalid UTF-8, control characters,
+// bidi overrides and other invisible format marks (the zero-width joiner of
+// emoji stays).
 func Normalize(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	for _, r := range s {
+	for i, r := range s {
 		switch {
-		case r == '\u3000' || r == '\u2005' || r == '\u00a0' || r == '\u200b' || r == '\t':
+		case r == utf8.RuneError && isInvalidAt(s, i):
+		case r == '\u3000' || r == '\u2005' || r == '\u00a0' || r == '\u200b' || r == '\t' || unicode.Is(unicode.Zs, r):
 			b.WriteByte(' ')
-		case r == '，':
+		case r == '\n':
 			b.WriteRune(r)
-		case r >= 0xFF01 && r <= 0xFF5E:
+		case r == '\u200d':
+			b.WriteRune(r)
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+		case foldedWide(r):
 			b.WriteRune(r - 0xFEE0)
-		case r == '\r':
 		default:
 			b.WriteRune(r)
 		}
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// isInvalidAt tells a decoding error from a real U+FFFD in the text.
+func isInvalidAt(s string, i int) bool {
+	_, size := utf8.DecodeRuneInString(s[i:])
+	return size <= 1
+}
+
+// foldedWide: full-width letters and digits, and the structural marks.
+func foldedWide(r rune) bool {
+	switch {
+	case r >= '０' && r <= '９', r >= 'Ａ' && r <= 'Ｚ', r >= 'ａ' && r <= 'ｚ':
+		return true
+	}
+	switch r {
+	case '／', '＠', '＃', '－', '．', '＇', '＋', '＿':
+		return true
+	}
+	return false
 }
 
 // token is one field of a command, with its place in the normalised text so

@@ -315,13 +315,13 @@ func parseClock(tok string) (hour, minute int, ok bool) {
 	}
 	hour = int(h)
 	switch {
-	case rest == "" && strings.Contains(tok, ":"):
+	case rest == "" && strings.ContainsAny(tok, ":："):
 		return 0, 0, false
 	case rest == "点" || rest == "时" || rest == "点钟" || rest == "点整":
 	case rest == "点半":
 		minute = 30
 	default:
-		r, ok := cutAny(rest, ":", "点", "时")
+		r, ok := cutAny(rest, ":", "：", "点", "时")
 		if !ok {
 			return 0, 0, false
 		}
@@ -446,4 +446,75 @@ func (r studentRef) String() string {
 		return r.class.name() + r.name
 	}
 	return r.name
+}
+
+// ---- shapes: values that did not parse are refused, never kept as text ----
+
+// numberShaped tells whether a token is written as a number (a sign, digits,
+// a fraction, an exponent, a whole Chinese numeral): in the place of a
+// subject or a duration such a token is a value that did not parse.
+func numberShaped(tok string) bool {
+	s := strings.TrimLeft(tok, "+-±.")
+	if s == "" {
+		return false
+	}
+	if s[0] >= '0' && s[0] <= '9' {
+		return true
+	}
+	if s == "半" {
+		return true
+	}
+	_, rest, ok := leadingChineseNumber(s)
+	return ok && rest == ""
+}
+
+// dateShaped tells whether a token begins like a date or a time of day
+// (11-20…, 2026/…, 13月5日, 19:00, 20号, 十一月二十日, 周八) or is bare
+// digits: in the place of a date such a token is a date that did not parse,
+// not the first word of a note. "3道题" or "3月份" are words, not dates.
+func dateShaped(tok string) bool {
+	s := strings.TrimLeft(tok, "+-±")
+	if s != tok && s != "" && s[0] >= '0' && s[0] <= '9' {
+		return true
+	}
+	if isDigits(s) {
+		return true
+	}
+	if i := leadingDigits(s); i > 0 {
+		rest := s[i:]
+		if _, ok := cutAny(rest, "日", "号"); ok {
+			return true
+		}
+		if r, ok := cutAny(rest, "-", "/", ".", "年", "月", ":", "：", "T"); ok && (leadingDigits(r) > 0 || r == "") {
+			return true
+		}
+		return false
+	}
+	if _, rest, ok := leadingChineseNumber(s); ok {
+		if r, ok := cutAny(rest, "月"); ok {
+			if _, r2, ok := leadingChineseNumber(r); ok && (strings.HasPrefix(r2, "日") || strings.HasPrefix(r2, "号")) {
+				return true
+			}
+		}
+		return false
+	}
+	w := s
+	if r, ok := cutAny(w, "上上", "下下", "上", "下", "本", "这"); ok {
+		w = r
+	}
+	if r, ok := cutAny(w, "星期", "礼拜", "周"); ok && r != "" {
+		first, _ := utf8.DecodeRuneInString(r)
+		_, cn := cnDigits[first]
+		return cn || first == '十' || first >= '0' && first <= '9'
+	}
+	return false
+}
+
+// leadingDigits counts the ASCII digits s starts with.
+func leadingDigits(s string) int {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return i
 }

@@ -1,8 +1,11 @@
 package commands
 
 import (
+	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"bangfu/storage"
 )
@@ -12,8 +15,15 @@ func TestNormalize(t *testing.T) {
 		"／log　张三　数学　３０分钟":    "/log 张三 数学 30分钟",
 		"/log 张三，数学，30分钟":    "/log 张三，数学，30分钟",
 		"  ／ＬＯＧ  ":           "/LOG",
-		"张三（初一３班）":           "张三(初一3班)",
+		"张三（初一３班）":           "张三（初一3班）",
 		"@帮扶助手\u2005/status": "@帮扶助手 /status",
+		// Chinese punctuation in free text stays as the teacher wrote it.
+		"/praise 张三 进步很大！继续加油：每天读书（半小时）？": "/praise 张三 进步很大！继续加油：每天读书（半小时）？",
+		// Invisible marks that could hide or reorder text are dropped.
+		"/praise 张三 好\u202e样\u2066的\u0007\x00\xff\xfe": "/praise 张三 好样的",
+		"备注\r\n第二行\ufeff":                              "备注\n第二行",
+		"👨\u200d👩\u200d👧 一家人":                          "👨\u200d👩\u200d👧 一家人",
+		"真的\ufffd":                                     "真的\ufffd",
 	}
 	for in, want := range cases {
 		if got := Normalize(in); got != want {
@@ -180,6 +190,7 @@ func FuzzParse(f *testing.F) {
 		"/log 张三 数学辅导 30分钟", "／log　初一（3）班张三　英语　一个半小时　昨天", "/contact 张三 电话 妈妈 内容 11月20日",
 		"@bot /status 初一三班", "/学生添加 初一3班 李四 留守 每周2次", "/meeting 初一3班 下周三 晚上7点 期中",
 		"/log@bangfu_bot 张三(七年级3班) 45' 周三", "/辅导张三 数学30分钟", "1.5小时", "2026-02-30", "\x00/\xff", "初一十二班",
+		"-30分钟", "1e2分钟", "1/2小时", "五分之一小时", "周八", "11-20abc", "2026-11-20T10:00", "十一月二十日", "作业：订正（3题）！\u202e",
 	} {
 		f.Add(s)
 	}
@@ -202,7 +213,19 @@ func FuzzParse(f *testing.F) {
 			parseStudentRef(tok.text)
 			parseClassPrefix(tok.text)
 			parseTarget(tok.text)
-			splitGluedDuration(tok.text)
+			if subj, _, ok := splitGluedDuration(tok.text); ok && (strings.ContainsAny(subj, "0123456789") || numberShaped(subj)) {
+				t.Fatalf("%q glued a number %q into a subject", tok.text, subj)
+			}
+			if m, ok := parseDuration(tok.text); ok && strings.ContainsAny(tok.text, "+-±/^") {
+				t.Fatalf("%q read as %d minutes despite its sign or fraction", tok.text, m)
+			}
+		}
+		for _, r := range n {
+			if r == utf8.RuneError || unicode.IsControl(r) && r != '\n' || r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069' {
+				if r != utf8.RuneError || !strings.ContainsRune(s, utf8.RuneError) {
+					t.Fatalf("Normalize(%q) kept %U", s, r)
+				}
+			}
 		}
 	})
 }

@@ -84,12 +84,18 @@ func (c *Console) Run(ctx context.Context, handle func(context.Context, bot.Mess
 	lines := make(chan string)
 	go func() {
 		defer close(lines)
-		sc := bufio.NewScanner(c.In)
-		sc.Buffer(make([]byte, 64*1024), 1<<20)
-		for sc.Scan() {
+		in := bufio.NewReader(c.In)
+		for {
+			line, err := readLine(in, maxLineBytes)
+			if err != nil && line == "" {
+				return
+			}
 			select {
-			case lines <- sc.Text():
+			case lines <- line:
 			case <-ctx.Done():
+				return
+			}
+			if err != nil {
 				return
 			}
 		}
@@ -215,4 +221,30 @@ func (c *Console) saveFile(f *bot.File) string {
 		return fileNotSaved(f.Name, len(f.Data))
 	}
 	return fileSaved(f.Name, len(f.Data), path)
+}
+
+// maxLineBytes is what is kept of one typed or pasted line: more than any
+// command needs (the handler answers a long one with one line), and a line
+// of any length never ends the session.
+const maxLineBytes = 64 * 1024
+
+// readLine reads up to the next newline, keeping at most limit bytes (cut at
+// a character boundary) and discarding the rest of the line.
+func readLine(r *bufio.Reader, limit int) (string, error) {
+	var kept []byte
+	for {
+		chunk, isPrefix, err := r.ReadLine()
+		if room := limit - len(kept); room > 0 {
+			if len(chunk) > room {
+				chunk = chunk[:room]
+			}
+			kept = append(kept, chunk...)
+		}
+		if err != nil {
+			return strings.ToValidUTF8(string(kept), ""), err
+		}
+		if !isPrefix {
+			return strings.ToValidUTF8(string(kept), ""), nil
+		}
+	}
 }

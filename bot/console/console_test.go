@@ -3,11 +3,13 @@ package console
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"bangfu/bot"
 )
@@ -68,5 +70,20 @@ func TestFilesAreSavedPrivately(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "已保存到 "+path) {
 		t.Fatalf("output: %s", out.String())
+	}
+}
+
+// A pasted line of any length is handed on (cut) and the session goes on:
+// the lines after it are still read.
+func TestAnyLineLengthKeepsTheSession(t *testing.T) {
+	long := "/log 张三 数学 30分钟 " + strings.Repeat("很长", 2_000_000) // 12 MB on one line
+	in := strings.NewReader(long + "\n/status\n" + strings.Repeat("x", 100_000))
+	c := New(in, io.Discard, false)
+	var got []string
+	if err := c.Run(context.Background(), func(ctx context.Context, m bot.Message) { got = append(got, m.Text) }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || got[1] != "/status" || !strings.HasPrefix(got[0], "/log 张三") || len(got[0]) > maxLineBytes || !utf8.ValidString(got[0]) {
+		t.Fatalf("got %d lines, second %q, first %d bytes", len(got), got[1], len(got[0]))
 	}
 }

@@ -1,0 +1,126 @@
+package commands
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// Every class of value that looks like a number or a date and does not
+// parse is refused with one line and an example, and nothing is stored: it
+// never becomes a subject, a note or "today".
+func TestLogValuesThatDoNotParseAreRefused(t *testing.T) {
+	w := school(t)
+	cases := map[string]string{
+		// a sign, an exponent, a fraction, a malformed decimal
+		"/log 张三 数学 -30分钟":   "不是能用的时长",
+		"/log 张三 数学 +30分钟":   "不是能用的时长",
+		"/log 张三 数学 1e2分钟":   "不是能用的时长",
+		"/log 张三 数学 1/2小时":   "不是能用的时长",
+		"/log 张三 数学 1.5.5小时": "不是能用的时长",
+		"/log 张三 数学1e2分钟":    "",
+		"/log 张三 五分之一小时 数学":  "没看到辅导时长",
+		"/log 张三 数学 30":      "“30”后面请写上单位",
+		"/log 张三 30 数学 30分钟": "“30”后面请写上单位",
+		"/log 张三 30分钟 45":    "“45”后面请写上单位",
+		"/log 张三 数学 三十":      "不是能用的时长",
+		// two durations, two dates
+		"/log 张三 数学 30分钟 英语 20分钟":  "一条记录只能有一个时长",
+		"/log 张三 数学 30分钟 昨天 又 1小时": "一条记录只能有一个时长",
+		"/log 张三 周一 数学 30分钟 周二":    "一条记录只能有一个日期",
+		// weekdays and days out of range, dates with junk, bare digits, time stamps
+		"/log 张三 数学 30分钟 周八":               "看起来像日期",
+		"/log 张三 数学 30分钟 星期0":              "看起来像日期",
+		"/log 张三 数学 30分钟 13月5日":            "没有这一天",
+		"/log 张三 数学 30分钟 11月32日":           "没有这一天",
+		"/log 张三 数学 30分钟 11-20abc":         "看起来像日期",
+		"/log 张三 数学 30分钟 20261120":         "看起来像日期",
+		"/log 张三 数学 30分钟 2026-11-20T10:00": "看起来像日期",
+		"/log 张三 数学 30分钟 19:00":            "看起来像日期",
+		"/log 张三 数学 30分钟 20号":              "看起来像日期",
+		"/log 张三 数学 30分钟 十一月二十日":           "看起来像日期",
+		"/log 张三 数学 30分钟 -1":               "看起来像日期",
+	}
+	for in, want := range cases {
+		got := w.say("王老师", in)
+		if want != "" {
+			must(t, got, want)
+		}
+		must(t, got, "例如：/log")
+		if strings.Count(got, "\n") > 2 {
+			t.Errorf("%q: want one clear line and an example, got %q", in, got)
+		}
+	}
+	ss, _ := w.st.SessionsBetween(time.Time{}, wed.AddDate(1, 0, 0))
+	for _, s := range ss {
+		t.Errorf("stored subject %q note %q %d分钟 on %s", s.Subject, s.Note, s.Minutes, s.At.Format("01-02"))
+	}
+}
+
+// What is a word stays a word: notes that start with a number, a date
+// before the duration, Chinese punctuation in free text.
+func TestLogWordsAroundValuesAreKept(t *testing.T) {
+	w := school(t)
+	must(t, w.say("王老师", "/log 张三 周一 数学 30分钟"), "张三（初一3班）", "11月23日")
+	must(t, w.say("王老师", "/log 张三 数学 30分钟 3道题没做完"), "3道题没做完")
+	must(t, w.say("王老师", "/log 张三 英语 20分钟 3月份的单词：复习（第2遍）！"), "3月份的单词：复习（第2遍）！")
+	must(t, w.say("王老师", "/log 张三 二次函数 半小时"), "二次函数")
+	ss, _ := w.st.SessionsBetween(time.Time{}, wed.AddDate(1, 0, 0))
+	got := map[string]string{}
+	for _, s := range ss {
+		got[s.Subject] = s.Note + "@" + s.At.Format("01-02")
+	}
+	want := map[string]string{"数学": "3道题没做完@11-25", "英语": "3月份的单词：复习（第2遍）！@11-25", "二次函数": "@11-25"}
+	if len(got) != 3 || got["英语"] != want["英语"] || got["二次函数"] != want["二次函数"] {
+		t.Fatalf("stored %v, want %v and a Monday 数学", got, want)
+	}
+	mondays := 0
+	for _, s := range ss {
+		if s.Subject == "数学" && s.At.Format("01-02") == "11-23" {
+			mondays++
+		}
+	}
+	if mondays != 1 {
+		t.Fatalf("the date before the duration was not kept: %v", got)
+	}
+}
+
+// Free text reaches a parent as written, without the marks that could hide
+// or reorder it.
+func TestPraiseKeepsPunctuationAndDropsInvisibleMarks(t *testing.T) {
+	w := school(t)
+	w.say("王老师", "/praise 张三 这周作业全对！继续加油：每天读书（半小时）\u202e\u0007")
+	q, _ := w.st.Queue(time.Time{}, 0)
+	var toParent string
+	for _, m := range q {
+		if m.ChatID == "dm:张三妈妈" {
+			toParent = m.Text
+		}
+	}
+	must(t, toParent, "这周作业全对！继续加油：每天读书（半小时）")
+	mustNot(t, toParent, "\u202e", "\u0007")
+}
+
+// A message over the cap gets one line saying so, whatever its shape, and
+// nothing is parsed or stored; one just under it is parsed as usual.
+func TestLongMessagesGetOneLine(t *testing.T) {
+	w := school(t)
+	for _, in := range []string{
+		"/log 张三 数学 30分钟 " + strings.Repeat("作业", 1000),
+		"/log 张三 " + strings.Repeat("1", 1<<20),
+		"/status " + strings.Repeat("初一3班 ", 500),
+	} {
+		got := w.say("王老师", in)
+		must(t, got, "太长了", "最多2000字")
+		if strings.Count(got, "\n") > 0 {
+			t.Errorf("want one line, got %q", got)
+		}
+	}
+	// Under the cap, one long field with no duration in it is refused in
+	// one line (the glued-duration search stays linear).
+	must(t, w.say("王老师", "/log 张三 "+strings.Repeat("数", 1990)), "没看到辅导时长")
+	ss, _ := w.st.SessionsBetween(time.Time{}, wed.AddDate(1, 0, 0))
+	if len(ss) != 0 {
+		t.Fatalf("stored %d sessions from long messages", len(ss))
+	}
+}

@@ -352,7 +352,7 @@ func TestInvitesAreSingleUseAndExpire(t *testing.T) {
 	if c := lines[len(lines)-1]; len(c) != 8 || strings.ContainsAny(c, "01OI") {
 		t.Fatalf("code %q", c)
 	}
-	must(t, w.say("校长", "/invite parent 张三 舅舅"), "关系可以写")
+	must(t, w.say("校长", "/invite parent 张三 邻居"), "关系可以写")
 }
 
 func TestCloseAndDeleteStudent(t *testing.T) {

@@ -124,3 +124,38 @@ func TestLongMessagesGetOneLine(t *testing.T) {
 		t.Fatalf("stored %d sessions from long messages", len(ss))
 	}
 }
+
+func TestContactDateThatDoesNotParseIsRefused(t *testing.T) {
+	w := school(t)
+	for _, in := range []string{"/contact 张三 电话 妈妈 作业按时交了 11-20abc", "/contact 张三 电话 妈妈 作业按时交了 周八", "/contact 张三 电话 妈妈 作业按时交了 19:00"} {
+		must(t, w.say("王老师", in), "看起来像日期", "例如：/contact")
+	}
+	must(t, w.say("王老师", "/contact 张三 电话 妈妈 作业按时交了 周一"), "11月23日")
+	sts, _ := w.st.StudentsNamed("张三")
+	cs, err := w.st.Contacts(sts[0].ID, time.Time{}, wed.AddDate(1, 0, 0))
+	if err != nil || len(cs) != 1 || cs[0].Content != "作业按时交了" {
+		t.Fatalf("stored %+v (%v), want the one with a real date", cs, err)
+	}
+}
+
+// The relatives who really look after left-behind children are 对象s; an
+// unknown kin word in that place is asked about, never glued to the content.
+func TestContactRelativesAreKnownAndUnknownOnesAsked(t *testing.T) {
+	w := school(t)
+	must(t, w.say("王老师", "/contact 张三 电话 姑姑 孩子这周作业按时交了"), "电话·姑姑")
+	must(t, w.say("王老师", "/contact 张三 微信 舅舅 周末带孩子复习"), "微信·舅舅")
+	must(t, w.say("王老师", "/contact 张三 面谈 哥哥 说了期中成绩"), "面谈·哥哥")
+	must(t, w.say("王老师", "/contact 张三 电话 表叔 说了期中成绩"), "“表叔”是孩子的哪位家人", "代管家长", "例如：/contact")
+	must(t, w.say("王老师", "/contact 张三 电话 孩子这周进步了"), "电话")
+	sts, _ := w.st.StudentsNamed("张三")
+	cs, _ := w.st.Contacts(sts[0].ID, time.Time{}, wed.AddDate(1, 0, 0))
+	var got []string
+	for _, c := range cs {
+		got = append(got, c.Whom+"|"+c.Content)
+	}
+	want := "姑姑|孩子这周作业按时交了 舅舅|周末带孩子复习 哥哥|说了期中成绩 |孩子这周进步了"
+	if strings.Join(got, " ") != want {
+		t.Fatalf("stored %q, want %q", strings.Join(got, " "), want)
+	}
+	must(t, w.say("李老师", "/invite parent 李四 姑姑"), "姑姑")
+}

@@ -224,6 +224,24 @@ var contactWhom = map[string]string{
 	"爸爸": "爸爸", "父亲": "爸爸", "妈妈": "妈妈", "母亲": "妈妈",
 	"爷爷": "爷爷", "奶奶": "奶奶", "外公": "外公", "姥爷": "外公", "外婆": "外婆", "姥姥": "外婆",
 	"监护人": "监护人", "代管家长": "代管家长", "本人": "本人", "学生本人": "本人",
+	// The relatives who look after a child whose parents work away (代管家长 in practice).
+	"姑姑": "姑姑", "姑妈": "姑姑", "舅舅": "舅舅", "舅妈": "舅妈", "叔叔": "叔叔", "婶婶": "婶婶",
+	"伯伯": "伯伯", "伯父": "伯伯", "伯母": "伯母", "阿姨": "阿姨", "姨妈": "姨妈", "姨父": "姨父", "姑父": "姑父",
+	"哥哥": "哥哥", "姐姐": "姐姐", "继父": "继父", "继母": "继母",
+}
+
+// kinEndings are how kinship words end (表叔 堂姐 干妈 小姨): a short unknown
+// word like that in the place of 对象 is asked about, not taken as content.
+const kinEndings = "爸妈爷奶公婆姥姑舅叔婶伯姨哥姐弟妹嫂父母"
+
+// unknownKin tells whether tok looks like a relative we do not know.
+func unknownKin(tok string) bool {
+	if _, ok := contactWhom[tok]; ok {
+		return false
+	}
+	n := runeLen(tok)
+	last, _ := utf8.DecodeLastRuneInString(tok)
+	return n >= 1 && n <= 3 && strings.ContainsRune(kinEndings, last)
 }
 
 func (h *Handler) contact(r *req) (string, error) {
@@ -245,6 +263,9 @@ func (h *Handler) contact(r *req) (string, error) {
 	if method == "" {
 		return "", r.usage(contactNeedsMethod())
 	}
+	if whom == "" && i < a.len() && unknownKin(a.at(i)) {
+		return "", r.usage(contactUnknownWhom(a.at(i)))
+	}
 	end := a.len()
 	day := h.Cal.Day(r.now)
 	if end-1 > i {
@@ -254,6 +275,8 @@ func (h *Handler) contact(r *req) (string, error) {
 				return "", err
 			}
 			end--
+		} else if dateShaped(a.at(end - 1)) { // 11-20abc is a date that did not read, not the end of the content
+			return "", r.usage(badDateShape(clip(a.at(end-1), 16)))
 		}
 	}
 	content := a.between(i, end)

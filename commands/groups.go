@@ -1,6 +1,8 @@
 package commands
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"bangfu/commands/report"
@@ -8,31 +10,25 @@ import (
 )
 
 func (h *Handler) groupTeacher(r *req) (string, error) {
+	arg, confirmed := withoutConfirm(r.args)
 	var classID uint64
-	name := ""
-	if arg := r.args.from(0); arg != "" {
+	what := schoolTeacherGroup()
+	if arg != "" {
 		c, err := h.classFromArg(r, arg, true)
 		if err != nil {
 			return "", err
 		}
-		classID, name = c.ID, report.ClassName(c)
+		classID, what = c.ID, classTeacherGroup(report.ClassName(c))
 	}
 	if !r.me.Admin && (classID == 0 || !r.me.IsHeadOf(classID)) {
 		return "", refuse(groupOwnClassOnly(h.firstClassName(r.me)))
 	}
 	g := storage.Group{Platform: r.msg.Platform, ChatID: r.msg.Chat.ID, Title: r.msg.Chat.Title, Kind: storage.GroupTeacher, ClassID: classID, By: r.me.ID, At: r.now}
-	if err := h.Store.SetGroup(r.meta, g); err != nil {
-		return "", err
-	}
-	what := schoolTeacherGroup()
-	if name != "" {
-		what = classTeacherGroup(name)
-	}
-	return teacherGroupRegistered(what), nil
+	return h.registerGroup(r, g, what, confirmed, "/group teacher "+arg, teacherGroupRegistered(what))
 }
 
 func (h *Handler) groupParent(r *req) (string, error) {
-	arg := r.args.from(0)
+	arg, confirmed := withoutConfirm(r.args)
 	if arg == "" {
 		return "", r.usage(parentGroupNeedsClass())
 	}
@@ -44,10 +40,89 @@ func (h *Handler) groupParent(r *req) (string, error) {
 		return "", refuse(parentGroupNotYours(report.ClassName(c)))
 	}
 	g := storage.Group{Platform: r.msg.Platform, ChatID: r.msg.Chat.ID, Title: r.msg.Chat.Title, Kind: storage.GroupParent, ClassID: c.ID, By: r.me.ID, At: r.now}
+	return h.registerGroup(r, g, classParentGroup(report.ClassName(c)), confirmed, "/group parent "+arg, parentGroupRegistered(report.ClassName(c)))
+}
+
+// withoutConfirm splits a trailing 确认 off the arguments.
+func withoutConfirm(a args) (string, bool) {
+	if n := a.len(); n > 0 && a.at(n-1) == "确认" {
+		return a.between(0, n-1), true
+	}
+	return a.from(0), false
+}
+
+// groupChangeWindow is how long a 确认 may follow the question it answers.
+const groupChangeWindow = 10 * time.Minute
+
+// registerGroup registers a new group at once. Changing a registered one
+// (its kind or its class) is for whoever could have registered it (an
+// admin, or the head teacher of its class), only after the question and a
+// 确认 from the same person in the same chat; a parent group becomes a
+// teacher group only by an admin. The store audits the change.
+func (h *Handler) registerGroup(r *req, g storage.Group, what string, confirmed bool, command, registered string) (string, error) {
+	old := r.group
+	if old == nil || (old.Kind == g.Kind && old.ClassID == g.ClassID) {
+		return registered, h.Store.SetGroup(r.meta, g)
+	}
+	was, err := h.groupWhat(*old)
+	if err != nil {
+		return "", err
+	}
+	if !r.me.Admin && (old.ClassID == 0 || !r.me.IsHeadOf(old.ClassID)) {
+		return "", refuse(groupChangeNotYours(was))
+	}
+	if old.Kind == storage.GroupParent && g.Kind == storage.GroupTeacher && !r.me.Admin {
+		return "", refuse(parentGroupStaysParent(was))
+	}
+	key := r.msg.Platform + "|" + r.msg.Chat.ID + "|" + what
+	if !confirmed || !h.takeConfirmation(key, r.me.ID, r.now) {
+		h.askConfirmation(key, r.me.ID, r.now)
+		return groupChangeConfirm(was, what, old.Kind == storage.GroupParent && g.Kind == storage.GroupTeacher, strings.TrimSpace(command)), nil
+	}
 	if err := h.Store.SetGroup(r.meta, g); err != nil {
 		return "", err
 	}
-	return parentGroupRegistered(report.ClassName(c)), nil
+	return groupChanged(was, what) + "\n" + registered, nil
+}
+
+// groupWhat words a registered group: 初一3班的家长群.
+func (h *Handler) groupWhat(g storage.Group) (string, error) {
+	if g.ClassID == 0 {
+		return schoolTeacherGroup(), nil
+	}
+	c, err := h.Store.Class(g.ClassID)
+	if err != nil {
+		return "", err
+	}
+	if g.Kind == storage.GroupParent {
+		return classParentGroup(report.ClassName(c)), nil
+	}
+	return classTeacherGroup(report.ClassName(c)), nil
+}
+
+// askConfirmation remembers that this person was asked to confirm a change.
+func (h *Handler) askConfirmation(key string, person uint64, now time.Time) {
+	h.confirmMu.Lock()
+	defer h.confirmMu.Unlock()
+	if h.confirmations == nil {
+		h.confirmations = map[string]time.Time{}
+	}
+	for k, until := range h.confirmations { // a few at most: drop the stale ones
+		if now.After(until) {
+			delete(h.confirmations, k)
+		}
+	}
+	h.confirmations[fmt.Sprint(key, "|", person)] = now.Add(groupChangeWindow)
+}
+
+// takeConfirmation consumes a question asked of this person, if still fresh.
+func (h *Handler) takeConfirmation(key string, person uint64, now time.Time) bool {
+	h.confirmMu.Lock()
+	defer h.confirmMu.Unlock()
+	k := fmt.Sprint(key, "|", person)
+	until, ok := h.confirmations[k]
+	delete(h.confirmations, k)
+	return ok && !now.After(until)
 }
 
 func (h *Handler) meeting(r *req) (string, error) {

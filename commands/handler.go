@@ -29,6 +29,9 @@ type Handler struct {
 
 	specs    []*spec
 	pipeline stage
+	// confirmations are the group changes asked about and awaiting 确认.
+	confirmMu     sync.Mutex
+	confirmations map[string]time.Time
 	// noReplyJournal turns off journaling replies with their records: only
 	// the benchmark measuring what the journal costs sets it.
 	noReplyJournal bool

@@ -26,6 +26,9 @@ func (h *Handler) refusal(r *req, registered bool) string {
 		}
 		return onlyWhoMay(sp.whoText, sp.name)
 	}
+	if !r.private && roles == rParent && sp.name != "help" {
+		return parentWritePrivately(sp.name) // whatever group: a child's file is never read out in one
+	}
 	var here place
 	switch {
 	case r.private:

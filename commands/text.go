@@ -897,6 +897,34 @@ func parentGroupNeedsClass() string {
 	return "家长群要写上班级。"
 }
 
+func parentWritePrivately(command string) string {
+	return fmt.Sprintf("为保护孩子的隐私，孩子的情况我只在私聊里说。请私聊我发送 /%s。", command)
+}
+
+func classParentGroup(class string) string {
+	return class + "的家长群"
+}
+
+func groupChangeNotYours(was string) string {
+	return fmt.Sprintf("本群已登记为%s，只有这个班的班主任或学校管理员可以改。", was)
+}
+
+func parentGroupStaysParent(was string) string {
+	return fmt.Sprintf("本群已登记为%s，群里有家长，不能由班主任改成教师群。教师群请另建一个只有老师的群再登记；确需改动请联系学校管理员。", was)
+}
+
+func groupChangeConfirm(was, what string, parentToTeacher bool, command string) string {
+	warn := ""
+	if parentToTeacher {
+		warn = "改成教师群后，老师在群里查的辅导记录会被群里所有人看到，请先确认群里只有老师。"
+	}
+	return fmt.Sprintf("本群已登记为%s，要改成%s吗？%s\n10分钟内确认请发送：%s 确认", was, what, warn, command)
+}
+
+func groupChanged(was, what string) string {
+	return fmt.Sprintf("已改动：本群原来是%s，现在是%s。", was, what)
+}
+
 func parentGroupNotYours(class string) string {
 	return fmt.Sprintf("只有%s的班主任和学校管理员可以登记这个家长群。", class)
 }
@@ -1116,12 +1144,12 @@ func commandWordings() map[string]wording {
 		"group teacher": {
 			usage:   "/group teacher [班级]",
 			example: "/group teacher 初一3班",
-			desc:    "把本群登记为教师群",
+			desc:    "把本群登记为教师群（班主任只能登记本班的；已登记的群要改，先问一句，10分钟内同一个人再发一次并加“确认”才改；家长群只有管理员能改成教师群）",
 			who:     "学校管理员和班主任"},
 		"group parent": {
 			usage:   "/group parent <班级>",
 			example: "/group parent 初一3班",
-			desc:    "把本群登记为家长群",
+			desc:    "把本群登记为家长群（已登记的群只有原班级的班主任或管理员能改，要“确认”，留有记录）",
 			who:     "学校管理员和班主任"},
 		"meeting": {
 			usage:   "/meeting <班级> <日期> <时间> <主题>",

@@ -3,6 +3,7 @@ package bolt
 import (
 	"bytes"
 	"crypto/rand"
+	"fmt"
 	"sort"
 	"strconv"
 	"time"
@@ -384,8 +385,14 @@ func (s *Store) SetGroup(m storage.Meta, g storage.Group) error {
 		if err := markProcessed(tx, m); err != nil {
 			return err
 		}
-		if err := putJSON(tx.Bucket(bGroups), strKey(g.Platform, g.ChatID), g); err != nil {
+		b := tx.Bucket(bGroups)
+		var old storage.Group
+		changed := getJSON(b, strKey(g.Platform, g.ChatID), &old) && (old.Kind != g.Kind || old.ClassID != g.ClassID)
+		if err := putJSON(b, strKey(g.Platform, g.ChatID), g); err != nil {
 			return err
+		}
+		if changed { // who turned which group into what: a takeover would show here
+			return audit(tx, m, "group.change", fmt.Sprintf("%s:%d→%s:%d", old.Kind, old.ClassID, g.Kind, g.ClassID), 0)
 		}
 		return audit(tx, m, "group.register", g.Kind, 0)
 	})

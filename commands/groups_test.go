@@ -1,0 +1,89 @@
+package commands
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"bangfu/storage"
+)
+
+func groupKind(t *testing.T, w *world, title string) (string, uint64) {
+	t.Helper()
+	g, ok, err := w.st.Group("test", "group:"+title)
+	if err != nil || !ok {
+		t.Fatalf("group %s: %v %v", title, ok, err)
+	}
+	return g.Kind, g.ClassID
+}
+
+// A registered group changes only by whoever could have registered it, only
+// after a question and a 确认 from the same person, and a parent group never
+// becomes a teacher group by one command or by a head teacher.
+func TestGroupsCannotBeTakenOver(t *testing.T) {
+	w := school(t)
+	must(t, w.join("赵老师", w.say("校长", "/invite teacher 初一4班 班主任")), "初一4班的班主任")
+	kind, class := groupKind(t, w, "初一3班家长群")
+
+	// Another class's head teacher cannot take the group, in one step or two.
+	must(t, w.sayIn("初一3班家长群", "赵老师", "/group parent 初一4班"), "只有这个班的班主任或学校管理员可以改")
+	must(t, w.sayIn("初一3班家长群", "赵老师", "/group teacher 初一4班 确认"), "只有这个班的班主任或学校管理员可以改")
+	// Its own head teacher cannot turn it into a teacher group.
+	must(t, w.sayIn("初一3班家长群", "李老师", "/group teacher 初一3班"), "不能由班主任改成教师群")
+	must(t, w.sayIn("初一3班家长群", "李老师", "/group teacher 初一3班 确认"), "不能由班主任改成教师群")
+	// A teacher who is not a head teacher cannot either.
+	mustNot(t, w.sayIn("初一3班家长群", "王老师", "/group teacher 初一3班 确认"), "已改动")
+	// An admin's one-shot 确认 is only the question.
+	q := w.sayIn("初一3班家长群", "校长", "/group teacher 初一3班 确认")
+	must(t, q, "本群已登记为初一3班的家长群，要改成初一3班的教师群吗", "群里所有人看到", "/group teacher 初一3班 确认")
+	if k, c := groupKind(t, w, "初一3班家长群"); k != kind || c != class {
+		t.Fatalf("changed to %s/%d by attempts and a question", k, c)
+	}
+	// 确认 from someone else does not answer the admin's question.
+	mustNot(t, w.sayIn("初一3班家长群", "李老师", "/group teacher 初一3班 确认"), "已改动")
+	if k, _ := groupKind(t, w, "初一3班家长群"); k != storage.GroupParent {
+		t.Fatalf("changed to %s by someone else's 确认", k)
+	}
+	// After ten minutes the question has lapsed.
+	w.sayIn("初一3班家长群", "校长", "/group teacher 初一3班")
+	w.now = w.now.Add(11 * time.Minute)
+	must(t, w.sayIn("初一3班家长群", "校长", "/group teacher 初一3班 确认"), "要改成初一3班的教师群吗")
+	must(t, w.sayIn("初一3班家长群", "校长", "/group teacher 初一3班 确认"), "已改动：本群原来是初一3班的家长群，现在是初一3班的教师群")
+	if k, _ := groupKind(t, w, "初一3班家长群"); k != storage.GroupTeacher {
+		t.Fatalf("still %s after the admin confirmed", k)
+	}
+	log, _ := w.st.AuditLog(time.Time{}, w.now.Add(time.Hour))
+	changes := 0
+	for _, e := range log {
+		if e.Action == "group.change" {
+			changes++
+			if !strings.Contains(e.Detail, "parent") || !strings.Contains(e.Detail, "teacher") {
+				t.Errorf("audit detail %q does not say what changed", e.Detail)
+			}
+		}
+	}
+	if changes != 1 {
+		t.Fatalf("%d group changes audited, want 1", changes)
+	}
+
+	// A head teacher cannot register a new group for another class.
+	must(t, w.sayIn("新群", "李老师", "/group parent 初一4班"), "只有初一4班的班主任")
+	must(t, w.sayIn("新群", "李老师", "/group teacher 初一4班"), "班主任只能把群登记为本班的教师群")
+	// Registering the same thing again is no change and asks nothing.
+	must(t, w.sayIn("初一3班教师群", "李老师", "/group teacher 初一3班"), "已登记：本群是初一3班的教师群")
+}
+
+// A parent asking for data in any group, registered or not, of either kind,
+// is asked to write privately, and gets no data there.
+func TestParentsNeverGetDataInAGroup(t *testing.T) {
+	w := school(t)
+	w.say("王老师", "/log 张三 数学 30分钟")
+	for _, group := range []string{"初一3班家长群", "初一3班教师群", "没登记的群"} {
+		for _, cmd := range []string{"/status", "/status 张三", "/状态 张三", "/mute"} {
+			got := w.sayIn(group, "张三妈妈", cmd)
+			must(t, got, "只在私聊里说", "请私聊我发送 /")
+			mustNot(t, got, "张三", "数学", "本周")
+		}
+	}
+	must(t, w.say("张三妈妈", "/status"), "张三")
+}

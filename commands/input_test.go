@@ -159,3 +159,19 @@ func TestContactRelativesAreKnownAndUnknownOnesAsked(t *testing.T) {
 	}
 	must(t, w.say("李老师", "/invite parent 李四 姑姑"), "姑姑")
 }
+
+// Words about a family's circumstances are never sent to a parent: the
+// teacher is asked to rephrase, and nothing is stored or queued; a phrase
+// that only contains such a word (考试后进步) goes through.
+func TestCircumstanceWordsNeverReachAParent(t *testing.T) {
+	w := school(t)
+	for _, text := range []string{"家里低保但很努力", "父母离异后变得开朗了", "虽然是单亲家庭也很懂事", "留守在家也能按时完成作业", "贫困生里最用功", "身体残疾却坚持跑步"} {
+		must(t, w.say("王老师", "/praise 张三 "+text), "请不要写")
+		must(t, w.say("李老师", "/comment 张三 "+text), "请不要写")
+		must(t, w.say("李老师", "/meeting 初一3班 下周三 19:00 "+text), "请不要写")
+	}
+	if q, _ := w.st.Queue(time.Time{}, 0); len(q) != 0 {
+		t.Fatalf("queued for parents: %+v", q)
+	}
+	must(t, w.say("王老师", "/praise 张三 期中考试后进步很大"), "已记录张三（初一3班）的进步")
+}

@@ -23,10 +23,22 @@ var Categories = []string{
 
 // parentBannedWords must never reach a parent (and the eight kinds are the
 // school's business, not words for a child's family to read in a message).
-var parentBannedWords = append([]string{"学困生", "后进生", "差生", "学困", "后进"}, Categories...)
+// The short words catch what teachers actually write (家里低保, 父母离异).
+var parentBannedWords = append([]string{
+	"学困生", "后进生", "差生", "学困", "后进",
+	"贫困", "低保", "特困", "建档立卡", "单亲", "离异", "父母双亡", "孤儿", "残疾", "残障",
+	"留守", "外来务工", "随班就读",
+}, Categories...)
+
+// bannedWordsInnocent are phrases that contain a banned word but mean
+// something else: 考试后进步很大.
+var bannedWordsInnocent = []string{"后进步", "后进行", "后进入"}
 
 // BannedWordIn is the first word of s parents must not read, "" if none.
 func BannedWordIn(s string) string {
+	for _, p := range bannedWordsInnocent {
+		s = strings.ReplaceAll(s, p, "")
+	}
 	for _, w := range parentBannedWords {
 		if strings.Contains(s, w) {
 			return w

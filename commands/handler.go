@@ -29,6 +29,7 @@ type Handler struct {
 
 	specs    []*spec
 	pipeline stage
+	joinGuard joinGuard
 	// confirmations are the group changes asked about and awaiting 确认.
 	confirmMu     sync.Mutex
 	confirmations map[string]time.Time

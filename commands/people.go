@@ -2,7 +2,9 @@ package commands
 
 import (
 	"errors"
+	"strconv"
 	"strings"
+	"time"
 
 	"bangfu/commands/report"
 	"bangfu/storage"
@@ -465,13 +467,24 @@ func (h *Handler) join(r *req) (string, error) {
 	if code == "" {
 		return "", r.usage(joinNeedsCode())
 	}
-	if !validCode(code) {
+	keys := []string{"person:" + strconv.FormatUint(r.me.ID, 10), "chat:" + r.msg.Platform + ":" + r.msg.Chat.ID}
+	if wait, stopped := h.joinGuard.wait(keys, r.now); wait > 0 {
+		if stopped {
+			return "", refuse(joinStopped(minutesUp(wait)))
+		}
+		return "", refuse(joinSlowDown(minutesUp(wait)))
+	}
+	if !validCode(code) { // a typo probes no code: not counted
 		return "", r.usage(joinBadCode())
 	}
 	inv, p, err := h.Store.UseInvite(r.meta, code, r.me.ID)
 	if err != nil {
+		if c := storage.ErrorCode(err); c == storage.ENotFound || c == storage.EExpired || c == storage.EConflict {
+			h.joinFailed(keys, r.now)
+		}
 		return "", err
 	}
+	h.joinGuard.succeeded(keys)
 	switch inv.Kind {
 	case storage.InviteAdmin:
 		return welcomeAdmin(p.Name, h.School), nil
@@ -490,6 +503,16 @@ func (h *Handler) join(r *req) (string, error) {
 		return welcomeParent(st.Name, inv.Relation), nil
 	}
 }
+
+// joinFailed counts a wrong code and tells the admins of a burst.
+func (h *Handler) joinFailed(keys []string, now time.Time) {
+	if n := h.joinGuard.failed(keys, now); n > 0 {
+		h.NotifyAdmins(joinBurst(n, int(joinBurstWindow/time.Minute)), "")
+	}
+}
+
+// minutesUp rounds a wait up to whole minutes.
+func minutesUp(d time.Duration) int { return int((d + time.Minute - 1) / time.Minute) }
 
 func (h *Handler) mute(r *req) (string, error) { return h.setMuted(r, true) }
 

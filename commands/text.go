@@ -897,6 +897,18 @@ func parentGroupNeedsClass() string {
 	return "家长群要写上班级。"
 }
 
+func joinSlowDown(minutes int) string {
+	return fmt.Sprintf("邀请码错了几次，请%d分钟后再试。邀请码是老师发给你的8位字母和数字。", minutes)
+}
+
+func joinStopped(minutes int) string {
+	return fmt.Sprintf("邀请码错误次数太多，已暂停%d分钟。请向班主任要一个新的邀请码，到时再试。", minutes)
+}
+
+func joinBurst(n, minutes int) string {
+	return fmt.Sprintf("最近%d分钟里有%d次错误的邀请码，可能有人在猜码。已自动放慢尝试；正确的邀请码不受影响。如果是家长集中绑定，可以不理会。", minutes, n)
+}
+
 func parentWritePrivately(command string) string {
 	return fmt.Sprintf("为保护孩子的隐私，孩子的情况我只在私聊里说。请私聊我发送 /%s。", command)
 }
@@ -1210,7 +1222,7 @@ func referenceIntro() string {
 - **对象**（沟通的是哪位家人，可以不写）：` + kinChoices + `；认不出的称呼（如 ` + "`表叔`" + `）会先问清楚，不会混进沟通内容。
 - 备注、表扬、评语里的中文标点（！：（））照原样保存；看不见的控制字符会被去掉。一条命令最多2000字。
 - 写错了会收到一句说明和一个正确的例子，什么都不会保存；记错了用 ` + "`/undo`" + ` 撤销自己最后一条。
-- 邀请码8位，只能用一次，7天内有效。
+- 邀请码8位，只能用一次，7天内有效。同一个人（或同一个聊天）错3次后每次要等1分钟，错5次暂停30分钟；全校短时间内错码很多时，这个等待会变严，并告诉管理员；拿着正确邀请码第一次发的人总能绑定。
 `
 }
 

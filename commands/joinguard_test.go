@@ -1,0 +1,58 @@
+package commands
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+func lastLine(s string) string {
+	lines := strings.Split(s, "\n")
+	return lines[len(lines)-1]
+}
+
+// One guesser slows down, then stops for a while, even with the right code
+// in hand; after the stop the right code works.
+func TestJoinGuessingSlowsThenStops(t *testing.T) {
+	w := school(t)
+	code := lastLine(w.say("李老师", "/invite parent 李四 爸爸"))
+	for i := 0; i < joinFreeTries; i++ {
+		must(t, w.say("猜码人", "/join ABCDEFGH"), "不存在")
+	}
+	must(t, w.say("猜码人", "/join "+code), "请1分钟后再试")
+	w.now = w.now.Add(time.Minute)
+	must(t, w.say("猜码人", "/join ABCDEFGJ"), "不存在")
+	must(t, w.say("猜码人", "/join ABCDEFGK"), "请1分钟后再试")
+	w.now = w.now.Add(time.Minute)
+	must(t, w.say("猜码人", "/join ABCDEFGK"), "不存在")
+	must(t, w.say("猜码人", "/join "+code), "已暂停30分钟", "新的邀请码")
+	w.now = w.now.Add(29 * time.Minute)
+	must(t, w.say("猜码人", "/join "+code), "已暂停1分钟")
+	w.now = w.now.Add(time.Minute)
+	must(t, w.say("猜码人", "/join "+code), "李四")
+}
+
+// Many guessers at once tighten everyone's limits and tell the admins once,
+// but a parent with the right code still gets in at the first try.
+func TestJoinBurstSlowsEveryoneButLocksNoOneOut(t *testing.T) {
+	w := school(t)
+	code := lastLine(w.say("李老师", "/invite parent 李四 爸爸"))
+	for i := 0; i < joinBurstSize+5; i++ {
+		must(t, w.say(fmt.Sprintf("猜码人%d", i), "/join ABCDEFGH"), "不存在")
+	}
+	q, _ := w.st.Queue(time.Time{}, 0)
+	told := 0
+	for _, m := range q {
+		if m.ChatID == "dm:校长" && strings.Contains(m.Text, "可能有人在猜码") {
+			told++
+		}
+	}
+	if told != 1 {
+		t.Fatalf("admins told %d times of one burst", told)
+	}
+	// In the burst one wrong code is enough to wait, and longer.
+	must(t, w.say("猜码人0", "/join ABCDEFGH"), "请5分钟后再试")
+	// The right code at the first try is never refused.
+	must(t, w.say("李四爸爸", "/join "+code), "李四")
+}

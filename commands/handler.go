@@ -27,8 +27,8 @@ type Handler struct {
 	namesMu  sync.RWMutex
 	botNames []string
 
-	specs    []*spec
-	pipeline stage
+	specs     []*spec
+	pipeline  stage
 	joinGuard joinGuard
 	// confirmations are the group changes asked about and awaiting 确认.
 	confirmMu     sync.Mutex

@@ -87,3 +87,29 @@ func TestParentsNeverGetDataInAGroup(t *testing.T) {
 	}
 	must(t, w.say("张三妈妈", "/status"), "张三")
 }
+
+// Need to know: a teacher who is neither the head teacher, the mentor nor an
+// admin sees names and counts, and the words of what they recorded
+// themselves, never others' notes, contact contents or comments.
+func TestOtherTeachersSeeOnlyWhatTheyRecorded(t *testing.T) {
+	w := school(t)
+	must(t, w.join("丁老师", w.say("李老师", "/invite teacher 初一3班")), "初一3班的老师")
+	w.say("王老师", "/log 张三 数学 30分钟 作业拖拉家里没人管")
+	w.say("王老师", "/contact 张三 电话 奶奶 父母在外打工奶奶管不住")
+	w.say("李老师", "/comment 张三 本学期能按时完成作业希望继续保持")
+	w.say("丁老师", "/log 张三 英语 20分钟 单词听写错了一半")
+	w.say("丁老师", "/contact 张三 微信 妈妈 约了周末视频")
+	for _, cmd := range []string{"/history 张三", "/status 张三"} {
+		got := w.say("丁老师", cmd)
+		must(t, got, "张三")
+		mustNot(t, got, "家里没人管", "打工", "按时完成作业", "留守", "学习困难")
+		if cmd == "/history 张三" {
+			must(t, got, "单词听写错了一半", "约了周末视频", "学期评语（")
+		}
+		all := w.say("王老师", cmd)
+		must(t, all, "家里没人管")
+	}
+	must(t, w.say("李老师", "/history 张三"), "家里没人管", "打工", "按时完成作业", "单词听写错了一半")
+	// In a group, not even one's own words.
+	mustNot(t, w.sayIn("初一3班教师群", "丁老师", "/history 张三"), "单词听写错了一半", "约了周末视频")
+}

@@ -295,7 +295,7 @@ func (h *Handler) contact(r *req) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return contactSaved(f.label(), joinNonEmpty("·", method, whom), report.Day(h.Cal, day), int(day.Month()), n, content, r.sensitiveOK(f.st)), nil
+	return contactSaved(f.label(), joinNonEmpty("·", method, whom), report.Day(h.Cal, day), int(day.Month()), n, content, r.sight(f.st).text(r.me.ID)), nil
 }
 
 func (h *Handler) praise(r *req) (string, error) {

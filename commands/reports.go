@@ -75,9 +75,9 @@ func (h *Handler) studentStatus(r *req, f found) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	sensitive := r.sensitiveOK(f.st)
-	text := renderStudentStatus(h.Cal, file, h.personName, sensitive, report.DaysLeft(h.Cal, r.now, file.Month.To))
-	if err := r.audit(h, "status.student", sensitiveTag(sensitive), f.st.ID); err != nil {
+	see := r.sight(f.st)
+	text := renderStudentStatus(h.Cal, file, h.personName, see, report.DaysLeft(h.Cal, r.now, file.Month.To))
+	if err := r.audit(h, "status.student", sensitiveTag(see.categories()), f.st.ID); err != nil {
 		return "", err
 	}
 	return text, nil
@@ -178,9 +178,9 @@ func (h *Handler) history(r *req) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	sensitive := r.sensitiveOK(f.st)
-	text := renderHistory(h.Cal, f.label(), f.st.Name, recs, h.personName, sensitive, r.private)
-	if err := r.audit(h, "history", sensitiveTag(sensitive), f.st.ID); err != nil {
+	see := r.sight(f.st)
+	text := renderHistory(h.Cal, f.label(), f.st.Name, recs, h.personName, see)
+	if err := r.audit(h, "history", sensitiveTag(see.categories()), f.st.ID); err != nil {
 		return "", err
 	}
 	return text, nil

@@ -100,6 +100,27 @@ func privileged(p storage.Person, st storage.Student) bool {
 // sensitiveOK: privileged and in a private chat.
 func (r *req) sensitiveOK(st storage.Student) bool { return r.private && privileged(r.me, st) }
 
+// sight is what one reader may see of a student's file, on a need to know:
+// the head teacher, the mentor and admins see everything in private; any
+// other teacher sees names and counts, and in private the text of what they
+// recorded themselves, never others' notes, contact contents or comments;
+// in a group nobody sees any text.
+type sight struct {
+	me      uint64
+	all     bool // privileged for this student
+	private bool
+}
+
+func (r *req) sight(st storage.Student) sight {
+	return sight{me: r.me.ID, all: privileged(r.me, st), private: r.private}
+}
+
+// text: may this reader see the words of a record by author?
+func (s sight) text(author uint64) bool { return s.private && (s.all || author == s.me) }
+
+// categories: may this reader see the student's categories?
+func (s sight) categories() bool { return s.private && s.all }
+
 // canManageClass: admins, and the class's head teacher.
 func canManageClass(p storage.Person, classID uint64) bool { return p.Admin || p.IsHeadOf(classID) }
 

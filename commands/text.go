@@ -414,7 +414,7 @@ func renderSchoolStatus(weeks []report.ClassWeek) string {
 
 // renderStudentStatus is one student's file; notes and contact contents only
 // when sensitive.
-func renderStudentStatus(cal storage.Calendar, f report.StudentFile, personName func(uint64) string, sensitive bool, daysLeftInMonth int) string {
+func renderStudentStatus(cal storage.Calendar, f report.StudentFile, personName func(uint64) string, see sight, daysLeftInMonth int) string {
 	st := f.Student
 	var b strings.Builder
 	b.WriteString(studentLabel(st, f.Class))
@@ -426,7 +426,7 @@ func renderStudentStatus(cal storage.Calendar, f report.StudentFile, personName 
 	}
 	b.WriteString("\n")
 	fmt.Fprintf(&b, "导师：%s；每周约定辅导%d次\n", orDefault(personName(st.MentorID), "未指定"), st.WeeklyTarget)
-	if sensitive && len(st.Categories) > 0 {
+	if see.categories() && len(st.Categories) > 0 {
 		fmt.Fprintf(&b, "类别：%s\n", strings.Join(st.Categories, "、"))
 	}
 	wn, wm, mn := f.WeekSessions()
@@ -436,7 +436,7 @@ func renderStudentStatus(cal storage.Calendar, f report.StudentFile, personName 
 		for i := len(f.Sessions) - 1; i >= 0 && i >= len(f.Sessions)-5; i-- {
 			s := f.Sessions[i]
 			fmt.Fprintf(&b, "  %s %s %d分钟（%s）", report.Day(cal, s.At), s.Subject, s.Minutes, personName(s.AuthorID))
-			if sensitive && s.Note != "" {
+			if see.text(s.AuthorID) && s.Note != "" {
 				fmt.Fprintf(&b, " 备注：%s", s.Note)
 			}
 			b.WriteString("\n")
@@ -450,7 +450,7 @@ func renderStudentStatus(cal storage.Calendar, f report.StudentFile, personName 
 	if n := len(f.Contacts); n > 0 {
 		c := f.Contacts[n-1]
 		fmt.Fprintf(&b, "  最近一次：%s %s", report.Day(cal, c.At), joinNonEmpty("·", c.Method, c.Whom))
-		if sensitive {
+		if see.text(c.AuthorID) {
 			fmt.Fprintf(&b, " 内容：%s", c.Content)
 		}
 		b.WriteString("\n")
@@ -513,7 +513,7 @@ func historyCountOutOfRange() string {
 	return "条数要写1到50之间的数字。"
 }
 
-func renderHistory(cal storage.Calendar, student, name string, recs []storage.Record, personName func(uint64) string, sensitive, private bool) string {
+func renderHistory(cal storage.Calendar, student, name string, recs []storage.Record, personName func(uint64) string, see sight) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s 最近%d条记录：\n", student, len(recs))
 	if len(recs) == 0 {
@@ -525,20 +525,20 @@ func renderHistory(cal storage.Calendar, student, name string, recs []storage.Re
 		case storage.KindSession:
 			s := rec.Session
 			fmt.Fprintf(&b, "· %s 辅导：%s %d分钟（%s）", day, s.Subject, s.Minutes, personName(s.AuthorID))
-			if sensitive && s.Note != "" {
+			if see.text(s.AuthorID) && s.Note != "" {
 				fmt.Fprintf(&b, " 备注：%s", s.Note)
 			}
 		case storage.KindContact:
 			c := rec.Contact
 			fmt.Fprintf(&b, "· %s 家校沟通：%s（%s）", day, joinNonEmpty("·", c.Method, c.Whom), personName(c.AuthorID))
-			if sensitive {
+			if see.text(c.AuthorID) {
 				fmt.Fprintf(&b, " 内容：%s", c.Content)
 			}
 		case storage.KindPraise:
 			fmt.Fprintf(&b, "· %s 进步：%s（%s）", day, rec.Praise.Text, personName(rec.Praise.AuthorID))
 		case storage.KindComment:
 			fmt.Fprintf(&b, "· %s 学期评语（%s）", day, personName(rec.Comment.AuthorID))
-			if private {
+			if see.text(rec.Comment.AuthorID) {
 				fmt.Fprintf(&b, "：%s", rec.Comment.Text)
 			}
 		}

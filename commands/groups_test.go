@@ -113,3 +113,58 @@ func TestOtherTeachersSeeOnlyWhatTheyRecorded(t *testing.T) {
 	// In a group, not even one's own words.
 	mustNot(t, w.sayIn("初一3班教师群", "丁老师", "/history 张三"), "单词听写错了一半", "约了周末视频")
 }
+
+// After /student delete no account, name or queued message carries the
+// child's name, and the admin is told which earlier copies still hold it.
+func TestErasureIsComplete(t *testing.T) {
+	w := school(t)
+	must(t, w.say("李老师", "/student add 初一3班 张小妹"), "张小妹")
+	code := lastLine(w.say("李老师", "/invite parent 张小妹 妈妈"))
+	must(t, w.say("张三妈妈", "/join "+code), "张小妹")
+	w.say("王老师", "/log 张三 数学 30分钟")
+	w.now = time.Date(2026, 11, 25, 22, 0, 0, 0, shanghai)
+	must(t, w.say("王老师", "/praise 张三 主动帮同学讲题"), "07:30会发给")
+	must(t, w.say("李老师", "/export"), "正在发送")
+	must(t, w.say("王老师", "/praise 张小妹 字写得工整了"), "07:30会发给") // queued to 张三妈妈 by that title
+	if err := w.st.AuditRead(storage.Meta{Where: "cli", At: w.now}, "backup", "/srv/backup/bangfu-1125.db"); err != nil {
+		t.Fatal(err)
+	}
+	if q, _ := w.st.Queue(time.Time{}, 0); !anyMentions(q, "张三") {
+		t.Fatal("the scene has no queued message naming the child: the test would prove nothing")
+	}
+
+	got := w.say("校长", "/student delete 张三 确认")
+	must(t, got, "已彻底删除张三（初一3班）", "导出", "备份 /srv/backup/bangfu-1125.db", "仍有这个学生的数据")
+	q, _ := w.st.Queue(time.Time{}, 0)
+	for _, m := range q {
+		if strings.Contains(m.Text, "张三") || strings.Contains(m.ChatTitle, "张三") {
+			t.Errorf("queued after erasure: %q to %q", m.Text, m.ChatTitle)
+		}
+	}
+	people, _ := w.st.People()
+	for _, p := range people {
+		if strings.Contains(p.Name, "张三") {
+			t.Errorf("a person is still named %q", p.Name)
+		}
+	}
+	kept := 0
+	for _, m := range q {
+		if m.ChatID == "dm:张三妈妈" && strings.Contains(m.Text, "张小妹") {
+			kept++
+		}
+	}
+	if kept != 1 {
+		t.Errorf("the sibling's praise was not kept for the mother (%d)", kept)
+	}
+	// The mother stays the sibling's parent.
+	must(t, w.say("张三妈妈", "/status"), "张小妹")
+}
+
+func anyMentions(q []storage.Queued, name string) bool {
+	for _, m := range q {
+		if strings.Contains(m.Text, name) {
+			return true
+		}
+	}
+	return false
+}

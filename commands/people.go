@@ -227,11 +227,53 @@ func (h *Handler) studentDelete(r *req) (string, error) {
 	if !confirmed {
 		return studentDeleteConfirm(f.label(), report.ClassName(f.class), f.st.Name), nil
 	}
-	e, err := h.Store.DeleteStudent(r.meta, f.st.ID)
+	mentions, err := h.mentionsOf(f)
 	if err != nil {
 		return "", err
 	}
-	return studentDeleted(f.label(), e.Sessions, e.Contacts, e.Praise, e.Comments, e.Parents), nil
+	copies, err := h.copiesMade(f.st.ID)
+	if err != nil {
+		return "", err
+	}
+	e, err := h.Store.DeleteStudent(r.meta, f.st.ID, mentions)
+	if err != nil {
+		return "", err
+	}
+	return studentDeleted(f.label(), e.Sessions, e.Contacts, e.Praise, e.Comments, e.Parents) + "\n" + copiesStillHold(copies), nil
+}
+
+// mentionsOf is how chat text names a student: the bare name, unless a
+// namesake stays (then only the class-qualified forms are theirs alone).
+func (h *Handler) mentionsOf(f found) ([]string, error) {
+	same, err := h.Store.StudentsNamed(f.st.Name)
+	if err != nil {
+		return nil, err
+	}
+	if len(same) <= 1 {
+		return []string{f.st.Name}, nil
+	}
+	class := report.ClassName(f.class)
+	return []string{f.label(), class + f.st.Name, f.st.Name + "(" + class + ")"}, nil
+}
+
+// copiesMade lists the exports and backups made while the student was on
+// file: they still hold the data after an erasure.
+func (h *Handler) copiesMade(studentID uint64) ([]madeCopy, error) {
+	entries, err := h.Store.AuditLog(time.Time{}, h.Now().Add(time.Minute))
+	if err != nil {
+		return nil, err
+	}
+	var out []madeCopy
+	onFile := false // copies from before the student was added hold nothing of them
+	for _, e := range entries {
+		for _, id := range e.StudentIDs {
+			onFile = onFile || id == studentID
+		}
+		if onFile && (e.Action == "export" || e.Action == "backup") {
+			out = append(out, madeCopy{day: report.Day(h.Cal, e.At), backup: e.Action == "backup", file: e.Detail, by: h.personName(e.ActorID)})
+		}
+	}
+	return out, nil
 }
 
 func (h *Handler) students(r *req) (string, error) {

@@ -677,6 +677,37 @@ func studentDeleteConfirm(student, class, name string) string {
 	return fmt.Sprintf("这会永久删除%s和他/她的全部记录（辅导、沟通、进步、评语、家长绑定），无法恢复。\n确认请发送：/student delete %s%s 确认", student, class, name)
 }
 
+// madeCopy is an export or a backup made earlier.
+type madeCopy struct {
+	day, file, by string
+	backup        bool
+}
+
+// copiesStillHold reminds the admin of the copies an erasure cannot reach.
+func copiesStillHold(copies []madeCopy) string {
+	if len(copies) == 0 {
+		return "此前没有导出过档案，也没有做过备份。"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "注意：此前的%d份导出和备份里仍有这个学生的数据，请一并删除或妥善保管：", len(copies))
+	const shown = 8
+	for i, c := range copies {
+		if i == shown {
+			fmt.Fprintf(&b, "\n· 另有%d份，见审计日志", len(copies)-shown)
+			break
+		}
+		what := "导出"
+		if c.backup {
+			what = "备份"
+		}
+		fmt.Fprintf(&b, "\n· %s %s %s", c.day, what, c.file)
+		if c.by != "" {
+			fmt.Fprintf(&b, "（%s）", c.by)
+		}
+	}
+	return b.String()
+}
+
 func studentDeleted(student string, sessions, contacts, praise, comments, parents int) string {
 	return fmt.Sprintf("已彻底删除%s：辅导记录%d条、家校沟通%d条、进步记录%d条、评语%d条，解除家长绑定%d个。数据库已重写，旧数据不会留在文件里。", student, sessions, contacts, praise, comments, parents)
 }

@@ -25,7 +25,11 @@ type SchoolService interface {
 	UpdateStudent(m Meta, id uint64, action string, fn func(*Student) error) (Student, error)
 	// DeleteStudent erases a student and everything about them, so that no
 	// byte of it stays readable in the engine's files.
-	DeleteStudent(m Meta, id uint64) (Erased, error)
+	// DeleteStudent erases a student and every record of them. mentions are
+	// how chat text names the child (the name, or the class-qualified forms
+	// when a namesake stays): queued messages containing one are dropped,
+	// and people's names lose it.
+	DeleteStudent(m Meta, id uint64, mentions []string) (Erased, error)
 	// ImportStudents adds or updates every row: all or nothing, idempotent.
 	ImportStudents(m Meta, rows []ImportRow) (added, updated, unchanged int, err error)
 }

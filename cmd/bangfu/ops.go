@@ -69,6 +69,10 @@ func (o *ops) backup(path string) response {
 	if err != nil {
 		return refused(backupFailed(err))
 	}
+	// A backup holds every student's file: erasing one later names it.
+	if err := o.st.AuditRead(storage.Meta{Where: "cli", At: o.now()}, "backup", path); err != nil {
+		o.log.Error("auditing a backup failed", "err", err)
+	}
 	return done(backedUp(path, n))
 }
 

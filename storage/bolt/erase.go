@@ -2,6 +2,7 @@ package bolt
 
 import (
 	"bytes"
+	"strings"
 
 	bbolt "go.etcd.io/bbolt"
 
@@ -14,7 +15,7 @@ import (
 // whose only role was this child are erased with it (their display names
 // often carry the child's name); the audit log keeps only ids. Every step is
 // in one transaction, in order, so an erasure is all or nothing.
-func (s *Store) DeleteStudent(m storage.Meta, id uint64) (storage.Erased, error) {
+func (s *Store) DeleteStudent(m storage.Meta, id uint64, mentions []string) (storage.Erased, error) {
 	var e storage.Erased
 	err := s.update(func(tx *bbolt.Tx) error {
 		e = storage.Erased{}
@@ -62,10 +63,16 @@ func (s *Store) DeleteStudent(m storage.Meta, id uint64) (storage.Erased, error)
 			}
 		}
 		e.Invites = len(dead)
-		if e.Queued, err = dropQueued(tx, func(q storage.Queued) bool { return q.StudentID == id }); err != nil {
+		if e.Queued, err = dropQueued(tx, func(q storage.Queued) bool { return q.StudentID == id || mentionsAny(q.Text, mentions) }); err != nil {
 			return err
 		}
 		if e.Parents, err = unlinkParents(tx, id); err != nil {
+			return err
+		}
+		if e.Renamed, err = unnameChild(tx, mentions); err != nil {
+			return err
+		}
+		if err := untitleQueued(tx, mentions); err != nil {
 			return err
 		}
 		if err := tx.Bucket(bStudents).Delete(u64(id)); err != nil {
@@ -123,6 +130,77 @@ func unlinkParents(tx *bbolt.Tx, student uint64) (int, error) {
 		}
 	}
 	return len(people), nil
+}
+
+func mentionsAny(text string, mentions []string) bool {
+	for _, m := range mentions {
+		if m != "" && strings.Contains(text, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// unnameChild takes the child's name out of the people who stay (张三妈妈,
+// still a parent of a sibling, becomes 妈妈 or the sibling's relation).
+func unnameChild(tx *bbolt.Tx, mentions []string) (int, error) {
+	var renamed []storage.Person
+	if err := tx.Bucket(bPeople).ForEach(func(_, v []byte) error {
+		var p storage.Person
+		decode(v, &p)
+		if mentionsAny(p.Name, mentions) {
+			renamed = append(renamed, p)
+		}
+		return nil
+	}); err != nil {
+		return 0, err
+	}
+	for _, p := range renamed {
+		for _, m := range mentions {
+			if m != "" {
+				p.Name = strings.ReplaceAll(p.Name, m, "")
+			}
+		}
+		if p.Name = strings.TrimSpace(p.Name); p.Name == "" && len(p.Parents) > 0 {
+			p.Name = p.Parents[0].Relation
+		}
+		if err := putPerson(tx, p); err != nil {
+			return 0, err
+		}
+	}
+	return len(renamed), nil
+}
+
+// untitleQueued takes the child's name out of the titles of messages still
+// queued for the people who stay.
+func untitleQueued(tx *bbolt.Tx, mentions []string) error {
+	b := tx.Bucket(bOutbox)
+	type retitled struct {
+		k []byte
+		q storage.Queued
+	}
+	var todo []retitled
+	if err := b.ForEach(func(k, v []byte) error {
+		var q storage.Queued
+		decode(v, &q)
+		if mentionsAny(q.ChatTitle, mentions) {
+			for _, m := range mentions {
+				if m != "" {
+					q.ChatTitle = strings.ReplaceAll(q.ChatTitle, m, "")
+				}
+			}
+			todo = append(todo, retitled{append([]byte(nil), k...), q})
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, t := range todo {
+		if err := putJSON(b, t.k, t.q); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func deletePrefix(b *bbolt.Bucket, prefix []byte, also func(k []byte) error) (int, error) {

@@ -136,7 +136,7 @@ func TestDeleteStudentLeavesNoBytesBehind(t *testing.T) {
 	s.CreateInvite(meta(505), storage.Invite{Kind: storage.InviteParent, StudentID: st.ID, Relation: "欧阳娜娜爸爸"})
 	s.AddSession(meta(506), storage.Session{StudentID: other.ID, Subject: "英语", Minutes: 20, At: at})
 
-	e, err := s.DeleteStudent(meta(600), st.ID)
+	e, err := s.DeleteStudent(meta(600), st.ID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

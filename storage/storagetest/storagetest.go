@@ -269,12 +269,19 @@ func deleteStudentErases(t *testing.T, s storage.Store) {
 	inv, _ := s.CreateInvite(meta(53), storage.Invite{Kind: storage.InviteParent, StudentID: st.ID})
 	s.UseInvite(meta(54), inv.Code, p.ID)
 	s.AddSession(meta(56), storage.Session{StudentID: other.ID, Subject: "英语", Minutes: 20, At: now})
+	// A message naming the child without its id (a journaled reply), and a
+	// person who stays (a teacher) whose name carries the child's name.
+	s.AddPraise(meta(57), storage.Praise{StudentID: other.ID, Text: "好", At: now}, []storage.Queued{
+		{Platform: "t", ChatID: "d", Key: "d", Text: "已记录：欧阳娜娜 数学 30分钟", NotBefore: now},
+		{Platform: "t", ChatID: "e", Key: "e", ChatTitle: "欧阳娜娜舅舅", Text: "李四的进步", NotBefore: now}})
+	teacher, _ := s.EnsurePerson("t", "u2", "f", "欧阳娜娜舅舅")
+	s.UpdatePerson(meta(58), teacher.ID, "t", func(p *storage.Person) error { p.Admin = true; return nil })
 
-	e, err := s.DeleteStudent(meta(60), st.ID)
+	e, err := s.DeleteStudent(meta(60), st.ID, []string{"欧阳娜娜"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e.Sessions != 20 || e.Contacts != 1 || e.Praise != 1 || e.Comments != 1 || e.Parents != 1 || e.Queued != 1 {
+	if e.Sessions != 20 || e.Contacts != 1 || e.Praise != 1 || e.Comments != 1 || e.Parents != 1 || e.Queued != 2 || e.Renamed != 1 {
 		t.Fatalf("erased %+v", e)
 	}
 	if _, err := s.Student(st.ID); !errors.Is(err, storage.ErrNotFound) {
@@ -283,8 +290,11 @@ func deleteStudentErases(t *testing.T, s storage.Store) {
 	if got, _ := s.StudentsNamed("欧阳娜娜"); len(got) != 0 {
 		t.Fatalf("still found by name: %+v", got)
 	}
-	if q, _ := s.Queue(time.Time{}, 0); len(q) != 0 {
-		t.Fatalf("queued messages about the child left: %+v", q)
+	if q, _ := s.Queue(time.Time{}, 0); len(q) != 1 || q[0].ChatTitle != "舅舅" {
+		t.Fatalf("queued after erasure, want only 李四's with the title cleaned: %+v", q)
+	}
+	if p, _ := s.Person(teacher.ID); p.Name != "舅舅" {
+		t.Fatalf("the teacher who stays is named %q", p.Name)
 	}
 	if ss, _ := s.Sessions(other.ID, time.Time{}, week.To); len(ss) != 1 {
 		t.Fatalf("other student's sessions: %d", len(ss))
@@ -292,7 +302,7 @@ func deleteStudentErases(t *testing.T, s storage.Store) {
 	if _, ok, _ := s.PersonByAccount("t", "u1"); ok {
 		t.Fatal("the parent bound only to the erased child is still there")
 	}
-	if _, err := s.DeleteStudent(meta(61), st.ID); !errors.Is(err, storage.ErrNotFound) {
+	if _, err := s.DeleteStudent(meta(61), st.ID, nil); !errors.Is(err, storage.ErrNotFound) {
 		t.Fatalf("erasing twice: %v", err)
 	}
 }

@@ -47,7 +47,7 @@ type Undone struct {
 // Erased counts what DeleteStudent removed.
 type Erased struct {
 	Sessions, Contacts, Praise, Comments, Parents, Invites, Queued int
-	Renamed int // people whose name mentioned the child
+	Renamed                                                        int // people whose name mentioned the child
 }
 
 // ImportRow is one student of an imported register.

@@ -19,6 +19,7 @@ const (
 	EDuplicate Code = "duplicate" // the chat message was already processed
 	EExpired   Code = "expired"   // it existed but is no longer valid
 	ELocked    Code = "locked"    // another process holds the database
+	ECorrupt   Code = "corrupt"   // the database file is damaged
 	EInternal  Code = "internal"  // anything else: logged, never shown
 )
 
@@ -74,6 +75,7 @@ var (
 	ErrDuplicate = &Error{Code: EDuplicate}
 	ErrNotFound  = &Error{Code: ENotFound}
 	ErrLocked    = &Error{Code: ELocked}
+	ErrCorrupt   = &Error{Code: ECorrupt}
 )
 
 // ErrorCode is the code of err, EInternal when it carries none, "" for nil.

@@ -53,7 +53,7 @@ func runBot(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
 	slog.SetDefault(log)
 	st, err := bolt.Open(cfg.Storage.Path, bolt.Options{Calendar: cfg.Calendar, Now: time.Now})
 	if err != nil {
-		fmt.Fprintln(stderr, "bangfu:", err)
+		fmt.Fprintln(stderr, openFailed(cfg.Storage.Path, err))
 		return 1
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

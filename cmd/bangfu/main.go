@@ -81,6 +81,7 @@ func subcommands() []subcommand {
 			}
 			return c.admin(cfg, request{Op: "backup", File: args[0]})
 		}},
+		{name: "check", run: (*cli).check},
 		{name: "reminders", flags: func(fs *flag.FlagSet) { fs.StringVar(&at, "at", "", "the moment to preview, RFC3339") },
 			run: func(c *cli, cfg Config, args []string) int { return c.preview(cfg, at, args) }},
 		{name: "version", noConfig: true, run: func(c *cli, _ Config, _ []string) int {
@@ -241,7 +242,7 @@ func (c *cli) admin(cfg Config, req request) int {
 		return c.print(resp)
 	}
 	if err != nil {
-		fmt.Fprintln(c.stderr, "bangfu:", err)
+		fmt.Fprintln(c.stderr, openFailed(cfg.Storage.Path, err))
 		return 1
 	}
 	defer st.Close()
@@ -313,4 +314,31 @@ func progressBar(w io.Writer) func(done, total int) {
 		}
 		bar.Set(done)
 	}
+}
+
+// check verifies a database file: the one named, or the configured one
+// (asking the running bot when it holds that file).
+func (c *cli) check(cfg Config, args []string) int {
+	if len(args) > 1 {
+		return c.usage("check")
+	}
+	path := cfg.Storage.Path
+	if len(args) == 1 {
+		path = args[0]
+	}
+	err := bolt.Verify(path)
+	if errors.Is(err, storage.ErrLocked) && len(args) == 0 {
+		resp, rerr := askRunningBot(cfg, request{Op: "check"})
+		if rerr != nil {
+			fmt.Fprintln(c.stderr, openFailed(path, err))
+			return 1
+		}
+		return c.print(resp)
+	}
+	if err != nil {
+		fmt.Fprintln(c.stderr, openFailed(path, err))
+		return 1
+	}
+	fmt.Fprintln(c.stdout, checkPassed(path))
+	return 0
 }

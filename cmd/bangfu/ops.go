@@ -3,6 +3,7 @@ package main
 import (
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"bangfu/commands"
@@ -60,6 +61,11 @@ func (o *ops) do(req request) response {
 		return o.export(req.File, req.Class)
 	case "invite":
 		return o.invite(req.Kind, req.Class, req.Head)
+	case "check":
+		if err := o.st.Check(); err != nil {
+			return refused(strings.TrimPrefix(openFailed(o.st.Path(), err), "bangfu: "))
+		}
+		return done(checkPassed(o.st.Path()))
 	}
 	return refused(unknownOperation())
 }

@@ -6,8 +6,12 @@ package main
 // chat.
 
 import (
+	"errors"
 	"fmt"
 	"time"
+
+	"bangfu/storage"
+	"bangfu/storage/bolt"
 )
 
 const usageText = `用法 / usage: bangfu [-config config.yaml] <命令>
@@ -19,6 +23,7 @@ const usageText = `用法 / usage: bangfu [-config config.yaml] <命令>
   import --template <模板.xlsx>  生成名单模板
   export <文件.xlsx> [班级]      导出帮扶档案（全校或一个班）
   backup <文件>                 在运行中也能做一致的数据库备份
+  check [数据库文件]             检查数据库文件是否完好（不写文件就检查配置里的数据库）
   reminders preview [--at T]   预览某个时间（RFC3339）会发的定时消息，不发送、不记录
   version                      显示版本
 `
@@ -37,6 +42,8 @@ func usageOf(sub string) string {
 		return "用法：bangfu export <文件.xlsx> [班级]"
 	case "backup":
 		return "用法：bangfu backup <文件>"
+	case "check":
+		return "用法：bangfu check [数据库文件]"
 	case "reminders":
 		return "用法：bangfu reminders preview [--at 2026-11-20T16:00:00+08:00]"
 	}
@@ -108,4 +115,42 @@ func importProgress() string { return "导入名单" }
 
 func defaultSchoolName() string {
 	return "示例中学"
+}
+
+// openFailed is the one line an operator reads when the database does not
+// open: Chinese first, the file named, what to do.
+func openFailed(path string, err error) string {
+	switch storage.ErrorCode(err) {
+	case storage.ECorrupt:
+		return fmt.Sprintf("bangfu: 数据库文件 %s 已损坏（%s），机器人没有启动，也没有改动这个文件。请从备份恢复：先把它改名留存，再 cp <备份文件> %s，然后用 bangfu check 检查后启动。\n"+
+			"bangfu: the database file %s is damaged (%s); nothing was started or changed. Restore it from a backup (move it aside, cp <backup> %s, bangfu check, then start).",
+			path, damageWords(err), path, path, err, path)
+	case storage.ELocked:
+		return fmt.Sprintf("bangfu: 数据库文件 %s 正被另一个 bangfu 使用。同一个文件只能开一个机器人：先停掉那一个；运行中要复制请用 bangfu backup <文件>。\n"+
+			"bangfu: %s is in use by another bangfu; stop it first, or use bangfu backup to copy it while it runs.", path, path)
+	}
+	return fmt.Sprintf("bangfu: 打不开数据库文件 %s：%v\nbangfu: cannot open the database %s: %v", path, err, path, err)
+}
+
+// damageWords says what is wrong with a damaged file.
+func damageWords(err error) string {
+	var e *storage.Error
+	if !errors.As(err, &e) {
+		return "无法读取"
+	}
+	switch e.Reason {
+	case bolt.DamageEmpty:
+		return "文件是空的，0字节"
+	case bolt.DamageNoMeta:
+		return "文件头坏了"
+	case bolt.DamageTruncated:
+		return "文件被截断了，比应有的短"
+	case bolt.DamageRecord:
+		return "有记录读不出来"
+	}
+	return "内部页面不一致"
+}
+
+func checkPassed(path string) string {
+	return fmt.Sprintf("数据库文件 %s 完好。 / %s is sound.", path, path)
 }

@@ -174,8 +174,15 @@ func Open(path string, opt Options) (*Store, error) {
 			return nil, fmt.Errorf("creating the database folder %s: %w", dir, err)
 		}
 	}
+	if err := checkFile(path); err != nil {
+		return nil, err
+	}
 	db, err := openBolt(path, opt.Timeout)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkTree(db, path); err != nil {
+		db.Close()
 		return nil, err
 	}
 	s := &Store{path: path, Cal: opt.Calendar, Now: opt.Now, db: db}
@@ -186,8 +193,15 @@ func Open(path string, opt Options) (*Store, error) {
 	return s, nil
 }
 
-func openBolt(path string, timeout time.Duration) (*bbolt.DB, error) {
-	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: timeout, FreelistType: bbolt.FreelistMapType})
+func openBolt(path string, timeout time.Duration) (db *bbolt.DB, err error) {
+	// bbolt panics on a garbage freelist page while opening.
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			db, err = nil, corrupt(path, DamageTree, fmt.Errorf("%v", r))
+		}
+	}()
+	db, err = bbolt.Open(path, 0o600, &bbolt.Options{Timeout: timeout, FreelistType: bbolt.FreelistMapType})
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, &storage.Error{Code: storage.ELocked, Op: "Open", Subject: path,
 			Err: fmt.Errorf("%s: another bangfu is running on this file; stop it first, or use `bangfu backup` to copy it while it runs", path)}
@@ -325,6 +339,7 @@ func (s *Store) commit(batch []*writeReq) {
 // callSafely turns a panic in fn into an error so one bad write cannot stop
 // the committer that every other write depends on.
 func callSafely(fn func(*bbolt.Tx) error, tx *bbolt.Tx) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
 			if f, ok := r.(decodeFailure); ok {
@@ -346,6 +361,9 @@ func (s *Store) view(fn func(tx *bbolt.Tx) error) error {
 		return errors.New("storage: closed")
 	}
 	return s.db.View(func(tx *bbolt.Tx) (err error) {
+		// A page damaged after start-up faults past the map: a panic the
+		// caller recovers, not the death of the process.
+		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 		defer func() {
 			if r := recover(); r != nil {
 				f, ok := r.(decodeFailure)

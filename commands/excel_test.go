@@ -126,12 +126,12 @@ func TestImportIsAllOrNothingAndIdempotent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 张三 of the example row is there already with the same details.
-	if rep.Added != 3 || rep.Unchanged != 1 || len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0], "第5行") {
+	// The template's example row (张三) is skipped, not counted.
+	if rep.Added != 3 || rep.Unchanged != 0 || len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0], "第5行") {
 		t.Fatalf("first import %+v", rep)
 	}
 	again, err := importRows(t, w, "名单.xlsx", buf.Bytes())
-	if err != nil || again.Added != 0 || again.Updated != 0 || again.Unchanged != 4 {
+	if err != nil || again.Added != 0 || again.Updated != 0 || again.Unchanged != 3 {
 		t.Fatalf("second import %+v %v", again, err)
 	}
 	must(t, w.say("李老师", "/students"), "王五 · 单亲或父母双亡")
@@ -196,5 +196,28 @@ func TestImportCSVEncodings(t *testing.T) {
 	w := school(t)
 	if _, err := importRows(t, w, "x.csv", []byte("名字不对,什么\n1,2\n")); err == nil || !strings.Contains(err.Error(), "找不到“班级”和“姓名”") {
 		t.Fatalf("headerless: %v", err)
+	}
+}
+
+// The template's example row is never imported: a fresh school importing
+// the template as it came has nothing to import, and 张三 is not created.
+func TestTemplateExampleRowIsNeverImported(t *testing.T) {
+	w := newWorld(t, wed)
+	tpl, err := excel.Template()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := importRows(t, w, "名单.xlsx", tpl); err == nil {
+		t.Fatal("the bare template imported something")
+	}
+	f, _ := excelize.OpenReader(bytes.NewReader(tpl))
+	f.SetSheetRow("名单", "A3", &[]any{"初一3班", "李四", "", "", "", ""})
+	buf, _ := f.WriteToBuffer()
+	rep, err := importRows(t, w, "名单.xlsx", buf.Bytes())
+	if err != nil || rep.Added != 1 {
+		t.Fatalf("import %+v %v", rep, err)
+	}
+	if sts, _ := w.st.StudentsNamed("张三"); len(sts) != 0 {
+		t.Fatalf("the example row became a student: %+v", sts)
 	}
 }

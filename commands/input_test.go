@@ -175,3 +175,16 @@ func TestCircumstanceWordsNeverReachAParent(t *testing.T) {
 	}
 	must(t, w.say("王老师", "/praise 张三 期中考试后进步很大"), "已记录张三（初一3班）的进步")
 }
+
+// A class's week counts students who met their target, not a sum of
+// sessions: three sessions for one student do not hide another's none.
+func TestClassStatusCountsStudentsWhoMetTheirTarget(t *testing.T) {
+	w := school(t)
+	for i := 0; i < 3; i++ {
+		w.say("李老师", "/log 李四 语文 30分钟")
+	}
+	got := w.say("李老师", "/status 初一3班")
+	must(t, got, "本周达到约定次数：1/2人（共辅导3次）", "本周还没达到约定次数：张三")
+	mustNot(t, got, "3次/目标3次")
+	must(t, w.say("校长", "/status"), "初一3班：本周达到约定次数1/2人")
+}

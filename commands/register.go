@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"bangfu/commands/excel"
 	"errors"
 	"fmt"
 	"strings"
@@ -95,8 +96,8 @@ func (h *Handler) Import(rows [][]string, m storage.Meta, progress func(done, to
 			progress(i-headerAt, total)
 		}
 		row := registerRow{cells: rows[i], cols: cols, n: i + 1}
-		if row.empty() {
-			continue
+		if row.empty() || (i == headerAt+1 && excel.IsTemplateExample(rows[i])) {
+			continue // the template's example row is not a student
 		}
 		ir, reasons := row.check(seen)
 		if len(reasons) > 0 {

@@ -362,8 +362,8 @@ func renderClassStatus(cw report.ClassWeek, sensitiveOK func(storage.Student) bo
 		fmt.Fprintf(&b, "还没有在帮扶的学生。添加：/student add %s 张三 每周2次", class)
 		return b.String()
 	}
-	done, target, keys, _, _ := cw.Totals()
-	fmt.Fprintf(&b, "在帮扶：%d人（重点%d人），本周辅导%d次/目标%d次\n", len(cw.Students), keys, done, target)
+	done, _, keys, behindCount, _ := cw.Totals()
+	fmt.Fprintf(&b, "在帮扶：%d人（重点%d人），本周达到约定次数：%d/%d人（共辅导%d次）\n", len(cw.Students), keys, len(cw.Students)-behindCount, len(cw.Students), done)
 	var behind, notContacted []string
 	for _, l := range cw.Students {
 		st := l.Student
@@ -405,8 +405,8 @@ func renderSchoolStatus(weeks []report.ClassWeek) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "全校帮扶情况（本周 %s）\n", report.WeekLabel(weeks[0].Week.From))
 	for _, cw := range weeks {
-		done, target, _, behind, nc := cw.Totals()
-		fmt.Fprintf(&b, "%s：%d人，本周辅导%d/%d次，%d人未达标，%d人本月未联系家长\n", report.ClassName(cw.Class), len(cw.Students), done, target, behind, nc)
+		done, _, _, behind, nc := cw.Totals()
+		fmt.Fprintf(&b, "%s：本周达到约定次数%d/%d人（共辅导%d次），%d人本月未联系家长\n", report.ClassName(cw.Class), len(cw.Students)-behind, len(cw.Students), done, nc)
 	}
 	b.WriteString("看某个班：/status 初一3班；看某个学生：/status 张三")
 	return b.String()
@@ -875,7 +875,7 @@ func importMentorUnknown(row int, shown, student, mentor string) string {
 }
 
 func importEmpty() string {
-	return "文件里没有学生（表头下面是空的）"
+	return "文件里没有学生（表头下面是空的；模板里的示例行张三不会导入，请从第3行起填学生）"
 }
 
 func importBadClass(text string) string {

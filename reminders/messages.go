@@ -113,6 +113,17 @@ func byClass(snap *snapshot, sts []storage.Student, label func(storage.Student) 
 
 func name(st storage.Student) string { return st.Name }
 
+// commandName is how a command must name the student: 初一3班张三 when a
+// namesake is on the register too, so the reminder's example works as sent.
+func (snap *snapshot) commandName(st storage.Student) string {
+	for _, o := range snap.students {
+		if o.Name == st.Name && o.ID != st.ID {
+			return report.ClassName(snap.classes[st.ClassID]) + st.Name
+		}
+	}
+	return st.Name
+}
+
 func (s *Scheduler) monthlyContact(c candidate, snap *snapshot, now time.Time) ([]storage.Queued, error) {
 	from, to := s.cal.MonthStart(c.fire), s.cal.NextMonthStart(c.fire)
 	contacts, err := s.st.ContactsBetween(from, to)
@@ -143,7 +154,7 @@ func (s *Scheduler) monthlyContact(c candidate, snap *snapshot, now time.Time) (
 		if daysLeft <= 0 {
 			tail = lastDayOfMonth()
 		}
-		text := monthlyContactReminder(head, byClass(snap, due, name), tail, due[0].Name)
+		text := monthlyContactReminder(head, byClass(snap, due, name), tail, snap.commandName(due[0]))
 		if q, ok := private(c, p, text, now); ok {
 			out = append(out, q)
 		}
@@ -185,7 +196,7 @@ func (s *Scheduler) weeklyCheckin(c candidate, snap *snapshot, now time.Time) ([
 		if len(due) == 0 {
 			continue
 		}
-		text := weeklyCheckinReminder(report.TeacherName(p), byClass(snap, due, label), due[0].Name)
+		text := weeklyCheckinReminder(report.TeacherName(p), byClass(snap, due, label), snap.commandName(due[0]))
 		if q, ok := private(c, p, text, now); ok {
 			out = append(out, q)
 		}
@@ -297,7 +308,7 @@ func (s *Scheduler) comments(c candidate, snap *snapshot) ([]storage.Queued, err
 		if len(due) == 0 {
 			continue
 		}
-		text := commentsReminder(report.TeacherName(p), end.Month(), end.Day(), len(due), byClass(snap, due, name), due[0].Name)
+		text := commentsReminder(report.TeacherName(p), end.Month(), end.Day(), len(due), byClass(snap, due, name), snap.commandName(due[0]))
 		if q, ok := private(c, p, text, c.fire); ok {
 			out = append(out, q)
 		}

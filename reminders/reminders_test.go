@@ -295,13 +295,13 @@ func TestMondayDigestFigures(t *testing.T) {
 	if !ok {
 		t.Fatalf("no digest for the class group: %+v", rs)
 	}
-	for _, want := range []string{"11月16日—11月22日", "帮扶学生：2人", "辅导：2次，共70分钟", "目标完成：66%（2人中1人", "本月家长沟通：1/2人", "两周没有辅导记录：李四", "王老师 2次"} {
+	for _, want := range []string{"11月16日—11月22日", "帮扶学生：2人", "辅导：2次，共70分钟", "达到约定次数：1/2人", "本月家长沟通：1/2人", "两周没有辅导记录：李四", "王老师 2次"} {
 		if !strings.Contains(g.Text, want) {
 			t.Errorf("digest lacks %q:\n%s", want, g.Text)
 		}
 	}
 	a, ok := to(rs, "校长")
-	if !ok || !strings.Contains(a.Text, "全校帮扶周报") || !strings.Contains(a.Text, "合计：2人") {
+	if !ok || !strings.Contains(a.Text, "全校帮扶周报") || !strings.Contains(a.Text, "合计：达到约定次数1/2人") {
 		t.Fatalf("admin digest: %q", a.Text)
 	}
 }
@@ -401,5 +401,22 @@ func TestSchedulesUseTheSchoolZoneWhateverTheServer(t *testing.T) {
 	rs := due(t, sc, sixteen, JobMonthlyContact)
 	if len(rs) != 1 || rs[0].Key != "monthly_contact#0/2026-11-20T16:00" {
 		t.Fatalf("runs at 16:00 school time given in UTC: %+v", rs)
+	}
+}
+
+// With a namesake on the register, the reminder's example names the class,
+// so the command it shows works when a teacher copies it.
+func TestReminderExamplesWorkWithNamesakes(t *testing.T) {
+	s := newSchool(t, at(11, 23, 9, 0))
+	s.say("校长", "", "/student add 初二1班 张三")
+	sc := s.scheduler(defaults)
+	rs := due(t, sc, at(11, 27, 15, 0), JobWeeklyCheckin)
+	mentor, ok := to(rs, "王老师")
+	if !ok || !strings.Contains(mentor.Text, "例如：/log 初一3班张三 数学辅导 30分钟") {
+		t.Fatalf("mentor: %q", mentor.Text)
+	}
+	example := mentor.Text[strings.Index(mentor.Text, "/log"):]
+	if got := s.say("王老师", "", example); !strings.Contains(got, "张三（初一3班）") {
+		t.Fatalf("the example %q does not work: %s", example, got)
 	}
 }

@@ -425,11 +425,17 @@ func TestImportAndExportFromTheCommandLine(t *testing.T) {
 	if out, errs, code := runCLI(t, "", "-config", cfg, "import", "--template", tpl); code != 0 || !strings.Contains(out, "已生成名单模板") {
 		t.Fatalf("template: %s %s", out, errs)
 	}
-	out, errs, code := runCLI(t, "", "-config", cfg, "import", tpl)
+	// The template as it came holds only its example row: nothing to import.
+	if out, errs, code := runCLI(t, "", "-config", cfg, "import", tpl); code == 0 || !strings.Contains(errs, "示例行张三不会导入") {
+		t.Fatalf("bare template: %d %s %s", code, out, errs)
+	}
+	good := filepath.Join(dir, "名单.csv")
+	os.WriteFile(good, []byte("班级,姓名,类别\n初一3班,张三,留守\n"), 0o600)
+	out, errs, code := runCLI(t, "", "-config", cfg, "import", good)
 	if code != 0 || !strings.Contains(out, "新增1人") {
 		t.Fatalf("import: %d %s %s", code, out, errs)
 	}
-	if out, _, _ := runCLI(t, "", "-config", cfg, "import", tpl); !strings.Contains(out, "没有变化1人") {
+	if out, _, _ := runCLI(t, "", "-config", cfg, "import", good); !strings.Contains(out, "没有变化1人") {
 		t.Fatalf("second import: %s", out)
 	}
 	bad := filepath.Join(dir, "bad.csv")

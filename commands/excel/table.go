@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
@@ -49,6 +50,26 @@ func ReadTable(name string, data []byte) ([][]string, error) {
 		return rows, nil
 	}
 	return nil, errors.New(unsupportedFile())
+}
+
+// IsTemplateExample tells the template's example row, as a spreadsheet
+// gives it back, from a student: it is never imported.
+func IsTemplateExample(cells []string) bool {
+	want := templateExample()
+	if len(cells) < len(want) {
+		return false
+	}
+	for i, v := range want {
+		if strings.TrimSpace(cells[i]) != fmt.Sprint(v) {
+			return false
+		}
+	}
+	for _, c := range cells[len(want):] {
+		if strings.TrimSpace(c) != "" && strings.TrimSpace(c) != templateHint() {
+			return false
+		}
+	}
+	return true
 }
 
 // Template is an empty register with the header and one example row.

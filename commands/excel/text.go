@@ -35,7 +35,7 @@ func templateExample() []any {
 }
 
 func templateHint() string {
-	return "类别可写：贫困 学困 单亲 外来务工 留守 残疾 优越 优秀（多个用顿号隔开）；重点写“是”；次数不写默认每周1次"
+	return "第2行是示例，导入时会跳过（删掉也可以）；类别可写：贫困 学困 单亲 外来务工 留守 残疾 优越 优秀（多个用顿号隔开）；重点写“是”；次数不写默认每周1次"
 }
 
 // The archive's sheets: names and Chinese headers, widths that fit.

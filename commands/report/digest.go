@@ -13,20 +13,10 @@ type ClassDigest struct {
 	Students   int // active students under support
 	Sessions   int
 	Minutes    int
-	Target     int // sum of weekly targets
-	Achieved   int // sessions counted towards targets (capped per student)
-	MetTarget  int // students who reached their target
+	MetTarget  int // students who reached their target: the one fulfilment figure
 	Contacted  int // students whose parents were contacted this month
 	NotSeen    []string
 	MentorDone map[string]int // mentor name → sessions with their mentees
-}
-
-// Percent is target fulfilment, 0–100.
-func (d ClassDigest) Percent() int {
-	if d.Target == 0 {
-		return 100
-	}
-	return d.Achieved * 100 / d.Target
 }
 
 // Digest is the weekly digest of a week for some classes.
@@ -75,8 +65,6 @@ func (cd *ClassDigest) add(s storage.Student, n, minutes int, contacted, seenInT
 	cd.Students++
 	cd.Sessions += n
 	cd.Minutes += minutes
-	cd.Target += s.WeeklyTarget
-	cd.Achieved += min(n, s.WeeklyTarget)
 	if n >= s.WeeklyTarget {
 		cd.MetTarget++
 	}

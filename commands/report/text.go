@@ -127,7 +127,7 @@ func RenderClassDigest(d Digest, cd ClassDigest) string {
 	fmt.Fprintf(&b, "%s 上周帮扶小结（%s）\n", ClassName(cd.Class), WeekLabel(d.WeekStart))
 	fmt.Fprintf(&b, "帮扶学生：%d人\n", cd.Students)
 	fmt.Fprintf(&b, "辅导：%d次，共%d分钟\n", cd.Sessions, cd.Minutes)
-	fmt.Fprintf(&b, "目标完成：%d%%（%d人中%d人达到约定次数）\n", cd.Percent(), cd.Students, cd.MetTarget)
+	fmt.Fprintf(&b, "达到约定次数：%d/%d人\n", cd.MetTarget, cd.Students)
 	fmt.Fprintf(&b, "本月家长沟通：%d/%d人已联系\n", cd.Contacted, cd.Students)
 	if len(cd.NotSeen) > 0 {
 		fmt.Fprintf(&b, "两周没有辅导记录：%s\n", strings.Join(cd.NotSeen, "、"))
@@ -157,13 +157,11 @@ func RenderSchoolDigest(school string, d Digest) string {
 	fmt.Fprintf(&b, "%s 全校帮扶周报（%s）\n", school, WeekLabel(d.WeekStart))
 	var tot ClassDigest
 	for _, cd := range d.Classes {
-		fmt.Fprintf(&b, "%s：%d人，辅导%d次/%d分钟，完成%d%%，本月已联系家长%d/%d，两周未辅导%d人\n",
-			ClassName(cd.Class), cd.Students, cd.Sessions, cd.Minutes, cd.Percent(), cd.Contacted, cd.Students, len(cd.NotSeen))
+		fmt.Fprintf(&b, "%s：达到约定次数%d/%d人，辅导%d次/%d分钟，本月已联系家长%d/%d，两周未辅导%d人\n",
+			ClassName(cd.Class), cd.MetTarget, cd.Students, cd.Sessions, cd.Minutes, cd.Contacted, cd.Students, len(cd.NotSeen))
 		tot.Students += cd.Students
 		tot.Sessions += cd.Sessions
 		tot.Minutes += cd.Minutes
-		tot.Target += cd.Target
-		tot.Achieved += cd.Achieved
 		tot.MetTarget += cd.MetTarget
 		tot.Contacted += cd.Contacted
 		tot.NotSeen = append(tot.NotSeen, cd.NotSeen...)
@@ -172,8 +170,8 @@ func RenderSchoolDigest(school string, d Digest) string {
 		b.WriteString("还没有帮扶学生。")
 		return b.String()
 	}
-	fmt.Fprintf(&b, "合计：%d人，辅导%d次/%d分钟，目标完成%d%%（%d人达标），本月已联系家长%d/%d，两周未辅导%d人",
-		tot.Students, tot.Sessions, tot.Minutes, tot.Percent(), tot.MetTarget, tot.Contacted, tot.Students, len(tot.NotSeen))
+	fmt.Fprintf(&b, "合计：达到约定次数%d/%d人，辅导%d次/%d分钟，本月已联系家长%d/%d，两周未辅导%d人",
+		tot.MetTarget, tot.Students, tot.Sessions, tot.Minutes, tot.Contacted, tot.Students, len(tot.NotSeen))
 	return b.String()
 }
 

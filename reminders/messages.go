@@ -2,6 +2,7 @@ package reminders
 
 import (
 	"fmt"
+	"hash/fnv"
 	"sort"
 	"strings"
 	"time"
@@ -77,12 +78,22 @@ func private(c candidate, p storage.Person, text string, at time.Time) (storage.
 		return storage.Queued{}, false
 	}
 	return storage.Queued{Platform: acc.Platform, ChatID: acc.ChatID, ChatTitle: p.Name, Private: true, PersonID: p.ID,
-		Text: text, NotBefore: at, Key: fmt.Sprintf("%s/person:%d", c.key, p.ID)}, true
+		Text: text, NotBefore: at, Key: onceADay(at, fmt.Sprintf("person:%d", p.ID), text)}, true
 }
 
 func toGroup(c candidate, g storage.Group, text string, at time.Time) storage.Queued {
 	return storage.Queued{Platform: g.Platform, ChatID: g.ChatID, ChatTitle: g.Title, Text: text, NotBefore: at,
-		Key: fmt.Sprintf("%s/group:%s:%s", c.key, g.Platform, g.ChatID)}
+		Key: onceADay(at, fmt.Sprintf("group:%s:%s", g.Platform, g.ChatID), text)}
+}
+
+// onceADay keys a scheduled message by its day, recipient and words, not by
+// the run that made it: the outbox takes a key once, so the same reminder
+// to the same person on the same day goes out once even when two
+// schedules (or a run and its restart) produce it. at is in the school's zone.
+func onceADay(at time.Time, recipient, text string) string {
+	h := fnv.New64a()
+	h.Write([]byte(text))
+	return fmt.Sprintf("day:%s/%s/%016x", at.Format("2006-01-02"), recipient, h.Sum64())
 }
 
 // responsibleFor: a head teacher answers for the class, a mentor for mentees.

@@ -378,7 +378,7 @@ func TestPreviewMarksNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := FormatPreview(rs, sh)
+	text := FormatPreview(rs, sh, at(11, 20, 16, 0), false)
 	if !strings.Contains(text, "每月家长沟通提醒") || !strings.Contains(text, "→ 李老师（私聊，test）") {
 		t.Fatalf("preview:\n%s", text)
 	}
@@ -418,5 +418,42 @@ func TestReminderExamplesWorkWithNamesakes(t *testing.T) {
 	example := mentor.Text[strings.Index(mentor.Text, "/log"):]
 	if got := s.say("王老师", "", example); !strings.Contains(got, "张三（初一3班）") {
 		t.Fatalf("the example %q does not work: %s", example, got)
+	}
+}
+
+// Two schedules that produce the same reminder for the same person on the
+// same day send it once; the next day it may go again.
+func TestIdenticalRemindersOnOneDayGoOnce(t *testing.T) {
+	s := newSchool(t, at(11, 16, 9, 0))
+	cfg := defaults
+	cfg.MonthlyContact = []string{"0 9 20 * *", "0 16 20 * *", "0 16 21 * *"}
+	sc := s.scheduler(cfg)
+	count := func() int {
+		q, _ := s.st.Queue(time.Time{}, 0)
+		n := 0
+		for _, m := range q {
+			if m.ChatTitle == "李老师" && strings.Contains(m.Text, "家长沟通提醒") {
+				n++
+			}
+		}
+		return n
+	}
+	if err := sc.Tick(context.Background(), at(11, 20, 9, 1)); err != nil {
+		t.Fatal(err)
+	}
+	if count() != 1 {
+		t.Fatalf("morning: %d reminders", count())
+	}
+	if err := sc.Tick(context.Background(), at(11, 20, 16, 1)); err != nil {
+		t.Fatal(err)
+	}
+	if count() != 1 {
+		t.Fatalf("the same reminder went twice on one day: %d", count())
+	}
+	if err := sc.Tick(context.Background(), at(11, 21, 16, 1)); err != nil {
+		t.Fatal(err)
+	}
+	if count() != 2 {
+		t.Fatalf("next day: %d reminders, want the second", count())
 	}
 }

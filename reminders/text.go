@@ -34,41 +34,72 @@ func JobName(job string) string {
 
 // FormatPreview renders runs for `bangfu reminders preview`: each message
 // with its recipient and when it would go out.
-func FormatPreview(rs []Run, loc *time.Location) string {
+func FormatPreview(rs []Run, loc *time.Location, at time.Time, all bool) string {
 	sortRuns(rs)
 	var b strings.Builder
 	n := 0
+	var others []Run
 	for _, r := range rs {
-		fmt.Fprintf(&b, "== %s（%s）应在 %s", JobName(r.Job), r.Key, r.Fire.In(loc).Format("2006-01-02 15:04"))
-		switch {
-		case r.Done == "sent":
-			b.WriteString("，已经发过，不会重发")
-		case r.Done == "missed":
-			b.WriteString("，机器人停机时错过，已记为错过")
-		case r.Missed:
-			b.WriteString("，周期已过，会记为错过、不发送")
-		}
-		b.WriteString("\n")
-		if r.Missed {
+		if !all && !r.Fire.Truncate(time.Minute).Equal(at.Truncate(time.Minute)) {
+			others = append(others, r)
 			continue
 		}
-		if len(r.Messages) == 0 {
-			b.WriteString("（没有需要提醒的人）\n")
-		}
-		for _, m := range r.Messages {
-			n++
-			where := m.ChatTitle + "（私聊，" + m.Platform + "）"
-			if !m.Private {
-				where = m.ChatTitle + "（群，" + m.Platform + "）"
-			}
-			fmt.Fprintf(&b, "→ %s %s:\n    %s\n", where, m.NotBefore.In(loc).Format("01-02 15:04"), strings.ReplaceAll(m.Text, "\n", "\n    "))
-		}
+		n += formatRun(&b, r, loc)
 	}
-	if len(rs) == 0 {
+	if len(rs) == len(others) {
 		b.WriteString("这个时间没有要发的定时消息。\n")
+	}
+	if len(others) > 0 {
+		b.WriteString(previewOthers(others))
 	}
 	fmt.Fprintf(&b, "共 %d 条消息（预览，不发送、不记录）。\n", n)
 	return b.String()
+}
+
+// formatRun writes one run and its messages; it returns how many.
+func formatRun(b *strings.Builder, r Run, loc *time.Location) int {
+	fmt.Fprintf(b, "== %s（%s）应在 %s", JobName(r.Job), r.Key, r.Fire.In(loc).Format("2006-01-02 15:04"))
+	switch {
+	case r.Done == "sent":
+		b.WriteString("，已经发过，不会重发")
+	case r.Done == "missed":
+		b.WriteString("，机器人停机时错过，已记为错过")
+	case r.Missed:
+		b.WriteString("，周期已过，会记为错过、不发送")
+	}
+	b.WriteString("\n")
+	if r.Missed {
+		return 0
+	}
+	if len(r.Messages) == 0 {
+		b.WriteString("（没有需要提醒的人）\n")
+	}
+	for _, m := range r.Messages {
+		where := m.ChatTitle + "（私聊，" + m.Platform + "）"
+		if !m.Private {
+			where = m.ChatTitle + "（群，" + m.Platform + "）"
+		}
+		fmt.Fprintf(b, "→ %s %s:\n    %s\n", where, m.NotBefore.In(loc).Format("01-02 15:04"), strings.ReplaceAll(m.Text, "\n", "\n    "))
+	}
+	return len(r.Messages)
+}
+
+// previewOthers is the one line for the runs not at the moment asked about.
+func previewOthers(rs []Run) string {
+	var missed, handled, pending, msgs int
+	for _, r := range rs {
+		switch {
+		case r.Done != "":
+			handled++
+		case r.Missed:
+			missed++
+		default:
+			pending++
+			msgs += len(r.Messages)
+		}
+	}
+	return fmt.Sprintf("另有%d个定时任务不在这个时刻（已处理%d个，周期已过会记为错过%d个，机器人这时启动会补发%d个、共%d条消息）；加 --all 全部列出。\n",
+		len(rs), handled, missed, pending, msgs)
 }
 
 func meetingReminder(when string, class string, topic string) string {

@@ -62,6 +62,7 @@ type subcommand struct {
 
 func subcommands() []subcommand {
 	var template, at string
+	var all bool
 	return []subcommand{
 		{name: "run", run: func(c *cli, cfg Config, args []string) int {
 			if len(args) > 0 {
@@ -82,8 +83,11 @@ func subcommands() []subcommand {
 			return c.admin(cfg, request{Op: "backup", File: args[0]})
 		}},
 		{name: "check", run: (*cli).check},
-		{name: "reminders", flags: func(fs *flag.FlagSet) { fs.StringVar(&at, "at", "", "the moment to preview, RFC3339") },
-			run: func(c *cli, cfg Config, args []string) int { return c.preview(cfg, at, args) }},
+		{name: "reminders", flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&at, "at", "", "the moment to preview, RFC3339")
+			fs.BoolVar(&all, "all", false, "list every run, not only those at the moment")
+		},
+			run: func(c *cli, cfg Config, args []string) int { return c.preview(cfg, at, all, args) }},
 		{name: "version", noConfig: true, run: func(c *cli, _ Config, _ []string) int {
 			fmt.Fprintf(c.stdout, "bangfu %s (schema %d, %s)\n", buildVersion(), bolt.SchemaVersion, goVersion())
 			return 0
@@ -213,7 +217,7 @@ func (c *cli) export(cfg Config, args []string) int {
 	return c.admin(cfg, req)
 }
 
-func (c *cli) preview(cfg Config, at string, args []string) int {
+func (c *cli) preview(cfg Config, at string, all bool, args []string) int {
 	if len(args) != 1 || args[0] != "preview" {
 		return c.usage("reminders")
 	}
@@ -225,7 +229,7 @@ func (c *cli) preview(cfg Config, at string, args []string) int {
 			return 2
 		}
 	}
-	return c.admin(cfg, request{Op: "preview", At: t})
+	return c.admin(cfg, request{Op: "preview", At: t, All: all})
 }
 
 // admin runs an operation on the database, or, when a running bot holds the

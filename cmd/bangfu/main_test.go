@@ -413,6 +413,14 @@ func TestRemindersPreviewFromTheCommandLine(t *testing.T) {
 	if strings.Contains(out, "留守") {
 		t.Errorf("preview shows a category:\n%s", out)
 	}
+	// Only what goes at that moment; the rest in one line, all with --all.
+	if strings.Contains(out, "周五辅导检查") || !strings.Contains(out, "加 --all 全部列出") {
+		t.Errorf("preview shows more than the moment, or no summary:\n%s", out)
+	}
+	all, errs, code := runCLI(t, "", "-config", cfg, "reminders", "preview", "--all", "--at", "2026-11-20T16:00:00+08:00")
+	if code != 0 || !strings.Contains(all, "周五辅导检查") || !strings.Contains(all, "每月家长沟通提醒") {
+		t.Errorf("preview --all: %d %s\n%s", code, errs, all)
+	}
 	if _, errs, code := runCLI(t, "", "-config", cfg, "reminders", "preview", "--at", "tomorrow"); code == 0 || !strings.Contains(errs, "RFC3339") {
 		t.Errorf("bad --at: %d %s", code, errs)
 	}

@@ -23,6 +23,7 @@ type request struct {
 	Kind  string    `json:"kind,omitempty"`  // invite: admin or teacher
 	Head  bool      `json:"head,omitempty"`  // invite the class's head teacher
 	At    time.Time `json:"at,omitempty"`    // preview
+	All   bool      `json:"all,omitempty"`   // preview every run, not only those at At
 }
 
 // response is its outcome: Text for the person who asked.
@@ -54,7 +55,7 @@ func (o *ops) do(req request) response {
 	case "backup":
 		return o.backup(req.File)
 	case "preview":
-		return o.preview(req.At)
+		return o.preview(req.At, req.All)
 	case "import":
 		return o.importRegister(req.File)
 	case "export":
@@ -82,7 +83,7 @@ func (o *ops) backup(path string) response {
 	return done(backedUp(path, n))
 }
 
-func (o *ops) preview(at time.Time) response {
+func (o *ops) preview(at time.Time, all bool) response {
 	sc, err := reminders.New(o.st, o.cfg.Calendar, o.cfg.School.Name, reminderConfig(o.cfg), o.log)
 	if err != nil {
 		return refused(err.Error())
@@ -92,7 +93,7 @@ func (o *ops) preview(at time.Time) response {
 		return refused(previewFailed(err))
 	}
 	loc := o.cfg.Calendar.Loc
-	return done(previewHeading(at.In(loc), o.cfg.School.Timezone) + reminders.FormatPreview(runs, loc))
+	return done(previewHeading(at.In(loc), o.cfg.School.Timezone) + reminders.FormatPreview(runs, loc, at, all))
 }
 
 func (o *ops) importRegister(path string) response {

@@ -24,7 +24,7 @@ const usageText = `用法 / usage: bangfu [-config config.yaml] <命令>
   export <文件.xlsx> [班级]      导出帮扶档案（全校或一个班）
   backup <文件>                 在运行中也能做一致的数据库备份
   check [数据库文件]             检查数据库文件是否完好（不写文件就检查配置里的数据库）
-  reminders preview [--at T]   预览某个时间（RFC3339）会发的定时消息，不发送、不记录
+  reminders preview [--at T] [--all]  预览某个时刻（RFC3339）会发的定时消息，不发送、不记录；其余一行汇总，--all 全部列出
   version                      显示版本
 `
 
@@ -45,7 +45,7 @@ func usageOf(sub string) string {
 	case "check":
 		return "用法：bangfu check [数据库文件]"
 	case "reminders":
-		return "用法：bangfu reminders preview [--at 2026-11-20T16:00:00+08:00]"
+		return "用法：bangfu reminders preview [--at 2026-11-20T16:00:00+08:00] [--all]"
 	}
 	return usageText
 }

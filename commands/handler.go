@@ -30,6 +30,10 @@ type Handler struct {
 	specs     []*spec
 	pipeline  stage
 	joinGuard joinGuard
+	// plainAnswered is when each person's plain private message was last
+	// answered with the helpful line.
+	plainMu       sync.Mutex
+	plainAnswered map[string]time.Time
 	// confirmations are the group changes asked about and awaiting 确认.
 	confirmMu     sync.Mutex
 	confirmations map[string]time.Time

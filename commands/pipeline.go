@@ -60,7 +60,7 @@ func chain(mws ...middleware) middleware {
 func (h *Handler) Handle(ctx context.Context, m bot.Message) []bot.Outgoing {
 	line, ok := splitCommand(Normalize(m.Text))
 	if !ok {
-		return nil // plain chat: stay quiet in groups
+		return h.plainMessage(m) // plain chat: quiet in groups, one helpful line in private
 	}
 	if line.botName != "" && !h.isMe(line.botName) {
 		return nil // addressed to another bot
@@ -239,4 +239,39 @@ func (h *Handler) markedReply(m bot.Message, outs []bot.Outgoing) []bot.Outgoing
 		h.Log.Error("marking a message processed failed", "err", err)
 	}
 	return outs
+}
+
+// plainQuiet is how long after one helpful line a person's plain messages
+// are left unanswered: one line, not an echo of every message.
+const plainQuiet = 30 * time.Minute
+
+// plainMessage answers a plain (non-command) private message from a parent
+// or a stranger with one line saying what they can do; teachers and groups
+// get silence.
+func (h *Handler) plainMessage(m bot.Message) []bot.Outgoing {
+	if m.Chat.Kind != bot.Private || Normalize(m.Text) == "" {
+		return nil
+	}
+	p, known, err := h.Store.PersonByAccount(m.Platform, m.Sender.ID)
+	if err != nil || (known && rolesOf(p) != rParent) {
+		return nil
+	}
+	now := h.Now()
+	key := m.Platform + ":" + m.Sender.ID
+	h.plainMu.Lock()
+	last, seen := h.plainAnswered[key]
+	if seen && now.Sub(last) < plainQuiet {
+		h.plainMu.Unlock()
+		return nil
+	}
+	if h.plainAnswered == nil || len(h.plainAnswered) > 10000 {
+		h.plainAnswered = map[string]time.Time{} // a bound, not a record: forgetting costs one line more
+	}
+	h.plainAnswered[key] = now
+	h.plainMu.Unlock()
+	text := strangerPlainMessage()
+	if known {
+		text = parentPlainMessage()
+	}
+	return h.markedReply(m, []bot.Outgoing{bot.Reply(m, text)})
 }

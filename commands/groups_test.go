@@ -147,17 +147,23 @@ func TestErasureIsComplete(t *testing.T) {
 			t.Errorf("a person is still named %q", p.Name)
 		}
 	}
-	kept := 0
-	for _, m := range q {
-		if m.ChatID == "dm:张三妈妈" && strings.Contains(m.Text, "张小妹") {
-			kept++
-		}
-	}
-	if kept != 1 {
+	if kept := w.queuedFor("dm:张三妈妈", "张小妹"); kept != 1 {
 		t.Errorf("the sibling's praise was not kept for the mother (%d)", kept)
 	}
 	// The mother stays the sibling's parent.
 	must(t, w.say("张三妈妈", "/status"), "张小妹")
+}
+
+// queuedFor counts the queued messages to a chat that contain a phrase.
+func (w *world) queuedFor(chatID, phrase string) int {
+	q, _ := w.st.Queue(time.Time{}, 0)
+	n := 0
+	for _, m := range q {
+		if m.ChatID == chatID && strings.Contains(m.Text, phrase) {
+			n++
+		}
+	}
+	return n
 }
 
 func anyMentions(q []storage.Queued, name string) bool {

@@ -193,3 +193,38 @@ func TestPlainPrivateMessagesGetOneHelpfulLine(t *testing.T) {
 		t.Fatalf("a plain message in a group was answered: %q", got)
 	}
 }
+
+// A teacher who leaves loses access at once, their mentees are listed for
+// reassignment, their records stay; a parent unbound gets nothing more.
+func TestPeopleComeAndGo(t *testing.T) {
+	w := school(t)
+	w.say("王老师", "/log 张三 数学 30分钟 作业拖拉")
+	must(t, w.say("李老师", "/teacher remove 王老师"), "只有学校管理员")
+	got := w.say("校长", "/teacher remove 王老师")
+	must(t, got, "已移除王老师", "记录都保留", "张三", "/mentor 张三 李老师")
+	must(t, w.say("王老师", "/status 张三"), "你还没有加入")
+	must(t, w.say("王老师", "/log 张三 数学 30分钟"), "你还没有加入")
+	must(t, w.say("李老师", "/history 张三"), "数学 30分钟（王老师）", "作业拖拉")
+	must(t, w.say("李老师", "/status 张三"), "导师：未指定")
+	must(t, w.say("校长", "/teacher remove 校长"), "不能移除自己")
+
+	// A praise waiting for the morning is not sent to a parent unbound meanwhile.
+	w.now = time.Date(2026, 11, 25, 22, 0, 0, 0, shanghai)
+	must(t, w.say("李老师", "/praise 张三 主动帮同学讲题"), "07:30会发给1位家长")
+	must(t, w.say("李老师", "/parent remove 张三 爸爸"), "没有绑定“爸爸”")
+	must(t, w.say("李老师", "/家长解绑 张三 妈妈"), "已解除张三（初一3班）的妈妈的绑定（1个账号）")
+	if n := w.queuedFor("dm:张三妈妈", "主动帮同学讲题"); n != 0 {
+		t.Fatalf("%d messages about the child still queued for the unbound parent", n)
+	}
+	must(t, w.say("张三妈妈", "/status"), "你还没有加入")
+	log, _ := w.st.AuditLog(time.Time{}, w.now.Add(time.Hour))
+	var actions []string
+	for _, e := range log {
+		if e.Action == "teacher.remove" || e.Action == "parent.unbind" || e.Action == "student.mentor.departed" {
+			actions = append(actions, e.Action+" "+e.Detail)
+		}
+	}
+	if len(actions) != 3 {
+		t.Fatalf("audited %v", actions)
+	}
+}

@@ -576,3 +576,115 @@ func (h *Handler) setMuted(r *req, muted bool) (string, error) {
 	}
 	return unmuted(), nil
 }
+
+// teacherRemove takes a departed teacher's access away at once and keeps
+// their records: their mentees lose their mentor first (so a crash between
+// the writes leaves nobody's reminders going to someone gone, and the
+// command, sent again, finishes), then the person loses every role.
+func (h *Handler) teacherRemove(r *req) (string, error) {
+	name := r.args.from(0)
+	if name == "" {
+		return "", r.usage(teacherRemoveNeedsName())
+	}
+	people, err := h.Store.People()
+	if err != nil {
+		return "", err
+	}
+	t, ok := onlyStaffNamed(people, name)
+	if !ok {
+		return "", refuse(teacherRemoveUnknown(clip(name, 10)))
+	}
+	if t.ID == r.me.ID {
+		return "", refuse(teacherRemoveSelf())
+	}
+	students, err := h.Store.AllStudents()
+	if err != nil {
+		return "", err
+	}
+	unmarked := r.meta
+	unmarked.MsgKey, unmarked.Reply = "", nil // only the last write marks the message
+	var mentees []string
+	example := ""
+	for _, st := range students {
+		if st.MentorID != t.ID {
+			continue
+		}
+		if _, err := h.Store.UpdateStudent(unmarked, st.ID, "student.mentor.departed", func(s *storage.Student) error {
+			s.MentorID = 0
+			return nil
+		}); err != nil {
+			return "", err
+		}
+		if !st.Closed {
+			mentees = append(mentees, st.Name)
+			if example == "" {
+				example = st.Name
+			}
+		}
+	}
+	if _, err := h.Store.UpdatePerson(r.meta, t.ID, "teacher.remove", func(p *storage.Person) error {
+		p.Admin, p.Teacher, p.HeadOf = false, false, nil
+		return nil
+	}); err != nil {
+		return "", err
+	}
+	return teacherRemoved(report.TeacherName(t), mentees, example), nil
+}
+
+// parentRemove unbinds a parent from a child; a person left with no role
+// keeps their account but sees and receives nothing.
+func (h *Handler) parentRemove(r *req) (string, error) {
+	a := r.args
+	if a.len() < 2 {
+		return "", r.usage(parentRemoveNeedsBoth())
+	}
+	ref, i := studentArg(a)
+	relation, ok := contactWhom[a.at(i)]
+	if !ok || i+1 < a.len() {
+		return "", r.usage(relationChoices())
+	}
+	f, err := h.resolveStudent(r, ref, false)
+	if err != nil {
+		return "", err
+	}
+	if !canManageClass(r.me, f.st.ClassID) {
+		return "", refuse(parentRemoveNotYours(f.label()))
+	}
+	parents, err := h.parentsOf(f.st.ID)
+	if err != nil {
+		return "", err
+	}
+	var bound []storage.Person
+	for _, p := range parents {
+		for _, l := range p.Parents {
+			if l.StudentID == f.st.ID && l.Relation == relation {
+				bound = append(bound, p)
+				break
+			}
+		}
+	}
+	if len(bound) == 0 {
+		return "", refuse(parentRemoveNotFound(f.label(), relation))
+	}
+	unmarked := r.meta
+	unmarked.MsgKey, unmarked.Reply = "", nil
+	for k, p := range bound {
+		m := unmarked
+		if k == len(bound)-1 {
+			m = r.meta // the last write marks the message
+		}
+		if _, err := h.Store.UpdatePerson(m, p.ID, "parent.unbind", func(p *storage.Person) error {
+			kept := p.Parents[:0]
+			for _, l := range p.Parents {
+				if l.StudentID != f.st.ID {
+					kept = append(kept, l)
+				}
+			}
+			p.Parents = kept
+			return nil
+		}); err != nil {
+			return "", err
+		}
+	}
+	return parentRemoved(f.label(), relation, len(bound)), nil
+}

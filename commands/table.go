@@ -100,6 +100,8 @@ func commandTable() []*spec {
 		{name: "invite teacher", family: famPeople, aliases: []string{"邀请 老师", "邀请 教师"}, who: rHead | rAdmin, where: inPrivate, writes: true, run: (*Handler).inviteTeacher},
 		{name: "invite parent", family: famPeople, aliases: []string{"邀请 家长"}, who: rStaff, where: inPrivate, writes: true, run: (*Handler).inviteParent},
 		{name: "invite admin", family: famPeople, aliases: []string{"邀请 管理员"}, who: rAdmin, where: inPrivate, writes: true, run: (*Handler).inviteAdmin},
+		{name: "teacher remove", family: famPeople, aliases: []string{"老师 离职", "老师 移除"}, who: rAdmin, where: inPrivate, writes: true, run: (*Handler).teacherRemove},
+		{name: "parent remove", family: famPeople, aliases: []string{"家长 解绑", "家长 移除"}, who: rHead | rAdmin, where: inPrivate, writes: true, run: (*Handler).parentRemove},
 		{name: "join", family: famPeople, aliases: []string{"加入", "绑定"}, who: rAny, where: inPrivate, writes: true, run: (*Handler).join},
 		{name: "group teacher", family: famGroups, aliases: []string{"本群 教师", "本群 老师", "本群 教师群"}, who: rHead | rAdmin, where: inAnyGroup, writes: true, run: (*Handler).groupTeacher},
 		{name: "group parent", family: famGroups, aliases: []string{"本群 家长", "本群 家长群"}, who: rHead | rAdmin, where: inAnyGroup, writes: true, run: (*Handler).groupParent},
@@ -122,13 +124,17 @@ var subWords = map[string]string{
 	"student": "student", "学生": "student",
 	"invite": "invite", "邀请": "invite",
 	"group": "group", "本群": "group",
+	"teacher": "teacher", "老师": "teacher", "教师": "teacher",
+	"parent": "parent", "家长": "parent",
 }
 
 var subNames = map[string]map[string]string{
 	"student": {"add": "add", "添加": "add", "新增": "add", "加": "add", "set": "set", "修改": "set", "设置": "set", "改": "set",
 		"close": "close", "结束": "close", "结案": "close", "delete": "delete", "删除": "delete", "删": "delete"},
-	"invite": {"teacher": "teacher", "老师": "teacher", "教师": "teacher", "parent": "parent", "家长": "parent", "admin": "admin", "管理员": "admin"},
-	"group":  {"teacher": "teacher", "教师": "teacher", "老师": "teacher", "教师群": "teacher", "parent": "parent", "家长": "parent", "家长群": "parent"},
+	"invite":  {"teacher": "teacher", "老师": "teacher", "教师": "teacher", "parent": "parent", "家长": "parent", "admin": "admin", "管理员": "admin"},
+	"teacher": {"remove": "remove", "离职": "remove", "移除": "remove"},
+	"parent":  {"remove": "remove", "解绑": "remove", "移除": "remove"},
+	"group":   {"teacher": "teacher", "教师": "teacher", "老师": "teacher", "教师群": "teacher", "parent": "parent", "家长": "parent", "家长群": "parent"},
 }
 
 // lookup finds the command for a word (English, any case, or a Chinese alias,

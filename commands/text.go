@@ -940,6 +940,41 @@ func joinBurst(n, minutes int) string {
 	return fmt.Sprintf("最近%d分钟里有%d次错误的邀请码，可能有人在猜码。已自动放慢尝试；正确的邀请码不受影响。如果是家长集中绑定，可以不理会。", minutes, n)
 }
 
+func teacherRemoveNeedsName() string { return "请写上要移除的老师，例如 王老师。" }
+
+func teacherRemoveUnknown(name string) string {
+	return fmt.Sprintf("没有找到叫“%s”的老师（或者有重名）。请写全名，例如 王老师。", name)
+}
+
+func teacherRemoveSelf() string { return "不能移除自己。请另一位管理员来做。" }
+
+func teacherRemoved(teacher string, mentees []string, example string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "已移除%s：权限马上收回，他/她记下的辅导和沟通记录都保留。", teacher)
+	if len(mentees) == 0 {
+		b.WriteString("没有需要重新指定导师的学生。")
+		return b.String()
+	}
+	fmt.Fprintf(&b, "\n这%d位学生现在没有导师，请重新指定：%s\n例如：/mentor %s 李老师", len(mentees), strings.Join(mentees, "、"), example)
+	return b.String()
+}
+
+func parentRemoveNeedsBoth() string {
+	return "请写上学生和家长的关系，例如 张三 爸爸。"
+}
+
+func parentRemoveNotFound(student, relation string) string {
+	return fmt.Sprintf("%s没有绑定“%s”。", student, relation)
+}
+
+func parentRemoveNotYours(student string) string {
+	return fmt.Sprintf("只有%s的班主任和学校管理员可以解除家长绑定。", student)
+}
+
+func parentRemoved(student, relation string, n int) string {
+	return fmt.Sprintf("已解除%s的%s的绑定（%d个账号）：不再收到这个孩子的消息，也看不到这个孩子的情况。需要时可以重新发邀请码：/invite parent", student, relation, n)
+}
+
 func parentPlainMessage() string {
 	return "您好！我是学校的帮扶助手，只认识以 / 开头的命令：发 /status 看孩子这周的情况，发 /help 看全部用法。有话想对老师说，请直接联系班主任。"
 }
@@ -1162,6 +1197,16 @@ func commandWordings() map[string]wording {
 			example: "/student delete 张三 确认",
 			desc:    "彻底删除学生和他的全部记录（隐私要求，无法恢复）",
 			who:     "学校管理员"},
+		"teacher remove": {
+			usage:   "/teacher remove <老师>",
+			example: "/teacher remove 王老师",
+			desc:    "老师离职或调走：马上收回权限，列出他/她带的学生请重新指定导师，记录都保留",
+			who:     "学校管理员"},
+		"parent remove": {
+			usage:   "/parent remove <学生> <关系>",
+			example: "/parent remove 张三 爸爸",
+			desc:    "解除家长和孩子的绑定（换了手机、不再是监护人）；这位家长不再收到这个孩子的消息",
+			who:     "学校管理员和班主任"},
 		"students": {
 			usage:   "/students [班级]",
 			example: "/students 初一3班",

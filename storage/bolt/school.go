@@ -361,7 +361,14 @@ func (s *Store) UpdatePerson(m storage.Meta, id uint64, action string, fn func(*
 		if err := putPerson(tx, p); err != nil {
 			return err
 		}
-		return audit(tx, m, action, "", 0)
+		// A message about a child waits only for that child's parent: one
+		// unbound (or a teacher removed) no longer gets what was queued.
+		if _, err := dropQueued(tx, func(q storage.Queued) bool {
+			return q.PersonID == p.ID && q.StudentID != 0 && !p.IsParentOf(q.StudentID) && !p.IsStaff()
+		}); err != nil {
+			return err
+		}
+		return audit(tx, m, action, "person:"+strconv.FormatUint(id, 10), 0)
 	})
 	return out, err
 }

@@ -21,6 +21,8 @@ import (
 	"bangfu/commands"
 	"bangfu/commands/delivery"
 	"bangfu/reminders"
+	"bangfu/storage"
+	"bangfu/storage/backup"
 	"bangfu/storage/bolt"
 )
 
@@ -42,7 +44,8 @@ type app struct {
 	platforms []bot.Platform
 	console   *console.Console // the terminal chat, when no account is configured
 	sched     *reminders.Scheduler
-	ctl       *control // nil when the socket could not be opened
+	backups   *backup.Timer // nil when backup.dir is empty
+	ctl       *control      // nil when the socket could not be opened
 }
 
 // runBot starts every enabled platform (with none configured, the terminal
@@ -118,6 +121,9 @@ func wire(ctx context.Context, cfg Config, st *bolt.Store, log *slog.Logger, std
 	}
 	sc.Queued = a.out.DeliverDue
 	a.sched = sc
+	if cfg.Backup.Dir != "" {
+		a.backups = a.backupTimer(cfg)
+	}
 	if a.ctl, err = listenControl(cfg, newOps(cfg, st, log), log); err != nil {
 		log.Warn("control socket unavailable: backup and invite from another terminal need the bot stopped", "err", err)
 	}
@@ -196,6 +202,9 @@ func (a *app) run(ctx context.Context) {
 	schedCtx, stopSched := context.WithCancel(context.Background())
 	var sched errgroup.Group
 	sched.Go(func() error { a.sched.Run(schedCtx, a.st.Now); return nil })
+	if a.backups != nil {
+		sched.Go(func() error { a.backups.Run(schedCtx); return nil })
+	}
 	deliverCtx, stopDelivering := context.WithCancel(context.Background())
 	var delivering errgroup.Group
 	delivering.Go(func() error { a.out.Run(deliverCtx, 10*time.Second); return nil })
@@ -226,4 +235,22 @@ func telegramMenu(h *commands.Handler) []telegram.MenuItem {
 		menu = append(menu, telegram.MenuItem{Command: m.Command, Description: m.Description, InGroups: m.InGroups})
 	}
 	return menu
+}
+
+// backupTimer keeps timed copies: each is audited (an erasure later names
+// it), and a failure is told to the admins once per run of failures.
+func (a *app) backupTimer(cfg Config) *backup.Timer {
+	return &backup.Timer{Store: a.st, Dir: cfg.backupDir(), Every: cfg.backupEvery(), Keep: cfg.Backup.Keep, Now: a.st.Now,
+		After: time.After,
+		Done: func(path string) {
+			if err := a.st.AuditRead(storage.Meta{Where: "backup", At: a.st.Now()}, "backup", path); err != nil {
+				a.log.Error("auditing a backup failed", "err", err)
+			}
+		},
+		Failed: func(err error, first bool) {
+			a.log.Error("timed backup failed", "dir", cfg.backupDir(), "err", err)
+			if first {
+				a.h.NotifyAdmins(backupFailedNotice(cfg.backupDir()), "")
+			}
+		}}
 }

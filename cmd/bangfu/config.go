@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -27,6 +28,11 @@ type Config struct {
 	Storage struct {
 		Path string `yaml:"path"`
 	} `yaml:"storage"`
+	Backup struct {
+		Dir   string `yaml:"dir"`   // empty: no timed backups
+		Every string `yaml:"every"` // a Go duration: 24h, 12h
+		Keep  int    `yaml:"keep"`
+	} `yaml:"backup"`
 	QuietHours struct {
 		Start string `yaml:"start"`
 		End   string `yaml:"end"`
@@ -64,6 +70,7 @@ func defaultConfig() Config {
 	c.School.SemesterEnd = "2027-01-22"
 	c.School.Holidays = []string{"2026-10-01..2026-10-07"}
 	c.Storage.Path = "data/bangfu.db"
+	c.Backup.Dir, c.Backup.Every, c.Backup.Keep = "backups", "24h", 14
 	c.QuietHours.Start, c.QuietHours.End = "21:30", "07:30"
 	c.Wechat.SessionFile = "data/wechat-session.json"
 	c.Wechat.AcceptFriends = true
@@ -111,6 +118,14 @@ func (c *Config) check() error {
 	}
 	if err := c.checkReminders(); err != nil {
 		return err
+	}
+	if c.Backup.Dir != "" {
+		if d, err := time.ParseDuration(c.Backup.Every); err != nil || d < time.Minute {
+			return fmt.Errorf("backup.every: %q is not a duration of a minute or more (write 24h or 12h)", c.Backup.Every)
+		}
+		if c.Backup.Keep < 1 {
+			return fmt.Errorf("backup.keep: must be 1 or more")
+		}
 	}
 	if c.Telegram.Enabled && c.Telegram.Token == "" && os.Getenv("BANGFU_TELEGRAM_TOKEN") == "" {
 		return fmt.Errorf("telegram.token: empty while telegram.enabled is true (set it, or the environment variable BANGFU_TELEGRAM_TOKEN)")
@@ -195,4 +210,18 @@ func (c *Config) checkReminders() error {
 		}
 	}
 	return nil
+}
+
+// backupDir is backup.dir; a relative one is beside the database file.
+func (c Config) backupDir() string {
+	if filepath.IsAbs(c.Backup.Dir) {
+		return c.Backup.Dir
+	}
+	return filepath.Join(filepath.Dir(c.Storage.Path), c.Backup.Dir)
+}
+
+// backupEvery is the checked backup.every.
+func (c Config) backupEvery() time.Duration {
+	d, _ := time.ParseDuration(c.Backup.Every)
+	return d
 }

@@ -99,3 +99,37 @@ func TestDamagedDatabaseGetsOneClearLine(t *testing.T) {
 		})
 	}
 }
+
+// A bot that starts with no copy makes one at once beside the database
+// (backup.dir is relative to it), audited; a bad backup.every is refused.
+func TestTimedBackupBesideTheDatabase(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "")
+	if _, errs, code := runCLI(t, "/student add 初一3班 张三\n", "-config", cfg); code != 0 {
+		t.Fatal(errs)
+	}
+	copies, _ := filepath.Glob(filepath.Join(dir, "data", "backups", "bangfu-*.db"))
+	if len(copies) != 1 {
+		t.Fatalf("copies: %v", copies)
+	}
+	if err := bolt.Verify(copies[0]); err != nil {
+		t.Fatalf("the copy is not sound: %v", err)
+	}
+	st, err := bolt.Open(filepath.Join(dir, "data", "bangfu.db"), bolt.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	log, _ := st.AuditLog(time.Time{}, time.Now().Add(time.Hour))
+	st.Close()
+	audited := false
+	for _, e := range log {
+		audited = audited || (e.Action == "backup" && e.Detail == copies[0])
+	}
+	if !audited {
+		t.Fatal("the timed backup is not in the audit log")
+	}
+	bad := writeConfig(t, t.TempDir(), "backup:\n  every: often\n")
+	if _, errs, code := runCLI(t, "", "-config", bad); code == 0 || !strings.Contains(errs, "backup.every") {
+		t.Fatalf("bad backup.every: %d %s", code, errs)
+	}
+}

@@ -154,3 +154,8 @@ func damageWords(err error) string {
 func checkPassed(path string) string {
 	return fmt.Sprintf("数据库文件 %s 完好。 / %s is sound.", path, path)
 }
+
+// backupFailedNotice tells the admins in chat; the cause is in the log.
+func backupFailedNotice(dir string) string {
+	return fmt.Sprintf("定时备份失败了（备份文件夹 %s）。请学校的电脑管理员看一下磁盘空间和文件夹权限；原因写在机器人的日志里。恢复之前不会再重复提醒。", dir)
+}

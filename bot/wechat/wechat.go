@@ -334,7 +334,11 @@ func (w *WeChat) setLoggedIn(wx *openwechat.Bot, in bool) {
 func (w *WeChat) login(ctx context.Context) (*openwechat.Bot, error) {
 	wx := openwechat.DefaultBot(openwechat.Desktop, openwechat.WithContextOption(ctx))
 	if w.cfg.HTTPClient != nil {
-		wx.Caller = openwechat.NewCaller(openwechat.NewClient(w.cfg.HTTPClient))
+		// openwechat sets its own cookie jar on the client it is given: each
+		// login gets a copy, so a new login never writes under the previous
+		// session's sends still in flight.
+		hc := *w.cfg.HTTPClient
+		wx.Caller = openwechat.NewCaller(openwechat.NewClient(&hc))
 		openwechat.Desktop.Prepare(wx)
 	}
 	wx.SyncCheckCallback = nil

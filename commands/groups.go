@@ -2,6 +2,7 @@ package commands
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -144,21 +145,11 @@ func (h *Handler) meeting(r *req) (string, error) {
 	if !canManageClass(r.me, c.ID) {
 		return "", refuse(meetingNotYours(report.ClassName(c)))
 	}
-	d := parseDay(a.at(1), r.now, h.Cal, true)
-	if !d.isDate || d.invalid != "" {
-		return "", r.usage(meetingBadDate(clip(a.at(1), 10)))
+	at, err := h.meetingTime(r, a.at(1), a.at(2))
+	if err != nil {
+		return "", err
 	}
-	hour, minute, ok := parseClock(a.at(2))
-	if !ok {
-		return "", r.usage(meetingBadTime(clip(a.at(2), 10)))
-	}
-	at := d.day.Add(time.Duration(hour)*time.Hour + time.Duration(minute)*time.Minute)
-	if !at.After(r.now) {
-		return "", r.usage(meetingInThePast(report.Day(h.Cal, at), hour, minute))
-	}
-	if at.After(r.now.AddDate(0, 6, 0)) {
-		return "", r.usage(meetingTooFar())
-	}
+	hour, minute := at.Hour(), at.Minute()
 	topic := a.from(3)
 	if runeLen(topic) > 100 {
 		return "", r.usage(meetingTopicTooLong())
@@ -202,4 +193,153 @@ func (h *Handler) classParents(classID uint64) ([]storage.Person, error) {
 		}
 	}
 	return out, nil
+}
+
+// meetingsAhead are the meetings from now to the end of the semester in the
+// classes this person manages.
+func (h *Handler) meetingsAhead(r *req) ([]storage.Meeting, error) {
+	all, err := h.Store.Meetings(r.now, h.Cal.SemesterEnd.AddDate(0, 0, 1))
+	if err != nil {
+		return nil, err
+	}
+	var out []storage.Meeting
+	for _, mt := range all {
+		if canManageClass(r.me, mt.ClassID) {
+			out = append(out, mt)
+		}
+	}
+	return out, nil
+}
+
+func (h *Handler) meetingList(r *req) (string, error) {
+	mts, err := h.meetingsAhead(r)
+	if err != nil {
+		return "", err
+	}
+	if len(mts) == 0 {
+		return noMeetingsAhead(), nil
+	}
+	var lines []string
+	for _, mt := range mts {
+		c, err := h.Store.Class(mt.ClassID)
+		if err != nil {
+			return "", err
+		}
+		lines = append(lines, meetingLine(mt.ID, report.ClassName(c), report.Day(h.Cal, mt.At), mt.At.In(h.Cal.Loc).Hour(), mt.At.In(h.Cal.Loc).Minute(), mt.Topic))
+	}
+	return meetingsListed(lines, mts[0].ID), nil
+}
+
+// meetingArg finds the meeting a command names by its number (#3 or 3),
+// one this person may change.
+func (h *Handler) meetingArg(r *req, tok string) (storage.Meeting, storage.Class, error) {
+	id, ok := smallNumber(strings.TrimPrefix(tok, "#"))
+	if !ok {
+		return storage.Meeting{}, storage.Class{}, r.usage(meetingNeedsNumber())
+	}
+	mt, err := h.Store.Meeting(uint64(id))
+	if err != nil {
+		if storage.ErrorCode(err) == storage.ENotFound {
+			return mt, storage.Class{}, refuse(meetingUnknown(id))
+		}
+		return mt, storage.Class{}, err
+	}
+	c, err := h.Store.Class(mt.ClassID)
+	if err != nil {
+		return mt, c, err
+	}
+	if !canManageClass(r.me, c.ID) {
+		return mt, c, refuse(meetingNotYours(report.ClassName(c)))
+	}
+	if !mt.At.After(r.now) {
+		return mt, c, refuse(meetingAlreadyHeld(report.Day(h.Cal, mt.At)))
+	}
+	return mt, c, nil
+}
+
+// noticeParents addresses one notice to each reachable bound parent of a class.
+func (h *Handler) noticeParents(r *req, classID uint64, key, text string) ([]storage.Queued, error) {
+	parents, err := h.classParents(classID)
+	if err != nil {
+		return nil, err
+	}
+	sendAt := h.Cal.AfterQuietHours(r.now)
+	var qs []storage.Queued
+	for _, p := range parents {
+		if acc, ok := p.Reachable(); ok {
+			qs = append(qs, storage.Queued{Platform: acc.Platform, ChatID: acc.ChatID, ChatTitle: p.Name, Private: true, PersonID: p.ID,
+				Text: text, NotBefore: sendAt, Key: key + "/" + strconv.FormatUint(p.ID, 10)})
+		}
+	}
+	return qs, nil
+}
+
+func (h *Handler) meetingCancel(r *req) (string, error) {
+	if r.args.len() != 1 {
+		return "", r.usage(meetingNeedsNumber())
+	}
+	mt, c, err := h.meetingArg(r, r.args.at(0))
+	if err != nil {
+		return "", err
+	}
+	when := report.Day(h.Cal, mt.At)
+	at := mt.At.In(h.Cal.Loc)
+	qs, err := h.noticeParents(r, c.ID, "meeting-cancel/"+strconv.FormatUint(mt.ID, 10),
+		meetingCancelledForParents(report.ClassName(c), when, at.Hour(), at.Minute(), mt.Topic))
+	if err != nil {
+		return "", err
+	}
+	if _, err := h.Store.CancelMeeting(r.meta, mt.ID, qs); err != nil {
+		return "", err
+	}
+	return meetingCancelled(report.ClassName(c), when, at.Hour(), at.Minute(), len(qs)), nil
+}
+
+func (h *Handler) meetingMove(r *req) (string, error) {
+	a := r.args
+	if a.len() != 3 {
+		return "", r.usage(meetingMoveNeedsAll())
+	}
+	mt, c, err := h.meetingArg(r, a.at(0))
+	if err != nil {
+		return "", err
+	}
+	at, err := h.meetingTime(r, a.at(1), a.at(2))
+	if err != nil {
+		return "", err
+	}
+	was := mt.At.In(h.Cal.Loc)
+	qs, err := h.noticeParents(r, c.ID, "meeting-move/"+strconv.FormatUint(mt.ID, 10)+"/"+at.Format("200601021504"),
+		meetingMovedForParents(report.ClassName(c), report.Day(h.Cal, was), was.Hour(), was.Minute(), report.Day(h.Cal, at), at.Hour(), at.Minute(), mt.Topic))
+	if err != nil {
+		return "", err
+	}
+	if _, err := h.Store.MoveMeeting(r.meta, mt.ID, at, qs); err != nil {
+		return "", err
+	}
+	return meetingMoved(report.ClassName(c), report.Day(h.Cal, at), at.Hour(), at.Minute(), len(qs)), nil
+}
+
+// meetingTime reads a meeting's day and time: in the future, and within the
+// semester (parents are not called in during the holidays).
+func (h *Handler) meetingTime(r *req, dayTok, clockTok string) (time.Time, error) {
+	d := parseDay(dayTok, r.now, h.Cal, true)
+	if !d.isDate || d.invalid != "" {
+		return time.Time{}, r.usage(meetingBadDate(clip(dayTok, 10)))
+	}
+	hour, minute, ok := parseClock(clockTok)
+	if !ok {
+		return time.Time{}, r.usage(meetingBadTime(clip(clockTok, 10)))
+	}
+	at := d.day.Add(time.Duration(hour)*time.Hour + time.Duration(minute)*time.Minute)
+	if !at.After(r.now) {
+		return time.Time{}, r.usage(meetingInThePast(report.Day(h.Cal, at), hour, minute))
+	}
+	if at.After(r.now.AddDate(0, 6, 0)) {
+		return time.Time{}, r.usage(meetingTooFar())
+	}
+	if h.Cal.Day(at).After(h.Cal.SemesterEnd) {
+		return time.Time{}, r.usage(meetingAfterSemester(report.Day(h.Cal, h.Cal.SemesterEnd)))
+	}
+	return at, nil
 }

@@ -228,3 +228,43 @@ func TestPeopleComeAndGo(t *testing.T) {
 		t.Fatalf("audited %v", actions)
 	}
 }
+
+// Meetings can be listed, cancelled and moved by number; the bound parents
+// are told; a past or after-semester date is refused; another class's head
+// teacher cannot touch them.
+func TestMeetingsListCancelMove(t *testing.T) {
+	w := school(t)
+	must(t, w.say("李老师", "/meeting 初一3班 11月28日 19:00 期中家长会"), "期中家长会")
+	must(t, w.say("李老师", "/家长会 12月5日 19:30 学习方法交流"), "学习方法交流")
+	list := w.say("李老师", "/家长会 列表")
+	must(t, list, "#1 初一3班 11月28日（周六） 19:00 期中家长会", "#2 初一3班 12月5日（周六） 19:30 学习方法交流")
+	must(t, w.join("赵老师", w.say("校长", "/invite teacher 初二1班 班主任")), "初二1班的班主任")
+	must(t, w.say("赵老师", "/meeting cancel 1"), "只有")
+	must(t, w.say("李老师", "/meeting cancel 9"), "没有编号为 #9")
+	must(t, w.say("李老师", "/meeting cancel"), "请写上家长会的编号")
+
+	must(t, w.say("李老师", "/meeting cancel #1"), "已取消初一3班 11月28日（周六） 19:00的家长会，已通知1位家长")
+	if n := w.queuedFor("dm:张三妈妈", "【家长会取消】原定11月28日（周六） 19:00"); n != 1 {
+		t.Fatalf("cancellation notices for the parent: %d", n)
+	}
+	must(t, w.say("李老师", "/meeting move 2 昨天 19:00"), "已经过去了")
+	must(t, w.say("李老师", "/meeting move 2 2027-02-10 19:00"), "本学期")
+	must(t, w.say("李老师", "/家长会 改期 2 12月3日 19:00"), "已把初一3班的家长会改到12月3日（周四） 19:00，已通知1位家长")
+	if n := w.queuedFor("dm:张三妈妈", "由12月5日（周六） 19:30改到12月3日（周四） 19:00"); n != 1 {
+		t.Fatalf("move notices for the parent: %d", n)
+	}
+	after := w.say("李老师", "/meeting list")
+	must(t, after, "#2 初一3班 12月3日（周四） 19:00 学习方法交流")
+	mustNot(t, after, "期中家长会")
+	must(t, w.say("李老师", "/meeting 初一3班 2027-02-10 19:00 开学"), "本学期")
+	log, _ := w.st.AuditLog(time.Time{}, w.now.Add(time.Hour))
+	var acts []string
+	for _, e := range log {
+		if strings.HasPrefix(e.Action, "meeting.") {
+			acts = append(acts, e.Action)
+		}
+	}
+	if strings.Join(acts, ",") != "meeting.add,meeting.add,meeting.cancel,meeting.move" {
+		t.Fatalf("audited %v", acts)
+	}
+}

@@ -105,6 +105,9 @@ func commandTable() []*spec {
 		{name: "join", family: famPeople, aliases: []string{"加入", "绑定"}, who: rAny, where: inPrivate, writes: true, run: (*Handler).join},
 		{name: "group teacher", family: famGroups, aliases: []string{"本群 教师", "本群 老师", "本群 教师群"}, who: rHead | rAdmin, where: inAnyGroup, writes: true, run: (*Handler).groupTeacher},
 		{name: "group parent", family: famGroups, aliases: []string{"本群 家长", "本群 家长群"}, who: rHead | rAdmin, where: inAnyGroup, writes: true, run: (*Handler).groupParent},
+		{name: "meeting list", family: famGroups, aliases: []string{"家长会 列表"}, who: rHead | rAdmin, where: staffChats, run: (*Handler).meetingList},
+		{name: "meeting cancel", family: famGroups, aliases: []string{"家长会 取消"}, who: rHead | rAdmin, where: staffChats, writes: true, run: (*Handler).meetingCancel},
+		{name: "meeting move", family: famGroups, aliases: []string{"家长会 改期"}, who: rHead | rAdmin, where: staffChats, writes: true, run: (*Handler).meetingMove},
 		{name: "meeting", family: famGroups, aliases: []string{"家长会"}, who: rHead | rAdmin, where: staffChats, writes: true, run: (*Handler).meeting},
 		{name: "export", family: famReports, aliases: []string{"导出"}, who: rHead | rAdmin, where: inPrivate, run: (*Handler).export},
 		{name: "mute", family: famPeople, aliases: []string{"免打扰"}, who: rParent, where: inPrivate, writes: true, run: (*Handler).mute},
@@ -126,6 +129,7 @@ var subWords = map[string]string{
 	"group": "group", "本群": "group",
 	"teacher": "teacher", "老师": "teacher", "教师": "teacher",
 	"parent": "parent", "家长": "parent",
+	"meeting": "meeting", "家长会": "meeting",
 }
 
 var subNames = map[string]map[string]string{
@@ -134,6 +138,7 @@ var subNames = map[string]map[string]string{
 	"invite":  {"teacher": "teacher", "老师": "teacher", "教师": "teacher", "parent": "parent", "家长": "parent", "admin": "admin", "管理员": "admin"},
 	"teacher": {"remove": "remove", "离职": "remove", "移除": "remove"},
 	"parent":  {"remove": "remove", "解绑": "remove", "移除": "remove"},
+	"meeting": {"list": "list", "列表": "list", "查看": "list", "cancel": "cancel", "取消": "cancel", "move": "move", "改期": "move", "改时间": "move"},
 	"group":   {"teacher": "teacher", "教师": "teacher", "老师": "teacher", "教师群": "teacher", "parent": "parent", "家长": "parent", "家长群": "parent"},
 }
 
@@ -176,6 +181,9 @@ func (h *Handler) lookup(word, rest string) (*spec, string) {
 func (h *Handler) lookupSub(base, rest string) (*spec, string) {
 	toks := tokenize(rest)
 	if len(toks) == 0 {
+		if sp := h.specNamed(base); sp != nil {
+			return sp, "" // its own usage line
+		}
 		return subMissing(base), ""
 	}
 	first := strings.ToLower(toks[0].text)
@@ -191,6 +199,9 @@ func (h *Handler) lookupSub(base, rest string) (*spec, string) {
 		}
 	}
 	if !ok {
+		if sp := h.specNamed(base); sp != nil {
+			return sp, rest // /meeting 初一3班 … is the command itself
+		}
 		return subMissing(base), rest
 	}
 	for _, sp := range h.specs {
@@ -199,6 +210,16 @@ func (h *Handler) lookupSub(base, rest string) (*spec, string) {
 		}
 	}
 	return subMissing(base), rest
+}
+
+// specNamed is the command of that exact name, nil if none.
+func (h *Handler) specNamed(name string) *spec {
+	for _, sp := range h.specs {
+		if sp.name == name {
+			return sp
+		}
+	}
+	return nil
 }
 
 func isASCII(s string) bool {

@@ -1045,6 +1045,52 @@ func meetingTopicTooLong() string {
 	return "主题写短一点（最多100个字）。"
 }
 
+func meetingAfterSemester(end string) string {
+	return fmt.Sprintf("本学期%s结束，家长会请安排在这之前。", end)
+}
+
+func noMeetingsAhead() string {
+	return "本学期接下来没有安排家长会。安排：/meeting 初一3班 11月28日 19:00 期中家长会"
+}
+
+func meetingLine(id uint64, class, day string, hour, minute int, topic string) string {
+	return fmt.Sprintf("#%d %s %s %02d:%02d %s", id, class, day, hour, minute, topic)
+}
+
+func meetingsListed(lines []string, firstID uint64) string {
+	return fmt.Sprintf("接下来的家长会：\n%s\n取消：/meeting cancel %d；改期：/meeting move %d 12月2日 19:00", strings.Join(lines, "\n"), firstID, firstID)
+}
+
+func meetingNeedsNumber() string {
+	return "请写上家长会的编号（/meeting list 里 # 后面的数字）。"
+}
+
+func meetingMoveNeedsAll() string { return "请写上家长会的编号、新的日期和时间。" }
+
+func meetingUnknown(id int) string {
+	return fmt.Sprintf("没有编号为 #%d 的家长会。看编号：/meeting list", id)
+}
+
+func meetingAlreadyHeld(day string) string {
+	return fmt.Sprintf("这次家长会（%s）已经开过了，不能再改。", day)
+}
+
+func meetingCancelledForParents(class, day string, hour, minute int, topic string) string {
+	return fmt.Sprintf("【家长会取消】原定%s %02d:%02d的%s家长会（%s）取消了，请不用过来。给您添麻烦了。", day, hour, minute, class, topic)
+}
+
+func meetingCancelled(class, day string, hour, minute, parents int) string {
+	return fmt.Sprintf("已取消%s %s %02d:%02d的家长会，已通知%d位家长。", class, day, hour, minute, parents)
+}
+
+func meetingMovedForParents(class, oldDay string, oldHour, oldMinute int, day string, hour, minute int, topic string) string {
+	return fmt.Sprintf("【家长会改期】%s家长会（%s）由%s %02d:%02d改到%s %02d:%02d，请您准时参加。", class, topic, oldDay, oldHour, oldMinute, day, hour, minute)
+}
+
+func meetingMoved(class, day string, hour, minute, parents int) string {
+	return fmt.Sprintf("已把%s的家长会改到%s %02d:%02d，已通知%d位家长；前一天18:00会再提醒。", class, day, hour, minute, parents)
+}
+
 func meetingTopicBannedWord(word string) string {
 	return fmt.Sprintf("家长会的主题会发给家长，请不要写“%s”这样的词。", word)
 }
@@ -1246,6 +1292,21 @@ func commandWordings() map[string]wording {
 			usage:   "/group parent <班级>",
 			example: "/group parent 初一3班",
 			desc:    "把本群登记为家长群（已登记的群只有原班级的班主任或管理员能改，要“确认”，留有记录）",
+			who:     "学校管理员和班主任"},
+		"meeting list": {
+			usage:   "/meeting list",
+			example: "/meeting list",
+			desc:    "看接下来的家长会和它们的编号",
+			who:     "学校管理员和班主任"},
+		"meeting cancel": {
+			usage:   "/meeting cancel <编号>",
+			example: "/meeting cancel 3",
+			desc:    "取消家长会，并告诉已绑定的家长",
+			who:     "学校管理员和班主任"},
+		"meeting move": {
+			usage:   "/meeting move <编号> <日期> <时间>",
+			example: "/meeting move 3 12月2日 19:00",
+			desc:    "家长会改期，并告诉已绑定的家长",
 			who:     "学校管理员和班主任"},
 		"meeting": {
 			usage:   "/meeting <班级> <日期> <时间> <主题>",

@@ -219,7 +219,7 @@ func (s *Scheduler) candidates(now time.Time) ([]candidate, error) {
 		m := meetings[i]
 		fire := s.cal.Day(m.At).AddDate(0, 0, -1).Add(meetingHour * time.Hour)
 		if !fire.After(now) && now.Before(m.At) {
-			cands = append(cands, candidate{job: JobMeeting, key: fmt.Sprintf("%s/%d", JobMeeting, m.ID), fire: fire, end: m.At, meeting: &m})
+			cands = append(cands, candidate{job: JobMeeting, key: fmt.Sprintf("%s/%d/%s", JobMeeting, m.ID, m.At.Format("2006-01-02T15:04")), fire: fire, end: m.At, meeting: &m})
 		}
 	}
 

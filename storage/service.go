@@ -72,6 +72,11 @@ type RecordService interface {
 	AllComments(semester string) ([]Comment, error)
 	AddMeeting(m Meta, mt Meeting) (Meeting, error)
 	Meetings(from, to time.Time) ([]Meeting, error)
+	Meeting(id uint64) (Meeting, error)
+	// CancelMeeting removes a meeting and queues the parents' notices with it.
+	CancelMeeting(m Meta, id uint64, notify []Queued) (Meeting, error)
+	// MoveMeeting sets a meeting's time and queues the parents' notices with it.
+	MoveMeeting(m Meta, id uint64, at time.Time, notify []Queued) (Meeting, error)
 
 	Sessions(student uint64, from, to time.Time) ([]Session, error)
 	Contacts(student uint64, from, to time.Time) ([]Contact, error)

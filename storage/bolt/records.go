@@ -256,6 +256,77 @@ func (s *Store) AddMeeting(m storage.Meta, mt storage.Meeting) (storage.Meeting,
 	return mt, err
 }
 
+// findMeeting finds a meeting's key by id (a school has a few a term).
+func findMeeting(tx *bbolt.Tx, id uint64) ([]byte, storage.Meeting, bool) {
+	c := tx.Bucket(bMeetings).Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		var mt storage.Meeting
+		decode(v, &mt)
+		if mt.ID == id {
+			return append([]byte(nil), k...), mt, true
+		}
+	}
+	return nil, storage.Meeting{}, false
+}
+
+// Meeting returns one meeting.
+func (s *Store) Meeting(id uint64) (storage.Meeting, error) {
+	var mt storage.Meeting
+	err := s.view(func(tx *bbolt.Tx) error {
+		var ok bool
+		if _, mt, ok = findMeeting(tx, id); !ok {
+			return &storage.Error{Code: storage.ENotFound, Op: "Meeting", Subject: strconv.FormatUint(id, 10)}
+		}
+		return nil
+	})
+	return mt, err
+}
+
+// CancelMeeting removes a meeting and queues the notices, in one transaction.
+func (s *Store) CancelMeeting(m storage.Meta, id uint64, notify []storage.Queued) (storage.Meeting, error) {
+	return s.changeMeeting(m, id, "meeting.cancel", nil, notify)
+}
+
+// MoveMeeting sets a meeting's time and queues the notices, in one transaction.
+func (s *Store) MoveMeeting(m storage.Meta, id uint64, at time.Time, notify []storage.Queued) (storage.Meeting, error) {
+	return s.changeMeeting(m, id, "meeting.move", &at, notify)
+}
+
+// changeMeeting deletes a meeting and, for a move, puts it back at its new
+// time (the key holds the time).
+func (s *Store) changeMeeting(m storage.Meta, id uint64, action string, at *time.Time, notify []storage.Queued) (storage.Meeting, error) {
+	var mt storage.Meeting
+	err := s.update(func(tx *bbolt.Tx) error {
+		if err := markProcessed(tx, m); err != nil {
+			return err
+		}
+		k, found, ok := findMeeting(tx, id)
+		if !ok {
+			return &storage.Error{Code: storage.ENotFound, Op: action, Subject: strconv.FormatUint(id, 10)}
+		}
+		b := tx.Bucket(bMeetings)
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+		mt = found
+		detail := found.At.UTC().Format(time.RFC3339)
+		if at != nil {
+			mt.At = *at
+			if err := putJSON(b, key(unix(mt.At), mt.ID), mt); err != nil {
+				return err
+			}
+			detail += "→" + mt.At.UTC().Format(time.RFC3339)
+		}
+		for _, q := range notify {
+			if err := enqueue(tx, q); err != nil {
+				return err
+			}
+		}
+		return audit(tx, m, action, "meeting:"+strconv.FormatUint(id, 10)+" "+detail, 0)
+	})
+	return mt, err
+}
+
 // Meetings returns the meetings with from <= time < to.
 func (s *Store) Meetings(from, to time.Time) ([]storage.Meeting, error) {
 	var out []storage.Meeting

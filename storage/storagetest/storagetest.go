@@ -42,6 +42,7 @@ func Run(t *testing.T, open Opener) {
 		{"JournaledRepliesRecoverWithoutDoubles", journaledRepliesRecover},
 		{"GroupsMoveAndPlatformValuesPersist", groupsMoveAndPlatformValuesPersist},
 		{"MissingThingsAreNotFound", missingThingsAreNotFound},
+		{"MeetingsMoveAndCancelWithTheirNotices", meetingsMoveAndCancel},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -467,5 +468,34 @@ func missingThingsAreNotFound(t *testing.T, s storage.Store) {
 	}
 	if _, ok, err := s.ClassByGrade(7, 9); ok || err != nil {
 		t.Errorf("ClassByGrade: %v %v", ok, err)
+	}
+}
+
+func meetingsMoveAndCancel(t *testing.T, s storage.Store) {
+	a, err := s.AddMeeting(meta(1), storage.Meeting{ClassID: 1, At: now.Add(48 * time.Hour), Topic: "期中"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := s.AddMeeting(meta(2), storage.Meeting{ClassID: 1, At: now.Add(96 * time.Hour), Topic: "期末"})
+	later := now.Add(24 * time.Hour)
+	moved, err := s.MoveMeeting(meta(3), b.ID, later, []storage.Queued{{Platform: "t", ChatID: "p", Key: "mv", Text: "改期", NotBefore: now}})
+	if err != nil || !moved.At.Equal(later) || moved.Topic != "期末" {
+		t.Fatalf("moved %+v %v", moved, err)
+	}
+	if _, err := s.CancelMeeting(meta(4), a.ID, []storage.Queued{{Platform: "t", ChatID: "p", Key: "cx", Text: "取消", NotBefore: now}}); err != nil {
+		t.Fatal(err)
+	}
+	mts, _ := s.Meetings(now, now.Add(200*time.Hour))
+	if len(mts) != 1 || mts[0].ID != b.ID || !mts[0].At.Equal(later) {
+		t.Fatalf("meetings after a move and a cancel: %+v", mts)
+	}
+	if q, _ := s.Queue(time.Time{}, 0); len(q) != 2 {
+		t.Fatalf("notices queued: %d", len(q))
+	}
+	if _, err := s.CancelMeeting(meta(5), a.ID, nil); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("cancelling twice: %v", err)
+	}
+	if _, err := s.MoveMeeting(meta(4), b.ID, now, nil); !errors.Is(err, storage.ErrDuplicate) {
+		t.Fatalf("a redelivered cancel moved a meeting: %v", err)
 	}
 }

@@ -268,3 +268,24 @@ func TestMeetingsListCancelMove(t *testing.T) {
 		t.Fatalf("audited %v", acts)
 	}
 }
+
+// /help fits the place: a parent gets a parent's words wherever they ask;
+// in any group no category vocabulary appears, and only what works there.
+func TestHelpFitsThePlace(t *testing.T) {
+	w := school(t)
+	for _, got := range []string{w.say("张三妈妈", "/help"), w.sayIn("初一3班家长群", "张三妈妈", "/help"), w.say("张三妈妈", "/help log")} {
+		must(t, got, "看孩子这周的情况", "/mute")
+		mustNot(t, got, "/status 初一3班", "/log", "（老师）")
+	}
+	must(t, w.sayIn("初一3班家长群", "张三妈妈", "/help"), "只在私聊里说")
+	categories := []string{"贫困", "学困", "单亲", "留守", "残疾", "外来务工", "优越", "优秀"}
+	for _, group := range []string{"初一3班教师群", "初一3班家长群", "没登记的群"} {
+		got := w.sayIn(group, "校长", "/help")
+		mustNot(t, got, categories...)
+		mustNot(t, w.sayIn(group, "校长", "/help student add"), categories...)
+	}
+	mustNot(t, w.sayIn("初一3班家长群", "李老师", "/help"), "/log", "/status")
+	must(t, w.sayIn("初一3班教师群", "李老师", "/help"), "/log", "/student add 初一3班 张三 重点 每周2次")
+	mustNot(t, w.sayIn("初一3班教师群", "李老师", "/help"), "/export", "/invite") // private-only commands
+	must(t, w.say("李老师", "/help"), "留守", "/export")                          // in private, everything
+}

@@ -3,6 +3,7 @@ package commands
 import (
 	"strings"
 
+	"bangfu/commands/report"
 	"bangfu/storage"
 )
 
@@ -14,6 +15,19 @@ func (h *Handler) visibleSpecs(r role) []*spec {
 		}
 	}
 	return out
+}
+
+// placeOf is the kind of chat a message was said in.
+func placeOf(r *req) place {
+	switch {
+	case r.private:
+		return inPrivate
+	case r.group == nil:
+		return inOtherGroup
+	case r.group.Kind == storage.GroupTeacher:
+		return inTeacherGroup
+	}
+	return inParentGroup
 }
 
 // refusal says why the sender may not use the command here, or "".
@@ -29,17 +43,7 @@ func (h *Handler) refusal(r *req, registered bool) string {
 	if !r.private && roles == rParent && sp.name != "help" {
 		return parentWritePrivately(sp.name) // whatever group: a child's file is never read out in one
 	}
-	var here place
-	switch {
-	case r.private:
-		here = inPrivate
-	case !registered:
-		here = inOtherGroup
-	case r.group.Kind == storage.GroupTeacher:
-		here = inTeacherGroup
-	default:
-		here = inParentGroup
-	}
+	here := placeOf(r)
 	if sp.where&here != 0 {
 		return ""
 	}
@@ -76,20 +80,57 @@ func (h *Handler) help(r *req) (string, error) {
 		if sp == nil || sp.usage == "" {
 			return "", refuse(helpNoSuchCommand(clip(q, 12)))
 		}
-		if sp.who&roles == 0 {
+		if sp.who&roles == 0 || roles == rParent {
+			if roles == rParent {
+				return parentHelp(r.private), nil
+			}
 			return helpNotYours(sp.name, sp.whoText), nil
+		}
+		if !r.private {
+			return helpOne(sp.usage, groupSafe(sp.desc), groupSafe(sp.example), sp.aliases), nil
 		}
 		return helpOne(sp.usage, sp.desc, sp.example, sp.aliases), nil
 	}
-	if roles == rNone {
+	switch roles {
+	case rNone:
 		return helpNewcomer(), nil
+	case rParent:
+		return parentHelp(r.private), nil // in a parent's words, wherever they ask
 	}
+	here := placeOf(r)
 	var lines []helpLine
 	for _, sp := range h.visibleSpecs(roles) {
-		if sp.name == "join" && roles != rNone && roles&rParent == 0 {
-			continue
+		if sp.name == "join" && roles&rParent == 0 || sp.where&here == 0 {
+			continue // only what this sender can do in this chat
 		}
-		lines = append(lines, helpLine{sp.name, sp.desc, sp.example})
+		if here == inPrivate {
+			lines = append(lines, helpLine{sp.name, sp.desc, sp.example})
+		} else {
+			lines = append(lines, helpLine{sp.name, groupSafe(sp.desc), groupSafe(sp.example)})
+		}
 	}
-	return helpList(roles == rParent, lines), nil
+	return helpList(false, lines), nil
+}
+
+// groupSafe drops the category vocabulary from a help text shown in a
+// group: a bracketed part or a word that names one.
+func groupSafe(text string) string {
+	for {
+		open := strings.Index(text, "（")
+		if open < 0 {
+			break
+		}
+		end := strings.Index(text[open:], "）")
+		if end < 0 || (report.BannedWordIn(text[open:open+end]) == "" && !strings.Contains(text[open:open+end], "类别")) {
+			break
+		}
+		text = text[:open] + text[open+end+len("）"):]
+	}
+	var kept []string
+	for _, w := range strings.Split(text, " ") {
+		if _, category := shortCategories[w]; report.BannedWordIn(w) == "" && !category {
+			kept = append(kept, w)
+		}
+	}
+	return strings.Join(kept, " ")
 }

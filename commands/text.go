@@ -975,6 +975,15 @@ func parentRemoved(student, relation string, n int) string {
 	return fmt.Sprintf("已解除%s的%s的绑定（%d个账号）：不再收到这个孩子的消息，也看不到这个孩子的情况。需要时可以重新发邀请码：/invite parent", student, relation, n)
 }
 
+// parentHelp is /help for a parent, in a parent's words.
+func parentHelp(private bool) string {
+	head := "您可以私聊我发："
+	if !private {
+		head = "孩子的情况我只在私聊里说。请点我的头像私聊，发："
+	}
+	return head + "\n/status — 看孩子这周的情况（和老师一起学习了几次、进步、家长会）\n/mute — 暂停每周的消息（/unmute 恢复）\n/help — 再看一遍这些\n要绑定另一个孩子，把老师发给您的邀请码发给我：/join 邀请码"
+}
+
 func parentPlainMessage() string {
 	return "您好！我是学校的帮扶助手，只认识以 / 开头的命令：发 /status 看孩子这周的情况，发 /help 看全部用法。有话想对老师说，请直接联系班主任。"
 }

@@ -287,5 +287,5 @@ func TestHelpFitsThePlace(t *testing.T) {
 	mustNot(t, w.sayIn("初一3班家长群", "李老师", "/help"), "/log", "/status")
 	must(t, w.sayIn("初一3班教师群", "李老师", "/help"), "/log", "/student add 初一3班 张三 重点 每周2次")
 	mustNot(t, w.sayIn("初一3班教师群", "李老师", "/help"), "/export", "/invite") // private-only commands
-	must(t, w.say("李老师", "/help"), "留守", "/export")                          // in private, everything
+	must(t, w.say("李老师", "/help"), "留守", "/export")                      // in private, everything
 }

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"bangfu/bot/bottest"
 )
 
 func TestReplyQueuesKeepOrderAndHandBackWhatWasNotSent(t *testing.T) {
@@ -33,16 +35,11 @@ func TestReplyQueuesKeepOrderAndHandBackWhatWasNotSent(t *testing.T) {
 		q.Add(Outgoing{Chat: Chat{ID: "slow"}, Text: fmt.Sprint(i)})
 		q.Add(Outgoing{Chat: Chat{ID: "fast"}, Text: fmt.Sprint(i)})
 	}
-	deadline := time.Now().Add(2 * time.Second)
-	for time.Now().Before(deadline) {
+	bottest.Eventually(2*time.Second, func() bool {
 		mu.Lock()
-		n := len(sent)
-		mu.Unlock()
-		if n == 3 {
-			break
-		}
-		time.Sleep(time.Millisecond)
-	}
+		defer mu.Unlock()
+		return len(sent) == 3
+	})
 	left := q.Stop(50 * time.Millisecond)
 	if len(sent) != 3 || sent[0] != "fast:0" || sent[2] != "fast:2" {
 		t.Fatalf("sent %v: a slow chat held up a fast one", sent)

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"bangfu/bot/bottest"
 )
 
 type handlerFunc func(context.Context, Message) []Outgoing
@@ -161,16 +163,23 @@ func TestOutboxDeliversDueAndRetriesFailures(t *testing.T) {
 
 func (q *memQueue) Sending(o Outgoing) error { return nil }
 
+// slowPlatform holds each send until release is closed (nil: at once), and
+// tells done of every send.
 type slowPlatform struct {
 	recorder
-	name  string
-	delay time.Duration
+	name    string
+	release chan struct{}
+	done    chan string
 }
 
 func (s *slowPlatform) Name() string { return s.name }
 func (s *slowPlatform) Send(ctx context.Context, o Outgoing) error {
-	time.Sleep(s.delay)
-	return s.recorder.Send(ctx, o)
+	if s.release != nil {
+		<-s.release
+	}
+	err := s.recorder.Send(ctx, o)
+	s.done <- o.Platform
+	return err
 }
 
 type safeQueue struct {
@@ -196,25 +205,39 @@ func TestASlowPlatformDoesNotHoldUpAnother(t *testing.T) {
 		q.items = append(q.items, Outgoing{Platform: "wechat", QueueID: uint64(i), NotBefore: now})
 	}
 	q.items = append(q.items, Outgoing{Platform: "telegram", QueueID: 9, NotBefore: now})
-	wx := &slowPlatform{name: "wechat", delay: 300 * time.Millisecond}
-	tg := &slowPlatform{name: "telegram"}
+	// WeChat's first send hangs (paced) until released; Telegram must not wait for it.
+	wx := &slowPlatform{name: "wechat", release: make(chan struct{}), done: make(chan string, 10)}
+	tg := &slowPlatform{name: "telegram", done: make(chan string, 10)}
 	o := NewOutbox(q, func() time.Time { return now }, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	o.Add(wx)
 	o.Add(tg)
 	go o.DeliverDue(context.Background())
-	time.Sleep(100 * time.Millisecond)
-	tg.mu.Lock()
-	n := len(tg.sent)
-	tg.mu.Unlock()
-	if n != 1 {
+	deadline := time.After(10 * time.Second)
+	select {
+	case <-tg.done:
+	case <-deadline:
 		t.Fatal("telegram waited for wechat's pacing")
 	}
 	o.DeliverDue(context.Background()) // wechat still busy: its messages are not taken twice
-	time.Sleep(time.Second)
+	close(wx.release)
+	for i := 0; i < 3; i++ {
+		select {
+		case <-wx.done:
+		case <-deadline:
+			t.Fatalf("wechat sent %d, want 3", i)
+		}
+	}
+	if !bottest.Eventually(10*time.Second, func() bool {
+		q.mu.Lock()
+		defer q.mu.Unlock()
+		return len(q.items) == 0
+	}) {
+		t.Fatal("the delivered messages are still queued")
+	}
 	wx.mu.Lock()
 	defer wx.mu.Unlock()
-	if len(wx.sent) != 3 {
-		t.Fatalf("wechat sent %d, want 3", len(wx.sent))
+	if len(wx.done) != 0 || len(wx.sent) != 3 {
+		t.Fatalf("wechat sent %d, want 3", len(wx.sent)+len(wx.done))
 	}
 }
 

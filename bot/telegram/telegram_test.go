@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"bangfu/bot"
+	"bangfu/bot/bottest"
 	"bangfu/bot/telegram"
 	"bangfu/bot/telegram/telegramtest"
 	"bangfu/commands"
@@ -176,12 +177,9 @@ func (r *rig) say(from int64, name string, groupID int64, group, text string) st
 	}
 	before := len(r.api.SentTo(chat))
 	r.api.Say(from, name, groupID, group, text)
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		if got := r.api.SentTo(chat); len(got) > before {
-			return strings.Join(got[before:], "\n")
-		}
-		time.Sleep(5 * time.Millisecond)
+	var got []string
+	if bottest.Eventually(5*time.Second, func() bool { got = r.api.SentTo(chat); return len(got) > before }) {
+		return strings.Join(got[before:], "\n")
 	}
 	r.t.Fatalf("no answer to %q", text)
 	return ""
@@ -382,13 +380,10 @@ func TestGroupUpgradeKeepsRegistration(t *testing.T) {
 	const old = -4001
 	r.say(1, "校长", old, "教师群", "/group teacher 初一3班")
 	api.Migrate(old, group)
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		if g, ok, _ := r.st.Group(telegram.PlatformName, "-1001234"); ok && g.Kind == storage.GroupTeacher {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	bottest.Eventually(5*time.Second, func() bool {
+		g, ok, _ := r.st.Group(telegram.PlatformName, "-1001234")
+		return ok && g.Kind == storage.GroupTeacher
+	})
 	if _, ok, _ := r.st.Group(telegram.PlatformName, "-1001234"); !ok {
 		t.Fatal("registration not moved to the supergroup")
 	}

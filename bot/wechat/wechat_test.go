@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"bangfu/bot"
+	"bangfu/bot/bottest"
 	"bangfu/bot/wechat"
 	"bangfu/bot/wechat/wechattest"
 	"bangfu/commands"
@@ -81,12 +82,9 @@ func (r *rig) stop() {
 // await waits for a new message to a contact and returns it.
 func (r *rig) await(key string, before int) string {
 	r.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if got := r.srv.SentTo(key); len(got) > before {
-			return strings.Join(got[before:], "\n")
-		}
-		time.Sleep(10 * time.Millisecond)
+	var got []string
+	if bottest.Eventually(10*time.Second, func() bool { got = r.srv.SentTo(key); return len(got) > before }) {
+		return strings.Join(got[before:], "\n")
 	}
 	r.t.Fatalf("nothing sent to %s", key)
 	return ""
@@ -108,14 +106,10 @@ func (r *rig) sayInGroup(group, from, text string) string {
 
 func (r *rig) waitLogins(n int) {
 	r.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for r.srv.Logins() < n && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
+	// Ready comes after the login's contacts are loaded: sends may go.
+	if !bottest.Eventually(10*time.Second, func() bool { return r.srv.Logins() >= n && r.wx.Ready() }) {
+		r.t.Fatalf("%d logins (ready %v), want %d", r.srv.Logins(), r.wx.Ready(), n)
 	}
-	if r.srv.Logins() < n {
-		r.t.Fatalf("%d logins, want %d", r.srv.Logins(), n)
-	}
-	time.Sleep(100 * time.Millisecond) // contacts loaded
 }
 
 func lastLine(s string) string {
@@ -281,16 +275,11 @@ func TestQueuedMessagesWaitWhileLoggedOut(t *testing.T) {
 	defer r.stop()
 	srv.RefuseLogin(true) // the session has expired and the account is refused (1203)
 	srv.Logout()
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
+	bottest.Eventually(5*time.Second, func() bool {
 		r.mu.Lock()
-		told := strings.Join(r.status, "\n")
-		r.mu.Unlock()
-		if strings.Contains(told, "微信登录失败") {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		defer r.mu.Unlock()
+		return strings.Contains(strings.Join(r.status, "\n"), "微信登录失败")
+	})
 	headmaster := r.idOf("校长")
 	if err := r.st.Enqueue(storage.Meta{}, storage.Queued{Platform: wechat.PlatformName, ChatID: headmaster, ChatTitle: "校长", Private: true,
 		Text: "【家长会提醒】明天19:00初一3班家长会", NotBefore: time.Now(), Key: "test/meeting"}); err != nil {

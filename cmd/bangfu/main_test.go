@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"bangfu/bot/bottest"
 	"bangfu/bot/telegram/telegramtest"
 	"bangfu/bot/wechat/wechattest"
 	"bangfu/storage/bolt"
@@ -177,13 +178,9 @@ func TestSecondRunBackupAndInviteWhileRunning(t *testing.T) {
 
 func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()
-	for i := 0; i < 200; i++ {
-		if cond() {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
+	if !bottest.Eventually(4*time.Second, cond) {
+		t.Fatal("timed out waiting")
 	}
-	t.Fatal("timed out waiting")
 }
 
 // TestKill9KeepsEveryAcknowledgedLog pipes 500 /log lines into the real
@@ -323,22 +320,18 @@ func TestTelegramBurstSurvivesKill9(t *testing.T) {
 	for i := 0; i < burst; i++ {
 		api.Say(7, "校长", 0, "", "/log 张三 数学辅导 30分钟")
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for acks(api) < 1 && time.Now().Before(deadline) {
-		time.Sleep(2 * time.Millisecond)
-	}
+	bottest.Eventually(20*time.Second, func() bool { return acks(api) >= 1 })
 	t.Logf("%v: killing after %d acks", time.Since(t0), acks(api))
 	bin.Process.Signal(syscall.SIGKILL)
 	bin.Wait()
 	before := acks(api)
 	bin = start()
-	deadline = time.Now().Add(30 * time.Second)
 	pendingAtRestart := api.Pending()
-	for api.Pending() > 0 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Logf("%v: all updates fetched", time.Since(t0))
-	time.Sleep(300 * time.Millisecond)
+	// An update leaves Pending only when the bot asks past it, which it does
+	// after handling it: then every /log is stored, and a graceful stop sends
+	// or keeps the replies.
+	bottest.Eventually(30*time.Second, func() bool { return api.Pending() == 0 })
+	t.Logf("%v: all updates handled", time.Since(t0))
 	bin.Process.Signal(syscall.SIGTERM)
 	if err := bin.Wait(); err != nil {
 		t.Fatalf("graceful stop: %v", err)
@@ -487,20 +480,17 @@ func TestWeChatThroughTheBinary(t *testing.T) {
 		t.Fatal(err)
 	}
 	wait := func(key string, n int) []string {
-		deadline := time.Now().Add(15 * time.Second)
-		for time.Now().Before(deadline) {
-			if got := srv.SentTo(key); len(got) >= n {
-				return got
-			}
-			time.Sleep(20 * time.Millisecond)
+		var got []string
+		if bottest.Eventually(15*time.Second, func() bool { got = srv.SentTo(key); return len(got) >= n }) {
+			return got
 		}
 		t.Fatalf("no message %d to %s: %v", n, key, srv.SentTo(key))
 		return nil
 	}
-	for srv.Logins() == 0 {
-		time.Sleep(20 * time.Millisecond)
+	// Logged in and the contacts loaded: who is who is known.
+	if !bottest.Eventually(15*time.Second, func() bool { return srv.Logins() > 0 && srv.ContactLoads() > 0 }) {
+		t.Fatalf("the bot did not log in: %d logins", srv.Logins())
 	}
-	time.Sleep(200 * time.Millisecond)
 	srv.Say("li", "/join "+invite)
 	if got := wait("li", 1); !strings.Contains(got[0], "初一3班的班主任") {
 		t.Fatalf("join: %v", got)

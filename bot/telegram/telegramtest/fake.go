@@ -284,13 +284,12 @@ func (s *Server) SentTo(chatID int64) []string {
 
 // WaitSent waits until at least n messages were sent, up to d.
 func (s *Server) WaitSent(n int, d time.Duration) []Sent {
+	s.mu.Lock()
 	deadline := time.Now().Add(d)
-	for time.Now().Before(deadline) {
-		if got := s.Sent(); len(got) >= n {
-			return got
-		}
-		time.Sleep(5 * time.Millisecond)
+	for len(s.sent) < n && time.Now().Before(deadline) {
+		longpoll.Wait(s.cond, time.Until(deadline))
 	}
+	s.mu.Unlock()
 	return s.Sent()
 }
 
@@ -483,6 +482,7 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, method string) {
 		return
 	}
 	s.sent = append(s.sent, m)
+	s.cond.Broadcast() // WaitSent
 	ok(w, message{MessageID: s.nextMsgID, Chat: chat{ID: chatID}, Date: time.Now().Unix(), Text: m.Text})
 	s.nextMsgID++
 }

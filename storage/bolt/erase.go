@@ -141,6 +141,16 @@ func mentionsAny(text string, mentions []string) bool {
 	return false
 }
 
+// withoutMentions takes every mention of the child out of a name.
+func withoutMentions(s string, mentions []string) string {
+	for _, m := range mentions {
+		if m != "" {
+			s = strings.ReplaceAll(s, m, "")
+		}
+	}
+	return strings.TrimSpace(s)
+}
+
 // unnameChild takes the child's name out of the people who stay (张三妈妈,
 // still a parent of a sibling, becomes 妈妈 or the sibling's relation).
 func unnameChild(tx *bbolt.Tx, mentions []string) (int, error) {
@@ -156,12 +166,7 @@ func unnameChild(tx *bbolt.Tx, mentions []string) (int, error) {
 		return 0, err
 	}
 	for _, p := range renamed {
-		for _, m := range mentions {
-			if m != "" {
-				p.Name = strings.ReplaceAll(p.Name, m, "")
-			}
-		}
-		if p.Name = strings.TrimSpace(p.Name); p.Name == "" && len(p.Parents) > 0 {
+		if p.Name = withoutMentions(p.Name, mentions); p.Name == "" && len(p.Parents) > 0 {
 			p.Name = p.Parents[0].Relation
 		}
 		if err := putPerson(tx, p); err != nil {
@@ -184,11 +189,7 @@ func untitleQueued(tx *bbolt.Tx, mentions []string) error {
 		var q storage.Queued
 		decode(v, &q)
 		if mentionsAny(q.ChatTitle, mentions) {
-			for _, m := range mentions {
-				if m != "" {
-					q.ChatTitle = strings.ReplaceAll(q.ChatTitle, m, "")
-				}
-			}
+			q.ChatTitle = withoutMentions(q.ChatTitle, mentions)
 			todo = append(todo, retitled{append([]byte(nil), k...), q})
 		}
 		return nil

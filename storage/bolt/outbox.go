@@ -81,18 +81,7 @@ func (s *Store) Dequeue(q storage.Queued) error {
 }
 
 // MarkSending records that a message is being handed to its platform.
-func (s *Store) MarkSending(q storage.Queued) error {
-	return s.update(func(tx *bbolt.Tx) error {
-		b := tx.Bucket(bOutbox)
-		k := key(unix(q.NotBefore), q.ID)
-		var cur storage.Queued
-		if !getJSON(b, k, &cur) {
-			return nil
-		}
-		cur.InFlight = true
-		return putJSON(b, k, cur)
-	})
-}
+func (s *Store) MarkSending(q storage.Queued) error { return s.setInFlight(q, true) }
 
 // Requeue pushes a message back to a later time (after a failed send).
 func (s *Store) Requeue(q storage.Queued, at time.Time) error {
@@ -114,7 +103,10 @@ func (s *Store) Requeue(q storage.Queued, at time.Time) error {
 
 // Release clears the in-flight mark of a message that did not go out; it
 // keeps its time and its count of attempts.
-func (s *Store) Release(q storage.Queued) error {
+func (s *Store) Release(q storage.Queued) error { return s.setInFlight(q, false) }
+
+// setInFlight sets a queued message's in-flight mark, if it is still queued.
+func (s *Store) setInFlight(q storage.Queued, on bool) error {
 	return s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bOutbox)
 		k := key(unix(q.NotBefore), q.ID)
@@ -122,7 +114,7 @@ func (s *Store) Release(q storage.Queued) error {
 		if !getJSON(b, k, &cur) {
 			return nil
 		}
-		cur.InFlight = false
+		cur.InFlight = on
 		return putJSON(b, k, cur)
 	})
 }

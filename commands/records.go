@@ -66,6 +66,7 @@ func (h *Handler) log(r *req) (string, error) {
 		saved.otherWeek = report.WeekLabel(itsWeek.From)
 		saved.thisWeekCount = counts[1]
 	}
+	saved.no = se.No
 	return logSaved(saved), nil
 }
 
@@ -74,6 +75,7 @@ type logInput struct {
 	student, subject, note string
 	minutes                int
 	day                    time.Time
+	dayGiven               bool
 }
 
 // parseLog reads /log <学生> <科目或内容> <时长> [日期] [备注]. The duration
@@ -102,7 +104,7 @@ func (h *Handler) parseLog(r *req) (logInput, error) {
 			if err := h.takeRecordDay(r, d, tok, &in.day); err != nil {
 				return in, err
 			}
-			dateAt = j
+			dateAt, in.dayGiven = j, true
 		} else if err := refuseShaped(r, tok); err != nil {
 			return in, err
 		} else {
@@ -142,6 +144,7 @@ func (h *Handler) parseLog(r *req) (logInput, error) {
 			if err := h.takeRecordDay(r, d, tok, &in.day); err != nil {
 				return in, err
 			}
+			in.dayGiven = true
 			next++
 		} else if dateShaped(tok) {
 			return in, r.usage(badDateShape(clip(tok, 16)))
@@ -244,12 +247,21 @@ func unknownKin(tok string) bool {
 	return n >= 1 && n <= 3 && strings.ContainsRune(kinEndings, last)
 }
 
-func (h *Handler) contact(r *req) (string, error) {
+// contactInput is a /contact line read into its parts.
+type contactInput struct {
+	student, method, whom, content string
+	day                            time.Time
+	dayGiven                       bool
+}
+
+// parseContact reads /contact <学生> <方式> [对象] <内容> [日期].
+func (h *Handler) parseContact(r *req) (contactInput, error) {
 	a := r.args
 	if a.len() == 0 {
-		return "", r.usage(contactNeedsAll())
+		return contactInput{}, r.usage(contactNeedsAll())
 	}
 	ref, i := studentArg(a)
+	in := contactInput{student: ref, day: h.Cal.Day(r.now)}
 	var method, whom string
 	for k := 0; k < 2 && i < a.len(); k++ { // 方式 and 对象, in either order
 		if m, ok := contactMethods[a.at(i)]; ok && method == "" {
@@ -261,41 +273,51 @@ func (h *Handler) contact(r *req) (string, error) {
 		}
 	}
 	if method == "" {
-		return "", r.usage(contactNeedsMethod())
+		return in, r.usage(contactNeedsMethod())
 	}
 	if whom == "" && i < a.len() && unknownKin(a.at(i)) {
-		return "", r.usage(contactUnknownWhom(a.at(i)))
+		return in, r.usage(contactUnknownWhom(a.at(i)))
 	}
+	in.method, in.whom = method, whom
 	end := a.len()
-	day := h.Cal.Day(r.now)
 	if end-1 > i {
 		if d := parseDay(a.at(end-1), r.now, h.Cal, false); d.isDate {
 			var err error
-			if day, err = h.checkRecordDay(r, d, a.at(end-1)); err != nil {
-				return "", err
+			if in.day, err = h.checkRecordDay(r, d, a.at(end-1)); err != nil {
+				return in, err
 			}
+			in.dayGiven = true
 			end--
 		} else if dateShaped(a.at(end - 1)) { // 11-20abc is a date that did not read, not the end of the content
-			return "", r.usage(badDateShape(clip(a.at(end-1), 16)))
+			return in, r.usage(badDateShape(clip(a.at(end-1), 16)))
 		}
 	}
-	content := a.between(i, end)
-	if content == "" {
-		return "", r.usage(contactNeedsContent())
+	in.content = a.between(i, end)
+	if in.content == "" {
+		return in, r.usage(contactNeedsContent())
 	}
-	if runeLen(content) > 500 {
-		return "", r.usage(contactTooLong())
+	if runeLen(in.content) > 500 {
+		return in, r.usage(contactTooLong())
 	}
-	f, err := h.resolveStudent(r, ref, true)
+	return in, nil
+}
+
+func (h *Handler) contact(r *req) (string, error) {
+	in, err := h.parseContact(r)
 	if err != nil {
 		return "", err
 	}
+	f, err := h.resolveStudent(r, in.student, true)
+	if err != nil {
+		return "", err
+	}
+	day := in.day
 	month := storage.Range{From: h.Cal.MonthStart(day), To: h.Cal.NextMonthStart(day)}
-	_, n, err := h.Store.AddContact(r.meta, storage.Contact{StudentID: f.st.ID, Method: method, Whom: whom, Content: content, At: h.at(r, day)}, month)
+	c, n, err := h.Store.AddContact(r.meta, storage.Contact{StudentID: f.st.ID, Method: in.method, Whom: in.whom, Content: in.content, At: h.at(r, day)}, month)
 	if err != nil {
 		return "", err
 	}
-	return contactSaved(f.label(), joinNonEmpty("·", method, whom), report.Day(h.Cal, day), int(day.Month()), n, content, r.sight(f.st).text(r.me.ID)), nil
+	return contactSaved(f.label(), joinNonEmpty("·", in.method, in.whom), report.Day(h.Cal, day), int(day.Month()), n, in.content, r.sight(f.st).text(r.me.ID)) + fixHint(c.No), nil
 }
 
 func (h *Handler) praise(r *req) (string, error) {
@@ -318,9 +340,27 @@ func (h *Handler) praise(r *req) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	parents, err := h.parentsOf(f.st.ID)
+	notes, sendAt, err := h.praiseNotes(r, f.st, r.me, text)
 	if err != nil {
 		return "", err
+	}
+	p, err := h.Store.AddPraise(r.meta, storage.Praise{StudentID: f.st.ID, Text: text, At: r.now}, notes)
+	if err != nil {
+		return "", err
+	}
+	held := ""
+	if sendAt.After(r.now) {
+		held = report.Clock(h.Cal, sendAt)
+	}
+	return praiseSaved(f.label(), f.st.Name, text, len(notes), held) + fixHint(p.No), nil
+}
+
+// praiseNotes are the messages telling each reachable parent of the praise,
+// in the author's name, held until quiet hours end.
+func (h *Handler) praiseNotes(r *req, st storage.Student, author storage.Person, text string) ([]storage.Queued, time.Time, error) {
+	parents, err := h.parentsOf(st.ID)
+	if err != nil {
+		return nil, time.Time{}, err
 	}
 	sendAt := h.Cal.AfterQuietHours(r.now)
 	var notes []storage.Queued
@@ -329,18 +369,11 @@ func (h *Handler) praise(r *req) (string, error) {
 		if !ok {
 			continue
 		}
-		msg := praiseForParent(relationOf(p, f.st.ID), report.TeacherName(r.me), f.st.Name, text)
+		msg := praiseForParent(relationOf(p, st.ID), report.TeacherName(author), st.Name, text)
 		notes = append(notes, storage.Queued{Platform: acc.Platform, ChatID: acc.ChatID, ChatTitle: p.Name, Private: true,
 			PersonID: p.ID, Text: msg, NotBefore: sendAt, Key: strconv.FormatUint(p.ID, 10)})
 	}
-	if _, err := h.Store.AddPraise(r.meta, storage.Praise{StudentID: f.st.ID, Text: text, At: r.now}, notes); err != nil {
-		return "", err
-	}
-	held := ""
-	if sendAt.After(r.now) {
-		held = report.Clock(h.Cal, sendAt)
-	}
-	return praiseSaved(f.label(), f.st.Name, text, len(notes), held), nil
+	return notes, sendAt, nil
 }
 
 // parentsOf lists the bound parents of a student.
@@ -390,11 +423,11 @@ func (h *Handler) comment(r *req) (string, error) {
 	if f.st.MentorID != r.me.ID && !r.me.IsHeadOf(f.st.ClassID) {
 		return "", refuse(commentNotYours(f.label()))
 	}
-	_, replaced, err := h.Store.SetComment(r.meta, storage.Comment{StudentID: f.st.ID, Semester: h.Cal.SemesterKey(), Text: text, At: r.now})
+	c, replaced, err := h.Store.SetComment(r.meta, storage.Comment{StudentID: f.st.ID, Semester: h.Cal.SemesterKey(), Text: text, At: r.now})
 	if err != nil {
 		return "", err
 	}
-	return commentSaved(f.label(), runeLen(text), replaced), nil
+	return commentSaved(f.label(), runeLen(text), replaced) + fixHint(c.No), nil
 }
 
 func (h *Handler) undo(r *req) (string, error) {

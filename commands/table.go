@@ -86,6 +86,8 @@ func commandTable() []*spec {
 		{name: "contact", family: famRecords, aliases: []string{"家访", "沟通", "联系"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).contact},
 		{name: "praise", family: famRecords, aliases: []string{"表扬", "进步"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).praise},
 		{name: "comment", family: famRecords, aliases: []string{"评语"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).comment},
+		{name: "edit", family: famRecords, aliases: []string{"修改记录", "修改", "更正"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).edit},
+		{name: "delete", family: famRecords, aliases: []string{"删除记录", "删除"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).deleteRecord},
 		{name: "undo", family: famRecords, aliases: []string{"撤销"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).undo},
 		{name: "status", family: famReports, aliases: []string{"状态", "情况"}, who: rStaff | rParent, where: staffChats, run: (*Handler).status},
 		{name: "mine", family: famReports, aliases: []string{"我的"}, who: rStaff, where: staffChats, run: (*Handler).mine},

@@ -154,6 +154,7 @@ type sessionSaved struct {
 	thisWeekCount         int    // this week's sessions then
 	note                  string
 	showNote              bool // private chat: the note is repeated; in a group it is not
+	no                    uint64
 }
 
 func logSaved(s sessionSaved) string {
@@ -176,8 +177,13 @@ func logSaved(s sessionSaved) string {
 			b.WriteString("\n（备注已保存，群里不显示）")
 		}
 	}
-	b.WriteString("\n记错了可以发 /undo 撤销。")
+	b.WriteString(fixHint(s.no))
 	return b.String()
+}
+
+// fixHint ends a saved record's reply with its number and how to correct it.
+func fixHint(no uint64) string {
+	return fmt.Sprintf("\n记录号 #%d。记错了可以发 /undo 撤销，或 /修改 #%d 更正。", no, no)
 }
 
 func logNeedsAll() string {
@@ -520,31 +526,100 @@ func renderHistory(cal storage.Calendar, student, name string, recs []storage.Re
 		fmt.Fprintf(&b, "还没有记录。记一次辅导：/log %s 数学辅导 30分钟", name)
 	}
 	for _, rec := range recs {
-		day := report.Day(cal, rec.At)
-		switch rec.Kind {
-		case storage.KindSession:
-			s := rec.Session
-			fmt.Fprintf(&b, "· %s 辅导：%s %d分钟（%s）", day, s.Subject, s.Minutes, personName(s.AuthorID))
-			if see.text(s.AuthorID) && s.Note != "" {
-				fmt.Fprintf(&b, " 备注：%s", s.Note)
-			}
-		case storage.KindContact:
-			c := rec.Contact
-			fmt.Fprintf(&b, "· %s 家校沟通：%s（%s）", day, joinNonEmpty("·", c.Method, c.Whom), personName(c.AuthorID))
-			if see.text(c.AuthorID) {
-				fmt.Fprintf(&b, " 内容：%s", c.Content)
-			}
-		case storage.KindPraise:
-			fmt.Fprintf(&b, "· %s 进步：%s（%s）", day, rec.Praise.Text, personName(rec.Praise.AuthorID))
-		case storage.KindComment:
-			fmt.Fprintf(&b, "· %s 学期评语（%s）", day, personName(rec.Comment.AuthorID))
-			if see.text(rec.Comment.AuthorID) {
-				fmt.Fprintf(&b, "：%s", rec.Comment.Text)
-			}
-		}
-		b.WriteString("\n")
+		fmt.Fprintf(&b, "· #%d %s\n", rec.No(), recordLine(cal, rec, personName, see))
+	}
+	if len(recs) > 0 {
+		fmt.Fprintf(&b, "更正一条：/修改 #%d …；删除一条：/删除记录 #%d", recs[0].No(), recs[0].No())
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// recordLine is one record as /history, /edit and /delete show it; the
+// words of a note, a contact or a comment only to whom sight allows.
+func recordLine(cal storage.Calendar, rec storage.Record, personName func(uint64) string, see sight) string {
+	var b strings.Builder
+	day := report.Day(cal, rec.At)
+	switch rec.Kind {
+	case storage.KindSession:
+		s := rec.Session
+		fmt.Fprintf(&b, "%s 辅导：%s %d分钟（%s）", day, s.Subject, s.Minutes, personName(s.AuthorID))
+		if see.text(s.AuthorID) && s.Note != "" {
+			fmt.Fprintf(&b, " 备注：%s", s.Note)
+		}
+	case storage.KindContact:
+		c := rec.Contact
+		fmt.Fprintf(&b, "%s 家校沟通：%s（%s）", day, joinNonEmpty("·", c.Method, c.Whom), personName(c.AuthorID))
+		if see.text(c.AuthorID) {
+			fmt.Fprintf(&b, " 内容：%s", c.Content)
+		}
+	case storage.KindPraise:
+		fmt.Fprintf(&b, "%s 进步：%s（%s）", day, rec.Praise.Text, personName(rec.Praise.AuthorID))
+	case storage.KindComment:
+		fmt.Fprintf(&b, "%s 学期评语（%s）", day, personName(rec.Comment.AuthorID))
+		if see.text(rec.Comment.AuthorID) {
+			fmt.Fprintf(&b, "：%s", rec.Comment.Text)
+		}
+	}
+	return b.String()
+}
+
+// ---- correcting records: /edit /delete ----
+
+func recordNoMissing() string {
+	return "请写上记录号（在 /history 里，每条前面的 #37 就是）。"
+}
+
+func noSuchRecord(no uint64) string {
+	return fmt.Sprintf("没有 #%d 这条记录（可能已经删除或撤销了）。发 /history 学生姓名 可以看到每条记录的记录号。", no)
+}
+
+func recordNotYours(no uint64) string {
+	return fmt.Sprintf("#%d 不是你记的：只有记这条记录的老师、这个班的班主任或管理员可以更改。", no)
+}
+
+func editNeedsNo(tok string) string {
+	return fmt.Sprintf("“%s”不是记录号。先发 /history 学生姓名 看记录号，再按记录号更正。", tok)
+}
+
+func editNeedsWhat(no uint64, line, example string) string {
+	return fmt.Sprintf("#%d 现在是：%s\n要改成什么？请把改后的内容写在记录号后面，例如：\n%s", no, line, example)
+}
+
+// editExample is how to correct a record of that kind.
+func editExample(kind string, no uint64) string {
+	switch kind {
+	case storage.KindSession:
+		return fmt.Sprintf("/修改 #%d 数学辅导 45分钟（只改时长：/修改 #%d 45分钟；只改日期：/修改 #%d 昨天）", no, no, no)
+	case storage.KindContact:
+		return fmt.Sprintf("/修改 #%d 电话 妈妈 孩子最近作业按时交了", no)
+	case storage.KindPraise:
+		return fmt.Sprintf("/修改 #%d 这周数学作业全对，上课主动举手", no)
+	}
+	return fmt.Sprintf("/修改 #%d 本学期进步明显，希望继续保持", no)
+}
+
+func recordEdited(no uint64, student, before, after string) string {
+	return fmt.Sprintf("已更正 #%d（%s）：\n原来：%s\n现在：%s", no, student, before, after)
+}
+
+func praiseEditUnsentReplaced(n int) string {
+	return fmt.Sprintf("\n还没发出的%d条家长消息已换成改后的内容。", n)
+}
+
+func praiseEditSentStays() string {
+	return "\n已经发给家长的那条消息不会再发一次。"
+}
+
+func deleteNeedsNo(tok string) string {
+	return fmt.Sprintf("“%s”不是记录号。删除一条记录：/删除记录 #37（记录号在 /history 里看）。删除学生的整个档案请管理员在私聊里发：/student delete %s", tok, tok)
+}
+
+func deleteOnlyNo() string {
+	return "只写一个记录号就可以。"
+}
+
+func recordDeleted(no uint64, student, line string) string {
+	return fmt.Sprintf("已删除 #%d（%s）：%s", no, student, line)
 }
 
 func digestNotYourClass() string {
@@ -1212,6 +1287,16 @@ func commandWordings() map[string]wording {
 			example: "/undo",
 			desc:    "撤销你自己24小时内的最后一条记录",
 			who:     "记录过的老师"},
+		"edit": {
+			usage:   "/edit #<记录号> <改后的内容>",
+			example: "/修改 #37 数学辅导 45分钟",
+			desc:    "按记录号更正一条记录：写法同原来的命令，不写学生；没写的日期和备注保持原样",
+			who:     "记录人、班主任和管理员"},
+		"delete": {
+			usage:   "/delete #<记录号>",
+			example: "/删除记录 #37",
+			desc:    "按记录号删除一条记录（记录号在 /history 里看）",
+			who:     "记录人、班主任和管理员"},
 		"status": {
 			usage:   "/status [班级或学生]",
 			example: "/status 初一3班",
@@ -1377,6 +1462,7 @@ func referenceIntro() string {
 - 备注、表扬、评语里的中文标点（！：（））照原样保存；看不见的控制字符会被去掉。一条命令最多2000字。
 - 家长或还没加入的人私聊发来不是命令的话，会收到一句说明（半小时内只说一次）；老师的闲聊和群里的闲聊，机器人不回。
 - 写错了会收到一句说明和一个正确的例子，什么都不会保存；记错了用 ` + "`/undo`" + ` 撤销自己最后一条。
+- **记录号**：每条辅导、沟通、进步、评语存下时都有一个全校唯一的记录号（` + "`#37`" + `），保存的回复和 ` + "`/history`" + ` 里都能看到，以后新记录再多也不会变，删掉的号不会再用。按记录号更正：` + "`/修改 #37 数学辅导 45分钟`" + `（写法和原来的命令一样，不写学生；没写的日期和备注保持原样；只改时长写 ` + "`/修改 #37 45分钟`" + `，只改日期写 ` + "`/修改 #37 昨天`" + `），删除：` + "`/删除记录 #37`" + `。记录人、这个班的班主任和管理员可以改、删，回复里会把改前改后（或删掉的那条）说一遍，每次改动都记入审计日志。进步已经发给家长的，改了不会再发；还在免打扰时段等着发的，会换成改后的话。` + "`/删除 张三`" + ` 不会删学生，会告诉你删除学生档案要用 ` + "`/student delete`" + `。
 - 邀请码8位，只能用一次，7天内有效。同一个人（或同一个聊天）错3次后每次要等1分钟，错5次暂停30分钟；全校短时间内错码很多时，这个等待会变严，并告诉管理员；拿着正确邀请码第一次发的人总能绑定。
 `
 }

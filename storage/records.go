@@ -30,6 +30,80 @@ type Record struct {
 	Comment *Comment
 }
 
+// No is the record's number, shown as #37; it never changes.
+func (r Record) No() uint64 {
+	switch {
+	case r.Session != nil:
+		return r.Session.No
+	case r.Contact != nil:
+		return r.Contact.No
+	case r.Praise != nil:
+		return r.Praise.No
+	case r.Comment != nil:
+		return r.Comment.No
+	}
+	return 0
+}
+
+// StudentID is the student the record is about.
+func (r Record) StudentID() uint64 {
+	switch {
+	case r.Session != nil:
+		return r.Session.StudentID
+	case r.Contact != nil:
+		return r.Contact.StudentID
+	case r.Praise != nil:
+		return r.Praise.StudentID
+	case r.Comment != nil:
+		return r.Comment.StudentID
+	}
+	return 0
+}
+
+// AuthorID is who recorded it.
+func (r Record) AuthorID() uint64 {
+	switch {
+	case r.Session != nil:
+		return r.Session.AuthorID
+	case r.Contact != nil:
+		return r.Contact.AuthorID
+	case r.Praise != nil:
+		return r.Praise.AuthorID
+	case r.Comment != nil:
+		return r.Comment.AuthorID
+	}
+	return 0
+}
+
+// Clone copies the record and what it points to, so a change to one leaves
+// the other as it was.
+func (r Record) Clone() Record {
+	c := r
+	switch {
+	case r.Session != nil:
+		v := *r.Session
+		c.Session = &v
+	case r.Contact != nil:
+		v := *r.Contact
+		c.Contact = &v
+	case r.Praise != nil:
+		v := *r.Praise
+		c.Praise = &v
+	case r.Comment != nil:
+		v := *r.Comment
+		c.Comment = &v
+	}
+	return c
+}
+
+// Edited is a record before and after /edit.
+type Edited struct {
+	Before, After Record
+	// UnsentReplaced counts a praise's parents' messages that had not gone
+	// out yet and now carry the new words; the others had been sent.
+	UnsentReplaced int
+}
+
 // Undone describes what /undo took back.
 type Undone struct {
 	Kind      string

@@ -89,6 +89,17 @@ type RecordService interface {
 	History(student uint64, n int) ([]Record, error)
 	// Undo removes the actor's most recent record created at or after since.
 	Undo(m Meta, since time.Time) (Undone, error)
+
+	// Every session, contact, praise and comment has a number, unique in the
+	// school and never reused, that /history shows as #37.
+	RecordByNo(no uint64) (Record, error)
+	// EditRecord changes record #no with fn, which gets the record as it is
+	// now and may change its fields but not its number, kind, student or
+	// author (those are kept). A praise's parents' messages not sent yet are
+	// replaced by notify (matched by PersonID); sent ones stay as they were.
+	EditRecord(m Meta, no uint64, fn func(*Record) error, notify []Queued) (Edited, error)
+	// DeleteRecord removes record #no, with a praise's unsent messages.
+	DeleteRecord(m Meta, no uint64) (Undone, error)
 }
 
 // AuditService records who read what, and which messages were processed.

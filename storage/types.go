@@ -132,6 +132,7 @@ type Invite struct {
 // Session is one tutoring session (辅导记录).
 type Session struct {
 	ID        uint64
+	No        uint64 `json:",omitempty"` // the school-wide record number shown as #37
 	StudentID uint64
 	AuthorID  uint64
 	Subject   string
@@ -144,6 +145,7 @@ type Session struct {
 // Contact is a home contact (家校沟通).
 type Contact struct {
 	ID        uint64
+	No        uint64 `json:",omitempty"` // the school-wide record number shown as #37
 	StudentID uint64
 	AuthorID  uint64
 	Method    string // 电话 微信 面谈 家访 家长会 短信 视频
@@ -156,6 +158,7 @@ type Contact struct {
 // Praise is a step forward, in encouraging words (成长记录).
 type Praise struct {
 	ID        uint64
+	No        uint64 `json:",omitempty"` // the school-wide record number shown as #37
 	StudentID uint64
 	AuthorID  uint64
 	Text      string
@@ -166,6 +169,7 @@ type Praise struct {
 // Comment is a mentor's written semester comment (书面评语).
 type Comment struct {
 	ID        uint64
+	No        uint64 `json:",omitempty"` // the school-wide record number shown as #37
 	StudentID uint64
 	AuthorID  uint64
 	Semester  string

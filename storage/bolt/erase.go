@@ -28,7 +28,8 @@ func (s *Store) DeleteStudent(m storage.Meta, id uint64, mentions []string) (sto
 		}
 		prefix := u64(id)
 		for _, rb := range []recordBuckets{sessionRecords, contactRecords, praiseRecords} {
-			n, err := deletePrefix(tx.Bucket(rb.main), prefix, nil)
+			b := tx.Bucket(rb.main)
+			n, err := deletePrefix(b, prefix, func(k []byte) error { return unindexValue(tx, b.Get(k)) })
 			if err != nil {
 				return err
 			}
@@ -42,7 +43,8 @@ func (s *Store) DeleteStudent(m storage.Meta, id uint64, mentions []string) (sto
 			}
 		}
 		var err error
-		if e.Comments, err = deletePrefix(tx.Bucket(bComments), prefix, nil); err != nil {
+		comments := tx.Bucket(bComments)
+		if e.Comments, err = deletePrefix(comments, prefix, func(k []byte) error { return unindexValue(tx, comments.Get(k)) }); err != nil {
 			return err
 		}
 		var dead [][]byte

@@ -105,10 +105,13 @@ func (s *Store) AddSession(m storage.Meta, se storage.Session, count ...storage.
 		if err := markProcessed(tx, m); err != nil {
 			return err
 		}
-		se.ID = nextID(tx.Bucket(bSessions))
+		se.ID, se.No = nextID(tx.Bucket(bSessions)), nextNo(tx)
 		se.AuthorID, se.CreatedAt = m.ActorID, m.At
 		k, err := putRecord(tx, sessionRecords, se.StudentID, se.At, se.ID, se)
 		if err != nil {
+			return err
+		}
+		if err := indexNo(tx, se.No, storage.KindSession, k); err != nil {
 			return err
 		}
 		counts = counts[:0]
@@ -128,10 +131,13 @@ func (s *Store) AddContact(m storage.Meta, c storage.Contact, count storage.Rang
 		if err := markProcessed(tx, m); err != nil {
 			return err
 		}
-		c.ID = nextID(tx.Bucket(bContacts))
+		c.ID, c.No = nextID(tx.Bucket(bContacts)), nextNo(tx)
 		c.AuthorID, c.CreatedAt = m.ActorID, m.At
 		k, err := putRecord(tx, contactRecords, c.StudentID, c.At, c.ID, c)
 		if err != nil {
+			return err
+		}
+		if err := indexNo(tx, c.No, storage.KindContact, k); err != nil {
 			return err
 		}
 		n = countStudent(tx, contactRecords, c.StudentID, count.From, count.To)
@@ -147,10 +153,13 @@ func (s *Store) AddPraise(m storage.Meta, p storage.Praise, notify []storage.Que
 		if err := markProcessed(tx, m); err != nil {
 			return err
 		}
-		p.ID = nextID(tx.Bucket(bPraise))
+		p.ID, p.No = nextID(tx.Bucket(bPraise)), nextNo(tx)
 		p.AuthorID, p.CreatedAt = m.ActorID, m.At
 		k, err := putRecord(tx, praiseRecords, p.StudentID, p.At, p.ID, p)
 		if err != nil {
+			return err
+		}
+		if err := indexNo(tx, p.No, storage.KindPraise, k); err != nil {
 			return err
 		}
 		if err := auditRecord(tx, m, "praise.add", storage.KindPraise, k, p.StudentID); err != nil {
@@ -184,7 +193,15 @@ func (s *Store) SetComment(m storage.Meta, c storage.Comment) (storage.Comment, 
 		}
 		b := tx.Bucket(bComments)
 		k := commentKey(c.StudentID, m.ActorID, c.Semester)
-		replaced = b.Get(k) != nil
+		var earlier storage.Comment
+		if replaced = getJSON(b, k, &earlier); replaced && earlier.No != 0 {
+			c.No = earlier.No // a rewritten comment keeps its number
+		} else {
+			c.No = nextNo(tx)
+			if err := indexNo(tx, c.No, storage.KindComment, k); err != nil {
+				return err
+			}
+		}
 		c.ID = nextID(b)
 		c.AuthorID, c.CreatedAt = m.ActorID, m.At
 		if c.At.IsZero() {
@@ -519,6 +536,16 @@ func undoOne(tx *bbolt.Tx, a storage.AuditEntry, u *storage.Undone) error {
 	if len(a.StudentIDs) > 0 {
 		studentID = a.StudentIDs[0]
 	}
+	if a.Kind != storage.KindMeeting {
+		ref, ok := currentRef(tx, a.Kind, a.Ref)
+		if !ok {
+			return nil // undone, deleted or erased already
+		}
+		if err := unindexValue(tx, tx.Bucket(bucketOf(a.Kind)).Get(ref)); err != nil {
+			return err
+		}
+		a.Ref = ref
+	}
 	var rb recordBuckets
 	switch a.Kind {
 	case storage.KindSession:
@@ -604,25 +631,28 @@ func (b *bulk) Person(p storage.Person) (storage.Person, error) {
 
 // Session adds a tutoring session with the audit entry its /log writes.
 func (b *bulk) Session(se storage.Session) error {
-	se.ID = nextID(b.tx.Bucket(bSessions))
-	return b.record(sessionRecords, "session.add", se.StudentID, se.AuthorID, se.At, se.ID, se)
+	se.ID, se.No = nextID(b.tx.Bucket(bSessions)), nextNo(b.tx)
+	return b.record(sessionRecords, "session.add", se.StudentID, se.AuthorID, se.At, se.ID, se.No, se)
 }
 
 // Contact adds a home contact with its audit entry.
 func (b *bulk) Contact(c storage.Contact) error {
-	c.ID = nextID(b.tx.Bucket(bContacts))
-	return b.record(contactRecords, "contact.add", c.StudentID, c.AuthorID, c.At, c.ID, c)
+	c.ID, c.No = nextID(b.tx.Bucket(bContacts)), nextNo(b.tx)
+	return b.record(contactRecords, "contact.add", c.StudentID, c.AuthorID, c.At, c.ID, c.No, c)
 }
 
 // Praise adds a step forward with its audit entry.
 func (b *bulk) Praise(p storage.Praise) error {
-	p.ID = nextID(b.tx.Bucket(bPraise))
-	return b.record(praiseRecords, "praise.add", p.StudentID, p.AuthorID, p.At, p.ID, p)
+	p.ID, p.No = nextID(b.tx.Bucket(bPraise)), nextNo(b.tx)
+	return b.record(praiseRecords, "praise.add", p.StudentID, p.AuthorID, p.At, p.ID, p.No, p)
 }
 
-func (b *bulk) record(rb recordBuckets, action string, student, author uint64, at time.Time, id uint64, v any) error {
+func (b *bulk) record(rb recordBuckets, action string, student, author uint64, at time.Time, id, no uint64, v any) error {
 	k, err := putRecord(b.tx, rb, student, at, id, v)
 	if err != nil {
+		return err
+	}
+	if err := indexNo(b.tx, no, rb.kind, k); err != nil {
 		return err
 	}
 	return auditRecord(b.tx, storage.Meta{ActorID: author, Where: b.m.Where, At: at}, action, rb.kind, k, student)

@@ -60,12 +60,13 @@ var (
 	bOutboxKeys      = []byte("outbox_keys")    // dedupe key → unix seconds it was queued
 	bPlatformState   = []byte("platform_state") // free-form per-platform values (offsets, sessions)
 	bReplies         = []byte("replies")        // [id 8] → Queued: replies waiting for their turn (JournalReply)
+	bRecordNos       = []byte("record_nos")     // [no 8] → kind byte, record key: #37 → the record
 )
 
 var allBuckets = [][]byte{
 	bMeta, bClasses, bClassByGrade, bStudents, bStudentsByClass, bStudentsByName,
 	bPeople, bAccounts, bGroups, bInvites, bSessions, bContacts, bPraise, bComments,
-	bMeetings, bAudit, bOutbox, bOutboxKeys, bPlatformState, bReplies,
+	bMeetings, bAudit, bOutbox, bOutboxKeys, bPlatformState, bReplies, bRecordNos,
 }
 
 var keySchemaVersion = []byte("schema_version")
@@ -97,6 +98,7 @@ var migrations = []func(tx *bbolt.Tx) error{
 		_, err := tx.CreateBucketIfNotExists(bReplies)
 		return err
 	},
+	numberExistingRecords, // 5: record numbers (#37) for /history, /edit and /delete
 }
 
 func dropBuckets(tx *bbolt.Tx, names ...string) error {

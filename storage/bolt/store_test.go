@@ -248,3 +248,46 @@ func TestADamagedRecordIsAnErrorNotASkip(t *testing.T) {
 		t.Fatalf("a write reading a damaged record: %v", err)
 	}
 }
+
+func TestMigrationNumbersOldRecordsOldestFirst(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _, _ := s.AddStudent(meta(1), 7, 3, storage.Student{Name: "张三"})
+	day := time.Date(2026, 11, 23, 9, 0, 0, 0, sh)
+	m := func(n int, at time.Time) storage.Meta { mm := meta(n); mm.At = at; return mm }
+	// Stored in this order: a contact, then a session, then a comment.
+	s.AddContact(m(2, day), storage.Contact{StudentID: st.ID, Method: "电话", Content: "谈作业", At: day}, storage.Range{})
+	s.AddSession(m(3, day.Add(time.Hour)), storage.Session{StudentID: st.ID, Subject: "数学", Minutes: 30, At: day.AddDate(0, 0, -1)})
+	s.SetComment(m(4, day.Add(2*time.Hour)), storage.Comment{StudentID: st.ID, Semester: "2026-09-01", Text: "有进步"})
+	// Make it look like a schema-4 database: no numbers anywhere.
+	s.db.Update(func(tx *bbolt.Tx) error {
+		for _, name := range [][]byte{bSessions, bContacts, bComments} {
+			b := tx.Bucket(name)
+			b.ForEach(func(k, v []byte) error {
+				b.Put(k, bytes.Replace(v, []byte(`"No":`), []byte(`"Nx":`), 1))
+				return nil
+			})
+		}
+		tx.DeleteBucket(bRecordNos)
+		return tx.Bucket(bMeta).Put(keySchemaVersion, u64(4))
+	})
+	s.Close()
+	if s, err = Open(path, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	want := []string{storage.KindContact, storage.KindSession, storage.KindComment}
+	for i, kind := range want {
+		r, err := s.RecordByNo(uint64(i + 1))
+		if err != nil || r.Kind != kind || r.No() != uint64(i+1) {
+			t.Fatalf("#%d after the migration: %+v %v, want the %s", i+1, r, err, kind)
+		}
+	}
+	se, _, _ := s.AddSession(meta(5), storage.Session{StudentID: st.ID, Subject: "语文", Minutes: 20, At: day})
+	if se.No != 4 {
+		t.Fatalf("the first record after the migration got #%d, want #4", se.No)
+	}
+}

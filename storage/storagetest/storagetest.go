@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 		{"GroupsMoveAndPlatformValuesPersist", groupsMoveAndPlatformValuesPersist},
 		{"MissingThingsAreNotFound", missingThingsAreNotFound},
 		{"MeetingsMoveAndCancelWithTheirNotices", meetingsMoveAndCancel},
+		{"RecordNumbersAreStableAcrossEditsAndDeletes", recordNumbersAreStable},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -497,5 +498,130 @@ func meetingsMoveAndCancel(t *testing.T, s storage.Store) {
 	}
 	if _, err := s.MoveMeeting(meta(4), b.ID, now, nil); !errors.Is(err, storage.ErrDuplicate) {
 		t.Fatalf("a redelivered cancel moved a meeting: %v", err)
+	}
+}
+
+func recordNumbersAreStable(t *testing.T, s storage.Store) {
+	st := addStudent(t, s, 0, "张三")
+	other := addStudent(t, s, 1, "李四")
+	tuesday := week.From.AddDate(0, 0, 1).Add(15 * time.Hour)
+	se, _, err := s.AddSession(meta(2), storage.Session{StudentID: st.ID, Subject: "数学", Minutes: 30, At: tuesday}, week)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _, _ := s.AddContact(meta(3), storage.Contact{StudentID: st.ID, Method: "电话", Content: "谈作业", At: now}, week)
+	notify := []storage.Queued{
+		{Platform: "t", ChatID: "p7", PersonID: 7, Private: true, Key: "7", Text: "按时交作业", NotBefore: now},
+		{Platform: "t", ChatID: "p8", PersonID: 8, Private: true, Key: "8", Text: "按时交作业", NotBefore: now},
+	}
+	p, err := s.AddPraise(meta(4), storage.Praise{StudentID: st.ID, Text: "按时交作业", At: now}, notify)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cm, _, _ := s.SetComment(meta(5), storage.Comment{StudentID: st.ID, Semester: "2026-09-01", Text: "有进步"})
+	se2, _, _ := s.AddSession(meta(6), storage.Session{StudentID: other.ID, Subject: "语文", Minutes: 20, At: now}, week)
+	nos := []uint64{se.No, c.No, p.No, cm.No, se2.No}
+	seen := map[uint64]bool{}
+	for i, no := range nos {
+		if no == 0 || seen[no] || (i > 0 && no <= nos[i-1]) {
+			t.Fatalf("record numbers are not unique and rising across kinds: %v", nos)
+		}
+		seen[no] = true
+	}
+	if r, err := s.RecordByNo(c.No); err != nil || r.Kind != storage.KindContact || r.Contact.Content != "谈作业" || r.No() != c.No {
+		t.Fatalf("RecordByNo(%d) = %+v, %v", c.No, r, err)
+	}
+	again, replaced, _ := s.SetComment(meta(7), storage.Comment{StudentID: st.ID, Semester: "2026-09-01", Text: "进步很大"})
+	if !replaced || again.No != cm.No {
+		t.Fatalf("a rewritten comment got number %d, had %d", again.No, cm.No)
+	}
+
+	// Moving a session to another day keeps its number and its place in
+	// the counts; the author's /undo still finds it.
+	monday := week.From.Add(16 * time.Hour)
+	ed, err := s.EditRecord(meta(8), se.No, func(r *storage.Record) error {
+		r.Session.Minutes, r.Session.At, r.At = 45, monday, monday
+		r.Session.StudentID = other.ID // an edit cannot move a record to another child
+		return nil
+	}, nil)
+	if err != nil || ed.Before.Session.Minutes != 30 || ed.After.Session.Minutes != 45 || ed.After.No() != se.No {
+		t.Fatalf("edit: %+v %v", ed, err)
+	}
+	if got, _ := s.Sessions(st.ID, monday, monday.Add(time.Hour)); len(got) != 1 || got[0].Minutes != 45 || got[0].No != se.No {
+		t.Fatalf("the edited session on its new day: %+v", got)
+	}
+	if got, _ := s.Sessions(st.ID, tuesday, tuesday.Add(time.Hour)); len(got) != 0 {
+		t.Fatalf("the edited session stayed on its old day too: %+v", got)
+	}
+	if _, err := s.EditRecord(meta(8), se.No, func(r *storage.Record) error { return nil }, nil); !errors.Is(err, storage.ErrDuplicate) {
+		t.Fatalf("a redelivered edit: %v", err)
+	}
+
+	// A praise edit replaces what parents have not been sent yet, only that.
+	q, _ := s.Queue(now, 0)
+	for _, m := range q {
+		if m.PersonID == 7 {
+			if err := s.Dequeue(m); err != nil { // sent to parent 7
+				t.Fatal(err)
+			}
+		}
+	}
+	renotify := []storage.Queued{
+		{Platform: "t", ChatID: "p7", PersonID: 7, Private: true, Key: "7", Text: "每天按时交作业", NotBefore: now},
+		{Platform: "t", ChatID: "p8", PersonID: 8, Private: true, Key: "8", Text: "每天按时交作业", NotBefore: now},
+	}
+	ed, err = s.EditRecord(meta(9), p.No, func(r *storage.Record) error { r.Praise.Text = "每天按时交作业"; return nil }, renotify)
+	if err != nil || ed.UnsentReplaced != 1 {
+		t.Fatalf("praise edit: %+v %v", ed, err)
+	}
+	q, _ = s.Queue(now, 0)
+	if len(q) != 1 || q[0].PersonID != 8 || q[0].Text != "每天按时交作业" {
+		t.Fatalf("after the praise edit the outbox holds %+v", q)
+	}
+
+	if _, err := s.DeleteRecord(meta(10), c.No); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RecordByNo(c.No); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("a deleted record is still found: %v", err)
+	}
+	if _, err := s.DeleteRecord(meta(11), c.No); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("deleting twice: %v", err)
+	}
+	if got, _ := s.Contacts(st.ID, week.From, week.To); len(got) != 0 {
+		t.Fatalf("contacts after the delete: %+v", got)
+	}
+	// Deleting the praise withdraws its waiting message too.
+	if u, err := s.DeleteRecord(meta(12), p.No); err != nil || u.UnsentDropped != 1 {
+		t.Fatalf("praise delete: %+v %v", u, err)
+	}
+
+	// /undo after a move still takes the moved session back.
+	u, err := s.Undo(storage.Meta{MsgKey: "test:undo", ActorID: 1, Where: "test", At: now}, now.Add(-time.Hour))
+	if err != nil || u.Kind != storage.KindComment {
+		t.Fatalf("undo took %+v, %v; want the rewritten comment", u, err)
+	}
+	u, err = s.Undo(storage.Meta{MsgKey: "test:undo2", ActorID: 1, Where: "test", At: now}, now.Add(-time.Hour))
+	if err != nil || u.Kind != storage.KindSession || u.Session.No != se2.No {
+		t.Fatalf("second undo took %+v, %v; want the latest session", u, err)
+	}
+	u, err = s.Undo(storage.Meta{MsgKey: "test:undo3", ActorID: 1, Where: "test", At: now}, now.Add(-time.Hour))
+	if err != nil || u.Kind != storage.KindSession || u.Session.No != se.No {
+		t.Fatalf("third undo took %+v, %v; want the moved session", u, err)
+	}
+	if _, err := s.RecordByNo(se.No); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("an undone record is still found by number: %v", err)
+	}
+
+	// An erasure takes the numbers with the records; numbers are not reused.
+	last, _, _ := s.AddSession(meta(13), storage.Session{StudentID: other.ID, Subject: "英语", Minutes: 20, At: now}, week)
+	if last.No <= se2.No {
+		t.Fatalf("a number was reused: %d after %d", last.No, se2.No)
+	}
+	if _, err := s.DeleteStudent(meta(14), other.ID, []string{"李四"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RecordByNo(last.No); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("an erased child's record is found by number: %v", err)
 	}
 }

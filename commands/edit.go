@@ -1,0 +1,229 @@
+package commands
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"bangfu/commands/report"
+	"bangfu/storage"
+)
+
+// Correcting records by their number: /edit #37 … and /delete #37. The
+// number is the one /history and every saved record's reply show; it never
+// shifts when new records arrive. The author, the student's head teacher
+// and admins may change a record; /undo stays for one's own last record.
+
+// parseRecordNo reads #37 (also 37, 第37条, 37号).
+func parseRecordNo(tok string) (uint64, bool) {
+	s := strings.TrimPrefix(strings.TrimPrefix(tok, "#"), "第")
+	s = strings.TrimSuffix(strings.TrimSuffix(s, "条"), "号")
+	if s == "" || len(s) > 9 || !isDigits(s) {
+		return 0, false
+	}
+	no, err := strconv.ParseUint(s, 10, 64)
+	return no, err == nil && no > 0
+}
+
+// aRecord is a record found by number with its student, checked for the
+// sender's right to change it.
+type aRecord struct {
+	no  uint64
+	rec storage.Record
+	f   found
+}
+
+// recordToChange finds the record the first argument numbers and checks that
+// the sender may change it.
+func (h *Handler) recordToChange(r *req, notANumber func(tok string) error) (aRecord, error) {
+	if r.args.len() == 0 {
+		return aRecord{}, r.usage(recordNoMissing())
+	}
+	tok := r.args.at(0)
+	no, ok := parseRecordNo(tok)
+	if !ok {
+		return aRecord{}, notANumber(tok)
+	}
+	rec, err := h.Store.RecordByNo(no)
+	if errors.Is(err, storage.ErrNotFound) {
+		return aRecord{}, refuse(noSuchRecord(no))
+	}
+	if err != nil {
+		return aRecord{}, err
+	}
+	st, err := h.Store.Student(rec.StudentID())
+	if err != nil {
+		return aRecord{}, err
+	}
+	c, err := h.Store.Class(st.ClassID)
+	if err != nil {
+		return aRecord{}, err
+	}
+	if rec.AuthorID() != r.me.ID && !canManageClass(r.me, st.ClassID) {
+		return aRecord{}, refuse(recordNotYours(no))
+	}
+	return aRecord{no: no, rec: rec, f: found{st, c}}, nil
+}
+
+func (h *Handler) edit(r *req) (string, error) {
+	ar, err := h.recordToChange(r, func(tok string) error {
+		return r.usage(editNeedsNo(clip(tok, 12)))
+	})
+	if err != nil {
+		return "", err
+	}
+	see := r.sight(ar.f.st)
+	if r.args.len() == 1 {
+		return "", refuse(editNeedsWhat(ar.no, recordLine(h.Cal, ar.rec, h.personName, see), editExample(ar.rec.Kind, ar.no)))
+	}
+	change, notify, err := h.parseEdit(r, ar)
+	if err != nil {
+		return "", err
+	}
+	ed, err := h.Store.EditRecord(r.meta, ar.no, change, notify)
+	if errors.Is(err, storage.ErrNotFound) {
+		return "", refuse(noSuchRecord(ar.no))
+	}
+	if err != nil {
+		return "", err
+	}
+	out := recordEdited(ar.no, ar.f.label(), recordLine(h.Cal, ed.Before, h.personName, see), recordLine(h.Cal, ed.After, h.personName, see))
+	if ed.After.Kind == storage.KindPraise && len(notify) > 0 {
+		if ed.UnsentReplaced > 0 {
+			out += praiseEditUnsentReplaced(ed.UnsentReplaced)
+		}
+		if ed.UnsentReplaced < len(notify) {
+			out += praiseEditSentStays()
+		}
+	}
+	return out, nil
+}
+
+// parseEdit reads the new version of a record, in the shape of the command
+// that made it without the student: a session as /log, a contact as
+// /contact, praise and comments as their words. A day left out keeps the
+// record's day (not today) and a note left out keeps the note; a duration
+// alone or a day alone changes only that.
+func (h *Handler) parseEdit(r *req, ar aRecord) (func(*storage.Record) error, []storage.Queued, error) {
+	keepClock := func(old, day time.Time) time.Time { return day.Add(old.Sub(h.Cal.Day(old))) }
+	switch ar.rec.Kind {
+	case storage.KindSession, storage.KindContact:
+		if r.args.len() == 2 { // a day alone moves the record to that day
+			if d := parseDay(r.args.at(1), r.now, h.Cal, false); d.isDate {
+				day, err := h.checkRecordDay(r, d, r.args.at(1))
+				if err != nil {
+					return nil, nil, err
+				}
+				return func(rec *storage.Record) error {
+					if rec.Session != nil {
+						rec.Session.At = keepClock(rec.Session.At, day)
+						rec.At = rec.Session.At
+					} else {
+						rec.Contact.At = keepClock(rec.Contact.At, day)
+						rec.At = rec.Contact.At
+					}
+					return nil
+				}, nil, nil
+			}
+		}
+	}
+	switch ar.rec.Kind {
+	case storage.KindSession:
+		if r.args.len() == 2 {
+			if m, ok := parseDuration(r.args.at(1)); ok {
+				if m < 1 || m > 600 {
+					return nil, nil, r.usage(logDurationOutOfRange(r.args.at(1)))
+				}
+				return func(rec *storage.Record) error { rec.Session.Minutes = m; return nil }, nil, nil
+			}
+		}
+		in, err := h.parseLog(r)
+		if err != nil {
+			return nil, nil, err
+		}
+		return func(rec *storage.Record) error {
+			s := rec.Session
+			s.Subject, s.Minutes = in.subject, in.minutes
+			if in.note != "" { // a correction of the minutes does not lose the note
+				s.Note = in.note
+			}
+			if in.dayGiven {
+				s.At = keepClock(s.At, in.day)
+			}
+			rec.At = s.At
+			return nil
+		}, nil, nil
+	case storage.KindContact:
+		in, err := h.parseContact(r)
+		if err != nil {
+			return nil, nil, err
+		}
+		return func(rec *storage.Record) error {
+			c := rec.Contact
+			c.Method, c.Whom, c.Content = in.method, in.whom, in.content
+			if in.dayGiven {
+				c.At = keepClock(c.At, in.day)
+			}
+			rec.At = c.At
+			return nil
+		}, nil, nil
+	case storage.KindPraise:
+		text := r.args.from(1)
+		if runeLen(text) > 300 {
+			return nil, nil, r.usage(praiseTooLong())
+		}
+		if w := report.BannedWordIn(text); w != "" {
+			return nil, nil, r.usage(praiseBannedWord(w))
+		}
+		author := r.me
+		if ar.rec.AuthorID() != r.me.ID { // the parents hear it from the teacher who praised
+			if p, err := h.Store.Person(ar.rec.AuthorID()); err == nil {
+				author = p
+			}
+		}
+		notify, _, err := h.praiseNotes(r, ar.f.st, author, text)
+		if err != nil {
+			return nil, nil, err
+		}
+		return func(rec *storage.Record) error { rec.Praise.Text = text; return nil }, notify, nil
+	case storage.KindComment:
+		text := r.args.from(1)
+		if runeLen(text) > 1000 {
+			return nil, nil, r.usage(commentTooLong())
+		}
+		if w := report.BannedWordIn(text); w != "" {
+			return nil, nil, r.usage(commentBannedWord(w))
+		}
+		return func(rec *storage.Record) error { rec.Comment.Text = text; return nil }, nil, nil
+	}
+	return nil, nil, refuse(noSuchRecord(ar.no))
+}
+
+func (h *Handler) deleteRecord(r *req) (string, error) {
+	ar, err := h.recordToChange(r, func(tok string) error {
+		return refuse(deleteNeedsNo(clip(tok, 12)))
+	})
+	if err != nil {
+		return "", err
+	}
+	if r.args.len() > 1 {
+		return "", r.usage(deleteOnlyNo())
+	}
+	u, err := h.Store.DeleteRecord(r.meta, ar.no)
+	if errors.Is(err, storage.ErrNotFound) {
+		return "", refuse(noSuchRecord(ar.no))
+	}
+	if err != nil {
+		return "", err
+	}
+	out := recordDeleted(ar.no, ar.f.label(), recordLine(h.Cal, ar.rec, h.personName, r.sight(ar.f.st)))
+	if u.Kind == storage.KindPraise {
+		if u.UnsentDropped > 0 {
+			out += undoneUnsentToo()
+		} else {
+			out += undoneSentStays()
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,122 @@
+package commands
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"bangfu/storage"
+)
+
+func TestRecordNumbersAreStableAndCorrectable(t *testing.T) {
+	w := school(t)
+	must(t, w.say("王老师", "/log 张三 数学辅导 30分钟 周一 作业拖拉"), "记录号 #1", "/修改 #1")
+	must(t, w.say("王老师", "/contact 张三 电话 妈妈 谈了作业"), "记录号 #2")
+	must(t, w.say("李老师", "/log 李四 英语 20分钟"), "记录号 #3")
+	hist := w.say("王老师", "/history 张三")
+	must(t, hist, "#1 11月23日（周一） 辅导：数学辅导 30分钟", "#2 11月25日（周三） 家校沟通")
+	// New records do not shift the numbers.
+	w.say("王老师", "/log 张三 语文 20分钟")
+	must(t, w.say("王老师", "/history 张三"), "#4 11月25日", "#1 11月23日（周一） 辅导：数学辅导 30分钟", "#2 11月25日")
+
+	// The author corrects the minutes; the day stays Monday, not today.
+	r := w.say("王老师", "/修改 #1 数学辅导 45分钟")
+	must(t, r, "已更正 #1（张三（初一3班））", "原来：11月23日（周一） 辅导：数学辅导 30分钟", "现在：11月23日（周一） 辅导：数学辅导 45分钟（王老师） 备注：作业拖拉")
+	must(t, w.say("王老师", "/edit #1 40分钟"), "现在：11月23日（周一） 辅导：数学辅导 40分钟", "备注：作业拖拉")
+	must(t, w.say("王老师", "/修改 #1 昨天"), "现在：11月24日（周二） 辅导：数学辅导 40分钟")
+	ss, _ := w.st.Sessions(mustStudent(t, w, "张三").ID, time.Time{}, wed.AddDate(0, 1, 0))
+	if len(ss) != 2 || ss[0].No != 1 || ss[0].Minutes != 40 || w.st.Cal.Day(ss[0].At).Day() != 24 {
+		t.Fatalf("sessions after the edits: %+v", ss)
+	}
+	must(t, w.say("王老师", "/修改 #2 微信 奶奶 说好周末补作业 周一"), "现在：11月23日（周一） 家校沟通：微信·奶奶", "内容：说好周末补作业")
+
+	// Who may: the author, the head teacher, an admin; not another teacher.
+	w.join("赵老师", w.say("校长", "/invite teacher"))
+	must(t, w.say("赵老师", "/修改 #1 50分钟"), "#1 不是你记的")
+	must(t, w.say("赵老师", "/删除记录 #1"), "#1 不是你记的")
+	must(t, w.say("李老师", "/修改 #1 35分钟"), "已更正 #1", "35分钟")
+	must(t, w.say("校长", "/更正 #3 25分钟"), "已更正 #3（李四（初一3班））", "25分钟")
+
+	// Bad corrections store nothing and say why, with an example.
+	for in, want := range map[string]string{
+		"/修改 #1 数学 -30分钟": "/修改 #37 数学辅导 45分钟",
+		"/修改 #1 700分钟":    "1到600分钟",
+		"/修改 #1 明天":       "不能记录还没到的日子",
+		"/修改 张三 45分钟":     "不是记录号",
+		"/修改 #999 45分钟":   "没有 #999 这条记录",
+		"/修改":             "请写上记录号",
+	} {
+		must(t, w.say("王老师", in), want)
+	}
+	must(t, w.say("王老师", "/修改 #1"), "#1 现在是：11月24日（周二） 辅导：数学辅导 35分钟", "/修改 #1 45分钟")
+	if ss, _ := w.st.Sessions(mustStudent(t, w, "张三").ID, time.Time{}, wed.AddDate(0, 1, 0)); ss[0].Minutes != 35 {
+		t.Fatalf("a refused correction changed the record: %+v", ss[0])
+	}
+
+	// In a teacher group the reply repeats the record without its note.
+	g := w.sayIn("初一3班教师群", "王老师", "/修改 #1 数学辅导 30分钟 家里没人管")
+	must(t, g, "已更正 #1", "30分钟")
+	mustNot(t, g, "家里没人管", "作业拖拉")
+
+	// Deleting by number; the record is gone and its number is not reused.
+	must(t, w.say("王老师", "/删除记录 #2"), "已删除 #2（张三（初一3班））", "家校沟通：微信·奶奶")
+	must(t, w.say("王老师", "/delete #2"), "没有 #2 这条记录")
+	must(t, w.say("王老师", "/删除 张三"), "/student delete 张三", "/删除记录 #37")
+	if cs, _ := w.st.Contacts(mustStudent(t, w, "张三").ID, time.Time{}, wed.AddDate(0, 1, 0)); len(cs) != 0 {
+		t.Fatalf("contacts after the delete: %+v", cs)
+	}
+	must(t, w.say("王老师", "/log 张三 数学 30分钟"), "记录号 #5")
+
+	// Every change is in the audit log with the student.
+	log, _ := w.st.AuditLog(time.Time{}, wed.AddDate(1, 0, 0))
+	seen := map[string]int{}
+	for _, e := range log {
+		if strings.HasSuffix(e.Action, ".edit") || strings.HasSuffix(e.Action, ".delete") {
+			if len(e.StudentIDs) != 1 || !strings.HasPrefix(e.Detail, "#") {
+				t.Errorf("audit entry without its student or number: %+v", e)
+			}
+			seen[e.Action]++
+		}
+	}
+	if seen["session.edit"] != 6 || seen["contact.edit"] != 1 || seen["contact.delete"] != 1 {
+		t.Fatalf("audited changes: %v", seen)
+	}
+	// /undo still takes back one's own last record.
+	must(t, w.say("王老师", "/undo"), "已撤销：张三（初一3班）数学 30分钟")
+}
+
+func TestCorrectingAPraiseFollowsWhatParentsGot(t *testing.T) {
+	w := school(t)
+	// At 22:00 the parent's message waits for the morning: the correction
+	// replaces it.
+	w.now = time.Date(2026, 11, 25, 22, 0, 0, 0, shanghai)
+	must(t, w.say("王老师", "/praise 张三 主动帮同学讲题"), "记录号 #1", "07:30会发给1位家长")
+	must(t, w.say("王老师", "/修改 #1 主动帮同桌讲数学题"), "已更正 #1", "还没发出的1条家长消息已换成改后的内容")
+	q, _ := w.st.Queue(time.Time{}, 0)
+	if len(q) != 1 || !strings.Contains(q[0].Text, "主动帮同桌讲数学题") {
+		t.Fatalf("queued for the parent after the correction: %+v", q)
+	}
+	must(t, w.say("王老师", "/修改 #1 作为留守儿童进步很大"), "请不要写“留守")
+	// Once sent, a correction changes the record only.
+	w.st.Dequeue(q[0])
+	must(t, w.say("王老师", "/修改 #1 主动帮同桌讲题"), "已更正 #1", "已经发给家长的那条消息不会再发一次")
+	if q, _ := w.st.Queue(time.Time{}, 0); len(q) != 0 {
+		t.Fatalf("a correction after sending queued %+v", q)
+	}
+	// A comment is corrected the same way, and only its author's words change.
+	must(t, w.say("王老师", "/comment 张三 本学期进步明显"), "记录号 #2")
+	must(t, w.say("王老师", "/修改 #2 本学期进步很明显，继续加油"), "现在：", "继续加油")
+	cs, _ := w.st.Comments(mustStudent(t, w, "张三").ID, "")
+	if len(cs) != 1 || cs[0].Text != "本学期进步很明显，继续加油" || cs[0].No != 2 {
+		t.Fatalf("comments: %+v", cs)
+	}
+}
+
+func mustStudent(t *testing.T, w *world, name string) storage.Student {
+	t.Helper()
+	ss, err := w.st.StudentsNamed(name)
+	if err != nil || len(ss) != 1 {
+		t.Fatalf("student %s: %v %v", name, ss, err)
+	}
+	return ss[0]
+}

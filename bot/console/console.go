@@ -181,7 +181,8 @@ func (c *Console) control(line string) {
 }
 
 // Send prints a message: a reply in the chat being typed in as "bangfu:",
-// anything else with its destination.
+// anything else (a reminder or a parent's message, even to this chat) with
+// its destination and, when it is held for quiet hours, when it goes.
 func (c *Console) Send(_ context.Context, out bot.Outgoing) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -190,7 +191,8 @@ func (c *Console) Send(_ context.Context, out bot.Outgoing) error {
 		text += "\n" + c.saveFile(out.File)
 	}
 	var head, indent string
-	if out.Chat.ID == c.chat().ID {
+	isReply := out.QueueID == 0 || out.ReplyID != 0 // queued messages were not asked for
+	if out.Chat.ID == c.chat().ID && isReply {
 		// Lines of a reply are printed as they are, so that an invite code
 		// stands alone on the last line, ready for `tail -1`.
 		head = "bangfu: "

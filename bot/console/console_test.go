@@ -27,6 +27,8 @@ func TestControlsAndDestinations(t *testing.T) {
 		c.Send(ctx, bot.Reply(m, "收到\n第二行"))
 		c.Send(ctx, bot.Outgoing{Chat: bot.Chat{ID: PrivateChatID("李老师"), Kind: bot.Private, Title: "李老师"}, Text: "提醒\n第二行",
 			NotBefore: c.Now().Add(time.Hour)})
+		// A queued message to the chat being typed in is not a reply.
+		c.Send(ctx, bot.Outgoing{Chat: m.Chat, Text: "本周小结", QueueID: 7})
 	})
 	if err != nil || !eof {
 		t.Fatalf("run: %v, eof %v", err, eof)
@@ -49,6 +51,7 @@ func TestControlsAndDestinations(t *testing.T) {
 		"bangfu: 收到\n第二行\n",                     // a reply's lines as they are (a code on the last line stands alone)
 		"→ 李老师（私聊，11-25 23:00 送达）: 提醒\n    第二行", // others' messages indented, with when they go
 		":as", // :bogus prints the help
+		"→ 张三妈妈（私聊）: 本周小结",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("output lacks %q:\n%s", want, text)

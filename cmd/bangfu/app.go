@@ -102,7 +102,9 @@ func wire(ctx context.Context, cfg Config, st *bolt.Store, log *slog.Logger, std
 			fmt.Fprintln(stderr, "bangfu:", err)
 			return nil, 1
 		}
-		con.AfterLine = a.out.DeliverDue
+		// Nobody in the terminal waits for quiet hours to end: what is held
+		// is shown at once, labelled with when it would go (see Console.Send).
+		con.AfterLine = a.out.Flush
 		con.AtEOF = a.out.Flush
 		a.console = con
 		a.platforms = append(a.platforms, con)

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -78,5 +80,57 @@ func TestStopRunsInOrder(t *testing.T) {
 	}
 	if q, _ := st.Queue(time.Time{}, 0); len(q) != 0 {
 		t.Fatalf("the due message is still queued: %+v", q)
+	}
+}
+
+// TestConsoleShowsHeldMessagesAtOnceWithTheirDestination: in the terminal
+// chat at 22:00, a praise's message to the parent is held for quiet hours;
+// it is printed right after the praise's reply (not at the end), labelled
+// with its destination and when it would go, and a queued reminder to the
+// person typing is labelled too, never mistaken for a reply.
+func TestConsoleShowsHeldMessagesAtOnceWithTheirDestination(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := loadConfig(writeConfig(t, dir, ""), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	night := time.Date(2026, 11, 25, 22, 0, 0, 0, cfg.Calendar.Loc)
+	st, err := bolt.Open(cfg.Storage.Path, bolt.Options{Calendar: cfg.Calendar, Now: func() time.Time { return night }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	m := storage.Meta{Where: "test", At: night}
+	zs, _, err := st.AddStudent(m, 7, 3, storage.Student{Name: "张三", WeeklyTarget: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mum, _ := st.EnsurePerson("console", "张三妈妈", "dm:张三妈妈", "张三妈妈")
+	if _, err := st.UpdatePerson(m, mum.ID, "test", func(p *storage.Person) error {
+		p.Parents = []storage.ParentLink{{StudentID: zs.ID, Relation: "妈妈"}}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	morning := time.Date(2026, 11, 26, 7, 30, 0, 0, cfg.Calendar.Loc)
+	if err := st.Enqueue(m, storage.Queued{Platform: "console", ChatID: "dm:本机管理员", ChatTitle: "本机管理员", Private: true, Text: "明早提醒", NotBefore: morning}); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	in := strings.NewReader("/praise 张三 今天主动帮同学讲题\n/status 张三\n")
+	a, code := wire(context.Background(), cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)), in, &out, &errb)
+	if a == nil {
+		t.Fatalf("wire: %d %s", code, errb.String())
+	}
+	a.run(context.Background())
+	text := out.String()
+	praised := strings.Index(text, "已记录张三（初一3班）的进步")
+	held := strings.Index(text, "→ 张三妈妈（私聊，11-26 07:30 送达）: ")
+	next := strings.Index(text, "> /status 张三")
+	if praised < 0 || held < praised || next < held {
+		t.Fatalf("the held message is not shown right after the praise, with where and when it goes:\n%s", text)
+	}
+	if !strings.Contains(text, "→ 本机管理员（私聊，11-26 07:30 送达）: 明早提醒") || strings.Contains(text, "bangfu: 明早提醒") {
+		t.Fatalf("a queued reminder to the person typing is not labelled:\n%s", text)
 	}
 }

@@ -198,7 +198,7 @@ func (h *Handler) classParents(classID uint64) ([]storage.Person, error) {
 // meetingsAhead are the meetings from now to the end of the semester in the
 // classes this person manages.
 func (h *Handler) meetingsAhead(r *req) ([]storage.Meeting, error) {
-	all, err := h.Store.Meetings(r.now, h.Cal.SemesterEnd.AddDate(0, 0, 1))
+	all, err := h.Store.Meetings(r.now, h.lastTermEnd().AddDate(0, 0, 1))
 	if err != nil {
 		return nil, err
 	}
@@ -338,8 +338,17 @@ func (h *Handler) meetingTime(r *req, dayTok, clockTok string) (time.Time, error
 	if at.After(r.now.AddDate(0, 6, 0)) {
 		return time.Time{}, r.usage(meetingTooFar())
 	}
-	if h.Cal.Day(at).After(h.Cal.SemesterEnd) {
-		return time.Time{}, r.usage(meetingAfterSemester(report.Day(h.Cal, h.Cal.SemesterEnd)))
+	if end := h.lastTermEnd(); h.Cal.Day(at).After(end) {
+		return time.Time{}, r.usage(meetingAfterSemester(report.Day(h.Cal, end)))
 	}
 	return at, nil
+}
+
+// lastTermEnd is the last day of the last term the school has told us of.
+func (h *Handler) lastTermEnd() time.Time {
+	terms := h.Cal.Terms()
+	if len(terms) == 0 {
+		return time.Time{}
+	}
+	return terms[len(terms)-1].End
 }

@@ -31,8 +31,8 @@ func (h *Handler) checkRecordDay(r *req, d dateResult, tok string) (time.Time, e
 	if d.day.After(today) {
 		return time.Time{}, r.usage(futureDay(report.Day(h.Cal, d.day)))
 	}
-	if d.day.Before(h.Cal.SemesterStart) {
-		return time.Time{}, r.usage(beforeSemester(report.Day(h.Cal, d.day), report.Day(h.Cal, h.Cal.SemesterStart)))
+	if start := h.Cal.TermAt(r.now).Start; d.day.Before(start) {
+		return time.Time{}, r.usage(beforeSemester(report.Day(h.Cal, d.day), report.Day(h.Cal, start)))
 	}
 	return d.day, nil
 }
@@ -423,7 +423,7 @@ func (h *Handler) comment(r *req) (string, error) {
 	if f.st.MentorID != r.me.ID && !r.me.IsHeadOf(f.st.ClassID) {
 		return "", refuse(commentNotYours(f.label()))
 	}
-	c, replaced, err := h.Store.SetComment(r.meta, storage.Comment{StudentID: f.st.ID, Semester: h.Cal.SemesterKey(), Text: text, At: r.now})
+	c, replaced, err := h.Store.SetComment(r.meta, storage.Comment{StudentID: f.st.ID, Semester: h.Cal.TermAt(r.now).Key(), Text: text, At: r.now})
 	if err != nil {
 		return "", err
 	}

@@ -299,7 +299,8 @@ func (s *Scheduler) parentWeekly(c candidate, snap *snapshot, now time.Time) ([]
 }
 
 func (s *Scheduler) comments(c candidate, snap *snapshot) ([]storage.Queued, error) {
-	written, err := s.st.AllComments(s.cal.SemesterKey())
+	term := s.cal.TermAt(c.fire)
+	written, err := s.st.AllComments(term.Key())
 	if err != nil {
 		return nil, err
 	}
@@ -307,7 +308,7 @@ func (s *Scheduler) comments(c candidate, snap *snapshot) ([]storage.Queued, err
 	for _, cm := range written {
 		has[[2]uint64{cm.StudentID, cm.AuthorID}] = true
 	}
-	end := s.cal.SemesterEnd
+	end := term.End
 	var out []storage.Queued
 	for _, p := range snap.people {
 		var due []storage.Student

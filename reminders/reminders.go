@@ -208,8 +208,9 @@ func (s *Scheduler) candidates(now time.Time) ([]candidate, error) {
 			}
 		}
 	}
-	if fire := s.cal.SemesterEnd.Add(-CommentsLead).Add(commentsHour * time.Hour); !fire.After(now) {
-		cands = append(cands, candidate{job: JobComments, key: JobComments + "/" + s.cal.SemesterKey(), fire: fire, end: s.cal.SemesterEnd.AddDate(0, 0, 1)})
+	term := s.cal.TermAt(now)
+	if fire := term.End.Add(-CommentsLead).Add(commentsHour * time.Hour); !fire.After(now) {
+		cands = append(cands, candidate{job: JobComments, key: JobComments + "/" + term.Key(), fire: fire, end: term.End.AddDate(0, 0, 1)})
 	}
 	meetings, err := s.st.Meetings(now.Add(-time.Hour), now.AddDate(0, 0, 3))
 	if err != nil {

@@ -1,6 +1,8 @@
 package storage
 
 import (
+	"sort"
+	"sync"
 	"time"
 )
 
@@ -8,16 +10,41 @@ import (
 // and the parents' quiet hours. Week and month boundaries are computed here and
 // nowhere else, so every package agrees on what "this week" means.
 type Calendar struct {
-	Loc           *time.Location
-	SemesterStart time.Time // midnight of the first day, in Loc
-	SemesterEnd   time.Time // midnight of the last day, in Loc
-	Holidays      []DateRange
+	Loc *time.Location
 	// Quiet hours as minutes after midnight; equal values mean none.
 	QuietStart, QuietEnd int
+	// terms is shared by every copy, so a semester started from chat is
+	// seen at once by commands, reminders and reports alike.
+	terms *termBook
 }
 
 // DateRange is an inclusive range of days (both at midnight in the school zone).
 type DateRange struct{ From, To time.Time }
+
+// Term is one semester: its first and last day, its holidays and its
+// make-up school days (调休: a Saturday or Sunday taught as a weekday).
+type Term struct {
+	Start, End time.Time // midnight of the first and the last day
+	Holidays   []DateRange
+	MakeupDays []time.Time
+}
+
+// Key names the term in stored records (its comments): its first day.
+func (t Term) Key() string { return t.Start.Format("2006-01-02") }
+
+// Contains reports whether day d (midnight) is one of the term's days.
+func (t Term) Contains(d time.Time) bool { return !d.Before(t.Start) && !d.After(t.End) }
+
+type termBook struct {
+	mu         sync.RWMutex
+	configured Term
+	started    []Term // from chat (/semester new), by start
+}
+
+// NewCalendar is a calendar with the semester of config.yaml.
+func NewCalendar(loc *time.Location, configured Term, quietStart, quietEnd int) Calendar {
+	return Calendar{Loc: loc, QuietStart: quietStart, QuietEnd: quietEnd, terms: &termBook{configured: configured}}
+}
 
 // DefaultCalendar is the calendar of config.example.yaml.
 func DefaultCalendar() Calendar {
@@ -26,14 +53,64 @@ func DefaultCalendar() Calendar {
 		loc = time.FixedZone("CST", 8*3600)
 	}
 	d := func(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 0, 0, 0, 0, loc) }
-	return Calendar{
-		Loc:           loc,
-		SemesterStart: d(2026, 9, 1),
-		SemesterEnd:   d(2027, 1, 22),
-		Holidays:      []DateRange{{d(2026, 10, 1), d(2026, 10, 7)}},
-		QuietStart:    21*60 + 30,
-		QuietEnd:      7*60 + 30,
+	return NewCalendar(loc, Term{
+		Start:    d(2026, 9, 1),
+		End:      d(2027, 1, 22),
+		Holidays: []DateRange{{d(2026, 10, 1), d(2026, 10, 7)}},
+	}, 21*60+30, 7*60+30)
+}
+
+// SetStartedTerms replaces the terms started from chat (loaded from the
+// database at start-up, and after /semester new), for every copy of c.
+func (c Calendar) SetStartedTerms(terms []Term) {
+	if c.terms == nil {
+		return
 	}
+	sorted := append([]Term(nil), terms...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Start.Before(sorted[j].Start) })
+	c.terms.mu.Lock()
+	c.terms.started = sorted
+	c.terms.mu.Unlock()
+}
+
+// Terms are every known term by start: the configured one and those started
+// from chat; a term started from chat on the configured term's first day
+// replaces it.
+func (c Calendar) Terms() []Term {
+	if c.terms == nil {
+		return nil
+	}
+	c.terms.mu.RLock()
+	defer c.terms.mu.RUnlock()
+	out := make([]Term, 0, len(c.terms.started)+1)
+	replaced := false
+	for _, t := range c.terms.started {
+		replaced = replaced || t.Start.Equal(c.terms.configured.Start)
+	}
+	if !replaced {
+		out = append(out, c.terms.configured)
+	}
+	out = append(out, c.terms.started...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
+	return out
+}
+
+// TermAt is the term t belongs to: the latest one started by t's day, so the
+// break after a term still belongs to it (its comments, its archive); before
+// the first term, the first.
+func (c Calendar) TermAt(t time.Time) Term {
+	terms := c.Terms()
+	if len(terms) == 0 {
+		return Term{}
+	}
+	d := c.Day(t)
+	at := terms[0]
+	for _, term := range terms[1:] {
+		if !term.Start.After(d) {
+			at = term
+		}
+	}
+	return at
 }
 
 // Day returns midnight of t's day in the school's time zone.
@@ -60,16 +137,21 @@ func (c Calendar) NextMonthStart(t time.Time) time.Time {
 	return c.MonthStart(t).AddDate(0, 1, 0)
 }
 
-// InSemester reports whether t's day lies within the semester.
+// InSemester reports whether t's day lies within a term.
 func (c Calendar) InSemester(t time.Time) bool {
 	d := c.Day(t)
-	return !d.Before(c.SemesterStart) && !d.After(c.SemesterEnd)
+	for _, term := range c.Terms() {
+		if term.Contains(d) {
+			return true
+		}
+	}
+	return false
 }
 
-// IsHoliday reports whether t's day is in a configured holiday.
+// IsHoliday reports whether t's day is in a holiday of its term.
 func (c Calendar) IsHoliday(t time.Time) bool {
 	d := c.Day(t)
-	for _, h := range c.Holidays {
+	for _, h := range c.TermAt(t).Holidays {
 		if !d.Before(h.From) && !d.After(h.To) {
 			return true
 		}
@@ -77,10 +159,23 @@ func (c Calendar) IsHoliday(t time.Time) bool {
 	return false
 }
 
-// IsSchoolDay: a weekday of the semester that is not a holiday.
+// IsMakeupDay reports whether t's day is a weekend day taught as a weekday.
+func (c Calendar) IsMakeupDay(t time.Time) bool {
+	d := c.Day(t)
+	for _, m := range c.TermAt(t).MakeupDays {
+		if m.Equal(d) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsSchoolDay: a day of a term, Monday to Friday or a make-up day, and not
+// a holiday.
 func (c Calendar) IsSchoolDay(t time.Time) bool {
 	wd := t.In(c.Loc).Weekday()
-	return wd != time.Saturday && wd != time.Sunday && c.InSemester(t) && !c.IsHoliday(t)
+	weekday := wd != time.Saturday && wd != time.Sunday
+	return (weekday || c.IsMakeupDay(t)) && c.InSemester(t) && !c.IsHoliday(t)
 }
 
 // LastSchoolDayOfMonth returns the last school day of t's month, if any.
@@ -93,9 +188,6 @@ func (c Calendar) LastSchoolDayOfMonth(t time.Time) (time.Time, bool) {
 	}
 	return time.Time{}, false
 }
-
-// SemesterKey names the current semester in stored records.
-func (c Calendar) SemesterKey() string { return c.SemesterStart.Format("2006-01-02") }
 
 // InQuietHours reports whether t falls in the parents' quiet hours.
 func (c Calendar) InQuietHours(t time.Time) bool {

@@ -52,3 +52,39 @@ func TestCalendarBoundaries(t *testing.T) {
 		}
 	}
 }
+
+func TestTermsStartedFromChatAreSeenByEveryCopy(t *testing.T) {
+	c := DefaultCalendar()
+	copied := c // a component holding its own copy, as commands and reminders do
+	sh := c.Loc
+	d := func(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 0, 0, 0, 0, sh) }
+	spring := Term{Start: d(2027, 2, 20), End: d(2027, 7, 2), Holidays: []DateRange{{d(2027, 4, 4), d(2027, 4, 6)}}, MakeupDays: []time.Time{d(2027, 4, 10)}}
+	if copied.InSemester(d(2027, 3, 1)) {
+		t.Fatal("March is in a term before the spring term was started")
+	}
+	c.SetStartedTerms([]Term{spring})
+	if !copied.InSemester(d(2027, 3, 1)) || copied.TermAt(d(2027, 3, 1)).Key() != "2027-02-20" {
+		t.Fatal("a copy does not see the started term")
+	}
+	// The winter break belongs to the autumn term: its comments, its archive.
+	if k := copied.TermAt(d(2027, 2, 1)).Key(); k != "2026-09-01" || copied.InSemester(d(2027, 2, 1)) {
+		t.Fatalf("the break belongs to %s", k)
+	}
+	if !copied.IsSchoolDay(d(2027, 4, 10).Add(9 * time.Hour)) {
+		t.Error("a make-up Saturday is not a school day")
+	}
+	if copied.IsSchoolDay(d(2027, 4, 17).Add(9 * time.Hour)) {
+		t.Error("an ordinary Saturday is a school day")
+	}
+	if copied.IsSchoolDay(d(2027, 4, 5).Add(9*time.Hour)) || !copied.IsHoliday(d(2027, 4, 5)) {
+		t.Error("the spring term's holiday is a school day")
+	}
+	if copied.IsHoliday(d(2026, 10, 3)) != true {
+		t.Error("the autumn term lost its holiday")
+	}
+	// A term started on the configured term's first day replaces it.
+	c.SetStartedTerms([]Term{{Start: d(2026, 9, 1), End: d(2027, 1, 15)}, spring})
+	if terms := copied.Terms(); len(terms) != 2 || !terms[0].End.Equal(d(2027, 1, 15)) {
+		t.Fatalf("terms: %+v", terms)
+	}
+}

@@ -118,6 +118,19 @@ type Undone struct {
 	UnsentDropped int
 }
 
+// Promotion is what the year's turn did: the classes moved up a grade, the
+// classes that graduated (their students' support closed) and the head
+// teachers whose class graduated.
+type Promotion struct {
+	Moved          []ClassMove
+	Graduated      []Class
+	StudentsClosed int
+	HeadsFreed     []uint64
+}
+
+// ClassMove is one class before and after moving up.
+type ClassMove struct{ From, To Class }
+
 // Erased counts what DeleteStudent removed.
 type Erased struct {
 	Sessions, Contacts, Praise, Comments, Parents, Invites, Queued int

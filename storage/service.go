@@ -136,6 +136,19 @@ type OutboxService interface {
 	RecoverReplies() (moved, dropped int, err error)
 }
 
+// YearService keeps the school year's turns: semesters started from chat and
+// the classes moving up a grade.
+type YearService interface {
+	StartedTerms() ([]Term, error)
+	// StartTerm records a semester (replacing one with the same first day).
+	StartTerm(m Meta, t Term) error
+	// PromoteClasses moves every class up a grade; classes of a graduating
+	// grade leave (their students' support closed with reason, their head
+	// teachers freed). A second promotion within minGap of the last is
+	// refused with EConflict, its At the last one.
+	PromoteClasses(m Meta, graduating []int, reason string, minGap time.Duration) (Promotion, error)
+}
+
 // PlatformStateService keeps small per-platform values (offsets, sessions).
 type PlatformStateService interface {
 	PlatformValue(platform, name string) ([]byte, error)
@@ -184,6 +197,7 @@ type Store interface {
 	OutboxService
 	PlatformStateService
 	RunService
+	YearService
 	BulkLoader
 	Close() error
 }

@@ -14,6 +14,9 @@ type Class struct {
 	ID     uint64
 	Grade  int // 1–6 primary, 7–9 junior middle (初一–初三), 10–12 senior (高一–高三)
 	Number int
+	// Graduated is the year the class left the school (2027届), 0 while it is
+	// here; a graduated class keeps its records but no longer has its name.
+	Graduated int `json:",omitempty"`
 }
 
 // Student is a student under support, with the sensitive categories.

@@ -24,6 +24,9 @@ type Config struct {
 		SemesterStart string   `yaml:"semester_start"`
 		SemesterEnd   string   `yaml:"semester_end"`
 		Holidays      []string `yaml:"holidays"`
+		MakeupDays    []string `yaml:"makeup_days"`
+		// GraduatingGrades leave the school at /promote: 6 (小学), 9 (初中), 12 (高中).
+		GraduatingGrades []int `yaml:"graduating_grades"`
 	} `yaml:"school"`
 	Storage struct {
 		Path string `yaml:"path"`
@@ -69,6 +72,8 @@ func defaultConfig() Config {
 	c.School.SemesterStart = "2026-09-01"
 	c.School.SemesterEnd = "2027-01-22"
 	c.School.Holidays = []string{"2026-10-01..2026-10-07"}
+	c.School.MakeupDays = []string{}
+	c.School.GraduatingGrades = []int{6, 9, 12}
 	c.Storage.Path = "data/bangfu.db"
 	c.Backup.Dir, c.Backup.Every, c.Backup.Keep = "backups", "24h", 14
 	c.QuietHours.Start, c.QuietHours.End = "21:30", "07:30"
@@ -147,14 +152,15 @@ func (c *Config) calendar() (storage.Calendar, error) {
 		}
 		return t, nil
 	}
-	cal := storage.Calendar{Loc: loc}
-	if cal.SemesterStart, err = day("school.semester_start", c.School.SemesterStart); err != nil {
+	var cal storage.Calendar
+	var term storage.Term
+	if term.Start, err = day("school.semester_start", c.School.SemesterStart); err != nil {
 		return cal, err
 	}
-	if cal.SemesterEnd, err = day("school.semester_end", c.School.SemesterEnd); err != nil {
+	if term.End, err = day("school.semester_end", c.School.SemesterEnd); err != nil {
 		return cal, err
 	}
-	if !cal.SemesterEnd.After(cal.SemesterStart) {
+	if !term.End.After(term.Start) {
 		return cal, fmt.Errorf("school.semester_end: %q is not after school.semester_start %q", c.School.SemesterEnd, c.School.SemesterStart)
 	}
 	for i, h := range c.School.Holidays {
@@ -168,13 +174,33 @@ func (c *Config) calendar() (storage.Calendar, error) {
 		if err1 != nil || err2 != nil || t.Before(f) {
 			return cal, fmt.Errorf("%s: %q is not a day or a range like 2026-10-01..2026-10-07", k, h)
 		}
-		cal.Holidays = append(cal.Holidays, storage.DateRange{From: f, To: t})
+		term.Holidays = append(term.Holidays, storage.DateRange{From: f, To: t})
 	}
-	if cal.QuietStart, err = clockMinutes("quiet_hours.start", c.QuietHours.Start); err != nil {
+	for i, v := range c.School.MakeupDays {
+		k := fmt.Sprintf("school.makeup_days[%d]", i)
+		d, err := day(k, v)
+		if err != nil {
+			return cal, err
+		}
+		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			return cal, fmt.Errorf("%s: %q is a weekday; a make-up school day (调休) is a Saturday or Sunday", k, v)
+		}
+		term.MakeupDays = append(term.MakeupDays, d)
+	}
+	for i, g := range c.School.GraduatingGrades {
+		if g < 1 || g > 12 {
+			return cal, fmt.Errorf("school.graduating_grades[%d]: %d is not a grade from 1 to 12", i, g)
+		}
+	}
+	quietStart, err := clockMinutes("quiet_hours.start", c.QuietHours.Start)
+	if err != nil {
 		return cal, err
 	}
-	cal.QuietEnd, err = clockMinutes("quiet_hours.end", c.QuietHours.End)
-	return cal, err
+	quietEnd, err := clockMinutes("quiet_hours.end", c.QuietHours.End)
+	if err != nil {
+		return cal, err
+	}
+	return storage.NewCalendar(loc, term, quietStart, quietEnd), nil
 }
 
 // clockMinutes reads 21:30 as minutes after midnight.

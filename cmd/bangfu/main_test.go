@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"syscall"
@@ -17,6 +18,7 @@ import (
 	"bangfu/bot/bottest"
 	"bangfu/bot/telegram/telegramtest"
 	"bangfu/bot/wechat/wechattest"
+	"bangfu/storage"
 	"bangfu/storage/bolt"
 )
 
@@ -252,6 +254,11 @@ func TestExampleConfigIsTheDefaults(t *testing.T) {
 	if err := want.check(); err != nil {
 		t.Fatal(err)
 	}
+	// The calendars are compared by what they say, not by their shared term book.
+	if !reflect.DeepEqual(got.Calendar.Terms(), want.Calendar.Terms()) {
+		t.Fatalf("config.example.yaml's terms differ from the defaults:\n%+v\n%+v", got.Calendar.Terms(), want.Calendar.Terms())
+	}
+	got.Calendar, want.Calendar = storage.Calendar{}, storage.Calendar{}
 	if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
 		t.Fatalf("config.example.yaml differs from the defaults:\n%+v\n%+v", got, want)
 	}

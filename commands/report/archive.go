@@ -65,7 +65,8 @@ func BuildArchive(st Reader, cal storage.Calendar, classID uint64, now time.Time
 	for _, s := range a.Students {
 		in[s.ID] = true
 	}
-	from, to := cal.SemesterStart, now.Add(time.Second)
+	term := cal.TermAt(now)
+	from, to := term.Start, earlier(now.Add(time.Second), term.End.AddDate(0, 0, 1))
 	sessions, err := st.SessionsBetween(from, to)
 	if err != nil {
 		return a, err
@@ -81,7 +82,7 @@ func BuildArchive(st Reader, cal storage.Calendar, classID uint64, now time.Time
 		return a, err
 	}
 	a.Praise = keep(praise, func(p storage.Praise) bool { return in[p.StudentID] })
-	comments, err := st.AllComments(cal.SemesterKey())
+	comments, err := st.AllComments(term.Key())
 	if err != nil {
 		return a, err
 	}
@@ -183,8 +184,9 @@ func percent(achieved, target int) int {
 // to now, the sessions counted towards the weekly target (capped at the
 // target) and the targets themselves.
 func fulfilment(cal storage.Calendar, st storage.Student, weeks map[time.Time]int, now time.Time) (achieved, target int) {
-	start := cal.WeekStart(later(cal.SemesterStart, st.CreatedAt))
-	end := earlier(now, cal.SemesterEnd.AddDate(0, 0, 1))
+	term := cal.TermAt(now)
+	start := cal.WeekStart(later(term.Start, st.CreatedAt))
+	end := earlier(now, term.End.AddDate(0, 0, 1))
 	if st.Closed && !st.ClosedAt.IsZero() {
 		end = earlier(end, st.ClosedAt)
 	}

@@ -35,7 +35,7 @@ func BuildParentWeek(st Reader, cal storage.Calendar, student storage.Student, t
 	if err != nil {
 		return pw, err
 	}
-	comments, err := st.Comments(student.ID, cal.SemesterKey())
+	comments, err := st.Comments(student.ID, cal.TermAt(t).Key())
 	if err != nil {
 		return pw, err
 	}

@@ -184,9 +184,9 @@ func BuildStudentFile(st Reader, cal storage.Calendar, s storage.Student, c stor
 	if f.Contacts, err = st.Contacts(s.ID, f.Month.From.AddDate(0, -2, 0), f.Month.To); err != nil {
 		return f, err
 	}
-	if f.Praise, err = st.PraiseOf(s.ID, cal.SemesterStart, f.Week.To); err != nil {
+	if f.Praise, err = st.PraiseOf(s.ID, cal.TermAt(now).Start, f.Week.To); err != nil {
 		return f, err
 	}
-	f.Comments, err = st.Comments(s.ID, cal.SemesterKey())
+	f.Comments, err = st.Comments(s.ID, cal.TermAt(now).Key())
 	return f, err
 }

@@ -192,6 +192,14 @@ func Open(path string, opt Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	// Semesters started from chat join the configured one in the calendar
+	// every part of bangfu shares.
+	terms, err := s.StartedTerms()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.Cal.SetStartedTerms(terms)
 	return s, nil
 }
 

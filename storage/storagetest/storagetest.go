@@ -44,6 +44,7 @@ func Run(t *testing.T, open Opener) {
 		{"MissingThingsAreNotFound", missingThingsAreNotFound},
 		{"MeetingsMoveAndCancelWithTheirNotices", meetingsMoveAndCancel},
 		{"RecordNumbersAreStableAcrossEditsAndDeletes", recordNumbersAreStable},
+		{"TheYearTurns", theYearTurns},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -623,5 +624,86 @@ func recordNumbersAreStable(t *testing.T, s storage.Store) {
 	}
 	if _, err := s.RecordByNo(last.No); !errors.Is(err, storage.ErrNotFound) {
 		t.Fatalf("an erased child's record is found by number: %v", err)
+	}
+}
+
+func theYearTurns(t *testing.T, s storage.Store) {
+	d := func(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 0, 0, 0, 0, school) }
+	spring := storage.Term{Start: d(2027, 2, 20), End: d(2027, 7, 2), Holidays: []storage.DateRange{{From: d(2027, 4, 4), To: d(2027, 4, 6)}}, MakeupDays: []time.Time{d(2027, 4, 11)}}
+	if err := s.StartTerm(meta(1), spring); err != nil {
+		t.Fatal(err)
+	}
+	spring.End = d(2027, 7, 5) // corrected: the same first day replaces it
+	if err := s.StartTerm(meta(2), spring); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.StartTerm(meta(2), spring); !errors.Is(err, storage.ErrDuplicate) {
+		t.Fatalf("a redelivered StartTerm: %v", err)
+	}
+	terms, err := s.StartedTerms()
+	if err != nil || len(terms) != 1 || !terms[0].End.Equal(spring.End) || len(terms[0].MakeupDays) != 1 || !terms[0].MakeupDays[0].Equal(d(2027, 4, 11)) {
+		t.Fatalf("started terms: %+v %v", terms, err)
+	}
+
+	// 初一3班 and 初三1班 with a head teacher each; 初三1班 graduates.
+	one, _, _ := s.AddStudent(meta(3), 7, 3, storage.Student{Name: "张三"})
+	three, _, _ := s.AddStudent(meta(4), 9, 1, storage.Student{Name: "李四"})
+	s.AddStudent(meta(5), 8, 1, storage.Student{Name: "王五"})
+	c7, _, _ := s.ClassByGrade(7, 3)
+	c9, _, _ := s.ClassByGrade(9, 1)
+	head9, _ := s.EnsurePerson("t", "h9", "dm:h9", "赵老师")
+	head7, _ := s.EnsurePerson("t", "h7", "dm:h7", "钱老师")
+	s.UpdatePerson(meta(6), head9.ID, "test", func(p *storage.Person) error { p.Teacher, p.HeadOf = true, []uint64{c9.ID}; return nil })
+	s.UpdatePerson(meta(7), head7.ID, "test", func(p *storage.Person) error { p.Teacher, p.HeadOf = true, []uint64{c7.ID}; return nil })
+
+	july := storage.Meta{MsgKey: "test:promote", ActorID: 1, Where: "test", At: d(2027, 7, 10)}
+	p, err := s.PromoteClasses(july, []int{6, 9, 12}, "毕业", 180*24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Moved) != 2 || len(p.Graduated) != 1 || p.Graduated[0].ID != c9.ID || p.StudentsClosed != 1 || len(p.HeadsFreed) != 1 || p.HeadsFreed[0] != head9.ID {
+		t.Fatalf("promotion: %+v", p)
+	}
+	if c, ok, _ := s.ClassByGrade(8, 3); !ok || c.ID != c7.ID {
+		t.Fatalf("初一3班 did not become 初二3班: %+v %v", c, ok)
+	}
+	if c, ok, _ := s.ClassByGrade(9, 1); !ok || c.ID == c9.ID {
+		t.Fatalf("初三1班 should now be the former 初二1班: %+v %v", c, ok)
+	}
+	if _, ok, _ := s.ClassByGrade(7, 3); ok {
+		t.Fatal("初一3班 still exists after the promotion")
+	}
+	if st, _ := s.Student(one.ID); st.ClassID != c7.ID || st.Closed {
+		t.Fatalf("a moved student: %+v", st)
+	}
+	if st, _ := s.Student(three.ID); !st.Closed || st.ClosedReason != "毕业" {
+		t.Fatalf("a graduate's support is not closed: %+v", st)
+	}
+	if c, err := s.Class(c9.ID); err != nil || c.Graduated != 2027 {
+		t.Fatalf("the graduated class: %+v %v", c, err)
+	}
+	if h, _ := s.Person(head9.ID); len(h.HeadOf) != 0 {
+		t.Fatalf("the graduated class's head teacher still heads it: %+v", h)
+	}
+	if h, _ := s.Person(head7.ID); len(h.HeadOf) != 1 || h.HeadOf[0] != c7.ID {
+		t.Fatalf("a head teacher does not follow the class up: %+v", h)
+	}
+	classes, _ := s.Classes()
+	for _, c := range classes {
+		if c.Graduated != 0 {
+			t.Fatalf("a graduated class is still listed: %+v", classes)
+		}
+	}
+	// A new 初一3班 can be created next to the moved one.
+	if c, _ := s.EnsureClass(7, 3); c.ID == c7.ID {
+		t.Fatal("the new 初一3班 is the old one")
+	}
+	again := july
+	again.MsgKey, again.At = "test:promote2", d(2027, 8, 20)
+	if _, err := s.PromoteClasses(again, []int{9}, "毕业", 180*24*time.Hour); storage.ErrorCode(err) != storage.EConflict {
+		t.Fatalf("a second promotion in one summer: %v", err)
+	}
+	if c, ok, _ := s.ClassByGrade(8, 3); !ok || c.ID != c7.ID {
+		t.Fatal("a refused promotion moved classes")
 	}
 }

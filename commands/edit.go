@@ -63,6 +63,16 @@ func (h *Handler) recordToChange(r *req, notANumber func(tok string) error) (aRe
 	if rec.AuthorID() != r.me.ID && !canManageClass(r.me, st.ClassID) {
 		return aRecord{}, refuse(recordNotYours(no))
 	}
+	// A finished semester's comments are its archive.
+	if rec.Comment != nil && rec.Comment.Semester != h.Cal.TermAt(r.now).Key() {
+		name := rec.Comment.Semester
+		for _, t := range h.Cal.Terms() {
+			if t.Key() == rec.Comment.Semester {
+				name = report.TermName(t)
+			}
+		}
+		return aRecord{}, refuse(commentArchived(name))
+	}
 	return aRecord{no: no, rec: rec, f: found{st, c}}, nil
 }
 

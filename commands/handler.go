@@ -21,6 +21,8 @@ type Handler struct {
 	Log   *slog.Logger
 	// School is the school's name, shown in digests and greetings.
 	School string
+	// GraduatingGrades leave the school when classes move up (/promote).
+	GraduatingGrades []int
 	// botNames are the usernames this bot answers to in /cmd@name (a
 	// command naming another bot is left alone; none: answer every one). A
 	// platform adds its name once it has connected, while messages flow.
@@ -47,7 +49,7 @@ func New(st storage.Store, cal storage.Calendar, now func() time.Time, log *slog
 	if log == nil {
 		log = slog.Default()
 	}
-	h := &Handler{Store: st, Cal: cal, Now: now, Log: log, School: defaultSchoolName(), specs: commandTable()}
+	h := &Handler{Store: st, Cal: cal, Now: now, Log: log, School: defaultSchoolName(), GraduatingGrades: []int{6, 9, 12}, specs: commandTable()}
 	h.pipeline = chain(h.render, h.identify, h.locate, h.authorise, h.dedupe)(h.act)
 	return h
 }

@@ -15,7 +15,7 @@ func Reference() string {
 	var b strings.Builder
 	b.WriteString(referenceIntro())
 	specs := commandTable()
-	for _, fam := range []family{famRecords, famReports, famPeople, famGroups, famHelp} {
+	for _, fam := range []family{famRecords, famReports, famPeople, famGroups, famYear, famHelp} {
 		fmt.Fprintf(&b, "\n## %s\n\n%s\n", familyTitle(fam), referenceTableHeader())
 		for _, sp := range specs {
 			if sp.family != fam {

@@ -86,6 +86,9 @@ func (h *Handler) resolveStudent(r *req, ref string, forRecord bool) (found, err
 		if reason == "" {
 			reason = noReason()
 		}
+		if f.class.Graduated != 0 {
+			return found{}, refuse(supportEndedGraduated(f.label(), reason))
+		}
 		return found{}, refuse(supportEnded(f.label(), reason, report.ClassName(f.class), f.st.Name))
 	}
 	return f, nil

@@ -62,6 +62,7 @@ const (
 	famReports               // 查看
 	famPeople                // 学生、老师和家长
 	famGroups                // 群和家长会
+	famYear                  // 学期和学年
 	famHelp
 )
 
@@ -111,6 +112,9 @@ func commandTable() []*spec {
 		{name: "meeting cancel", family: famGroups, aliases: []string{"家长会 取消"}, who: rHead | rAdmin, where: staffChats, writes: true, run: (*Handler).meetingCancel},
 		{name: "meeting move", family: famGroups, aliases: []string{"家长会 改期"}, who: rHead | rAdmin, where: staffChats, writes: true, run: (*Handler).meetingMove},
 		{name: "meeting", family: famGroups, aliases: []string{"家长会"}, who: rHead | rAdmin, where: staffChats, writes: true, run: (*Handler).meeting},
+		{name: "semester new", family: famYear, aliases: []string{"学期 新", "学期 开始", "新学期"}, who: rAdmin, where: inPrivate, writes: true, run: (*Handler).semesterNew},
+		{name: "semester", family: famYear, aliases: []string{"学期"}, who: rStaff, where: staffChats, run: (*Handler).semester},
+		{name: "promote", family: famYear, aliases: []string{"升年级", "升级"}, who: rAdmin, where: inPrivate, writes: true, run: (*Handler).promote},
 		{name: "export", family: famReports, aliases: []string{"导出"}, who: rHead | rAdmin, where: inPrivate, run: (*Handler).export},
 		{name: "mute", family: famPeople, aliases: []string{"免打扰"}, who: rParent, where: inPrivate, writes: true, run: (*Handler).mute},
 		{name: "unmute", family: famPeople, aliases: []string{"取消免打扰", "恢复"}, who: rParent, where: inPrivate, writes: true, run: (*Handler).unmute},
@@ -132,16 +136,18 @@ var subWords = map[string]string{
 	"teacher": "teacher", "老师": "teacher", "教师": "teacher",
 	"parent": "parent", "家长": "parent",
 	"meeting": "meeting", "家长会": "meeting",
+	"semester": "semester", "学期": "semester",
 }
 
 var subNames = map[string]map[string]string{
 	"student": {"add": "add", "添加": "add", "新增": "add", "加": "add", "set": "set", "修改": "set", "设置": "set", "改": "set",
 		"close": "close", "结束": "close", "结案": "close", "delete": "delete", "删除": "delete", "删": "delete"},
-	"invite":  {"teacher": "teacher", "老师": "teacher", "教师": "teacher", "parent": "parent", "家长": "parent", "admin": "admin", "管理员": "admin"},
-	"teacher": {"remove": "remove", "离职": "remove", "移除": "remove"},
-	"parent":  {"remove": "remove", "解绑": "remove", "移除": "remove"},
-	"meeting": {"list": "list", "列表": "list", "查看": "list", "cancel": "cancel", "取消": "cancel", "move": "move", "改期": "move", "改时间": "move"},
-	"group":   {"teacher": "teacher", "教师": "teacher", "老师": "teacher", "教师群": "teacher", "parent": "parent", "家长": "parent", "家长群": "parent"},
+	"invite":   {"teacher": "teacher", "老师": "teacher", "教师": "teacher", "parent": "parent", "家长": "parent", "admin": "admin", "管理员": "admin"},
+	"teacher":  {"remove": "remove", "离职": "remove", "移除": "remove"},
+	"parent":   {"remove": "remove", "解绑": "remove", "移除": "remove"},
+	"meeting":  {"list": "list", "列表": "list", "查看": "list", "cancel": "cancel", "取消": "cancel", "move": "move", "改期": "move", "改时间": "move"},
+	"semester": {"new": "new", "新": "new", "开始": "new", "next": "new", "下": "new"},
+	"group":    {"teacher": "teacher", "教师": "teacher", "老师": "teacher", "教师群": "teacher", "parent": "parent", "家长": "parent", "家长群": "parent"},
 }
 
 // lookup finds the command for a word (English, any case, or a Chinese alias,

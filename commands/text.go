@@ -98,6 +98,10 @@ func supportEnded(student, reason, class, name string) string {
 	return fmt.Sprintf("%s的帮扶已经结束（%s），不再添加记录。如需重新帮扶，请班主任发送：/student add %s %s", student, reason, class, name)
 }
 
+func supportEndedGraduated(student, reason string) string {
+	return fmt.Sprintf("%s的帮扶已经结束（%s），不再添加记录；以前的记录还在，可以用 /history 查看。", student, reason)
+}
+
 func notAClass(text string) string {
 	return fmt.Sprintf("“%s”不像班级名。班级写成 初一3班、初一(3)班 或 七年级3班 都可以。", text)
 }
@@ -1297,6 +1301,21 @@ func commandWordings() map[string]wording {
 			example: "/删除记录 #37",
 			desc:    "按记录号删除一条记录（记录号在 /history 里看）",
 			who:     "记录人、班主任和管理员"},
+		"semester": {
+			usage:   "/semester",
+			example: "/semester",
+			desc:    "本学期的日期、第几周、假期和调休",
+			who:     "老师"},
+		"semester new": {
+			usage:   "/semester new <开学日> <结束日> [假期 <日期或区间>…] [调休 <日期>…]",
+			example: "/semester new 2027-02-22 2027-07-02 假期 2027-04-05 2027-05-01..2027-05-05 调休 2027-04-25",
+			desc:    "登记下学期（先说一遍，10分钟内加“确认”再发一次才登记；上学期的评语存档，全校档案表格发给你）",
+			who:     "管理员"},
+		"promote": {
+			usage:   "/promote",
+			example: "/promote",
+			desc:    "学年结束时全校升年级：初一3班→初二3班，毕业年级离校（先说一遍，加“确认”再发一次才升）",
+			who:     "管理员"},
 		"status": {
 			usage:   "/status [班级或学生]",
 			example: "/status 初一3班",
@@ -1481,6 +1500,8 @@ func familyTitle(f family) string {
 		return "学生、老师和家长"
 	case famGroups:
 		return "群和家长会"
+	case famYear:
+		return "学期和学年"
 	}
 	return "帮助"
 }
@@ -1552,4 +1573,163 @@ func logTwoDurations(first, second string) string {
 
 func messageTooLong(n, limit int) string {
 	return fmt.Sprintf("这条消息有%d个字，太长了（一条命令最多%d字）。请分几条发，备注和沟通内容写要点即可。", n, limit)
+}
+
+// ---- the school year: /semester /semester new /promote ----
+
+func semesterShown(cal storage.Calendar, t storage.Term, week int, notEnded bool, next *storage.Term, admin bool) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s：%s 至 %s", report.TermName(t), report.LongDay(cal, t.Start), report.LongDay(cal, t.End))
+	switch {
+	case week > 0:
+		fmt.Fprintf(&b, "，现在是第%d周。", week)
+	case notEnded:
+		b.WriteString("，还没开学。")
+	default:
+		b.WriteString("，已经结束。")
+	}
+	var hol []string
+	for _, h := range t.Holidays {
+		if h.From.Equal(h.To) {
+			hol = append(hol, report.Day(cal, h.From))
+		} else {
+			hol = append(hol, report.Day(cal, h.From)+"—"+report.Day(cal, h.To))
+		}
+	}
+	if len(hol) > 0 {
+		fmt.Fprintf(&b, "\n假期：%s", strings.Join(hol, "、"))
+	}
+	var makeup []string
+	for _, d := range t.MakeupDays {
+		makeup = append(makeup, report.Day(cal, d))
+	}
+	if len(makeup) > 0 {
+		fmt.Fprintf(&b, "\n调休上课：%s（按上学日提醒）", strings.Join(makeup, "、"))
+	}
+	if next != nil {
+		fmt.Fprintf(&b, "\n下学期：%s，%s开学。", report.TermName(*next), report.LongDay(cal, next.Start))
+	} else if admin {
+		b.WriteString("\n下学期的日期定了以后，发 /semester new 开学日 结束日 假期 … 调休 … 告诉我，例如：\n/semester new 2027-02-22 2027-07-02 假期 2027-04-05 2027-05-01..2027-05-05 调休 2027-04-25")
+	}
+	return b.String()
+}
+
+func termNeedsDates() string {
+	return "请写上新学期的开学日和结束日（写上年份）。"
+}
+
+func termBadDate(tok string) string {
+	return fmt.Sprintf("“%s”不是日期，请写成 2027-02-22 这样。", tok)
+}
+
+func termEndsBeforeStart() string {
+	return "结束日要在开学日之后。"
+}
+
+func termTooLong(days int) string {
+	return fmt.Sprintf("一个学期最长%d天，请检查结束日。", days)
+}
+
+func termHolidayOutside(tok string) string {
+	return fmt.Sprintf("假期“%s”不在这个学期里（或开始晚于结束）。区间写成 2027-05-01..2027-05-05。", tok)
+}
+
+func termMakeupNotWeekend(day string) string {
+	return fmt.Sprintf("%s不是周末：调休上课的日子是要上课的周六或周日。", day)
+}
+
+func termMakeupOutside(day string) string {
+	return fmt.Sprintf("调休上课的%s不在这个学期里。", day)
+}
+
+func termWordUnknown(tok string) string {
+	return fmt.Sprintf("不认识“%s”：日期后面先写“假期”或“调休”，再写日期。", tok)
+}
+
+func termOverlaps(current, start, end string) string {
+	return fmt.Sprintf("新学期不能和%s（%s至%s）重叠：开学日要在本学期结束以后。要改本学期的日期，开学日写 %s。", current, start, end, start)
+}
+
+func termLongPast(start string) string {
+	return fmt.Sprintf("%s已经过去一个多月了，请检查开学日。", start)
+}
+
+func termConfirm(cal storage.Calendar, name string, t storage.Term, correction bool, current string, comments int, command string) string {
+	var b strings.Builder
+	if correction {
+		fmt.Fprintf(&b, "要把%s改成：", name)
+	} else {
+		fmt.Fprintf(&b, "要开始%s：", name)
+	}
+	fmt.Fprintf(&b, "%s 至 %s，共%d周", report.LongDay(cal, t.Start), report.LongDay(cal, t.End), int(t.End.Sub(t.Start).Hours()/(24*7))+1)
+	for _, h := range t.Holidays {
+		if h.From.Equal(h.To) {
+			fmt.Fprintf(&b, "；假期 %s", report.Day(cal, h.From))
+		} else {
+			fmt.Fprintf(&b, "；假期 %s—%s", report.Day(cal, h.From), report.Day(cal, h.To))
+		}
+	}
+	for _, d := range t.MakeupDays {
+		fmt.Fprintf(&b, "；调休上课 %s", report.Day(cal, d))
+	}
+	b.WriteString("。")
+	if !correction {
+		fmt.Fprintf(&b, "\n%s到时结束：它的%d条评语存档（以后不能再改），全校帮扶档案表格发给你；开学后提醒、周报和评语都按新学期算。", current, comments)
+	}
+	fmt.Fprintf(&b, "\n10分钟内确认请发送：\n%s", command)
+	return b.String()
+}
+
+func termCorrected(name string) string {
+	return fmt.Sprintf("已修改%s的日期，提醒马上按新的日期算。", name)
+}
+
+func termStarted(name, finished string, comments int, archived bool) string {
+	out := fmt.Sprintf("已登记%s，开学后提醒、周报和评语都按新学期算。%s的%d条评语已存档。", name, finished, comments)
+	if archived {
+		return out + "存档表格马上发给你，请妥善保管。"
+	}
+	return out + "存档表格没有生成，请稍后用 /export 导出全校档案。"
+}
+
+func promoteNoClasses() string {
+	return "还没有班级，不用升年级。"
+}
+
+func promoteConfirm(plan []promotionLine, inSemester bool) string {
+	var b strings.Builder
+	b.WriteString("升年级后：")
+	for _, l := range plan {
+		if l.graduates {
+			fmt.Fprintf(&b, "\n· %s 毕业离校（%d名帮扶学生结束帮扶，记录保留）", l.from, l.students)
+		} else {
+			fmt.Fprintf(&b, "\n· %s → %s（%d名帮扶学生）", l.from, l.to, l.students)
+		}
+	}
+	b.WriteString("\n班主任和老师随班升级；毕业班的班主任不再是班主任。新的起始年级班级，招生后再用 /student add 添加。")
+	if inSemester {
+		b.WriteString("\n注意：现在还在学期中，升年级一般在学年结束（7月学期结束）以后做。")
+	}
+	b.WriteString("\n10分钟内确认请发送：/promote 确认")
+	return b.String()
+}
+
+func promoteReason(year int) string {
+	return fmt.Sprintf("%d年毕业", year)
+}
+
+func promotedAlready(day string) string {
+	return fmt.Sprintf("%s已经升过年级了，同一个学年不能再升一次。", day)
+}
+
+func promoted(moved, graduated, closed int, freed []string) string {
+	out := fmt.Sprintf("已升年级：%d个班升了一级，%d个班毕业离校（%d名学生结束帮扶，记录保留，导出档案时还在）。", moved, graduated, closed)
+	if len(freed) > 0 {
+		out += fmt.Sprintf("\n%s不再是班主任；要带新班，请用 /invite teacher 新班级 班主任 重新邀请。", strings.Join(freed, "、"))
+	}
+	return out
+}
+
+func commentArchived(term string) string {
+	return fmt.Sprintf("这条评语属于%s，已经存档，不能再改。", term)
 }

@@ -457,3 +457,28 @@ func TestIdenticalRemindersOnOneDayGoOnce(t *testing.T) {
 		t.Fatalf("next day: %d reminders, want the second", count())
 	}
 }
+
+// TestMakeUpDaysAndTheNextTermFollowTheTimetable: a make-up Saturday (调休)
+// is a school day for the reminders, and a term started from chat brings
+// its own Fridays back after the winter break.
+func TestMakeUpDaysAndTheNextTermFollowTheTimetable(t *testing.T) {
+	s := newSchool(t, at(10, 20, 9, 0))
+	d := func(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 0, 0, 0, 0, sh) }
+	s.h.Cal.SetStartedTerms([]storage.Term{
+		{Start: d(2026, 9, 1), End: d(2027, 1, 22), Holidays: []storage.DateRange{{From: d(2026, 10, 1), To: d(2026, 10, 7)}}, MakeupDays: []time.Time{d(2026, 10, 31)}},
+		{Start: d(2027, 2, 22), End: d(2027, 7, 2)},
+	})
+	sc := s.scheduler(defaults)
+	if rs := due(t, sc, at(10, 30, 16, 0), JobMonthlyFinal); len(rs) != 0 {
+		t.Fatalf("the month's last reminder on Friday although Saturday is taught: %+v", rs)
+	}
+	if rs := due(t, sc, at(10, 31, 16, 0), JobMonthlyFinal); len(rs) != 1 {
+		t.Fatalf("the month's last reminder on the make-up Saturday: %+v", rs)
+	}
+	if rs := due(t, sc, time.Date(2027, 2, 5, 15, 0, 0, 0, sh), JobWeeklyCheckin); len(rs) != 0 {
+		t.Fatalf("a check-in in the winter break: %+v", rs)
+	}
+	if rs := due(t, sc, time.Date(2027, 3, 5, 15, 0, 0, 0, sh), JobWeeklyCheckin); len(rs) != 1 {
+		t.Fatalf("no check-in in the new term: %+v", rs)
+	}
+}

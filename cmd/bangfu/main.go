@@ -290,6 +290,7 @@ func newLogger(cfg Config, w io.Writer, level slog.Level) *slog.Logger {
 func newHandler(cfg Config, st *bolt.Store, log *slog.Logger) *commands.Handler {
 	h := commands.New(st, st.Cal, st.Now, log)
 	h.School = cfg.School.Name
+	h.GraduatingGrades = cfg.School.GraduatingGrades
 	return h
 }
 

@@ -56,8 +56,33 @@ func ParentSafeSubject(subject string) string {
 	return subject
 }
 
-// ClassName renders a class as teachers write it: 初一3班, 高二1班, 三年级2班.
-func ClassName(c storage.Class) string { return ClassLabel(c.Grade, c.Number) }
+// ClassName renders a class as teachers write it: 初一3班, 高二1班, 三年级2班;
+// a class that has left the school by its year: 2027届初三1班.
+func ClassName(c storage.Class) string {
+	if c.Graduated != 0 {
+		return fmt.Sprintf("%d届%s", c.Graduated, ClassLabel(c.Grade, c.Number))
+	}
+	return ClassLabel(c.Grade, c.Number)
+}
+
+// TermName is how teachers call a semester: 2026年秋季学期 (a term starting
+// from August to January is the autumn one of the year it began in).
+func TermName(t storage.Term) string {
+	y, m := t.Start.Year(), t.Start.Month()
+	if m >= time.February && m < time.August {
+		return fmt.Sprintf("%d年春季学期", y)
+	}
+	if m == time.January {
+		y--
+	}
+	return fmt.Sprintf("%d年秋季学期", y)
+}
+
+// LongDay is a day with its year: 2027年2月20日（周六）.
+func LongDay(cal storage.Calendar, t time.Time) string {
+	t = t.In(cal.Loc)
+	return fmt.Sprintf("%d年%d月%d日（%s）", t.Year(), t.Month(), t.Day(), Weekday(t.Weekday()))
+}
 
 // ClassLabel renders a grade and class number.
 func ClassLabel(grade, number int) string {

@@ -1,0 +1,106 @@
+package commands
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+const springTerm = "/semester new 2027-02-22 2027-07-02 假期 2027-04-05 2027-05-01..2027-05-05 调休 2027-04-25"
+
+func TestTheNextSemesterIsStartedWithAConfirmation(t *testing.T) {
+	w := school(t)
+	must(t, w.say("王老师", "/semester"), "2026年秋季学期：2026年9月1日（周二） 至 2027年1月22日（周五），现在是第13周", "假期：10月1日（周四）—10月7日（周三）")
+	must(t, w.say("王老师", "/comment 张三 本学期进步明显"), "记录号 #1")
+
+	// Asked first; nothing changes until the same admin confirms.
+	q := w.say("校长", springTerm)
+	must(t, q, "要开始2027年春季学期：2027年2月22日（周一） 至 2027年7月2日（周五），共19周", "假期 4月5日（周一）", "假期 5月1日（周六）—5月5日（周三）", "调休上课 4月25日（周日）",
+		"2026年秋季学期到时结束：它的1条评语存档", springTerm+" 确认")
+	if terms, _ := w.st.StartedTerms(); len(terms) != 0 {
+		t.Fatalf("a question started a term: %+v", terms)
+	}
+	for in, want := range map[string]string{
+		"/semester new 2027-02-22":                          "请写上新学期的开学日和结束日",
+		"/semester new 2027-07-02 2027-02-22":               "结束日要在开学日之后",
+		"/semester new 2027-01-10 2027-07-02":               "不能和2026年秋季学期（2026年9月1日（周二）至2027年1月22日（周五））重叠",
+		"/semester new 2027-02-22 2027-12-02":               "一个学期最长200天",
+		"/semester new 2027-02-22 2027-07-02 调休 2027-04-26": "4月26日（周一）不是周末",
+		"/semester new 2027-02-22 2027-07-02 假期 2027-08-01": "不在这个学期里",
+		"/semester new 2027-02-22 2027-07-02 春游 2027-04-01": "不认识“春游”",
+		"/semester new 下周 2027-07-02":                       "下周",
+	} {
+		must(t, w.say("校长", in), want)
+	}
+	must(t, w.say("李老师", springTerm), "管理员")
+	must(t, w.sayIn("初一3班教师群", "校长", springTerm), "私聊")
+	// Someone else's 确认 does not count.
+	w.join("副校长", w.say("校长", "/invite admin"))
+	mustNot(t, w.say("副校长", springTerm+" 确认"), "已登记")
+	w.say("校长", springTerm)
+
+	outs := w.send("校长", "", springTerm+" 确认")
+	var reply, file string
+	for _, o := range outs {
+		if o.File != nil {
+			file = o.File.Name
+		} else {
+			reply += o.Text
+		}
+	}
+	must(t, reply, "已登记2027年春季学期", "2026年秋季学期的1条评语已存档")
+	if !strings.HasPrefix(file, "2026年秋季学期存档_") || !strings.HasSuffix(file, ".xlsx") {
+		t.Fatalf("the archive sent: %q (reply %q)", file, reply)
+	}
+	terms, _ := w.st.StartedTerms()
+	if len(terms) != 1 || terms[0].Key() != "2027-02-22" || len(terms[0].Holidays) != 2 || len(terms[0].MakeupDays) != 1 {
+		t.Fatalf("started terms: %+v", terms)
+	}
+	log, _ := w.st.AuditLog(time.Time{}, wed.AddDate(1, 0, 0))
+	audited := 0
+	for _, e := range log {
+		if e.Action == "semester.start" {
+			audited++
+		}
+	}
+	if audited != 1 {
+		t.Fatalf("semester.start audited %d times", audited)
+	}
+
+	// In the new term: its weeks, its holidays; last term's comment is archived.
+	w.now = time.Date(2027, 3, 3, 10, 0, 0, 0, shanghai)
+	must(t, w.say("王老师", "/semester"), "2027年春季学期", "现在是第2周", "调休上课：4月25日（周日）（按上学日提醒）")
+	must(t, w.say("王老师", "/修改 #1 本学期进步很明显"), "属于2026年秋季学期，已经存档")
+	r := w.say("王老师", "/comment 张三 新学期继续努力")
+	must(t, r, "记录号 #2")
+	mustNot(t, r, "替换")
+	if !w.h.Cal.IsSchoolDay(time.Date(2027, 4, 25, 9, 0, 0, 0, shanghai)) || w.h.Cal.IsSchoolDay(time.Date(2027, 4, 5, 9, 0, 0, 0, shanghai)) {
+		t.Fatal("the new term's make-up day and holiday are not in the calendar")
+	}
+	must(t, w.say("王老师", "/log 张三 数学 30分钟 2027-02-20"), "本学期开始")
+}
+
+func TestTheYearEndMovesClassesUp(t *testing.T) {
+	w := school(t)
+	must(t, w.say("校长", "/student add 初三1班 王五 学困"), "王五（初三1班）")
+	must(t, w.join("赵老师", w.say("校长", "/invite teacher 初三1班 班主任")), "初三1班的班主任")
+	w.now = time.Date(2027, 7, 10, 10, 0, 0, 0, shanghai) // after the year's last term
+
+	must(t, w.say("李老师", "/promote"), "管理员")
+	q := w.say("校长", "/promote")
+	must(t, q, "初一3班 → 初二3班（2名帮扶学生）", "初三1班 毕业离校（1名帮扶学生结束帮扶", "/promote 确认")
+	mustNot(t, q, "还在学期中")
+	if c, ok, _ := w.st.ClassByGrade(7, 3); !ok || c.Grade != 7 {
+		t.Fatal("the question moved the classes")
+	}
+	must(t, w.say("校长", "/promote 确认"), "已升年级：1个班升了一级，1个班毕业离校（1名学生结束帮扶", "赵老师不再是班主任")
+
+	must(t, w.say("李老师", "/students"), "初二3班", "张三")
+	must(t, w.say("王老师", "/log 初二3班张三 数学 30分钟"), "张三（初二3班）")
+	must(t, w.say("王老师", "/log 初一3班张三 数学 30分钟"), "初一3班没有叫张三的帮扶学生")
+	must(t, w.say("校长", "/history 王五"), "王五（2027届初三1班）")
+	must(t, w.say("校长", "/log 王五 数学 30分钟"), "王五（2027届初三1班）的帮扶已经结束（2027年毕业）")
+
+	w.say("校长", "/promote")
+	must(t, w.say("校长", "/promote 确认"), "2027年7月10日（周六）已经升过年级了")
+}

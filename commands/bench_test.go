@@ -225,3 +225,32 @@ func BenchmarkExportSchool(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(float64(len(data)), "xlsx-bytes")
 }
+
+// BenchmarkLongLine: reading a /log line of 200 and of 1,990 characters
+// (just under the cap) that turns out to have no duration, as one long
+// field and as many short ones: normalising, splitting and parsing should
+// cost the same per character at both lengths (linear, no search that grows
+// with the square of the line).
+func BenchmarkLongLine(b *testing.B) {
+	h := New(nil, storage.DefaultCalendar(), time.Now, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	sp := h.specNamed("log")
+	for _, shape := range []struct{ name, unit string }{{"oneField", "数"}, {"manyFields", "数 "}} {
+		for _, runes := range []int{200, 1990} {
+			text := "/log 张三 " + strings.Repeat(shape.unit, (runes-8)/len([]rune(shape.unit)))
+			b.Run(fmt.Sprintf("%s/%d", shape.name, runes), func(b *testing.B) {
+				b.ReportAllocs()
+				var err error
+				for i := 0; i < b.N; i++ {
+					line := Normalize(text)
+					r := &req{spec: sp, now: wed, args: newArgs(strings.TrimPrefix(line, "/log "))}
+					_, err = h.parseLog(r)
+				}
+				b.StopTimer()
+				if err == nil || !strings.Contains(err.Error(), "时长") {
+					b.Fatalf("a line without a duration read as %v", err)
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len([]rune(text))), "ns/char")
+			})
+		}
+	}
+}

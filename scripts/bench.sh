@@ -12,7 +12,7 @@ for i in 1 2 3; do
   go test -run '^$' -bench 'Raw' -benchtime "${BENCHTIME:-2s}" ./storage/bolt
   go test -run '^$' -bench 'Log' -benchtime "${BENCHTIME:-2s}" ./commands
 done | tee "$out/bench.txt" >&2
-go test -run '^$' -bench 'Status|Digest|Export' -benchtime "${BENCHTIME:-2s}" ./commands | tee -a "$out/bench.txt" >&2
+go test -run '^$' -bench 'Status|Digest|Export|LongLine' -benchtime "${BENCHTIME:-2s}" ./commands | tee -a "$out/bench.txt" >&2
 go test -run '^$' -bench . -benchtime "${BENCHTIME:-2s}" ./reminders | tee -a "$out/bench.txt" >&2
 
 # val NAME UNIT: the median of the benchmark's figure in that unit.
@@ -59,5 +59,7 @@ echo "| /status of one student, a year of records | $(ms BenchmarkStatusStudent)
 echo "| Monday digest, whole school | $(ms BenchmarkDigestSchool) | ≤ 100 ms |"
 echo "| Due(now) of all reminders, Monday 08:00 | $(ms BenchmarkDue) | |"
 awk -v t="$(val BenchmarkExportSchool ns/op)" -v b="$(val BenchmarkExportSchool xlsx-bytes)" 'BEGIN { printf "| export of the whole school (.xlsx) | %.0f ms, %.0f KB | |\n", t/1e6, b/1024 }'
+nc() { printf '%.0f' "$(val "BenchmarkLongLine/$1" ns/char)"; }
+echo "| a line with no duration read (normalise, split, parse), ns per character at 200 / 1,990 characters | one field $(nc oneField/200) / $(nc oneField/1990); many fields $(nc manyFields/200) / $(nc manyFields/1990) | linear: equal at both lengths |"
 echo "| peak RSS of bangfu run, year database (${dbsize} MB file), piped input | $rss, of which the process's own (RssAnon) $anon | ≤ 64 MB |"
 echo "| start-up to first reply (/help) | ${first} ms | ≤ 300 ms |"

@@ -496,3 +496,19 @@ func TestAnAcknowledgedRecordsReplyIsNeverLost(t *testing.T) {
 		t.Fatalf("a refusal was journaled: %+v", outs)
 	}
 }
+
+// TestMenuIsWhatTelegramAccepts: every "/" menu entry is a valid Bot API
+// command (1–32 of a-z, 0-9, _) with a description of 1 to 256 characters,
+// or the platform refuses the whole menu.
+func TestMenuIsWhatTelegramAccepts(t *testing.T) {
+	w := newWorld(t, wed)
+	for _, m := range w.h.Menu() {
+		ok := len(m.Command) >= 1 && len(m.Command) <= 32
+		for _, r := range m.Command {
+			ok = ok && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_')
+		}
+		if n := len([]rune(m.Description)); !ok || n == 0 || n > 256 {
+			t.Errorf("menu entry %q %q would be refused", m.Command, m.Description)
+		}
+	}
+}

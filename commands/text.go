@@ -119,6 +119,14 @@ func menuGroup(word string) string {
 		return "邀请老师或家长（一次性邀请码）"
 	case "group":
 		return "登记本群为教师群或家长群"
+	case "teacher":
+		return "老师离职或调走（remove）"
+	case "parent":
+		return "解除家长绑定（remove）"
+	case "meeting":
+		return "家长会：安排 · list 列表 · cancel 取消 · move 改期"
+	case "semester":
+		return "本学期的日期 · new 登记下学期"
 	}
 	return ""
 }

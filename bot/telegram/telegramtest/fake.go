@@ -396,6 +396,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			Type string `json:"type"`
 		}
 		json.Unmarshal([]byte(r.FormValue("scope")), &scope)
+		// As the Bot API checks each command (answers seen from the real server).
+		for _, c := range cmds {
+			if !validCommand(c["command"]) {
+				apiErr(w, 400, "Bad Request: BOT_COMMAND_INVALID", nil)
+				return
+			}
+			if n := len([]rune(c["description"])); n == 0 || n > 256 {
+				apiErr(w, 400, "Bad Request: command description must be non-empty", nil)
+				return
+			}
+		}
 		s.mu.Lock()
 		s.commands[scope.Type] = cmds
 		s.mu.Unlock()
@@ -485,4 +496,18 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, method string) {
 	s.cond.Broadcast() // WaitSent
 	ok(w, message{MessageID: s.nextMsgID, Chat: chat{ID: chatID}, Date: time.Now().Unix(), Text: m.Text})
 	s.nextMsgID++
+}
+
+// validCommand: 1–32 characters, lowercase English letters, digits and
+// underscores (Bot API, BotCommand).
+func validCommand(c string) bool {
+	if len(c) == 0 || len(c) > 32 {
+		return false
+	}
+	for _, r := range c {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
+			return false
+		}
+	}
+	return true
 }

@@ -120,3 +120,48 @@ func mustStudent(t *testing.T, w *world, name string) storage.Student {
 	}
 	return ss[0]
 }
+
+// TestHostileCorrectionsChangeNothing: every role, in every kind of chat,
+// throws malformed and unauthorised corrections and year changes; each gets
+// a reply without Go error text (world.reply checks) and no record, term
+// or class changes.
+func TestHostileCorrectionsChangeNothing(t *testing.T) {
+	w := school(t)
+	must(t, w.say("王老师", "/log 张三 数学辅导 30分钟 作业拖拉"), "记录号 #1")
+	must(t, w.say("王老师", "/praise 张三 主动帮同学讲题"), "记录号 #2")
+	w.join("赵老师", w.say("校长", "/invite teacher"))
+	inputs := []string{
+		"/修改 #1 数学 1e2分钟", "/修改 #1 数学 30", "/修改 #1 数学 30分钟 45分钟", "/修改 #1 数学 30分钟 周八",
+		"/修改 #1 11-20abc", "/修改 #1 -5分钟", "/修改 #0 30分钟", "/修改 #-1 30分钟", "/修改 #99999999999 30分钟",
+		"/修改 ＃1 数学 " + strings.Repeat("长", 40) + " 30分钟", "/修改 #2 作为学困生进步很大", "/修改 #2 " + strings.Repeat("好", 301),
+		"/修改 #1 \u202e数学", "/删除记录", "/删除记录 #1 #2", "/删除记录 #abc", "/delete 初一3班张三", "/删除 #1号以后",
+		"/semester new 2027-02-22 2027-07-02 确认", "/新学期 2027-13-01 2027-07-02", "/学期 新 2027-02-22 2027-07-02 假期 2027-07-01..2027-07-05",
+		"/promote 确认", "/升年级 确认 确认",
+	}
+	for _, who := range []string{"王老师", "赵老师", "张三妈妈", "陌生人", "李老师"} {
+		for _, chat := range []string{"", "初一3班教师群", "初一3班家长群", "别的群"} {
+			for _, in := range inputs {
+				if who == "王老师" && chat == "" && strings.HasPrefix(in, "/删除记录 #1") {
+					continue // the one allowed delete is tested elsewhere
+				}
+				if got := w.reply(who, chat, in); got == "" && chat == "" {
+					t.Errorf("%s %q in private: no reply", who, in)
+				}
+			}
+		}
+	}
+	ss, _ := w.st.Sessions(mustStudent(t, w, "张三").ID, time.Time{}, wed.AddDate(1, 0, 0))
+	if len(ss) != 1 || ss[0].Minutes != 30 || ss[0].Subject != "数学辅导" || ss[0].Note != "作业拖拉" {
+		t.Fatalf("hostile corrections changed the session: %+v", ss)
+	}
+	ps, _ := w.st.PraiseOf(mustStudent(t, w, "张三").ID, time.Time{}, wed.AddDate(1, 0, 0))
+	if len(ps) != 1 || ps[0].Text != "主动帮同学讲题" {
+		t.Fatalf("hostile corrections changed the praise: %+v", ps)
+	}
+	if terms, _ := w.st.StartedTerms(); len(terms) != 0 {
+		t.Fatalf("a term was started: %+v", terms)
+	}
+	if _, ok, _ := w.st.ClassByGrade(7, 3); !ok {
+		t.Fatal("the classes moved")
+	}
+}

@@ -191,6 +191,7 @@ func FuzzParse(f *testing.F) {
 		"@bot /status 初一三班", "/学生添加 初一3班 李四 留守 每周2次", "/meeting 初一3班 下周三 晚上7点 期中",
 		"/log@bangfu_bot 张三(七年级3班) 45' 周三", "/辅导张三 数学30分钟", "1.5小时", "2026-02-30", "\x00/\xff", "初一十二班",
 		"-30分钟", "1e2分钟", "1/2小时", "五分之一小时", "周八", "11-20abc", "2026-11-20T10:00", "十一月二十日", "作业：订正（3题）！\u202e",
+		"/修改 #37 45分钟", "/删除记录 第0条", "#99999999999", "2027-05-01..2027-05-05", "4月4日至4月6日",
 	} {
 		f.Add(s)
 	}
@@ -208,6 +209,12 @@ func FuzzParse(f *testing.F) {
 			}
 			if r := parseDay(tok.text, now, cal, false); r.isDate && r.invalid == "" && r.day.IsZero() {
 				t.Fatalf("zero date from %q", tok.text)
+			}
+			if no, ok := parseRecordNo(tok.text); ok && (no == 0 || !strings.ContainsAny(tok.text, "0123456789")) {
+				t.Fatalf("%q read as record #%d", tok.text, no)
+			}
+			if from, to, ok := cutRange(tok.text); ok && from+to == tok.text {
+				t.Fatalf("%q split into a range without its separator", tok.text)
 			}
 			parseClock(tok.text)
 			parseStudentRef(tok.text)

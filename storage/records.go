@@ -30,50 +30,29 @@ type Record struct {
 	Comment *Comment
 }
 
-// No is the record's number, shown as #37; it never changes.
-func (r Record) No() uint64 {
+// core is what every kind of record has: its number, student and author.
+func (r Record) core() (no, student, author uint64) {
 	switch {
 	case r.Session != nil:
-		return r.Session.No
+		return r.Session.No, r.Session.StudentID, r.Session.AuthorID
 	case r.Contact != nil:
-		return r.Contact.No
+		return r.Contact.No, r.Contact.StudentID, r.Contact.AuthorID
 	case r.Praise != nil:
-		return r.Praise.No
+		return r.Praise.No, r.Praise.StudentID, r.Praise.AuthorID
 	case r.Comment != nil:
-		return r.Comment.No
+		return r.Comment.No, r.Comment.StudentID, r.Comment.AuthorID
 	}
-	return 0
+	return 0, 0, 0
 }
+
+// No is the record's number, shown as #37; it never changes.
+func (r Record) No() uint64 { no, _, _ := r.core(); return no }
 
 // StudentID is the student the record is about.
-func (r Record) StudentID() uint64 {
-	switch {
-	case r.Session != nil:
-		return r.Session.StudentID
-	case r.Contact != nil:
-		return r.Contact.StudentID
-	case r.Praise != nil:
-		return r.Praise.StudentID
-	case r.Comment != nil:
-		return r.Comment.StudentID
-	}
-	return 0
-}
+func (r Record) StudentID() uint64 { _, st, _ := r.core(); return st }
 
 // AuthorID is who recorded it.
-func (r Record) AuthorID() uint64 {
-	switch {
-	case r.Session != nil:
-		return r.Session.AuthorID
-	case r.Contact != nil:
-		return r.Contact.AuthorID
-	case r.Praise != nil:
-		return r.Praise.AuthorID
-	case r.Comment != nil:
-		return r.Comment.AuthorID
-	}
-	return 0
-}
+func (r Record) AuthorID() uint64 { _, _, au := r.core(); return au }
 
 // Clone copies the record and what it points to, so a change to one leaves
 // the other as it was.

@@ -3,6 +3,7 @@ module bangfu
 go 1.26.8
 
 require (
+	github.com/coder/websocket v1.8.15
 	github.com/eatmoreapple/openwechat v1.4.10
 	github.com/go-telegram/bot v1.19.0
 	github.com/mdp/qrterminal/v3 v3.2.1

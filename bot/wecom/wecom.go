@@ -86,9 +86,8 @@ type WeCom struct {
 	seq     atomic.Uint64
 	missed  atomic.Int32 // heartbeats without an answer on the current connection
 
-	handle   func(context.Context, bot.Message)
-	runCtx   context.Context
-	stopping atomic.Bool // Stop is closing the connection
+	handle func(context.Context, bot.Message)
+	runCtx context.Context
 
 	mu        sync.Mutex
 	intake    context.Context    // Run's: messages are handed on while it lasts
@@ -269,7 +268,6 @@ func (w *WeCom) Stop(ctx context.Context) {
 	end, done := w.endLife, w.lifeDone
 	w.mu.Unlock()
 	if end != nil {
-		w.stopping.Store(true)
 		end()
 		<-done
 	}
@@ -504,8 +502,8 @@ func (w *WeCom) onEvent(ctx context.Context, conn *websocket.Conn, f inFrame) bo
 }
 
 // request writes a frame and waits for WeCom's answer to it. A frame that
-// could not be written, or whose connection ended before the answer came,
-// is ErrNotSent: it waits for the next connection and goes then.
+// could not be written is ErrNotSent: it waits for the next connection and
+// goes then.
 func (w *WeCom) request(ctx context.Context, cmd, reqID string, body any) (inFrame, error) {
 	w.mu.Lock()
 	conn, dead := w.conn, w.dead
@@ -530,11 +528,10 @@ func (w *WeCom) request(ctx context.Context, cmd, reqID string, body any) (inFra
 	case a := <-ch:
 		return a, nil
 	case <-dead:
-		if w.stopping.Load() { // our own close: it was written, it may well have arrived
-			return inFrame{}, errors.New("wecom: stopped before WeCom answered")
-		}
-		// The connection had failed: most likely it never arrived.
-		return inFrame{}, fmt.Errorf("%w: the connection ended before WeCom answered", bot.ErrNotSent)
+		// Written, but the connection ended before WeCom answered: it may
+		// well have arrived, and is not sent again (never doubled). A frame
+		// that could not be written at all goes after reconnecting.
+		return inFrame{}, fmt.Errorf("wecom: the connection ended before WeCom answered %s; not sent again", cmd)
 	case <-timer.C:
 		return inFrame{}, fmt.Errorf("wecom: no answer to %s within %s", cmd, w.cfg.AckTimeout)
 	case <-ctx.Done():

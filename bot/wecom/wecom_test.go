@@ -238,17 +238,18 @@ func mustClass(t *testing.T, st *bolt.Store) uint64 {
 }
 
 // TestADroppedConnectionLosesNoReply: the record is stored, the connection
-// drops as the reply goes out; after reconnecting the reply goes (as a
+// drops before the reply can go; after reconnecting the reply goes (as a
 // proactive message, the callback's req_id being gone), and WeCom's
-// redelivery of the callback is neither recorded nor answered again.
+// redelivery of the callback is neither recorded nor answered again. A
+// reply WeCom took just as the connection failed (its answer lost) is not
+// sent a second time.
 func TestADroppedConnectionLosesNoReply(t *testing.T) {
 	fake := wecomtest.New(botID, secret)
 	t.Cleanup(fake.Close) // after the rig has stopped
 	r := newRig(t, fake)
 	r.say("principal", "", "/student add 初一3班 张三")
 
-	fake.DropOnNextSend()
-	fake.Push(wecomtest.Message{MsgID: "m-drop", From: "principal", Text: "/log 张三 数学 30分钟"})
+	fake.PushThenDrop(wecomtest.Message{MsgID: "m-drop", From: "principal", Text: "/log 张三 数学 30分钟"})
 	if !fake.WaitFor(5*time.Second, func() bool { return fake.Subscriptions() >= 2 }) {
 		t.Fatal("the adapter did not reconnect")
 	}
@@ -258,15 +259,25 @@ func TestADroppedConnectionLosesNoReply(t *testing.T) {
 	}
 	fake.Push(wecomtest.Message{MsgID: "m-drop", From: "principal", Text: "/log 张三 数学 30分钟"}) // WeCom redelivers
 	r.say("principal", "", "/status 张三")                                                      // answered after the redelivery was handled
-	n := 0
-	for _, s := range fake.Sent() {
-		if strings.Contains(s.Text, "已记录：张三（初一3班）数学") {
-			n++
+
+	fake.DropAfterNextSend()
+	r.say("principal", "", "/log 张三 语文 20分钟")
+	if !fake.WaitFor(5*time.Second, func() bool { return fake.Subscriptions() >= 3 }) {
+		t.Fatal("the adapter did not reconnect the second time")
+	}
+	r.say("principal", "", "/status 张三") // after the reconnect: anything resent would be before this
+	count := func(text string) int {
+		n := 0
+		for _, s := range fake.Sent() {
+			if strings.Contains(s.Text, text) {
+				n++
+			}
 		}
+		return n
 	}
 	ss, _ := r.st.SessionsBetween(time.Time{}, time.Now().AddDate(1, 0, 0))
-	if n != 1 || len(ss) != 1 {
-		t.Fatalf("after the drop and the redelivery: %d replies, %d sessions", n, len(ss))
+	if count("已记录：张三（初一3班）数学") != 1 || count("已记录：张三（初一3班）语文") != 1 || len(ss) != 2 {
+		t.Fatalf("after the drops and the redelivery: %d and %d replies, %d sessions", count("数学"), count("语文"), len(ss))
 	}
 }
 

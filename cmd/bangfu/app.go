@@ -18,6 +18,7 @@ import (
 	"bangfu/bot/console"
 	"bangfu/bot/telegram"
 	"bangfu/bot/wechat"
+	"bangfu/bot/wecom"
 	"bangfu/commands"
 	"bangfu/commands/delivery"
 	"bangfu/reminders"
@@ -161,6 +162,21 @@ func (a *app) addChatAccounts(ctx context.Context, cfg Config, st *bolt.Store, l
 				a.h.NotifyAdmins(text, wechat.PlatformName)
 				a.out.DeliverDue(context.Background())
 			}}))
+	}
+	if cfg.Wecom.Enabled {
+		notify := func(text string) {
+			log.Warn("wecom: told the admins", "text", text)
+			a.h.NotifyAdmins(text, wecom.PlatformName)
+			a.out.DeliverDue(context.Background())
+		}
+		wc := wecom.Config{BotID: cfg.Wecom.BotID, Secret: cfg.Wecom.Secret, ServerURL: cfg.Wecom.ServerURL,
+			Log: log, OnStatus: notify, Keep: queue.Keep, Journal: journal}
+		if app := cfg.Wecom.App; app.CorpID != "" {
+			wc.App = wecom.NewApp(wecom.AppConfig{CorpID: app.CorpID, AgentID: app.AgentID, Secret: app.Secret, APIURL: app.APIURL, Log: log, OnStatus: notify})
+		}
+		w := wecom.New(wc)
+		w.OnUnreachable = a.out.OnUnreachable
+		a.platforms = append(a.platforms, w)
 	}
 	return nil
 }

@@ -51,6 +51,20 @@ type Config struct {
 		AcceptFriends bool   `yaml:"accept_friends"`
 		ServerURL     string `yaml:"server_url"`
 	} `yaml:"wechat"`
+	Wecom struct {
+		Enabled   bool   `yaml:"enabled"`
+		BotID     string `yaml:"bot_id"`
+		Secret    string `yaml:"secret"`
+		ServerURL string `yaml:"server_url"`
+		// App is the optional 自建应用: proactive messages to members, and
+		// 学校通知 to 家校通讯录 parents.
+		App struct {
+			CorpID  string `yaml:"corp_id"`
+			AgentID int    `yaml:"agent_id"`
+			Secret  string `yaml:"secret"`
+			APIURL  string `yaml:"api_url"`
+		} `yaml:"app"`
+	} `yaml:"wecom"`
 	Console struct {
 		Enabled bool `yaml:"enabled"`
 	} `yaml:"console"`
@@ -96,19 +110,25 @@ func loadConfig(path string, explicit bool) (Config, error) {
 	switch {
 	case errors.Is(err, os.ErrNotExist) && !explicit:
 	case err != nil:
-		return c, fmt.Errorf("reading config %s: %w", path, err)
+		return c, fmt.Errorf("%s", configUnreadable(path, err))
 	default:
 		dec := yaml.NewDecoder(bytes.NewReader(data))
 		dec.KnownFields(true)
 		if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-			return c, fmt.Errorf("config %s: %s", path, strings.TrimPrefix(err.Error(), "yaml: "))
+			return c, errors.New(configSyntax(path, strings.TrimPrefix(err.Error(), "yaml: ")))
 		}
 	}
 	if err := c.check(); err != nil {
-		return c, fmt.Errorf("config %s: %w", path, err)
+		return c, errors.New(configInvalid(path, err.Error()))
 	}
 	if tok := os.Getenv("BANGFU_TELEGRAM_TOKEN"); tok != "" && c.Telegram.Token == "" {
 		c.Telegram.Token = tok
+	}
+	if sec := os.Getenv("BANGFU_WECOM_SECRET"); sec != "" && c.Wecom.Secret == "" {
+		c.Wecom.Secret = sec
+	}
+	if sec := os.Getenv("BANGFU_WECOM_APP_SECRET"); sec != "" && c.Wecom.App.Secret == "" {
+		c.Wecom.App.Secret = sec
 	}
 	return c, nil
 }
@@ -119,23 +139,58 @@ func (c *Config) check() error {
 		return err
 	}
 	if strings.TrimSpace(c.Storage.Path) == "" {
-		return fmt.Errorf("storage.path: must not be empty")
+		return keyErr("storage.path", mustNotBeEmpty())
 	}
 	if err := c.checkReminders(); err != nil {
 		return err
 	}
 	if c.Backup.Dir != "" {
 		if d, err := time.ParseDuration(c.Backup.Every); err != nil || d < time.Minute {
-			return fmt.Errorf("backup.every: %q is not a duration of a minute or more (write 24h or 12h)", c.Backup.Every)
+			return keyErr("backup.every", notADuration(c.Backup.Every))
 		}
 		if c.Backup.Keep < 1 {
-			return fmt.Errorf("backup.keep: must be 1 or more")
+			return keyErr("backup.keep", atLeastOne())
 		}
 	}
 	if c.Telegram.Enabled && c.Telegram.Token == "" && os.Getenv("BANGFU_TELEGRAM_TOKEN") == "" {
-		return fmt.Errorf("telegram.token: empty while telegram.enabled is true (set it, or the environment variable BANGFU_TELEGRAM_TOKEN)")
+		return keyErr("telegram.token", secretMissing("telegram.enabled", "BANGFU_TELEGRAM_TOKEN"))
+	}
+	if err := c.checkWecom(); err != nil {
+		return err
 	}
 	c.Calendar = cal
+	return nil
+}
+
+// checkWecom: with WeCom on, the bot's id and secret are needed; the
+// 自建应用 is all three keys or none.
+func (c *Config) checkWecom() error {
+	w := c.Wecom
+	if !w.Enabled {
+		return nil
+	}
+	if strings.TrimSpace(w.BotID) == "" {
+		return keyErr("wecom.bot_id", wecomNeeds("wecom.bot_id"))
+	}
+	if w.Secret == "" && os.Getenv("BANGFU_WECOM_SECRET") == "" {
+		return keyErr("wecom.secret", secretMissing("wecom.enabled", "BANGFU_WECOM_SECRET"))
+	}
+	if u := w.ServerURL; u != "" && !strings.HasPrefix(u, "ws://") && !strings.HasPrefix(u, "wss://") {
+		return keyErr("wecom.server_url", notAURL(u))
+	}
+	app := w.App
+	secret := app.Secret != "" || os.Getenv("BANGFU_WECOM_APP_SECRET") != ""
+	if app.CorpID == "" && app.AgentID == 0 && !secret {
+		return nil
+	}
+	for _, k := range []struct {
+		key     string
+		missing bool
+	}{{"wecom.app.corp_id", app.CorpID == ""}, {"wecom.app.agent_id", app.AgentID == 0}, {"wecom.app.secret", !secret}} {
+		if k.missing {
+			return keyErr(k.key, wecomAppIncomplete(k.key))
+		}
+	}
 	return nil
 }
 
@@ -143,12 +198,12 @@ func (c *Config) check() error {
 func (c *Config) calendar() (storage.Calendar, error) {
 	loc, err := time.LoadLocation(c.School.Timezone)
 	if err != nil || c.School.Timezone == "" {
-		return storage.Calendar{}, fmt.Errorf("school.timezone: unknown time zone %q (for example Asia/Shanghai)", c.School.Timezone)
+		return storage.Calendar{}, keyErr("school.timezone", unknownZone(c.School.Timezone))
 	}
 	day := func(k, v string) (time.Time, error) {
 		t, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(v), loc)
 		if err != nil {
-			return t, fmt.Errorf("%s: %q is not a date like 2026-09-01", k, v)
+			return t, keyErr(k, notADate(v))
 		}
 		return t, nil
 	}
@@ -161,7 +216,7 @@ func (c *Config) calendar() (storage.Calendar, error) {
 		return cal, err
 	}
 	if !term.End.After(term.Start) {
-		return cal, fmt.Errorf("school.semester_end: %q is not after school.semester_start %q", c.School.SemesterEnd, c.School.SemesterStart)
+		return cal, keyErr("school.semester_end", endNotAfterStart(c.School.SemesterEnd, c.School.SemesterStart))
 	}
 	for i, h := range c.School.Holidays {
 		from, to, found := strings.Cut(h, "..")
@@ -172,7 +227,7 @@ func (c *Config) calendar() (storage.Calendar, error) {
 		f, err1 := day(k, from)
 		t, err2 := day(k, to)
 		if err1 != nil || err2 != nil || t.Before(f) {
-			return cal, fmt.Errorf("%s: %q is not a day or a range like 2026-10-01..2026-10-07", k, h)
+			return cal, keyErr(k, notARange(h))
 		}
 		term.Holidays = append(term.Holidays, storage.DateRange{From: f, To: t})
 	}
@@ -183,13 +238,13 @@ func (c *Config) calendar() (storage.Calendar, error) {
 			return cal, err
 		}
 		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
-			return cal, fmt.Errorf("%s: %q is a weekday; a make-up school day (调休) is a Saturday or Sunday", k, v)
+			return cal, keyErr(k, makeupNotWeekend(v))
 		}
 		term.MakeupDays = append(term.MakeupDays, d)
 	}
 	for i, g := range c.School.GraduatingGrades {
 		if g < 1 || g > 12 {
-			return cal, fmt.Errorf("school.graduating_grades[%d]: %d is not a grade from 1 to 12", i, g)
+			return cal, keyErr(fmt.Sprintf("school.graduating_grades[%d]", i), notAGrade(g))
 		}
 	}
 	quietStart, err := clockMinutes("quiet_hours.start", c.QuietHours.Start)
@@ -207,7 +262,7 @@ func (c *Config) calendar() (storage.Calendar, error) {
 func clockMinutes(k, v string) (int, error) {
 	t, err := time.Parse("15:04", strings.TrimSpace(v))
 	if err != nil {
-		return 0, fmt.Errorf("%s: %q is not a time like 21:30", k, v)
+		return 0, keyErr(k, notAClock(v))
 	}
 	return t.Hour()*60 + t.Minute(), nil
 }
@@ -218,7 +273,7 @@ func (c *Config) checkReminders() error {
 	parser := cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 	for i, e := range c.Reminders.MonthlyContact {
 		if _, err := parser.Parse(e); err != nil {
-			return fmt.Errorf("reminders.monthly_contact[%d]: %q: %v", i, e, err)
+			return keyErr(fmt.Sprintf("reminders.monthly_contact[%d]", i), badCron(e, err))
 		}
 	}
 	for k, e := range map[string]string{"reminders.weekly_checkin": c.Reminders.WeeklyCheckin,
@@ -227,7 +282,7 @@ func (c *Config) checkReminders() error {
 			continue
 		}
 		if _, err := parser.Parse(e); err != nil {
-			return fmt.Errorf("%s: %q: %v", k, e, err)
+			return keyErr(k, badCron(e, err))
 		}
 	}
 	if f := c.Reminders.MonthlyContactFinal; f != "" {
@@ -251,3 +306,6 @@ func (c Config) backupEvery() time.Duration {
 	d, _ := time.ParseDuration(c.Backup.Every)
 	return d
 }
+
+// keyErr names the key that is wrong, and how.
+func keyErr(key, what string) error { return fmt.Errorf("%s：%s", key, what) }

@@ -18,6 +18,7 @@ import (
 	"bangfu/bot/bottest"
 	"bangfu/bot/telegram/telegramtest"
 	"bangfu/bot/wechat/wechattest"
+	"bangfu/bot/wecom/wecomtest"
 	"bangfu/storage"
 	"bangfu/storage/bolt"
 )
@@ -577,4 +578,60 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.w.Write(p)
+}
+
+// TestWeComThroughTheBinary runs the built bot with wecom.server_url
+// pointing at the fake WeCom: a head teacher joins and logs in a registered
+// group, a dropped connection is reconnected, and the secret never reaches
+// the log.
+func TestWeComThroughTheBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	const secret = "WECOM-5ecret-value"
+	fake := wecomtest.New("aib-school", secret)
+	defer fake.Close()
+	dir := t.TempDir()
+	setup := writeConfig(t, dir, "")
+	out, errs, code := runCLI(t, "/student add 初一3班 张三 每周2次\n/invite teacher 初一3班 班主任\n", "-config", setup)
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	invite := lastCode(t, out)
+	cfg := writeConfig(t, dir, "wecom:\n  enabled: true\n  bot_id: aib-school\n  server_url: "+fake.URL()+"\n")
+	bin := exec.Command(buildBinary(t), "-config", cfg)
+	bin.Env = append(os.Environ(), "BANGFU_WECOM_SECRET="+secret)
+	var logs bytes.Buffer
+	bin.Stdout, bin.Stderr = io.Discard, &syncWriter{w: &logs}
+	if err := bin.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if !bottest.Eventually(15*time.Second, func() bool { return fake.Subscriptions() > 0 }) {
+		t.Fatalf("the bot did not connect:\n%s", logs.String())
+	}
+	answer := func(reqID string) wecomtest.Sent {
+		s, ok := fake.WaitSent(15*time.Second, func(s wecomtest.Sent) bool { return s.ReqID == reqID })
+		if !ok {
+			t.Fatalf("no answer to %s; sent %+v", reqID, fake.Sent())
+		}
+		return s
+	}
+	if got := answer(fake.Push(wecomtest.Message{MsgID: "b1", From: "li", Text: "/join " + invite})); !strings.Contains(got.Text, "初一3班的班主任") {
+		t.Fatalf("join: %+v", got)
+	}
+	answer(fake.Push(wecomtest.Message{MsgID: "b2", From: "li", ChatID: "wrTG", Text: "@帮扶助手 /group teacher 初一3班"}))
+	fake.Drop()
+	if !bottest.Eventually(15*time.Second, func() bool { return fake.Subscriptions() >= 2 }) {
+		t.Fatal("the bot did not reconnect")
+	}
+	if got := answer(fake.Push(wecomtest.Message{MsgID: "b3", From: "li", ChatID: "wrTG", Text: "@帮扶助手 /log 张三 数学辅导 30分钟"})); !strings.Contains(got.Text, "本周第1次/目标2次") {
+		t.Fatalf("log: %+v\nall sent: %+v\n%s", got, fake.Sent(), logs.String())
+	}
+	bin.Process.Signal(syscall.SIGTERM)
+	if err := bin.Wait(); err != nil {
+		t.Fatalf("stop: %v", err)
+	}
+	if logs.Len() == 0 || strings.Contains(logs.String(), secret) {
+		t.Fatalf("the log is empty or holds the secret:\n%s", logs.String())
+	}
 }

@@ -8,6 +8,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"bangfu/storage"
@@ -158,4 +159,81 @@ func checkPassed(path string) string {
 // backupFailedNotice tells the admins in chat; the cause is in the log.
 func backupFailedNotice(dir string) string {
 	return fmt.Sprintf("定时备份失败了（备份文件夹 %s）。请学校的电脑管理员看一下磁盘空间和文件夹权限；原因写在机器人的日志里。恢复之前不会再重复提醒。", dir)
+}
+
+// ---- config.yaml: every error names its key, Chinese first ----
+
+func configUnreadable(path string, err error) string {
+	return fmt.Sprintf("读不了配置文件 %s（%v）。", path, err)
+}
+
+func configSyntax(path, detail string) string {
+	if key, ok := strings.CutPrefix(detail, "unmarshal errors:\n  "); ok {
+		detail = key
+	}
+	if i := strings.Index(detail, "field "); i >= 0 && strings.Contains(detail, "not found in type") {
+		name := strings.Fields(detail[i+len("field "):])[0]
+		where := strings.TrimSuffix(strings.TrimSpace(detail[:i]), ":")
+		if n, ok := strings.CutPrefix(where, "line "); ok {
+			where = "第" + n + "行"
+		}
+		return fmt.Sprintf("配置文件 %s 有不认识的键 %s（%s）：请对照 config.example.yaml 检查拼写和缩进。", path, name, where)
+	}
+	return fmt.Sprintf("配置文件 %s 的格式不对：%s（请对照 config.example.yaml）。", path, detail)
+}
+
+func configInvalid(path, detail string) string {
+	return fmt.Sprintf("配置文件 %s 有错：%s", path, detail)
+}
+
+func mustNotBeEmpty() string { return "不能为空" }
+
+func notADuration(v string) string {
+	return fmt.Sprintf("%q 不是一分钟以上的时长（写成 24h 或 12h）", v)
+}
+
+func atLeastOne() string { return "至少要留 1 份" }
+
+func secretMissing(enabledKey, env string) string {
+	return fmt.Sprintf("%s 为 true 时不能为空（写在这里，或设置环境变量 %s）", enabledKey, env)
+}
+
+func unknownZone(v string) string {
+	return fmt.Sprintf("不认识的时区 %q（例如 Asia/Shanghai）", v)
+}
+
+func notADate(v string) string {
+	return fmt.Sprintf("%q 不是日期，要写成 2026-09-01 这样", v)
+}
+
+func endNotAfterStart(end, start string) string {
+	return fmt.Sprintf("%q 不在学期开始 %q 之后", end, start)
+}
+
+func notARange(v string) string {
+	return fmt.Sprintf("%q 不是日期或区间，要写成 2026-10-01 或 2026-10-01..2026-10-07", v)
+}
+
+func makeupNotWeekend(v string) string {
+	return fmt.Sprintf("%q 是工作日；调休上课的日子是周六或周日", v)
+}
+
+func notAGrade(g int) string { return fmt.Sprintf("%d 不是 1 到 12 的年级", g) }
+
+func notAClock(v string) string { return fmt.Sprintf("%q 不是时间，要写成 21:30 这样", v) }
+
+func badCron(expr string, err error) string {
+	return fmt.Sprintf("%q 不是 cron 表达式（分 时 日 月 周，例如 \"0 16 20 * *\"）：%v", expr, err)
+}
+
+func wecomNeeds(key string) string {
+	return fmt.Sprintf("wecom.enabled 为 true 时要写 %s", key)
+}
+
+func wecomAppIncomplete(missing string) string {
+	return fmt.Sprintf("自建应用要 corp_id、agent_id 和 secret 三项都写（还缺 %s）；不用自建应用就三项都留空", missing)
+}
+
+func notAURL(v string) string {
+	return fmt.Sprintf("%q 不是网址（测试时写 ws://127.0.0.1:端口）", v)
 }

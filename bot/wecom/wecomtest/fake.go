@@ -50,7 +50,7 @@ type Server struct {
 	seq      int
 	pings    int
 	mute     bool // pings are not answered
-	dropNext bool // the next answer or send closes the connection unanswered
+	dropNext bool // the next send is taken, then the connection closes unanswered
 	subs     int
 
 	// The 自建应用.
@@ -204,9 +204,6 @@ func (s *Server) frame(c *conn, cmd, reqID string, body json.RawMessage) bool {
 		drop := s.dropNext
 		s.dropNext = false
 		s.mu.Unlock()
-		if drop {
-			return false
-		}
 		var b struct {
 			ChatID   string `json:"chatid"`
 			MsgType  string `json:"msgtype"`
@@ -235,6 +232,9 @@ func (s *Server) frame(c *conn, cmd, reqID string, body json.RawMessage) bool {
 				sent.FileName, sent.FileData = m.name, join(m)
 			}
 			s.record(sent)
+		}
+		if drop { // taken, but the answer is lost with the connection
+			return false
 		}
 		s.answer(c, reqID, code, errmsg(code), nil)
 	case "aibot_respond_welcome_msg":
@@ -391,6 +391,18 @@ type Message struct {
 	Text   string
 }
 
+// PushThenDrop sends a callback and closes the connection at once, before
+// the bot can answer on it.
+func (s *Server) PushThenDrop(m Message) string {
+	c := s.live()
+	if c == nil {
+		return ""
+	}
+	id := s.pushTo(c, m)
+	c.cancel()
+	return id
+}
+
 // Push sends a text callback to the live connection and returns its req_id.
 func (s *Server) Push(m Message) string {
 	c := s.live()
@@ -426,9 +438,9 @@ func (s *Server) Drop() {
 	}
 }
 
-// DropOnNextSend closes the connection when the next message frame
-// arrives, without answering it.
-func (s *Server) DropOnNextSend() {
+// DropAfterNextSend takes the next message, then closes the connection
+// without answering it (the answer lost with the connection).
+func (s *Server) DropAfterNextSend() {
 	s.mu.Lock()
 	s.dropNext = true
 	s.mu.Unlock()

@@ -55,6 +55,16 @@ type Outbox struct {
 	mu        sync.Mutex
 	platforms map[string]Platform
 	busy      map[string]bool // platforms in the middle of a delivery pass
+	nudges    chan struct{}
+}
+
+// Nudge asks Run for a delivery pass now (a command queued messages, say a
+// praise for the parents), instead of at the next tick. It never blocks.
+func (o *Outbox) Nudge() {
+	select {
+	case o.nudges <- struct{}{}:
+	default: // a pass is asked for already
+	}
 }
 
 // NewOutbox makes an outbox over the durable queue.
@@ -65,7 +75,7 @@ func NewOutbox(q Queue, now func() time.Time, log *slog.Logger) *Outbox {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Outbox{Queue: q, Now: now, Log: log, platforms: map[string]Platform{}, busy: map[string]bool{}}
+	return &Outbox{Queue: q, Now: now, Log: log, platforms: map[string]Platform{}, busy: map[string]bool{}, nudges: make(chan struct{}, 1)}
 }
 
 // Add registers a platform to send through.
@@ -220,6 +230,8 @@ func (o *Outbox) Run(ctx context.Context, every time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			o.DeliverDue(ctx)
+		case <-o.nudges:
 			o.DeliverDue(ctx)
 		}
 	}

@@ -313,3 +313,91 @@ func (a *App) upload(ctx context.Context, f *bot.File) (string, error) {
 
 // AgentID is the app's agent id, as a string for logs and state.
 func (a *App) AgentID() string { return strconv.Itoa(a.cfg.AgentID) }
+
+// DirectoryStudent is a student of the school's 家校通讯录 with the class
+// (department) they are in and their parents.
+type DirectoryStudent struct {
+	Class   string
+	UserID  string
+	Name    string
+	Parents []DirectoryParent
+}
+
+// DirectoryParent is a parent of the 家校通讯录; Subscribed says whether they
+// follow 学校通知 in WeChat (only then does a notice reach them).
+type DirectoryParent struct {
+	UserID     string
+	Relation   string
+	Subscribed bool
+}
+
+// Directory reads the 家校通讯录: every department (class) and its students
+// with their parents. The app must be allowed to read it (配置到「家校沟通 →
+// 读取家校通讯录的应用」或「家长可使用的应用」).
+func (a *App) Directory(ctx context.Context) ([]DirectoryStudent, error) {
+	var deps struct {
+		apiError
+		Departments []struct {
+			ID   int    `json:"id"`
+			Name string `json:"name"`
+		} `json:"departments"`
+	}
+	if err := a.get(ctx, "/cgi-bin/school/department/list", nil, &deps, &deps.apiError); err != nil {
+		return nil, err
+	}
+	var out []DirectoryStudent
+	for _, d := range deps.Departments {
+		var users struct {
+			apiError
+			Students []struct {
+				UserID  string `json:"student_userid"`
+				Name    string `json:"name"`
+				Parents []struct {
+					UserID    string `json:"parent_userid"`
+					Relation  string `json:"relation"`
+					Subscribe int    `json:"is_subscribe"`
+				} `json:"parents"`
+			} `json:"students"`
+		}
+		q := url.Values{"department_id": {strconv.Itoa(d.ID)}, "fetch_child": {"0"}}
+		if err := a.get(ctx, "/cgi-bin/school/user/list", q, &users, &users.apiError); err != nil {
+			return nil, err
+		}
+		for _, s := range users.Students {
+			ds := DirectoryStudent{Class: d.Name, UserID: s.UserID, Name: s.Name}
+			for _, p := range s.Parents {
+				ds.Parents = append(ds.Parents, DirectoryParent{UserID: p.UserID, Relation: p.Relation, Subscribed: p.Subscribe == 1})
+			}
+			out = append(out, ds)
+		}
+	}
+	return out, nil
+}
+
+// get calls a GET API with the token, refreshing it once when expired.
+func (a *App) get(ctx context.Context, path string, query url.Values, into any, ae *apiError) error {
+	for attempt := 0; ; attempt++ {
+		token, err := a.accessToken(ctx, attempt > 0)
+		if err != nil {
+			return a.explain(err)
+		}
+		q := url.Values{"access_token": {token}}
+		for k, v := range query {
+			q[k] = v
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.cfg.APIURL+path+"?"+q.Encode(), nil)
+		if err != nil {
+			return err
+		}
+		if err := a.do(req, into); err != nil {
+			return err
+		}
+		if tokenExpired(ae.Code) && attempt == 0 {
+			continue
+		}
+		if ae.Code != 0 {
+			return a.explain(*ae)
+		}
+		return nil
+	}
+}

@@ -208,7 +208,7 @@ func (a *app) run(ctx context.Context) {
 			if p == bot.Platform(a.console) {
 				defer stopIntake() // the terminal chat ends at end of input, and the bot with it
 			}
-			if err := p.Run(intakeCtx, a.router.Dispatch); err != nil {
+			if err := p.Run(intakeCtx, a.dispatch); err != nil {
 				a.log.Error("platform stopped", "platform", p.Name(), "err", err)
 			}
 			return nil
@@ -271,4 +271,14 @@ func (a *app) backupTimer(cfg Config) *backup.Timer {
 				a.h.NotifyAdmins(backupFailedNotice(cfg.backupDir()), "")
 			}
 		}}
+}
+
+// dispatch handles a message, then asks the outbox for a pass: what the
+// command queued (a praise's messages to the parents) goes now, not at the
+// next tick.
+func (a *app) dispatch(ctx context.Context, m bot.Message) {
+	a.router.Dispatch(ctx, m)
+	if m.Platform != console.PlatformName { // the terminal flushes after each line itself
+		a.out.Nudge()
+	}
 }

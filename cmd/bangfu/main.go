@@ -83,6 +83,12 @@ func subcommands() []subcommand {
 			return c.admin(cfg, request{Op: "backup", File: args[0]})
 		}},
 		{name: "check", run: (*cli).check},
+		{name: "wecom-parents", run: func(c *cli, cfg Config, args []string) int {
+			if len(args) > 0 {
+				return c.usage("wecom-parents")
+			}
+			return c.admin(cfg, request{Op: "wecom-parents"})
+		}},
 		{name: "reminders", flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&at, "at", "", "the moment to preview, RFC3339")
 			fs.BoolVar(&all, "all", false, "list every run, not only those at the moment")

@@ -635,3 +635,84 @@ func TestWeComThroughTheBinary(t *testing.T) {
 		t.Fatalf("the log is empty or holds the secret:\n%s", logs.String())
 	}
 }
+
+// TestWeComParentsFromTheSchoolDirectory: `bangfu wecom-parents` reads the
+// 家校通讯录 through the 自建应用 and binds the parents of the students on
+// the register; a praise then reaches a following parent as a 学校通知
+// ending with how to reach the teacher, through the running bot.
+func TestWeComParentsFromTheSchoolDirectory(t *testing.T) {
+	fake := wecomtest.New("aib-school", "bot-secret")
+	defer fake.Close()
+	fake.SetApp("ww-corp", "app-secret")
+	fake.School = []wecomtest.Class{
+		{ID: 7, Name: "初一(3)班", Students: []wecomtest.Student{
+			{UserID: "s1", Name: "张三", Parents: []wecomtest.Parent{{UserID: "p-mum", Relation: "妈妈", Subscribed: true}, {UserID: "p-dad", Relation: "爸爸"}}},
+			{UserID: "s2", Name: "王五", Parents: []wecomtest.Parent{{UserID: "p-w", Relation: "妈妈", Subscribed: true}}},
+		}},
+	}
+	dir := t.TempDir()
+	// No quiet hours: the notice goes at once whatever the wall clock says.
+	extra := "quiet_hours: {start: \"00:00\", end: \"00:00\"}\nwecom:\n  enabled: true\n  bot_id: aib-school\n  secret: bot-secret\n  server_url: " + fake.URL() +
+		"\n  app:\n    corp_id: ww-corp\n    agent_id: 1000002\n    secret: app-secret\n    api_url: " + fake.APIURL() + "\n"
+	cfg := writeConfig(t, dir, extra)
+	if _, errs, code := runCLI(t, "/student add 初一3班 张三 留守 每周2次\n", "-config", writeConfig(t, dir, "")); code != 0 {
+		t.Fatal(errs)
+	}
+	cfg = writeConfig(t, dir, extra)
+	out, errs, code := runCLI(t, "", "-config", cfg, "wecom-parents")
+	if code != 0 || !strings.Contains(out, "其中1个在帮扶名单里：新绑定2位家长") || !strings.Contains(out, "张三爸爸") || !strings.Contains(out, "初一(3)班王五") {
+		t.Fatalf("exit %d: %s %s", code, out, errs)
+	}
+	if out, _, _ = runCLI(t, "", "-config", cfg, "wecom-parents"); !strings.Contains(out, "新绑定0位家长，2位原来就绑定了") {
+		t.Fatalf("a second run: %s", out)
+	}
+	st, err := bolt.Open(filepath.Join(dir, "data", "bangfu.db"), bolt.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mum, ok, _ := st.PersonByAccount("wecom", "parent:p-mum")
+	st.Close()
+	if !ok || mum.Name != "张三妈妈" || len(mum.Parents) != 1 || mum.Parents[0].Relation != "妈妈" {
+		t.Fatalf("the parent: %+v", mum)
+	}
+	if testing.Short() {
+		return
+	}
+	out, errs, code = runCLI(t, "", "-config", cfg, "invite", "admin")
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	invite := lastCode(t, out)
+	bin := exec.Command(buildBinary(t), "-config", cfg)
+	var logs bytes.Buffer
+	bin.Stdout, bin.Stderr = io.Discard, &syncWriter{w: &logs}
+	if err := bin.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		bin.Process.Signal(syscall.SIGTERM)
+		bin.Wait()
+	}()
+	if !bottest.Eventually(15*time.Second, func() bool { return fake.Subscriptions() > 0 }) {
+		t.Fatalf("the bot did not connect:\n%s", logs.String())
+	}
+	reply := func(id, text string) string {
+		reqID := fake.Push(wecomtest.Message{MsgID: id, From: "principal", Text: text})
+		s, ok := fake.WaitSent(15*time.Second, func(s wecomtest.Sent) bool { return s.ReqID == reqID })
+		if !ok {
+			t.Fatalf("no answer to %q:\n%s", text, logs.String())
+		}
+		return s.Text
+	}
+	if got := reply("j1", "/join "+invite); !strings.Contains(got, "管理员") {
+		t.Fatalf("join: %s", got)
+	}
+	if got := reply("p1", "/praise 张三 这周数学作业全对"); !strings.Contains(got, "已记录张三（初一3班）的进步") {
+		t.Fatalf("praise: %s", got)
+	}
+	notice, ok := fake.WaitSent(20*time.Second, func(s wecomtest.Sent) bool { return s.Cmd == "学校通知" })
+	if !ok || notice.ChatID != "p-mum" || !strings.Contains(notice.Text, "这周数学作业全对") || !strings.Contains(notice.Text, "直接回复老师收不到") ||
+		strings.Contains(notice.Text, "留守") {
+		t.Fatalf("the school notice: %+v\n%s", notice, logs.String())
+	}
+}

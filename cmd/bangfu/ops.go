@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"log/slog"
 	"os"
 	"strings"
 	"time"
 
+	"bangfu/bot/wecom"
 	"bangfu/commands"
 	"bangfu/commands/excel"
 	"bangfu/commands/report"
@@ -62,6 +64,8 @@ func (o *ops) do(req request) response {
 		return o.export(req.File, req.Class)
 	case "invite":
 		return o.invite(req.Kind, req.Class, req.Head)
+	case "wecom-parents":
+		return o.wecomParents()
 	case "check":
 		if err := o.st.Check(); err != nil {
 			return refused(strings.TrimPrefix(openFailed(o.st.Path(), err), "bangfu: "))
@@ -167,4 +171,39 @@ func (o *ops) invite(kind, class string, head bool) response {
 		return refused(err.Error())
 	}
 	return done(inviteIssued(who, inv.Code))
+}
+
+// wecomParents binds the parents of the 家校通讯录 (read with the school's
+// 自建应用) to the students on the register; they then receive their
+// child's messages as 学校通知 in WeChat.
+func (o *ops) wecomParents() response {
+	app := o.cfg.Wecom.App
+	if !o.cfg.Wecom.Enabled || app.CorpID == "" {
+		return refused(wecomAppNeeded())
+	}
+	client := wecom.NewApp(wecom.AppConfig{CorpID: app.CorpID, AgentID: app.AgentID, Secret: app.Secret, APIURL: app.APIURL, Log: o.log,
+		OnStatus: func(text string) { o.log.Warn(text) }})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	dir, err := client.Directory(ctx)
+	if err != nil {
+		return refused(directoryFailed(err))
+	}
+	var rows []commands.DirectoryStudent
+	for _, s := range dir {
+		row := commands.DirectoryStudent{Class: s.Class, Name: s.Name}
+		for _, p := range s.Parents {
+			row.Parents = append(row.Parents, commands.DirectoryParent{UserID: p.UserID, ChatID: wecom.ParentChatID(p.UserID), Relation: p.Relation, Reachable: p.Subscribed})
+		}
+		rows = append(rows, row)
+	}
+	m, err := o.h.CLIMeta()
+	if err != nil {
+		return refused(err.Error())
+	}
+	rep, err := o.h.LinkDirectoryParents(m, wecom.PlatformName, rows)
+	if err != nil {
+		return refused(err.Error())
+	}
+	return done(directoryLinked(len(dir), rep))
 }

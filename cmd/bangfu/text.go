@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"bangfu/commands"
 	"time"
 
 	"bangfu/storage"
@@ -26,6 +28,7 @@ const usageText = `用法 / usage: bangfu [-config config.yaml] <命令>
   backup <文件>                 在运行中也能做一致的数据库备份
   check [数据库文件]             检查数据库文件是否完好（不写文件就检查配置里的数据库）
   reminders preview [--at T] [--all]  预览某个时刻（RFC3339）会发的定时消息，不发送、不记录；其余一行汇总，--all 全部列出
+  wecom-parents                从企业微信家校通讯录绑定帮扶学生的家长（要配置自建应用）；可重复运行
   version                      显示版本
 `
 
@@ -47,6 +50,8 @@ func usageOf(sub string) string {
 		return "用法：bangfu check [数据库文件]"
 	case "reminders":
 		return "用法：bangfu reminders preview [--at 2026-11-20T16:00:00+08:00] [--all]"
+	case "wecom-parents":
+		return "用法：bangfu wecom-parents"
 	}
 	return usageText
 }
@@ -236,4 +241,26 @@ func wecomAppIncomplete(missing string) string {
 
 func notAURL(v string) string {
 	return fmt.Sprintf("%q 不是网址（测试时写 ws://127.0.0.1:端口）", v)
+}
+
+func wecomAppNeeded() string {
+	return "要先在 config.yaml 里打开 wecom 并填好自建应用（wecom.app 的 corp_id、agent_id、secret），才能读取家校通讯录。"
+}
+
+func directoryFailed(err error) string {
+	return fmt.Sprintf("读取企业微信家校通讯录失败：%v（请确认自建应用已加入「家校沟通 → 读取家校通讯录的应用」或「家长可使用的应用」，服务器 IP 在应用的可信 IP 里）", err)
+}
+
+func directoryLinked(total int, rep commands.DirectoryReport) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "家校通讯录共%d个学生，其中%d个在帮扶名单里：新绑定%d位家长，%d位原来就绑定了。", total, rep.Students, rep.Linked, rep.Already)
+	if len(rep.NotFollowing) > 0 {
+		fmt.Fprintf(&b, "\n还没关注“学校通知”的家长（关注前收不到消息）：%s", strings.Join(rep.NotFollowing, "、"))
+	}
+	if n := len(rep.NotFound); n > 0 && n <= 50 {
+		fmt.Fprintf(&b, "\n这些学生不在帮扶名单里（不用处理）：%s", strings.Join(rep.NotFound, "、"))
+	} else if n > 50 {
+		fmt.Fprintf(&b, "\n另有%d个学生不在帮扶名单里（不用处理）。", n)
+	}
+	return b.String()
 }

@@ -715,4 +715,8 @@ func TestWeComParentsFromTheSchoolDirectory(t *testing.T) {
 		strings.Contains(notice.Text, "留守") {
 		t.Fatalf("the school notice: %+v\n%s", notice, logs.String())
 	}
+	// While the bot runs, the directory is linked through it.
+	if out, errs, code := runCLI(t, "", "-config", cfg, "wecom-parents"); code != 0 || !strings.Contains(out, "2位原来就绑定了") {
+		t.Fatalf("wecom-parents while running: %d %s %s", code, out, errs)
+	}
 }

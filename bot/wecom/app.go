@@ -376,10 +376,20 @@ func (a *App) Directory(ctx context.Context) ([]DirectoryStudent, error) {
 
 // get calls a GET API with the token, refreshing it once when expired.
 func (a *App) get(ctx context.Context, path string, query url.Values, into any, ae *apiError) error {
+	err := a.getQuiet(ctx, path, query, into, ae)
+	var api apiError
+	if errors.As(err, &api) {
+		return a.explain(api)
+	}
+	return err
+}
+
+// getQuiet is get without telling the admins of an errcode.
+func (a *App) getQuiet(ctx context.Context, path string, query url.Values, into any, ae *apiError) error {
 	for attempt := 0; ; attempt++ {
 		token, err := a.accessToken(ctx, attempt > 0)
 		if err != nil {
-			return a.explain(err)
+			return err
 		}
 		q := url.Values{"access_token": {token}}
 		for k, v := range query {
@@ -396,8 +406,21 @@ func (a *App) get(ctx context.Context, path string, query url.Values, into any, 
 			continue
 		}
 		if ae.Code != 0 {
-			return a.explain(*ae)
+			return *ae
 		}
 		return nil
 	}
+}
+
+// MemberName is a member's name from the address book (user/get), for how
+// the bot greets and lists a teacher; "" when the app may not read it.
+func (a *App) MemberName(ctx context.Context, userID string) (string, error) {
+	var u struct {
+		apiError
+		Name string `json:"name"`
+	}
+	if err := a.getQuiet(ctx, "/cgi-bin/user/get", url.Values{"userid": {userID}}, &u, &u.apiError); err != nil {
+		return "", err
+	}
+	return u.Name, nil
 }

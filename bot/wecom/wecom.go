@@ -99,6 +99,7 @@ type WeCom struct {
 	online    chan struct{} // closed while subscribed
 	pending   map[string]chan inFrame
 	replyTo   map[string]callbackRef // chat → the last callback, to answer on its req_id
+	names     map[string]string      // userid → name from the app's address book
 	downSince time.Time
 	toldDown  bool
 	told      map[string]bool // error codes the admins heard of
@@ -140,7 +141,7 @@ func New(cfg Config) *WeCom {
 		cfg.Limits = DefaultLimits
 	}
 	w := &WeCom{cfg: cfg, url: cfg.ServerURL, online: make(chan struct{}), pending: map[string]chan inFrame{},
-		replyTo: map[string]callbackRef{}, told: map[string]bool{}}
+		replyTo: map[string]callbackRef{}, told: map[string]bool{}, names: map[string]string{}}
 	if w.url == "" {
 		w.url = DefaultServerURL
 	}
@@ -159,6 +160,9 @@ func (w *WeCom) QueuesReplies() {}
 // Ready reports whether the connection is up and subscribed (the outbox
 // waits otherwise). With a 自建应用 proactive messages need no connection.
 func (w *WeCom) Ready() bool { return bot.Closed(w.ready()) || w.cfg.App != nil }
+
+// Connected reports whether the long connection is up and subscribed.
+func (w *WeCom) Connected() bool { return bot.Closed(w.ready()) }
 
 func (w *WeCom) ready() <-chan struct{} {
 	w.mu.Lock()
@@ -430,6 +434,12 @@ func (w *WeCom) onMessage(f inFrame, gen uint64) {
 		return
 	}
 	msg, ok := translate(cb, w.cfg.Now())
+	if name := w.nameOf(cb.From.UserID); ok && name != "" {
+		msg.Sender.Name = name
+		if msg.Chat.Kind == bot.Private {
+			msg.Chat.Title = name
+		}
+	}
 	w.mu.Lock()
 	intake := w.intake
 	w.mu.Unlock()
@@ -716,4 +726,31 @@ func groupTitle(chatID string) string {
 		chatID = chatID[len(chatID)-6:]
 	}
 	return groupName(chatID)
+}
+
+// nameOf is a member's name from the 自建应用's address book, looked up once
+// per user and run (a callback carries only the userid); "" without an app
+// or when the app may not read names: the userid stands in.
+func (w *WeCom) nameOf(userID string) string {
+	if w.cfg.App == nil {
+		return ""
+	}
+	w.mu.Lock()
+	name, known := w.names[userID]
+	w.mu.Unlock()
+	if known {
+		return name
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	name, err := w.cfg.App.MemberName(ctx, userID)
+	if err != nil {
+		w.cfg.Log.Info("wecom: a member's name could not be read; the userid stands in", "err", err)
+	}
+	w.mu.Lock()
+	if len(w.names) < 10000 {
+		w.names[userID] = name
+	}
+	w.mu.Unlock()
+	return name
 }

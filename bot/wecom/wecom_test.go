@@ -132,7 +132,7 @@ func newRig(t *testing.T, fake *wecomtest.Server, opts ...rigOption) *rig {
 		defer close(r.done)
 		r.w.Run(ctx, router.Dispatch)
 	}()
-	if !bottest.Eventually(5*time.Second, r.w.Ready) {
+	if !bottest.Eventually(5*time.Second, r.w.Connected) {
 		t.Fatal("the adapter did not subscribe")
 	}
 	t.Cleanup(r.stop)
@@ -164,7 +164,7 @@ func (r *rig) say(from, group, text string) wecomtest.Sent {
 	}
 	m, ok := r.fake.WaitSentAfter(before, 5*time.Second, func(s wecomtest.Sent) bool { return s.ReqID == reqID || s.ChatID == chat })
 	if !ok {
-		r.t.Fatalf("no answer to %q", text)
+		r.t.Fatalf("no answer to %q\n%s", text, r.logs.String())
 	}
 	return m
 }
@@ -217,6 +217,14 @@ func TestATeacherThroughWeCom(t *testing.T) {
 	ss, _ := r.st.SessionsBetween(time.Time{}, time.Now().AddDate(1, 0, 0))
 	if n != 1 || len(ss) != 3 {
 		t.Fatalf("a redelivery: %d replies, %d sessions stored", n, len(ss))
+	}
+
+	// /export arrives as the .xlsx itself, uploaded in chunks on the connection.
+	before = len(fake.Sent())
+	fake.Push(wecomtest.Message{MsgID: "exp-1", From: "principal", Text: "/export"})
+	f, ok := fake.WaitSentAfter(before, 10*time.Second, func(s wecomtest.Sent) bool { return s.MsgType == "file" })
+	if !ok || !strings.HasSuffix(f.FileName, ".xlsx") || !bytes.HasPrefix(f.FileData, []byte("PK")) || f.ChatID != "principal" {
+		t.Fatalf("the export: %q, %d bytes to %q", f.FileName, len(f.FileData), f.ChatID)
 	}
 
 	// Opening the bot's chat gets the welcome WeCom waits 5 s for.
@@ -442,8 +450,19 @@ func TestTheAppSendsToMembersAndParents(t *testing.T) {
 	var appLogs syncBuffer
 	app := wecom.NewApp(wecom.AppConfig{CorpID: "ww-corp", AgentID: 1000002, Secret: "APP-SECRET-do-not-log", APIURL: fake.APIURL(), HTTPClient: fake.Client(),
 		Log: slog.New(slog.NewTextHandler(&appLogs, nil))})
+	fake.Members = map[string]string{"li": "李老师"}
 	r := newRig(t, fake, func(c *wecom.Config) { c.App = app })
 	ctx := context.Background()
+
+	// A callback carries only the userid: the app's address book names them.
+	code := lastLine(r.say("principal", "", "/invite teacher 初一3班 班主任").Text)
+	if got := r.say("li", "", "/join "+code); !strings.Contains(got.Text, "欢迎李老师") {
+		t.Fatalf("the name from the address book: %+v", got)
+	}
+	if got := r.say("stranger", "", "/help"); got.Text == "" {
+		t.Fatal("a member the app cannot name got no answer")
+	}
+	calls := fake.TokenCalls()
 	send := func(chat, text string) error {
 		return r.w.Send(ctx, bot.Outgoing{Platform: wecom.PlatformName, Chat: bot.Chat{ID: chat, Kind: bot.Private}, Text: text, QueueID: 9})
 	}
@@ -452,8 +471,8 @@ func TestTheAppSendsToMembersAndParents(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if fake.TokenCalls() != 1 {
-		t.Fatalf("gettoken called %d times for two messages", fake.TokenCalls())
+	if fake.TokenCalls() != calls {
+		t.Fatalf("gettoken called %d more times for two messages", fake.TokenCalls()-calls)
 	}
 	fake.ExpireTokens()
 	if err := send("li", "提醒三"); err != nil {

@@ -57,8 +57,9 @@ type Server struct {
 	CorpID, AppSecret string
 	tokens            map[string]bool
 	tokenCalls        int
-	// Parents maps a student's userid to its parents, for the 家校通讯录.
-	School []Class
+	// School is the 家校通讯录; Members the address book's names.
+	School  []Class
+	Members map[string]string
 }
 
 // Class is a 家校通讯录 class with its students and their parents.
@@ -623,6 +624,15 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		s.media[id] = upload{name: hdr.Filename, chunks: map[int][]byte{0: data}}
 		s.mu.Unlock()
 		reply(map[string]any{"errcode": 0, "errmsg": "ok", "type": "file", "media_id": id})
+	case "user/get":
+		s.mu.Lock()
+		name, ok := s.Members[r.URL.Query().Get("userid")]
+		s.mu.Unlock()
+		if !ok {
+			reply(map[string]any{"errcode": 60111, "errmsg": "userid not found"})
+			return
+		}
+		reply(map[string]any{"errcode": 0, "errmsg": "ok", "userid": r.URL.Query().Get("userid"), "name": name})
 	case "school/department/list":
 		var deps []map[string]any
 		s.mu.Lock()

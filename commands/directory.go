@@ -58,6 +58,11 @@ func (h *Handler) LinkDirectoryParents(m storage.Meta, platform string, rows []D
 			}
 			if p.IsParentOf(st.ID) {
 				rep.Already++
+				if p.Unreachable && dp.Reachable { // they follow the notices now
+					if _, err := h.Store.UpdatePerson(m, p.ID, "person.reachable", func(p *storage.Person) error { p.Unreachable = false; return nil }); err != nil {
+						return rep, err
+					}
+				}
 				continue
 			}
 			if _, err := h.Store.UpdatePerson(m, p.ID, "parent.link", func(p *storage.Person) error {

@@ -136,7 +136,7 @@ func parentOf(parent, children string) string {
 }
 
 func unreachableNotice(who string) string {
-	return fmt.Sprintf("%s收不到我发的消息（可能还没有先私聊过我，或者把我屏蔽了）。请提醒对方先私聊我发一句话，之后的消息才能送到。", who)
+	return fmt.Sprintf("%s收不到我发的消息（可能还没有先私聊过我，或者把我屏蔽了；企业微信家校通讯录里的家长，则是还没在微信里关注“学校通知”）。请提醒对方先私聊我发一句话（或关注学校通知后请管理员再运行一次 bangfu wecom-parents），之后的消息才能送到。", who)
 }
 
 func systemNotice(text string) string {

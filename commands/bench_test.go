@@ -254,3 +254,42 @@ func BenchmarkLongLine(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDigestClass: one class's digest in the year-sized school, and
+// in a school of that one class (the same class size and records per
+// student): reading the class only, the two cost about the same.
+func BenchmarkDigestClass(b *testing.B) {
+	big, _ := bigStore(b)
+	small, err := bolt.Open(filepath.Join(b.TempDir(), "small.db"), bolt.Options{Now: func() time.Time { return bigNow }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { small.Close() })
+	o := schoolgen.Big(bigNow)
+	o.Sessions, o.Contacts, o.Praise, o.Reads, o.Pending = o.Sessions/o.Classes, o.Contacts/o.Classes, o.Praise/o.Classes, o.Reads/o.Classes, o.Pending/o.Classes
+	o.Classes = 1
+	if _, err := schoolgen.Generate(small, o); err != nil {
+		b.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		st   *bolt.Store
+	}{{"school", big}, {"oneClass", small}} {
+		b.Run(tc.name, func(b *testing.B) {
+			cal := tc.st.Cal
+			lastWeek := cal.WeekStart(bigNow).AddDate(0, 0, -7)
+			c, ok, err := tc.st.ClassByGrade(7, 1)
+			if err != nil || !ok {
+				b.Fatalf("初一1班: %v %v", ok, err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				d, err := report.BuildDigest(tc.st, cal, lastWeek, c.ID)
+				if err != nil || len(d.Classes) != 1 {
+					b.Fatalf("digest: %v %v", d.Classes, err)
+				}
+			}
+		})
+	}
+}

@@ -57,6 +57,7 @@ awk -v c="$con" -v s="$seq" -v w="$wpc" -v rb="$rawb" 'BEGIN { printf "| /log fr
 echo "| /status 初一1班 (incl. audit write) | $(ms BenchmarkStatusClass), $(val BenchmarkStatusClass allocs/op) allocs | ≤ 2 ms |"
 echo "| /status of one student, a year of records | $(ms BenchmarkStatusStudent), $(val BenchmarkStatusStudent allocs/op) allocs | |"
 echo "| Monday digest, whole school | $(ms BenchmarkDigestSchool) | ≤ 100 ms |"
+awk -v s="$(val BenchmarkDigestClass/school ns/op)" -v o="$(val BenchmarkDigestClass/oneClass ns/op)" 'BEGIN { printf "| one class'"'"'s digest: in the year school vs in a school of that class alone | %.2f ms vs %.2f ms = %.2f× | ≤ 2× |\n", s/1e6, o/1e6, s/o }'
 echo "| Due(now) of all reminders, Monday 08:00 | $(ms BenchmarkDue) | |"
 awk -v t="$(val BenchmarkExportSchool ns/op)" -v b="$(val BenchmarkExportSchool xlsx-bytes)" 'BEGIN { printf "| export of the whole school (.xlsx) | %.0f ms, %.0f KB | |\n", t/1e6, b/1024 }'
 nc() { printf '%.0f' "$(val "BenchmarkLongLine/$1" ns/char)"; }

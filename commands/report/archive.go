@@ -58,8 +58,10 @@ func BuildArchive(st Reader, cal storage.Calendar, classID uint64, now time.Time
 		return a, err
 	}
 	var err error
-	if a.Names, err = PeopleNames(st); err != nil {
-		return a, err
+	if classID == 0 {
+		if a.Names, err = PeopleNames(st); err != nil {
+			return a, err
+		}
 	}
 	in := map[uint64]bool{}
 	for _, s := range a.Students {
@@ -67,6 +69,32 @@ func BuildArchive(st Reader, cal storage.Calendar, classID uint64, now time.Time
 	}
 	term := cal.TermAt(now)
 	from, to := term.Start, earlier(now.Add(time.Second), term.End.AddDate(0, 0, 1))
+	if classID != 0 {
+		// One class: its students' records only, a seek each, so a class's
+		// archive costs the same in a big school as in a small one.
+		for _, s := range a.Students {
+			ss, err := st.Sessions(s.ID, from, to)
+			if err != nil {
+				return a, err
+			}
+			cs, err := st.Contacts(s.ID, from, to)
+			if err != nil {
+				return a, err
+			}
+			ps, err := st.PraiseOf(s.ID, from, to)
+			if err != nil {
+				return a, err
+			}
+			cms, err := st.Comments(s.ID, term.Key())
+			if err != nil {
+				return a, err
+			}
+			a.Sessions, a.Contacts, a.Praise, a.Comments = append(a.Sessions, ss...), append(a.Contacts, cs...), append(a.Praise, ps...), append(a.Comments, cms...)
+		}
+		a.Names = NamesOf(st, a.people()...)
+		a.tally(cal, now)
+		return a, nil
+	}
 	sessions, err := st.SessionsBetween(from, to)
 	if err != nil {
 		return a, err
@@ -90,6 +118,27 @@ func BuildArchive(st Reader, cal storage.Calendar, classID uint64, now time.Time
 	a.Comments = keep(comments, func(c storage.Comment) bool { return in[c.StudentID] })
 	a.tally(cal, now)
 	return a, nil
+}
+
+// people are everyone the archive names: mentors and the records' authors.
+func (a Archive) people() []uint64 {
+	var ids []uint64
+	for _, s := range a.Students {
+		ids = append(ids, s.MentorID)
+	}
+	for _, x := range a.Sessions {
+		ids = append(ids, x.AuthorID)
+	}
+	for _, x := range a.Contacts {
+		ids = append(ids, x.AuthorID)
+	}
+	for _, x := range a.Praise {
+		ids = append(ids, x.AuthorID)
+	}
+	for _, x := range a.Comments {
+		ids = append(ids, x.AuthorID)
+	}
+	return ids
 }
 
 func (a *Archive) register(st Reader, classID uint64) error {

@@ -30,7 +30,7 @@ type Digest struct {
 // the fortnight's sessions and the month's contacts once for every student.
 func BuildDigest(st Reader, cal storage.Calendar, weekStart time.Time, classID uint64) (Digest, error) {
 	d := Digest{WeekStart: weekStart}
-	in, err := readWeek(st, cal, weekStart)
+	in, err := readWeek(st, cal, weekStart, classID)
 	if err != nil {
 		return d, err
 	}
@@ -88,7 +88,11 @@ type weekRecords struct {
 	seen, contacted        map[uint64]bool // a session in the fortnight; a contact in the month
 }
 
-func readWeek(st Reader, cal storage.Calendar, weekStart time.Time) (weekRecords, error) {
+// readWeek reads what a digest needs: for one class (classID set) its own
+// students' records only, a seek per student, so a class's digest costs
+// the same in a big school as in a small one; for the whole school the
+// time window once.
+func readWeek(st Reader, cal storage.Calendar, weekStart time.Time, classID uint64) (weekRecords, error) {
 	weekEnd := weekStart.AddDate(0, 0, 7)
 	monthFrom := cal.MonthStart(weekEnd.Add(-time.Second))
 	in := weekRecords{weekCount: map[uint64]int{}, weekMinutes: map[uint64]int{}, seen: map[uint64]bool{}, contacted: map[uint64]bool{}}
@@ -96,15 +100,44 @@ func readWeek(st Reader, cal storage.Calendar, weekStart time.Time) (weekRecords
 	if in.classes, err = st.Classes(); err != nil {
 		return in, err
 	}
-	if in.students, err = st.AllStudents(); err != nil {
-		return in, err
+	if classID != 0 {
+		in.students, err = st.StudentsInClass(classID)
+	} else {
+		in.students, err = st.AllStudents()
 	}
-	if in.names, err = PeopleNames(st); err != nil {
-		return in, err
-	}
-	sessions, err := st.SessionsBetween(weekEnd.AddDate(0, 0, -14), weekEnd)
 	if err != nil {
 		return in, err
+	}
+	if classID != 0 {
+		var mentors []uint64
+		for _, s := range in.students {
+			mentors = append(mentors, s.MentorID)
+		}
+		in.names = NamesOf(st, mentors...)
+	} else if in.names, err = PeopleNames(st); err != nil {
+		return in, err
+	}
+	var sessions []storage.Session
+	var contacts []storage.Contact
+	if classID != 0 {
+		for _, s := range in.students {
+			ss, err := st.Sessions(s.ID, weekEnd.AddDate(0, 0, -14), weekEnd)
+			if err != nil {
+				return in, err
+			}
+			cs, err := st.Contacts(s.ID, monthFrom, cal.NextMonthStart(monthFrom))
+			if err != nil {
+				return in, err
+			}
+			sessions, contacts = append(sessions, ss...), append(contacts, cs...)
+		}
+	} else {
+		if sessions, err = st.SessionsBetween(weekEnd.AddDate(0, 0, -14), weekEnd); err != nil {
+			return in, err
+		}
+		if contacts, err = st.ContactsBetween(monthFrom, cal.NextMonthStart(monthFrom)); err != nil {
+			return in, err
+		}
 	}
 	for _, s := range sessions {
 		in.seen[s.StudentID] = true
@@ -112,10 +145,6 @@ func readWeek(st Reader, cal storage.Calendar, weekStart time.Time) (weekRecords
 			in.weekCount[s.StudentID]++
 			in.weekMinutes[s.StudentID] += s.Minutes
 		}
-	}
-	contacts, err := st.ContactsBetween(monthFrom, cal.NextMonthStart(monthFrom))
-	if err != nil {
-		return in, err
 	}
 	for _, c := range contacts {
 		in.contacted[c.StudentID] = true

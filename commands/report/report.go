@@ -50,6 +50,17 @@ func PeopleNames(st storage.PersonService) (Names, error) {
 	return names, nil
 }
 
+// NamesOf reads the names of the given people only (a class's mentors).
+func NamesOf(st storage.PersonService, ids ...uint64) Names {
+	names := Names{}
+	for _, id := range ids {
+		if _, done := names[id]; !done && id != 0 {
+			names[id] = PersonName(st, id)
+		}
+	}
+	return names
+}
+
 // PersonName is one person's name as teachers call them, "" when unknown.
 func PersonName(st storage.PersonService, id uint64) string {
 	if id == 0 {

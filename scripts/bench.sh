@@ -47,7 +47,9 @@ wait "$pid" || true
 anon=$(awk -v a="$anon" 'BEGIN { printf "%.1f MB", a / 1024 }')
 dbsize=$(du -m "$out/data/bangfu.db" | cut -f1)
 start=$(date +%s%N)
-(echo /help | "$out/bangfu" -config "$out/config.yaml" | head -1 > /dev/null) || true
+# Until the first line of the reply ("bangfu: …"), not the echo of the
+# input line that the terminal chat prints before it.
+(echo /help | "$out/bangfu" -config "$out/config.yaml" | grep -m1 '^bangfu: ' > /dev/null) || true
 first=$(( ($(date +%s%N) - start) / 1000000 ))
 
 printf '\n| what | figure | target |\n|---|---|---|\n'

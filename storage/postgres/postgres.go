@@ -1,0 +1,257 @@
+// Package postgres is bangfu's PostgreSQL engine, behind the same storage
+// interfaces and conformance suite as the embedded bbolt engine: for a
+// deployment that must survive the loss of a machine, or serve many
+// schools. Every write is one transaction with synchronous commit; the
+// message that caused it is marked processed in the same transaction, its
+// key unique in the database.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"bangfu/storage"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// The services this engine provides.
+var _ storage.Store = (*Store)(nil)
+
+// Store is the PostgreSQL-backed store.
+type Store struct {
+	pool *pgxpool.Pool
+	Cal  storage.Calendar
+	Now  func() time.Time
+}
+
+// Options of Open.
+type Options struct {
+	Calendar storage.Calendar
+	Now      func() time.Time
+}
+
+// Open connects, migrates the schema and loads the semesters started from
+// chat into the calendar.
+func Open(ctx context.Context, url string, opt Options) (*Store, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Calendar.Loc == nil {
+		opt.Calendar = storage.DefaultCalendar()
+	}
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: the database url: %w", err)
+	}
+	// An acknowledged record is on disk before its reply, whatever the
+	// server's default.
+	cfg.ConnConfig.RuntimeParams["synchronous_commit"] = "on"
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	s := &Store{pool: pool, Cal: opt.Calendar, Now: opt.Now}
+	if err := s.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	terms, err := s.StartedTerms()
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	s.Cal.SetStartedTerms(terms)
+	return s, nil
+}
+
+// Close closes the connections.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+// migrate applies the embedded migrations in order, each in its own
+// transaction with its version, under an advisory lock so that two
+// processes starting together do not both apply one.
+func (s *Store) migrate(ctx context.Context) error {
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("postgres: %w", err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock(7461)"); err != nil {
+		return err
+	}
+	defer conn.Exec(context.Background(), "SELECT pg_advisory_unlock(7461)")
+	if _, err := conn.Exec(ctx, "CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"); err != nil {
+		return err
+	}
+	for _, name := range names {
+		version, err := strconv.Atoi(strings.SplitN(strings.TrimPrefix(name, "migrations/"), "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("postgres: migration %s has no version number", name)
+		}
+		var done bool
+		if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)", version).Scan(&done); err != nil {
+			return err
+		}
+		if done {
+			continue
+		}
+		sql, err := migrationFiles.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		if err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, string(sql)); err != nil {
+				return fmt.Errorf("postgres: migration %s: %w", name, err)
+			}
+			_, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version) VALUES ($1)", version)
+			return err
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var bg = context.Background()
+
+// write runs fn in one transaction, with the causing message marked
+// processed (a redelivery is ErrDuplicate) and its reply journaled.
+func (s *Store) write(m storage.Meta, fn func(tx pgx.Tx) error) error {
+	return pgx.BeginFunc(bg, s.pool, func(tx pgx.Tx) error {
+		if err := markProcessed(tx, m); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+}
+
+func markProcessed(tx pgx.Tx, m storage.Meta) error {
+	if m.MsgKey == "" {
+		return nil
+	}
+	tag, err := tx.Exec(bg, "INSERT INTO processed (msg_key, at) VALUES ($1, $2) ON CONFLICT DO NOTHING", m.MsgKey, m.At)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return storage.ErrDuplicate
+	}
+	if m.Reply != nil {
+		q := *m.Reply
+		q.InFlight = false
+		id, err := insertReturningID(tx, "INSERT INTO replies (doc) VALUES ('{}') RETURNING id")
+		if err != nil {
+			return err
+		}
+		q.ID = id
+		if _, err := tx.Exec(bg, "UPDATE replies SET doc = $2 WHERE id = $1", id, doc(q)); err != nil {
+			return err
+		}
+		m.Reply.ID = id
+	}
+	return nil
+}
+
+func insertReturningID(tx pgx.Tx, sql string, args ...any) (uint64, error) {
+	var id int64
+	err := tx.QueryRow(bg, sql, args...).Scan(&id)
+	return uint64(id), err
+}
+
+// doc encodes a value for a jsonb column.
+func doc(v any) []byte {
+	data, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("postgres: encoding %T: %v", v, err)) // our own types always encode
+	}
+	return data
+}
+
+func audit(tx pgx.Tx, m storage.Meta, action, detail string, students ...uint64) error {
+	return auditEntry(tx, storage.AuditEntry{At: m.At, ActorID: m.ActorID, Action: action, StudentIDs: students, Where: m.Where, Detail: detail})
+}
+
+func auditEntry(tx pgx.Tx, e storage.AuditEntry) error {
+	_, err := tx.Exec(bg, "INSERT INTO audit (at, actor_id, kind, doc) VALUES ($1, $2, $3, $4)", e.At, int64(e.ActorID), e.Kind, doc(e))
+	return err
+}
+
+// noRows turns "no row" into a not-found error.
+func noRows(err error, nf error) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nf
+	}
+	return err
+}
+
+func isUniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+// querier is a pool or a transaction.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// collect runs a query whose one column is a jsonb document of T.
+func collect[T any](q querier, sql string, args ...any) ([]T, error) {
+	rows, err := q.Query(bg, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var data []byte
+		if err := rows.Scan(&data); err != nil {
+			return nil, err
+		}
+		var v T
+		if err := json.Unmarshal(data, &v); err != nil {
+			return nil, &storage.Error{Code: storage.EInternal, Op: "decode", Err: err}
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// one runs a query for one document of T; ok is false without a row.
+func one[T any](q querier, sql string, args ...any) (T, bool, error) {
+	var v T
+	var data []byte
+	err := q.QueryRow(bg, sql, args...).Scan(&data)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return v, false, nil
+	}
+	if err != nil {
+		return v, false, err
+	}
+	if err := json.Unmarshal(data, &v); err != nil {
+		return v, false, &storage.Error{Code: storage.EInternal, Op: "decode", Err: err}
+	}
+	return v, true, nil
+}

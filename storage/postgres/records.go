@@ -1,0 +1,580 @@
+package postgres
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"bangfu/storage"
+)
+
+// Sessions, contacts, praise and comments are rows of one table, numbered
+// by one sequence: the number is the record's #37 and its id.
+
+func refOf(no uint64) []byte { return binary.BigEndian.AppendUint64(nil, no) }
+
+func noOf(ref []byte) uint64 {
+	if len(ref) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(ref)
+}
+
+// lockStudent serialises the writes that count a student's records.
+func lockStudent(tx pgx.Tx, id uint64) error {
+	_, err := tx.Exec(bg, "SELECT pg_advisory_xact_lock(3, $1::int)", int32(id))
+	return err
+}
+
+func nextNo(tx pgx.Tx) (uint64, error) { return insertReturningID(tx, "SELECT nextval('record_no')") }
+
+func putRecord(tx pgx.Tx, r storage.Record) error {
+	no, student, author := r.No(), r.StudentID(), r.AuthorID()
+	semester := ""
+	if r.Comment != nil {
+		semester = r.Comment.Semester
+	}
+	_, err := tx.Exec(bg, `INSERT INTO records (no, kind, student_id, author_id, at, semester, doc) VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), $7)
+		ON CONFLICT (no) DO UPDATE SET at = EXCLUDED.at, doc = EXCLUDED.doc`,
+		int64(no), r.Kind, int64(student), int64(author), r.At, semester, doc(recordValue(r)))
+	return err
+}
+
+func recordValue(r storage.Record) any {
+	switch {
+	case r.Session != nil:
+		return r.Session
+	case r.Contact != nil:
+		return r.Contact
+	case r.Praise != nil:
+		return r.Praise
+	}
+	return r.Comment
+}
+
+// decodeRecord makes a Record of a row's kind and document.
+func decodeRecord(kind string, data []byte) (storage.Record, error) {
+	r := storage.Record{Kind: kind}
+	var err error
+	switch kind {
+	case storage.KindSession:
+		r.Session = new(storage.Session)
+		err = json.Unmarshal(data, r.Session)
+		r.At = r.Session.At
+	case storage.KindContact:
+		r.Contact = new(storage.Contact)
+		err = json.Unmarshal(data, r.Contact)
+		r.At = r.Contact.At
+	case storage.KindPraise:
+		r.Praise = new(storage.Praise)
+		err = json.Unmarshal(data, r.Praise)
+		r.At = r.Praise.At
+	case storage.KindComment:
+		r.Comment = new(storage.Comment)
+		err = json.Unmarshal(data, r.Comment)
+		r.At = r.Comment.At
+	}
+	if err != nil {
+		return r, &storage.Error{Code: storage.EInternal, Op: "decode", Err: err}
+	}
+	return r, nil
+}
+
+func recordByNo(q querier, no uint64, lock bool) (storage.Record, bool, error) {
+	sql := "SELECT kind, doc FROM records WHERE no = $1"
+	if lock {
+		sql += " FOR UPDATE"
+	}
+	var kind string
+	var data []byte
+	if err := q.QueryRow(bg, sql, int64(no)).Scan(&kind, &data); err != nil {
+		return storage.Record{}, false, noRows(err, nil)
+	}
+	r, err := decodeRecord(kind, data)
+	return r, err == nil, err
+}
+
+func auditRecord(tx pgx.Tx, m storage.Meta, action, kind string, no, student uint64) error {
+	e := storage.AuditEntry{At: m.At, ActorID: m.ActorID, Action: action, Where: m.Where, Kind: kind, Ref: refOf(no)}
+	if student != 0 {
+		e.StudentIDs = []uint64{student}
+	}
+	return auditEntry(tx, e)
+}
+
+func count(tx pgx.Tx, kind string, student uint64, r storage.Range) (int, error) {
+	var n int
+	err := tx.QueryRow(bg, "SELECT count(*) FROM records WHERE student_id = $1 AND kind = $2 AND at >= $3 AND at < $4", int64(student), kind, r.From, r.To).Scan(&n)
+	return n, err
+}
+
+// AddSession stores a session and counts the student's sessions in each
+// range afterwards, in the same transaction.
+func (s *Store) AddSession(m storage.Meta, se storage.Session, ranges ...storage.Range) (storage.Session, []int, error) {
+	var counts []int
+	err := s.write(m, func(tx pgx.Tx) error {
+		if err := lockStudent(tx, se.StudentID); err != nil {
+			return err
+		}
+		no, err := nextNo(tx)
+		if err != nil {
+			return err
+		}
+		se.ID, se.No, se.AuthorID, se.CreatedAt = no, no, m.ActorID, m.At
+		if err := putRecord(tx, storage.Record{Kind: storage.KindSession, At: se.At, Session: &se}); err != nil {
+			return err
+		}
+		counts = counts[:0]
+		for _, r := range ranges {
+			n, err := count(tx, storage.KindSession, se.StudentID, r)
+			if err != nil {
+				return err
+			}
+			counts = append(counts, n)
+		}
+		return auditRecord(tx, m, "session.add", storage.KindSession, no, se.StudentID)
+	})
+	return se, counts, err
+}
+
+// AddContact stores a home contact and counts the student's in the range.
+func (s *Store) AddContact(m storage.Meta, c storage.Contact, r storage.Range) (storage.Contact, int, error) {
+	var n int
+	err := s.write(m, func(tx pgx.Tx) error {
+		if err := lockStudent(tx, c.StudentID); err != nil {
+			return err
+		}
+		no, err := nextNo(tx)
+		if err != nil {
+			return err
+		}
+		c.ID, c.No, c.AuthorID, c.CreatedAt = no, no, m.ActorID, m.At
+		if err := putRecord(tx, storage.Record{Kind: storage.KindContact, At: c.At, Contact: &c}); err != nil {
+			return err
+		}
+		if n, err = count(tx, storage.KindContact, c.StudentID, r); err != nil {
+			return err
+		}
+		return auditRecord(tx, m, "contact.add", storage.KindContact, no, c.StudentID)
+	})
+	return c, n, err
+}
+
+func praiseKeyPrefix(id uint64) string { return "praise/" + strconv.FormatUint(id, 10) + "/" }
+
+// AddPraise stores a praise and queues the parents' messages with it.
+func (s *Store) AddPraise(m storage.Meta, p storage.Praise, notify []storage.Queued) (storage.Praise, error) {
+	err := s.write(m, func(tx pgx.Tx) error {
+		no, err := nextNo(tx)
+		if err != nil {
+			return err
+		}
+		p.ID, p.No, p.AuthorID, p.CreatedAt = no, no, m.ActorID, m.At
+		if err := putRecord(tx, storage.Record{Kind: storage.KindPraise, At: p.At, Praise: &p}); err != nil {
+			return err
+		}
+		if err := auditRecord(tx, m, "praise.add", storage.KindPraise, no, p.StudentID); err != nil {
+			return err
+		}
+		for _, q := range notify {
+			q.Key = praiseKeyPrefix(p.ID) + q.Key
+			q.StudentID = p.StudentID
+			if err := enqueue(tx, q); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return p, err
+}
+
+// SetComment stores or replaces the author's comment of the semester; a
+// rewritten comment keeps its number.
+func (s *Store) SetComment(m storage.Meta, c storage.Comment) (storage.Comment, bool, error) {
+	var replaced bool
+	err := s.write(m, func(tx pgx.Tx) error {
+		if err := lockStudent(tx, c.StudentID); err != nil {
+			return err
+		}
+		var old int64
+		err := tx.QueryRow(bg, "SELECT no FROM records WHERE kind = 'comment' AND student_id = $1 AND author_id = $2 AND semester = $3",
+			int64(c.StudentID), int64(m.ActorID), c.Semester).Scan(&old)
+		if err := noRows(err, nil); err != nil {
+			return err
+		}
+		replaced = old != 0
+		no := uint64(old)
+		if !replaced {
+			if no, err = nextNo(tx); err != nil {
+				return err
+			}
+		}
+		c.ID, c.No, c.AuthorID, c.CreatedAt = no, no, m.ActorID, m.At
+		if c.At.IsZero() {
+			c.At = m.At
+		}
+		if err := putRecord(tx, storage.Record{Kind: storage.KindComment, At: c.At, Comment: &c}); err != nil {
+			return err
+		}
+		return auditRecord(tx, m, "comment.set", storage.KindComment, no, c.StudentID)
+	})
+	return c, replaced, err
+}
+
+func recordsOf[T any](q querier, kind string, where string, args ...any) ([]T, error) {
+	return collect[T](q, "SELECT doc FROM records WHERE kind = '"+kind+"' AND "+where, args...)
+}
+
+// Comments returns a student's comments of a semester ("" for all).
+func (s *Store) Comments(student uint64, semester string) ([]storage.Comment, error) {
+	return recordsOf[storage.Comment](s.pool, storage.KindComment, "student_id = $1 AND ($2 = '' OR semester = $2) ORDER BY author_id, semester", int64(student), semester)
+}
+
+// AllComments returns every comment of a semester ("" for all).
+func (s *Store) AllComments(semester string) ([]storage.Comment, error) {
+	return recordsOf[storage.Comment](s.pool, storage.KindComment, "($1 = '' OR semester = $1) ORDER BY student_id, author_id", semester)
+}
+
+// Sessions returns a student's sessions with from <= At < to, oldest first.
+func (s *Store) Sessions(student uint64, from, to time.Time) ([]storage.Session, error) {
+	return recordsOf[storage.Session](s.pool, storage.KindSession, "student_id = $1 AND at >= $2 AND at < $3 ORDER BY at, no", int64(student), from, to)
+}
+
+// Contacts returns a student's contacts with from <= At < to, oldest first.
+func (s *Store) Contacts(student uint64, from, to time.Time) ([]storage.Contact, error) {
+	return recordsOf[storage.Contact](s.pool, storage.KindContact, "student_id = $1 AND at >= $2 AND at < $3 ORDER BY at, no", int64(student), from, to)
+}
+
+// PraiseOf returns a student's praise with from <= At < to, oldest first.
+func (s *Store) PraiseOf(student uint64, from, to time.Time) ([]storage.Praise, error) {
+	return recordsOf[storage.Praise](s.pool, storage.KindPraise, "student_id = $1 AND at >= $2 AND at < $3 ORDER BY at, no", int64(student), from, to)
+}
+
+// SessionsBetween returns the school's sessions in the window, student by
+// student (as the bbolt engine), oldest first within each.
+func (s *Store) SessionsBetween(from, to time.Time) ([]storage.Session, error) {
+	return recordsOf[storage.Session](s.pool, storage.KindSession, "at >= $1 AND at < $2 ORDER BY student_id, at, no", from, to)
+}
+
+// ContactsBetween returns the school's contacts in the window.
+func (s *Store) ContactsBetween(from, to time.Time) ([]storage.Contact, error) {
+	return recordsOf[storage.Contact](s.pool, storage.KindContact, "at >= $1 AND at < $2 ORDER BY student_id, at, no", from, to)
+}
+
+// PraiseBetween returns the school's praise in the window.
+func (s *Store) PraiseBetween(from, to time.Time) ([]storage.Praise, error) {
+	return recordsOf[storage.Praise](s.pool, storage.KindPraise, "at >= $1 AND at < $2 ORDER BY student_id, at, no", from, to)
+}
+
+// CountFor counts a student's records in [from, to) and finds the last
+// session before to.
+func (s *Store) CountFor(student uint64, from, to time.Time) (storage.StudentCounts, error) {
+	var sc storage.StudentCounts
+	var last *time.Time
+	err := s.pool.QueryRow(bg, `SELECT
+			count(*) FILTER (WHERE kind = 'session' AND at >= $2),
+			coalesce(sum((doc->>'Minutes')::int) FILTER (WHERE kind = 'session' AND at >= $2), 0),
+			count(*) FILTER (WHERE kind = 'contact' AND at >= $2),
+			count(*) FILTER (WHERE kind = 'praise' AND at >= $2),
+			max(at) FILTER (WHERE kind = 'session')
+		FROM records WHERE student_id = $1 AND at < $3 AND kind <> 'comment'`, int64(student), from, to).
+		Scan(&sc.Sessions, &sc.Minutes, &sc.Contacts, &sc.Praise, &last)
+	if last != nil {
+		sc.LastSession = time.Unix(last.Unix(), 0)
+	}
+	return sc, err
+}
+
+// LastContact returns the time of the student's last contact before t.
+func (s *Store) LastContact(student uint64, t time.Time) (time.Time, error) {
+	var last *time.Time
+	err := s.pool.QueryRow(bg, "SELECT max(at) FROM records WHERE student_id = $1 AND kind = 'contact' AND at < $2", int64(student), t).Scan(&last)
+	if last == nil {
+		return time.Time{}, err
+	}
+	return time.Unix(last.Unix(), 0), err
+}
+
+// History returns the student's latest n records of every kind, newest first.
+func (s *Store) History(student uint64, n int) ([]storage.Record, error) {
+	rows, err := s.pool.Query(bg, `SELECT kind, doc FROM (
+			SELECT kind, doc, at, no, row_number() OVER (PARTITION BY kind ORDER BY at DESC, no DESC) AS k
+			FROM records WHERE student_id = $1) r
+		WHERE kind = 'comment' OR k <= $2 ORDER BY at DESC, no DESC`, int64(student), n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []storage.Record
+	for rows.Next() {
+		var kind string
+		var data []byte
+		if err := rows.Scan(&kind, &data); err != nil {
+			return nil, err
+		}
+		r, err := decodeRecord(kind, data)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.After(out[j].At) })
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out, rows.Err()
+}
+
+// ---- meetings ----
+
+// AddMeeting stores a parents' meeting.
+func (s *Store) AddMeeting(m storage.Meta, mt storage.Meeting) (storage.Meeting, error) {
+	err := s.write(m, func(tx pgx.Tx) error {
+		id, err := insertReturningID(tx, "SELECT nextval(pg_get_serial_sequence('meetings', 'id'))")
+		if err != nil {
+			return err
+		}
+		mt.ID, mt.AuthorID, mt.CreatedAt = id, m.ActorID, m.At
+		if _, err := tx.Exec(bg, "INSERT INTO meetings (id, at, doc) VALUES ($1, $2, $3)", int64(id), mt.At, doc(mt)); err != nil {
+			return err
+		}
+		return auditEntry(tx, storage.AuditEntry{At: m.At, ActorID: m.ActorID, Action: "meeting.add", Where: m.Where, Kind: storage.KindMeeting, Ref: refOf(id)})
+	})
+	return mt, err
+}
+
+// Meetings returns the meetings with from <= time < to.
+func (s *Store) Meetings(from, to time.Time) ([]storage.Meeting, error) {
+	return collect[storage.Meeting](s.pool, "SELECT doc FROM meetings WHERE at >= $1 AND at < $2 ORDER BY at, id", from, to)
+}
+
+// Meeting returns one meeting.
+func (s *Store) Meeting(id uint64) (storage.Meeting, error) {
+	mt, ok, err := one[storage.Meeting](s.pool, "SELECT doc FROM meetings WHERE id = $1", int64(id))
+	if err == nil && !ok {
+		err = &storage.Error{Code: storage.ENotFound, Op: "Meeting", Subject: strconv.FormatUint(id, 10)}
+	}
+	return mt, err
+}
+
+// CancelMeeting removes a meeting and queues the notices.
+func (s *Store) CancelMeeting(m storage.Meta, id uint64, notify []storage.Queued) (storage.Meeting, error) {
+	return s.changeMeeting(m, id, "meeting.cancel", nil, notify)
+}
+
+// MoveMeeting sets a meeting's time and queues the notices.
+func (s *Store) MoveMeeting(m storage.Meta, id uint64, at time.Time, notify []storage.Queued) (storage.Meeting, error) {
+	return s.changeMeeting(m, id, "meeting.move", &at, notify)
+}
+
+func (s *Store) changeMeeting(m storage.Meta, id uint64, action string, at *time.Time, notify []storage.Queued) (storage.Meeting, error) {
+	var mt storage.Meeting
+	err := s.write(m, func(tx pgx.Tx) error {
+		found, ok, err := one[storage.Meeting](tx, "SELECT doc FROM meetings WHERE id = $1 FOR UPDATE", int64(id))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &storage.Error{Code: storage.ENotFound, Op: action, Subject: strconv.FormatUint(id, 10)}
+		}
+		mt = found
+		detail := found.At.UTC().Format(time.RFC3339)
+		if at != nil {
+			mt.At = *at
+			if _, err := tx.Exec(bg, "UPDATE meetings SET at = $2, doc = $3 WHERE id = $1", int64(id), mt.At, doc(mt)); err != nil {
+				return err
+			}
+			detail += "→" + mt.At.UTC().Format(time.RFC3339)
+		} else if _, err := tx.Exec(bg, "DELETE FROM meetings WHERE id = $1", int64(id)); err != nil {
+			return err
+		}
+		for _, q := range notify {
+			if err := enqueue(tx, q); err != nil {
+				return err
+			}
+		}
+		return audit(tx, m, action, "meeting:"+strconv.FormatUint(id, 10)+" "+detail)
+	})
+	return mt, err
+}
+
+// ---- undo, numbers, corrections ----
+
+// Undo removes the actor's most recent record created at or after since.
+func (s *Store) Undo(m storage.Meta, since time.Time) (storage.Undone, error) {
+	var u storage.Undone
+	err := s.write(m, func(tx pgx.Tx) error {
+		u = storage.Undone{}
+		entries, err := collect[storage.AuditEntry](tx, "SELECT doc FROM audit WHERE actor_id = $1 AND kind <> '' AND at >= $2 ORDER BY seq DESC", int64(m.ActorID), since)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			if err := undoOne(tx, e, &u); err != nil {
+				return err
+			}
+			if u.Kind != "" {
+				return audit(tx, m, "undo."+u.Kind, "", u.StudentID)
+			}
+		}
+		return &storage.Error{Code: storage.ENotFound, Op: "Undo", At: since}
+	})
+	return u, err
+}
+
+// undoOne removes the record an "add" entry names, if it is still there.
+func undoOne(tx pgx.Tx, e storage.AuditEntry, u *storage.Undone) error {
+	id := noOf(e.Ref)
+	if e.Kind == storage.KindMeeting {
+		mt, ok, err := one[storage.Meeting](tx, "DELETE FROM meetings WHERE id = $1 RETURNING doc", int64(id))
+		if err != nil || !ok {
+			return err
+		}
+		u.Meeting, u.Kind = &mt, e.Kind
+		return nil
+	}
+	var kind string
+	var data []byte
+	if err := tx.QueryRow(bg, "DELETE FROM records WHERE no = $1 RETURNING kind, doc", int64(id)).Scan(&kind, &data); err != nil {
+		return noRows(err, nil)
+	}
+	r, err := decodeRecord(kind, data)
+	if err != nil {
+		return err
+	}
+	u.Kind, u.StudentID = kind, r.StudentID()
+	u.Session, u.Contact, u.Praise, u.Comment = r.Session, r.Contact, r.Praise, r.Comment
+	if r.Praise != nil {
+		n, err := dropQueued(tx, func(q storage.Queued) bool { return strings.HasPrefix(q.Key, praiseKeyPrefix(r.Praise.ID)) })
+		if err != nil {
+			return err
+		}
+		u.UnsentDropped = n
+	}
+	return nil
+}
+
+func recordNotFound(op string, no uint64) error {
+	return &storage.Error{Code: storage.ENotFound, Op: op, Subject: "#" + strconv.FormatUint(no, 10)}
+}
+
+// RecordByNo returns the record numbered no.
+func (s *Store) RecordByNo(no uint64) (storage.Record, error) {
+	r, ok, err := recordByNo(s.pool, no, false)
+	if err == nil && !ok {
+		err = recordNotFound("RecordByNo", no)
+	}
+	return r, err
+}
+
+// EditRecord changes record no in place (its number, kind, student and
+// author kept); a praise's unsent messages are replaced.
+func (s *Store) EditRecord(m storage.Meta, no uint64, fn func(*storage.Record) error, notify []storage.Queued) (storage.Edited, error) {
+	var ed storage.Edited
+	err := s.write(m, func(tx pgx.Tx) error {
+		ed = storage.Edited{}
+		before, ok, err := recordByNo(tx, no, true)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return recordNotFound("EditRecord", no)
+		}
+		after := before.Clone()
+		if err := fn(&after); err != nil {
+			return err
+		}
+		after = keepIdentity(before, after)
+		if err := putRecord(tx, after); err != nil {
+			return err
+		}
+		if after.Praise != nil {
+			if ed.UnsentReplaced, err = replaceUnsentPraise(tx, m, after.Praise, notify); err != nil {
+				return err
+			}
+		}
+		ed.Before, ed.After = before, after
+		return audit(tx, m, before.Kind+".edit", "#"+strconv.FormatUint(no, 10), after.StudentID())
+	})
+	return ed, err
+}
+
+// keepIdentity undoes any change fn made to what a record is.
+func keepIdentity(before, after storage.Record) storage.Record {
+	after.Kind = before.Kind
+	switch {
+	case before.Session != nil:
+		v := *after.Session
+		v.ID, v.No, v.StudentID, v.AuthorID, v.CreatedAt = before.Session.ID, before.Session.No, before.Session.StudentID, before.Session.AuthorID, before.Session.CreatedAt
+		after.Session, after.At = &v, v.At
+	case before.Contact != nil:
+		v := *after.Contact
+		v.ID, v.No, v.StudentID, v.AuthorID, v.CreatedAt = before.Contact.ID, before.Contact.No, before.Contact.StudentID, before.Contact.AuthorID, before.Contact.CreatedAt
+		after.Contact, after.At = &v, v.At
+	case before.Praise != nil:
+		v := *after.Praise
+		v.ID, v.No, v.StudentID, v.AuthorID, v.CreatedAt = before.Praise.ID, before.Praise.No, before.Praise.StudentID, before.Praise.AuthorID, before.Praise.CreatedAt
+		after.Praise, after.At = &v, v.At
+	case before.Comment != nil:
+		v := *after.Comment
+		v.ID, v.No, v.StudentID, v.AuthorID, v.CreatedAt, v.Semester = before.Comment.ID, before.Comment.No, before.Comment.StudentID, before.Comment.AuthorID, before.Comment.CreatedAt, before.Comment.Semester
+		after.Comment, after.At = &v, v.At
+	}
+	return after
+}
+
+// replaceUnsentPraise swaps a praise's messages still waiting for ones with
+// the new words; a parent who got the first words gets nothing more.
+func replaceUnsentPraise(tx pgx.Tx, m storage.Meta, p *storage.Praise, notify []storage.Queued) (int, error) {
+	prefix := praiseKeyPrefix(p.ID)
+	waiting := map[uint64]bool{}
+	n, err := dropQueued(tx, func(q storage.Queued) bool {
+		if strings.HasPrefix(q.Key, prefix) && !q.InFlight {
+			waiting[q.PersonID] = true
+			return true
+		}
+		return false
+	})
+	if err != nil || n == 0 {
+		return 0, err
+	}
+	editKey := prefix + "edit" + strconv.FormatInt(m.At.UnixNano(), 10) + "/"
+	replaced := 0
+	for _, q := range notify {
+		if !waiting[q.PersonID] {
+			continue
+		}
+		q.Key = editKey + q.Key
+		q.StudentID = p.StudentID
+		if err := enqueue(tx, q); err != nil {
+			return 0, err
+		}
+		replaced++
+	}
+	return replaced, nil
+}
+
+// DeleteRecord removes record no as /undo would.
+func (s *Store) DeleteRecord(m storage.Meta, no uint64) (storage.Undone, error) {
+	var u storage.Undone
+	err := s.write(m, func(tx pgx.Tx) error {
+		u = storage.Undone{}
+		var kind string
+		if err := tx.QueryRow(bg, "SELECT kind FROM records WHERE no = $1", int64(no)).Scan(&kind); err != nil {
+			return noRows(err, recordNotFound("DeleteRecord", no))
+		}
+		if err := undoOne(tx, storage.AuditEntry{Kind: kind, Ref: refOf(no)}, &u); err != nil {
+			return err
+		}
+		if u.Kind == "" {
+			return recordNotFound("DeleteRecord", no)
+		}
+		return audit(tx, m, kind+".delete", "#"+strconv.FormatUint(no, 10), u.StudentID)
+	})
+	return u, err
+}

@@ -1,0 +1,655 @@
+package postgres
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"bangfu/storage"
+)
+
+// ---- classes ----
+
+func ensureClass(tx pgx.Tx, grade, number int) (storage.Class, error) {
+	if _, err := tx.Exec(bg, "INSERT INTO classes (grade, number) VALUES ($1, $2) ON CONFLICT (grade, number) WHERE graduated = 0 DO NOTHING", grade, number); err != nil {
+		return storage.Class{}, err
+	}
+	c := storage.Class{Grade: grade, Number: number}
+	var id int64
+	err := tx.QueryRow(bg, "SELECT id FROM classes WHERE grade = $1 AND number = $2 AND graduated = 0", grade, number).Scan(&id)
+	c.ID = uint64(id)
+	return c, err
+}
+
+// EnsureClass returns the class, creating it if new.
+func (s *Store) EnsureClass(grade, number int) (storage.Class, error) {
+	var c storage.Class
+	err := pgx.BeginFunc(bg, s.pool, func(tx pgx.Tx) error {
+		var err error
+		c, err = ensureClass(tx, grade, number)
+		return err
+	})
+	return c, err
+}
+
+func scanClasses(rows pgx.Rows, err error) ([]storage.Class, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []storage.Class
+	for rows.Next() {
+		var id int64
+		var c storage.Class
+		if err := rows.Scan(&id, &c.Grade, &c.Number, &c.Graduated); err != nil {
+			return nil, err
+		}
+		c.ID = uint64(id)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// ClassByGrade finds a current class by grade and number.
+func (s *Store) ClassByGrade(grade, number int) (storage.Class, bool, error) {
+	cs, err := scanClasses(s.pool.Query(bg, "SELECT id, grade, number, graduated FROM classes WHERE grade = $1 AND number = $2 AND graduated = 0", grade, number))
+	if err != nil || len(cs) == 0 {
+		return storage.Class{}, false, err
+	}
+	return cs[0], true, nil
+}
+
+// Class returns a class by id, graduated or not.
+func (s *Store) Class(id uint64) (storage.Class, error) {
+	cs, err := scanClasses(s.pool.Query(bg, "SELECT id, grade, number, graduated FROM classes WHERE id = $1", int64(id)))
+	if err != nil {
+		return storage.Class{}, err
+	}
+	if len(cs) == 0 {
+		return storage.Class{}, &storage.Error{Code: storage.ENotFound, Op: "Class", ClassID: id}
+	}
+	return cs[0], nil
+}
+
+// Classes lists the current classes in grade and number order.
+func (s *Store) Classes() ([]storage.Class, error) {
+	return scanClasses(s.pool.Query(bg, "SELECT id, grade, number, graduated FROM classes WHERE graduated = 0 ORDER BY grade, number"))
+}
+
+// ---- students ----
+
+func putStudent(tx pgx.Tx, st storage.Student) error {
+	_, err := tx.Exec(bg, `INSERT INTO students (id, class_id, name, doc) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (id) DO UPDATE SET class_id = EXCLUDED.class_id, name = EXCLUDED.name, doc = EXCLUDED.doc`,
+		int64(st.ID), int64(st.ClassID), st.Name, doc(st))
+	return err
+}
+
+func newStudentID(tx pgx.Tx) (uint64, error) {
+	return insertReturningID(tx, "SELECT nextval(pg_get_serial_sequence('students', 'id'))")
+}
+
+func getStudent(q querier, id uint64) (storage.Student, bool, error) {
+	return one[storage.Student](q, "SELECT doc FROM students WHERE id = $1", int64(id))
+}
+
+// lockClass serialises the writes that check a class's names.
+func lockClass(tx pgx.Tx, classID uint64) error {
+	_, err := tx.Exec(bg, "SELECT pg_advisory_xact_lock(1, $1::int)", int32(classID))
+	return err
+}
+
+// AddStudent puts a student under support, or reopens a closed one of the
+// same name in the class; an active one is a conflict.
+func (s *Store) AddStudent(m storage.Meta, grade, number int, st storage.Student) (storage.Student, bool, error) {
+	var out storage.Student
+	var reopened bool
+	err := s.write(m, func(tx pgx.Tx) error {
+		c, err := ensureClass(tx, grade, number)
+		if err != nil {
+			return err
+		}
+		if err := lockClass(tx, c.ID); err != nil {
+			return err
+		}
+		same, err := collect[storage.Student](tx, "SELECT doc FROM students WHERE class_id = $1 AND name = $2 ORDER BY id", int64(c.ID), st.Name)
+		if err != nil {
+			return err
+		}
+		reopened = false
+		for _, old := range same {
+			if !old.Closed {
+				return &storage.Error{Code: storage.EConflict, Op: "AddStudent", ClassID: c.ID, StudentID: old.ID, Student: st.Name}
+			}
+			old.Closed, old.ClosedReason, old.ClosedAt = false, "", time.Time{}
+			old.Categories, old.Key, old.WeeklyTarget = st.Categories, st.Key, st.WeeklyTarget
+			out, reopened = old, true
+			if err := putStudent(tx, out); err != nil {
+				return err
+			}
+			return audit(tx, m, "student.reopen", "", out.ID)
+		}
+		out = st
+		if out.ID, err = newStudentID(tx); err != nil {
+			return err
+		}
+		out.ClassID, out.CreatedAt = c.ID, m.At
+		if err := putStudent(tx, out); err != nil {
+			return err
+		}
+		return audit(tx, m, "student.add", "", out.ID)
+	})
+	return out, reopened, err
+}
+
+// StudentsNamed returns every student with that name.
+func (s *Store) StudentsNamed(name string) ([]storage.Student, error) {
+	return collect[storage.Student](s.pool, "SELECT doc FROM students WHERE name = $1 ORDER BY id", name)
+}
+
+// Student returns one student.
+func (s *Store) Student(id uint64) (storage.Student, error) {
+	st, ok, err := getStudent(s.pool, id)
+	if err == nil && !ok {
+		err = &storage.Error{Code: storage.ENotFound, Op: "Student", StudentID: id}
+	}
+	return st, err
+}
+
+// StudentsInClass lists a class's students by id.
+func (s *Store) StudentsInClass(classID uint64) ([]storage.Student, error) {
+	return collect[storage.Student](s.pool, "SELECT doc FROM students WHERE class_id = $1 ORDER BY id", int64(classID))
+}
+
+// AllStudents lists every student by id.
+func (s *Store) AllStudents() ([]storage.Student, error) {
+	return collect[storage.Student](s.pool, "SELECT doc FROM students ORDER BY id")
+}
+
+// UpdateStudent changes a student in one audited transaction.
+func (s *Store) UpdateStudent(m storage.Meta, id uint64, action string, fn func(*storage.Student) error) (storage.Student, error) {
+	var out storage.Student
+	err := s.write(m, func(tx pgx.Tx) error {
+		st, ok, err := one[storage.Student](tx, "SELECT doc FROM students WHERE id = $1 FOR UPDATE", int64(id))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &storage.Error{Code: storage.ENotFound, Op: "UpdateStudent", StudentID: id}
+		}
+		if err := fn(&st); err != nil {
+			return err
+		}
+		out = st
+		if err := putStudent(tx, st); err != nil {
+			return err
+		}
+		return audit(tx, m, action, "", id)
+	})
+	return out, err
+}
+
+// ImportStudents adds or updates every row: all or nothing, idempotent.
+func (s *Store) ImportStudents(m storage.Meta, rows []storage.ImportRow) (added, updated, unchanged int, err error) {
+	err = s.write(m, func(tx pgx.Tx) error {
+		added, updated, unchanged = 0, 0, 0
+		for _, r := range rows {
+			c, err := ensureClass(tx, r.Grade, r.Number)
+			if err != nil {
+				return err
+			}
+			same, err := collect[storage.Student](tx, "SELECT doc FROM students WHERE class_id = $1 AND name = $2 ORDER BY id LIMIT 1", int64(c.ID), r.Student.Name)
+			if err != nil {
+				return err
+			}
+			if len(same) == 0 {
+				st := r.Student
+				if st.ID, err = newStudentID(tx); err != nil {
+					return err
+				}
+				st.ClassID, st.CreatedAt = c.ID, m.At
+				if err := putStudent(tx, st); err != nil {
+					return err
+				}
+				if err := audit(tx, m, "student.import.add", "", st.ID); err != nil {
+					return err
+				}
+				added++
+				continue
+			}
+			existing := same[0]
+			st := existing
+			st.Categories, st.Key, st.WeeklyTarget = r.Student.Categories, r.Student.Key, r.Student.WeeklyTarget
+			if r.MentorGiven {
+				st.MentorID = r.Student.MentorID
+			}
+			st.Closed, st.ClosedReason, st.ClosedAt = false, "", time.Time{}
+			if sameStudent(st, existing) {
+				unchanged++
+				continue
+			}
+			if err := putStudent(tx, st); err != nil {
+				return err
+			}
+			if err := audit(tx, m, "student.import.update", "", st.ID); err != nil {
+				return err
+			}
+			updated++
+		}
+		return nil
+	})
+	return added, updated, unchanged, err
+}
+
+func sameStudent(a, b storage.Student) bool {
+	if a.Key != b.Key || a.WeeklyTarget != b.WeeklyTarget || a.MentorID != b.MentorID || a.Closed != b.Closed || len(a.Categories) != len(b.Categories) {
+		return false
+	}
+	for i := range a.Categories {
+		if a.Categories[i] != b.Categories[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// ---- people ----
+
+func putPerson(tx pgx.Tx, p storage.Person) error {
+	if _, err := tx.Exec(bg, "INSERT INTO people (id, doc) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc", int64(p.ID), doc(p)); err != nil {
+		return err
+	}
+	for _, a := range p.Accounts {
+		if _, err := tx.Exec(bg, "INSERT INTO accounts (platform, user_id, person_id) VALUES ($1, $2, $3) ON CONFLICT (platform, user_id) DO UPDATE SET person_id = EXCLUDED.person_id",
+			a.Platform, a.UserID, int64(p.ID)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// PersonByAccount finds the person behind a platform user id.
+func (s *Store) PersonByAccount(platform, userID string) (storage.Person, bool, error) {
+	return one[storage.Person](s.pool, "SELECT p.doc FROM accounts a JOIN people p ON p.id = a.person_id WHERE a.platform = $1 AND a.user_id = $2", platform, userID)
+}
+
+// EnsurePerson returns the person behind an account, creating them on first
+// contact and keeping their name and private chat up to date.
+func (s *Store) EnsurePerson(platform, userID, privateChat, name string) (storage.Person, error) {
+	p, ok, err := s.PersonByAccount(platform, userID)
+	if err != nil {
+		return p, err
+	}
+	if ok && (name == "" || p.Name == name) && (privateChat == "" || accountChat(p, platform, userID) == privateChat) {
+		return p, nil
+	}
+	err = pgx.BeginFunc(bg, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(bg, "SELECT pg_advisory_xact_lock(2, hashtext($1 || '/' || $2))", platform, userID); err != nil {
+			return err
+		}
+		found, ok, err := one[storage.Person](tx, "SELECT p.doc FROM accounts a JOIN people p ON p.id = a.person_id WHERE a.platform = $1 AND a.user_id = $2", platform, userID)
+		if err != nil {
+			return err
+		}
+		p = found
+		if !ok {
+			id, err := insertReturningID(tx, "SELECT nextval(pg_get_serial_sequence('people', 'id'))")
+			if err != nil {
+				return err
+			}
+			p = storage.Person{ID: id, CreatedAt: s.Now(), Accounts: []storage.Account{{Platform: platform, UserID: userID}}}
+		}
+		if name != "" {
+			p.Name = name
+		}
+		for i := range p.Accounts {
+			if p.Accounts[i].Platform == platform && p.Accounts[i].UserID == userID && privateChat != "" {
+				p.Accounts[i].ChatID = privateChat
+			}
+		}
+		return putPerson(tx, p)
+	})
+	return p, err
+}
+
+func accountChat(p storage.Person, platform, userID string) string {
+	for _, a := range p.Accounts {
+		if a.Platform == platform && a.UserID == userID {
+			return a.ChatID
+		}
+	}
+	return ""
+}
+
+// Person returns one person.
+func (s *Store) Person(id uint64) (storage.Person, error) {
+	p, ok, err := one[storage.Person](s.pool, "SELECT doc FROM people WHERE id = $1", int64(id))
+	if err == nil && !ok {
+		err = &storage.Error{Code: storage.ENotFound, Op: "Person", Subject: strconv.FormatUint(id, 10)}
+	}
+	return p, err
+}
+
+// People lists everyone by id.
+func (s *Store) People() ([]storage.Person, error) {
+	return collect[storage.Person](s.pool, "SELECT doc FROM people ORDER BY id")
+}
+
+// UpdatePerson changes a person in one audited transaction; what was
+// queued for a child a person is no longer the parent of is dropped.
+func (s *Store) UpdatePerson(m storage.Meta, id uint64, action string, fn func(*storage.Person) error) (storage.Person, error) {
+	var out storage.Person
+	err := s.write(m, func(tx pgx.Tx) error {
+		p, ok, err := one[storage.Person](tx, "SELECT doc FROM people WHERE id = $1 FOR UPDATE", int64(id))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &storage.Error{Code: storage.ENotFound, Op: "UpdatePerson", Subject: strconv.FormatUint(id, 10)}
+		}
+		if err := fn(&p); err != nil {
+			return err
+		}
+		out = p
+		if err := putPerson(tx, p); err != nil {
+			return err
+		}
+		if _, err := dropQueued(tx, func(q storage.Queued) bool {
+			return q.PersonID == p.ID && q.StudentID != 0 && !p.IsParentOf(q.StudentID) && !p.IsStaff()
+		}); err != nil {
+			return err
+		}
+		return audit(tx, m, action, "person:"+strconv.FormatUint(id, 10))
+	})
+	return out, err
+}
+
+// ---- groups ----
+
+// Group returns the registration of a group chat.
+func (s *Store) Group(platform, chatID string) (storage.Group, bool, error) {
+	return one[storage.Group](s.pool, "SELECT doc FROM groups WHERE platform = $1 AND chat_id = $2", platform, chatID)
+}
+
+// SetGroup registers (or re-registers) a group chat; a change of kind or
+// class is audited with before and after.
+func (s *Store) SetGroup(m storage.Meta, g storage.Group) error {
+	return s.write(m, func(tx pgx.Tx) error {
+		old, had, err := one[storage.Group](tx, "SELECT doc FROM groups WHERE platform = $1 AND chat_id = $2 FOR UPDATE", g.Platform, g.ChatID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(bg, "INSERT INTO groups (platform, chat_id, doc) VALUES ($1, $2, $3) ON CONFLICT (platform, chat_id) DO UPDATE SET doc = EXCLUDED.doc",
+			g.Platform, g.ChatID, doc(g)); err != nil {
+			return err
+		}
+		if had && (old.Kind != g.Kind || old.ClassID != g.ClassID) {
+			return audit(tx, m, "group.change", fmt.Sprintf("%s:%d→%s:%d", old.Kind, old.ClassID, g.Kind, g.ClassID))
+		}
+		return audit(tx, m, "group.register", g.Kind)
+	})
+}
+
+// MoveGroup keeps a group's registration when its chat id changes.
+func (s *Store) MoveGroup(platform, oldID, newID string) error {
+	return pgx.BeginFunc(bg, s.pool, func(tx pgx.Tx) error {
+		g, ok, err := one[storage.Group](tx, "DELETE FROM groups WHERE platform = $1 AND chat_id = $2 RETURNING doc", platform, oldID)
+		if err != nil || !ok {
+			return err
+		}
+		g.ChatID = newID
+		_, err = tx.Exec(bg, "INSERT INTO groups (platform, chat_id, doc) VALUES ($1, $2, $3) ON CONFLICT (platform, chat_id) DO UPDATE SET doc = EXCLUDED.doc", platform, newID, doc(g))
+		return err
+	})
+}
+
+// Groups lists every registered group, by title.
+func (s *Store) Groups() ([]storage.Group, error) {
+	out, err := collect[storage.Group](s.pool, "SELECT doc FROM groups")
+	sort.Slice(out, func(i, j int) bool { return out[i].Title < out[j].Title })
+	return out, err
+}
+
+// ---- invites ----
+
+func newCode() (string, error) {
+	var raw [8]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", err
+	}
+	code := make([]byte, 8)
+	for i, r := range raw {
+		code[i] = storage.InviteAlphabet[int(r)%len(storage.InviteAlphabet)]
+	}
+	return string(code), nil
+}
+
+// CreateInvite stores a new one-time code valid for seven days.
+func (s *Store) CreateInvite(m storage.Meta, inv storage.Invite) (storage.Invite, error) {
+	err := s.write(m, func(tx pgx.Tx) error {
+		for {
+			code, err := newCode()
+			if err != nil {
+				return err
+			}
+			inv.Code, inv.CreatedBy, inv.CreatedAt, inv.Expires = code, m.ActorID, m.At, m.At.Add(storage.InviteValidity)
+			tag, err := tx.Exec(bg, "INSERT INTO invites (code, doc) VALUES ($1, $2) ON CONFLICT DO NOTHING", code, doc(inv))
+			if err != nil {
+				return err
+			}
+			if tag.RowsAffected() == 1 {
+				break
+			}
+		}
+		return audit(tx, m, "invite."+inv.Kind, "", inv.StudentID)
+	})
+	return inv, err
+}
+
+// UseInvite spends a code and grants what it carries, in one transaction.
+func (s *Store) UseInvite(m storage.Meta, code string, personID uint64) (storage.Invite, storage.Person, error) {
+	var inv storage.Invite
+	var p storage.Person
+	if strings.ContainsRune(code, 0) { // text in PostgreSQL holds no NUL: no code has one
+		return inv, p, &storage.Error{Code: storage.ENotFound, Op: "UseInvite", Subject: strings.ReplaceAll(code, "\x00", "")}
+	}
+	err := s.write(m, func(tx pgx.Tx) error {
+		var ok bool
+		var err error
+		if inv, ok, err = one[storage.Invite](tx, "SELECT doc FROM invites WHERE code = $1 FOR UPDATE", code); err != nil {
+			return err
+		}
+		if !ok {
+			return &storage.Error{Code: storage.ENotFound, Op: "UseInvite", Subject: code}
+		}
+		if inv.UsedBy != 0 {
+			return &storage.Error{Code: storage.EConflict, Op: "UseInvite", Subject: code, Reason: "used", At: inv.UsedAt}
+		}
+		if !m.At.Before(inv.Expires) {
+			return &storage.Error{Code: storage.EExpired, Op: "UseInvite", Subject: code, At: inv.Expires}
+		}
+		if p, ok, err = one[storage.Person](tx, "SELECT doc FROM people WHERE id = $1 FOR UPDATE", int64(personID)); err != nil {
+			return err
+		}
+		if !ok {
+			return &storage.Error{Code: storage.ENotFound, Op: "UseInvite", Reason: "person", Subject: code}
+		}
+		switch inv.Kind {
+		case storage.InviteAdmin:
+			p.Admin = true
+		case storage.InviteTeacher:
+			p.Teacher = true
+			if inv.ClassID != 0 && !containsID(p.TeachesIn, inv.ClassID) {
+				p.TeachesIn = append(p.TeachesIn, inv.ClassID)
+			}
+			if inv.HeadTeacher && !containsID(p.HeadOf, inv.ClassID) {
+				p.HeadOf = append(p.HeadOf, inv.ClassID)
+			}
+		case storage.InviteParent:
+			st, ok, err := getStudent(tx, inv.StudentID)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return &storage.Error{Code: storage.ENotFound, Op: "UseInvite", Subject: code, Reason: "student", StudentID: inv.StudentID}
+			}
+			if !p.IsParentOf(st.ID) {
+				p.Parents = append(p.Parents, storage.ParentLink{StudentID: st.ID, Relation: inv.Relation})
+			}
+		}
+		inv.UsedBy, inv.UsedAt = personID, m.At
+		if _, err := tx.Exec(bg, "UPDATE invites SET doc = $2 WHERE code = $1", code, doc(inv)); err != nil {
+			return err
+		}
+		if err := putPerson(tx, p); err != nil {
+			return err
+		}
+		return audit(tx, m, "invite.use."+inv.Kind, "", inv.StudentID)
+	})
+	return inv, p, err
+}
+
+func containsID(ids []uint64, id uint64) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+// ---- the school year ----
+
+// StartedTerms returns the semesters started from chat, by first day.
+func (s *Store) StartedTerms() ([]storage.Term, error) {
+	var data []byte
+	err := s.pool.QueryRow(bg, "SELECT value FROM meta WHERE key = 'terms'").Scan(&data)
+	if err != nil {
+		return nil, noRows(err, nil)
+	}
+	var terms []storage.Term
+	return terms, json.Unmarshal(data, &terms)
+}
+
+// StartTerm records a semester, replacing one that starts the same day.
+func (s *Store) StartTerm(m storage.Meta, t storage.Term) error {
+	return s.write(m, func(tx pgx.Tx) error {
+		var data []byte
+		if err := noRows(tx.QueryRow(bg, "SELECT value FROM meta WHERE key = 'terms' FOR UPDATE").Scan(&data), nil); err != nil {
+			return err
+		}
+		var terms, kept []storage.Term
+		if data != nil {
+			if err := json.Unmarshal(data, &terms); err != nil {
+				return err
+			}
+		}
+		for _, old := range terms {
+			if !old.Start.Equal(t.Start) {
+				kept = append(kept, old)
+			}
+		}
+		kept = append(kept, t)
+		sort.Slice(kept, func(i, j int) bool { return kept[i].Start.Before(kept[j].Start) })
+		if _, err := tx.Exec(bg, "INSERT INTO meta (key, value) VALUES ('terms', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", doc(kept)); err != nil {
+			return err
+		}
+		return audit(tx, m, "semester.start", t.Key()+"→"+t.End.Format("2006-01-02"))
+	})
+}
+
+// PromoteClasses moves every class up a grade in one transaction; graduating
+// grades leave with their students' support closed and head teachers freed.
+func (s *Store) PromoteClasses(m storage.Meta, graduating []int, reason string, minGap time.Duration) (storage.Promotion, error) {
+	var p storage.Promotion
+	err := s.write(m, func(tx pgx.Tx) error {
+		p = storage.Promotion{}
+		var last []byte
+		if err := noRows(tx.QueryRow(bg, "SELECT value FROM meta WHERE key = 'last_promotion' FOR UPDATE").Scan(&last), nil); err != nil {
+			return err
+		}
+		if last != nil {
+			var at time.Time
+			if err := json.Unmarshal(last, &at); err == nil && m.At.Sub(at) < minGap {
+				return &storage.Error{Code: storage.EConflict, Op: "PromoteClasses", At: at}
+			}
+		}
+		leaves := map[int]bool{12: true}
+		for _, g := range graduating {
+			leaves[g] = true
+		}
+		classes, err := scanClasses(tx.Query(bg, "SELECT id, grade, number, graduated FROM classes WHERE graduated = 0 ORDER BY grade DESC, number"))
+		if err != nil {
+			return err
+		}
+		graduated := map[uint64]bool{}
+		for _, c := range classes {
+			if leaves[c.Grade] {
+				c.Graduated = m.At.Year()
+				if _, err := tx.Exec(bg, "UPDATE classes SET graduated = $2 WHERE id = $1", int64(c.ID), c.Graduated); err != nil {
+					return err
+				}
+				graduated[c.ID] = true
+				p.Graduated = append(p.Graduated, c)
+				sts, err := collect[storage.Student](tx, "SELECT doc FROM students WHERE class_id = $1 ORDER BY id", int64(c.ID))
+				if err != nil {
+					return err
+				}
+				for _, st := range sts {
+					if st.Closed {
+						continue
+					}
+					st.Closed, st.ClosedReason, st.ClosedAt = true, reason, m.At
+					if err := putStudent(tx, st); err != nil {
+						return err
+					}
+					p.StudentsClosed++
+				}
+				continue
+			}
+			from := c
+			c.Grade++
+			if _, err := tx.Exec(bg, "UPDATE classes SET grade = $2 WHERE id = $1", int64(c.ID), c.Grade); err != nil {
+				return err
+			}
+			p.Moved = append(p.Moved, storage.ClassMove{From: from, To: c})
+		}
+		people, err := collect[storage.Person](tx, "SELECT doc FROM people ORDER BY id FOR UPDATE")
+		if err != nil {
+			return err
+		}
+		for _, person := range people {
+			heads, teaches := dropIDs(person.HeadOf, graduated), dropIDs(person.TeachesIn, graduated)
+			if len(heads) != len(person.HeadOf) {
+				p.HeadsFreed = append(p.HeadsFreed, person.ID)
+			}
+			if len(heads) != len(person.HeadOf) || len(teaches) != len(person.TeachesIn) {
+				person.HeadOf, person.TeachesIn = heads, teaches
+				if err := putPerson(tx, person); err != nil {
+					return err
+				}
+			}
+		}
+		if _, err := tx.Exec(bg, "INSERT INTO meta (key, value) VALUES ('last_promotion', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", doc(m.At)); err != nil {
+			return err
+		}
+		return audit(tx, m, "classes.promote", strconv.Itoa(len(p.Moved))+" moved, "+strconv.Itoa(len(p.Graduated))+" graduated")
+	})
+	return p, err
+}
+
+func dropIDs(ids []uint64, drop map[uint64]bool) []uint64 {
+	var out []uint64
+	for _, id := range ids {
+		if !drop[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}

@@ -24,7 +24,6 @@ import (
 	"bangfu/reminders"
 	"bangfu/storage"
 	"bangfu/storage/backup"
-	"bangfu/storage/bolt"
 )
 
 // How long the stop may take: the outbox's last delivery, then each
@@ -38,7 +37,7 @@ const (
 // path runs (config → storage → platforms → router → scheduler).
 type app struct {
 	log       *slog.Logger
-	st        *bolt.Store
+	st        opened
 	h         *commands.Handler
 	out       *bot.Outbox
 	router    *bot.Router
@@ -55,9 +54,9 @@ func runBot(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
 	log := newLogger(cfg, stderr, slog.LevelWarn)
 	// Libraries that print through the standard log go through it too.
 	slog.SetDefault(log)
-	st, err := bolt.Open(cfg.Storage.Path, bolt.Options{Calendar: cfg.Calendar, Now: time.Now})
+	st, err := openStore(cfg, time.Second)
 	if err != nil {
-		fmt.Fprintln(stderr, openFailed(cfg.Storage.Path, err))
+		fmt.Fprintln(stderr, openFailed(cfg.where(), err))
 		return 1
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -77,13 +76,13 @@ func runBot(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // wire builds the parts (ctx bounds start-up: Telegram's getMe retries); on
 // failure it says why and returns the exit code.
-func wire(ctx context.Context, cfg Config, st *bolt.Store, log *slog.Logger, stdin io.Reader, stdout, stderr io.Writer) (*app, int) {
+func wire(ctx context.Context, cfg Config, st opened, log *slog.Logger, stdin io.Reader, stdout, stderr io.Writer) (*app, int) {
 	a := &app{log: log, st: st}
 	a.recover()
 	a.h = newHandler(cfg, st, log)
-	queue := delivery.OutboxQueue{Store: st, Loc: cfg.Calendar.Loc, Now: st.Now, Log: log}
-	journal := delivery.ReplyJournal{Store: st, Now: st.Now}
-	a.out = bot.NewOutbox(queue, st.Now, log)
+	queue := delivery.OutboxQueue{Store: st, Loc: cfg.Calendar.Loc, Now: st.now, Log: log}
+	journal := delivery.ReplyJournal{Store: st, Now: st.now}
+	a.out = bot.NewOutbox(queue, st.now, log)
 	a.out.OnUnreachable = func(o bot.Outgoing) { a.h.MarkUnreachable(context.Background(), o) }
 	a.out.OnGivenUp = a.h.GivenUp
 	a.out.Journal = journal
@@ -97,7 +96,7 @@ func wire(ctx context.Context, cfg Config, st *bolt.Store, log *slog.Logger, std
 	}
 	if cfg.Console.Enabled && len(a.platforms) == 0 {
 		con := console.New(stdin, stdout, isTerminal(stdin))
-		con.Now = st.Now
+		con.Now = st.now
 		con.FileDir = filepath.Join(filepath.Dir(cfg.Storage.Path), "exports")
 		if err := a.h.EnsureAdmin(console.PlatformName, console.LocalAdmin, console.PrivateChatID(console.LocalAdmin), console.LocalAdmin); err != nil {
 			fmt.Fprintln(stderr, "bangfu:", err)
@@ -124,7 +123,7 @@ func wire(ctx context.Context, cfg Config, st *bolt.Store, log *slog.Logger, std
 	}
 	sc.Queued = a.out.DeliverDue
 	a.sched = sc
-	if cfg.Backup.Dir != "" {
+	if cfg.Backup.Dir != "" && st.file != nil { // PostgreSQL is backed up by its own tools
 		a.backups = a.backupTimer(cfg)
 	}
 	if a.ctl, err = listenControl(cfg, newOps(cfg, st, log), log); err != nil {
@@ -135,7 +134,7 @@ func wire(ctx context.Context, cfg Config, st *bolt.Store, log *slog.Logger, std
 
 // addChatAccounts starts the adapters of the accounts configured (Telegram,
 // WeChat); the terminal chat is the fallback when there are none.
-func (a *app) addChatAccounts(ctx context.Context, cfg Config, st *bolt.Store, log *slog.Logger, queue delivery.OutboxQueue, journal delivery.ReplyJournal, qr io.Writer) error {
+func (a *app) addChatAccounts(ctx context.Context, cfg Config, st opened, log *slog.Logger, queue delivery.OutboxQueue, journal delivery.ReplyJournal, qr io.Writer) error {
 	if cfg.Telegram.Enabled {
 		tg, err := telegram.New(telegram.Config{Token: cfg.Telegram.Token, ServerURL: cfg.Telegram.ServerURL,
 			State: st, Log: log, Menu: telegramMenu(a.h), Keep: queue.Keep, Journal: journal,
@@ -219,7 +218,7 @@ func (a *app) run(ctx context.Context) {
 	}
 	schedCtx, stopSched := context.WithCancel(context.Background())
 	var sched errgroup.Group
-	sched.Go(func() error { a.sched.Run(schedCtx, a.st.Now); return nil })
+	sched.Go(func() error { a.sched.Run(schedCtx, a.st.now); return nil })
 	if a.backups != nil {
 		sched.Go(func() error { a.backups.Run(schedCtx); return nil })
 	}
@@ -258,10 +257,10 @@ func telegramMenu(h *commands.Handler) []telegram.MenuItem {
 // backupTimer keeps timed copies: each is audited (an erasure later names
 // it), and a failure is told to the admins once per run of failures.
 func (a *app) backupTimer(cfg Config) *backup.Timer {
-	return &backup.Timer{Store: a.st, Dir: cfg.backupDir(), Every: cfg.backupEvery(), Keep: cfg.Backup.Keep, Now: a.st.Now,
+	return &backup.Timer{Store: a.st.file, Dir: cfg.backupDir(), Every: cfg.backupEvery(), Keep: cfg.Backup.Keep, Now: a.st.now,
 		After: time.After,
 		Done: func(path string) {
-			if err := a.st.AuditRead(storage.Meta{Where: "backup", At: a.st.Now()}, "backup", path); err != nil {
+			if err := a.st.AuditRead(storage.Meta{Where: "backup", At: a.st.now()}, "backup", path); err != nil {
 				a.log.Error("auditing a backup failed", "err", err)
 			}
 		},

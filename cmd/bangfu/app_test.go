@@ -53,8 +53,8 @@ func TestStopRunsInOrder(t *testing.T) {
 	}
 	defer st.Close()
 	p := &orderPlatform{}
-	a := &app{log: log, st: st, platforms: []bot.Platform{p}}
-	a.h = newHandler(cfg, st, log)
+	a := &app{log: log, st: fromBolt(st), platforms: []bot.Platform{p}}
+	a.h = newHandler(cfg, fromBolt(st), log)
 	a.out = bot.NewOutbox(delivery.OutboxQueue{Store: st, Loc: cfg.Calendar.Loc, Now: st.Now, Log: log}, st.Now, log)
 	a.out.Add(p)
 	a.router = &bot.Router{Handler: a.h, Out: a.out, Log: log}
@@ -118,7 +118,7 @@ func TestConsoleShowsHeldMessagesAtOnceWithTheirDestination(t *testing.T) {
 	}
 	var out, errb bytes.Buffer
 	in := strings.NewReader("/praise 张三 今天主动帮同学讲题\n/status 张三\n")
-	a, code := wire(context.Background(), cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)), in, &out, &errb)
+	a, code := wire(context.Background(), cfg, fromBolt(st), slog.New(slog.NewTextHandler(io.Discard, nil)), in, &out, &errb)
 	if a == nil {
 		t.Fatalf("wire: %d %s", code, errb.String())
 	}

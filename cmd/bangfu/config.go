@@ -30,6 +30,8 @@ type Config struct {
 	} `yaml:"school"`
 	Storage struct {
 		Path string `yaml:"path"`
+		// URL selects PostgreSQL (postgres://…); empty: the bbolt file at Path.
+		URL string `yaml:"url"`
 	} `yaml:"storage"`
 	Backup struct {
 		Dir   string `yaml:"dir"`   // empty: no timed backups

@@ -241,7 +241,7 @@ func (c *cli) preview(cfg Config, at string, all bool, args []string) int {
 // admin runs an operation on the database, or, when a running bot holds the
 // file, asks that bot over its control socket.
 func (c *cli) admin(cfg Config, req request) int {
-	st, err := bolt.Open(cfg.Storage.Path, bolt.Options{Calendar: cfg.Calendar, Timeout: 300 * time.Millisecond})
+	st, err := openStore(cfg, 300*time.Millisecond)
 	if errors.Is(err, storage.ErrLocked) {
 		resp, rerr := askRunningBot(cfg, req)
 		if rerr != nil {
@@ -252,7 +252,7 @@ func (c *cli) admin(cfg Config, req request) int {
 		return c.print(resp)
 	}
 	if err != nil {
-		fmt.Fprintln(c.stderr, openFailed(cfg.Storage.Path, err))
+		fmt.Fprintln(c.stderr, openFailed(cfg.where(), err))
 		return 1
 	}
 	defer st.Close()
@@ -293,8 +293,8 @@ func newLogger(cfg Config, w io.Writer, level slog.Level) *slog.Logger {
 	return slog.New(bot.NewRedactingHandler(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}), cfg.Telegram.Token))
 }
 
-func newHandler(cfg Config, st *bolt.Store, log *slog.Logger) *commands.Handler {
-	h := commands.New(st, st.Cal, st.Now, log)
+func newHandler(cfg Config, st opened, log *slog.Logger) *commands.Handler {
+	h := commands.New(st, st.cal, st.now, log)
 	h.School = cfg.School.Name
 	h.GraduatingGrades = cfg.School.GraduatingGrades
 	return h

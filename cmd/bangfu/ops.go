@@ -13,7 +13,6 @@ import (
 	"bangfu/commands/report"
 	"bangfu/reminders"
 	"bangfu/storage"
-	"bangfu/storage/bolt"
 )
 
 // request is one admin operation, asked on the command line or, while a bot
@@ -41,14 +40,14 @@ func refused(text string) response { return response{Text: text} }
 // the chat commands use.
 type ops struct {
 	cfg      Config
-	st       *bolt.Store
+	st       opened
 	h        *commands.Handler
 	log      *slog.Logger
 	now      func() time.Time
 	progress func(done, total int) // told how far an import is; nil: quiet
 }
 
-func newOps(cfg Config, st *bolt.Store, log *slog.Logger) *ops {
+func newOps(cfg Config, st opened, log *slog.Logger) *ops {
 	return &ops{cfg: cfg, st: st, h: newHandler(cfg, st, log), log: log, now: time.Now}
 }
 
@@ -67,16 +66,22 @@ func (o *ops) do(req request) response {
 	case "wecom-parents":
 		return o.wecomParents()
 	case "check":
-		if err := o.st.Check(); err != nil {
-			return refused(strings.TrimPrefix(openFailed(o.st.Path(), err), "bangfu: "))
+		if o.st.file == nil {
+			return refused(notAFile("check"))
 		}
-		return done(checkPassed(o.st.Path()))
+		if err := o.st.file.Check(); err != nil {
+			return refused(strings.TrimPrefix(openFailed(o.st.file.Path(), err), "bangfu: "))
+		}
+		return done(checkPassed(o.st.file.Path()))
 	}
 	return refused(unknownOperation())
 }
 
 func (o *ops) backup(path string) response {
-	n, err := o.st.Backup(path)
+	if o.st.file == nil {
+		return refused(notAFile("backup"))
+	}
+	n, err := o.st.file.Backup(path)
 	if err != nil {
 		return refused(backupFailed(err))
 	}

@@ -135,6 +135,9 @@ func openFailed(path string, err error) string {
 		return fmt.Sprintf("bangfu: 数据库文件 %s 正被另一个 bangfu 使用。同一个文件只能开一个机器人：先停掉那一个；运行中要复制请用 bangfu backup <文件>。\n"+
 			"bangfu: %s is in use by another bangfu; stop it first, or use bangfu backup to copy it while it runs.", path, path)
 	}
+	if strings.HasPrefix(path, "postgres") {
+		return fmt.Sprintf("bangfu: 连不上 PostgreSQL 数据库 %s：%v（请检查 storage.url 或 BANGFU_DATABASE_URL、数据库是否在运行）\nbangfu: cannot open the database %s: %v", path, err, path, err)
+	}
 	return fmt.Sprintf("bangfu: 打不开数据库文件 %s：%v\nbangfu: cannot open the database %s: %v", path, err, path, err)
 }
 
@@ -263,4 +266,8 @@ func directoryLinked(total int, rep commands.DirectoryReport) string {
 		fmt.Fprintf(&b, "\n另有%d个学生不在帮扶名单里（不用处理）。", n)
 	}
 	return b.String()
+}
+
+func notAFile(op string) string {
+	return fmt.Sprintf("数据库是 PostgreSQL（storage.url），%s 只用于 bbolt 数据库文件：请用 PostgreSQL 自己的工具（pg_dump、pg_basebackup、复制）备份和检查。", op)
 }

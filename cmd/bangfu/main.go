@@ -61,7 +61,7 @@ type subcommand struct {
 }
 
 func subcommands() []subcommand {
-	var template, at string
+	var template, at, from, to string
 	var all bool
 	return []subcommand{
 		{name: "run", run: func(c *cli, cfg Config, args []string) int {
@@ -83,6 +83,11 @@ func subcommands() []subcommand {
 			return c.admin(cfg, request{Op: "backup", File: args[0]})
 		}},
 		{name: "check", run: (*cli).check},
+		{name: "migrate", flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&to, "to", "", "postgres://… to copy the bbolt file into, or a file to copy PostgreSQL into")
+			fs.StringVar(&from, "from", "", "postgres://… to copy from (default: the bbolt file of the config)")
+		},
+			run: func(c *cli, cfg Config, args []string) int { return c.migrate(cfg, from, to, args) }},
 		{name: "wecom-parents", run: func(c *cli, cfg Config, args []string) int {
 			if len(args) > 0 {
 				return c.usage("wecom-parents")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -40,5 +41,41 @@ func TestTheDatabaseURLIsShownWithoutItsPassword(t *testing.T) {
 	c.Storage.URL = "postgres://bangfu:s3cret-pw@db.example:5432/school?sslmode=disable"
 	if w := c.where(); strings.Contains(w, "s3cret-pw") || !strings.Contains(w, "db.example") {
 		t.Fatalf("where: %s", w)
+	}
+}
+
+// TestMigrateAFileIntoPostgreSQLAndBack: `bangfu migrate --to postgres://…`
+// copies the school (twice gives the same), the bot then runs on
+// PostgreSQL with the school's records, and `--from … --to file` makes a
+// bbolt copy that reads the same.
+func TestMigrateAFileIntoPostgreSQLAndBack(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "")
+	if out, errs, code := runCLI(t, "/student add 初一3班 张三 学困 每周2次\n/log 张三 数学辅导 30分钟\n/praise 张三 上课主动举手\n", "-config", cfg); code != 0 {
+		t.Fatalf("%s %s", out, errs)
+	}
+	url := pgtest.URL(t)
+	for i := 0; i < 2; i++ {
+		out, errs, code := runCLI(t, "", "-config", cfg, "migrate", "--to", url)
+		if code != 0 || !strings.Contains(out, "两边核对一致") || !strings.Contains(out, "sessions 1") || !strings.Contains(out, "praise 1") {
+			t.Fatalf("migrate (run %d): %d %s %s", i+1, code, out, errs)
+		}
+	}
+	pgCfg := filepath.Join(dir, "pg.yaml")
+	os.WriteFile(pgCfg, []byte("school:\n  name: 测试中学\nstorage:\n  path: "+dir+"/unused.db\n  url: "+url+"\n"), 0o600)
+	if out, errs, code := runCLI(t, "/status 张三\n/history 张三\n", "-config", pgCfg); code != 0 || !strings.Contains(out, "本周辅导：1次/目标2次") || !strings.Contains(out, "#2") {
+		t.Fatalf("the bot on PostgreSQL after the move: %d %s %s", code, out, errs)
+	}
+	back := filepath.Join(dir, "back.db")
+	if out, errs, code := runCLI(t, "", "-config", cfg, "migrate", "--from", url, "--to", back); code != 0 || !strings.Contains(out, "两边核对一致") {
+		t.Fatalf("migrate back: %d %s %s", code, out, errs)
+	}
+	backCfg := filepath.Join(dir, "back.yaml")
+	os.WriteFile(backCfg, []byte("school:\n  name: 测试中学\nstorage:\n  path: "+back+"\n"), 0o600)
+	if out, errs, code := runCLI(t, "/status 张三\n", "-config", backCfg); code != 0 || !strings.Contains(out, "本周辅导：1次/目标2次") {
+		t.Fatalf("the file copied back: %d %s %s", code, out, errs)
+	}
+	if _, errs, code := runCLI(t, "", "-config", cfg, "migrate", "--to", filepath.Join(dir, "x.db")); code == 0 {
+		t.Fatalf("a file to a file was accepted: %s", errs)
 	}
 }

@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"bangfu/storage"
@@ -68,4 +71,81 @@ func (c Config) where() string {
 		}
 	}
 	return u.Redacted()
+}
+
+// migrate copies the whole school between engines: the bbolt file of the
+// config into PostgreSQL (--to postgres://…), or PostgreSQL into a bbolt
+// file (--from postgres://… --to file). The target is replaced in one
+// transaction, so running it again gives the same database; the counts of
+// both sides are compared before it is called done.
+func (c *cli) migrate(cfg Config, from, to string, args []string) int {
+	if len(args) > 0 || to == "" || (from == "" && !isURL(to)) || (from != "" && (!isURL(from) || isURL(to))) {
+		return c.usage("migrate")
+	}
+	src, dst, srcName, dstName, err := c.migrationEnds(cfg, from, to)
+	if err != nil {
+		fmt.Fprintln(c.stderr, "bangfu:", err)
+		return 1
+	}
+	defer src.Close()
+	defer dst.Close()
+	snap, err := src.(storage.Snapshotter).Snapshot()
+	if err != nil {
+		fmt.Fprintln(c.stderr, "bangfu:", err)
+		return 1
+	}
+	if err := dst.(storage.Snapshotter).Restore(snap); err != nil {
+		fmt.Fprintln(c.stderr, "bangfu:", err)
+		return 1
+	}
+	check, err := dst.(storage.Snapshotter).Snapshot()
+	if err != nil {
+		fmt.Fprintln(c.stderr, "bangfu:", err)
+		return 1
+	}
+	want, got := snap.Counts(), check.Counts()
+	for k, n := range want {
+		if got[k] != n {
+			fmt.Fprintln(c.stderr, "bangfu:", migrateMismatch(k, n, got[k]))
+			return 1
+		}
+	}
+	fmt.Fprintln(c.stdout, migrated(srcName, dstName, want))
+	return 0
+}
+
+func isURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
+// migrationEnds opens the source and the target of a migration.
+func (c *cli) migrationEnds(cfg Config, from, to string) (src, dst storage.Store, srcName, dstName string, err error) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	openFile := func(path string) (storage.Store, error) {
+		st, err := bolt.Open(path, bolt.Options{Calendar: cfg.Calendar, Timeout: 300 * time.Millisecond})
+		if errors.Is(err, storage.ErrLocked) {
+			return nil, errors.New(migrateStopFirst(path))
+		}
+		return st, err
+	}
+	redact := func(u string) string { var c Config; c.Storage.URL = u; return c.where() }
+	if from == "" { // the config's file into PostgreSQL
+		if src, err = openFile(cfg.Storage.Path); err != nil {
+			return nil, nil, "", "", err
+		}
+		if dst, err = postgres.Open(ctx, to, postgres.Options{Calendar: cfg.Calendar}); err != nil {
+			src.Close()
+			return nil, nil, "", "", err
+		}
+		return src, dst, cfg.Storage.Path, redact(to), nil
+	}
+	if src, err = postgres.Open(ctx, from, postgres.Options{Calendar: cfg.Calendar}); err != nil {
+		return nil, nil, "", "", err
+	}
+	if dst, err = openFile(to); err != nil {
+		src.Close()
+		return nil, nil, "", "", err
+	}
+	return src, dst, redact(from), to, nil
 }

@@ -8,6 +8,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"bangfu/commands"
@@ -29,6 +30,8 @@ const usageText = `用法 / usage: bangfu [-config config.yaml] <命令>
   check [数据库文件]             检查数据库文件是否完好（不写文件就检查配置里的数据库）
   reminders preview [--at T] [--all]  预览某个时刻（RFC3339）会发的定时消息，不发送、不记录；其余一行汇总，--all 全部列出
   wecom-parents                从企业微信家校通讯录绑定帮扶学生的家长（要配置自建应用）；可重复运行
+  migrate --to postgres://…    把 bbolt 数据库文件整个复制进 PostgreSQL（可重复运行，核对数量）
+  migrate --from postgres://… --to <文件>  反过来，从 PostgreSQL 复制成一个 bbolt 文件（备份）
   version                      显示版本
 `
 
@@ -52,6 +55,8 @@ func usageOf(sub string) string {
 		return "用法：bangfu reminders preview [--at 2026-11-20T16:00:00+08:00] [--all]"
 	case "wecom-parents":
 		return "用法：bangfu wecom-parents"
+	case "migrate":
+		return "用法：bangfu migrate --to postgres://用户:密码@主机/库  或  bangfu migrate --from postgres://… --to <文件>"
 	}
 	return usageText
 }
@@ -270,4 +275,29 @@ func directoryLinked(total int, rep commands.DirectoryReport) string {
 
 func notAFile(op string) string {
 	return fmt.Sprintf("数据库是 PostgreSQL（storage.url），%s 只用于 bbolt 数据库文件：请用 PostgreSQL 自己的工具（pg_dump、pg_basebackup、复制）备份和检查。", op)
+}
+
+func migrated(from, to string, counts map[string]int) string {
+	var keys []string
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	fmt.Fprintf(&b, "已把 %s 复制到 %s，两边核对一致：", from, to)
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteString("，")
+		}
+		fmt.Fprintf(&b, "%s %d", k, counts[k])
+	}
+	return b.String()
+}
+
+func migrateMismatch(what string, src, dst int) string {
+	return fmt.Sprintf("复制后数量不一致：%s 源 %d、目标 %d。目标没有被当作完成，请再运行一次或联系维护者。", what, src, dst)
+}
+
+func migrateStopFirst(path string) string {
+	return fmt.Sprintf("%s 正被运行中的 bangfu 使用：迁移要一次复制完整的数据，请先停掉机器人再运行 bangfu migrate。", path)
 }

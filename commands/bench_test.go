@@ -18,6 +18,8 @@ import (
 	"bangfu/commands/report"
 	"bangfu/storage"
 	"bangfu/storage/bolt"
+	"bangfu/storage/postgres"
+	"bangfu/storage/postgres/pgtest"
 	"bangfu/storage/schoolgen"
 )
 
@@ -44,6 +46,47 @@ func (l *lastReply) Send(_ context.Context, o bot.Outgoing) error {
 // authorise → store with fsync (the reply journaled with the record) →
 // reply text, marked handed over as a platform that sends at once does.
 func logRig(b *testing.B) (*bot.Router, *lastReply, *bolt.Store) { return logRigJournal(b, true) }
+
+// BenchmarkLogSequentialPostgres: the same /log path on the PostgreSQL
+// engine, each record committed with synchronous_commit before its reply.
+func BenchmarkLogSequentialPostgres(b *testing.B) {
+	var ticks atomic.Int64
+	start := time.Date(2026, 9, 1, 8, 0, 0, 0, shanghai)
+	clock := func() time.Time { return start.Add(time.Duration(ticks.Add(1)) * time.Minute) }
+	st, err := postgres.Open(context.Background(), pgtest.URL(b), postgres.Options{Now: clock})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	router, out := logRouter(b, st, st.Cal, st.Now, true)
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		router.Dispatch(ctx, logMessage(uint64(i), i%32))
+	}
+	b.StopTimer()
+	if !strings.Contains(out.text, "本周第") {
+		b.Fatalf("last reply %q", out.text)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "logs/s")
+}
+
+// logRouter is the router, commands and 32 students over any store.
+func logRouter(b *testing.B, st storage.Store, cal storage.Calendar, now func() time.Time, journal bool) (*bot.Router, *lastReply) {
+	h := New(st, cal, now, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	h.noReplyJournal = !journal
+	if err := h.EnsureAdmin("bench", "王老师", "dm:王老师", "王老师"); err != nil {
+		b.Fatal(err)
+	}
+	at := time.Date(2026, 9, 1, 8, 0, 0, 0, shanghai)
+	for i := 0; i < 32; i++ {
+		if _, _, err := st.AddStudent(storage.Meta{ActorID: 1, At: at}, 7, 3, storage.Student{Name: fmt.Sprintf("学生%c", '甲'+rune(i)), WeeklyTarget: 2}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	out := &lastReply{journal: delivery.ReplyJournal{Store: st, Now: now}}
+	return &bot.Router{Handler: h, Out: out, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, out
+}
 
 func logRigJournal(b *testing.B, journal bool) (*bot.Router, *lastReply, *bolt.Store) {
 	// The clock moves a minute at every reading, so the logs spread over

@@ -2,6 +2,7 @@ package bolt
 
 import (
 	"encoding/binary"
+	"os"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
@@ -58,4 +59,26 @@ func BenchmarkRawBatchPut32(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "puts/s")
+}
+
+// BenchmarkRawFsync: the disk's own limit, one 4 KB write and fsync at a
+// time: every durable commit of either engine costs at least this.
+func BenchmarkRawFsync(b *testing.B) {
+	f, err := os.CreateTemp(b.TempDir(), "fsync")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	page := make([]byte, 4096)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := f.WriteAt(page, int64(i%256)*4096); err != nil {
+			b.Fatal(err)
+		}
+		if err := f.Sync(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "fsyncs/s")
 }

@@ -144,12 +144,17 @@ func start() {
 		return nil
 	}
 	// fsync off: a test cluster dies with its tests; the engine's own
-	// durability (synchronous_commit) is set per connection and checked.
+	// durability (synchronous_commit) is set per connection. Benchmarks set
+	// BANGFU_PGTEST_DURABLE and get a cluster that syncs as a real one.
 	if err := run(initdb, "-D", data, "-A", "trust", "-U", "bangfu", "-E", "UTF8", "--no-locale", "--no-sync"); err != nil {
 		why = err.Error()
 		return
 	}
-	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200", port, dir)
+	durability := "-c fsync=off -c full_page_writes=off"
+	if os.Getenv("BANGFU_PGTEST_DURABLE") != "" {
+		durability = "-c fsync=on -c full_page_writes=on"
+	}
+	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 %s -c max_connections=200", port, dir, durability)
 	if err := run(pgctl, "-D", data, "-o", opts, "-l", filepath.Join(dir, "log"), "-w", "-t", "60", "start"); err != nil {
 		why = err.Error()
 		return

@@ -133,13 +133,10 @@ func (s *Store) JournalReply(q storage.Queued) (uint64, error) {
 // ReplySending marks a journaled reply handed over (never sent again); those
 // marked before are deleted in the same write.
 func (s *Store) ReplySending(id uint64) error {
-	return pgx.BeginFunc(bg, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(bg, "DELETE FROM replies WHERE id <> $1 AND (doc->>'InFlight')::boolean", int64(id)); err != nil {
-			return err
-		}
-		_, err := tx.Exec(bg, `UPDATE replies SET doc = jsonb_set(doc, '{InFlight}', 'true') WHERE id = $1`, int64(id))
-		return err
-	})
+	// One statement, one round trip: it is on every reply's path.
+	_, err := s.pool.Exec(bg, `WITH gone AS (DELETE FROM replies WHERE id <> $1 AND (doc->>'InFlight')::boolean)
+		UPDATE replies SET doc = jsonb_set(doc, '{InFlight}', 'true') WHERE id = $1`, int64(id))
+	return err
 }
 
 // ReplyDone forgets a journaled reply.

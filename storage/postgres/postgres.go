@@ -161,12 +161,10 @@ func markProcessed(tx pgx.Tx, m storage.Meta) error {
 	if m.Reply != nil {
 		q := *m.Reply
 		q.InFlight = false
-		id, err := insertReturningID(tx, "INSERT INTO replies (doc) VALUES ('{}') RETURNING id")
+		// One round trip: the id is taken and written into the document.
+		id, err := insertReturningID(tx, `INSERT INTO replies (id, doc)
+			SELECT n, jsonb_set($1::jsonb, '{ID}', to_jsonb(n)) FROM nextval(pg_get_serial_sequence('replies', 'id')) AS n RETURNING id`, doc(q))
 		if err != nil {
-			return err
-		}
-		q.ID = id
-		if _, err := tx.Exec(bg, "UPDATE replies SET doc = $2 WHERE id = $1", id, doc(q)); err != nil {
 			return err
 		}
 		m.Reply.ID = id

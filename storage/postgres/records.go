@@ -114,30 +114,74 @@ func count(tx pgx.Tx, kind string, student uint64, r storage.Range) (int, error)
 }
 
 // AddSession stores a session and counts the student's sessions in each
-// range afterwards, in the same transaction.
+// range afterwards, in the same transaction. It is the hot path (every
+// /log): its statements go to the server as one batch, one round trip
+// between BEGIN and COMMIT.
 func (s *Store) AddSession(m storage.Meta, se storage.Session, ranges ...storage.Range) (storage.Session, []int, error) {
 	var counts []int
-	err := s.write(m, func(tx pgx.Tx) error {
-		if err := lockStudent(tx, se.StudentID); err != nil {
-			return err
+	err := pgx.BeginFunc(bg, s.pool, func(tx pgx.Tx) error {
+		se.AuthorID, se.CreatedAt = m.ActorID, m.At
+		b := &pgx.Batch{}
+		processed := m.MsgKey != ""
+		if processed {
+			b.Queue("INSERT INTO processed (msg_key, at) VALUES ($1, $2) ON CONFLICT DO NOTHING", m.MsgKey, m.At)
 		}
-		no, err := nextNo(tx)
-		if err != nil {
-			return err
+		if processed && m.Reply != nil {
+			q := *m.Reply
+			q.InFlight = false
+			b.Queue(`INSERT INTO replies (id, doc) SELECT n, jsonb_set($1::jsonb, '{ID}', to_jsonb(n))
+				FROM nextval(pg_get_serial_sequence('replies', 'id')) AS n RETURNING id`, doc(q))
 		}
-		se.ID, se.No, se.AuthorID, se.CreatedAt = no, no, m.ActorID, m.At
-		if err := putRecord(tx, storage.Record{Kind: storage.KindSession, At: se.At, Session: &se}); err != nil {
-			return err
-		}
-		counts = counts[:0]
+		b.Queue("SELECT pg_advisory_xact_lock(3, $1::int)", int32(se.StudentID))
+		e := storage.AuditEntry{At: m.At, ActorID: m.ActorID, Action: "session.add", Where: m.Where, Kind: storage.KindSession, StudentIDs: []uint64{se.StudentID}}
+		// The number is taken, written into the session and into the audit
+		// entry that names it (Ref: 8 bytes, base64 as encoding/json has it).
+		b.Queue(`WITH r AS (
+				INSERT INTO records (no, kind, student_id, author_id, at, doc)
+				SELECT n, 'session', $1, $2, $3, jsonb_set(jsonb_set($4::jsonb, '{No}', to_jsonb(n)), '{ID}', to_jsonb(n))
+				FROM nextval('record_no') AS n RETURNING no)
+			INSERT INTO audit (at, actor_id, kind, doc)
+			SELECT $5, $2, 'session', jsonb_set($6::jsonb, '{Ref}', to_jsonb(encode(int8send(r.no), 'base64'))) FROM r
+			RETURNING (SELECT no FROM r)`,
+			int64(se.StudentID), int64(m.ActorID), se.At, doc(se), m.At, doc(e))
 		for _, r := range ranges {
-			n, err := count(tx, storage.KindSession, se.StudentID, r)
+			b.Queue("SELECT count(*) FROM records WHERE student_id = $1 AND kind = 'session' AND at >= $2 AND at < $3", int64(se.StudentID), r.From, r.To)
+		}
+		br := tx.SendBatch(bg, b)
+		defer br.Close()
+		if processed {
+			tag, err := br.Exec()
 			if err != nil {
+				return err
+			}
+			if tag.RowsAffected() == 0 {
+				return storage.ErrDuplicate
+			}
+		}
+		if processed && m.Reply != nil {
+			var id int64
+			if err := br.QueryRow().Scan(&id); err != nil {
+				return err
+			}
+			m.Reply.ID = uint64(id)
+		}
+		if _, err := br.Exec(); err != nil {
+			return err
+		}
+		var no int64
+		if err := br.QueryRow().Scan(&no); err != nil {
+			return err
+		}
+		se.ID, se.No = uint64(no), uint64(no)
+		counts = counts[:0]
+		for range ranges {
+			var n int
+			if err := br.QueryRow().Scan(&n); err != nil {
 				return err
 			}
 			counts = append(counts, n)
 		}
-		return auditRecord(tx, m, "session.add", storage.KindSession, no, se.StudentID)
+		return br.Close()
 	})
 	return se, counts, err
 }

@@ -114,6 +114,9 @@ func (o *Outbox) Send(ctx context.Context, out Outgoing) error {
 	return err
 }
 
+// ErrTaken is a queued message another process claimed first.
+var ErrTaken = errors.New("taken by another process")
+
 // ReplyQueuer is a platform whose replies wait in its ReplyQueues, which
 // keep the journal of a reply themselves.
 type ReplyQueuer interface {
@@ -184,7 +187,9 @@ func (o *Outbox) deliverOne(ctx context.Context, p Platform, out Outgoing) {
 		}
 		return
 	}
-	if err := o.Queue.Sending(out); err != nil {
+	if err := o.Queue.Sending(out); errors.Is(err, ErrTaken) {
+		return // another process sharing the database sends it (or sent it)
+	} else if err != nil {
 		o.Log.Error("marking a message as sending failed; it waits", "err", err)
 		return
 	}

@@ -119,8 +119,9 @@ type OutboxService interface {
 	WasQueued(key string) (bool, error)
 	Queue(until time.Time, limit int) ([]Queued, error)
 	Dequeue(q Queued) error
-	// MarkSending marks a message in flight before it is handed over, so a
-	// crash never sends it twice.
+	// MarkSending claims a message before it is handed over, so a crash
+	// never sends it twice and two processes sharing the database never
+	// both send it: EConflict when it is in flight already or gone.
 	MarkSending(q Queued) error
 	Requeue(q Queued, at time.Time) error
 	// Release clears the in-flight mark of a message that was not sent after

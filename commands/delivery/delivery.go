@@ -44,7 +44,13 @@ func queued(o bot.Outgoing) storage.Queued {
 func (q OutboxQueue) Done(o bot.Outgoing) error { return q.Store.Dequeue(queued(o)) }
 
 // Sending implements bot.Queue.
-func (q OutboxQueue) Sending(o bot.Outgoing) error { return q.Store.MarkSending(queued(o)) }
+func (q OutboxQueue) Sending(o bot.Outgoing) error {
+	err := q.Store.MarkSending(queued(o))
+	if storage.ErrorCode(err) == storage.EConflict {
+		return bot.ErrTaken
+	}
+	return err
+}
 
 // Release implements bot.Queue.
 func (q OutboxQueue) Release(o bot.Outgoing) error { return q.Store.Release(queued(o)) }

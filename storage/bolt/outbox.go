@@ -80,8 +80,20 @@ func (s *Store) Dequeue(q storage.Queued) error {
 	})
 }
 
-// MarkSending records that a message is being handed to its platform.
-func (s *Store) MarkSending(q storage.Queued) error { return s.setInFlight(q, true) }
+// MarkSending claims a message being handed to its platform: EConflict
+// when it is in flight already or no longer queued.
+func (s *Store) MarkSending(q storage.Queued) error {
+	return s.update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bOutbox)
+		k := key(unix(q.NotBefore), q.ID)
+		var cur storage.Queued
+		if !getJSON(b, k, &cur) || cur.InFlight {
+			return &storage.Error{Code: storage.EConflict, Op: "MarkSending"}
+		}
+		cur.InFlight = true
+		return putJSON(b, k, cur)
+	})
+}
 
 // Requeue pushes a message back to a later time (after a failed send).
 func (s *Store) Requeue(q storage.Queued, at time.Time) error {

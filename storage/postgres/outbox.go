@@ -98,9 +98,18 @@ func (s *Store) updateQueued(id uint64, fn func(q *storage.Queued)) error {
 	})
 }
 
-// MarkSending marks a message in flight before it is handed over.
+// MarkSending claims a message before it is handed over: of two processes
+// only one gets it; EConflict when it is in flight already or gone.
 func (s *Store) MarkSending(q storage.Queued) error {
-	return s.updateQueued(q.ID, func(cur *storage.Queued) { cur.InFlight = true })
+	tag, err := s.pool.Exec(bg, `UPDATE outbox SET doc = jsonb_set(doc, '{InFlight}', 'true')
+		WHERE id = $1 AND NOT coalesce((doc->>'InFlight')::boolean, false)`, int64(q.ID))
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return &storage.Error{Code: storage.EConflict, Op: "MarkSending"}
+	}
+	return nil
 }
 
 // Release clears the in-flight mark of a message that did not go out.

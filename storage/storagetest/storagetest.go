@@ -45,6 +45,7 @@ func Run(t *testing.T, open Opener) {
 		{"MeetingsMoveAndCancelWithTheirNotices", meetingsMoveAndCancel},
 		{"RecordNumbersAreStableAcrossEditsAndDeletes", recordNumbersAreStable},
 		{"TheYearTurns", theYearTurns},
+		{"AMessageIsClaimedOnce", aMessageIsClaimedOnce},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -705,5 +706,35 @@ func theYearTurns(t *testing.T, s storage.Store) {
 	}
 	if c, ok, _ := s.ClassByGrade(8, 3); !ok || c.ID != c7.ID {
 		t.Fatal("a refused promotion moved classes")
+	}
+}
+
+// aMessageIsClaimedOnce: of two senders sharing the database, only the
+// first to mark a message sending gets it; a message gone is not claimed.
+func aMessageIsClaimedOnce(t *testing.T, s storage.Store) {
+	if err := s.Enqueue(storage.Meta{}, storage.Queued{Platform: "t", ChatID: "c", Text: "周一小结", NotBefore: now}); err != nil {
+		t.Fatal(err)
+	}
+	q, _ := s.Queue(now, 0)
+	if len(q) != 1 {
+		t.Fatalf("queued: %+v", q)
+	}
+	if err := s.MarkSending(q[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkSending(q[0]); storage.ErrorCode(err) != storage.EConflict {
+		t.Fatalf("a second claim: %v", err)
+	}
+	if err := s.Release(q[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkSending(q[0]); err != nil {
+		t.Fatalf("a released message cannot be claimed again: %v", err)
+	}
+	if err := s.Dequeue(q[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkSending(q[0]); storage.ErrorCode(err) != storage.EConflict {
+		t.Fatalf("claiming a message already sent: %v", err)
 	}
 }

@@ -1,0 +1,89 @@
+package postgres_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"bangfu/bot"
+	"bangfu/commands/delivery"
+	"bangfu/storage"
+	"bangfu/storage/postgres"
+	"bangfu/storage/postgres/pgtest"
+)
+
+// counter is a platform that counts what it is asked to send.
+type counter struct {
+	mu   sync.Mutex
+	sent map[string]int
+}
+
+func (c *counter) Name() string { return "t" }
+func (c *counter) Run(ctx context.Context, _ func(context.Context, bot.Message)) error {
+	<-ctx.Done()
+	return nil
+}
+func (c *counter) Send(_ context.Context, out bot.Outgoing) error {
+	c.mu.Lock()
+	c.sent[out.Text]++
+	c.mu.Unlock()
+	return nil
+}
+
+// TestTwoProcessesShareTheOutboxAndSendEachMessageOnce: two bangfu
+// processes on one PostgreSQL (two pools, two outboxes) deliver the same
+// queue at the same time; every message goes out exactly once.
+func TestTwoProcessesShareTheOutboxAndSendEachMessageOnce(t *testing.T) {
+	url := pgtest.URL(t)
+	now := time.Now()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var stores []*postgres.Store
+	for i := 0; i < 2; i++ {
+		s, err := postgres.Open(context.Background(), url, postgres.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		stores = append(stores, s)
+	}
+	const n = 300
+	var qs []storage.Queued
+	for i := 0; i < n; i++ {
+		qs = append(qs, storage.Queued{Platform: "t", ChatID: "c", Text: fmt.Sprint("消息", i), NotBefore: now, Key: fmt.Sprint("k", i)})
+	}
+	if err := stores[0].Enqueue(storage.Meta{}, qs...); err != nil {
+		t.Fatal(err)
+	}
+	c := &counter{sent: map[string]int{}}
+	var wg sync.WaitGroup
+	for _, s := range stores {
+		out := bot.NewOutbox(delivery.OutboxQueue{Store: s, Loc: time.Local, Now: time.Now, Log: log}, time.Now, log)
+		out.Add(c)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 50; i++ {
+				out.DeliverDue(context.Background())
+				if left, _ := s.Queue(time.Time{}, 1); len(left) == 0 {
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if left, _ := stores[0].Queue(time.Time{}, 0); len(left) != 0 {
+		t.Fatalf("%d messages left", len(left))
+	}
+	if len(c.sent) != n {
+		t.Fatalf("%d different messages sent, want %d", len(c.sent), n)
+	}
+	for text, k := range c.sent {
+		if k != 1 {
+			t.Fatalf("%s went %d times", text, k)
+		}
+	}
+}

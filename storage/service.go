@@ -164,6 +164,16 @@ type RunService interface {
 	CompleteRun(run, status string, qs ...Queued) error
 }
 
+// LeaseService lets several processes sharing one database agree who holds
+// what only one may hold at a time (a platform session).
+type LeaseService interface {
+	// Lease takes or renews name for holder until now+ttl; false means
+	// another holder has it and it has not expired.
+	Lease(name, holder string, ttl time.Duration, now time.Time) (bool, error)
+	// Unlease gives name up, if holder has it.
+	Unlease(name, holder string) error
+}
+
 // Bulk writes many records in one transaction as they were written at their
 // own times (records with their audit entries, processed ids, queued and
 // delivered messages): generators and tests that need a school's year.
@@ -199,6 +209,7 @@ type Store interface {
 	PlatformStateService
 	RunService
 	YearService
+	LeaseService
 	BulkLoader
 	Close() error
 }

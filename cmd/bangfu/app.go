@@ -46,6 +46,10 @@ type app struct {
 	sched     *reminders.Scheduler
 	backups   *backup.Timer // nil when backup.dir is empty
 	ctl       *control      // nil when the socket could not be opened
+	// holder names this process in the leases of platform sessions; wait
+	// paces the wait for a lease (tests inject it).
+	holder string
+	wait   func(ctx context.Context, d time.Duration) bool
 }
 
 // runBot starts every enabled platform (with none configured, the terminal
@@ -77,7 +81,7 @@ func runBot(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
 // wire builds the parts (ctx bounds start-up: Telegram's getMe retries); on
 // failure it says why and returns the exit code.
 func wire(ctx context.Context, cfg Config, st opened, log *slog.Logger, stdin io.Reader, stdout, stderr io.Writer) (*app, int) {
-	a := &app{log: log, st: st}
+	a := &app{log: log, st: st, holder: processName()}
 	a.recover()
 	a.h = newHandler(cfg, st, log)
 	queue := delivery.OutboxQueue{Store: st, Loc: cfg.Calendar.Loc, Now: st.now, Log: log}
@@ -207,9 +211,7 @@ func (a *app) run(ctx context.Context) {
 			if p == bot.Platform(a.console) {
 				defer stopIntake() // the terminal chat ends at end of input, and the bot with it
 			}
-			if err := p.Run(intakeCtx, a.dispatch); err != nil {
-				a.log.Error("platform stopped", "platform", p.Name(), "err", err)
-			}
+			a.runPlatform(intakeCtx, p)
 			return nil
 		})
 	}
@@ -279,5 +281,70 @@ func (a *app) dispatch(ctx context.Context, m bot.Message) {
 	a.router.Dispatch(ctx, m)
 	if m.Platform != console.PlatformName { // the terminal flushes after each line itself
 		a.out.Nudge()
+	}
+}
+
+// leaseTTL: when a process holding a platform session dies, another takes
+// the session over within this long; the holder renews at a third of it.
+const leaseTTL = time.Minute
+
+// runPlatform runs a platform until ctx ends. Several processes may share a
+// PostgreSQL database: a platform session (a bot token, a WeChat login, a
+// WeCom connection) is held by one of them under a lease; the others wait
+// and one takes over within leaseTTL of the holder's death. A holder that
+// loses its lease (it was cut off for longer than that) stops the platform
+// and leaves it to the process that took it. A bbolt file has one process:
+// its leases always hold.
+func (a *app) runPlatform(ctx context.Context, p bot.Platform) {
+	run := func(ctx context.Context) {
+		if err := p.Run(ctx, a.dispatch); err != nil {
+			a.log.Error("platform stopped", "platform", p.Name(), "err", err)
+		}
+	}
+	if a.st.file != nil || p == bot.Platform(a.console) {
+		run(ctx)
+		return
+	}
+	wait := a.wait
+	if wait == nil {
+		wait = bot.Sleep
+	}
+	name, waiting := "platform:"+p.Name(), false
+	for {
+		held, err := a.st.Lease(name, a.holder, leaseTTL, a.st.now())
+		if err != nil {
+			a.log.Error("taking a platform's lease failed", "platform", p.Name(), "err", err)
+		}
+		if held {
+			break
+		}
+		if !waiting {
+			a.log.Info("another bangfu holds this platform; waiting to take over if it stops", "platform", p.Name())
+			waiting = true
+		}
+		if !wait(ctx, leaseTTL/3) {
+			return
+		}
+	}
+	if waiting {
+		a.log.Warn("took over a platform from another bangfu", "platform", p.Name())
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		for wait(runCtx, leaseTTL/3) {
+			held, err := a.st.Lease(name, a.holder, leaseTTL, a.st.now())
+			if err == nil && !held {
+				a.log.Error("another bangfu took this platform over; stopping it here", "platform", p.Name())
+				cancel()
+				return
+			}
+		}
+	}()
+	run(runCtx)
+	if ctx.Err() != nil { // a stop, not a loss: the next process need not wait out the lease
+		if err := a.st.Unlease(name, a.holder); err != nil {
+			a.log.Warn("giving up a platform's lease failed", "err", err)
+		}
 	}
 }

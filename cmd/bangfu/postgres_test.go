@@ -1,10 +1,18 @@
 package main
 
 import (
+	"context"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
+
+	"bangfu/bot"
+	"bangfu/storage/postgres"
 
 	"bangfu/storage/postgres/pgtest"
 )
@@ -78,4 +86,88 @@ func TestMigrateAFileIntoPostgreSQLAndBack(t *testing.T) {
 	if _, errs, code := runCLI(t, "", "-config", cfg, "migrate", "--to", filepath.Join(dir, "x.db")); code == 0 {
 		t.Fatalf("a file to a file was accepted: %s", errs)
 	}
+}
+
+// leasePlatform is a platform that says when it runs and stops.
+type leasePlatform struct {
+	name             string
+	started, stopped chan struct{}
+}
+
+func (p *leasePlatform) Name() string { return p.name }
+func (p *leasePlatform) Run(ctx context.Context, _ func(context.Context, bot.Message)) error {
+	close(p.started)
+	<-ctx.Done()
+	close(p.stopped)
+	return nil
+}
+func (p *leasePlatform) Send(context.Context, bot.Outgoing) error { return nil }
+
+// TestAStandbyTakesOverAPlatformWithinALease: two processes on one
+// PostgreSQL; the first holds the Telegram session, the second waits. The
+// first dies (stops renewing): once its lease has expired the second runs
+// the platform; the first, coming back, finds it lost and stops its own.
+func TestAStandbyTakesOverAPlatformWithinALease(t *testing.T) {
+	st, err := postgres.Open(context.Background(), pgtest.URL(t), postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var clock atomic.Int64
+	base := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	now := func() time.Time { return base.Add(time.Duration(clock.Load())) }
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	release := make(chan struct{}) // A's renewals wait for it: A is "dead" until then
+	a := &app{log: log, st: opened{Store: st, cal: st.Cal, now: now}, holder: "A",
+		wait: func(ctx context.Context, d time.Duration) bool {
+			select {
+			case <-release:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}}
+	b := &app{log: log, st: opened{Store: st, cal: st.Cal, now: now}, holder: "B",
+		wait: func(ctx context.Context, d time.Duration) bool { // B's waits move the shared clock on
+			clock.Add(int64(d))
+			select {
+			case <-ctx.Done():
+				return false
+			case <-time.After(time.Millisecond):
+				return true
+			}
+		}}
+	pa := &leasePlatform{name: "telegram", started: make(chan struct{}), stopped: make(chan struct{})}
+	pb := &leasePlatform{name: "telegram", started: make(chan struct{}), stopped: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go a.runPlatform(ctx, pa)
+	select {
+	case <-pa.started:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first process did not take the platform")
+	}
+	bDone := make(chan struct{})
+	go func() { b.runPlatform(ctx, pb); close(bDone) }()
+	select {
+	case <-pb.started:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the standby did not take over after the lease expired")
+	}
+	if waited := time.Duration(clock.Load()); waited < leaseTTL || waited > leaseTTL+leaseTTL/2 {
+		t.Fatalf("took over after %v, want within %v of the lease's end", waited, leaseTTL/2)
+	}
+	close(release) // the first process comes back and renews
+	select {
+	case <-pa.stopped:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first process kept the platform after losing its lease")
+	}
+	select {
+	case <-pb.stopped:
+		t.Fatal("the new holder stopped")
+	default:
+	}
+	cancel()
+	<-bDone
 }

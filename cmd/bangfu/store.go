@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"net/url"
@@ -148,4 +149,13 @@ func (c *cli) migrationEnds(cfg Config, from, to string) (src, dst storage.Store
 		return nil, nil, "", "", err
 	}
 	return src, dst, redact(from), to, nil
+}
+
+// processName names this process in leases: host, pid and a random tail,
+// so a restarted process is a new holder.
+func processName() string {
+	host, _ := os.Hostname()
+	var tail [4]byte
+	rand.Read(tail[:])
+	return fmt.Sprintf("%s/%d/%x", host, os.Getpid(), tail)
 }

@@ -260,3 +260,23 @@ func (s *Store) CompleteRun(run, status string, qs ...storage.Queued) error {
 }
 
 var _ = json.Marshal
+
+// Lease takes or renews a lease: a row per name, taken over only once it
+// has expired by the caller's clock.
+func (s *Store) Lease(name, holder string, ttl time.Duration, now time.Time) (bool, error) {
+	var got string
+	err := s.pool.QueryRow(bg, `INSERT INTO leases (name, holder, expires) VALUES ($1, $2, $3)
+		ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, expires = EXCLUDED.expires
+		WHERE leases.holder = EXCLUDED.holder OR leases.expires < $4
+		RETURNING holder`, name, holder, now.Add(ttl), now).Scan(&got)
+	if err := noRows(err, nil); err != nil {
+		return false, err
+	}
+	return got == holder, nil
+}
+
+// Unlease gives a lease up.
+func (s *Store) Unlease(name, holder string) error {
+	_, err := s.pool.Exec(bg, "DELETE FROM leases WHERE name = $1 AND holder = $2", name, holder)
+	return err
+}

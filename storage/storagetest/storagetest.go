@@ -46,6 +46,7 @@ func Run(t *testing.T, open Opener) {
 		{"RecordNumbersAreStableAcrossEditsAndDeletes", recordNumbersAreStable},
 		{"TheYearTurns", theYearTurns},
 		{"AMessageIsClaimedOnce", aMessageIsClaimedOnce},
+		{"ALeaseIsHeldByOne", aLeaseIsHeldByOne},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -736,5 +737,34 @@ func aMessageIsClaimedOnce(t *testing.T, s storage.Store) {
 	}
 	if err := s.MarkSending(q[0]); storage.ErrorCode(err) != storage.EConflict {
 		t.Fatalf("claiming a message already sent: %v", err)
+	}
+}
+
+// aLeaseIsHeldByOne: a lease renews for its holder and passes to another
+// only when it has expired or is given up. An engine with one process (a
+// bbolt file) holds every lease; it says so for both.
+func aLeaseIsHeldByOne(t *testing.T, s storage.Store) {
+	a, err := s.Lease("platform:telegram", "A", time.Minute, now)
+	if err != nil || !a {
+		t.Fatalf("first lease: %v %v", a, err)
+	}
+	if ok, _ := s.Lease("platform:telegram", "A", time.Minute, now.Add(30*time.Second)); !ok {
+		t.Fatal("the holder could not renew")
+	}
+	b, _ := s.Lease("platform:telegram", "B", time.Minute, now.Add(45*time.Second))
+	single := b // an engine of one process grants every lease
+	if !single {
+		if ok, _ := s.Lease("platform:telegram", "B", time.Minute, now.Add(100*time.Second)); !ok {
+			t.Fatal("an expired lease was not taken over")
+		}
+		if ok, _ := s.Lease("platform:telegram", "A", time.Minute, now.Add(110*time.Second)); ok {
+			t.Fatal("the old holder took it back while it was held")
+		}
+		if err := s.Unlease("platform:telegram", "B"); err != nil {
+			t.Fatal(err)
+		}
+		if ok, _ := s.Lease("platform:telegram", "A", time.Minute, now.Add(111*time.Second)); !ok {
+			t.Fatal("a lease given up was not free")
+		}
 	}
 }

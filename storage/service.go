@@ -132,8 +132,10 @@ type OutboxService interface {
 	ReplySending(id uint64) error
 	ReplyDone(id uint64) error
 	ReplyWaiting(id uint64) error
-	// RecoverReplies moves journaled replies into the outbox at start-up;
-	// those marked sending are dropped (they may have gone out).
+	// RecoverReplies moves the journaled replies of processes no longer
+	// running into the outbox (at start-up, and, where several processes
+	// share the database, every minute); those marked sending are dropped
+	// (they may have gone out).
 	RecoverReplies() (moved, dropped int, err error)
 }
 

@@ -224,6 +224,21 @@ func (a *app) run(ctx context.Context) {
 	if a.backups != nil {
 		sched.Go(func() error { a.backups.Run(schedCtx); return nil })
 	}
+	if g, ok := a.st.Store.(interface{ RecoverGone() (int, int, error) }); ok {
+		// Several processes may share the database: the waiting replies of
+		// one that died are sent by a survivor.
+		sched.Go(func() error {
+			for bot.Sleep(schedCtx, time.Minute) {
+				if moved, dropped, err := g.RecoverGone(); err != nil {
+					a.log.Error("recovering a gone process's replies failed", "err", err)
+				} else if moved+dropped > 0 {
+					a.log.Warn("replies left waiting by a process that is gone", "queued_again", moved, "dropped_maybe_sent", dropped)
+					a.out.Nudge()
+				}
+			}
+			return nil
+		})
+	}
 	deliverCtx, stopDelivering := context.WithCancel(context.Background())
 	var delivering errgroup.Group
 	delivering.Go(func() error { a.out.Run(deliverCtx, 10*time.Second); return nil })

@@ -249,7 +249,7 @@ func (b *bulk) Audit(e storage.AuditEntry) error {
 }
 
 func (b *bulk) MarkProcessed(msgKey string, at time.Time) error {
-	return markProcessed(b.tx, storage.Meta{MsgKey: msgKey, At: at})
+	return markProcessed(b.tx, storage.Meta{MsgKey: msgKey, At: at}, "")
 }
 
 func (b *bulk) Enqueue(q storage.Queued) error { return enqueue(b.tx, q) }

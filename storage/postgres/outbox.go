@@ -133,7 +133,7 @@ func (s *Store) JournalReply(q storage.Queued) (uint64, error) {
 			return err
 		}
 		q.ID = id
-		_, err = tx.Exec(bg, "INSERT INTO replies (id, doc) VALUES ($1, $2)", int64(id), doc(q))
+		_, err = tx.Exec(bg, "INSERT INTO replies (id, doc, holder) VALUES ($1, $2, $3)", int64(id), doc(q), s.holder)
 		return err
 	})
 	return id, err
@@ -160,12 +160,21 @@ func (s *Store) ReplyWaiting(id uint64) error {
 	return err
 }
 
-// RecoverReplies moves the waiting replies into the outbox, in order; those
-// that were being sent are dropped, not sent twice.
-func (s *Store) RecoverReplies() (moved, dropped int, err error) {
+// RecoverReplies, at start-up, moves into the outbox, in order, the
+// waiting replies of every process that is not running (this one has just
+// started: none of them is its own yet); those that were being sent are
+// dropped, not sent twice. Another running process's replies are its own.
+func (s *Store) RecoverReplies() (moved, dropped int, err error) { return s.recover(true) }
+
+// RecoverGone, while running, does the same for the processes gone since
+// (silent for a minute by the server's clock), never this one's.
+func (s *Store) RecoverGone() (moved, dropped int, err error) { return s.recover(false) }
+
+func (s *Store) recover(own bool) (moved, dropped int, err error) {
 	err = pgx.BeginFunc(bg, s.pool, func(tx pgx.Tx) error {
 		moved, dropped = 0, 0
-		qs, err := collect[storage.Queued](tx, "DELETE FROM replies RETURNING doc")
+		qs, err := collect[storage.Queued](tx, `DELETE FROM replies r WHERE (r.holder <> $1 OR $2) AND NOT EXISTS (
+			SELECT 1 FROM processes p WHERE p.holder = r.holder AND p.holder <> $1 AND p.seen > now() - interval '`+goneAfter+`') RETURNING doc`, s.holder, own)
 		if err != nil {
 			return err
 		}

@@ -8,7 +8,9 @@ package postgres
 
 import (
 	"context"
+	"crypto/rand"
 	"embed"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -33,16 +35,29 @@ var _ storage.Store = (*Store)(nil)
 
 // Store is the PostgreSQL-backed store.
 type Store struct {
-	pool *pgxpool.Pool
-	Cal  storage.Calendar
-	Now  func() time.Time
+	pool   *pgxpool.Pool
+	Cal    storage.Calendar
+	Now    func() time.Time
+	holder string // this process, in the journal of replies
+	stop   context.CancelFunc
+	done   chan struct{}
 }
 
 // Options of Open.
 type Options struct {
 	Calendar storage.Calendar
 	Now      func() time.Time
+	// Holder names this process among those sharing the database; empty:
+	// a random name.
+	Holder string
 }
+
+// aliveEvery is how often a process says it is alive; one silent for
+// goneAfter is taken for gone and its waiting replies are recovered.
+const (
+	aliveEvery = 20 * time.Second
+	goneAfter  = "1 minute"
+)
 
 // Open connects, migrates the schema and loads the semesters started from
 // chat into the calendar.
@@ -64,11 +79,35 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	s := &Store{pool: pool, Cal: opt.Calendar, Now: opt.Now}
+	if opt.Holder == "" {
+		var b [8]byte
+		rand.Read(b[:])
+		opt.Holder = hex.EncodeToString(b[:])
+	}
+	s := &Store{pool: pool, Cal: opt.Calendar, Now: opt.Now, holder: opt.Holder}
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err
 	}
+	if err := s.alive(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	life, stop := context.WithCancel(context.Background())
+	s.stop, s.done = stop, make(chan struct{})
+	go func() {
+		defer close(s.done)
+		t := time.NewTicker(aliveEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-life.Done():
+				return
+			case <-t.C:
+				s.alive(life)
+			}
+		}
+	}()
 	terms, err := s.StartedTerms()
 	if err != nil {
 		pool.Close()
@@ -78,10 +117,21 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	return s, nil
 }
 
-// Close closes the connections.
+// Close stops saying this process is alive and closes the connections.
 func (s *Store) Close() error {
+	if s.stop != nil {
+		s.stop()
+		<-s.done
+		s.pool.Exec(bg, "DELETE FROM processes WHERE holder = $1", s.holder)
+	}
 	s.pool.Close()
 	return nil
+}
+
+// alive says, by the server's clock, that this process is running.
+func (s *Store) alive(ctx context.Context) error {
+	_, err := s.pool.Exec(ctx, "INSERT INTO processes (holder, seen) VALUES ($1, now()) ON CONFLICT (holder) DO UPDATE SET seen = now()", s.holder)
+	return err
 }
 
 // migrate applies the embedded migrations in order, each in its own
@@ -140,14 +190,14 @@ var bg = context.Background()
 // processed (a redelivery is ErrDuplicate) and its reply journaled.
 func (s *Store) write(m storage.Meta, fn func(tx pgx.Tx) error) error {
 	return pgx.BeginFunc(bg, s.pool, func(tx pgx.Tx) error {
-		if err := markProcessed(tx, m); err != nil {
+		if err := markProcessed(tx, m, s.holder); err != nil {
 			return err
 		}
 		return fn(tx)
 	})
 }
 
-func markProcessed(tx pgx.Tx, m storage.Meta) error {
+func markProcessed(tx pgx.Tx, m storage.Meta, holder string) error {
 	if m.MsgKey == "" {
 		return nil
 	}
@@ -162,8 +212,8 @@ func markProcessed(tx pgx.Tx, m storage.Meta) error {
 		q := *m.Reply
 		q.InFlight = false
 		// One round trip: the id is taken and written into the document.
-		id, err := insertReturningID(tx, `INSERT INTO replies (id, doc)
-			SELECT n, jsonb_set($1::jsonb, '{ID}', to_jsonb(n)) FROM nextval(pg_get_serial_sequence('replies', 'id')) AS n RETURNING id`, doc(q))
+		id, err := insertReturningID(tx, `INSERT INTO replies (id, doc, holder)
+			SELECT n, jsonb_set($1::jsonb, '{ID}', to_jsonb(n)), $2 FROM nextval(pg_get_serial_sequence('replies', 'id')) AS n RETURNING id`, doc(q), holder)
 		if err != nil {
 			return err
 		}

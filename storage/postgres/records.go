@@ -129,8 +129,8 @@ func (s *Store) AddSession(m storage.Meta, se storage.Session, ranges ...storage
 		if processed && m.Reply != nil {
 			q := *m.Reply
 			q.InFlight = false
-			b.Queue(`INSERT INTO replies (id, doc) SELECT n, jsonb_set($1::jsonb, '{ID}', to_jsonb(n))
-				FROM nextval(pg_get_serial_sequence('replies', 'id')) AS n RETURNING id`, doc(q))
+			b.Queue(`INSERT INTO replies (id, doc, holder) SELECT n, jsonb_set($1::jsonb, '{ID}', to_jsonb(n)), $2
+				FROM nextval(pg_get_serial_sequence('replies', 'id')) AS n RETURNING id`, doc(q), s.holder)
 		}
 		b.Queue("SELECT pg_advisory_xact_lock(3, $1::int)", int32(se.StudentID))
 		e := storage.AuditEntry{At: m.At, ActorID: m.ActorID, Action: "session.add", Where: m.Where, Kind: storage.KindSession, StudentIDs: []uint64{se.StudentID}}

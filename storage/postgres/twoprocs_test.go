@@ -87,3 +87,32 @@ func TestTwoProcessesShareTheOutboxAndSendEachMessageOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestASurvivorRecoversOnlyTheRepliesOfAProcessThatIsGone: a process
+// starting does not take a running one's waiting replies (that would send
+// them twice); once that process is gone, a survivor recovers them.
+func TestASurvivorRecoversOnlyTheRepliesOfAProcessThatIsGone(t *testing.T) {
+	url := pgtest.URL(t)
+	a, err := postgres.Open(context.Background(), url, postgres.Options{Holder: "A"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.JournalReply(storage.Queued{Platform: "t", ChatID: "c", Text: "已记录：张三数学", NotBefore: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := postgres.Open(context.Background(), url, postgres.Options{Holder: "B"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if moved, dropped, err := b.RecoverReplies(); err != nil || moved+dropped != 0 {
+		t.Fatalf("a starting process took a running one's replies: %d %d %v", moved, dropped, err)
+	}
+	a.Close() // gone (a crash leaves its heartbeat to age out; Close removes it at once)
+	if moved, _, err := b.RecoverGone(); err != nil || moved != 1 {
+		t.Fatalf("the survivor recovered %d of the gone process's replies (%v)", moved, err)
+	}
+	if q, _ := b.Queue(time.Time{}, 0); len(q) != 1 || q[0].Text != "已记录：张三数学" {
+		t.Fatalf("the outbox after recovery: %+v", q)
+	}
+}

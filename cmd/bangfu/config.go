@@ -32,6 +32,9 @@ type Config struct {
 		Path string `yaml:"path"`
 		// URL selects PostgreSQL (postgres://…); empty: the bbolt file at Path.
 		URL string `yaml:"url"`
+		// Schema keeps this school apart from others in one PostgreSQL
+		// database (a county's): its tables live in that schema.
+		Schema string `yaml:"schema"`
 	} `yaml:"storage"`
 	Backup struct {
 		Dir   string `yaml:"dir"`   // empty: no timed backups

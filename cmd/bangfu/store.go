@@ -42,7 +42,7 @@ func openStore(cfg Config, timeout time.Duration) (opened, error) {
 	if u := cfg.databaseURL(); u != "" {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		s, err := postgres.Open(ctx, u, postgres.Options{Calendar: cfg.Calendar, Now: time.Now})
+		s, err := postgres.Open(ctx, u, postgres.Options{Calendar: cfg.Calendar, Now: time.Now, Schema: cfg.Storage.Schema})
 		if err != nil {
 			return opened{}, err
 		}
@@ -135,13 +135,13 @@ func (c *cli) migrationEnds(cfg Config, from, to string) (src, dst storage.Store
 		if src, err = openFile(cfg.Storage.Path); err != nil {
 			return nil, nil, "", "", err
 		}
-		if dst, err = postgres.Open(ctx, to, postgres.Options{Calendar: cfg.Calendar}); err != nil {
+		if dst, err = postgres.Open(ctx, to, postgres.Options{Calendar: cfg.Calendar, Schema: cfg.Storage.Schema}); err != nil {
 			src.Close()
 			return nil, nil, "", "", err
 		}
 		return src, dst, cfg.Storage.Path, redact(to), nil
 	}
-	if src, err = postgres.Open(ctx, from, postgres.Options{Calendar: cfg.Calendar}); err != nil {
+	if src, err = postgres.Open(ctx, from, postgres.Options{Calendar: cfg.Calendar, Schema: cfg.Storage.Schema}); err != nil {
 		return nil, nil, "", "", err
 	}
 	if dst, err = openFile(to); err != nil {

@@ -50,6 +50,11 @@ type Options struct {
 	// Holder names this process among those sharing the database; empty:
 	// a random name.
 	Holder string
+	// Schema keeps one school's tables apart from another's in one
+	// database: each school's store works in its own schema (its
+	// search_path), so no query of one school can reach another's rows.
+	// Empty: the default schema.
+	Schema string
 }
 
 // aliveEvery is how often a process says it is alive; one silent for
@@ -75,6 +80,13 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	// An acknowledged record is on disk before its reply, whatever the
 	// server's default.
 	cfg.ConnConfig.RuntimeParams["synchronous_commit"] = "on"
+	if opt.Schema != "" {
+		schema := pgx.Identifier{opt.Schema}.Sanitize()
+		if err := createSchema(ctx, url, schema); err != nil {
+			return nil, err
+		}
+		cfg.ConnConfig.RuntimeParams["search_path"] = opt.Schema
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
@@ -115,6 +127,19 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	}
 	s.Cal.SetStartedTerms(terms)
 	return s, nil
+}
+
+// createSchema makes a school's schema on first use.
+func createSchema(ctx context.Context, url, schema string) error {
+	c, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return fmt.Errorf("postgres: %w", err)
+	}
+	defer c.Close(ctx)
+	if _, err := c.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+schema); err != nil {
+		return fmt.Errorf("postgres: creating schema %s: %w", schema, err)
+	}
+	return nil
 }
 
 // Close stops saying this process is alive and closes the connections.

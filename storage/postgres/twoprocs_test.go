@@ -116,3 +116,48 @@ func TestASurvivorRecoversOnlyTheRepliesOfAProcessThatIsGone(t *testing.T) {
 		t.Fatalf("the outbox after recovery: %+v", q)
 	}
 }
+
+// TestSchoolsInOneDatabaseAreApart: two schools' stores in one database,
+// each in its own schema: one school's queries never return the other's
+// students or records, and each numbers its records on its own.
+func TestSchoolsInOneDatabaseAreApart(t *testing.T) {
+	url := pgtest.URL(t)
+	open := func(schema string) *postgres.Store {
+		s, err := postgres.Open(context.Background(), url, postgres.Options{Schema: schema})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	yizhong, erzhong := open("school_yizhong"), open("school_erzhong")
+	now := time.Now()
+	st, _, err := yizhong.AddStudent(storage.Meta{ActorID: 1, At: now}, 7, 3, storage.Student{Name: "张三", Categories: []string{"留守儿童"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	se, _, err := yizhong.AddSession(storage.Meta{MsgKey: "m1", ActorID: 1, At: now}, storage.Session{StudentID: st.ID, Subject: "数学", Minutes: 30, At: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := erzhong.AllStudents(); len(got) != 0 {
+		t.Fatalf("the other school sees %d students", len(got))
+	}
+	if got, _ := erzhong.StudentsNamed("张三"); len(got) != 0 {
+		t.Fatal("the other school finds 张三 by name")
+	}
+	if got, _ := erzhong.SessionsBetween(now.Add(-time.Hour), now.Add(time.Hour)); len(got) != 0 {
+		t.Fatal("the other school reads the first's sessions")
+	}
+	if _, err := erzhong.RecordByNo(se.No); err == nil {
+		t.Fatal("the other school reads a record by the first's number")
+	}
+	// The same message id in two schools is two messages.
+	other, _, err := erzhong.AddStudent(storage.Meta{ActorID: 1, At: now}, 7, 3, storage.Student{Name: "李四"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if se2, _, err := erzhong.AddSession(storage.Meta{MsgKey: "m1", ActorID: 1, At: now}, storage.Session{StudentID: other.ID, Subject: "语文", Minutes: 20, At: now}); err != nil || se2.No != 1 {
+		t.Fatalf("the second school's first record: #%d %v", se2.No, err)
+	}
+}

@@ -2,7 +2,6 @@ package bolt
 
 import (
 	"bytes"
-	"strings"
 
 	bbolt "go.etcd.io/bbolt"
 
@@ -65,7 +64,7 @@ func (s *Store) DeleteStudent(m storage.Meta, id uint64, mentions []string) (sto
 			}
 		}
 		e.Invites = len(dead)
-		if e.Queued, err = dropQueued(tx, func(q storage.Queued) bool { return q.StudentID == id || mentionsAny(q.Text, mentions) }); err != nil {
+		if e.Queued, err = dropQueued(tx, func(q storage.Queued) bool { return q.StudentID == id || storage.MentionsAny(q.Text, mentions) }); err != nil {
 			return err
 		}
 		if e.Parents, err = unlinkParents(tx, id); err != nil {
@@ -109,14 +108,7 @@ func unlinkParents(tx *bbolt.Tx, student uint64) (int, error) {
 		return 0, err
 	}
 	for _, p := range people {
-		kept := p.Parents[:0]
-		for _, l := range p.Parents {
-			if l.StudentID != student {
-				kept = append(kept, l)
-			}
-		}
-		p.Parents = kept
-		if len(p.Parents) == 0 && !p.IsStaff() {
+		if p.Unlink(student) {
 			for _, a := range p.Accounts {
 				if err := tx.Bucket(bAccounts).Delete(strKey(a.Platform, a.UserID)); err != nil {
 					return 0, err
@@ -134,25 +126,6 @@ func unlinkParents(tx *bbolt.Tx, student uint64) (int, error) {
 	return len(people), nil
 }
 
-func mentionsAny(text string, mentions []string) bool {
-	for _, m := range mentions {
-		if m != "" && strings.Contains(text, m) {
-			return true
-		}
-	}
-	return false
-}
-
-// withoutMentions takes every mention of the child out of a name.
-func withoutMentions(s string, mentions []string) string {
-	for _, m := range mentions {
-		if m != "" {
-			s = strings.ReplaceAll(s, m, "")
-		}
-	}
-	return strings.TrimSpace(s)
-}
-
 // unnameChild takes the child's name out of the people who stay (张三妈妈,
 // still a parent of a sibling, becomes 妈妈 or the sibling's relation).
 func unnameChild(tx *bbolt.Tx, mentions []string) (int, error) {
@@ -160,7 +133,7 @@ func unnameChild(tx *bbolt.Tx, mentions []string) (int, error) {
 	if err := tx.Bucket(bPeople).ForEach(func(_, v []byte) error {
 		var p storage.Person
 		decode(v, &p)
-		if mentionsAny(p.Name, mentions) {
+		if p.Unname(mentions) {
 			renamed = append(renamed, p)
 		}
 		return nil
@@ -168,9 +141,6 @@ func unnameChild(tx *bbolt.Tx, mentions []string) (int, error) {
 		return 0, err
 	}
 	for _, p := range renamed {
-		if p.Name = withoutMentions(p.Name, mentions); p.Name == "" && len(p.Parents) > 0 {
-			p.Name = p.Parents[0].Relation
-		}
 		if err := putPerson(tx, p); err != nil {
 			return 0, err
 		}
@@ -190,8 +160,8 @@ func untitleQueued(tx *bbolt.Tx, mentions []string) error {
 	if err := b.ForEach(func(k, v []byte) error {
 		var q storage.Queued
 		decode(v, &q)
-		if mentionsAny(q.ChatTitle, mentions) {
-			q.ChatTitle = withoutMentions(q.ChatTitle, mentions)
+		if storage.MentionsAny(q.ChatTitle, mentions) {
+			q.ChatTitle = storage.WithoutMentions(q.ChatTitle, mentions)
 			todo = append(todo, retitled{append([]byte(nil), k...), q})
 		}
 		return nil

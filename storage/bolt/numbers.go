@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -175,7 +174,7 @@ func (s *Store) EditRecord(m storage.Meta, no uint64, fn func(*storage.Record) e
 		if err := fn(&after); err != nil {
 			return err
 		}
-		after = keepIdentity(before, after)
+		after = storage.KeepIdentity(before, after)
 		b := tx.Bucket(bucketOf(kind))
 		newKey := k
 		if kind != storage.KindComment {
@@ -205,62 +204,25 @@ func (s *Store) EditRecord(m storage.Meta, no uint64, fn func(*storage.Record) e
 	return ed, err
 }
 
-// keepIdentity undoes any change fn made to what a record is: its number,
-// kind, student, author and creation.
-func keepIdentity(before, after storage.Record) storage.Record {
-	after.Kind = before.Kind
-	switch {
-	case before.Session != nil:
-		v := *after.Session
-		v.ID, v.No, v.StudentID, v.AuthorID, v.CreatedAt = before.Session.ID, before.Session.No, before.Session.StudentID, before.Session.AuthorID, before.Session.CreatedAt
-		after.Session, after.At = &v, v.At
-	case before.Contact != nil:
-		v := *after.Contact
-		v.ID, v.No, v.StudentID, v.AuthorID, v.CreatedAt = before.Contact.ID, before.Contact.No, before.Contact.StudentID, before.Contact.AuthorID, before.Contact.CreatedAt
-		after.Contact, after.At = &v, v.At
-	case before.Praise != nil:
-		v := *after.Praise
-		v.ID, v.No, v.StudentID, v.AuthorID, v.CreatedAt = before.Praise.ID, before.Praise.No, before.Praise.StudentID, before.Praise.AuthorID, before.Praise.CreatedAt
-		after.Praise, after.At = &v, v.At
-	case before.Comment != nil:
-		v := *after.Comment
-		v.ID, v.No, v.StudentID, v.AuthorID, v.CreatedAt, v.Semester = before.Comment.ID, before.Comment.No, before.Comment.StudentID, before.Comment.AuthorID, before.Comment.CreatedAt, before.Comment.Semester
-		after.Comment, after.At = &v, v.At
-	}
-	return after
-}
-
 // replaceUnsentPraise swaps the parents' messages of a praise that are still
 // waiting for ones with the new words; a parent who already got the first
 // words gets nothing more.
 func replaceUnsentPraise(tx *bbolt.Tx, m storage.Meta, p *storage.Praise, notify []storage.Queued) (int, error) {
-	prefix := praiseKeyPrefix(p.ID)
 	waiting := map[uint64]bool{}
 	n, err := dropQueued(tx, func(q storage.Queued) bool {
-		if strings.HasPrefix(q.Key, prefix) && !q.InFlight {
-			waiting[q.PersonID] = true
-			return true
-		}
-		return false
+		waiting[q.PersonID] = waiting[q.PersonID] || storage.Unsent(q, p.ID)
+		return storage.Unsent(q, p.ID)
 	})
 	if err != nil || n == 0 {
 		return 0, err
 	}
-	// A new key per edit: the first words' keys stay spent in outbox_keys.
-	editKey := prefix + "edit" + strconv.FormatInt(m.At.UnixNano(), 10) + "/"
-	replaced := 0
-	for _, q := range notify {
-		if !waiting[q.PersonID] {
-			continue
-		}
-		q.Key = editKey + q.Key
-		q.StudentID = p.StudentID
+	again := storage.Renotified(*p, waiting, notify, m.At)
+	for _, q := range again {
 		if err := enqueue(tx, q); err != nil {
 			return 0, err
 		}
-		replaced++
 	}
-	return replaced, nil
+	return len(again), nil
 }
 
 // DeleteRecord removes record no as /undo would.

@@ -166,7 +166,7 @@ func (s *Store) AddPraise(m storage.Meta, p storage.Praise, notify []storage.Que
 			return err
 		}
 		for _, q := range notify {
-			q.Key = praiseKeyPrefix(p.ID) + q.Key
+			q.Key = storage.PraiseKeyPrefix(p.ID) + q.Key
 			q.StudentID = p.StudentID
 			if err := enqueue(tx, q); err != nil {
 				return err
@@ -176,8 +176,6 @@ func (s *Store) AddPraise(m storage.Meta, p storage.Praise, notify []storage.Que
 	})
 	return p, err
 }
-
-func praiseKeyPrefix(id uint64) string { return "praise/" + strconv.FormatUint(id, 10) + "/" }
 
 func commentKey(student, author uint64, semester string) []byte {
 	return append(key(student, author), semester...)
@@ -569,7 +567,7 @@ func undoOne(tx *bbolt.Tx, a storage.AuditEntry, u *storage.Undone) error {
 			return nil
 		}
 		u.Praise = &v
-		n, err := dropQueued(tx, func(q storage.Queued) bool { return strings.HasPrefix(q.Key, praiseKeyPrefix(v.ID)) })
+		n, err := dropQueued(tx, func(q storage.Queued) bool { return strings.HasPrefix(q.Key, storage.PraiseKeyPrefix(v.ID)) })
 		if err != nil {
 			return err
 		}

@@ -2,7 +2,6 @@ package bolt
 
 import (
 	"bytes"
-	"crypto/rand"
 	"fmt"
 	"sort"
 	"strconv"
@@ -124,9 +123,7 @@ func (s *Store) AddStudent(m storage.Meta, grade, number int, st storage.Student
 			if !old.Closed {
 				return &storage.Error{Code: storage.EConflict, Op: "AddStudent", ClassID: c.ID, StudentID: old.ID, Student: st.Name}
 			}
-			old.Closed, old.ClosedReason, old.ClosedAt = false, "", time.Time{}
-			old.Categories, old.Key, old.WeeklyTarget = st.Categories, st.Key, st.WeeklyTarget
-			out, reopened = old, true
+			out, reopened = storage.Reopen(old, st), true
 			if err := putStudent(tx, out); err != nil {
 				return err
 			}
@@ -439,18 +436,6 @@ func (s *Store) Groups() ([]storage.Group, error) {
 
 // ---- invites ----
 
-func newCode() (string, error) {
-	var raw [8]byte
-	if _, err := rand.Read(raw[:]); err != nil {
-		return "", err
-	}
-	code := make([]byte, 8)
-	for i, r := range raw {
-		code[i] = storage.InviteAlphabet[int(r)%len(storage.InviteAlphabet)] // 256 is a multiple of 32: no bias
-	}
-	return string(code), nil
-}
-
 // CreateInvite stores a new one-time code valid for seven days.
 func (s *Store) CreateInvite(m storage.Meta, inv storage.Invite) (storage.Invite, error) {
 	err := s.update(func(tx *bbolt.Tx) error {
@@ -459,7 +444,7 @@ func (s *Store) CreateInvite(m storage.Meta, inv storage.Invite) (storage.Invite
 		}
 		b := tx.Bucket(bInvites)
 		for {
-			code, err := newCode()
+			code, err := storage.NewInviteCode()
 			if err != nil {
 				return err
 			}
@@ -502,26 +487,10 @@ func (s *Store) UseInvite(m storage.Meta, code string, personID uint64) (storage
 		if p, ok = getPerson(tx, personID); !ok {
 			return &storage.Error{Code: storage.ENotFound, Op: "UseInvite", Reason: "person", Subject: code}
 		}
-		switch inv.Kind {
-		case storage.InviteAdmin:
-			p.Admin = true
-		case storage.InviteTeacher:
-			p.Teacher = true
-			if inv.ClassID != 0 && !containsID(p.TeachesIn, inv.ClassID) {
-				p.TeachesIn = append(p.TeachesIn, inv.ClassID)
-			}
-			if inv.HeadTeacher && !containsID(p.HeadOf, inv.ClassID) {
-				p.HeadOf = append(p.HeadOf, inv.ClassID)
-			}
-		case storage.InviteParent:
-			st, ok := getStudent(tx, inv.StudentID)
-			if !ok {
-				return &storage.Error{Code: storage.ENotFound, Op: "UseInvite", Subject: code, Reason: "student", StudentID: inv.StudentID}
-			}
-			if !p.IsParentOf(st.ID) {
-				p.Parents = append(p.Parents, storage.ParentLink{StudentID: st.ID, Relation: inv.Relation})
-			}
+		if _, ok := getStudent(tx, inv.StudentID); inv.Kind == storage.InviteParent && !ok {
+			return &storage.Error{Code: storage.ENotFound, Op: "UseInvite", Subject: code, Reason: "student", StudentID: inv.StudentID}
 		}
+		p.Grant(inv)
 		inv.UsedBy, inv.UsedAt = personID, m.At
 		if err := putJSON(b, []byte(code), inv); err != nil {
 			return err
@@ -574,7 +543,7 @@ func (s *Store) ImportStudents(m storage.Meta, rows []storage.ImportRow) (added,
 				st.MentorID = r.Student.MentorID
 			}
 			st.Closed, st.ClosedReason, st.ClosedAt = false, "", time.Time{} // on the register again
-			if sameStudent(st, *existing) {
+			if storage.SameRegistration(st, *existing) {
 				unchanged++
 				continue
 			}
@@ -589,16 +558,4 @@ func (s *Store) ImportStudents(m storage.Meta, rows []storage.ImportRow) (added,
 		return nil
 	})
 	return added, updated, unchanged, err
-}
-
-func sameStudent(a, b storage.Student) bool {
-	if a.Key != b.Key || a.WeeklyTarget != b.WeeklyTarget || a.MentorID != b.MentorID || a.Closed != b.Closed || len(a.Categories) != len(b.Categories) {
-		return false
-	}
-	for i := range a.Categories {
-		if a.Categories[i] != b.Categories[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -604,15 +604,6 @@ func audit(tx *bbolt.Tx, m storage.Meta, action string, detail string, students 
 
 func be(b []byte) uint64 { return binary.BigEndian.Uint64(b) }
 
-func containsID(ids []uint64, id uint64) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
-}
-
 // notFound is a missing student (studentID) or class (classID).
 func notFound(op string, studentID, classID uint64) error {
 	return &storage.Error{Code: storage.ENotFound, Op: op, StudentID: studentID, ClassID: classID}

@@ -171,12 +171,11 @@ func freeHeads(tx *bbolt.Tx, graduated map[uint64]bool) ([]uint64, error) {
 	if err := tx.Bucket(bPeople).ForEach(func(_, v []byte) error {
 		var p storage.Person
 		decode(v, &p)
-		heads, teaches := dropIDs(p.HeadOf, graduated), dropIDs(p.TeachesIn, graduated)
-		if len(heads) != len(p.HeadOf) {
+		moved, head := p.FreeClasses(graduated)
+		if head {
 			freed = append(freed, p.ID)
 		}
-		if len(heads) != len(p.HeadOf) || len(teaches) != len(p.TeachesIn) {
-			p.HeadOf, p.TeachesIn = heads, teaches
+		if moved {
 			changed = append(changed, p)
 		}
 		return nil
@@ -189,14 +188,4 @@ func freeHeads(tx *bbolt.Tx, graduated map[uint64]bool) ([]uint64, error) {
 		}
 	}
 	return freed, nil
-}
-
-func dropIDs(ids []uint64, drop map[uint64]bool) []uint64 {
-	var out []uint64
-	for _, id := range ids {
-		if !drop[id] {
-			out = append(out, id)
-		}
-	}
-	return out
 }

@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -55,7 +54,7 @@ func (s *Store) DeleteStudent(m storage.Meta, id uint64, mentions []string) (sto
 			return err
 		}
 		e.Invites = int(tag.RowsAffected())
-		if e.Queued, err = dropQueued(tx, func(q storage.Queued) bool { return q.StudentID == id || mentionsAny(q.Text, mentions) }); err != nil {
+		if e.Queued, err = dropQueued(tx, func(q storage.Queued) bool { return q.StudentID == id || storage.MentionsAny(q.Text, mentions) }); err != nil {
 			return err
 		}
 		if e.Parents, err = unlinkParents(tx, id); err != nil {
@@ -96,14 +95,7 @@ func unlinkParents(tx pgx.Tx, student uint64) (int, error) {
 			continue
 		}
 		n++
-		kept := p.Parents[:0]
-		for _, l := range p.Parents {
-			if l.StudentID != student {
-				kept = append(kept, l)
-			}
-		}
-		p.Parents = kept
-		if len(p.Parents) == 0 && !p.IsStaff() {
+		if p.Unlink(student) {
 			if _, err := tx.Exec(bg, "DELETE FROM accounts WHERE person_id = $1", int64(p.ID)); err != nil {
 				return 0, err
 			}
@@ -119,24 +111,6 @@ func unlinkParents(tx pgx.Tx, student uint64) (int, error) {
 	return n, nil
 }
 
-func mentionsAny(text string, mentions []string) bool {
-	for _, m := range mentions {
-		if m != "" && strings.Contains(text, m) {
-			return true
-		}
-	}
-	return false
-}
-
-func withoutMentions(s string, mentions []string) string {
-	for _, m := range mentions {
-		if m != "" {
-			s = strings.ReplaceAll(s, m, "")
-		}
-	}
-	return strings.TrimSpace(s)
-}
-
 func unnameChild(tx pgx.Tx, mentions []string) (int, error) {
 	people, err := collect[storage.Person](tx, "SELECT doc FROM people ORDER BY id")
 	if err != nil {
@@ -144,13 +118,10 @@ func unnameChild(tx pgx.Tx, mentions []string) (int, error) {
 	}
 	n := 0
 	for _, p := range people {
-		if !mentionsAny(p.Name, mentions) {
+		if !p.Unname(mentions) {
 			continue
 		}
 		n++
-		if p.Name = withoutMentions(p.Name, mentions); p.Name == "" && len(p.Parents) > 0 {
-			p.Name = p.Parents[0].Relation
-		}
 		if err := putPerson(tx, p); err != nil {
 			return 0, err
 		}
@@ -164,8 +135,8 @@ func untitleQueued(tx pgx.Tx, mentions []string) error {
 		return err
 	}
 	for _, q := range qs {
-		if mentionsAny(q.ChatTitle, mentions) {
-			q.ChatTitle = withoutMentions(q.ChatTitle, mentions)
+		if storage.MentionsAny(q.ChatTitle, mentions) {
+			q.ChatTitle = storage.WithoutMentions(q.ChatTitle, mentions)
 			if _, err := tx.Exec(bg, "UPDATE outbox SET doc = $2 WHERE id = $1", int64(q.ID), doc(q)); err != nil {
 				return err
 			}

@@ -209,8 +209,6 @@ func (s *Store) AddContact(m storage.Meta, c storage.Contact, r storage.Range) (
 	return c, n, err
 }
 
-func praiseKeyPrefix(id uint64) string { return "praise/" + strconv.FormatUint(id, 10) + "/" }
-
 // AddPraise stores a praise and queues the parents' messages with it.
 func (s *Store) AddPraise(m storage.Meta, p storage.Praise, notify []storage.Queued) (storage.Praise, error) {
 	err := s.write(m, func(tx pgx.Tx) error {
@@ -226,7 +224,7 @@ func (s *Store) AddPraise(m storage.Meta, p storage.Praise, notify []storage.Que
 			return err
 		}
 		for _, q := range notify {
-			q.Key = praiseKeyPrefix(p.ID) + q.Key
+			q.Key = storage.PraiseKeyPrefix(p.ID) + q.Key
 			q.StudentID = p.StudentID
 			if err := enqueue(tx, q); err != nil {
 				return err
@@ -494,7 +492,7 @@ func undoOne(tx pgx.Tx, e storage.AuditEntry, u *storage.Undone) error {
 	u.Kind, u.StudentID = kind, r.StudentID()
 	u.Session, u.Contact, u.Praise, u.Comment = r.Session, r.Contact, r.Praise, r.Comment
 	if r.Praise != nil {
-		n, err := dropQueued(tx, func(q storage.Queued) bool { return strings.HasPrefix(q.Key, praiseKeyPrefix(r.Praise.ID)) })
+		n, err := dropQueued(tx, func(q storage.Queued) bool { return strings.HasPrefix(q.Key, storage.PraiseKeyPrefix(r.Praise.ID)) })
 		if err != nil {
 			return err
 		}
@@ -533,7 +531,7 @@ func (s *Store) EditRecord(m storage.Meta, no uint64, fn func(*storage.Record) e
 		if err := fn(&after); err != nil {
 			return err
 		}
-		after = keepIdentity(before, after)
+		after = storage.KeepIdentity(before, after)
 		if err := putRecord(tx, after); err != nil {
 			return err
 		}
@@ -548,59 +546,24 @@ func (s *Store) EditRecord(m storage.Meta, no uint64, fn func(*storage.Record) e
 	return ed, err
 }
 
-// keepIdentity undoes any change fn made to what a record is.
-func keepIdentity(before, after storage.Record) storage.Record {
-	after.Kind = before.Kind
-	switch {
-	case before.Session != nil:
-		v := *after.Session
-		v.ID, v.No, v.StudentID, v.AuthorID, v.CreatedAt = before.Session.ID, before.Session.No, before.Session.StudentID, before.Session.AuthorID, before.Session.CreatedAt
-		after.Session, after.At = &v, v.At
-	case before.Contact != nil:
-		v := *after.Contact
-		v.ID, v.No, v.StudentID, v.AuthorID, v.CreatedAt = before.Contact.ID, before.Contact.No, before.Contact.StudentID, before.Contact.AuthorID, before.Contact.CreatedAt
-		after.Contact, after.At = &v, v.At
-	case before.Praise != nil:
-		v := *after.Praise
-		v.ID, v.No, v.StudentID, v.AuthorID, v.CreatedAt = before.Praise.ID, before.Praise.No, before.Praise.StudentID, before.Praise.AuthorID, before.Praise.CreatedAt
-		after.Praise, after.At = &v, v.At
-	case before.Comment != nil:
-		v := *after.Comment
-		v.ID, v.No, v.StudentID, v.AuthorID, v.CreatedAt, v.Semester = before.Comment.ID, before.Comment.No, before.Comment.StudentID, before.Comment.AuthorID, before.Comment.CreatedAt, before.Comment.Semester
-		after.Comment, after.At = &v, v.At
-	}
-	return after
-}
-
 // replaceUnsentPraise swaps a praise's messages still waiting for ones with
 // the new words; a parent who got the first words gets nothing more.
 func replaceUnsentPraise(tx pgx.Tx, m storage.Meta, p *storage.Praise, notify []storage.Queued) (int, error) {
-	prefix := praiseKeyPrefix(p.ID)
 	waiting := map[uint64]bool{}
 	n, err := dropQueued(tx, func(q storage.Queued) bool {
-		if strings.HasPrefix(q.Key, prefix) && !q.InFlight {
-			waiting[q.PersonID] = true
-			return true
-		}
-		return false
+		waiting[q.PersonID] = waiting[q.PersonID] || storage.Unsent(q, p.ID)
+		return storage.Unsent(q, p.ID)
 	})
 	if err != nil || n == 0 {
 		return 0, err
 	}
-	editKey := prefix + "edit" + strconv.FormatInt(m.At.UnixNano(), 10) + "/"
-	replaced := 0
-	for _, q := range notify {
-		if !waiting[q.PersonID] {
-			continue
-		}
-		q.Key = editKey + q.Key
-		q.StudentID = p.StudentID
+	again := storage.Renotified(*p, waiting, notify, m.At)
+	for _, q := range again {
 		if err := enqueue(tx, q); err != nil {
 			return 0, err
 		}
-		replaced++
 	}
-	return replaced, nil
+	return len(again), nil
 }
 
 // DeleteRecord removes record no as /undo would.

@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -127,9 +126,7 @@ func (s *Store) AddStudent(m storage.Meta, grade, number int, st storage.Student
 			if !old.Closed {
 				return &storage.Error{Code: storage.EConflict, Op: "AddStudent", ClassID: c.ID, StudentID: old.ID, Student: st.Name}
 			}
-			old.Closed, old.ClosedReason, old.ClosedAt = false, "", time.Time{}
-			old.Categories, old.Key, old.WeeklyTarget = st.Categories, st.Key, st.WeeklyTarget
-			out, reopened = old, true
+			out, reopened = storage.Reopen(old, st), true
 			if err := putStudent(tx, out); err != nil {
 				return err
 			}
@@ -230,7 +227,7 @@ func (s *Store) ImportStudents(m storage.Meta, rows []storage.ImportRow) (added,
 				st.MentorID = r.Student.MentorID
 			}
 			st.Closed, st.ClosedReason, st.ClosedAt = false, "", time.Time{}
-			if sameStudent(st, existing) {
+			if storage.SameRegistration(st, existing) {
 				unchanged++
 				continue
 			}
@@ -245,18 +242,6 @@ func (s *Store) ImportStudents(m storage.Meta, rows []storage.ImportRow) (added,
 		return nil
 	})
 	return added, updated, unchanged, err
-}
-
-func sameStudent(a, b storage.Student) bool {
-	if a.Key != b.Key || a.WeeklyTarget != b.WeeklyTarget || a.MentorID != b.MentorID || a.Closed != b.Closed || len(a.Categories) != len(b.Categories) {
-		return false
-	}
-	for i := range a.Categories {
-		if a.Categories[i] != b.Categories[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // ---- people ----
@@ -418,23 +403,11 @@ func (s *Store) Groups() ([]storage.Group, error) {
 
 // ---- invites ----
 
-func newCode() (string, error) {
-	var raw [8]byte
-	if _, err := rand.Read(raw[:]); err != nil {
-		return "", err
-	}
-	code := make([]byte, 8)
-	for i, r := range raw {
-		code[i] = storage.InviteAlphabet[int(r)%len(storage.InviteAlphabet)]
-	}
-	return string(code), nil
-}
-
 // CreateInvite stores a new one-time code valid for seven days.
 func (s *Store) CreateInvite(m storage.Meta, inv storage.Invite) (storage.Invite, error) {
 	err := s.write(m, func(tx pgx.Tx) error {
 		for {
-			code, err := newCode()
+			code, err := storage.NewInviteCode()
 			if err != nil {
 				return err
 			}
@@ -480,29 +453,15 @@ func (s *Store) UseInvite(m storage.Meta, code string, personID uint64) (storage
 		if !ok {
 			return &storage.Error{Code: storage.ENotFound, Op: "UseInvite", Reason: "person", Subject: code}
 		}
-		switch inv.Kind {
-		case storage.InviteAdmin:
-			p.Admin = true
-		case storage.InviteTeacher:
-			p.Teacher = true
-			if inv.ClassID != 0 && !containsID(p.TeachesIn, inv.ClassID) {
-				p.TeachesIn = append(p.TeachesIn, inv.ClassID)
-			}
-			if inv.HeadTeacher && !containsID(p.HeadOf, inv.ClassID) {
-				p.HeadOf = append(p.HeadOf, inv.ClassID)
-			}
-		case storage.InviteParent:
-			st, ok, err := getStudent(tx, inv.StudentID)
-			if err != nil {
-				return err
-			}
-			if !ok {
+		if inv.Kind == storage.InviteParent {
+			if _, ok, err := getStudent(tx, inv.StudentID); err != nil || !ok {
+				if err != nil {
+					return err
+				}
 				return &storage.Error{Code: storage.ENotFound, Op: "UseInvite", Subject: code, Reason: "student", StudentID: inv.StudentID}
 			}
-			if !p.IsParentOf(st.ID) {
-				p.Parents = append(p.Parents, storage.ParentLink{StudentID: st.ID, Relation: inv.Relation})
-			}
 		}
+		p.Grant(inv)
 		inv.UsedBy, inv.UsedAt = personID, m.At
 		if _, err := tx.Exec(bg, "UPDATE invites SET doc = $2 WHERE code = $1", code, doc(inv)); err != nil {
 			return err
@@ -513,15 +472,6 @@ func (s *Store) UseInvite(m storage.Meta, code string, personID uint64) (storage
 		return audit(tx, m, "invite.use."+inv.Kind, "", inv.StudentID)
 	})
 	return inv, p, err
-}
-
-func containsID(ids []uint64, id uint64) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
 }
 
 // ---- the school year ----
@@ -625,12 +575,11 @@ func (s *Store) PromoteClasses(m storage.Meta, graduating []int, reason string, 
 			return err
 		}
 		for _, person := range people {
-			heads, teaches := dropIDs(person.HeadOf, graduated), dropIDs(person.TeachesIn, graduated)
-			if len(heads) != len(person.HeadOf) {
+			changed, head := person.FreeClasses(graduated)
+			if head {
 				p.HeadsFreed = append(p.HeadsFreed, person.ID)
 			}
-			if len(heads) != len(person.HeadOf) || len(teaches) != len(person.TeachesIn) {
-				person.HeadOf, person.TeachesIn = heads, teaches
+			if changed {
 				if err := putPerson(tx, person); err != nil {
 					return err
 				}
@@ -642,14 +591,4 @@ func (s *Store) PromoteClasses(m storage.Meta, graduating []int, reason string, 
 		return audit(tx, m, "classes.promote", strconv.Itoa(len(p.Moved))+" moved, "+strconv.Itoa(len(p.Graduated))+" graduated")
 	})
 	return p, err
-}
-
-func dropIDs(ids []uint64, drop map[uint64]bool) []uint64 {
-	var out []uint64
-	for _, id := range ids {
-		if !drop[id] {
-			out = append(out, id)
-		}
-	}
-	return out
 }

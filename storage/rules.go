@@ -1,0 +1,187 @@
+package storage
+
+import (
+	"crypto/rand"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The rules every engine applies the same way, kept here once: what an
+// edit may change, what an invite grants, what an erasure does to the
+// people who stay, how a code is made.
+
+// KeepIdentity undoes any change an edit made to what a record is: its
+// number, id, kind, student, author, creation (and a comment's semester).
+func KeepIdentity(before, after Record) Record {
+	after.Kind = before.Kind
+	switch {
+	case before.Session != nil:
+		v := *after.Session
+		v.ID, v.No, v.StudentID, v.AuthorID, v.CreatedAt = before.Session.ID, before.Session.No, before.Session.StudentID, before.Session.AuthorID, before.Session.CreatedAt
+		after.Session, after.At = &v, v.At
+	case before.Contact != nil:
+		v := *after.Contact
+		v.ID, v.No, v.StudentID, v.AuthorID, v.CreatedAt = before.Contact.ID, before.Contact.No, before.Contact.StudentID, before.Contact.AuthorID, before.Contact.CreatedAt
+		after.Contact, after.At = &v, v.At
+	case before.Praise != nil:
+		v := *after.Praise
+		v.ID, v.No, v.StudentID, v.AuthorID, v.CreatedAt = before.Praise.ID, before.Praise.No, before.Praise.StudentID, before.Praise.AuthorID, before.Praise.CreatedAt
+		after.Praise, after.At = &v, v.At
+	case before.Comment != nil:
+		v := *after.Comment
+		v.ID, v.No, v.StudentID, v.AuthorID, v.CreatedAt, v.Semester = before.Comment.ID, before.Comment.No, before.Comment.StudentID, before.Comment.AuthorID, before.Comment.CreatedAt, before.Comment.Semester
+		after.Comment, after.At = &v, v.At
+	}
+	return after
+}
+
+// PraiseKeyPrefix starts the outbox keys of a praise's messages to parents,
+// so undoing or correcting the praise finds those not sent yet.
+func PraiseKeyPrefix(id uint64) string { return "praise/" + strconv.FormatUint(id, 10) + "/" }
+
+// PraiseEditKey starts the keys of the messages a correction queues: the
+// first words' keys stay spent.
+func PraiseEditKey(id uint64, at time.Time) string {
+	return PraiseKeyPrefix(id) + "edit" + strconv.FormatInt(at.UnixNano(), 10) + "/"
+}
+
+// SameRegistration reports whether an import would leave a student as is.
+func SameRegistration(a, b Student) bool {
+	if a.Key != b.Key || a.WeeklyTarget != b.WeeklyTarget || a.MentorID != b.MentorID || a.Closed != b.Closed || len(a.Categories) != len(b.Categories) {
+		return false
+	}
+	for i := range a.Categories {
+		if a.Categories[i] != b.Categories[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Reopen puts a closed student back under support with new details.
+func Reopen(old, st Student) Student {
+	old.Closed, old.ClosedReason, old.ClosedAt = false, "", time.Time{}
+	old.Categories, old.Key, old.WeeklyTarget = st.Categories, st.Key, st.WeeklyTarget
+	return old
+}
+
+// Grant gives a person what an invite carries (the caller has checked a
+// parent invite's child exists).
+func (p *Person) Grant(inv Invite) {
+	switch inv.Kind {
+	case InviteAdmin:
+		p.Admin = true
+	case InviteTeacher:
+		p.Teacher = true
+		if inv.ClassID != 0 && !containsID(p.TeachesIn, inv.ClassID) {
+			p.TeachesIn = append(p.TeachesIn, inv.ClassID)
+		}
+		if inv.HeadTeacher && !containsID(p.HeadOf, inv.ClassID) {
+			p.HeadOf = append(p.HeadOf, inv.ClassID)
+		}
+	case InviteParent:
+		if !p.IsParentOf(inv.StudentID) {
+			p.Parents = append(p.Parents, ParentLink{StudentID: inv.StudentID, Relation: inv.Relation})
+		}
+	}
+}
+
+// Unlink takes a child off a parent; lone says nothing else is left to
+// keep the person for (they are erased with the child).
+func (p *Person) Unlink(student uint64) (lone bool) {
+	kept := p.Parents[:0]
+	for _, l := range p.Parents {
+		if l.StudentID != student {
+			kept = append(kept, l)
+		}
+	}
+	p.Parents = kept
+	return len(p.Parents) == 0 && !p.IsStaff()
+}
+
+// Unname takes a child's name out of a person's name (张三妈妈 → 妈妈, or the
+// relation to a sibling); false when it did not mention the child.
+func (p *Person) Unname(mentions []string) bool {
+	if !MentionsAny(p.Name, mentions) {
+		return false
+	}
+	if p.Name = WithoutMentions(p.Name, mentions); p.Name == "" && len(p.Parents) > 0 {
+		p.Name = p.Parents[0].Relation
+	}
+	return true
+}
+
+// FreeClasses takes classes out of a person's head-teacher and teaching
+// lists; headFreed says they were head teacher of one of them.
+func (p *Person) FreeClasses(gone map[uint64]bool) (changed, headFreed bool) {
+	keep := func(ids []uint64) []uint64 {
+		var out []uint64
+		for _, id := range ids {
+			if !gone[id] {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
+	heads, teaches := keep(p.HeadOf), keep(p.TeachesIn)
+	headFreed = len(heads) != len(p.HeadOf)
+	changed = headFreed || len(teaches) != len(p.TeachesIn)
+	p.HeadOf, p.TeachesIn = heads, teaches
+	return changed, headFreed
+}
+
+// MentionsAny reports whether text names the child in any of its forms.
+func MentionsAny(text string, mentions []string) bool {
+	for _, m := range mentions {
+		if m != "" && strings.Contains(text, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// WithoutMentions takes every mention of the child out of a text.
+func WithoutMentions(s string, mentions []string) string {
+	for _, m := range mentions {
+		if m != "" {
+			s = strings.ReplaceAll(s, m, "")
+		}
+	}
+	return strings.TrimSpace(s)
+}
+
+// NewInviteCode makes a random 8-character code of InviteAlphabet.
+func NewInviteCode() (string, error) {
+	var raw [8]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", err
+	}
+	code := make([]byte, 8)
+	for i, r := range raw {
+		code[i] = InviteAlphabet[int(r)%len(InviteAlphabet)] // 256 is a multiple of 32: no bias
+	}
+	return string(code), nil
+}
+
+// Unsent reports whether a queued message is one of a praise's messages to
+// parents that has not been handed to its platform yet.
+func Unsent(q Queued, praiseID uint64) bool {
+	return strings.HasPrefix(q.Key, PraiseKeyPrefix(praiseID)) && !q.InFlight
+}
+
+// Renotified is what a praise correction queues: the new words for each
+// parent whose first words were still waiting (and are withdrawn), nothing
+// for those who got them; each under a key of its own (the first words'
+// keys stay spent).
+func Renotified(p Praise, waiting map[uint64]bool, notify []Queued, at time.Time) []Queued {
+	var out []Queued
+	for _, q := range notify {
+		if waiting[q.PersonID] {
+			q.Key = PraiseEditKey(p.ID, at) + q.Key
+			q.StudentID = p.StudentID
+			out = append(out, q)
+		}
+	}
+	return out
+}

@@ -275,6 +275,7 @@ func (s *Scheduler) parentWeekly(c candidate, snap *snapshot, now time.Time) ([]
 	}
 	at := s.cal.AfterQuietHours(now) // parents are not woken up
 	var out []storage.Queued
+	var week *report.SchoolWeek // read once, when the first parent needs it
 	for _, p := range snap.people {
 		if p.Muted {
 			continue
@@ -284,10 +285,14 @@ func (s *Scheduler) parentWeekly(c candidate, snap *snapshot, now time.Time) ([]
 			if !ok {
 				continue
 			}
-			pw, err := report.BuildParentWeek(s.st, s.cal, st, c.fire)
-			if err != nil {
-				return nil, err
+			if week == nil {
+				w, err := report.ReadSchoolWeek(s.st, s.cal, c.fire)
+				if err != nil {
+					return nil, err
+				}
+				week = &w
 			}
+			pw := week.For(st)
 			if q, ok := private(c, p, report.ParentWeekMessage(s.cal, pw), at); ok {
 				q.Key += fmt.Sprintf("/student:%d", st.ID)
 				q.StudentID = st.ID

@@ -97,3 +97,39 @@ func TestOneClassReadsItsOwnRecordsAndAgreesWithTheSchool(t *testing.T) {
 		t.Fatalf("checked %d classes", checked)
 	}
 }
+
+// TestTheSchoolsWeekSaysWhatEachChildsWeekSays: every child's week from the
+// school's week, read once, is the week read for that child alone.
+func TestTheSchoolsWeekSaysWhatEachChildsWeekSays(t *testing.T) {
+	now := time.Date(2026, 11, 29, 19, 0, 0, 0, storage.DefaultCalendar().Loc)
+	st, err := bolt.Open(filepath.Join(t.TempDir(), "b.db"), bolt.Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := schoolgen.Generate(st, schoolgen.Options{Classes: 3, SupportedPerClass: 6, Sessions: 2000, Contacts: 100, Praise: 400,
+		Reads: 20, ScheduledWeeks: 2, Pending: 3, Until: now, Seed: 11}); err != nil {
+		t.Fatal(err)
+	}
+	week, err := report.ReadSchoolWeek(st, st.Cal, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	students, _ := st.AllStudents()
+	withRecords := 0
+	for _, s := range students {
+		alone, err := report.BuildParentWeek(st, st.Cal, s, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := week.For(s); !reflect.DeepEqual(got, alone) {
+			t.Fatalf("%s: from the school's week %+v, alone %+v", s.Name, got, alone)
+		}
+		if alone.Sessions+len(alone.Praise) > 0 {
+			withRecords++
+		}
+	}
+	if withRecords == 0 {
+		t.Fatal("no child had a record that week: the comparison proves nothing")
+	}
+}

@@ -220,7 +220,17 @@ func (a *app) run(ctx context.Context) {
 	}
 	schedCtx, stopSched := context.WithCancel(context.Background())
 	var sched errgroup.Group
-	sched.Go(func() error { a.sched.Run(schedCtx, a.st.now); return nil })
+	sched.Go(func() error {
+		if a.st.file != nil {
+			a.sched.Run(schedCtx, a.st.now)
+			return nil
+		}
+		// Several processes on one database: one of them runs the
+		// scheduler (the messages' keys would keep a second from doubling
+		// them, but not from computing and logging every run twice).
+		a.underLease(schedCtx, "scheduler", func(ctx context.Context) { a.sched.Run(ctx, a.st.now) })
+		return nil
+	})
 	if a.backups != nil {
 		sched.Go(func() error { a.backups.Run(schedCtx); return nil })
 	}
@@ -305,11 +315,8 @@ const leaseTTL = time.Minute
 
 // runPlatform runs a platform until ctx ends. Several processes may share a
 // PostgreSQL database: a platform session (a bot token, a WeChat login, a
-// WeCom connection) is held by one of them under a lease; the others wait
-// and one takes over within leaseTTL of the holder's death. A holder that
-// loses its lease (it was cut off for longer than that) stops the platform
-// and leaves it to the process that took it. A bbolt file has one process:
-// its leases always hold.
+// WeCom connection) is held by one of them under a lease (see underLease).
+// A bbolt file has one process: its leases always hold.
 func (a *app) runPlatform(ctx context.Context, p bot.Platform) {
 	run := func(ctx context.Context) {
 		if err := p.Run(ctx, a.dispatch); err != nil {
@@ -320,21 +327,30 @@ func (a *app) runPlatform(ctx context.Context, p bot.Platform) {
 		run(ctx)
 		return
 	}
+	a.underLease(ctx, "platform:"+p.Name(), run)
+}
+
+// underLease runs run while this process holds the lease name: the others
+// wait and one takes over within leaseTTL of the holder's death; a holder
+// that finds its lease taken (it was cut off for longer than that) stops
+// run and leaves the work to the process that took it. A stop gives the
+// lease up at once.
+func (a *app) underLease(ctx context.Context, name string, run func(context.Context)) {
 	wait := a.wait
 	if wait == nil {
 		wait = bot.Sleep
 	}
-	name, waiting := "platform:"+p.Name(), false
+	waiting := false
 	for {
 		held, err := a.st.Lease(name, a.holder, leaseTTL, a.st.now())
 		if err != nil {
-			a.log.Error("taking a platform's lease failed", "platform", p.Name(), "err", err)
+			a.log.Error("taking a lease failed", "lease", name, "err", err)
 		}
 		if held {
 			break
 		}
 		if !waiting {
-			a.log.Info("another bangfu holds this platform; waiting to take over if it stops", "platform", p.Name())
+			a.log.Info("another bangfu holds this; waiting to take over if it stops", "lease", name)
 			waiting = true
 		}
 		if !wait(ctx, leaseTTL/3) {
@@ -342,7 +358,7 @@ func (a *app) runPlatform(ctx context.Context, p bot.Platform) {
 		}
 	}
 	if waiting {
-		a.log.Warn("took over a platform from another bangfu", "platform", p.Name())
+		a.log.Warn("took over from another bangfu", "lease", name)
 	}
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -350,7 +366,7 @@ func (a *app) runPlatform(ctx context.Context, p bot.Platform) {
 		for wait(runCtx, leaseTTL/3) {
 			held, err := a.st.Lease(name, a.holder, leaseTTL, a.st.now())
 			if err == nil && !held {
-				a.log.Error("another bangfu took this platform over; stopping it here", "platform", p.Name())
+				a.log.Error("another bangfu took this over; stopping it here", "lease", name)
 				cancel()
 				return
 			}
@@ -359,7 +375,7 @@ func (a *app) runPlatform(ctx context.Context, p bot.Platform) {
 	run(runCtx)
 	if ctx.Err() != nil { // a stop, not a loss: the next process need not wait out the lease
 		if err := a.st.Unlease(name, a.holder); err != nil {
-			a.log.Warn("giving up a platform's lease failed", "err", err)
+			a.log.Warn("giving up a lease failed", "lease", name, "err", err)
 		}
 	}
 }

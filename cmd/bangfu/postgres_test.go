@@ -176,3 +176,54 @@ func TestAStandbyTakesOverAPlatformWithinALease(t *testing.T) {
 	cancel()
 	<-bDone
 }
+
+// Two processes on one database: the scheduler runs in one of them only, and
+// its lease is its own, so the process that holds a platform may leave the
+// scheduler to the other.
+func TestTheSchedulerRunsInOneProcessAtATime(t *testing.T) {
+	st, err := postgres.Open(context.Background(), pgtest.URL(t), postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	now := func() time.Time { return time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC) }
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	block := func(ctx context.Context, d time.Duration) bool { <-ctx.Done(); return false }
+	a := &app{log: log, st: opened{Store: st, cal: st.Cal, now: now}, holder: "A", wait: block}
+	b := &app{log: log, st: opened{Store: st, cal: st.Cal, now: now}, holder: "B", wait: block}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	aRuns := make(chan struct{})
+	go a.underLease(ctx, "scheduler", func(ctx context.Context) { close(aRuns); <-ctx.Done() })
+	select {
+	case <-aRuns:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first process did not take the scheduler")
+	}
+	bRuns := make(chan struct{})
+	bCtx, stopB := context.WithCancel(ctx)
+	bDone := make(chan struct{})
+	go func() {
+		b.underLease(bCtx, "scheduler", func(ctx context.Context) { close(bRuns) })
+		close(bDone)
+	}()
+	// B asks once, finds the lease held and waits: the lease row says A.
+	held, err := st.Lease("scheduler", "B", leaseTTL, now())
+	if err != nil || held {
+		t.Fatalf("B could take the scheduler while A holds it (held=%v, err=%v)", held, err)
+	}
+	platformRuns := make(chan struct{})
+	go b.underLease(ctx, "platform:telegram", func(ctx context.Context) { close(platformRuns); <-ctx.Done() })
+	select {
+	case <-platformRuns:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the scheduler's lease kept the other process from a platform")
+	}
+	stopB()
+	<-bDone
+	select {
+	case <-bRuns:
+		t.Fatal("two processes ran the scheduler")
+	default:
+	}
+}

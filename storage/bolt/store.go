@@ -183,9 +183,12 @@ func Open(path string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkTree(db, path); err != nil {
-		db.Close()
-		return nil, err
+	if !unchangedSinceCleanClose(path) {
+		treeWalks.Add(1)
+		if err := checkTree(db, path); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	s := &Store{path: path, Cal: opt.Calendar, Now: opt.Now, db: db}
 	if err := s.migrate(); err != nil {
@@ -265,6 +268,11 @@ func (s *Store) Close() error {
 	defer s.mu.Unlock()
 	if s.db == nil {
 		return nil
+	}
+	// Every write has returned (they hold mu): the file is final and still
+	// locked against other processes.
+	if err := noteCleanClose(s.path); err != nil {
+		os.Remove(s.path + verifiedSuffix)
 	}
 	err := s.db.Close()
 	s.db = nil

@@ -74,9 +74,11 @@ exportanon=$(peakanon "$out/bangfu" -config "$out/config.yaml" export "$out/scho
 # interleaved.
 go build -o "$out/openmeta" ./scripts/openmeta
 for i in 1 2 3 4 5; do
+  # The reader stamps the first reply line and reads on, so the bot ends
+  # normally (closing the pipe early would kill it mid-run).
   start=$(date +%s%N)
-  (echo /help | "$out/bangfu" -config "$out/config.yaml" | grep -m1 '^bangfu: ' > /dev/null) || true
-  echo "first $(( ($(date +%s%N) - start) / 1000 ))" >> "$out/start.txt"
+  echo /help | "$out/bangfu" -config "$out/config.yaml" 2>/dev/null |
+    awk -v s="$start" '/^bangfu: / && !d { "date +%s%N" | getline t; print "first", int((t - s) / 1000); d = 1 }' >> "$out/start.txt"
   start=$(date +%s%N)
   "$out/openmeta" "$out/data/bangfu.db" > /dev/null
   echo "meta $(( ($(date +%s%N) - start) / 1000 ))" >> "$out/start.txt"

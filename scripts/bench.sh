@@ -27,7 +27,9 @@ go test -run '^$' -bench 'Status|Digest|LongLine' -benchtime "${BENCHTIME:-2s}" 
 for i in 1 2 3; do
   go test -run '^$' -bench 'Export' -benchtime "${BENCHTIME:-2s}" ./commands
 done | tee -a "$out/bench.txt" >&2
-go test -run '^$' -bench . -benchtime "${BENCHTIME:-2s}" ./reminders | tee -a "$out/bench.txt" >&2
+for i in 1 2 3; do
+  go test -run '^$' -bench . -benchtime "${BENCHTIME:-2s}" ./reminders
+done | tee -a "$out/bench.txt" >&2
 
 # val NAME UNIT: the median of the benchmark's figure in that unit.
 val() {
@@ -87,16 +89,16 @@ median() { awk -v k="$1" '$1 == k { print $2 }' "$out/start.txt" | sort -n | awk
 first=$(median first); meta=$(median meta)
 
 printf '\n| what | figure | target |\n|---|---|---|\n'
-awk -v s="$seq" -v r="$raw" 'BEGIN { printf "| /log sequential (router→parse→authorise→fsync→reply) | %.0f logs/s = %.0f%% of raw Update+Put (%.0f/s) | ≥ 70%% |\n", s, 100*s/r, r }'
+awk -v s="$seq" -v r="$raw" 'BEGIN { printf "| /log sequential (router→parse→authorise→fsync→reply) | %.0f logs/s = %.0f%% of raw Update+Put (%.0f/s) | ≥ 80%% |\n", s, 100*s/r, r }'
 awk -v s="$seq" -v u="$unj" 'BEGIN { printf "| the reply journaled with its record (never lost), sequential | %.0f logs/s vs %.0f without = %.0f%% | |\n", s, u, 100*s/u }'
 awk -v s="$pglog" -v r="$pgraw" 'BEGIN { printf "| /log sequential on PostgreSQL | %.0f logs/s = %.0f%% of raw pgx INSERT+COMMIT (%.0f/s) | ≥ 70%% |\n", s, 100*s/r, r }'
 awk -v f="$fsyncs" 'BEGIN { printf "| the disk: one 4 KB write + fsync | %.0f fsyncs/s | the physical limit |\n", f }'
-awk -v c="$con" -v s="$seq" -v w="$wpc" -v rb="$rawb" 'BEGIN { printf "| /log from 32 senders (group commit, %.1f writes/commit) | %.0f logs/s = %.1f× sequential (raw Batch×32: %.0f/s) | ≥ 5× |\n", w, c, c/s, rb }'
+awk -v c="$con" -v s="$seq" -v w="$wpc" -v rb="$rawb" 'BEGIN { printf "| /log from 32 senders (group commit, %.1f writes/commit) | %.0f logs/s = %.1f× sequential (raw Batch×32: %.0f/s) | ≥ 8× |\n", w, c, c/s, rb }'
 echo "| /status 初一1班 (incl. audit write) | $(ms BenchmarkStatusClass), $(val BenchmarkStatusClass allocs/op) allocs | ≤ 2 ms |"
 echo "| /status of one student, a year of records | $(ms BenchmarkStatusStudent), $(val BenchmarkStatusStudent allocs/op) allocs | |"
 echo "| Monday digest, whole school | $(ms BenchmarkDigestSchool) | ≤ 100 ms |"
 awk -v s="$(val BenchmarkDigestClass/school ns/op)" -v o="$(val BenchmarkDigestClass/oneClass ns/op)" 'BEGIN { printf "| one class'"'"'s digest: in the year school vs in a school of that class alone | %.2f ms vs %.2f ms = %.2f× | ≤ 2× |\n", s/1e6, o/1e6, s/o }'
-echo "| Due(now) of all reminders, Monday 08:00 | $(ms BenchmarkDue) | |"
+awk -v d="$(val BenchmarkDue/due ns/op)" -v r="$(val BenchmarkDue/rawWindowScan ns/op)" 'BEGIN { printf "| Due(now) of all reminders, Monday 08:00, vs a raw bbolt read of the same window | %.1f ms vs %.1f ms = %.2f× | ≤ 3× |\n", d/1e6, r/1e6, d/r }'
 awk -v t="$(val BenchmarkExport/school ns/op)" -v r="$(val BenchmarkExport/rawStream ns/op)" -v b="$(val BenchmarkExport/school xlsx-bytes)" 'BEGIN { printf "| export of the whole school (.xlsx, %.0f KB) vs excelize StreamWriter writing the same rows from memory | %.0f ms vs %.0f ms = %.2f× | ≤ 2× |\n", b/1024, t/1e6, r/1e6, t/r }'
 echo "| peak RssAnon of bangfu export, whole school | $exportanon | ≤ 100 MB |"
 nc() { printf '%.0f' "$(val "BenchmarkLongLine/$1" ns/char)"; }

@@ -149,16 +149,23 @@ func writeSheet(f *excelize.File, st styles, sh sheet, title, school string, row
 	if err := sw.SetRow("A1", head); err != nil {
 		return err
 	}
+	// One cells slice and one styled cell per column for the whole sheet:
+	// SetRow writes a row out before it returns, so reusing them saves an
+	// allocation per row and per styled cell.
+	var cells []any
+	styled := make([]excelize.Cell, max(len(sh.widths), sh.dateCol+1))
 	for r, row := range rows {
-		cells := make([]any, len(row))
+		cells = cells[:0]
 		for c, v := range row {
 			switch {
 			case c == sh.dateCol:
-				cells[c] = excelize.Cell{StyleID: st.date, Value: v}
-			case sh.widths[c] >= 40:
-				cells[c] = excelize.Cell{StyleID: st.wrap, Value: v}
+				styled[c] = excelize.Cell{StyleID: st.date, Value: v}
+				cells = append(cells, &styled[c])
+			case c < len(sh.widths) && sh.widths[c] >= 40:
+				styled[c] = excelize.Cell{StyleID: st.wrap, Value: v}
+				cells = append(cells, &styled[c])
 			default:
-				cells[c] = v
+				cells = append(cells, v)
 			}
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, r+2)

@@ -88,6 +88,21 @@ done
 median() { awk -v k="$1" '$1 == k { print $2 }' "$out/start.txt" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 first=$(median first); meta=$(median meta)
 
+# The same school after five years: start-up and the process's own memory.
+BANGFU_BIG_YEARS=5 BANGFU_BIG_DB="$out/five/bangfu.db" go test -count=1 -run TestWriteBigSchool ./storage/schoolgen >/dev/null
+printf 'storage:\n  path: %s\n' "$out/five/bangfu.db" > "$out/five.yaml"
+five=$(du -m "$out/five/bangfu.db" | cut -f1)
+fiveanon=$(peakanon sh -c 'exec "$1" -config "$2" < "$3"' _ "$out/bangfu" "$out/five.yaml" "$out/input.txt")
+for i in 1 2 3 4 5; do
+  start=$(date +%s%N)
+  echo /help | "$out/bangfu" -config "$out/five.yaml" 2>/dev/null |
+    awk -v s="$start" '/^bangfu: / && !d { "date +%s%N" | getline t; print "fivefirst", int((t - s) / 1000); d = 1 }' >> "$out/start.txt"
+  start=$(date +%s%N)
+  "$out/openmeta" "$out/five/bangfu.db" > /dev/null
+  echo "fivemeta $(( ($(date +%s%N) - start) / 1000 ))" >> "$out/start.txt"
+done
+fivefirst=$(median fivefirst); fivemeta=$(median fivemeta)
+
 printf '\n| what | figure | target |\n|---|---|---|\n'
 awk -v s="$seq" -v r="$raw" 'BEGIN { printf "| /log sequential (router→parse→authorise→fsync→reply) | %.0f logs/s = %.0f%% of raw Update+Put (%.0f/s) | ≥ 80%% |\n", s, 100*s/r, r }'
 awk -v s="$seq" -v u="$unj" 'BEGIN { printf "| the reply journaled with its record (never lost), sequential | %.0f logs/s vs %.0f without = %.0f%% | |\n", s, u, 100*s/u }'
@@ -98,10 +113,14 @@ echo "| /status 初一1班 (incl. audit write) | $(ms BenchmarkStatusClass), $(v
 echo "| /status of one student, a year of records | $(ms BenchmarkStatusStudent), $(val BenchmarkStatusStudent allocs/op) allocs | |"
 echo "| Monday digest, whole school | $(ms BenchmarkDigestSchool) | ≤ 100 ms |"
 awk -v s="$(val BenchmarkDigestClass/school ns/op)" -v o="$(val BenchmarkDigestClass/oneClass ns/op)" 'BEGIN { printf "| one class'"'"'s digest: in the year school vs in a school of that class alone | %.2f ms vs %.2f ms = %.2f× | ≤ 2× |\n", s/1e6, o/1e6, s/o }'
+awk -v s="$(val BenchmarkDigestClass/fiveYears ns/op)" -v o="$(val BenchmarkDigestClass/oneClass ns/op)" 'BEGIN { printf "| one class'"'"'s digest: in the school after five years vs in a school of that class alone | %.2f ms vs %.2f ms = %.2f× | ≤ 2× |\n", s/1e6, o/1e6, s/o }'
 awk -v d="$(val BenchmarkDue/due ns/op)" -v r="$(val BenchmarkDue/rawWindowScan ns/op)" 'BEGIN { printf "| Due(now) of all reminders, Monday 08:00, vs a raw bbolt read of the same window | %.1f ms vs %.1f ms = %.2f× | ≤ 3× |\n", d/1e6, r/1e6, d/r }'
 awk -v t="$(val BenchmarkExport/school ns/op)" -v r="$(val BenchmarkExport/rawStream ns/op)" -v b="$(val BenchmarkExport/school xlsx-bytes)" 'BEGIN { printf "| export of the whole school (.xlsx, %.0f KB) vs excelize StreamWriter writing the same rows from memory | %.0f ms vs %.0f ms = %.2f× | ≤ 2× |\n", b/1024, t/1e6, r/1e6, t/r }'
 echo "| peak RssAnon of bangfu export, whole school | $exportanon | ≤ 100 MB |"
+awk -v f="$(val BenchmarkExport/schoolFiveYears ns/op)" -v y="$(val BenchmarkExport/school ns/op)" 'BEGIN { printf "| export of the school after five years vs after one (the same term) | %.0f ms vs %.0f ms = %.2f× | about 1× |\n", f/1e6, y/1e6, f/y }'
 nc() { printf '%.0f' "$(val "BenchmarkLongLine/$1" ns/char)"; }
 echo "| a line with no duration read (normalise, split, parse), ns per character at 200 / 1,990 characters | one field $(nc oneField/200) / $(nc oneField/1990); many fields $(nc manyFields/200) / $(nc manyFields/1990) | linear: equal at both lengths |"
 echo "| peak RSS of bangfu run, year database (${dbsize} MB file), piped input | $rss, of which the process's own (RssAnon) $anon | ≤ 64 MB |"
 awk -v f="$first" -v m="$meta" 'BEGIN { printf "| start-up to first reply (/help) vs a process opening the file and reading its meta | %.0f ms vs %.0f ms = %.1f× | ≤ 3× |\n", f/1000, m/1000, f/m }'
+awk -v f="$fivefirst" -v m="$fivemeta" -v mb="$five" 'BEGIN { printf "| the same after five years (%s MB file) | %.0f ms vs %.0f ms = %.1f× | ≤ 3× |\n", mb, f/1000, m/1000, f/m }'
+echo "| peak RssAnon of bangfu run after five years, piped input | $fiveanon | ≤ 64 MB |"

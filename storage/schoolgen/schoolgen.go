@@ -21,8 +21,11 @@ type Options struct {
 	// ScheduledWeeks of weekly parents' messages already delivered (their
 	// keys stay to keep each once); Pending messages still queued.
 	ScheduledWeeks, Pending int
-	Until                   time.Time // records cover the year before this moment
-	Seed                    int64
+	Until                   time.Time // records cover the years before this moment
+	// Years of records (0 is one): each year has the counts above, as a
+	// school's file holds after that many years on the same register.
+	Years int
+	Seed  int64
 }
 
 // Big is the school of the benchmarks: 60 classes, 600 students under
@@ -30,6 +33,13 @@ type Options struct {
 func Big(until time.Time) Options {
 	return Options{Classes: 60, SupportedPerClass: 10, Sessions: 40000, Contacts: 6000, Praise: 3000,
 		Reads: 12000, ScheduledWeeks: 40, Pending: 50, Until: until, Seed: 1}
+}
+
+// FiveYears is the benchmark school after five years of the same rhythm.
+func FiveYears(until time.Time) Options {
+	o := Big(until)
+	o.Years = 5
+	return o
 }
 
 // The generator's own words: it stands outside the product's wording.
@@ -61,12 +71,14 @@ var methods = []string{"电话", "微信", "面谈", "家访"}
 func Generate(st storage.Store, o Options) (School, error) {
 	rnd := rand.New(rand.NewSource(o.Seed))
 	var s School
-	meta := storage.Meta{Where: "schoolgen", At: o.Until.AddDate(-1, 0, 0)}
-	year := o.Until.Sub(meta.At)
+	years := max(o.Years, 1)
+	o.Sessions, o.Contacts, o.Praise, o.Reads, o.ScheduledWeeks = years*o.Sessions, years*o.Contacts, years*o.Praise, years*o.Reads, years*o.ScheduledWeeks
+	meta := storage.Meta{Where: "schoolgen", At: o.Until.AddDate(-years, 0, 0)}
+	span := o.Until.Sub(meta.At)
 	if err := st.Bulk(meta, func(b storage.Bulk) error { return staffAndClasses(b, o, rnd, meta.At, &s) }); err != nil {
 		return s, err
 	}
-	when := func() time.Time { return meta.At.Add(time.Duration(rnd.Int63n(int64(year)))) }
+	when := func() time.Time { return meta.At.Add(time.Duration(rnd.Int63n(int64(span)))) }
 	g := &year1{o: o, s: &s, rnd: rnd, when: when}
 	items := []func(b storage.Bulk, i int) error{}
 	add := func(n int, fn func(b storage.Bulk, i int) error) {

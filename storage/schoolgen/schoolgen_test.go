@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -73,7 +74,38 @@ func TestWriteBigSchool(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if _, err := Generate(st, Big(time.Now())); err != nil {
+	o := Big(time.Now())
+	if y := os.Getenv("BANGFU_BIG_YEARS"); y != "" {
+		if o.Years, err = strconv.Atoi(y); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := Generate(st, o); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Years spreads that many years of the same rhythm over the file: each year
+// holds its own count of records, none of them in the future.
+func TestYearsHoldEachYearsRecords(t *testing.T) {
+	until := time.Date(2027, 1, 13, 10, 0, 0, 0, storage.DefaultCalendar().Loc)
+	o := Options{Classes: 2, SupportedPerClass: 3, Sessions: 200, Contacts: 20, Praise: 10, Reads: 10, ScheduledWeeks: 2, Until: until, Seed: 3, Years: 3}
+	st, err := bolt.Open(filepath.Join(t.TempDir(), "g.db"), bolt.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := Generate(st, o); err != nil {
+		t.Fatal(err)
+	}
+	all, _ := st.SessionsBetween(until.AddDate(-3, 0, 0), until)
+	if len(all) != 600 {
+		t.Fatalf("%d sessions in three years, want 600", len(all))
+	}
+	for y := 1; y <= 3; y++ {
+		ss, _ := st.SessionsBetween(until.AddDate(-y, 0, 0), until.AddDate(-y+1, 0, 0))
+		if len(ss) < 150 || len(ss) > 250 {
+			t.Fatalf("year %d before: %d sessions, want about 200", y, len(ss))
+		}
 	}
 }

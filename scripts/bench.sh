@@ -75,33 +75,31 @@ exportanon=$(peakanon "$out/bangfu" -config "$out/config.yaml" export "$out/scho
 # process that only opens the same file and reads its meta. Medians of 5,
 # interleaved.
 go build -o "$out/openmeta" ./scripts/openmeta
-for i in 1 2 3 4 5; do
-  # The reader stamps the first reply line and reads on, so the bot ends
-  # normally (closing the pipe early would kill it mid-run).
-  start=$(date +%s%N)
-  echo /help | "$out/bangfu" -config "$out/config.yaml" 2>/dev/null |
-    awk -v s="$start" '/^bangfu: / && !d { "date +%s%N" | getline t; print "first", int((t - s) / 1000); d = 1 }' >> "$out/start.txt"
-  start=$(date +%s%N)
-  "$out/openmeta" "$out/data/bangfu.db" > /dev/null
-  echo "meta $(( ($(date +%s%N) - start) / 1000 ))" >> "$out/start.txt"
-done
+# startups LABEL CONFIG DB: five interleaved pairs into start.txt, as
+# LABEL (bangfu's first reply) and LABEL-meta (the baseline), in µs.
+startups() {
+  for i in 1 2 3 4 5; do
+    # The reader stamps the first reply line and reads on, so the bot ends
+    # normally (closing the pipe early would kill it mid-run).
+    start=$(date +%s%N)
+    echo /help | "$out/bangfu" -config "$2" 2>/dev/null |
+      awk -v s="$start" -v k="$1" '/^bangfu: / && !d { "date +%s%N" | getline t; print k, int((t - s) / 1000); d = 1 }' >> "$out/start.txt"
+    start=$(date +%s%N)
+    "$out/openmeta" "$3" > /dev/null
+    echo "$1-meta $(( ($(date +%s%N) - start) / 1000 ))" >> "$out/start.txt"
+  done
+}
 median() { awk -v k="$1" '$1 == k { print $2 }' "$out/start.txt" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-first=$(median first); meta=$(median meta)
+startups year "$out/config.yaml" "$out/data/bangfu.db"
+first=$(median year); meta=$(median year-meta)
 
 # The same school after five years: start-up and the process's own memory.
 BANGFU_BIG_YEARS=5 BANGFU_BIG_DB="$out/five/bangfu.db" go test -count=1 -run TestWriteBigSchool ./storage/schoolgen >/dev/null
 printf 'storage:\n  path: %s\n' "$out/five/bangfu.db" > "$out/five.yaml"
 five=$(du -m "$out/five/bangfu.db" | cut -f1)
 fiveanon=$(peakanon sh -c 'exec "$1" -config "$2" < "$3"' _ "$out/bangfu" "$out/five.yaml" "$out/input.txt")
-for i in 1 2 3 4 5; do
-  start=$(date +%s%N)
-  echo /help | "$out/bangfu" -config "$out/five.yaml" 2>/dev/null |
-    awk -v s="$start" '/^bangfu: / && !d { "date +%s%N" | getline t; print "fivefirst", int((t - s) / 1000); d = 1 }' >> "$out/start.txt"
-  start=$(date +%s%N)
-  "$out/openmeta" "$out/five/bangfu.db" > /dev/null
-  echo "fivemeta $(( ($(date +%s%N) - start) / 1000 ))" >> "$out/start.txt"
-done
-fivefirst=$(median fivefirst); fivemeta=$(median fivemeta)
+startups five "$out/five.yaml" "$out/five/bangfu.db"
+fivefirst=$(median five); fivemeta=$(median five-meta)
 
 printf '\n| what | figure | target |\n|---|---|---|\n'
 awk -v s="$seq" -v r="$raw" 'BEGIN { printf "| /log sequential (router→parse→authorise→fsync→reply) | %.0f logs/s = %.0f%% of raw Update+Put (%.0f/s) | ≥ 80%% |\n", s, 100*s/r, r }'

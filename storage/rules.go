@@ -66,6 +66,37 @@ func Reopen(old, st Student) Student {
 	return old
 }
 
+// Shows says whether the person already carries the name and the private
+// chat that a message from their account shows (an empty one shows nothing),
+// so identifying them needs no write.
+func (p Person) Shows(platform, userID, privateChat, name string) bool {
+	if name != "" && p.Name != name {
+		return false
+	}
+	if privateChat == "" {
+		return true
+	}
+	for _, a := range p.Accounts {
+		if a.Platform == platform && a.UserID == userID {
+			return a.ChatID == privateChat
+		}
+	}
+	return false
+}
+
+// Identify takes the name and the private chat a message from their
+// account shows.
+func (p *Person) Identify(platform, userID, privateChat, name string) {
+	if name != "" {
+		p.Name = name
+	}
+	for i := range p.Accounts {
+		if p.Accounts[i].Platform == platform && p.Accounts[i].UserID == userID && privateChat != "" {
+			p.Accounts[i].ChatID = privateChat
+		}
+	}
+}
+
 // Grant gives a person what an invite carries (the caller has checked a
 // parent invite's child exists).
 func (p *Person) Grant(inv Invite) {

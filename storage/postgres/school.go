@@ -271,7 +271,7 @@ func (s *Store) EnsurePerson(platform, userID, privateChat, name string) (storag
 	if err != nil {
 		return p, err
 	}
-	if ok && (name == "" || p.Name == name) && (privateChat == "" || accountChat(p, platform, userID) == privateChat) {
+	if ok && p.Shows(platform, userID, privateChat, name) {
 		return p, nil
 	}
 	err = pgx.BeginFunc(bg, s.pool, func(tx pgx.Tx) error {
@@ -290,26 +290,10 @@ func (s *Store) EnsurePerson(platform, userID, privateChat, name string) (storag
 			}
 			p = storage.Person{ID: id, CreatedAt: s.Now(), Accounts: []storage.Account{{Platform: platform, UserID: userID}}}
 		}
-		if name != "" {
-			p.Name = name
-		}
-		for i := range p.Accounts {
-			if p.Accounts[i].Platform == platform && p.Accounts[i].UserID == userID && privateChat != "" {
-				p.Accounts[i].ChatID = privateChat
-			}
-		}
+		p.Identify(platform, userID, privateChat, name)
 		return putPerson(tx, p)
 	})
 	return p, err
-}
-
-func accountChat(p storage.Person, platform, userID string) string {
-	for _, a := range p.Accounts {
-		if a.Platform == platform && a.UserID == userID {
-			return a.ChatID
-		}
-	}
-	return ""
 }
 
 // Person returns one person.

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"crypto/rand"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -215,4 +216,30 @@ func Renotified(p Praise, waiting map[uint64]bool, notify []Queued, at time.Time
 		}
 	}
 	return out
+}
+
+// DecodeRecord makes a Record of a kind and its stored JSON document, as
+// both engines keep them; the error is the decoder's own.
+func DecodeRecord(kind string, doc []byte) (Record, error) {
+	r := Record{Kind: kind}
+	var err error
+	switch kind {
+	case KindSession:
+		r.Session = new(Session)
+		err = json.Unmarshal(doc, r.Session)
+		r.At = r.Session.At
+	case KindContact:
+		r.Contact = new(Contact)
+		err = json.Unmarshal(doc, r.Contact)
+		r.At = r.Contact.At
+	case KindPraise:
+		r.Praise = new(Praise)
+		err = json.Unmarshal(doc, r.Praise)
+		r.At = r.Praise.At
+	case KindComment:
+		r.Comment = new(Comment)
+		err = json.Unmarshal(doc, r.Comment)
+		r.At = r.Comment.At
+	}
+	return r, err
 }

@@ -99,24 +99,9 @@ func readRecord(tx *bbolt.Tx, kind string, k []byte) (storage.Record, bool) {
 	if v == nil {
 		return storage.Record{}, false
 	}
-	r := storage.Record{Kind: kind}
-	switch kind {
-	case storage.KindSession:
-		r.Session = new(storage.Session)
-		decode(v, r.Session)
-		r.At = r.Session.At
-	case storage.KindContact:
-		r.Contact = new(storage.Contact)
-		decode(v, r.Contact)
-		r.At = r.Contact.At
-	case storage.KindPraise:
-		r.Praise = new(storage.Praise)
-		decode(v, r.Praise)
-		r.At = r.Praise.At
-	case storage.KindComment:
-		r.Comment = new(storage.Comment)
-		decode(v, r.Comment)
-		r.At = r.Comment.At
+	r, err := storage.DecodeRecord(kind, v)
+	if err != nil {
+		panic(decodeFailure{err}) // as decode: the view or update turns it into an error
 	}
 	return r, true
 }

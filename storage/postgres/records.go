@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"sort"
 	"strconv"
 	"strings"
@@ -59,26 +58,7 @@ func recordValue(r storage.Record) any {
 
 // decodeRecord makes a Record of a row's kind and document.
 func decodeRecord(kind string, data []byte) (storage.Record, error) {
-	r := storage.Record{Kind: kind}
-	var err error
-	switch kind {
-	case storage.KindSession:
-		r.Session = new(storage.Session)
-		err = json.Unmarshal(data, r.Session)
-		r.At = r.Session.At
-	case storage.KindContact:
-		r.Contact = new(storage.Contact)
-		err = json.Unmarshal(data, r.Contact)
-		r.At = r.Contact.At
-	case storage.KindPraise:
-		r.Praise = new(storage.Praise)
-		err = json.Unmarshal(data, r.Praise)
-		r.At = r.Praise.At
-	case storage.KindComment:
-		r.Comment = new(storage.Comment)
-		err = json.Unmarshal(data, r.Comment)
-		r.At = r.Comment.At
-	}
+	r, err := storage.DecodeRecord(kind, data)
 	if err != nil {
 		return r, &storage.Error{Code: storage.EInternal, Op: "decode", Err: err}
 	}

@@ -4,6 +4,7 @@
 package commands
 
 import (
+	"context"
 	"log/slog"
 	"strings"
 	"sync"
@@ -23,6 +24,9 @@ type Handler struct {
 	School string
 	// GraduatingGrades leave the school when classes move up (/promote).
 	GraduatingGrades []int
+	// County, when this school is one of a county's, answers /county
+	// (/全县): the schools' figures for the county's admins.
+	County CountyDesk
 	// botNames are the usernames this bot answers to in /cmd@name (a
 	// command naming another bot is left alone; none: answer every one). A
 	// platform adds its name once it has connected, while messages flow.
@@ -43,6 +47,15 @@ type Handler struct {
 	// the benchmark measuring what the journal costs sets it.
 	noReplyJournal bool
 }
+
+// CountyDesk answers /county <rest> (commands/county.Desk).
+type CountyDesk interface {
+	Answer(ctx context.Context, m bot.Message, rest string) string
+	IsAdmin(m bot.Message) bool
+}
+
+// countyWords start a county command.
+var countyWords = map[string]bool{"county": true, "全县": true, "县": true}
 
 // New makes a handler over a store, sharing its calendar and clock.
 func New(st storage.Store, cal storage.Calendar, now func() time.Time, log *slog.Logger) *Handler {

@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -67,6 +68,18 @@ func (h *Handler) Handle(ctx context.Context, m bot.Message) []bot.Outgoing {
 	}
 	if n := utf8.RuneCountInString(line.rest); n > maxMessageRunes {
 		return h.markedReply(m, []bot.Outgoing{bot.Reply(m, messageTooLong(n, maxMessageRunes))})
+	}
+	if h.County != nil && countyWords[strings.ToLower(line.word)] {
+		// The county reads aggregates only; nothing is stored but the
+		// audit of each school's read, so there is nothing to dedupe.
+		if m.Chat.Kind == bot.Private && h.County.IsAdmin(m) {
+			// Known by its private chat, the county's admin can be sent
+			// the county digest through this school's bot.
+			if _, err := h.Store.EnsurePerson(m.Platform, m.Sender.ID, privateChatOf(m), m.Sender.Name); err != nil {
+				h.Log.Error("registering the county's admin failed", "err", err)
+			}
+		}
+		return []bot.Outgoing{bot.Reply(m, h.County.Answer(ctx, m, line.rest))}
 	}
 	sp, rest := h.lookup(line.word, line.rest)
 	if sp == nil {

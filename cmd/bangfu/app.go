@@ -50,6 +50,7 @@ type app struct {
 	// paces the wait for a lease (tests inject it).
 	holder string
 	wait   func(ctx context.Context, d time.Duration) bool
+	school string // the school's key when it is one of a county's
 }
 
 // runBot starts every enabled platform (with none configured, the terminal
@@ -114,8 +115,13 @@ func wire(ctx context.Context, cfg Config, st opened, log *slog.Logger, stdin io
 		a.platforms = append(a.platforms, con)
 	}
 	if len(a.platforms) == 0 {
-		fmt.Fprintln(stderr, noPlatform())
-		return nil, 2
+		if cfg.Key == "" {
+			fmt.Fprintln(stderr, noPlatform())
+			return nil, 2
+		}
+		// One of a county's schools may have no account yet: its
+		// reminders wait in its outbox until it has one.
+		log.Warn("this school has no chat account: its messages wait in its outbox")
 	}
 	for _, p := range a.platforms {
 		a.out.Add(p)

@@ -80,6 +80,12 @@ type Config struct {
 		WeeklyDigest        string   `yaml:"weekly_digest"`
 		ParentWeekly        string   `yaml:"parent_weekly"`
 	} `yaml:"reminders"`
+	// County and SchoolNodes make one process serve a county's schools
+	// (see resolveSchools); Schools is each one's resolved config.
+	County      CountySection `yaml:"county"`
+	SchoolNodes []yaml.Node   `yaml:"schools"`
+	Schools     []Config      `yaml:"-"`
+	Key         string        `yaml:"-"` // the school's key in schools:, "" for a lone school
 
 	Calendar storage.Calendar `yaml:"-"`
 }
@@ -134,6 +140,9 @@ func loadConfig(path string, explicit bool) (Config, error) {
 	}
 	if sec := os.Getenv("BANGFU_WECOM_APP_SECRET"); sec != "" && c.Wecom.App.Secret == "" {
 		c.Wecom.App.Secret = sec
+	}
+	if err := c.resolveSchools(); err != nil {
+		return c, errors.New(configInvalid(path, err.Error()))
 	}
 	return c, nil
 }

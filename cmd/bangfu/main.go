@@ -49,6 +49,7 @@ type cli struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	config         configFlag
+	school         string // --school: one school of a county's config
 }
 
 // subcommand is one verb of the command line with its own flags.
@@ -67,6 +68,9 @@ func subcommands() []subcommand {
 		{name: "run", run: func(c *cli, cfg Config, args []string) int {
 			if len(args) > 0 {
 				return c.usage("run")
+			}
+			if len(cfg.Schools) > 0 {
+				return runCounty(cfg, c.stdin, c.stdout, c.stderr)
 			}
 			return runBot(cfg, c.stdin, c.stdout, c.stderr)
 		}},
@@ -142,6 +146,14 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				fmt.Fprintln(stderr, "bangfu:", err)
 				return 2
 			}
+			// A county's config runs all its schools at once; every
+			// other verb works on one school, named with --school.
+			if name != "run" || c.school != "" {
+				if cfg, err = cfg.forSchool(c.school); err != nil {
+					fmt.Fprintln(stderr, "bangfu:", err)
+					return 2
+				}
+			}
 		}
 		return sub.run(c, cfg, pos)
 	}
@@ -153,6 +165,7 @@ func (c *cli) flagSet(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(c.stderr)
 	fs.Var(&c.config, "config", "config file (missing: built-in defaults)")
+	fs.StringVar(&c.school, "school", c.school, "one school of the config's schools: list, by key or name")
 	fs.Usage = func() { fmt.Fprint(c.stderr, usageText) }
 	return fs
 }
@@ -295,7 +308,7 @@ func goVersion() string {
 // newLogger writes text lines to w, with every session key and token
 // scrubbed (bot.RedactingHandler), the configured Telegram token included.
 func newLogger(cfg Config, w io.Writer, level slog.Level) *slog.Logger {
-	return slog.New(bot.NewRedactingHandler(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}), cfg.Telegram.Token))
+	return slog.New(bot.NewRedactingHandler(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}), cfg.secrets()...))
 }
 
 func newHandler(cfg Config, st opened, log *slog.Logger) *commands.Handler {

@@ -2,14 +2,19 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"bangfu/bot"
 	"bangfu/storage/postgres"
@@ -231,5 +236,81 @@ func TestTheSchedulerRunsInOneProcessAtATime(t *testing.T) {
 	case <-bRuns:
 		t.Fatal("two processes ran the scheduler")
 	default:
+	}
+}
+
+// A county on one PostgreSQL database, each school logging in as its own
+// role that owns only its schema: the process serves both, the county's
+// desk reads both, and one school's role cannot read the other's rows even
+// by naming its schema: the server refuses, whatever bangfu's code does.
+func TestEachSchoolsRoleReadsOnlyItsOwnSchema(t *testing.T) {
+	base := pgtest.URL(t)
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	var db string
+	if err := admin.QueryRow(ctx, "SELECT current_database()").Scan(&db); err != nil {
+		t.Fatal(err)
+	}
+	roleURL := map[string]string{}
+	for _, school := range []string{"yizhong", "erzhong"} {
+		role := db + "_" + school // roles are the whole server's: one per test database
+		for _, q := range []string{
+			"CREATE ROLE " + role + " LOGIN PASSWORD 'pw-" + school + "'",
+			"CREATE SCHEMA " + school + " AUTHORIZATION " + role,
+			"REVOKE ALL ON DATABASE " + db + " FROM PUBLIC",
+			"GRANT CONNECT ON DATABASE " + db + " TO " + role,
+		} {
+			if _, err := admin.Exec(ctx, q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		u, _ := neturl.Parse(base)
+		u.User = neturl.UserPassword(role, "pw-"+school)
+		roleURL[school] = u.String()
+		t.Cleanup(func() {
+			c, err := pgx.Connect(ctx, base)
+			if err != nil {
+				return
+			}
+			defer c.Close(ctx)
+			c.Exec(ctx, "DROP SCHEMA IF EXISTS "+school+" CASCADE")
+			c.Exec(ctx, "DROP OWNED BY "+role)
+			c.Exec(ctx, "DROP ROLE IF EXISTS "+role)
+		})
+	}
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	os.WriteFile(cfg, []byte("storage:\n  path: "+dir+"/data/bangfu.db\n"+
+		"county:\n  name: 青山县\nschools:\n"+
+		"  - key: yizhong\n    name: 青山一中\n    url: "+roleURL["yizhong"]+"\n"+
+		"  - key: erzhong\n    name: 青山二中\n    url: "+roleURL["erzhong"]+"\n"), 0o600)
+	if out, errs, code := runCLI(t, "/student add 初二1班 王五 单亲 每周3次\n", "-config", cfg, "-school", "erzhong"); code != 0 || !strings.Contains(out, "王五") {
+		t.Fatalf("the second school: %d\n%s\n%s", code, out, errs)
+	}
+	out, errs, code := runCLI(t, "/student add 初一3班 张三 留守 每周2次\n/log 张三 数学 30分钟\n/county\n", "-config", cfg)
+	if code != 0 || !strings.Contains(out, "青山一中：帮扶 1 人") || !strings.Contains(out, "青山二中：帮扶 1 人") {
+		t.Fatalf("the county's run: %d\n%s\n%s", code, out, errs)
+	}
+	if strings.Contains(errs, "pw-") {
+		t.Errorf("a school's password reached the log:\n%s", errs)
+	}
+	erzhong, err := pgx.Connect(ctx, roleURL["erzhong"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer erzhong.Close(ctx)
+	var n int
+	if err := erzhong.QueryRow(ctx, "SELECT count(*) FROM erzhong.students").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("the school's own students: %d %v", n, err)
+	}
+	for _, q := range []string{"SELECT count(*) FROM yizhong.students", "SELECT count(*) FROM yizhong.records"} {
+		var pgErr *pgconn.PgError
+		if err := erzhong.QueryRow(ctx, q).Scan(&n); !errors.As(err, &pgErr) || pgErr.Code != "42501" {
+			t.Errorf("%s as the other school's role: %v (want permission denied)", q, err)
+		}
 	}
 }

@@ -18,7 +18,9 @@ import (
 	"bangfu/storage/bolt"
 )
 
-const usageText = `用法 / usage: bangfu [-config config.yaml] <命令>
+const usageText = `用法 / usage: bangfu [-config config.yaml] [-school 学校] <命令>
+
+  配置里有 schools 列表（一个县的几所学校）时，run 同时服务全部学校；其余命令用 -school 指明一所。
 
   run                          启动机器人（默认）；没有配置任何账号时打开终端聊天
   invite admin                 生成学校管理员的一次性邀请码
@@ -300,4 +302,51 @@ func migrateMismatch(what string, src, dst int) string {
 
 func migrateStopFirst(path string) string {
 	return fmt.Sprintf("%s 正被运行中的 bangfu 使用：迁移要一次复制完整的数据，请先停掉机器人再运行 bangfu migrate。", path)
+}
+
+// ---- schools: and county: ----
+
+func countyWithoutSchools() string {
+	return "county 只在有 schools 列表时才用：先在 schools 下写上各学校"
+}
+
+func schemaWithSchools() string {
+	return "有 schools 列表时不写 storage.schema：每所学校的数据在以它的 key 命名的 schema 里"
+}
+
+func accountsUnderSchools() string {
+	return "有 schools 列表时，Telegram、微信、企业微信的账号写在各自学校下面（例如 schools[0].telegram），一个账号只服务一所学校"
+}
+
+func duplicateSchool(v string) string {
+	return fmt.Sprintf("“%s”已经用过了，每所学校的 key 和 name 都要不同", v)
+}
+
+func notAnAccount(v string) string {
+	return fmt.Sprintf("“%s”要写成 平台:账号，例如 telegram:123456789（县级管理员给机器人发 /county 就能看到自己的）", v)
+}
+
+func schoolEntryShape() string {
+	return "每所学校写成 key: yizhong、name: 第一中学 这样的几行"
+}
+
+func unknownSchoolKey(line int) string {
+	return fmt.Sprintf("第%d行：学校下面不认识这个键；可以写 key、url、%s 和 %s", line,
+		strings.Join(schoolEntryKeys, "、"), strings.Join(schoolEntryParts, "、"))
+}
+
+func badSchoolKey(v string) string {
+	return fmt.Sprintf("“%s”不能做学校的 key：用小写字母开头的字母、数字、下划线，最多 30 个，例如 yizhong", v)
+}
+
+func noSchoolsList(which string) string {
+	return fmt.Sprintf("配置里没有 schools 列表，只有一所学校，不用写 --school %s", which)
+}
+
+func chooseSchool(keys string) string {
+	return "配置里有几所学校，请用 --school 指明是哪一所：" + keys
+}
+
+func unknownSchool(which, keys string) string {
+	return fmt.Sprintf("配置里没有学校“%s”；有：%s", which, keys)
 }

@@ -81,8 +81,7 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	// server's default.
 	cfg.ConnConfig.RuntimeParams["synchronous_commit"] = "on"
 	if opt.Schema != "" {
-		schema := pgx.Identifier{opt.Schema}.Sanitize()
-		if err := createSchema(ctx, url, schema); err != nil {
+		if err := createSchema(ctx, url, opt.Schema); err != nil {
 			return nil, err
 		}
 		cfg.ConnConfig.RuntimeParams["search_path"] = opt.Schema
@@ -129,13 +128,23 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	return s, nil
 }
 
-// createSchema makes a school's schema on first use.
-func createSchema(ctx context.Context, url, schema string) error {
+// createSchema makes a school's schema on first use. A school whose role
+// may not create schemas (its own schema made for it by the county's
+// administrator) finds it there and goes on.
+func createSchema(ctx context.Context, url, name string) error {
 	c, err := pgx.Connect(ctx, url)
 	if err != nil {
 		return fmt.Errorf("postgres: %w", err)
 	}
 	defer c.Close(ctx)
+	var exists bool
+	if err := c.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)", name).Scan(&exists); err != nil {
+		return fmt.Errorf("postgres: %w", err)
+	}
+	if exists {
+		return nil
+	}
+	schema := pgx.Identifier{name}.Sanitize()
 	if _, err := c.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+schema); err != nil {
 		return fmt.Errorf("postgres: creating schema %s: %w", schema, err)
 	}

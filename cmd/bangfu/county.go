@@ -1,0 +1,215 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"bangfu/bot"
+	"bangfu/bot/console"
+	"bangfu/commands/county"
+	"bangfu/storage"
+)
+
+// runCounty serves every school of the config's schools: list in one
+// process: each school has its own database (a schema, or a file), its own
+// chat accounts, scheduler and outbox, exactly as a lone school has; the
+// county's admins ask any school's bot for /county, and get the county
+// digest. With no account configured at all, the terminal chat talks to
+// the first school, and its user is one of the county's admins.
+func runCounty(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
+	log := newLogger(cfg, stderr, slog.LevelWarn)
+	slog.SetDefault(log)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	apps, desk, code := wireCounty(ctx, cfg, log, stdin, stdout, stderr)
+	defer func() {
+		for _, a := range apps {
+			if err := a.st.Close(); err != nil {
+				log.Error("closing the database failed", "school", a.school, "err", err)
+				code = 1
+			}
+		}
+	}()
+	if code != 0 {
+		return code
+	}
+	runSchools(ctx, apps, desk, cfg, log)
+	return code
+}
+
+// wireCounty opens and wires each school; on a failure it says which school
+// and why, and returns what it opened so the caller closes it.
+func wireCounty(ctx context.Context, cfg Config, log *slog.Logger, stdin io.Reader, stdout, stderr io.Writer) ([]*app, *county.Desk, int) {
+	desk := &county.Desk{Name: cfg.County.Name, Admins: map[string]bool{}, Now: time.Now, Log: log}
+	for _, a := range cfg.County.Admins {
+		desk.Admins[strings.TrimSpace(a)] = true
+	}
+	terminal := true
+	for _, s := range cfg.Schools {
+		if s.Telegram.Enabled || s.Wechat.Enabled || s.Wecom.Enabled {
+			terminal = false
+		}
+	}
+	var apps []*app
+	for i, s := range cfg.Schools {
+		s.Console.Enabled = terminal && i == 0 && cfg.Console.Enabled
+		st, err := openStore(s, time.Second)
+		if err != nil {
+			fmt.Fprintln(stderr, schoolLabel(s)+openFailed(s.where(), err))
+			return apps, nil, 1
+		}
+		slog := log.With("school", s.Key)
+		a, code := wire(ctx, s, st, slog, stdin, stdout, stderr)
+		if a == nil {
+			st.Close()
+			return apps, nil, code
+		}
+		a.school = s.Key
+		a.h.County = desk
+		apps = append(apps, a)
+		desk.Schools = append(desk.Schools, county.School{Key: s.Key, Name: s.School.Name, Store: st, Cal: s.Calendar})
+		if a.console != nil {
+			desk.Admins[console.PlatformName+":"+console.LocalAdmin] = true
+		}
+	}
+	return apps, desk, 0
+}
+
+// runSchools runs every school until ctx ends or the terminal chat's input
+// does; then each stops in its own order (see app.run).
+func runSchools(ctx context.Context, apps []*app, desk *county.Desk, cfg Config, log *slog.Logger) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	for _, a := range apps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if a.console != nil {
+				defer cancel() // end of the terminal's input ends the county's run
+			}
+			a.run(ctx)
+		}()
+	}
+	if cfg.County.Digest != "" && len(desk.Admins) > 0 {
+		d := newCountyDigest(desk, apps, cfg.County.Digest, cfg.Schools[0].Calendar.Loc, log)
+		first := apps[0]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			every := func(ctx context.Context) {
+				for {
+					d.Tick(first.st.now())
+					if !bot.Sleep(ctx, time.Minute) {
+						return
+					}
+				}
+			}
+			if first.st.file != nil {
+				every(ctx)
+				return
+			}
+			first.underLease(ctx, "county-digest", every)
+		}()
+	}
+	wg.Wait()
+}
+
+// schoolLabel starts an operator's line about one school.
+func schoolLabel(s Config) string { return s.School.Name + "（" + s.Key + "）：" }
+
+// countyDigest queues the county digest for each of the county's admins,
+// once per time it is due: in the private chat of the first school (in the
+// config's order) whose bot knows them. The message's key, unique in that
+// school's outbox, keeps restarts and a second process from doubling it.
+type countyDigest struct {
+	desk  *county.Desk
+	apps  []*app
+	sched cron.Schedule
+	loc   *time.Location
+	log   *slog.Logger
+	// unknown are the admins already logged as known to no school's bot.
+	unknown map[string]bool
+}
+
+func newCountyDigest(desk *county.Desk, apps []*app, expr string, loc *time.Location, log *slog.Logger) *countyDigest {
+	sched, _ := cron.ParseStandard(expr) // checked with the config
+	return &countyDigest{desk: desk, apps: apps, sched: sched, loc: loc, log: log, unknown: map[string]bool{}}
+}
+
+// lastFire is the latest time the digest was due, within a week of now.
+func (d *countyDigest) lastFire(now time.Time) time.Time {
+	var last time.Time
+	for t := d.sched.Next(now.In(d.loc).AddDate(0, 0, -7)); !t.After(now); t = d.sched.Next(t) {
+		last = t
+	}
+	return last
+}
+
+// Tick queues what is due at now and not queued yet.
+func (d *countyDigest) Tick(now time.Time) {
+	fire := d.lastFire(now)
+	if fire.IsZero() {
+		return
+	}
+	admins := make([]string, 0, len(d.desk.Admins))
+	for a := range d.desk.Admins {
+		admins = append(admins, a)
+	}
+	sort.Strings(admins)
+	var text string
+	for _, admin := range admins {
+		key := "county-digest:" + fire.Format(time.RFC3339) + ":" + admin
+		a, q, ok := d.reach(admin)
+		if !ok {
+			if !d.unknown[admin] {
+				d.unknown[admin] = true
+				d.log.Warn("the county digest cannot reach an admin: no school's bot knows them yet; they should send /county to one once", "admin", admin)
+			}
+			continue
+		}
+		if done, err := a.st.WasQueued(key); err != nil || done {
+			if err != nil {
+				d.log.Error("checking the county digest failed", "err", err)
+			}
+			continue
+		}
+		if text == "" {
+			text = d.desk.Digest(now, "digest")
+		}
+		q.Text, q.Key, q.NotBefore = text, key, now
+		if err := a.st.Enqueue(storage.Meta{Where: "county", At: now}, q); err != nil {
+			d.log.Error("queuing the county digest failed", "err", err)
+			continue
+		}
+		a.out.Nudge()
+	}
+}
+
+// reach finds the school whose bot knows the admin, and their private chat.
+func (d *countyDigest) reach(admin string) (*app, storage.Queued, bool) {
+	platform, user, _ := strings.Cut(admin, ":")
+	for _, a := range d.apps {
+		p, ok, err := a.st.PersonByAccount(platform, user)
+		if err != nil || !ok {
+			continue
+		}
+		for _, acc := range p.Accounts {
+			if acc.Platform == platform && acc.UserID == user && acc.ChatID != "" {
+				return a, storage.Queued{Platform: platform, ChatID: acc.ChatID, Private: true, PersonID: p.ID}, true
+			}
+		}
+	}
+	return nil, storage.Queued{}, false
+}

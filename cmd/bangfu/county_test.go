@@ -1,0 +1,220 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"bangfu/storage"
+)
+
+// writeCounty writes a county's config: two schools, each its own file,
+// the second in another zone with its own holidays.
+func writeCounty(t *testing.T, dir, extra string) string {
+	t.Helper()
+	path := filepath.Join(dir, "config.yaml")
+	body := "storage:\n  path: " + filepath.Join(dir, "data", "bangfu.db") + "\n" +
+		"county:\n  name: 青山县\n  admins: [\"telegram:42\"]\n  digest: \"0 9 * * 1\"\n" +
+		"schools:\n" +
+		"  - key: yizhong\n    name: 青山一中\n" +
+		"  - key: erzhong\n    name: 青山二中\n    timezone: Asia/Urumqi\n    holidays: [\"2026-11-02..2026-11-04\"]\n    reminders:\n      weekly_checkin: \"0 16 * * 5\"\n" + extra
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// One process serves the county's schools, each on its own file; a school
+// sees only its own students, and the county's admin (here the terminal's
+// user) sees each school's figures with no names.
+func TestOneProcessServesTheCountysSchoolsApart(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeCounty(t, dir, "")
+	out, errs, code := runCLI(t, "/student add 初二1班 王五 单亲 每周3次\n/log 王五 英语 30分钟\n", "-config", cfg, "-school", "erzhong")
+	if code != 0 || !strings.Contains(out, "王五") {
+		t.Fatalf("the second school on its own: exit %d\n%s\n%s", code, out, errs)
+	}
+	out, errs, code = runCLI(t, "/student add 初一3班 张三 留守 每周2次\n/log 张三 数学 30分钟\n/status\n/county\n", "-config", cfg)
+	if code != 0 {
+		t.Fatalf("the county's run: exit %d\n%s", code, errs)
+	}
+	status := out[strings.Index(out, "> /status"):strings.Index(out, "> /county")]
+	if !strings.Contains(status, "张三") || strings.Contains(status, "王五") {
+		t.Errorf("the first school's /status shows another school's student, or not its own:\n%s", status)
+	}
+	countyPart := out[strings.Index(out, "> /county"):]
+	for _, want := range []string{"青山县各校本周帮扶情况", "青山一中：帮扶 1 人（留守儿童 1）；辅导 1/2 次", "青山二中：帮扶 1 人（单亲或父母双亡 1）；辅导 1/3 次", "青山县合计：帮扶 2 人"} {
+		if !strings.Contains(countyPart, want) {
+			t.Errorf("/county lacks %q:\n%s", want, countyPart)
+		}
+	}
+	for _, name := range []string{"张三", "王五"} {
+		if strings.Contains(countyPart, name) {
+			t.Errorf("/county names %s:\n%s", name, countyPart)
+		}
+	}
+	for _, f := range []string{"yizhong.db", "erzhong.db"} {
+		if _, err := os.Stat(filepath.Join(dir, "data", f)); err != nil {
+			t.Errorf("each school has its own file: %v", err)
+		}
+	}
+	// Every other verb works on one school, named.
+	if _, errs, code := runCLI(t, "", "-config", cfg, "invite", "admin"); code != 2 || !strings.Contains(errs, "--school") || !strings.Contains(errs, "erzhong（青山二中）") {
+		t.Errorf("invite without a school: exit %d, %s", code, errs)
+	}
+	if out, errs, code := runCLI(t, "", "-config", cfg, "-school", "青山二中", "invite", "admin"); code != 0 || len(lastCode(t, out)) != 8 {
+		t.Errorf("invite for a school by its name: exit %d, %s", code, errs)
+	}
+}
+
+// Each school takes the top level's values and changes only what it names.
+func TestASchoolInheritsTheCountysValuesAndOverridesItsOwn(t *testing.T) {
+	dir := t.TempDir()
+	c, err := loadConfig(writeCounty(t, dir, ""), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, two := c.Schools[0], c.Schools[1]
+	if one.Calendar.Loc.String() != "Asia/Shanghai" || two.Calendar.Loc.String() != "Asia/Urumqi" {
+		t.Errorf("zones: %s, %s", one.Calendar.Loc, two.Calendar.Loc)
+	}
+	if one.Reminders.WeeklyCheckin != "0 15 * * 5" || two.Reminders.WeeklyCheckin != "0 16 * * 5" || two.Reminders.WeeklyDigest != "0 8 * * 1" {
+		t.Errorf("reminders: %+v / %+v", one.Reminders, two.Reminders)
+	}
+	if !one.Calendar.IsHoliday(time.Date(2026, 10, 2, 12, 0, 0, 0, one.Calendar.Loc)) || two.Calendar.IsHoliday(time.Date(2026, 10, 2, 12, 0, 0, 0, two.Calendar.Loc)) ||
+		!two.Calendar.IsHoliday(time.Date(2026, 11, 3, 12, 0, 0, 0, two.Calendar.Loc)) {
+		t.Errorf("holidays are each school's own")
+	}
+	if one.Storage.Path != filepath.Join(dir, "data", "yizhong.db") || one.Backup.Dir != filepath.Join("backups", "yizhong") {
+		t.Errorf("paths: %s, %s", one.Storage.Path, one.Backup.Dir)
+	}
+	t.Setenv("BANGFU_DATABASE_URL", "postgres://bangfu@127.0.0.1/county")
+	c, err = loadConfig(writeCounty(t, dir, ""), true)
+	if err != nil || c.Schools[0].Storage.Schema != "yizhong" || c.Schools[1].Storage.Schema != "erzhong" {
+		t.Errorf("on PostgreSQL each school is its schema: %v %+v", err, c.Schools)
+	}
+}
+
+func TestCountyConfigErrorsNameTheKey(t *testing.T) {
+	dir := t.TempDir()
+	for extra, want := range map[string]string{
+		"  - key: sanzhong\n    name: 青山一中\n":                                "schools[2].name",
+		"  - key: yizhong\n    name: 青山三中\n":                                 "schools[2].key",
+		"  - key: San-Zhong\n    name: 青山三中\n":                               "schools[2].key",
+		"  - key: sanzhong\n    name: 青山三中\n    adress: 县城\n":                "schools[2].adress",
+		"  - key: sanzhong\n    name: 青山三中\n    timezone: Mars/Olympus\n":    "school.timezone",
+		"  - key: sanzhong\n    name: 青山三中\n    telegram: {enabled: true}\n": "telegram.token",
+	} {
+		_, errs, code := runCLI(t, "", "-config", writeCounty(t, dir, extra), "run")
+		if code != 2 || !strings.Contains(errs, want) {
+			t.Errorf("entry %q: exit %d, stderr %q, want it to name %s", extra, code, errs, want)
+		}
+	}
+	path := filepath.Join(dir, "config.yaml")
+	os.WriteFile(path, []byte("telegram:\n  enabled: true\n  token: x\nschools:\n  - key: a\n    name: 甲校\n"), 0o600)
+	if _, errs, _ := runCLI(t, "", "-config", path); !strings.Contains(errs, "schools[0].telegram") {
+		t.Errorf("an account at the top with schools: %s", errs)
+	}
+	os.WriteFile(path, []byte("county:\n  admins: [\"42\"]\nschools:\n  - key: a\n    name: 甲校\n"), 0o600)
+	if _, errs, _ := runCLI(t, "", "-config", path); !strings.Contains(errs, "county.admins[0]") {
+		t.Errorf("an admin without a platform: %s", errs)
+	}
+}
+
+// The county digest goes to each admin once per week, through the school
+// whose bot knows them; an admin no bot knows is logged once.
+func TestTheCountyDigestGoesOncePerWeekToEachAdmin(t *testing.T) {
+	dir := t.TempDir()
+	c, err := loadConfig(writeCounty(t, dir, ""), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	var out, errb bytes.Buffer
+	apps, desk, code := wireCounty(context.Background(), c, log, strings.NewReader(""), &out, &errb)
+	if code != 0 {
+		t.Fatalf("wire: %d %s", code, errb.String())
+	}
+	defer func() {
+		for _, a := range apps {
+			a.st.Close()
+		}
+	}()
+	c.County.Digest = ""
+	runSchools(context.Background(), apps, desk, c, log) // the terminal's empty input ends it at once
+	desk.Admins["wecom:nobody"] = true
+	two := apps[1].st
+	admin, err := two.EnsurePerson("telegram", "42", "p42", "王局")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newCountyDigest(desk, apps, "0 9 * * 1", c.Schools[0].Calendar.Loc, log)
+	loc := c.Schools[0].Calendar.Loc
+	queued := func() []storage.Queued {
+		qs, err := two.Queue(time.Date(2027, 1, 1, 0, 0, 0, 0, loc), 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mine []storage.Queued
+		for _, q := range qs {
+			if q.PersonID == admin.ID {
+				mine = append(mine, q)
+			}
+		}
+		return mine
+	}
+	// A first start on Monday before 09:00 still owes the last Monday's.
+	d.Tick(time.Date(2026, 11, 30, 8, 59, 0, 0, loc))
+	before := len(queued())
+	if before != 1 {
+		t.Fatalf("the digest due last Monday: %d queued", before)
+	}
+	d.Tick(time.Date(2026, 11, 30, 9, 1, 0, 0, loc))
+	d.Tick(time.Date(2026, 11, 30, 9, 2, 0, 0, loc))
+	d.Tick(time.Date(2026, 12, 2, 10, 0, 0, 0, loc))
+	got := queued()
+	if len(got)-before != 1 || got[len(got)-1].ChatID != "p42" || !strings.Contains(got[len(got)-1].Text, "青山县上周帮扶周报（11月23日—11月29日）") {
+		t.Fatalf("one digest for the week, to the admin's private chat: %+v", got)
+	}
+	d.Tick(time.Date(2026, 12, 7, 9, 0, 0, 0, loc))
+	if len(queued())-before != 2 {
+		t.Fatalf("the next Monday's digest: %d", len(queued())-before)
+	}
+	if n := strings.Count(logs.String(), "wecom:nobody"); n != 1 {
+		t.Errorf("an admin no bot knows is logged %d times:\n%s", n, logs.String())
+	}
+}
+
+// The county example at the end of config.example.yaml, uncommented, is a
+// config that loads: two schools, the county's admin and digest.
+func TestTheCountyExampleLoads(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "config.example.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	i := strings.Index(text, "# county:")
+	if i < 0 {
+		t.Fatal("config.example.yaml has no county example")
+	}
+	var b strings.Builder
+	b.WriteString(strings.Replace(text[:i], "data/bangfu.db", filepath.Join(t.TempDir(), "bangfu.db"), 1))
+	for _, l := range strings.Split(text[i:], "\n") {
+		b.WriteString(strings.TrimPrefix(l, "# ") + "\n")
+	}
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	os.WriteFile(path, []byte(b.String()), 0o600)
+	c, err := loadConfig(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Schools) != 2 || c.Schools[1].School.Name != "青山二中" || c.County.Admins[0] != "telegram:123456789" || c.Schools[1].Reminders.WeeklyCheckin != "0 16 * * 5" {
+		t.Fatalf("the county example: %+v", c.County)
+	}
+}

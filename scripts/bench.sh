@@ -75,8 +75,9 @@ exportanon=$(peakanon "$out/bangfu" -config "$out/config.yaml" export "$out/scho
 # process that only opens the same file and reads its meta. Medians of 5,
 # interleaved.
 go build -o "$out/openmeta" ./scripts/openmeta
-# startups LABEL CONFIG DB: five interleaved pairs into start.txt, as
-# LABEL (bangfu's first reply) and LABEL-meta (the baseline), in µs.
+# startups LABEL CONFIG DB…: five interleaved pairs into start.txt, as
+# LABEL (bangfu's first reply) and LABEL-meta (the baseline, opening every
+# DB), in µs.
 startups() {
   for i in 1 2 3 4 5; do
     # The reader stamps the first reply line and reads on, so the bot ends
@@ -85,7 +86,7 @@ startups() {
     echo /help | "$out/bangfu" -config "$2" 2>/dev/null |
       awk -v s="$start" -v k="$1" '/^bangfu: / && !d { "date +%s%N" | getline t; print k, int((t - s) / 1000); d = 1 }' >> "$out/start.txt"
     start=$(date +%s%N)
-    "$out/openmeta" "$3" > /dev/null
+    "$out/openmeta" "${@:3}" > /dev/null
     echo "$1-meta $(( ($(date +%s%N) - start) / 1000 ))" >> "$out/start.txt"
   done
 }
@@ -100,6 +101,22 @@ five=$(du -m "$out/five/bangfu.db" | cut -f1)
 fiveanon=$(peakanon sh -c 'exec "$1" -config "$2" < "$3"' _ "$out/bangfu" "$out/five.yaml" "$out/input.txt")
 startups five "$out/five.yaml" "$out/five/bangfu.db"
 fivefirst=$(median five); fivemeta=$(median five-meta)
+
+# The district: 20 year-sized schools (each its own seed) served by one
+# process from a schools: list; start-up to the first reply next to a
+# process opening the 20 files and reading their meta, and the process's
+# own memory while it answers /county and the Monday runs of 20 schools.
+mkdir -p "$out/district"
+BANGFU_DISTRICT_DIR="$out/district" go test -count=1 -timeout 30m -run TestWriteDistrict ./storage/schoolgen >/dev/null
+{
+  printf 'storage:\n  path: %s\ncounty:\n  name: 示范县\nschools:\n' "$out/district/bangfu.db"
+  for f in "$out"/district/s*.db; do k=$(basename "$f" .db); printf '  - key: %s\n    name: 第%s中学\n' "$k" "${k#s}"; done
+} > "$out/district.yaml"
+district=$(du -cm "$out"/district/s*.db | tail -1 | cut -f1)
+districtanon=$(peakanon sh -c 'printf "/county\n/status\n/digest\n" | exec "$1" -config "$2"' _ "$out/bangfu" "$out/district.yaml")
+startups district "$out/district.yaml" "$out"/district/s*.db
+districtfirst=$(median district); districtmeta=$(median district-meta)
+BANGFU_DISTRICT_DIR="$out/district" go test -run '^$' -bench 'County' -benchtime "${BENCHTIME:-2s}" -count 3 ./commands/county | tee -a "$out/bench.txt" >&2
 
 printf '\n| what | figure | target |\n|---|---|---|\n'
 awk -v s="$seq" -v r="$raw" 'BEGIN { printf "| /log sequential (router→parse→authorise→fsync→reply) | %.0f logs/s = %.0f%% of raw Update+Put (%.0f/s) | ≥ 80%% |\n", s, 100*s/r, r }'
@@ -122,3 +139,6 @@ echo "| peak RSS of bangfu run, year database (${dbsize} MB file), piped input |
 awk -v f="$first" -v m="$meta" 'BEGIN { printf "| start-up to first reply (/help) vs a process opening the file and reading its meta | %.0f ms vs %.0f ms = %.1f× | ≤ 3× |\n", f/1000, m/1000, f/m }'
 awk -v f="$fivefirst" -v m="$fivemeta" -v mb="$five" 'BEGIN { printf "| the same after five years (%s MB file) | %.0f ms vs %.0f ms = %.1f× | ≤ 3× |\n", mb, f/1000, m/1000, f/m }'
 echo "| peak RssAnon of bangfu run after five years, piped input | $fiveanon | ≤ 64 MB |"
+awk -v f="$districtfirst" -v m="$districtmeta" -v mb="$district" 'BEGIN { printf "| the district: one process serving 20 schools (%s MB of files), start-up to first reply vs opening the 20 files and reading their meta | %.0f ms vs %.0f ms = %.1f× | ≤ 3× |\n", mb, f/1000, m/1000, f/m }'
+echo "| peak RssAnon of bangfu run on the district (20 schools), /county, /status, /digest and the Monday runs | $districtanon | ≤ 64 MB |"
+echo "| /county on the district: every school's week, 20 schools | $(ms BenchmarkCountyStatus/district) ($(ms BenchmarkCountyStatus/oneSchool) for one of them) | |"

@@ -9,8 +9,10 @@ import (
 	"time"
 
 	"bangfu/bot"
+	"bangfu/commands/report"
 	"bangfu/storage"
 	"bangfu/storage/bolt"
+	"bangfu/storage/schoolgen"
 )
 
 var cal = storage.DefaultCalendar()
@@ -156,5 +158,47 @@ func TestASchoolThatCannotBeReadDoesNotSilenceTheOthers(t *testing.T) {
 	text := d.Answer(context.Background(), private("telegram", "42"), "")
 	if !strings.Contains(text, "第二中学：暂时读不到") || !strings.Contains(text, "第一中学：帮扶 2 人") || strings.Contains(text, "disk gone") {
 		t.Errorf("with one school unreadable:\n%s", text)
+	}
+}
+
+// The county's figures for a school say what its classes' /status say, on
+// a generated school of 60 classes and a year of records (closed students,
+// students behind and ahead, contacts in and out of the month).
+func TestTheCountysFiguresAgreeWithEachClassesStatus(t *testing.T) {
+	s := openSchool(t, "big", "大校")
+	now := time.Date(2026, 12, 2, 15, 0, 0, 0, cal.Loc)
+	if _, err := schoolgen.Generate(s.Store.(*bolt.Store), schoolgen.Options{Classes: 12, SupportedPerClass: 6, Sessions: 4000, Contacts: 700, Praise: 100, Reads: 10, Until: now, Seed: 5}); err != nil {
+		t.Fatal(err)
+	}
+	students, _ := s.Store.AllStudents()
+	if _, err := s.Store.(*bolt.Store).UpdateStudent(meta(now), students[3].ID, "student.close", func(st *storage.Student) error {
+		st.Closed, st.ClosedReason, st.ClosedAt = true, "已转化", now
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := SchoolFigures(s, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	weeks, err := report.BuildSchoolWeek(s.Store, s.Cal, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want Figures
+	for _, c := range weeks {
+		done, agreed, key, behind, notContacted := c.Totals()
+		want.Done += done
+		want.Agreed += agreed
+		want.Key += key
+		want.Behind += behind
+		want.Students += len(c.Students)
+		want.Contacted += len(c.Students) - notContacted
+	}
+	if want.Students != 71 || want.Done == 0 || want.Contacted == 0 || want.Behind == 0 {
+		t.Fatalf("the generated school is not a fair test: %+v", want)
+	}
+	if f.Students != want.Students || f.Done != want.Done || f.Agreed != want.Agreed || f.Key != want.Key || f.Behind != want.Behind || f.Contacted != want.Contacted {
+		t.Fatalf("county %+v\\nclasses %+v", f, want)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"bangfu/storage"
 	"bangfu/storage/bolt"
 )
@@ -81,6 +83,45 @@ func TestWriteBigSchool(t *testing.T) {
 		}
 	}
 	if _, err := Generate(st, o); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestWriteDistrict writes the benchmark district to $BANGFU_DISTRICT_DIR
+// (make bench): $BANGFU_DISTRICT_SCHOOLS schools (20 unless set), each a
+// year-sized school of its own (s01.db, s02.db, …, each its own seed), two
+// at a time.
+func TestWriteDistrict(t *testing.T) {
+	dir := os.Getenv("BANGFU_DISTRICT_DIR")
+	if dir == "" {
+		t.Skip("set BANGFU_DISTRICT_DIR to write the benchmark district")
+	}
+	n := 20
+	if v := os.Getenv("BANGFU_DISTRICT_SCHOOLS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Now()
+	var g errgroup.Group
+	g.SetLimit(2)
+	for i := 1; i <= n; i++ {
+		g.Go(func() error {
+			st, err := bolt.Open(filepath.Join(dir, fmt.Sprintf("s%02d.db", i)), bolt.Options{})
+			if err != nil {
+				return err
+			}
+			o := Big(now)
+			o.Seed = int64(i)
+			if _, err := Generate(st, o); err != nil {
+				st.Close()
+				return err
+			}
+			return st.Close()
+		})
+	}
+	if err := g.Wait(); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -64,6 +64,36 @@ type Scheduler struct {
 
 	// Queued is called after a tick queued messages (deliver them now).
 	Queued func(context.Context)
+
+	// since is when the school's reminders were first kept (its first
+	// tick): a run due before then was never this bot's to send.
+	since time.Time
+}
+
+// sinceMark keeps the first tick's time among the run marks, so it moves
+// with the school (backup, migrate) like every other mark.
+const sinceMark = "scheduler/since"
+
+// keptSince reads (or, at a school's first tick, writes) sinceMark.
+func (s *Scheduler) keptSince(now time.Time) (time.Time, error) {
+	if !s.since.IsZero() {
+		return s.since, nil
+	}
+	status, ok, err := s.st.RunMark(sinceMark)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if ok {
+		if t, err := time.Parse(time.RFC3339, status); err == nil {
+			s.since = t
+			return t, nil
+		}
+	}
+	if err := s.st.CompleteRun(sinceMark, now.UTC().Format(time.RFC3339)); err != nil {
+		return time.Time{}, err
+	}
+	s.since = now
+	return now, nil
 }
 
 var parser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
@@ -268,11 +298,19 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return err
 	}
+	since, err := s.keptSince(now)
+	if err != nil {
+		return err
+	}
 	queued := false
-	var missed []string
+	var missed, before []string
 	for _, r := range runs {
 		if r.Missed {
-			missed = append(missed, r.Key)
+			if r.Fire.Before(since) {
+				before = append(before, r.Key)
+			} else {
+				missed = append(missed, r.Key)
+			}
 			if err := s.st.CompleteRun(r.Key, "missed"); err != nil {
 				return err
 			}
@@ -285,6 +323,9 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) error {
 	}
 	if len(missed) > 0 {
 		s.log.Warn("scheduled runs missed while the bot was down; their periods are over, not sending", "count", len(missed), "runs", strings.Join(missed, " "))
+	}
+	if len(before) > 0 { // a new school: nothing was missed, there was no bot yet
+		s.log.Info("scheduled runs from before this school's first start, not sending", "count", len(before))
 	}
 	if queued && s.Queued != nil {
 		s.Queued(ctx)

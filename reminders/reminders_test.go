@@ -1,6 +1,7 @@
 package reminders
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -480,5 +481,32 @@ func TestMakeUpDaysAndTheNextTermFollowTheTimetable(t *testing.T) {
 	}
 	if rs := due(t, sc, time.Date(2027, 3, 5, 15, 0, 0, 0, sh), JobWeeklyCheckin); len(rs) != 1 {
 		t.Fatalf("no check-in in the new term: %+v", rs)
+	}
+}
+
+// A school's first start is not a bot that was down: the runs due before
+// it are marked without the "missed while down" warning, which a later
+// outage still gets, naming only what it missed.
+func TestAFirstStartMissedNothing(t *testing.T) {
+	s := newSchool(t, at(11, 23, 9, 0))
+	var logs bytes.Buffer
+	sc, err := New(s.st, s.h.Cal, s.h.School, defaults, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sc.Tick(context.Background(), at(11, 25, 9, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(logs.String(), "missed") {
+		t.Fatalf("the first start warned of missed runs:\n%s", logs.String())
+	}
+	// Down from Wednesday to the next Tuesday.
+	sc2, _ := New(s.st, s.h.Cal, s.h.School, defaults, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	if err := sc2.Tick(context.Background(), at(12, 1, 9, 0)); err != nil {
+		t.Fatal(err)
+	}
+	// Friday's check-in, Sunday's parents' week, the last school day of November.
+	if !strings.Contains(logs.String(), "missed while the bot was down") || !strings.Contains(logs.String(), `count=3 runs="weekly_checkin/2026-11-27T15:00 parent_weekly/2026-11-29T19:00 monthly_contact_final/2026-11"`) {
+		t.Fatalf("after an outage:\n%s", logs.String())
 	}
 }

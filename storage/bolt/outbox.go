@@ -2,6 +2,7 @@ package bolt
 
 import (
 	"bytes"
+	"errors"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -288,33 +289,16 @@ func (s *Store) JournalReply(q storage.Queued) (uint64, error) {
 }
 
 // ReplySending marks a journaled reply as handed to its platform: from now
-// on it is never sent again (after a crash it is dropped, as it may have gone
-// out). Replies marked so before are deleted in the same write, so the
-// journal stays small without a write of its own per reply.
+// on it is never sent again (after a crash it is dropped, as it may have
+// gone out). The mark is a write to the marks' file, folded into the
+// database by the next commit (see sending.go).
 func (s *Store) ReplySending(id uint64) error {
-	return s.update(func(tx *bbolt.Tx) error {
-		b := tx.Bucket(bReplies)
-		var gone [][]byte
-		c := b.Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			var q storage.Queued
-			decode(v, &q)
-			if q.InFlight && be(k) != id {
-				gone = append(gone, append([]byte(nil), k...))
-			}
-		}
-		for _, k := range gone {
-			if err := b.Delete(k); err != nil {
-				return err
-			}
-		}
-		var q storage.Queued
-		if !getJSON(b, u64(id), &q) {
-			return nil
-		}
-		q.InFlight = true
-		return putJSON(b, u64(id), q)
-	})
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.db == nil {
+		return errors.New("storage: closed")
+	}
+	return s.marks.mark(opSending, id)
 }
 
 // ReplyDone forgets a journaled reply once it was sent (or given up).
@@ -361,12 +345,23 @@ func (s *Store) RecoverReplies() (moved, dropped int, err error) {
 	return moved, dropped, err
 }
 
-// ReplyWaiting clears the mark of a journaled reply that did not go out.
+// ReplyWaiting clears the mark of a journaled reply that did not go out:
+// in the marks' file and, durably, in the database (a fold may have put it
+// there already).
 func (s *Store) ReplyWaiting(id uint64) error {
+	s.mu.RLock()
+	err := errors.New("storage: closed")
+	if s.db != nil {
+		err = s.marks.mark(opWaiting, id)
+	}
+	s.mu.RUnlock()
+	if err != nil {
+		return err
+	}
 	return s.update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bReplies)
 		var q storage.Queued
-		if !getJSON(b, u64(id), &q) {
+		if !getJSON(b, u64(id), &q) || !q.InFlight {
 			return nil
 		}
 		q.InFlight = false

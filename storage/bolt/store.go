@@ -140,6 +140,10 @@ type Store struct {
 	pending         []*writeReq
 	leading         bool
 	commits, writes atomic.Uint64
+
+	// marks are the replies handed to their platform, kept beside the
+	// file until a commit folds them in (sending.go).
+	marks *sendingMarks
 }
 
 // CommitStats reports how many transactions were committed for how many
@@ -203,6 +207,19 @@ func Open(path string, opt Options) (*Store, error) {
 		return nil, err
 	}
 	s.Cal.SetStartedTerms(terms)
+	if s.marks, err = openSendingMarks(path + sendingSuffix); err != nil {
+		db.Close()
+		return nil, err
+	}
+	// What a crash left marked goes into the database at once, so every
+	// reader of the file (a snapshot, a backup) sees it.
+	if marked, _ := s.marks.pending(); len(marked) > 0 {
+		if err := s.update(func(*bbolt.Tx) error { return nil }); err != nil {
+			s.marks.close()
+			db.Close()
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
@@ -264,10 +281,16 @@ func (s *Store) migrate() error {
 
 // Close waits for writes in flight and closes the file.
 func (s *Store) Close() error {
+	s.foldMarks() // the marks go into the file before it is closed
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.db == nil {
 		return nil
+	}
+	if s.marks.close() == nil {
+		if marked, _ := s.marks.pending(); len(marked) == 0 {
+			os.Remove(s.path + sendingSuffix)
+		}
 	}
 	// Every write has returned (they hold mu): the file is final and still
 	// locked against other processes.
@@ -328,12 +351,27 @@ func (s *Store) update(fn func(tx *bbolt.Tx) error) error {
 	return <-req.done
 }
 
+// foldMarks commits the pending reply marks, when there are any.
+func (s *Store) foldMarks() {
+	if s.marks == nil {
+		return
+	}
+	if marked, _ := s.marks.pending(); len(marked) > 0 {
+		s.update(func(*bbolt.Tx) error { return nil })
+	}
+}
+
 func (s *Store) commit(batch []*writeReq) {
 	s.commits.Add(1)
 	s.writes.Add(uint64(len(batch)))
+	// Every commit carries the reply marks made since the last one.
+	marks, at := s.marks.pending()
 	for len(batch) > 0 {
 		failed, ferr := -1, error(nil)
 		err := s.db.Update(func(tx *bbolt.Tx) error {
+			if err := foldSending(tx, marks); err != nil {
+				return err
+			}
 			for i, r := range batch {
 				if err := callSafely(r.fn, tx); err != nil {
 					failed, ferr = i, err
@@ -346,6 +384,9 @@ func (s *Store) commit(batch []*writeReq) {
 			batch[failed].done <- ferr
 			batch = append(batch[:failed:failed], batch[failed+1:]...)
 			continue
+		}
+		if err == nil {
+			s.marks.folded(marks, at)
 		}
 		for _, r := range batch {
 			r.done <- err
@@ -398,6 +439,7 @@ func (s *Store) view(fn func(tx *bbolt.Tx) error) error {
 // Backup writes a consistent copy of the database to path, fsyncs it and
 // renames it into place, so a half-written backup never looks complete.
 func (s *Store) Backup(path string) (int64, error) {
+	s.foldMarks() // a copy restored later must not send a reply's stand-in again
 	tmp := path + ".tmp"
 	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {

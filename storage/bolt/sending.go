@@ -1,0 +1,197 @@
+package bolt
+
+import (
+	"encoding/binary"
+	"errors"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"bangfu/storage"
+)
+
+// A reply handed to its platform must never be sent again after a crash
+// (ReplySending). Marking it with a commit of its own cost a second pair of
+// fsyncs per /log, as much as the record itself. The mark is instead one
+// write to a file beside the database, without an fsync of its own: the
+// kernel keeps it when the process dies (kill -9, a panic, the OOM
+// killer), a background fsync puts it on the disk within sendingSyncAfter
+// (only a power cut inside that window can lose it, and then the reply's
+// stand-in goes once after the restart), and the next commit of the
+// database folds the marks in, after which the file is emptied.
+
+// sendingSuffix names the marks' file beside the database.
+const sendingSuffix = ".sending"
+
+// sendingSyncAfter bounds how long a mark waits for its fsync.
+const sendingSyncAfter = 20 * time.Millisecond
+
+// Each mark is an op byte and a reply id.
+const (
+	opSending byte = 'S'
+	opWaiting byte = 'W'
+	markSize       = 9
+)
+
+type sendingMarks struct {
+	mu sync.Mutex
+	f  *os.File
+	// marked are the replies handed over and not folded yet, with the
+	// sequence number of their mark (a reply marked again after a fold
+	// started keeps its newer mark).
+	marked   map[uint64]uint64
+	seq      uint64 // marks written since the file was last emptied
+	syncing  bool
+	closed   bool
+	syncFile func(*os.File) error // tests count the fsyncs
+}
+
+// openSendingMarks opens the file and reads what a crash left in it: the
+// replies whose last mark was "sending".
+func openSendingMarks(path string) (*sendingMarks, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	m := &sendingMarks{f: f, marked: map[uint64]uint64{}, syncFile: (*os.File).Sync}
+	data, err := io.ReadAll(f)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	// A mark cut short by a power cut is no mark: its reply was not sent.
+	for len(data) >= markSize {
+		id := binary.BigEndian.Uint64(data[1:markSize])
+		m.seq++
+		switch data[0] {
+		case opSending:
+			m.marked[id] = m.seq
+		case opWaiting:
+			delete(m.marked, id)
+		}
+		data = data[markSize:]
+	}
+	return m, nil
+}
+
+// mark appends one op; it is on the disk within sendingSyncAfter.
+func (m *sendingMarks) mark(op byte, id uint64) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return errors.New("storage: closed")
+	}
+	var rec [markSize]byte
+	rec[0] = op
+	binary.BigEndian.PutUint64(rec[1:], id)
+	if _, err := m.f.Write(rec[:]); err != nil {
+		return err
+	}
+	m.seq++
+	if op == opSending {
+		m.marked[id] = m.seq
+	} else {
+		delete(m.marked, id)
+	}
+	if !m.syncing {
+		m.syncing = true
+		time.AfterFunc(sendingSyncAfter, m.sync)
+	}
+	return nil
+}
+
+func (m *sendingMarks) sync() {
+	m.mu.Lock()
+	f, closed := m.f, m.closed
+	m.syncing = false
+	m.mu.Unlock()
+	if !closed {
+		m.syncFile(f) // a failure leaves the mark to the next commit's fold
+	}
+}
+
+// pending is a copy of the marks not folded yet, and the sequence it
+// was taken at.
+func (m *sendingMarks) pending() (map[uint64]uint64, uint64) {
+	if m == nil { // opening: the marks are read after the migrations
+		return nil, 0
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.marked) == 0 {
+		return nil, m.seq
+	}
+	out := make(map[uint64]uint64, len(m.marked))
+	for id, s := range m.marked {
+		out[id] = s
+	}
+	return out, m.seq
+}
+
+// folded forgets the marks a committed transaction put in the database,
+// and empties the file when nothing was marked meanwhile.
+func (m *sendingMarks) folded(done map[uint64]uint64, at uint64) {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for id, s := range done {
+		if m.marked[id] == s {
+			delete(m.marked, id)
+		}
+	}
+	if m.seq > 0 && m.seq == at && len(m.marked) == 0 && !m.closed {
+		if err := m.f.Truncate(0); err == nil {
+			m.seq = 0
+		}
+	}
+}
+
+func (m *sendingMarks) close() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return nil
+	}
+	m.closed = true
+	return m.f.Close()
+}
+
+// foldSending, in a write transaction, records the pending marks as the
+// journal's in-flight flags; replies flagged by an earlier fold went out
+// long ago and are deleted, so the journal stays small.
+func foldSending(tx *bbolt.Tx, marks map[uint64]uint64) error {
+	if len(marks) == 0 {
+		return nil
+	}
+	b := tx.Bucket(bReplies)
+	var gone [][]byte
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		var q storage.Queued
+		decode(v, &q)
+		if _, now := marks[be(k)]; q.InFlight && !now {
+			gone = append(gone, append([]byte(nil), k...))
+		}
+	}
+	for _, k := range gone {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	for id := range marks {
+		var q storage.Queued
+		if !getJSON(b, u64(id), &q) || q.InFlight {
+			continue
+		}
+		q.InFlight = true
+		if err := putJSON(b, u64(id), q); err != nil {
+			return err
+		}
+	}
+	return nil
+}

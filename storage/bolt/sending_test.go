@@ -1,0 +1,119 @@
+package bolt
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"bangfu/storage"
+)
+
+// crashCopy copies the database and its marks' file as a process killed
+// now leaves them: what the kernel holds, fsynced or not.
+func crashCopy(t *testing.T, from, to string) {
+	t.Helper()
+	for _, suffix := range []string{"", sendingSuffix} {
+		data, err := os.ReadFile(from + suffix)
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(to+suffix, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func journal(t *testing.T, s *Store, text string) uint64 {
+	t.Helper()
+	id, err := s.JournalReply(storage.Queued{Platform: "t", ChatID: "c", Text: text, NotBefore: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// A reply marked as handed to its platform is never sent again after the
+// process dies, though the mark had no commit of its own; one not marked
+// is sent after the restart; a mark cut short is no mark.
+func TestAReplyHandedOverIsNotSentAgainAfterAKill(t *testing.T) {
+	dir := t.TempDir()
+	live := filepath.Join(dir, "live.db")
+	s, err := Open(live, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	handed := journal(t, s, "已记录：张三 数学辅导 30分钟")
+	waiting := journal(t, s, "已记录：李四 英语 20分钟")
+	if err := s.ReplySending(handed); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name           string
+		tear           bool
+		moved, dropped int
+	}{{"killed", false, 1, 1}, {"a torn mark", true, 2, 0}} {
+		copyPath := filepath.Join(dir, c.name+".db")
+		crashCopy(t, live, copyPath)
+		if c.tear {
+			os.Truncate(copyPath+sendingSuffix, markSize-1)
+		}
+		after, err := Open(copyPath, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		moved, dropped, err := after.RecoverReplies()
+		after.Close()
+		if err != nil || moved != c.moved || dropped != c.dropped {
+			t.Errorf("%s: after the restart %d queued again and %d dropped (%v), want %d and %d", c.name, moved, dropped, err, c.moved, c.dropped)
+		}
+	}
+	// The next commit folds the mark in and empties the file.
+	if err := s.ReplyWaiting(waiting); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(live + sendingSuffix); err != nil || fi.Size() != 0 {
+		t.Fatalf("the marks' file after a commit: %v %v", fi, err)
+	}
+	copyPath := filepath.Join(dir, "folded.db")
+	crashCopy(t, live, copyPath)
+	after, err := Open(copyPath, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer after.Close()
+	if moved, dropped, err := after.RecoverReplies(); err != nil || moved != 1 || dropped != 1 {
+		t.Fatalf("after the fold: %d queued again, %d dropped (%v)", moved, dropped, err)
+	}
+}
+
+// A mark reaches the disk by itself within sendingSyncAfter, once for a
+// burst of marks; a clean close leaves no marks' file.
+func TestMarksAreSyncedInTheBackgroundAndCleanedUpAtClose(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	synced := make(chan struct{}, 10)
+	s.marks.mu.Lock()
+	s.marks.syncFile = func(f *os.File) error { err := f.Sync(); synced <- struct{}{}; return err }
+	s.marks.mu.Unlock()
+	for i := 0; i < 5; i++ {
+		if err := s.ReplySending(journal(t, s, "回复")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	select {
+	case <-synced:
+	case <-time.After(10 * time.Second):
+		t.Fatal("a mark was never fsynced")
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path + sendingSuffix); !os.IsNotExist(err) {
+		t.Fatalf("a clean close left the marks' file: %v", err)
+	}
+}

@@ -93,13 +93,18 @@ func logRouter(b *testing.B, st storage.Store, cal storage.Calendar, now func() 
 }
 
 func logRigJournal(b *testing.B, journal bool) (*bot.Router, *lastReply, *bolt.Store) {
+	return logRigOn(b, filepath.Join(b.TempDir(), "bangfu.db"), journal)
+}
+
+// logRigOn is the log rig over the file at path (made when missing).
+func logRigOn(b *testing.B, path string, journal bool) (*bot.Router, *lastReply, *bolt.Store) {
 	// The clock moves a minute at every reading, so the logs spread over
 	// weeks the way a school's do, instead of piling thousands of sessions
 	// into one student's week.
 	var ticks atomic.Int64
 	start := time.Date(2026, 9, 1, 8, 0, 0, 0, shanghai)
 	clock := func() time.Time { return start.Add(time.Duration(ticks.Add(1)) * time.Minute) }
-	st, err := bolt.Open(filepath.Join(b.TempDir(), "bangfu.db"), bolt.Options{Now: clock})
+	st, err := bolt.Open(path, bolt.Options{Now: clock})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -132,6 +137,32 @@ func BenchmarkLogSequentialUnjournaled(b *testing.B) { benchLogSequential(b, fal
 
 func benchLogSequential(b *testing.B, journal bool) {
 	router, out, _ := logRigJournal(b, journal)
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		router.Dispatch(ctx, logMessage(uint64(i), i%32))
+	}
+	b.StopTimer()
+	if !strings.Contains(out.text, "本周第") {
+		b.Fatalf("last reply %q", out.text)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "logs/s")
+}
+
+// BenchmarkLogSequentialYear: the same in a copy of the year-sized school
+// (55 MB: deeper trees, so more pages written by each commit).
+func BenchmarkLogSequentialYear(b *testing.B) {
+	st, _ := bigStore(b) // generated once per run
+	st.Close()
+	path := filepath.Join(b.TempDir(), "year.db")
+	src, err := os.ReadFile(bigSchool.path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(path, src, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	router, out, _ := logRigOn(b, path, true)
 	ctx := context.Background()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

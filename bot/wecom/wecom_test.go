@@ -254,9 +254,14 @@ func mustClass(t *testing.T, st *bolt.Store) uint64 {
 func TestADroppedConnectionLosesNoReply(t *testing.T) {
 	fake := wecomtest.New(botID, secret)
 	t.Cleanup(fake.Close) // after the rig has stopped
-	r := newRig(t, fake)
+	// The first reply is held until the adapter has noticed the drop and
+	// reconnected: that is the case under test (a reply written just
+	// before the drop is the last case, below), not a race between them.
+	held := &holdFirstSending{until: func() bool { return fake.Subscriptions() >= 2 }}
+	r := newRig(t, fake, func(c *wecom.Config) { held.ReplyJournal, c.Journal = c.Journal, held })
 	r.say("principal", "", "/student add 初一3班 张三")
 
+	held.armed.Store(true)
 	fake.PushThenDrop(wecomtest.Message{MsgID: "m-drop", From: "principal", Text: "/log 张三 数学 30分钟"})
 	if !fake.WaitFor(5*time.Second, func() bool { return fake.Subscriptions() >= 2 }) {
 		t.Fatal("the adapter did not reconnect")
@@ -497,4 +502,19 @@ func TestTheAppSendsToMembersAndParents(t *testing.T) {
 		t.Fatal("the app secret reached a log line")
 	}
 	_ = storage.Meta{}
+}
+
+// holdFirstSending, once armed, holds the next reply marked sending until
+// until holds (or 30 s pass, when the test fails anyway).
+type holdFirstSending struct {
+	bot.ReplyJournal
+	until func() bool
+	armed atomic.Bool
+}
+
+func (h *holdFirstSending) Sending(id uint64) error {
+	if h.armed.CompareAndSwap(true, false) {
+		bottest.Eventually(30*time.Second, h.until)
+	}
+	return h.ReplyJournal.Sending(id)
 }

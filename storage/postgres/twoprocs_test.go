@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"fmt"
+	"github.com/jackc/pgx/v5"
 	"io"
 	"log/slog"
 	"sync"
@@ -159,5 +160,39 @@ func TestSchoolsInOneDatabaseAreApart(t *testing.T) {
 	}
 	if se2, _, err := erzhong.AddSession(storage.Meta{MsgKey: "m1", ActorID: 1, At: now}, storage.Session{StudentID: other.ID, Subject: "语文", Minutes: 20, At: now}); err != nil || se2.No != 1 {
 		t.Fatalf("the second school's first record: #%d %v", se2.No, err)
+	}
+}
+
+// The sending mark's commit alone does not wait for the WAL: the setting
+// lasts for its transaction, and the next write waits again.
+func TestOnlyTheSendingMarkSkipsTheWALFlush(t *testing.T) {
+	url := pgtest.URL(t)
+	s, err := postgres.Open(context.Background(), url, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	id, err := s.JournalReply(storage.Queued{Platform: "t", ChatID: "c", Text: "回复", NotBefore: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ReplySending(id); err != nil {
+		t.Fatal(err)
+	}
+	c, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(context.Background())
+	var inFlight bool
+	if err := c.QueryRow(context.Background(), "SELECT (doc->>'InFlight')::boolean FROM replies WHERE id = $1", int64(id)).Scan(&inFlight); err != nil || !inFlight {
+		t.Fatalf("the mark is not the server's: %v %v", inFlight, err)
+	}
+	// Every connection of the pool still commits synchronously afterwards.
+	for i := 0; i < 8; i++ {
+		var setting string
+		if err := s.Pool().QueryRow(context.Background(), "SHOW synchronous_commit").Scan(&setting); err != nil || setting != "on" {
+			t.Fatalf("a pooled connection commits with synchronous_commit %q (%v)", setting, err)
+		}
 	}
 }

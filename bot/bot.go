@@ -79,6 +79,9 @@ type Outgoing struct {
 	// To names whom a reply answers, so replies waiting together in a group
 	// can go out as one message, each part headed by its addressee.
 	To string
+	// School is the key of the school whose outbox sent it, when a
+	// county's schools share one account: its journal and its records.
+	School string
 }
 
 // Platform is a chat network the bot lives on.

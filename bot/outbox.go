@@ -51,6 +51,9 @@ type Outbox struct {
 	// OnGivenUp is told when a message is dropped for good: a permanent
 	// error (ErrPermanent), or transient ones that outlasted every retry.
 	OnGivenUp func(out Outgoing, err error)
+	// School, set when a county's schools share an account, is stamped on
+	// every message this outbox hands to a platform (Outgoing.School).
+	School string
 
 	mu        sync.Mutex
 	platforms map[string]Platform
@@ -94,6 +97,7 @@ func (o *Outbox) platform(name string) (Platform, bool) {
 
 // Send delivers an interactive message now.
 func (o *Outbox) Send(ctx context.Context, out Outgoing) error {
+	out.School = o.School
 	p, ok := o.platform(out.Platform)
 	if !ok {
 		return fmt.Errorf("outbox: no platform %q", out.Platform)
@@ -102,7 +106,7 @@ func (o *Outbox) Send(ctx context.Context, out Outgoing) error {
 		if _, queues := p.(ReplyQueuer); !queues {
 			// A platform that sends at once: the journaled reply is handed
 			// over now, and must never go again.
-			if err := o.Journal.Sending(out.ReplyID); err != nil {
+			if err := o.Journal.Sending(out); err != nil {
 				o.Log.Error("marking a journaled reply failed", "err", err)
 			}
 		}
@@ -180,6 +184,7 @@ func (o *Outbox) deliver(ctx context.Context, until time.Time) {
 }
 
 func (o *Outbox) deliverOne(ctx context.Context, p Platform, out Outgoing) {
+	out.School = o.School
 	if out.InFlight {
 		o.Log.Warn("a queued message was being sent when the bot stopped; not sending it again", "platform", out.Platform, "chat", out.Chat.ID)
 		if err := o.Queue.Done(out); err != nil {

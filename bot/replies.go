@@ -18,9 +18,9 @@ var ErrNotSent = errors.New("not sent")
 // lose them (the database's outbox, seen from here).
 type ReplyJournal interface {
 	Journal(out Outgoing) (uint64, error)
-	Sending(id uint64) error // about to go to the platform
-	Waiting(id uint64) error // did not go after all
-	Done(id uint64) error
+	Sending(out Outgoing) error // about to go to the platform
+	Waiting(out Outgoing) error // did not go after all
+	Done(out Outgoing) error
 }
 
 // ReplyQueues sends interactive replies in order, one queue and goroutine per
@@ -179,10 +179,10 @@ func (q *ReplyQueues) Active() int {
 // while it is away; the journal follows each reply of the batch.
 func (q *ReplyQueues) deliver(batch []Outgoing) {
 	o := merge(batch)
-	journal := func(f func(id uint64) error, what string) {
+	journal := func(f func(Outgoing) error, what string) {
 		for _, r := range batch {
 			if r.ReplyID != 0 {
-				if err := f(r.ReplyID); err != nil {
+				if err := f(r); err != nil {
 					q.log.Error(what+" a journaled reply failed", "err", err)
 				}
 			}

@@ -67,7 +67,8 @@ func (j *fakeJournal) Journal(o Outgoing) (uint64, error) {
 	j.kept[j.next] = true
 	return j.next, nil
 }
-func (j *fakeJournal) Sending(id uint64) error {
+func (j *fakeJournal) Sending(o Outgoing) error {
+	id := o.ReplyID
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.sending = append(j.sending, id)
@@ -91,13 +92,15 @@ func (j *fakeJournal) state(id uint64) string {
 	return st
 }
 
-func (j *fakeJournal) Waiting(id uint64) error {
+func (j *fakeJournal) Waiting(o Outgoing) error {
+	id := o.ReplyID
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.waiting = append(j.waiting, id)
 	return nil
 }
-func (j *fakeJournal) Done(id uint64) error {
+func (j *fakeJournal) Done(o Outgoing) error {
+	id := o.ReplyID
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.done = append(j.done, id)

@@ -36,7 +36,7 @@ type lastReply struct {
 
 func (l *lastReply) Send(_ context.Context, o bot.Outgoing) error {
 	if o.ReplyID != 0 { // handed over: as the outbox marks it for a platform that sends at once
-		if err := l.journal.Sending(o.ReplyID); err != nil {
+		if err := l.journal.Sending(o); err != nil {
 			return err
 		}
 	}

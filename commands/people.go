@@ -688,3 +688,19 @@ func (h *Handler) parentRemove(r *req) (string, error) {
 	}
 	return parentRemoved(f.label(), relation, len(bound)), nil
 }
+
+// JoinCode is the code of a /join line (or /start <code> from a Telegram
+// link) as /join reads it; ok is false for any other message. A county's
+// shared account routes the line to the school that issued the code.
+func (h *Handler) JoinCode(text string) (code string, ok bool) {
+	line, ok := splitCommand(Normalize(text))
+	if !ok {
+		return "", false
+	}
+	sp, rest := h.lookup(line.word, line.rest)
+	if sp == nil || sp.name != "join" {
+		return "", false
+	}
+	code = NormalizeCode(newArgs(rest).from(0))
+	return code, code != ""
+}

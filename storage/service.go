@@ -55,6 +55,9 @@ type GroupService interface {
 type InviteService interface {
 	CreateInvite(m Meta, inv Invite) (Invite, error)
 	UseInvite(m Meta, code string, personID uint64) (Invite, Person, error)
+	// InviteExists reports whether this school issued the code (used or
+	// not): a county's shared account routes /join by it.
+	InviteExists(code string) (bool, error)
 }
 
 // RecordService keeps tutoring sessions, contacts, praise, comments and

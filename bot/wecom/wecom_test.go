@@ -512,9 +512,9 @@ type holdFirstSending struct {
 	armed atomic.Bool
 }
 
-func (h *holdFirstSending) Sending(id uint64) error {
+func (h *holdFirstSending) Sending(o bot.Outgoing) error {
 	if h.armed.CompareAndSwap(true, false) {
 		bottest.Eventually(30*time.Second, h.until)
 	}
-	return h.ReplyJournal.Sending(id)
+	return h.ReplyJournal.Sending(o)
 }

@@ -51,6 +51,10 @@ type app struct {
 	holder string
 	wait   func(ctx context.Context, d time.Duration) bool
 	school string // the school's key when it is one of a county's
+	// queue and journal are the school's outbox and reply journal, which
+	// a county's shared account uses for this school's messages.
+	queue   delivery.OutboxQueue
+	journal delivery.ReplyJournal
 }
 
 // runBot starts every enabled platform (with none configured, the terminal
@@ -87,7 +91,9 @@ func wire(ctx context.Context, cfg Config, st opened, log *slog.Logger, stdin io
 	a.h = newHandler(cfg, st, log)
 	queue := delivery.OutboxQueue{Store: st, Loc: cfg.Calendar.Loc, Now: st.now, Log: log}
 	journal := delivery.ReplyJournal{Store: st, Now: st.now}
+	a.queue, a.journal = queue, journal
 	a.out = bot.NewOutbox(queue, st.now, log)
+	a.out.School = cfg.Key
 	a.out.OnUnreachable = func(o bot.Outgoing) { a.h.MarkUnreachable(context.Background(), o) }
 	a.out.OnGivenUp = a.h.GivenUp
 	a.out.Journal = journal
@@ -95,10 +101,12 @@ func wire(ctx context.Context, cfg Config, st opened, log *slog.Logger, stdin io
 	// the router needs no read of its own per message.
 	a.router = &bot.Router{Handler: a.h, Out: a.out, Log: log}
 
-	if err := a.addChatAccounts(ctx, cfg, st, log, queue, journal, stdout); err != nil {
+	ps, err := chatAccounts(cfg.accounts(), a.hooks(), log, stdout)
+	if err != nil {
 		fmt.Fprintln(stderr, "bangfu:", err)
 		return nil, 1
 	}
+	a.platforms = append(a.platforms, ps...)
 	if cfg.Console.Enabled && len(a.platforms) == 0 {
 		con := console.New(stdin, stdout, isTerminal(stdin))
 		con.Now = st.now
@@ -142,52 +150,79 @@ func wire(ctx context.Context, cfg Config, st opened, log *slog.Logger, stdin io
 	return a, 0
 }
 
-// addChatAccounts starts the adapters of the accounts configured (Telegram,
-// WeChat); the terminal chat is the fallback when there are none.
-func (a *app) addChatAccounts(ctx context.Context, cfg Config, st opened, log *slog.Logger, queue delivery.OutboxQueue, journal delivery.ReplyJournal, qr io.Writer) error {
+// accountHooks are what a chat account's adapter keeps in, and tells, the
+// school it serves (or, for a county's shared account, the schools).
+type accountHooks struct {
+	state         opened // where the adapter keeps its own state
+	menu          []telegram.MenuItem
+	onReady       func(username string)
+	notify        func(text, platform string) // told to the admins, and delivered
+	onUnreachable func(bot.Outgoing)
+	keep          func([]bot.Outgoing)
+	journal       bot.ReplyJournal
+}
+
+// accountsConfig is the chat accounts of a school, or of a county.
+type accountsConfig struct {
+	Telegram TelegramSection
+	Wechat   WechatSection
+	Wecom    WecomSection
+}
+
+func (c Config) accounts() accountsConfig {
+	return accountsConfig{Telegram: c.Telegram, Wechat: c.Wechat, Wecom: c.Wecom}
+}
+
+// hooks are a lone school's: everything goes to its own handler and outbox.
+func (a *app) hooks() accountHooks {
+	return accountHooks{state: a.st, menu: telegramMenu(a.h), onReady: a.h.AddBotName,
+		notify: func(text, platform string) {
+			a.h.NotifyAdmins(text, platform)
+			a.out.DeliverDue(context.Background())
+		},
+		onUnreachable: a.out.OnUnreachable, keep: a.queue.Keep, journal: a.journal}
+}
+
+// chatAccounts makes the adapters of the accounts configured (Telegram,
+// WeChat, WeCom); the terminal chat is the fallback when there are none.
+func chatAccounts(cfg accountsConfig, hk accountHooks, log *slog.Logger, qr io.Writer) ([]bot.Platform, error) {
+	var out []bot.Platform
 	if cfg.Telegram.Enabled {
 		tg, err := telegram.New(telegram.Config{Token: cfg.Telegram.Token, ServerURL: cfg.Telegram.ServerURL,
-			State: st, Log: log, Menu: telegramMenu(a.h), Keep: queue.Keep, Journal: journal,
-			OnReady: a.h.AddBotName,
-			OnStatus: func(text string) {
-				a.h.NotifyAdmins(text, telegram.PlatformName)
-				a.out.DeliverDue(context.Background())
-			}})
+			State: hk.state, Log: log, Menu: hk.menu, Keep: hk.keep, Journal: hk.journal,
+			OnReady:  hk.onReady,
+			OnStatus: func(text string) { hk.notify(text, telegram.PlatformName) }})
 		if err != nil {
-			return err
+			return nil, err
 		}
-		tg.OnUnreachable = a.out.OnUnreachable
-		a.platforms = append(a.platforms, tg)
+		tg.OnUnreachable = hk.onUnreachable
+		out = append(out, tg)
 	}
 	if cfg.Wechat.Enabled {
 		var client *http.Client
 		if cfg.Wechat.ServerURL != "" {
 			client = wechat.ClientFor(cfg.Wechat.ServerURL)
 		}
-		a.platforms = append(a.platforms, wechat.New(wechat.Config{SessionFile: cfg.Wechat.SessionFile, HTTPClient: client, State: st, Log: log, QR: qr,
+		out = append(out, wechat.New(wechat.Config{SessionFile: cfg.Wechat.SessionFile, HTTPClient: client, State: hk.state, Log: log, QR: qr,
 			AcceptFriends: cfg.Wechat.AcceptFriends,
-			Keep:          queue.Keep, Journal: journal,
-			OnStatus: func(text string) {
-				a.h.NotifyAdmins(text, wechat.PlatformName)
-				a.out.DeliverDue(context.Background())
-			}}))
+			Keep:          hk.keep, Journal: hk.journal,
+			OnStatus: func(text string) { hk.notify(text, wechat.PlatformName) }}))
 	}
 	if cfg.Wecom.Enabled {
 		notify := func(text string) {
 			log.Warn("wecom: told the admins", "text", text)
-			a.h.NotifyAdmins(text, wecom.PlatformName)
-			a.out.DeliverDue(context.Background())
+			hk.notify(text, wecom.PlatformName)
 		}
 		wc := wecom.Config{BotID: cfg.Wecom.BotID, Secret: cfg.Wecom.Secret, ServerURL: cfg.Wecom.ServerURL,
-			Log: log, OnStatus: notify, Keep: queue.Keep, Journal: journal}
+			Log: log, OnStatus: notify, Keep: hk.keep, Journal: hk.journal}
 		if app := cfg.Wecom.App; app.CorpID != "" {
 			wc.App = wecom.NewApp(wecom.AppConfig{CorpID: app.CorpID, AgentID: app.AgentID, Secret: app.Secret, APIURL: app.APIURL, Log: log, OnStatus: notify})
 		}
 		w := wecom.New(wc)
-		w.OnUnreachable = a.out.OnUnreachable
-		a.platforms = append(a.platforms, w)
+		w.OnUnreachable = hk.onUnreachable
+		out = append(out, w)
 	}
-	return nil
+	return out, nil
 }
 
 // recover tidies what the last stop left: old processed ids, and replies a
@@ -334,6 +369,21 @@ func (a *app) runPlatform(ctx context.Context, p bot.Platform) {
 		return
 	}
 	a.underLease(ctx, "platform:"+p.Name(), run)
+}
+
+// runSharedPlatform runs a county's shared account with its own dispatch
+// (to each message's school), under a lease in this school's database.
+func (a *app) runSharedPlatform(ctx context.Context, p bot.Platform, dispatch func(context.Context, bot.Message)) {
+	run := func(ctx context.Context) {
+		if err := p.Run(ctx, dispatch); err != nil {
+			a.log.Error("platform stopped", "platform", p.Name(), "err", err)
+		}
+	}
+	if a.st.file != nil {
+		run(ctx)
+		return
+	}
+	a.underLease(ctx, "county-platform:"+p.Name(), run)
 }
 
 // underLease runs run while this process holds the lease name: the others

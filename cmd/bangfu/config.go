@@ -45,32 +45,10 @@ type Config struct {
 		Start string `yaml:"start"`
 		End   string `yaml:"end"`
 	} `yaml:"quiet_hours"`
-	Telegram struct {
-		Enabled   bool   `yaml:"enabled"`
-		Token     string `yaml:"token"`
-		ServerURL string `yaml:"server_url"`
-	} `yaml:"telegram"`
-	Wechat struct {
-		Enabled       bool   `yaml:"enabled"`
-		SessionFile   string `yaml:"session_file"`
-		AcceptFriends bool   `yaml:"accept_friends"`
-		ServerURL     string `yaml:"server_url"`
-	} `yaml:"wechat"`
-	Wecom struct {
-		Enabled   bool   `yaml:"enabled"`
-		BotID     string `yaml:"bot_id"`
-		Secret    string `yaml:"secret"`
-		ServerURL string `yaml:"server_url"`
-		// App is the optional 自建应用: proactive messages to members, and
-		// 学校通知 to 家校通讯录 parents.
-		App struct {
-			CorpID  string `yaml:"corp_id"`
-			AgentID int    `yaml:"agent_id"`
-			Secret  string `yaml:"secret"`
-			APIURL  string `yaml:"api_url"`
-		} `yaml:"app"`
-	} `yaml:"wecom"`
-	Console struct {
+	Telegram TelegramSection `yaml:"telegram"`
+	Wechat   WechatSection   `yaml:"wechat"`
+	Wecom    WecomSection    `yaml:"wecom"`
+	Console  struct {
 		Enabled bool `yaml:"enabled"`
 	} `yaml:"console"`
 	Reminders struct {
@@ -88,6 +66,42 @@ type Config struct {
 	Key         string        `yaml:"-"` // the school's key in schools:, "" for a lone school
 
 	Calendar storage.Calendar `yaml:"-"`
+}
+
+// TelegramSection is one Telegram bot account.
+type TelegramSection struct {
+	Enabled   bool   `yaml:"enabled"`
+	Token     string `yaml:"token"`
+	ServerURL string `yaml:"server_url"`
+}
+
+// WechatSection is one WeChat login.
+type WechatSection struct {
+	Enabled       bool   `yaml:"enabled"`
+	SessionFile   string `yaml:"session_file"`
+	AcceptFriends bool   `yaml:"accept_friends"`
+	ServerURL     string `yaml:"server_url"`
+}
+
+// WecomSection is one WeCom intelligent bot, with the optional 自建应用.
+type WecomSection struct {
+	Enabled   bool   `yaml:"enabled"`
+	BotID     string `yaml:"bot_id"`
+	Secret    string `yaml:"secret"`
+	ServerURL string `yaml:"server_url"`
+	// App is the optional 自建应用: proactive messages to members, and
+	// 学校通知 to 家校通讯录 parents.
+	App struct {
+		CorpID  string `yaml:"corp_id"`
+		AgentID int    `yaml:"agent_id"`
+		Secret  string `yaml:"secret"`
+		APIURL  string `yaml:"api_url"`
+	} `yaml:"app"`
+}
+
+// enabled reports whether any chat account is switched on.
+func (c Config) accountsEnabled() bool {
+	return c.Telegram.Enabled || c.Wechat.Enabled || c.Wecom.Enabled
 }
 
 func defaultConfig() Config {
@@ -166,14 +180,19 @@ func (c *Config) check() error {
 			return keyErr("backup.keep", atLeastOne())
 		}
 	}
-	if c.Telegram.Enabled && c.Telegram.Token == "" && os.Getenv("BANGFU_TELEGRAM_TOKEN") == "" {
-		return keyErr("telegram.token", secretMissing("telegram.enabled", "BANGFU_TELEGRAM_TOKEN"))
-	}
-	if err := c.checkWecom(); err != nil {
+	if err := c.checkAccounts(); err != nil {
 		return err
 	}
 	c.Calendar = cal
 	return nil
+}
+
+// checkAccounts: an account switched on has what it needs to log in.
+func (c *Config) checkAccounts() error {
+	if c.Telegram.Enabled && c.Telegram.Token == "" && os.Getenv("BANGFU_TELEGRAM_TOKEN") == "" {
+		return keyErr("telegram.token", secretMissing("telegram.enabled", "BANGFU_TELEGRAM_TOKEN"))
+	}
+	return c.checkWecom()
 }
 
 // checkWecom: with WeCom on, the bot's id and secret are needed; the

@@ -32,32 +32,65 @@ func runCounty(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
 	slog.SetDefault(log)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	apps, desk, code := wireCounty(ctx, cfg, log, stdin, stdout, stderr)
+	c, code := wireCounty(ctx, cfg, log, stdin, stdout, stderr)
 	defer func() {
-		for _, a := range apps {
-			if err := a.st.Close(); err != nil {
-				log.Error("closing the database failed", "school", a.school, "err", err)
-				code = 1
-			}
+		if c.close(log) != nil {
+			code = 1
 		}
 	}()
 	if code != 0 {
 		return code
 	}
-	runSchools(ctx, apps, desk, cfg, log)
+	c.run(ctx, cfg, log)
 	return code
 }
 
-// wireCounty opens and wires each school; on a failure it says which school
-// and why, and returns what it opened so the caller closes it.
-func wireCounty(ctx context.Context, cfg Config, log *slog.Logger, stdin io.Reader, stdout, stderr io.Writer) ([]*app, *county.Desk, int) {
+// countyRun is a county's schools wired in one process, and the accounts
+// they share.
+type countyRun struct {
+	apps   []*app
+	desk   *county.Desk
+	shared []bot.Platform    // the county's own accounts, used by every school
+	dir    *county.Directory // which school a message on them belongs to
+}
+
+// close closes every school's database.
+func (c *countyRun) close(log *slog.Logger) (err error) {
+	for _, a := range c.apps {
+		if cerr := a.st.Close(); cerr != nil {
+			log.Error("closing the database failed", "school", a.school, "err", cerr)
+			err = cerr
+		}
+	}
+	return err
+}
+
+// wireCounty opens and wires each school, then the shared accounts; on a
+// failure it says which school and why, and returns what it opened so the
+// caller closes it.
+func wireCounty(ctx context.Context, cfg Config, log *slog.Logger, stdin io.Reader, stdout, stderr io.Writer) (*countyRun, int) {
+	apps, desk, code := wireSchools(ctx, cfg, log, stdin, stdout, stderr)
+	c := &countyRun{apps: apps, desk: desk}
+	if code != 0 {
+		return c, code
+	}
+	var err error
+	if c.shared, c.dir, err = sharedAccounts(cfg, apps, log, stdout); err != nil {
+		fmt.Fprintln(stderr, "bangfu:", err)
+		return c, 1
+	}
+	return c, 0
+}
+
+// wireSchools opens and wires each school.
+func wireSchools(ctx context.Context, cfg Config, log *slog.Logger, stdin io.Reader, stdout, stderr io.Writer) ([]*app, *county.Desk, int) {
 	desk := &county.Desk{Name: cfg.County.Name, Admins: map[string]bool{}, Now: time.Now, Log: log}
 	for _, a := range cfg.County.Admins {
 		desk.Admins[strings.TrimSpace(a)] = true
 	}
-	terminal := true
+	terminal := !cfg.County.accounts().enabled()
 	for _, s := range cfg.Schools {
-		if s.Telegram.Enabled || s.Wechat.Enabled || s.Wecom.Enabled {
+		if s.accountsEnabled() {
 			terminal = false
 		}
 	}
@@ -86,11 +119,86 @@ func wireCounty(ctx context.Context, cfg Config, log *slog.Logger, stdin io.Read
 	return apps, desk, 0
 }
 
-// runSchools runs every school until ctx ends or the terminal chat's input
-// does; then each stops in its own order (see app.run).
-func runSchools(ctx context.Context, apps []*app, desk *county.Desk, cfg Config, log *slog.Logger) {
+// sharedAccounts makes the adapters of the accounts the county's schools
+// share: each school's outbox sends through them, and each message that
+// comes in is handled by the school it belongs to (county.Directory).
+func sharedAccounts(cfg Config, apps []*app, log *slog.Logger, qr io.Writer) ([]bot.Platform, *county.Directory, error) {
+	if !cfg.County.accounts().enabled() {
+		return nil, nil, nil
+	}
+	bySchool := map[string]*app{}
+	dir := &county.Directory{}
+	for _, a := range apps {
+		bySchool[a.school] = a
+		dir.Schools = append(dir.Schools, county.Member{Key: a.school, Name: a.h.School, Store: a.st, JoinCode: a.h.JoinCode})
+	}
+	of := func(o bot.Outgoing) *app {
+		if a := bySchool[o.School]; a != nil {
+			return a
+		}
+		return apps[0]
+	}
+	hk := accountHooks{state: apps[0].st, menu: telegramMenu(apps[0].h),
+		onReady: func(name string) {
+			for _, a := range apps {
+				a.h.AddBotName(name)
+			}
+		},
+		// The account is every school's: each school's admins hear of it.
+		notify: func(text, platform string) {
+			for _, a := range apps {
+				a.h.NotifyAdmins(text, platform)
+				a.out.DeliverDue(context.Background())
+			}
+		},
+		onUnreachable: func(o bot.Outgoing) {
+			if f := of(o).out.OnUnreachable; f != nil {
+				f(o)
+			}
+		},
+		keep: func(outs []bot.Outgoing) {
+			for _, o := range outs {
+				of(o).queue.Keep([]bot.Outgoing{o})
+			}
+		},
+		journal: countyJournal(of)}
+	ps, err := chatAccounts(cfg.County.accounts(), hk, log.With("school", "county"), qr)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, a := range apps {
+		for _, p := range ps {
+			a.out.Add(p)
+		}
+	}
+	return ps, dir, nil
+}
+
+// countyJournal keeps each reply in the journal of the school it is from.
+type countyJournal func(bot.Outgoing) *app
+
+func (j countyJournal) Journal(o bot.Outgoing) (uint64, error) { return j(o).journal.Journal(o) }
+func (j countyJournal) Sending(o bot.Outgoing) error           { return j(o).journal.Sending(o) }
+func (j countyJournal) Waiting(o bot.Outgoing) error           { return j(o).journal.Waiting(o) }
+func (j countyJournal) Done(o bot.Outgoing) error              { return j(o).journal.Done(o) }
+
+// route hands a message that came in on a shared account to its school.
+func route(dir *county.Directory, apps []*app) func(context.Context, bot.Message) {
+	return func(ctx context.Context, m bot.Message) {
+		i, text := dir.Route(m)
+		m.Text = text
+		apps[i].dispatch(ctx, m)
+	}
+}
+
+// run runs every school, and the shared accounts' intake, until ctx ends
+// or the terminal chat's input does; then each school stops in its own
+// order (see app.run), and the shared accounts' senders stop last, once
+// every school's outbox has had its last delivery through them.
+func (c *countyRun) run(ctx context.Context, cfg Config, log *slog.Logger) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	apps, first := c.apps, c.apps[0]
 	var wg sync.WaitGroup
 	for _, a := range apps {
 		wg.Add(1)
@@ -102,9 +210,18 @@ func runSchools(ctx context.Context, apps []*app, desk *county.Desk, cfg Config,
 			a.run(ctx)
 		}()
 	}
-	if cfg.County.Digest != "" && len(desk.Admins) > 0 {
-		d := newCountyDigest(desk, apps, cfg.County.Digest, cfg.Schools[0].Calendar.Loc, log)
-		first := apps[0]
+	var intake sync.WaitGroup
+	for _, p := range c.shared {
+		intake.Add(1)
+		go func() {
+			defer intake.Done()
+			// The shared account's session is held as the first school's
+			// platforms are (one process at a time on PostgreSQL).
+			first.runSharedPlatform(ctx, p, route(c.dir, apps))
+		}()
+	}
+	if cfg.County.Digest != "" && len(c.desk.Admins) > 0 {
+		d := newCountyDigest(c.desk, apps, cfg.County.Digest, cfg.Schools[0].Calendar.Loc, log)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -123,7 +240,15 @@ func runSchools(ctx context.Context, apps []*app, desk *county.Desk, cfg Config,
 			first.underLease(ctx, "county-digest", every)
 		}()
 	}
+	intake.Wait()
 	wg.Wait()
+	stopCtx, stopped := context.WithTimeout(context.Background(), stopSendsFor)
+	defer stopped()
+	for _, p := range c.shared {
+		if s, ok := p.(bot.Stopper); ok {
+			s.Stop(stopCtx)
+		}
+	}
 }
 
 // schoolLabel starts an operator's line about one school.

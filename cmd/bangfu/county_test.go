@@ -5,11 +5,15 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	"bangfu/bot/bottest"
+	"bangfu/bot/telegram/telegramtest"
 	"bangfu/storage"
 )
 
@@ -137,17 +141,14 @@ func TestTheCountyDigestGoesOncePerWeekToEachAdmin(t *testing.T) {
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	var out, errb bytes.Buffer
-	apps, desk, code := wireCounty(context.Background(), c, log, strings.NewReader(""), &out, &errb)
+	run, code := wireCounty(context.Background(), c, log, strings.NewReader(""), &out, &errb)
 	if code != 0 {
 		t.Fatalf("wire: %d %s", code, errb.String())
 	}
-	defer func() {
-		for _, a := range apps {
-			a.st.Close()
-		}
-	}()
+	defer run.close(log)
+	apps, desk := run.apps, run.desk
 	c.County.Digest = ""
-	runSchools(context.Background(), apps, desk, c, log) // the terminal's empty input ends it at once
+	run.run(context.Background(), c, log) // the terminal's empty input ends it at once
 	desk.Admins["wecom:nobody"] = true
 	two := apps[1].st
 	admin, err := two.EnsurePerson("telegram", "42", "p42", "王局")
@@ -216,5 +217,86 @@ func TestTheCountyExampleLoads(t *testing.T) {
 	}
 	if len(c.Schools) != 2 || c.Schools[1].School.Name != "青山二中" || c.County.Admins[0] != "telegram:123456789" || c.Schools[1].Reminders.WeeklyCheckin != "0 16 * * 5" {
 		t.Fatalf("the county example: %+v", c.County)
+	}
+}
+
+// TestACountysSharedBotServesEachSchool runs the built binary with one
+// Telegram bot for the county's two schools: each person's messages go to
+// the school they joined, with that school's students only; someone in both
+// schools reaches the second by naming it; the county's admin asks the same
+// bot for /county.
+func TestACountysSharedBotServesEachSchool(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	api := telegramtest.New("42:secret")
+	defer api.Close()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	os.WriteFile(cfg, []byte("storage:\n  path: "+filepath.Join(dir, "data", "bangfu.db")+"\n"+
+		"county:\n  name: 青山县\n  admins: [\"telegram:9\"]\n  telegram:\n    enabled: true\n    token: \"42:secret\"\n    server_url: "+api.URL+"\n"+
+		"schools:\n  - key: yizhong\n    name: 青山一中\n  - key: erzhong\n    name: 青山二中\n"), 0o600)
+	var logs bytes.Buffer
+	bin := exec.Command(buildBinary(t), "-config", cfg)
+	bin.Stderr = &syncWriter{w: &logs}
+	if err := bin.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer bin.Process.Kill()
+	for _, k := range []string{"yizhong", "erzhong"} {
+		if !bottest.Eventually(30*time.Second, func() bool { _, err := os.Stat(filepath.Join(dir, "data", k+".db.sock")); return err == nil }) {
+			t.Fatalf("school %s never started:\n%s", k, logs.String())
+		}
+	}
+	invite := func(school string, args ...string) string {
+		out, errs, code := runCLI(t, "", append([]string{"-config", cfg, "-school", school, "invite"}, args...)...)
+		if code != 0 {
+			t.Fatalf("invite for %s: %s", school, errs)
+		}
+		return lastCode(t, out)
+	}
+	ask := func(user int64, name, text string) string {
+		t.Helper()
+		before := len(api.SentTo(user))
+		api.Say(user, name, 0, "", text)
+		if !bottest.Eventually(30*time.Second, func() bool { return len(api.SentTo(user)) > before }) {
+			t.Fatalf("%s got no answer to %q:\n%s", name, text, logs.String())
+		}
+		return api.SentTo(user)[before]
+	}
+	if r := ask(7, "一中校长", "/join "+invite("yizhong", "admin")); !strings.Contains(r, "管理员") {
+		t.Fatalf("the first school's admin: %s", r)
+	}
+	if r := ask(8, "二中校长", "/join "+invite("erzhong", "admin")); !strings.Contains(r, "管理员") {
+		t.Fatalf("the second school's admin: %s", r)
+	}
+	ask(7, "一中校长", "/student add 初一3班 张三")
+	ask(8, "二中校长", "/student add 初一3班 李四")
+	if r := ask(7, "一中校长", "/status 初一3班"); !strings.Contains(r, "张三") || strings.Contains(r, "李四") {
+		t.Errorf("the first school's class:\n%s", r)
+	}
+	if r := ask(8, "二中校长", "/status 初一3班"); !strings.Contains(r, "李四") || strings.Contains(r, "张三") {
+		t.Errorf("the second school's class:\n%s", r)
+	}
+	// The first school's admin also teaches in the second: the first
+	// school by default, the second by its name.
+	if r := ask(7, "一中校长", "/join "+invite("erzhong", "teacher", "初一3班")); !strings.Contains(r, "初一3班") {
+		t.Fatalf("joining the second school: %s", r)
+	}
+	if r := ask(7, "一中校长", "/status 初一3班"); !strings.Contains(r, "张三") {
+		t.Errorf("someone in both schools, by default:\n%s", r)
+	}
+	if r := ask(7, "一中校长", "/status 青山二中/初一3班"); !strings.Contains(r, "李四") || strings.Contains(r, "张三") {
+		t.Errorf("someone in both schools, naming the second:\n%s", r)
+	}
+	if r := ask(9, "王局", "/county"); !strings.Contains(r, "青山一中：帮扶 1 人") || !strings.Contains(r, "青山二中：帮扶 1 人") {
+		t.Errorf("the county's admin on the shared bot:\n%s", r)
+	}
+	bin.Process.Signal(syscall.SIGTERM)
+	if err := bin.Wait(); err != nil {
+		t.Errorf("the county's process did not end cleanly: %v\n%s", err, logs.String())
+	}
+	if strings.Contains(logs.String(), "42:secret") {
+		t.Fatal("the token is in the log")
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -19,6 +20,15 @@ type CountySection struct {
 	// a person who sends /county is told theirs.
 	Admins []string `yaml:"admins"`
 	Digest string   `yaml:"digest"` // cron, in the first school's zone; empty: off
+	// Accounts the county's schools share (one WeCom bot for the county):
+	// each message is handled by the school it belongs to.
+	Telegram TelegramSection `yaml:"telegram"`
+	Wechat   WechatSection   `yaml:"wechat"`
+	Wecom    WecomSection    `yaml:"wecom"`
+}
+
+func (c CountySection) accounts() accountsConfig {
+	return accountsConfig{Telegram: c.Telegram, Wechat: c.Wechat, Wecom: c.Wecom}
 }
 
 // The keys a schools: entry may carry. The school's own keys sit in the
@@ -37,7 +47,7 @@ var (
 // storage.path on bbolt.
 func (c *Config) resolveSchools() error {
 	if len(c.SchoolNodes) == 0 {
-		if len(c.County.Admins) > 0 || c.County.Digest != "" {
+		if len(c.County.Admins) > 0 || c.County.Digest != "" || c.County.accounts().enabled() {
 			return keyErr("county", countyWithoutSchools())
 		}
 		return nil
@@ -91,6 +101,9 @@ func (c *Config) resolveSchools() error {
 		if _, err := parser.Parse(e); err != nil {
 			return keyErr("county.digest", badCron(e, err))
 		}
+	}
+	if err := c.checkCountyAccounts(); err != nil {
+		return err
 	}
 	for i, a := range c.County.Admins {
 		if p, u, ok := strings.Cut(a, ":"); !ok || p == "" || u == "" {
@@ -175,9 +188,48 @@ func (c Config) schoolKeys() string {
 
 // secrets are every token the logs must never show, all schools' included.
 func (c Config) secrets() []string {
-	out := []string{c.Telegram.Token, c.Wecom.Secret, c.Wecom.App.Secret}
+	out := []string{c.Telegram.Token, c.Wecom.Secret, c.Wecom.App.Secret, c.County.Telegram.Token, c.County.Wecom.Secret, c.County.Wecom.App.Secret}
 	for _, s := range c.Schools {
 		out = append(out, s.Telegram.Token, s.Wecom.Secret, s.Wecom.App.Secret)
 	}
 	return slices.DeleteFunc(out, func(s string) bool { return s == "" })
+}
+
+func (a accountsConfig) enabled() bool {
+	return a.Telegram.Enabled || a.Wechat.Enabled || a.Wecom.Enabled
+}
+
+// checkCountyAccounts checks the shared accounts as a school's are checked,
+// and that no school has its own account on a platform the county shares
+// (one bot per platform reaches a person).
+func (c *Config) checkCountyAccounts() error {
+	shared := c.County.accounts()
+	if !shared.enabled() {
+		return nil
+	}
+	// The secrets may come from the environment, as a lone school's do.
+	for _, e := range []struct {
+		v   *string
+		env string
+	}{{&c.County.Telegram.Token, "BANGFU_TELEGRAM_TOKEN"}, {&c.County.Wecom.Secret, "BANGFU_WECOM_SECRET"}, {&c.County.Wecom.App.Secret, "BANGFU_WECOM_APP_SECRET"}} {
+		if *e.v == "" {
+			*e.v = os.Getenv(e.env)
+		}
+	}
+	shared = c.County.accounts()
+	probe := Config{Telegram: shared.Telegram, Wechat: shared.Wechat, Wecom: shared.Wecom}
+	if err := probe.checkAccounts(); err != nil {
+		return keyErr("county", err.Error())
+	}
+	for i, s := range c.Schools {
+		for _, p := range []struct {
+			name        string
+			shared, own bool
+		}{{"telegram", shared.Telegram.Enabled, s.Telegram.Enabled}, {"wechat", shared.Wechat.Enabled, s.Wechat.Enabled}, {"wecom", shared.Wecom.Enabled, s.Wecom.Enabled}} {
+			if p.shared && p.own {
+				return keyErr(fmt.Sprintf("schools[%d].%s", i, p.name), sharedAndOwn(p.name))
+			}
+		}
+	}
+	return nil
 }

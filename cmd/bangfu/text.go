@@ -350,3 +350,7 @@ func chooseSchool(keys string) string {
 func unknownSchool(which, keys string) string {
 	return fmt.Sprintf("配置里没有学校“%s”；有：%s", which, keys)
 }
+
+func sharedAndOwn(platform string) string {
+	return fmt.Sprintf("county.%s 已经是全县共用的账号，这所学校不能再有自己的 %s 账号（同一个平台上一个人只加一个机器人）", platform, platform)
+}

@@ -84,10 +84,10 @@ func (j ReplyJournal) Journal(o bot.Outgoing) (uint64, error) {
 }
 
 // Sending marks a reply as handed to its platform.
-func (j ReplyJournal) Sending(id uint64) error { return j.Store.ReplySending(id) }
+func (j ReplyJournal) Sending(o bot.Outgoing) error { return j.Store.ReplySending(o.ReplyID) }
 
 // Waiting clears that mark when the reply did not go after all.
-func (j ReplyJournal) Waiting(id uint64) error { return j.Store.ReplyWaiting(id) }
+func (j ReplyJournal) Waiting(o bot.Outgoing) error { return j.Store.ReplyWaiting(o.ReplyID) }
 
 // Done forgets a sent reply.
-func (j ReplyJournal) Done(id uint64) error { return j.Store.ReplyDone(id) }
+func (j ReplyJournal) Done(o bot.Outgoing) error { return j.Store.ReplyDone(o.ReplyID) }

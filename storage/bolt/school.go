@@ -448,6 +448,16 @@ func (s *Store) CreateInvite(m storage.Meta, inv storage.Invite) (storage.Invite
 	return inv, err
 }
 
+// InviteExists reports whether the code was issued here.
+func (s *Store) InviteExists(code string) (bool, error) {
+	var ok bool
+	err := s.view(func(tx *bbolt.Tx) error {
+		ok = tx.Bucket(bInvites).Get([]byte(code)) != nil
+		return nil
+	})
+	return ok, err
+}
+
 // UseInvite spends a code for the person and grants what it carries, in one
 // transaction so a code can never be used twice.
 func (s *Store) UseInvite(m storage.Meta, code string, personID uint64) (storage.Invite, storage.Person, error) {

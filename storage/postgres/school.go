@@ -409,6 +409,16 @@ func (s *Store) CreateInvite(m storage.Meta, inv storage.Invite) (storage.Invite
 	return inv, err
 }
 
+// InviteExists reports whether the code was issued here.
+func (s *Store) InviteExists(code string) (bool, error) {
+	if strings.ContainsRune(code, 0) {
+		return false, nil
+	}
+	var ok bool
+	err := s.pool.QueryRow(bg, "SELECT EXISTS (SELECT 1 FROM invites WHERE code = $1)", code).Scan(&ok)
+	return ok, err
+}
+
 // UseInvite spends a code and grants what it carries, in one transaction.
 func (s *Store) UseInvite(m storage.Meta, code string, personID uint64) (storage.Invite, storage.Person, error) {
 	var inv storage.Invite

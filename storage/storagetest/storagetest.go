@@ -180,6 +180,12 @@ func inviteCodesAreSpentOnceAndExpire(t *testing.T, s storage.Store) {
 	if err != nil || len(inv.Code) != 8 || !inv.Expires.Equal(now.Add(storage.InviteValidity)) {
 		t.Fatalf("invite %+v %v", inv, err)
 	}
+	if ok, err := s.InviteExists(inv.Code); !ok || err != nil {
+		t.Fatalf("the code just issued: %v %v", ok, err)
+	}
+	if ok, err := s.InviteExists("ZZZZZZZZ"); ok || err != nil {
+		t.Fatalf("a code never issued: %v %v", ok, err)
+	}
 	_, p, err := s.UseInvite(meta(2), inv.Code, parent.ID)
 	if err != nil || !p.IsParentOf(st.ID) {
 		t.Fatalf("using the code: %+v %v", p, err)

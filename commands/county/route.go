@@ -1,0 +1,131 @@
+package county
+
+import (
+	"strings"
+	"sync"
+
+	"bangfu/bot"
+	"bangfu/storage"
+)
+
+// When a county's schools share one chat account (one WeCom bot or one
+// Telegram bot for the county), each message is handled by the school it
+// belongs to: the school whose code it redeems (/join), the school a group
+// is registered with, the school the sender is bound to; a person bound to
+// several schools reaches the first in the config's order, and writes the
+// other's name before a class or a student (二中/初一3班) to reach it.
+
+// Directory finds the school of each message.
+type Directory struct {
+	Schools []Member
+
+	mu     sync.Mutex
+	groups map[string]int // platform:chat → school, once found
+	people map[string]int // platform:user → school, once found
+}
+
+// Member is one school as routing sees it.
+type Member struct {
+	Key, Name string
+	Store     RouteStore
+	// JoinCode reads a /join line as the school's handler does.
+	JoinCode func(text string) (string, bool)
+}
+
+// RouteStore is what routing reads of a school.
+type RouteStore interface {
+	Group(platform, chatID string) (storage.Group, bool, error)
+	PersonByAccount(platform, userID string) (storage.Person, bool, error)
+	InviteExists(code string) (bool, error)
+}
+
+// Route returns the index of the message's school and its text, with a
+// school's name or key written before a class or student taken out.
+func (d *Directory) Route(m bot.Message) (int, string) {
+	if i, text, ok := d.named(m.Text); ok {
+		return i, text
+	}
+	if code, ok := d.Schools[0].JoinCode(m.Text); ok {
+		for i, s := range d.Schools {
+			if found, err := s.Store.InviteExists(code); err == nil && found {
+				d.forget(m) // bound now where the code was issued
+				return i, m.Text
+			}
+		}
+	}
+	if m.Chat.Kind == bot.Group {
+		if i, ok := d.cached(d.groups, m.Platform+":"+m.Chat.ID); ok {
+			return i, m.Text
+		}
+		for i, s := range d.Schools {
+			if _, found, err := s.Store.Group(m.Platform, m.Chat.ID); err == nil && found {
+				d.remember(&d.groups, m.Platform+":"+m.Chat.ID, i)
+				return i, m.Text
+			}
+		}
+	}
+	if i, ok := d.cached(d.people, m.Platform+":"+m.Sender.ID); ok {
+		return i, m.Text
+	}
+	for i, s := range d.Schools {
+		p, found, err := s.Store.PersonByAccount(m.Platform, m.Sender.ID)
+		if err == nil && found && bound(p) {
+			d.remember(&d.people, m.Platform+":"+m.Sender.ID, i)
+			return i, m.Text
+		}
+	}
+	return 0, m.Text // a stranger: the first school says how to join
+}
+
+// bound reports whether the person holds anything in the school.
+func bound(p storage.Person) bool {
+	return p.Admin || p.Teacher || len(p.HeadOf) > 0 || len(p.TeachesIn) > 0 || len(p.Parents) > 0
+}
+
+// named finds "<school>/" in a command's words: that school, and the words
+// without it.
+func (d *Directory) named(text string) (int, string, bool) {
+	if !strings.Contains(text, "/") {
+		return 0, text, false
+	}
+	for i, s := range d.Schools {
+		for _, name := range []string{s.Name, s.Key} {
+			if name == "" {
+				continue
+			}
+			if j := strings.Index(text, name+"/"); j > 0 && isWordStart(text, j) {
+				return i, text[:j] + text[j+len(name)+1:], true
+			}
+		}
+	}
+	return 0, text, false
+}
+
+// isWordStart: the name starts a word (after a space), not the command.
+func isWordStart(text string, j int) bool {
+	prev := text[j-1]
+	return prev == ' ' || prev == '\t'
+}
+
+func (d *Directory) cached(m map[string]int, k string) (int, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	i, ok := m[k]
+	return i, ok
+}
+
+func (d *Directory) remember(m *map[string]int, k string, i int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if *m == nil {
+		*m = map[string]int{}
+	}
+	(*m)[k] = i
+}
+
+// forget drops what was found for the sender: a code may bind them anew.
+func (d *Directory) forget(m bot.Message) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	delete(d.people, m.Platform+":"+m.Sender.ID)
+}

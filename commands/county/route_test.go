@@ -1,0 +1,91 @@
+package county
+
+import (
+	"testing"
+
+	"bangfu/bot"
+	"bangfu/commands"
+	"bangfu/storage"
+	"bangfu/storage/bolt"
+)
+
+func member(t *testing.T, s School) Member {
+	h := commands.New(s.Store.(*bolt.Store), s.Cal, s.Store.(*bolt.Store).Now, nil)
+	return Member{Key: s.Key, Name: s.Name, Store: s.Store.(*bolt.Store), JoinCode: h.JoinCode}
+}
+
+func said(user, chat string, kind bot.ChatKind, text string) bot.Message {
+	return bot.Message{Platform: "wecom", ID: text, Chat: bot.Chat{ID: chat, Kind: kind}, Sender: bot.User{ID: user}, Text: text}
+}
+
+// Each message goes to its school: a code to the school that issued it, a
+// group to the school it is registered with, a person to the school they
+// are bound to; a school's name before a class reaches that school.
+func TestASharedAccountRoutesEachMessageToItsSchool(t *testing.T) {
+	a, b := openSchool(t, "yizhong", "青山一中"), openSchool(t, "erzhong", "青山二中")
+	sa, sb := a.Store.(*bolt.Store), b.Store.(*bolt.Store)
+	d := &Directory{Schools: []Member{member(t, a), member(t, b)}}
+	m := storage.Meta{At: at(11, 30, 9)}
+	inv, err := sb.CreateInvite(m, storage.Invite{Kind: storage.InviteTeacher})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		msg  bot.Message
+		want int
+		text string
+	}{
+		{said("wang", "wang", bot.Private, "/join "+inv.Code), 1, ""},
+		{said("wang", "wang", bot.Private, "/start "+inv.Code), 1, ""},                       // a Telegram link
+		{said("wang", "wang", bot.Private, "/加入 "+lower(inv.Code)), 1, ""},                   // typed by hand
+		{said("wang", "wang", bot.Private, "/join ZZZZZZZZ"), 0, ""},                         // no school's: the first says so
+		{said("wang", "wang", bot.Private, "/status 初一3班"), 0, ""},                           // a stranger
+		{said("li", "-9", bot.Group, "/status"), 0, ""},                                      // an unregistered group
+		{said("wang", "wang", bot.Private, "/status 青山二中/初一3班"), 1, "/status 初一3班"},          // named
+		{said("wang", "wang", bot.Private, "/status erzhong/初一3班 张三"), 1, "/status 初一3班 张三"}, // by its key
+	} {
+		i, text := d.Route(c.msg)
+		if c.text == "" {
+			c.text = c.msg.Text
+		}
+		if i != c.want || text != c.text {
+			t.Errorf("%q went to school %d as %q, want %d as %q", c.msg.Text, i, text, c.want, c.text)
+		}
+	}
+	// Bound in the second school, the teacher's messages go there.
+	wang, _ := sb.EnsurePerson("wecom", "wang", "wang", "王老师")
+	if _, _, err := sb.UseInvite(m, inv.Code, wang.ID); err != nil {
+		t.Fatal(err)
+	}
+	if i, _ := d.Route(said("wang", "wang", bot.Private, "/status 初一3班")); i != 1 {
+		t.Errorf("a teacher of the second school went to %d", i)
+	}
+	// A group registered with the second school goes there, whoever writes.
+	if err := sb.SetGroup(m, storage.Group{Platform: "wecom", ChatID: "-7", Title: "初一3班家长群", Kind: storage.GroupParent, ClassID: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if i, _ := d.Route(said("stranger", "-7", bot.Group, "/help")); i != 1 {
+		t.Errorf("the second school's group went to %d", i)
+	}
+	// Someone bound in both reaches the first, and the second by its name.
+	zhao, _ := sa.EnsurePerson("wecom", "zhao", "zhao", "赵老师")
+	sa.UpdatePerson(m, zhao.ID, "test", func(p *storage.Person) error { p.Teacher = true; return nil })
+	zhao2, _ := sb.EnsurePerson("wecom", "zhao", "zhao", "赵老师")
+	sb.UpdatePerson(m, zhao2.ID, "test", func(p *storage.Person) error { p.Teacher = true; return nil })
+	if i, _ := d.Route(said("zhao", "zhao", bot.Private, "/mine")); i != 0 {
+		t.Errorf("bound in both: went to %d", i)
+	}
+	if i, text := d.Route(said("zhao", "zhao", bot.Private, "/status 青山二中/初一3班")); i != 1 || text != "/status 初一3班" {
+		t.Errorf("bound in both, naming the second: %d %q", i, text)
+	}
+}
+
+func lower(s string) string {
+	out := []rune(s)
+	for i, r := range out {
+		if r >= 'A' && r <= 'Z' {
+			out[i] = r + 'a' - 'A'
+		}
+	}
+	return string(out)
+}

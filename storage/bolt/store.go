@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	gojson "github.com/goccy/go-json"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -577,7 +578,7 @@ func getJSON(b *bbolt.Bucket, k []byte, v any) bool {
 type decodeFailure struct{ err error }
 
 func decode(data []byte, v any) {
-	if err := json.Unmarshal(data, v); err != nil {
+	if err := gojson.Unmarshal(data, v); err != nil {
 		panic(decodeFailure{err})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -63,13 +64,21 @@ func runBot(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
 	log := newLogger(cfg, stderr, slog.LevelWarn)
 	// Libraries that print through the standard log go through it too.
 	slog.SetDefault(log)
-	st, err := openStore(cfg, time.Second)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var damaged atomic.Bool
+	// Found changed at rest just after opening: the bot stops as it would
+	// have refused to start.
+	st, err := openStore(cfg, time.Second, func(err error) {
+		damaged.Store(true)
+		log.Error("the database file changed at rest; stopping", "err", err)
+		fmt.Fprintln(stderr, openFailed(cfg.where(), err))
+		stop()
+	})
 	if err != nil {
 		fmt.Fprintln(stderr, openFailed(cfg.where(), err))
 		return 1
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	a, code := wire(ctx, cfg, st, log, stdin, stdout, stderr)
 	if a == nil {
 		st.Close()
@@ -78,6 +87,9 @@ func runBot(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
 	a.run(ctx)
 	if err := st.Close(); err != nil {
 		log.Error("closing the database failed", "err", err)
+		return 1
+	}
+	if damaged.Load() {
 		return 1
 	}
 	return 0
@@ -127,9 +139,11 @@ func wire(ctx context.Context, cfg Config, st opened, log *slog.Logger, stdin io
 			fmt.Fprintln(stderr, noPlatform())
 			return nil, 2
 		}
-		// One of a county's schools may have no account yet: its
-		// reminders wait in its outbox until it has one.
-		log.Warn("this school has no chat account: its messages wait in its outbox")
+		// One of a county's schools may have no account of its own: it
+		// uses the county's, or its reminders wait in its outbox.
+		if !cfg.sharesAccounts {
+			log.Warn("this school has no chat account: its messages wait in its outbox")
+		}
 	}
 	for _, p := range a.platforms {
 		a.out.Add(p)
@@ -225,12 +239,9 @@ func chatAccounts(cfg accountsConfig, hk accountHooks, log *slog.Logger, qr io.W
 	return out, nil
 }
 
-// recover tidies what the last stop left: old processed ids, and replies a
-// crash left waiting (a reply that was being sent is dropped, not doubled).
+// recover sends what the last stop left: replies a crash left waiting (a
+// reply that was being sent is dropped, not doubled).
 func (a *app) recover() {
-	if _, err := a.st.PruneProcessed(time.Now().AddDate(0, 0, -7)); err != nil {
-		a.log.Warn("pruning old message ids failed", "err", err)
-	}
 	if moved, dropped, err := a.st.RecoverReplies(); err != nil {
 		a.log.Error("recovering waiting replies failed", "err", err)
 	} else if moved+dropped > 0 {
@@ -275,6 +286,14 @@ func (a *app) run(ctx context.Context) {
 	if a.backups != nil {
 		sched.Go(func() error { a.backups.Run(schedCtx); return nil })
 	}
+	// Housekeeping, off the way to the first reply: message ids older than
+	// any redelivery are forgotten.
+	sched.Go(func() error {
+		if _, err := a.st.PruneProcessed(time.Now().AddDate(0, 0, -7)); err != nil {
+			a.log.Warn("pruning old message ids failed", "err", err)
+		}
+		return nil
+	})
 	if g, ok := a.st.Store.(interface{ RecoverGone() (int, int, error) }); ok {
 		// Several processes may share the database: the waiting replies of
 		// one that died are sent by a survivor.

@@ -64,6 +64,8 @@ type Config struct {
 	SchoolNodes []yaml.Node   `yaml:"schools"`
 	Schools     []Config      `yaml:"-"`
 	Key         string        `yaml:"-"` // the school's key in schools:, "" for a lone school
+	// sharesAccounts: the county's accounts serve this school.
+	sharesAccounts bool
 
 	Calendar storage.Calendar `yaml:"-"`
 }

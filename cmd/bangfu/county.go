@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+	"golang.org/x/sync/errgroup"
 
 	"bangfu/bot"
 	"bangfu/bot/console"
@@ -54,15 +55,21 @@ type countyRun struct {
 	dir    *county.Directory // which school a message on them belongs to
 }
 
-// close closes every school's database.
-func (c *countyRun) close(log *slog.Logger) (err error) {
+// close closes every school's database, a few at once (each close notes
+// its file's checksum).
+func (c *countyRun) close(log *slog.Logger) error {
+	var g errgroup.Group
+	g.SetLimit(4)
 	for _, a := range c.apps {
-		if cerr := a.st.Close(); cerr != nil {
-			log.Error("closing the database failed", "school", a.school, "err", cerr)
-			err = cerr
-		}
+		g.Go(func() error {
+			if err := a.st.Close(); err != nil {
+				log.Error("closing the database failed", "school", a.school, "err", err)
+				return err
+			}
+			return nil
+		})
 	}
-	return err
+	return g.Wait()
 }
 
 // wireCounty opens and wires each school, then the shared accounts; on a
@@ -94,27 +101,55 @@ func wireSchools(ctx context.Context, cfg Config, log *slog.Logger, stdin io.Rea
 			terminal = false
 		}
 	}
-	var apps []*app
+	// The schools open at once, a few at a time (each its own file or
+	// schema); a county's start is not twenty opens in a row.
+	wired := make([]*app, len(cfg.Schools))
+	codes := make([]int, len(cfg.Schools))
+	var g errgroup.Group
+	g.SetLimit(4)
 	for i, s := range cfg.Schools {
 		s.Console.Enabled = terminal && i == 0 && cfg.Console.Enabled
-		st, err := openStore(s, time.Second)
-		if err != nil {
-			fmt.Fprintln(stderr, schoolLabel(s)+openFailed(s.where(), err))
-			return apps, nil, 1
-		}
-		slog := log.With("school", s.Key)
-		a, code := wire(ctx, s, st, slog, stdin, stdout, stderr)
+		s.sharesAccounts = cfg.County.accounts().enabled()
+		g.Go(func() error {
+			// A school's file found changed at rest refuses its writes;
+			// the other schools go on.
+			st, err := openStore(s, time.Second, func(err error) {
+				log.Error("a school's database file changed at rest: its writes are refused", "school", s.Key, "err", err)
+				fmt.Fprintln(stderr, schoolLabel(s)+openFailed(s.where(), err))
+			})
+			if err != nil {
+				fmt.Fprintln(stderr, schoolLabel(s)+openFailed(s.where(), err))
+				codes[i] = 1
+				return nil
+			}
+			a, code := wire(ctx, s, st, log.With("school", s.Key), stdin, stdout, stderr)
+			if a == nil {
+				st.Close()
+				codes[i] = code
+				return nil
+			}
+			a.school = s.Key
+			a.h.County = desk
+			wired[i] = a
+			return nil
+		})
+	}
+	g.Wait()
+	var apps []*app
+	code := 0
+	for i, a := range wired {
 		if a == nil {
-			st.Close()
-			return apps, nil, code
+			code = max(code, codes[i])
+			continue
 		}
-		a.school = s.Key
-		a.h.County = desk
 		apps = append(apps, a)
-		desk.Schools = append(desk.Schools, county.School{Key: s.Key, Name: s.School.Name, Store: st, Cal: s.Calendar})
+		desk.Schools = append(desk.Schools, county.School{Key: a.school, Name: a.h.School, Store: a.st, Cal: cfg.Schools[i].Calendar})
 		if a.console != nil {
 			desk.Admins[console.PlatformName+":"+console.LocalAdmin] = true
 		}
+	}
+	if code != 0 {
+		return apps, nil, code
 	}
 	return apps, desk, 0
 }

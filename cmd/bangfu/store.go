@@ -37,8 +37,9 @@ func (c Config) databaseURL() string {
 }
 
 // openStore opens the configured engine. timeout bounds the wait for a
-// bbolt file another process holds.
-func openStore(cfg Config, timeout time.Duration) (opened, error) {
+// bbolt file another process holds; onDamage (may be nil) is told when the
+// file turns out changed at rest after it opened (every write is refused).
+func openStore(cfg Config, timeout time.Duration, onDamage ...func(error)) (opened, error) {
 	if u := cfg.databaseURL(); u != "" {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
@@ -48,7 +49,11 @@ func openStore(cfg Config, timeout time.Duration) (opened, error) {
 		}
 		return opened{Store: s, cal: s.Cal, now: s.Now}, nil
 	}
-	s, err := bolt.Open(cfg.Storage.Path, bolt.Options{Calendar: cfg.Calendar, Now: time.Now, Timeout: timeout})
+	opt := bolt.Options{Calendar: cfg.Calendar, Now: time.Now, Timeout: timeout}
+	if len(onDamage) > 0 {
+		opt.OnDamage = onDamage[0]
+	}
+	s, err := bolt.Open(cfg.Storage.Path, opt)
 	if err != nil {
 		return opened{}, err
 	}

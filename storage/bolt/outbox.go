@@ -310,6 +310,19 @@ func (s *Store) ReplyDone(id uint64) error {
 // the outbox, in order; one that was being sent may have gone out and is
 // dropped rather than sent twice.
 func (s *Store) RecoverReplies() (moved, dropped int, err error) {
+	// After a clean stop the journal is empty: no write (and no fsync) to
+	// find that out at every start.
+	empty := false
+	if err := s.view(func(tx *bbolt.Tx) error {
+		k, _ := tx.Bucket(bReplies).Cursor().First()
+		empty = k == nil
+		return nil
+	}); err != nil {
+		return 0, 0, err
+	}
+	if marked, _ := s.marks.pending(); empty && len(marked) == 0 {
+		return 0, 0, nil
+	}
 	err = s.update(func(tx *bbolt.Tx) error {
 		moved, dropped = 0, 0
 		b := tx.Bucket(bReplies)

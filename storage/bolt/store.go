@@ -145,6 +145,10 @@ type Store struct {
 	// marks are the replies handed to their platform, kept beside the
 	// file until a commit folds them in (sending.go).
 	marks *sendingMarks
+	// confirmed closes once the file's checksum is confirmed (or was not
+	// needed); damage is set when it did not match (verified.go).
+	confirmed chan struct{}
+	damage    error
 }
 
 // CommitStats reports how many transactions were committed for how many
@@ -162,6 +166,9 @@ type Options struct {
 	Calendar storage.Calendar
 	Now      func() time.Time
 	Timeout  time.Duration // waiting for the file lock; default 1s
+	// OnDamage is told when the checksum confirmed after opening does not
+	// match (the file changed at rest); every write is refused from then.
+	OnDamage func(error)
 }
 
 // Open opens (creating 0600 if needed) the database at path and migrates it.
@@ -188,14 +195,21 @@ func Open(path string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !unchangedSinceCleanClose(path) {
+	sum, trusted := unchangedSinceCleanClose(path)
+	if !trusted {
 		treeWalks.Add(1)
 		if err := checkTree(db, path); err != nil {
 			db.Close()
 			return nil, err
 		}
 	}
-	s := &Store{path: path, Cal: opt.Calendar, Now: opt.Now, db: db}
+	s := &Store{path: path, Cal: opt.Calendar, Now: opt.Now, db: db, confirmed: make(chan struct{})}
+	if trusted {
+		// Before migrate: its writes, if any, wait for the checksum.
+		go s.confirm(sum, opt.OnDamage)
+	} else {
+		close(s.confirmed)
+	}
 	if err := s.migrate(); err != nil {
 		db.Close()
 		return nil, err
@@ -247,7 +261,7 @@ func openBolt(path string, timeout time.Duration) (db *bbolt.DB, err error) {
 func (s *Store) Path() string { return s.path }
 
 func (s *Store) migrate() error {
-	for {
+	for first := true; ; first = false {
 		var version int
 		if err := s.db.View(func(tx *bbolt.Tx) error {
 			if b := tx.Bucket(bMeta); b != nil {
@@ -264,6 +278,14 @@ func (s *Store) migrate() error {
 		}
 		if version == len(migrations) {
 			return nil
+		}
+		if first {
+			// A migration writes: the checksum of the file as it was
+			// closed is confirmed first.
+			<-s.confirmed
+			if s.damage != nil {
+				return s.damage
+			}
 		}
 		if err := s.db.Update(func(tx *bbolt.Tx) error {
 			if err := migrations[version](tx); err != nil {
@@ -282,6 +304,7 @@ func (s *Store) migrate() error {
 
 // Close waits for writes in flight and closes the file.
 func (s *Store) Close() error {
+	<-s.confirmed
 	s.foldMarks() // the marks go into the file before it is closed
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -295,7 +318,9 @@ func (s *Store) Close() error {
 	}
 	// Every write has returned (they hold mu): the file is final and still
 	// locked against other processes.
-	if err := noteCleanClose(s.path); err != nil {
+	if s.damage != nil {
+		os.Remove(s.path + verifiedSuffix)
+	} else if err := noteCleanClose(s.path); err != nil {
 		os.Remove(s.path + verifiedSuffix)
 	}
 	err := s.db.Close()
@@ -308,6 +333,10 @@ func (s *Store) Close() error {
 // another caller's fn fails the transaction is redone without it), so it must
 // only touch the transaction and its own result variables.
 func (s *Store) update(fn func(tx *bbolt.Tx) error) error {
+	<-s.confirmed
+	if s.damage != nil {
+		return s.damage
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.db == nil {
@@ -471,6 +500,10 @@ func (s *Store) Backup(path string) (int64, error) {
 // compact rewrites the database into a fresh file and swaps it in atomically,
 // so the bytes of deleted records (left in bbolt's free pages) are gone.
 func (s *Store) compact() error {
+	<-s.confirmed
+	if s.damage != nil {
+		return s.damage
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.db == nil {

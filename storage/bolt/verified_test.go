@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -70,5 +71,62 @@ func TestOnlyAChangedFileIsWalkedAgainAtOpen(t *testing.T) {
 	}
 	if _, n, err = walks(openIt); err == nil || n != 1 {
 		t.Fatalf("a flipped byte after a clean close: walks %d, err %v", n, err)
+	}
+}
+
+// A file that the file system says is the one closed, but whose bytes
+// changed at rest (a flipped bit on the disk), opens at once; its checksum,
+// confirmed in the background, refuses every write, says so, and leaves no
+// note, so the next start walks the file and refuses it.
+func TestAFileChangedAtRestIsCaughtByItsChecksum(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bangfu.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := addStudent(t, s, 0, "张三")
+	if _, _, err := s.AddSession(meta(1), storage.Session{StudentID: st.ID, Subject: "数学辅导标记", Minutes: 30, At: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	note, err := os.ReadFile(path + verifiedSuffix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	i := bytes.Index(b, []byte("数学辅导标记"))
+	b[i-1] = 0x01
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The file system saw no change: the note gets the file's identity as
+	// it is now, with the checksum of the file as it was closed.
+	id, _ := identity(path)
+	_, sum, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(string(note)), notePrefix), " | ")
+	os.WriteFile(path+verifiedSuffix, []byte(notePrefix+id+" | "+sum+"\n"), 0o600)
+
+	told := make(chan error, 1)
+	before := treeWalks.Load()
+	s, err = Open(path, Options{OnDamage: func(err error) { told <- err }})
+	if err != nil || treeWalks.Load() != before {
+		t.Fatalf("a file the file system vouches for: %v, walks %d", err, treeWalks.Load()-before)
+	}
+	select {
+	case err := <-told:
+		if storage.ErrorCode(err) != storage.ECorrupt {
+			t.Fatalf("told %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the checksum's mismatch was never told")
+	}
+	if _, _, err := s.AddSession(meta(2), storage.Session{StudentID: st.ID, Subject: "英语", Minutes: 20, At: time.Now()}); storage.ErrorCode(err) != storage.ECorrupt {
+		t.Fatalf("a write onto the changed file: %v", err)
+	}
+	s.Close()
+	if _, err := os.Stat(path + verifiedSuffix); !os.IsNotExist(err) {
+		t.Fatalf("the close vouched for the changed file: %v", err)
+	}
+	if _, err := Open(path, Options{}); storage.ErrorCode(err) != storage.ECorrupt {
+		t.Fatalf("the next start: %v", err)
 	}
 }

@@ -38,6 +38,7 @@ const (
 	DamageTruncated = "truncated"
 	DamageTree      = "pages inconsistent"
 	DamageRecord    = "a record does not decode"
+	DamageChecksum  = "changed at rest since the last clean close"
 )
 
 func corrupt(path, reason string, err error) error {

@@ -449,3 +449,58 @@ func BenchmarkDigestClass(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDigestClassDistrict: one class's digest in the last school of
+// the district make bench writes ($BANGFU_DISTRICT_DIR), that school's file
+// opened alone (a one-school database) and then with all twenty open, as a
+// county's bangfu has them.
+func BenchmarkDigestClassDistrict(b *testing.B) {
+	dir := os.Getenv("BANGFU_DISTRICT_DIR")
+	if dir == "" {
+		b.Skip("set BANGFU_DISTRICT_DIR to a district written by TestWriteDistrict")
+	}
+	paths, _ := filepath.Glob(filepath.Join(dir, "s*.db"))
+	if len(paths) == 0 {
+		b.Fatal("no schools in " + dir)
+	}
+	now := time.Now()
+	digest := func(b *testing.B, st *bolt.Store) {
+		lastWeek := st.Cal.WeekStart(now).AddDate(0, 0, -7)
+		c, ok, err := st.ClassByGrade(7, 1)
+		if err != nil || !ok {
+			b.Fatalf("初一1班: %v %v", ok, err)
+		}
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			if d, err := report.BuildDigest(st, st.Cal, lastWeek, c.ID); err != nil || len(d.Classes) != 1 {
+				b.Fatalf("digest: %v %v", d.Classes, err)
+			}
+		}
+		b.StopTimer() // closing the files is not the digest's
+	}
+	open := func(b *testing.B, p string) *bolt.Store {
+		st, err := bolt.Open(p, bolt.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return st
+	}
+	b.Run("alone", func(b *testing.B) {
+		st := open(b, paths[len(paths)-1])
+		defer st.Close()
+		digest(b, st)
+	})
+	b.Run("district", func(b *testing.B) {
+		var all []*bolt.Store
+		for _, p := range paths {
+			all = append(all, open(b, p))
+		}
+		defer func() {
+			for _, st := range all {
+				st.Close()
+			}
+		}()
+		digest(b, all[len(all)-1])
+	})
+}

@@ -113,6 +113,7 @@ districtanon=$(peakanon sh -c 'exec "$1" -config "$2" < "$3"' _ "$out/bangfu" "$
 startups district "$out/district.yaml" "$out"/district/s*.db
 districtfirst=$(median district); districtmeta=$(median district-meta)
 BANGFU_DISTRICT_DIR="$out/district" go test -run '^$' -bench 'County' -benchtime "${BENCHTIME:-2s}" -count 3 ./commands/county | tee -a "$out/bench.txt" >&2
+BANGFU_DISTRICT_DIR="$out/district" go test -run '^$' -bench 'DigestClassDistrict' -benchtime "${BENCHTIME:-2s}" -count 3 ./commands | tee -a "$out/bench.txt" >&2
 
 printf '\n| what | figure | target |\n|---|---|---|\n'
 awk -v s="$seq" -v r="$raw" 'BEGIN { printf "| /log sequential (router→parse→authorise→fsync→reply) | %.0f logs/s = %.0f%% of raw Update+Put (%.0f/s) | ≥ 80%% |\n", s, 100*s/r, r }'
@@ -138,4 +139,5 @@ awk -v f="$fivefirst" -v m="$fivemeta" -v mb="$five" 'BEGIN { printf "| the same
 echo "| peak RssAnon of bangfu run after five years, piped input | $fiveanon | ≤ 64 MB |"
 awk -v f="$districtfirst" -v m="$districtmeta" -v mb="$district" 'BEGIN { printf "| the district: one process serving 20 schools (%s MB of files), start-up to first reply vs opening the 20 files and reading their meta | %.0f ms vs %.0f ms = %.1f× | ≤ 3× |\n", mb, f/1000, m/1000, f/m }'
 echo "| peak RssAnon of bangfu run on the district (20 schools), /county, /status, /digest and the Monday runs | $districtanon | ≤ 64 MB |"
+awk -v s="$(val BenchmarkDigestClassDistrict/district ns/op)" -v o="$(val BenchmarkDigestClassDistrict/alone ns/op)" 'BEGIN { printf "| one class'"'"'s digest in the district (20 schools open) vs the same school'"'"'s file opened alone | %.2f ms vs %.2f ms = %.2f× | ≤ 2× |\n", s/1e6, o/1e6, s/o }'
 echo "| /county on the district: every school's week, 20 schools | $(ms BenchmarkCountyStatus/district) ($(ms BenchmarkCountyStatus/oneSchool) for one of them) | |"

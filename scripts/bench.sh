@@ -36,7 +36,7 @@ val() {
   awk -v n="$1" -v u="$2" '$1 ~ "^"n"(-[0-9]+)?$" { for (i = 2; i < NF; i++) if ($(i+1) == u) print $i }' "$out/bench.txt" |
     sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
 }
-raw=$(val BenchmarkRawUpdatePut puts/s); rawb=$(val BenchmarkRawBatchPut32 puts/s)
+raw=$(val BenchmarkRawUpdatePut puts/s); rawb=$(val BenchmarkRawBatchPut32 puts/s); rawyear=$(val BenchmarkRawUpdatePutYear puts/s)
 seq=$(val BenchmarkLogSequential logs/s); con=$(val BenchmarkLogConcurrent32 logs/s); year=$(val BenchmarkLogSequentialYear logs/s)
 unj=$(val BenchmarkLogSequentialUnjournaled logs/s)
 pgraw=$(val BenchmarkRawPgxInsertCommit inserts/s); pglog=$(val BenchmarkLogSequentialPostgres logs/s); fsyncs=$(val BenchmarkRawFsync fsyncs/s)
@@ -117,7 +117,7 @@ BANGFU_DISTRICT_DIR="$out/district" go test -run '^$' -bench 'DigestClassDistric
 
 printf '\n| what | figure | target |\n|---|---|---|\n'
 awk -v s="$seq" -v r="$raw" 'BEGIN { printf "| /log sequential (router→parse→authorise→fsync→reply) | %.0f logs/s = %.0f%% of raw Update+Put (%.0f/s) | ≥ 80%% |\n", s, 100*s/r, r }'
-awk -v s="$year" -v r="$raw" 'BEGIN { printf "| the same in a copy of the year-sized school (55 MB) | %.0f logs/s = %.0f%% of raw Update+Put | ≥ 80%% |\n", s, 100*s/r }'
+awk -v s="$year" -v r="$rawyear" 'BEGIN { printf "| the same in a copy of the year-sized school (55 MB) vs raw Update+Put into a copy of the same file | %.0f logs/s = %.0f%% of %.0f/s | ≥ 80%% |\n", s, 100*s/r, r }'
 awk -v s="$seq" -v u="$unj" 'BEGIN { printf "| the reply journaled with its record (never lost), sequential | %.0f logs/s vs %.0f without = %.0f%% | |\n", s, u, 100*s/u }'
 awk -v s="$pglog" -v r="$pgraw" 'BEGIN { printf "| /log sequential on PostgreSQL | %.0f logs/s = %.0f%% of raw pgx INSERT+COMMIT (%.0f/s) | ≥ 70%% |\n", s, 100*s/r, r }'
 awk -v f="$fsyncs" 'BEGIN { printf "| the disk: one 4 KB write + fsync | %.0f fsyncs/s | the physical limit |\n", f }'

@@ -63,16 +63,7 @@ func BenchmarkLogSequentialPostgres(b *testing.B) {
 	}
 	b.Cleanup(func() { st.Close() })
 	router, out := logRouter(b, st, st.Cal, st.Now, true)
-	ctx := context.Background()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		router.Dispatch(ctx, logMessage(uint64(i), i%32))
-	}
-	b.StopTimer()
-	if !strings.Contains(out.text, "本周第") {
-		b.Fatalf("last reply %q", out.text)
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "logs/s")
+	logSequentially(b, router, out)
 }
 
 // logRouter is the router, commands and 32 students over any store.
@@ -123,6 +114,21 @@ func logRigOn(b *testing.B, path string, journal bool) (*bot.Router, *lastReply,
 	return &bot.Router{Handler: h, Out: out, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, out, st
 }
 
+// logSequentially sends b.N /log lines one after another, each answered
+// before the next, and reports logs/s.
+func logSequentially(b *testing.B, router *bot.Router, out *lastReply) {
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		router.Dispatch(ctx, logMessage(uint64(i), i%32))
+	}
+	b.StopTimer()
+	if !strings.Contains(out.text, "本周第") {
+		b.Fatalf("last reply %q", out.text)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "logs/s")
+}
+
 func logMessage(id uint64, student int) bot.Message {
 	return bot.Message{Platform: "bench", ID: fmt.Sprint(id), Chat: bot.Chat{ID: "dm:王老师", Kind: bot.Private},
 		Sender: bot.User{ID: "王老师", Name: "王老师"}, Text: fmt.Sprintf("/log 学生%c 数学辅导 30分钟", '甲'+rune(student))}
@@ -137,16 +143,7 @@ func BenchmarkLogSequentialUnjournaled(b *testing.B) { benchLogSequential(b, fal
 
 func benchLogSequential(b *testing.B, journal bool) {
 	router, out, _ := logRigJournal(b, journal)
-	ctx := context.Background()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		router.Dispatch(ctx, logMessage(uint64(i), i%32))
-	}
-	b.StopTimer()
-	if !strings.Contains(out.text, "本周第") {
-		b.Fatalf("last reply %q", out.text)
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "logs/s")
+	logSequentially(b, router, out)
 }
 
 // BenchmarkLogSequentialYear: the same in a copy of the year-sized school
@@ -163,16 +160,7 @@ func BenchmarkLogSequentialYear(b *testing.B) {
 		b.Fatal(err)
 	}
 	router, out, _ := logRigOn(b, path, true)
-	ctx := context.Background()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		router.Dispatch(ctx, logMessage(uint64(i), i%32))
-	}
-	b.StopTimer()
-	if !strings.Contains(out.text, "本周第") {
-		b.Fatalf("last reply %q", out.text)
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "logs/s")
+	logSequentially(b, router, out)
 }
 
 // BenchmarkLogConcurrent32: 32 senders at once; each still waits for its own

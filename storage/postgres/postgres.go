@@ -222,6 +222,41 @@ var bg = context.Background()
 
 // write runs fn in one transaction, with the causing message marked
 // processed (a redelivery is ErrDuplicate) and its reply journaled.
+// oneTrip sends BEGIN, the statements queue adds and COMMIT as one batch:
+// one round trip for a whole transaction. read takes the statements'
+// results in order; if any statement fails (the server skips the rest,
+// the commit included) or read returns an error, the transaction is rolled
+// back and the error returned.
+func (s *Store) oneTrip(queue func(b *pgx.Batch), read func(br pgx.BatchResults) error) error {
+	conn, err := s.pool.Acquire(bg)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	b := &pgx.Batch{}
+	b.Queue("BEGIN")
+	queue(b)
+	b.Queue("COMMIT")
+	br := conn.SendBatch(bg, b)
+	_, err = br.Exec() // BEGIN
+	if err == nil {
+		err = read(br)
+	}
+	if err == nil {
+		_, err = br.Exec() // COMMIT
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		// Whatever the batch got to, nothing of it stays. A connection
+		// left in a transaction is not reused by the pool.
+		conn.Exec(bg, "ROLLBACK")
+		return err
+	}
+	return nil
+}
+
 func (s *Store) write(m storage.Meta, fn func(tx pgx.Tx) error) error {
 	return pgx.BeginFunc(bg, s.pool, func(tx pgx.Tx) error {
 		if err := markProcessed(tx, m, s.holder); err != nil {

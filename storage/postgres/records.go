@@ -99,12 +99,15 @@ func count(tx pgx.Tx, kind string, student uint64, r storage.Range) (int, error)
 // between BEGIN and COMMIT.
 func (s *Store) AddSession(m storage.Meta, se storage.Session, ranges ...storage.Range) (storage.Session, []int, error) {
 	var counts []int
-	err := pgx.BeginFunc(bg, s.pool, func(tx pgx.Tx) error {
-		se.AuthorID, se.CreatedAt = m.ActorID, m.At
-		b := &pgx.Batch{}
-		processed := m.MsgKey != ""
+	se.AuthorID, se.CreatedAt = m.ActorID, m.At
+	processed := m.MsgKey != ""
+	// The whole transaction is one round trip, the commit included: the
+	// hottest write (/log) waits for the network once, not three times. A
+	// redelivered message fails the processed id's unique key, which
+	// aborts the transaction there, so nothing after it is kept.
+	err := s.oneTrip(func(b *pgx.Batch) {
 		if processed {
-			b.Queue("INSERT INTO processed (msg_key, at) VALUES ($1, $2) ON CONFLICT DO NOTHING", m.MsgKey, m.At)
+			b.Queue("INSERT INTO processed (msg_key, at) VALUES ($1, $2)", m.MsgKey, m.At)
 		}
 		if processed && m.Reply != nil {
 			q := *m.Reply
@@ -127,15 +130,13 @@ func (s *Store) AddSession(m storage.Meta, se storage.Session, ranges ...storage
 		for _, r := range ranges {
 			b.Queue("SELECT count(*) FROM records WHERE student_id = $1 AND kind = 'session' AND at >= $2 AND at < $3", int64(se.StudentID), r.From, r.To)
 		}
-		br := tx.SendBatch(bg, b)
-		defer br.Close()
+	}, func(br pgx.BatchResults) error {
 		if processed {
-			tag, err := br.Exec()
-			if err != nil {
+			if _, err := br.Exec(); err != nil {
+				if isUniqueViolation(err) {
+					return storage.ErrDuplicate
+				}
 				return err
-			}
-			if tag.RowsAffected() == 0 {
-				return storage.ErrDuplicate
 			}
 		}
 		if processed && m.Reply != nil {
@@ -161,7 +162,7 @@ func (s *Store) AddSession(m storage.Meta, se storage.Session, ranges ...storage
 			}
 			counts = append(counts, n)
 		}
-		return br.Close()
+		return nil
 	})
 	return se, counts, err
 }

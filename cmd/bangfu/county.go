@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -85,6 +86,10 @@ func wireCounty(ctx context.Context, cfg Config, log *slog.Logger, stdin io.Read
 	if c.shared, c.dir, err = sharedAccounts(cfg, apps, log, stdout); err != nil {
 		fmt.Fprintln(stderr, "bangfu:", err)
 		return c, 1
+	}
+	if len(c.shared) == 0 && !slices.ContainsFunc(apps, func(a *app) bool { return len(a.platforms) > 0 }) {
+		fmt.Fprintln(stderr, noPlatform())
+		return c, 2
 	}
 	return c, 0
 }

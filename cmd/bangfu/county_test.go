@@ -300,3 +300,16 @@ func TestACountysSharedBotServesEachSchool(t *testing.T) {
 		t.Fatal("the token is in the log")
 	}
 }
+
+// A county with no account anywhere and the terminal chat switched off has
+// nothing to serve: it says so instead of running silently.
+func TestACountyWithNoWayToTalkSaysSo(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeCounty(t, dir, "")
+	data, _ := os.ReadFile(cfg)
+	os.WriteFile(cfg, append([]byte("console:\n  enabled: false\n"), data...), 0o600)
+	_, errs, code := runCLI(t, "", "-config", cfg)
+	if code != 2 || !strings.Contains(errs, "没有启用任何平台") {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+}

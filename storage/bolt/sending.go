@@ -195,3 +195,36 @@ func foldSending(tx *bbolt.Tx, marks map[uint64]uint64) error {
 	}
 	return nil
 }
+
+// forgetHandedOver, at a clean close, deletes the journal's replies that
+// were handed to their platform (a crash would drop them; a clean stop
+// knows they went), so the next start finds the journal empty and needs
+// no write to recover it.
+func (s *Store) forgetHandedOver() {
+	var handed [][]byte
+	s.view(func(tx *bbolt.Tx) error {
+		return tx.Bucket(bReplies).ForEach(func(k, v []byte) error {
+			var q storage.Queued
+			decode(v, &q)
+			if q.InFlight {
+				handed = append(handed, append([]byte(nil), k...))
+			}
+			return nil
+		})
+	})
+	if len(handed) == 0 {
+		return
+	}
+	s.update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bReplies)
+		for _, k := range handed {
+			var q storage.Queued
+			if getJSON(b, k, &q) && q.InFlight {
+				if err := b.Delete(k); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}

@@ -117,3 +117,41 @@ func TestMarksAreSyncedInTheBackgroundAndCleanedUpAtClose(t *testing.T) {
 		t.Fatalf("a clean close left the marks' file: %v", err)
 	}
 }
+
+// After a clean close the journal holds no reply that went out: the next
+// start recovers nothing and commits nothing (no fsync on the way to the
+// first reply); a reply still waiting is kept for it.
+func TestACleanCloseLeavesOnlyWaitingReplies(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if err := s.ReplySending(journal(t, s, "已记录")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	s, err = Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c0, _ := s.CommitStats()
+	if moved, dropped, err := s.RecoverReplies(); err != nil || moved+dropped != 0 {
+		t.Fatalf("after a clean close: %d queued again, %d dropped (%v)", moved, dropped, err)
+	}
+	if c1, _ := s.CommitStats(); c1 != c0 {
+		t.Fatalf("recovering an empty journal committed %d times", c1-c0)
+	}
+	journal(t, s, "还在等") // waiting behind others when the bot stops
+	s.Close()
+	s, err = Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if moved, dropped, err := s.RecoverReplies(); err != nil || moved != 1 || dropped != 0 {
+		t.Fatalf("a waiting reply after a clean close: %d queued again, %d dropped (%v)", moved, dropped, err)
+	}
+}

@@ -306,6 +306,7 @@ func (s *Store) migrate() error {
 func (s *Store) Close() error {
 	<-s.confirmed
 	s.foldMarks() // the marks go into the file before it is closed
+	s.forgetHandedOver()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.db == nil {

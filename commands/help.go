@@ -91,8 +91,17 @@ func (h *Handler) help(r *req) (string, error) {
 		}
 		return helpOne(sp.usage, sp.desc, sp.example, sp.aliases), nil
 	}
+	// The county's admin is told of /county, privately, whatever else
+	// they are in this school.
+	county := ""
+	if h.County != nil && r.private && h.County.IsAdmin(r.msg) {
+		county = countyHelp()
+	}
 	switch roles {
 	case rNone:
+		if county != "" {
+			return county, nil
+		}
 		return helpNewcomer(), nil
 	case rParent:
 		return parentHelp(r.private), nil // in a parent's words, wherever they ask
@@ -108,6 +117,9 @@ func (h *Handler) help(r *req) (string, error) {
 		} else {
 			lines = append(lines, helpLine{sp.name, groupSafe(sp.desc), groupSafe(sp.example)})
 		}
+	}
+	if county != "" {
+		return helpList(false, lines) + "\n\n" + county, nil
 	}
 	return helpList(false, lines), nil
 }

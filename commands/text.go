@@ -1245,6 +1245,10 @@ func helpOne(usage, desc, example string, aliases []string) string {
 	return fmt.Sprintf("%s\n%s\n例如：%s%s", usage, desc, example, al)
 }
 
+func countyHelp() string {
+	return "县里的汇总（只有人数和次数，没有名字）：\n/county  各校本周情况\n/county 上周  上周周报"
+}
+
 func helpNewcomer() string {
 	return "你好！我是帮扶助手，帮老师记录学生的辅导、家校沟通和点滴进步。\n先用老师给你的邀请码加入：\n/join 邀请码  例如：/join K7M2QX9A"
 }
@@ -1548,7 +1552,7 @@ func referenceRules() string {
 |---|---|---|---|---|---|
 | ` + "`/county [上周]`" + ` | ` + "`/全县` `/县`" + ` | 县里的管理员（config.yaml 的 county.admins） | 私聊任何一所学校的机器人 | 各校本周（写“上周”是上周）帮扶了多少人、各类别多少人、辅导完成/约定次数、没达到约定次数的人数、本月已联系家长的人数，和全县合计；只有数字。每所学校的审计日志都记下县里看过 | ` + "`/county 上周`" + ` |
 
-别人发 ` + "`/county`" + ` 会收到自己的账号（如 ` + "`telegram:123456789`" + `），交给县里写进 county.admins。county.digest 设了时间（默认不发），每周把上周周报私聊发给每位县级管理员，经过认识他的第一所学校的机器人发。
+县里的管理员私聊发 ` + "`/help`" + ` 也会看到这两条。别人发 ` + "`/county`" + ` 会收到自己的账号（如 ` + "`telegram:123456789`" + `），交给县里写进 county.admins。county.digest 设了时间（默认不发），每周把上周周报私聊发给每位县级管理员，经过认识他的第一所学校的机器人发。
 `
 }
 

@@ -43,9 +43,12 @@ func TestOneProcessServesTheCountysSchoolsApart(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "王五") {
 		t.Fatalf("the second school on its own: exit %d\n%s\n%s", code, out, errs)
 	}
-	out, errs, code = runCLI(t, "/student add 初一3班 张三 留守 每周2次\n/log 张三 数学 30分钟\n/status\n/county\n", "-config", cfg)
+	out, errs, code = runCLI(t, "/help\n/student add 初一3班 张三 留守 每周2次\n/log 张三 数学 30分钟\n/status\n/county\n", "-config", cfg)
 	if code != 0 {
 		t.Fatalf("the county's run: exit %d\n%s", code, errs)
+	}
+	if help := out[:strings.Index(out, "> /student")]; !strings.Contains(help, "/county 上周") || !strings.Contains(help, "/log") {
+		t.Errorf("the county's admin's /help does not tell of /county and the school's commands:\n%s", help)
 	}
 	status := out[strings.Index(out, "> /status"):strings.Index(out, "> /county")]
 	if !strings.Contains(status, "张三") || strings.Contains(status, "王五") {
@@ -288,6 +291,9 @@ func TestACountysSharedBotServesEachSchool(t *testing.T) {
 	}
 	if r := ask(7, "一中校长", "/status 青山二中/初一3班"); !strings.Contains(r, "李四") || strings.Contains(r, "张三") {
 		t.Errorf("someone in both schools, naming the second:\n%s", r)
+	}
+	if r := ask(9, "王局", "/help"); !strings.Contains(r, "/county 上周") || strings.Contains(r, "邀请码") {
+		t.Errorf("the county's admin, in no school, asking for help:\n%s", r)
 	}
 	if r := ask(9, "王局", "/county"); !strings.Contains(r, "青山一中：帮扶 1 人") || !strings.Contains(r, "青山二中：帮扶 1 人") {
 		t.Errorf("the county's admin on the shared bot:\n%s", r)

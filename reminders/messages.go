@@ -67,6 +67,8 @@ func (s *Scheduler) messages(c candidate, snap *snapshot, now time.Time) ([]stor
 		return s.comments(c, snap)
 	case JobMeeting:
 		return s.meetingReminder(c, snap, now)
+	case JobPraiseNudge:
+		return s.praiseNudge(c, snap)
 	}
 	return nil, nil
 }
@@ -357,6 +359,54 @@ func (s *Scheduler) meetingReminder(c candidate, snap *snapshot, now time.Time) 
 				}
 				break
 			}
+		}
+	}
+	return out, nil
+}
+
+// praiseWindow is how long a student may go with sessions but no recorded
+// praise before the mentor is nudged.
+const praiseWindow = 30 * 24 * time.Hour
+
+// praiseNudge tells each mentor (the head teacher, for a student without
+// one), privately, of the students who had tutoring in the last month but
+// no recorded progress: kind words are part of the plan, and the parents
+// hear of each one. Nothing ranks anyone; a student added within the month
+// is left alone.
+func (s *Scheduler) praiseNudge(c candidate, snap *snapshot) ([]storage.Queued, error) {
+	from := c.fire.Add(-praiseWindow)
+	sessions, err := s.st.SessionsBetween(from, c.fire)
+	if err != nil {
+		return nil, err
+	}
+	praise, err := s.st.PraiseBetween(from, c.fire)
+	if err != nil {
+		return nil, err
+	}
+	tutored := map[uint64]int{}
+	for _, se := range sessions {
+		tutored[se.StudentID]++
+	}
+	praised := map[uint64]bool{}
+	for _, p := range praise {
+		praised[p.StudentID] = true
+	}
+	var out []storage.Queued
+	for _, p := range snap.people {
+		var due []storage.Student
+		for _, st := range snap.students {
+			mine := st.MentorID == p.ID || (st.MentorID == 0 && p.IsHeadOf(st.ClassID))
+			if mine && tutored[st.ID] > 0 && !praised[st.ID] && !st.CreatedAt.After(from) {
+				due = append(due, st)
+			}
+		}
+		if len(due) == 0 {
+			continue
+		}
+		label := func(st storage.Student) string { return tutoredTimes(st.Name, tutored[st.ID]) }
+		text := praiseNudgeReminder(report.TeacherName(p), byClass(snap, due, label), snap.commandName(due[0]))
+		if q, ok := private(c, p, text, c.fire); ok {
+			out = append(out, q)
 		}
 	}
 	return out, nil

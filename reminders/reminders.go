@@ -27,6 +27,7 @@ const (
 	JobParentWeekly   = "parent_weekly"
 	JobComments       = "semester_comments"
 	JobMeeting        = "meeting"
+	JobPraiseNudge    = "praise_nudge"
 )
 
 // Config is the reminders section of config.yaml.
@@ -36,6 +37,7 @@ type Config struct {
 	WeeklyCheckin       string // cron expressions; empty: off
 	WeeklyDigest        string
 	ParentWeekly        string
+	PraiseNudge         string // cron; empty: off
 }
 
 // CommentsLead is how long before semester end mentors are reminded of the
@@ -124,6 +126,7 @@ func New(st storage.Store, cal storage.Calendar, school string, cfg Config, log 
 		{JobWeeklyCheckin, "reminders.weekly_checkin", cfg.WeeklyCheckin},
 		{JobWeeklyDigest, "reminders.weekly_digest", cfg.WeeklyDigest},
 		{JobParentWeekly, "reminders.parent_weekly", cfg.ParentWeekly},
+		{JobPraiseNudge, "reminders.praise_nudge", cfg.PraiseNudge},
 	} {
 		if err := add(j.job, j.job, j.key, j.spec); err != nil {
 			return nil, err

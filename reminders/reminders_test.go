@@ -13,6 +13,7 @@ import (
 
 	"bangfu/bot"
 	"bangfu/commands"
+	"bangfu/commands/report"
 	"bangfu/storage"
 	"bangfu/storage/bolt"
 )
@@ -508,5 +509,46 @@ func TestAFirstStartMissedNothing(t *testing.T) {
 	// Friday's check-in, Sunday's parents' week, the last school day of November.
 	if !strings.Contains(logs.String(), "missed while the bot was down") || !strings.Contains(logs.String(), `count=3 runs="weekly_checkin/2026-11-27T15:00 parent_weekly/2026-11-29T19:00 monthly_contact_final/2026-11"`) {
 		t.Fatalf("after an outage:\n%s", logs.String())
+	}
+}
+
+// A mentor hears, privately and kindly, of the students they tutored this
+// month with no progress recorded; a student without a mentor is the head
+// teacher's; a praise, no tutoring, or a student added this month leaves
+// a student out; nothing goes to a group or a parent, and no label.
+func TestMentorsAreNudgedToRecordProgress(t *testing.T) {
+	s := newSchool(t, at(10, 12, 9, 0))
+	nudges := Config{PraiseNudge: "0 16 15 * *"}
+	s.now = at(11, 3, 9, 0)
+	s.say("王老师", "", "/log 张三 数学 30分钟 家里没人管")
+	s.say("王老师", "", "/log 张三 英语 20分钟")
+	s.say("李老师", "", "/log 李四 语文 30分钟")
+	s.now = at(11, 10, 9, 0)
+	s.say("校长", "", "/student add 初一3班 赵六")
+	s.say("李老师", "", "/log 赵六 数学 30分钟") // added this month: left alone
+	sc := s.scheduler(nudges)
+	rs := due(t, sc, at(11, 15, 16, 0), JobPraiseNudge)
+	mentor, ok := to(rs, "王老师")
+	if !ok || !mentor.Private || !strings.Contains(mentor.Text, "张三（辅导2次）") || strings.Contains(mentor.Text, "李四") || !strings.Contains(mentor.Text, "/praise 张三") {
+		t.Fatalf("the mentor's nudge: %+v", mentor)
+	}
+	head, ok := to(rs, "李老师")
+	if !ok || !strings.Contains(head.Text, "李四（辅导1次）") || strings.Contains(head.Text, "张三") || strings.Contains(head.Text, "赵六") {
+		t.Fatalf("the head teacher's nudge: %+v", head)
+	}
+	for _, r := range rs {
+		for _, m := range r.Messages {
+			if !m.Private || report.BannedWordIn(m.Text) != "" || strings.Contains(m.Text, "家里没人管") {
+				t.Fatalf("a nudge went to a group or named a label or a note: %+v", m)
+			}
+		}
+	}
+	// Praised since: 张三 is no longer owed a word of praise.
+	s.now = at(12, 1, 9, 0)
+	s.say("王老师", "", "/praise 张三 主动帮同学讲题")
+	s.say("王老师", "", "/log 张三 数学 30分钟")
+	rs = due(t, sc, at(12, 15, 16, 0), JobPraiseNudge)
+	if _, ok := to(rs, "王老师"); ok {
+		t.Fatalf("a praised student still nudged: %+v", rs)
 	}
 }

@@ -28,6 +28,8 @@ func JobName(job string) string {
 		return "学期评语提醒"
 	case JobMeeting:
 		return "家长会提醒"
+	case JobPraiseNudge:
+		return "记下进步提醒"
 	}
 	return job
 }
@@ -112,6 +114,14 @@ func tomorrow(when string) string {
 
 func commentsReminder(teacher string, month time.Month, day int, count int, students string, example string) string {
 	return fmt.Sprintf("【学期评语提醒】%s，学期在%d月%d日结束。这%d位学生还没有你写的书面评语：\n%s\n写法：/comment %s 本学期进步明显，希望继续保持", teacher, month, day, count, students, example)
+}
+
+func praiseNudgeReminder(teacher string, students string, example string) string {
+	return fmt.Sprintf("【记下进步】%s，这一个月这些学生有辅导记录，还没有记下一条进步：\n%s\n按时交作业、上课主动发言、帮助同学，孩子的点滴进步都值得记下，家长也会收到。例如：/praise %s 这周作业都按时交了", teacher, students, example)
+}
+
+func tutoredTimes(student string, n int) string {
+	return fmt.Sprintf("%s（辅导%d次）", student, n)
 }
 
 func weeklyCheckinForGroup(class string, count int, students string) string {

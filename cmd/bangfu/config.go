@@ -57,6 +57,7 @@ type Config struct {
 		WeeklyCheckin       string   `yaml:"weekly_checkin"`
 		WeeklyDigest        string   `yaml:"weekly_digest"`
 		ParentWeekly        string   `yaml:"parent_weekly"`
+		PraiseNudge         string   `yaml:"praise_nudge"`
 	} `yaml:"reminders"`
 	// County and SchoolNodes make one process serve a county's schools
 	// (see resolveSchools); Schools is each one's resolved config.
@@ -126,6 +127,7 @@ func defaultConfig() Config {
 	c.Reminders.WeeklyCheckin = "0 15 * * 5"
 	c.Reminders.WeeklyDigest = "0 8 * * 1"
 	c.Reminders.ParentWeekly = "0 19 * * 0"
+	c.Reminders.PraiseNudge = "0 16 15 * *"
 	return c
 }
 
@@ -312,7 +314,8 @@ func (c *Config) checkReminders() error {
 		}
 	}
 	for k, e := range map[string]string{"reminders.weekly_checkin": c.Reminders.WeeklyCheckin,
-		"reminders.weekly_digest": c.Reminders.WeeklyDigest, "reminders.parent_weekly": c.Reminders.ParentWeekly} {
+		"reminders.weekly_digest": c.Reminders.WeeklyDigest, "reminders.parent_weekly": c.Reminders.ParentWeekly,
+		"reminders.praise_nudge": c.Reminders.PraiseNudge} {
 		if e == "" {
 			continue
 		}

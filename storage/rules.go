@@ -47,8 +47,20 @@ func PraiseEditKey(id uint64, at time.Time) string {
 	return PraiseKeyPrefix(id) + "edit" + strconv.FormatInt(at.UnixNano(), 10) + "/"
 }
 
-// SameRegistration reports whether an import would leave a student as is.
-func SameRegistration(a, b Student) bool {
+// Applied is the student on the register as the import row has them (back
+// under support if closed), and whether that changes anything.
+func (r ImportRow) Applied(existing Student) (Student, bool) {
+	st := existing
+	st.Categories, st.Key, st.WeeklyTarget = r.Student.Categories, r.Student.Key, r.Student.WeeklyTarget
+	if r.MentorGiven {
+		st.MentorID = r.Student.MentorID
+	}
+	st.Closed, st.ClosedReason, st.ClosedAt = false, "", time.Time{} // on the register again
+	return st, !sameRegistration(st, existing)
+}
+
+// sameRegistration reports whether an import would leave a student as is.
+func sameRegistration(a, b Student) bool {
 	if a.Key != b.Key || a.WeeklyTarget != b.WeeklyTarget || a.MentorID != b.MentorID || a.Closed != b.Closed || len(a.Categories) != len(b.Categories) {
 		return false
 	}
@@ -200,6 +212,19 @@ func NewInviteCode() (string, error) {
 // parents that has not been handed to its platform yet.
 func Unsent(q Queued, praiseID uint64) bool {
 	return strings.HasPrefix(q.Key, PraiseKeyPrefix(praiseID)) && !q.InFlight
+}
+
+// Notices are a new praise's messages to the parents, keyed under the
+// praise (so a correction can find those still waiting) and tied to the
+// child (so an erasure drops them).
+func (p Praise) Notices(notify []Queued) []Queued {
+	out := make([]Queued, 0, len(notify))
+	for _, q := range notify {
+		q.Key = PraiseKeyPrefix(p.ID) + q.Key
+		q.StudentID = p.StudentID
+		out = append(out, q)
+	}
+	return out
 }
 
 // Renotified is what a praise correction queues: the new words for each

@@ -147,6 +147,12 @@ func (a *App) do(req *http.Request, into any) error {
 // call POSTs body (JSON, or a prepared multipart form) to path with the
 // token, refreshing it and trying once more when WeCom says it expired.
 func (a *App) call(ctx context.Context, path string, query url.Values, body func() (io.Reader, string, error), into interface{ code() int }) error {
+	return a.request(ctx, http.MethodPost, path, query, body, into, into.code)
+}
+
+// request sends one API call with the token (body nil for a GET), and once
+// more with a new token when WeCom's code says the token expired.
+func (a *App) request(ctx context.Context, method, path string, query url.Values, body func() (io.Reader, string, error), into any, code func() int) error {
 	for attempt := 0; ; attempt++ {
 		token, err := a.accessToken(ctx, attempt > 0)
 		if err != nil {
@@ -156,20 +162,25 @@ func (a *App) call(ctx context.Context, path string, query url.Values, body func
 		for k, v := range query {
 			q[k] = v
 		}
-		r, ctype, err := body()
+		var r io.Reader
+		ctype := ""
+		if body != nil {
+			if r, ctype, err = body(); err != nil {
+				return err
+			}
+		}
+		req, err := http.NewRequestWithContext(ctx, method, a.cfg.APIURL+path+"?"+q.Encode(), r)
 		if err != nil {
 			return err
 		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.cfg.APIURL+path+"?"+q.Encode(), r)
-		if err != nil {
-			return err
+		if ctype != "" {
+			req.Header.Set("Content-Type", ctype)
 		}
-		req.Header.Set("Content-Type", ctype)
 		if err := a.do(req, into); err != nil {
 			return err
 		}
-		if tokenExpired(into.code()) && attempt == 0 {
-			a.cfg.Log.Info("wecom: access token refused; fetching a new one", "errcode", into.code())
+		if tokenExpired(code()) && attempt == 0 {
+			a.cfg.Log.Info("wecom: access token refused; fetching a new one", "errcode", code())
 			continue
 		}
 		return nil
@@ -386,30 +397,13 @@ func (a *App) get(ctx context.Context, path string, query url.Values, into any, 
 
 // getQuiet is get without telling the admins of an errcode.
 func (a *App) getQuiet(ctx context.Context, path string, query url.Values, into any, ae *apiError) error {
-	for attempt := 0; ; attempt++ {
-		token, err := a.accessToken(ctx, attempt > 0)
-		if err != nil {
-			return err
-		}
-		q := url.Values{"access_token": {token}}
-		for k, v := range query {
-			q[k] = v
-		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.cfg.APIURL+path+"?"+q.Encode(), nil)
-		if err != nil {
-			return err
-		}
-		if err := a.do(req, into); err != nil {
-			return err
-		}
-		if tokenExpired(ae.Code) && attempt == 0 {
-			continue
-		}
-		if ae.Code != 0 {
-			return *ae
-		}
-		return nil
+	if err := a.request(ctx, http.MethodGet, path, query, nil, into, func() int { return ae.Code }); err != nil {
+		return err
 	}
+	if ae.Code != 0 {
+		return *ae
+	}
+	return nil
 }
 
 // MemberName is a member's name from the address book (user/get), for how

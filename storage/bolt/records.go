@@ -165,9 +165,7 @@ func (s *Store) AddPraise(m storage.Meta, p storage.Praise, notify []storage.Que
 		if err := auditRecord(tx, m, "praise.add", storage.KindPraise, k, p.StudentID); err != nil {
 			return err
 		}
-		for _, q := range notify {
-			q.Key = storage.PraiseKeyPrefix(p.ID) + q.Key
-			q.StudentID = p.StudentID
+		for _, q := range p.Notices(notify) {
 			if err := enqueue(tx, q); err != nil {
 				return err
 			}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
-	"time"
 
 	bbolt "go.etcd.io/bbolt"
 
@@ -531,13 +530,8 @@ func (s *Store) ImportStudents(m storage.Meta, rows []storage.ImportRow) (added,
 				added++
 				continue
 			}
-			st := *existing
-			st.Categories, st.Key, st.WeeklyTarget = r.Student.Categories, r.Student.Key, r.Student.WeeklyTarget
-			if r.MentorGiven {
-				st.MentorID = r.Student.MentorID
-			}
-			st.Closed, st.ClosedReason, st.ClosedAt = false, "", time.Time{} // on the register again
-			if storage.SameRegistration(st, *existing) {
+			st, changed := r.Applied(*existing)
+			if !changed {
 				unchanged++
 				continue
 			}

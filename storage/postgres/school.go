@@ -220,14 +220,8 @@ func (s *Store) ImportStudents(m storage.Meta, rows []storage.ImportRow) (added,
 				added++
 				continue
 			}
-			existing := same[0]
-			st := existing
-			st.Categories, st.Key, st.WeeklyTarget = r.Student.Categories, r.Student.Key, r.Student.WeeklyTarget
-			if r.MentorGiven {
-				st.MentorID = r.Student.MentorID
-			}
-			st.Closed, st.ClosedReason, st.ClosedAt = false, "", time.Time{}
-			if storage.SameRegistration(st, existing) {
+			st, changed := r.Applied(same[0])
+			if !changed {
 				unchanged++
 				continue
 			}

@@ -260,6 +260,16 @@ func (s *Scheduler) candidates(now time.Time) ([]candidate, error) {
 	return cands, nil
 }
 
+// LastFire is the latest time the schedule fired in (now-within, now],
+// zero when it did not (the county digest keys its runs by it).
+func LastFire(sched cron.Schedule, now time.Time, within time.Duration) time.Time {
+	fs := fires(sched, now, within)
+	if len(fs) == 0 {
+		return time.Time{}
+	}
+	return fs[len(fs)-1]
+}
+
 // fires lists the times the schedule fired in (now-lookback, now].
 func fires(sched cron.Schedule, now time.Time, lookback time.Duration) []time.Time {
 	var out []time.Time

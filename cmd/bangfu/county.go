@@ -20,6 +20,7 @@ import (
 	"bangfu/bot"
 	"bangfu/bot/console"
 	"bangfu/commands/county"
+	"bangfu/reminders"
 	"bangfu/storage"
 )
 
@@ -313,18 +314,9 @@ func newCountyDigest(desk *county.Desk, apps []*app, expr string, loc *time.Loca
 	return &countyDigest{desk: desk, apps: apps, sched: sched, loc: loc, log: log, unknown: map[string]bool{}}
 }
 
-// lastFire is the latest time the digest was due, within a week of now.
-func (d *countyDigest) lastFire(now time.Time) time.Time {
-	var last time.Time
-	for t := d.sched.Next(now.In(d.loc).AddDate(0, 0, -7)); !t.After(now); t = d.sched.Next(t) {
-		last = t
-	}
-	return last
-}
-
 // Tick queues what is due at now and not queued yet.
 func (d *countyDigest) Tick(now time.Time) {
-	fire := d.lastFire(now)
+	fire := reminders.LastFire(d.sched, now.In(d.loc), 7*24*time.Hour) // a week's digest is still worth sending
 	if fire.IsZero() {
 		return
 	}

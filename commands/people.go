@@ -204,7 +204,7 @@ func (h *Handler) studentClose(r *req) (string, error) {
 		return "", refuse(studentCloseNotYours(report.ClassName(f.class)))
 	}
 	_, err = h.Store.UpdateStudent(r.meta, f.st.ID, "student.close", func(s *storage.Student) error {
-		s.Closed, s.ClosedReason, s.ClosedAt = true, reason, r.now
+		s.Close(reason, r.now)
 		return nil
 	})
 	if err != nil {

@@ -228,10 +228,14 @@ func (h *Handler) act(r *req) result {
 func (r *req) audit(h *Handler, action, detail string, students ...uint64) error {
 	err := h.Store.AuditRead(r.meta, action, detail, students...)
 	if err == nil {
-		r.meta.MsgKey, r.marked = "", true
+		r.wrote()
 	}
 	return err
 }
+
+// wrote notes that a write with r.meta marked the message processed (and
+// journaled its reply), for a command that only sometimes writes.
+func (r *req) wrote() { r.meta.MsgKey, r.marked = "", true }
 
 // usage is a bad-input reply with the command's example.
 func (r *req) usage(reason string) error {

@@ -6,6 +6,7 @@ package commands
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"bangfu/commands/report"
 	"bangfu/storage"
@@ -127,6 +128,8 @@ func menuGroup(word string) string {
 		return "家长会：安排 · list 列表 · cancel 取消 · move 改期"
 	case "semester":
 		return "本学期的日期 · new 登记下学期"
+	case "plan":
+		return "帮扶计划：看或写计划 · review 阶段性评估 · end 结束"
 	}
 	return ""
 }
@@ -647,7 +650,7 @@ func exportFileCaption(file string) string {
 }
 
 func exportSending(title string) string {
-	return fmt.Sprintf("正在发送%s：名单、辅导记录、家校沟通、成长记录、学期评语、统计，共6张表，可以直接打印归档。", title)
+	return fmt.Sprintf("正在发送%s：名单、帮扶计划、辅导记录、家校沟通、成长记录、学期评语、统计，共7张表，可以直接打印归档。", title)
 }
 
 // ---- people: students, mentors, invites, /join, /mute ----
@@ -1378,6 +1381,21 @@ func commandWordings() map[string]wording {
 			example: "/parent remove 张三 爸爸",
 			desc:    "解除家长和孩子的绑定（换了手机、不再是监护人）；这位家长不再收到这个孩子的消息",
 			who:     "学校管理员和班主任"},
+		"plan": {
+			usage:   "/plan [学生] [原因：…] [近期目标：…] [学期目标：…] [措施：…] [复查：日期] [责任：老师]",
+			example: planExample,
+			desc:    "看或写学生的帮扶计划（每一项前写名称和冒号，可以只写几项）；只写 /计划 列出你负责的学生谁还没有计划、谁本月还没评估",
+			who:     "学生的班主任、导师、计划的责任教师和学校管理员"},
+		"plan review": {
+			usage:   "/plan review <学生> <评估>",
+			example: "/评估 张三 这个月作业能按时交了，小测从52分到61分，下个月练计算",
+			desc:    "写本月的阶段性评估（每月一次，25日会提醒还没写的）",
+			who:     "学生的班主任、导师、计划的责任教师和学校管理员"},
+		"plan end": {
+			usage:   "/plan end <学生> <结果>",
+			example: "/计划 结束 张三 已转化",
+			desc:    "结束帮扶计划并写上结果（已转化 好转 转学 …）；帮扶同时结束，和 /student close 是同一件事",
+			who:     "班主任（本班）和学校管理员"},
 		"students": {
 			usage:   "/students [班级]",
 			example: "/students 初一3班",
@@ -1537,7 +1555,7 @@ func referenceRules() string {
 	return `
 ## 谁能看到什么
 
-- 学生的类别（贫困、单亲、留守……）、家庭情况、辅导备注和家校沟通内容只在私聊里显示，而且只给这个学生的班主任、导师和学校管理员看；不进任何群，也不给家长看。
+- 学生的类别（贫困、单亲、留守……）、家庭情况、帮扶计划（原因分析、目标、措施、阶段性评估）、辅导备注和家校沟通内容只在私聊里显示，而且只给这个学生的班主任、导师（帮扶计划还有它的责任教师）和学校管理员看；不进任何群，也不给家长看。
 - 其他老师（不是这个学生的班主任、导师或学校管理员）只看到名字和次数，看不到类别、辅导备注和沟通内容。
 - 教师群里只有名字、次数和待办，没有类别和备注；家长群里不谈任何一个孩子，数据命令会请对方私聊。
 - 家长只在私聊里看到自己的孩子：辅导、进步、评语、家长会，用鼓励的话说；“学困生”“后进生”之类的词不会出现在给家长的消息里。
@@ -1755,4 +1773,184 @@ func promoted(moved, graduated, closed int, freed []string) string {
 
 func commentArchived(term string) string {
 	return fmt.Sprintf("这条评语属于%s，已经存档，不能再改。", term)
+}
+
+// ——— 帮扶计划 (/plan) ———
+
+const planExample = "/计划 张三 原因：分数运算不熟，作业拖拉 近期目标：每天按时交作业 学期目标：数学及格 措施：每周二、四午间辅导，作业当面批改 复查：12月31日"
+
+func monthLabel(cal storage.Calendar, t time.Time) string {
+	return fmt.Sprintf("%d月", t.In(cal.Loc).Month())
+}
+
+func planNoLabels() string {
+	return "计划的每一项前面写上名称和冒号：原因：… 近期目标：… 学期目标：… 措施：… 复查：日期 责任：老师（可以只写其中几项，以后再补）。"
+}
+
+func planUnlabelled(lead string) string {
+	return fmt.Sprintf("“%s”前面没有写是哪一项。每一项前面写上名称和冒号，如 原因：… 措施：…", lead)
+}
+
+func planEmptyPart(label string) string {
+	return fmt.Sprintf("“%s：”后面没有写内容。", label)
+}
+
+func planPartTwice(label string) string {
+	return fmt.Sprintf("“%s”这一项写了两次，请合成一句。", label)
+}
+
+func planPartTooLong(label string, max int) string {
+	return fmt.Sprintf("“%s”写短一点（最多%d个字）。", label, max)
+}
+
+func planNotYours(student string) string {
+	return fmt.Sprintf("%s的帮扶计划只有班主任、导师、计划的责任教师和学校管理员能看和修改。", student)
+}
+
+func planBadReviewDate(tok string) string {
+	return fmt.Sprintf("复查日期“%s”看不懂，请写成 12月31日、2026-12-31 或 下周五。", tok)
+}
+
+func planReviewInPast(tok string) string {
+	return fmt.Sprintf("复查日期“%s”不是将来的日子，请写以后的一天。", tok)
+}
+
+func planReviewTooFar(tok string) string {
+	return fmt.Sprintf("复查日期“%s”在一年以后了；阶段性评估每月一次，复查写一年之内的日子。", tok)
+}
+
+func planUnknownTeacher(name string) string {
+	return fmt.Sprintf("没有找到叫“%s”的老师。责任教师要先用邀请码加入。", name)
+}
+
+func planSaved(created bool, student string) string {
+	if created {
+		return fmt.Sprintf("已为%s建立帮扶计划。", student)
+	}
+	return fmt.Sprintf("已更新%s的帮扶计划。", student)
+}
+
+func planReviewNeedsText() string {
+	return "请写上这个阶段的评估：孩子有什么变化，下一步怎么做。"
+}
+
+func planMissing(student, name string) string {
+	return fmt.Sprintf("%s还没有在执行的帮扶计划，先写计划：\n/计划 %s 原因：… 措施：…", student, name)
+}
+
+func planReviewed(student string, n int, month string) string {
+	return fmt.Sprintf("已记下%s%s的阶段性评估（第%d次）。谢谢您的用心！", student, month, n)
+}
+
+func planOutcomeMissing() string {
+	return "请写上结果：已转化、好转、转学、毕业或其他说明。"
+}
+
+func planEndNotYours(class string) string {
+	return fmt.Sprintf("只有%s的班主任和学校管理员能结束帮扶计划。", class)
+}
+
+func planEnded(student, outcome string, hadPlan bool) string {
+	if hadPlan {
+		return fmt.Sprintf("%s的帮扶计划已结束（结果：%s），帮扶也一起结束了，不再出现在提醒和待办里。计划和记录都保留着。", student, outcome)
+	}
+	return fmt.Sprintf("%s没有在执行的帮扶计划；已结束%s的帮扶（%s）。记录都保留着，不会再提醒。", student, student, outcome)
+}
+
+func planNoStudents() string {
+	return "你还没有负责的学生。班主任用 /mentor 张三 王老师 指定导师后，这里会列出你的学生和他们的帮扶计划。"
+}
+
+func planHeadTeacherResponsible() string { return "班主任" }
+
+// plan states in /plan's list.
+const (
+	planStateOK = iota
+	planStateNone
+	planStateReviewOwed
+)
+
+type planListLine struct {
+	label, name string
+	state       int
+}
+
+func renderPlanList(lines []planListLine, month string) string {
+	var b strings.Builder
+	var todo []string
+	b.WriteString("你负责的学生和帮扶计划：\n")
+	for _, l := range lines {
+		switch l.state {
+		case planStateNone:
+			fmt.Fprintf(&b, "· %s 还没有帮扶计划\n", l.label)
+			todo = append(todo, "写"+l.name+"的帮扶计划")
+		case planStateReviewOwed:
+			fmt.Fprintf(&b, "· %s 计划执行中，%s还没写阶段性评估\n", l.label, month)
+			todo = append(todo, "写"+l.name+month+"的阶段性评估")
+		default:
+			fmt.Fprintf(&b, "· %s 计划执行中 ✓\n", l.label)
+		}
+	}
+	if len(todo) == 0 {
+		b.WriteString("计划都写好了，本月的评估也写了，辛苦了！看一个：/计划 " + lines[0].name)
+		return b.String()
+	}
+	fmt.Fprintf(&b, "要做的事：%s\n", strings.Join(todo, "；"))
+	for _, l := range lines {
+		if l.state == planStateNone {
+			b.WriteString("写计划：" + strings.Replace(planExample, "张三", l.name, 1) + "\n")
+			break
+		}
+	}
+	for _, l := range lines {
+		if l.state == planStateReviewOwed {
+			b.WriteString("写评估：/评估 " + l.name + " 这个月作业能按时交了，小测有进步，下个月练计算\n")
+			break
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func planNone(student, name string) string {
+	return fmt.Sprintf("%s还没有帮扶计划。写一行就行（可以只写其中几项，以后再补）：\n%s",
+		student, strings.Replace(planExample, "张三", name, 1))
+}
+
+type planReviewView struct{ day, author, text string }
+
+type planView struct {
+	label, name, start, responsible    string
+	reasons, short, semester, measures string
+	review, outcome, ended             string
+	owed                               bool
+	reviews                            []planReviewView
+}
+
+func renderPlanView(v planView) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s的帮扶计划（%s开始，责任教师：%s）\n", v.label, v.start, v.responsible)
+	missing := "（还没写）"
+	for _, part := range []struct{ label, text string }{
+		{"原因分析", v.reasons}, {"近期目标", v.short}, {"学期目标", v.semester}, {"措施", v.measures},
+	} {
+		fmt.Fprintf(&b, "%s：%s\n", part.label, orDefault(part.text, missing))
+	}
+	if v.review != "" {
+		fmt.Fprintf(&b, "复查：%s\n", v.review)
+	}
+	if len(v.reviews) > 0 {
+		fmt.Fprintf(&b, "阶段性评估（%d次）：\n", len(v.reviews))
+		for _, r := range v.reviews {
+			fmt.Fprintf(&b, "· %s %s：%s\n", r.day, orDefault(r.author, "老师"), r.text)
+		}
+	}
+	if v.ended != "" {
+		fmt.Fprintf(&b, "结果：%s（%s结束）", v.outcome, v.ended)
+		return b.String()
+	}
+	if v.owed {
+		fmt.Fprintf(&b, "本月还没写阶段性评估，一句话就行：/评估 %s 这个月……\n", v.name)
+	}
+	fmt.Fprintf(&b, "改某一项：/计划 %s 措施：…；结束：/计划 结束 %s 已转化", v.name, v.name)
+	return b.String()
 }

@@ -32,6 +32,70 @@ type Student struct {
 	ClosedReason string
 	ClosedAt     time.Time
 	CreatedAt    time.Time
+	// Plan is the support plan (帮扶计划): sensitive, for the head teacher,
+	// the mentor and admins only. nil until one is written.
+	Plan *Plan `json:",omitempty"`
+}
+
+// Plan is a student's support plan, as the school's forms have it: why the
+// child struggles, what to reach and how, reviewed every month, ended with
+// an outcome. Ending it and closing the student's support are one action.
+type Plan struct {
+	Reasons       string // 原因分析: 知识基础, 学习习惯, 家庭, 心理 …
+	GoalShort     string // 近期目标
+	GoalSemester  string // 学期目标
+	Measures      string // 措施
+	ResponsibleID uint64 // 责任教师; 0: the mentor (or the head teacher)
+	Start         time.Time
+	Review        time.Time // the next review (复查) date; zero: monthly
+	Reviews       []PlanReview
+	Outcome       string // 已转化, 好转, 转学 …; set when the plan ends
+	EndedAt       time.Time
+	UpdatedAt     time.Time
+}
+
+// PlanReview is one stage review (阶段性评估).
+type PlanReview struct {
+	At       time.Time
+	AuthorID uint64
+	Text     string
+}
+
+// Active reports whether the plan is running.
+func (p *Plan) Active() bool { return p != nil && p.EndedAt.IsZero() }
+
+// ReviewedSince reports whether a stage review was written at or after t.
+func (p *Plan) ReviewedSince(t time.Time) bool {
+	if p == nil {
+		return false
+	}
+	for _, r := range p.Reviews {
+		if !r.At.Before(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// Responsible is who answers for the plan: its named teacher, else the
+// mentor; 0 leaves it to the head teacher.
+func (s Student) Responsible() uint64 {
+	if s.Plan != nil && s.Plan.ResponsibleID != 0 {
+		return s.Plan.ResponsibleID
+	}
+	return s.MentorID
+}
+
+// Close ends the student's support and, with it, a running plan: one action
+// whichever command asked for it.
+func (s *Student) Close(reason string, at time.Time) {
+	s.Closed, s.ClosedReason, s.ClosedAt = true, reason, at
+	if s.Plan.Active() {
+		s.Plan.Outcome, s.Plan.EndedAt = reason, at
+		if reason == "" {
+			s.Plan.Outcome = "结束帮扶"
+		}
+	}
 }
 
 // Account is a person's identity on one platform and the private chat the

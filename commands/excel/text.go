@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"bangfu/commands/report"
 	"bangfu/storage"
 )
 
@@ -41,6 +42,8 @@ func templateHint() string {
 // The archive's sheets: names and Chinese headers, widths that fit.
 var archiveSheets = []sheet{
 	{registerSheet, []string{"班级", "姓名", "重点", "类别", "导师", "每周辅导次数", "状态"}, []float64{10, 10, 6, 30, 12, 12, 20}, -1},
+	{sheetPlans, []string{"班级", "姓名", "开始日期", "原因分析", "近期目标", "学期目标", "措施", "责任教师", "复查日期", "阶段性评估", "结果", "结束日期"},
+		[]float64{10, 10, 12, 30, 24, 24, 30, 12, 12, 50, 10, 12}, 2},
 	{sheetSessions, []string{"日期", "班级", "姓名", "科目或内容", "分钟", "记录人", "备注"}, []float64{12, 10, 10, 18, 7, 12, 40}, 0},
 	{sheetContacts, []string{"日期", "班级", "姓名", "方式", "对象", "内容", "记录人"}, []float64{12, 10, 10, 8, 10, 50, 12}, 0},
 	{sheetPraise, []string{"日期", "班级", "姓名", "进步", "记录人"}, []float64{12, 10, 10, 60, 12}, 0},
@@ -49,6 +52,7 @@ var archiveSheets = []sheet{
 }
 
 const (
+	sheetPlans    = "帮扶计划"
 	sheetSessions = "辅导记录"
 	sheetContacts = "家校沟通"
 	sheetPraise   = "成长记录"
@@ -90,3 +94,20 @@ func fileName(title string, day time.Time) string {
 
 // enumerate lists items the Chinese way: 留守儿童、学习困难.
 func enumerate(items []string) string { return strings.Join(items, "、") }
+
+// dayText is a date as the sheets print it, "" for none.
+func dayText(cal storage.Calendar, t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(cal.Loc).Format("2006-01-02")
+}
+
+// planReviews lists a plan's stage reviews, one per line, dated and signed.
+func planReviews(cal storage.Calendar, rs []storage.PlanReview, names report.Names) string {
+	var lines []string
+	for _, r := range rs {
+		lines = append(lines, fmt.Sprintf("%s %s：%s", dayText(cal, r.At), names[r.AuthorID], r.Text))
+	}
+	return strings.Join(lines, "\n")
+}

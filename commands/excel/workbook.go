@@ -44,6 +44,12 @@ func Rows(cal storage.Calendar, a report.Archive) map[string][][]any {
 		out[registerSheet] = append(out[registerSheet], []any{cls(st.ID), st.Name, isKey(st.Key),
 			enumerate(st.Categories), a.Names[st.MentorID], st.WeeklyTarget, supportState(st)})
 	}
+	for _, st := range a.Students {
+		if p := st.Plan; p != nil {
+			out[sheetPlans] = append(out[sheetPlans], []any{cls(st.ID), st.Name, day(p.Start), p.Reasons, p.GoalShort, p.GoalSemester, p.Measures,
+				a.Names[st.Responsible()], dayText(cal, p.Review), planReviews(cal, p.Reviews, a.Names), p.Outcome, dayText(cal, p.EndedAt)})
+		}
+	}
 	for _, s := range a.Sessions {
 		out[sheetSessions] = append(out[sheetSessions], []any{day(s.At), cls(s.StudentID), byID[s.StudentID].Name, s.Subject, s.Minutes, a.Names[s.AuthorID], s.Note})
 	}
@@ -69,7 +75,7 @@ func Rows(cal storage.Calendar, a report.Archive) map[string][][]any {
 }
 
 // Workbook writes the archive as .xlsx bytes with the file name to give it:
-// six sheets, frozen headers, real dates, A4 landscape with the class in the
+// seven sheets, frozen headers, real dates, A4 landscape with the class in the
 // print header, ready to print and file.
 func Workbook(cal storage.Calendar, school string, a report.Archive, now time.Time) ([]byte, string, error) {
 	title := Title(a, school)

@@ -125,6 +125,12 @@ func (a Archive) people() []uint64 {
 	var ids []uint64
 	for _, s := range a.Students {
 		ids = append(ids, s.MentorID)
+		if s.Plan != nil {
+			ids = append(ids, s.Responsible())
+			for _, r := range s.Plan.Reviews {
+				ids = append(ids, r.AuthorID)
+			}
+		}
 	}
 	for _, x := range a.Sessions {
 		ids = append(ids, x.AuthorID)

@@ -154,7 +154,7 @@ func closeClass(tx *bbolt.Tx, classID uint64, reason string, at time.Time) (int,
 		if !ok || st.Closed {
 			continue
 		}
-		st.Closed, st.ClosedReason, st.ClosedAt = true, reason, at
+		st.Close(reason, at)
 		if err := putStudent(tx, st); err != nil {
 			return 0, err
 		}

@@ -543,7 +543,7 @@ func (s *Store) PromoteClasses(m storage.Meta, graduating []int, reason string, 
 					if st.Closed {
 						continue
 					}
-					st.Closed, st.ClosedReason, st.ClosedAt = true, reason, m.At
+					st.Close(reason, m.At)
 					if err := putStudent(tx, st); err != nil {
 						return err
 					}

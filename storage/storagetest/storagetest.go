@@ -47,6 +47,7 @@ func Run(t *testing.T, open Opener) {
 		{"TheYearTurns", theYearTurns},
 		{"AMessageIsClaimedOnce", aMessageIsClaimedOnce},
 		{"ALeaseIsHeldByOne", aLeaseIsHeldByOne},
+		{"APlanTravelsWithItsStudentAndEndsWithTheSupport", aPlanTravelsWithItsStudent},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -655,7 +656,7 @@ func theYearTurns(t *testing.T, s storage.Store) {
 
 	// 初一3班 and 初三1班 with a head teacher each; 初三1班 graduates.
 	one, _, _ := s.AddStudent(meta(3), 7, 3, storage.Student{Name: "张三"})
-	three, _, _ := s.AddStudent(meta(4), 9, 1, storage.Student{Name: "李四"})
+	three, _, _ := s.AddStudent(meta(4), 9, 1, storage.Student{Name: "李四", Plan: &storage.Plan{Reasons: "基础薄弱", Start: d(2026, 9, 10)}})
 	s.AddStudent(meta(5), 8, 1, storage.Student{Name: "王五"})
 	c7, _, _ := s.ClassByGrade(7, 3)
 	c9, _, _ := s.ClassByGrade(9, 1)
@@ -684,8 +685,8 @@ func theYearTurns(t *testing.T, s storage.Store) {
 	if st, _ := s.Student(one.ID); st.ClassID != c7.ID || st.Closed {
 		t.Fatalf("a moved student: %+v", st)
 	}
-	if st, _ := s.Student(three.ID); !st.Closed || st.ClosedReason != "毕业" {
-		t.Fatalf("a graduate's support is not closed: %+v", st)
+	if st, _ := s.Student(three.ID); !st.Closed || st.ClosedReason != "毕业" || st.Plan.Active() || st.Plan.Outcome != "毕业" || !st.Plan.EndedAt.Equal(july.At) {
+		t.Fatalf("a graduate's support (and plan) is not closed: %+v %+v", st, st.Plan)
 	}
 	if c, err := s.Class(c9.ID); err != nil || c.Graduated != 2027 {
 		t.Fatalf("the graduated class: %+v %v", c, err)
@@ -772,5 +773,52 @@ func aLeaseIsHeldByOne(t *testing.T, s storage.Store) {
 		if ok, _ := s.Lease("platform:telegram", "A", time.Minute, now.Add(111*time.Second)); !ok {
 			t.Fatal("a lease given up was not free")
 		}
+	}
+}
+
+// aPlanTravelsWithItsStudent: a plan and its reviews are kept whole with the
+// student, audited as the change it is, ended with the support, and erased
+// with the student.
+func aPlanTravelsWithItsStudent(t *testing.T, s storage.Store) {
+	st := addStudent(t, s, 1, "欧阳娜娜")
+	plan := storage.Plan{Reasons: "知识基础：分数运算不熟", GoalShort: "按时交作业", GoalSemester: "数学及格", Measures: "每周二、四午间辅导",
+		ResponsibleID: 7, Start: now, Review: now.AddDate(0, 1, 0), UpdatedAt: now}
+	if _, err := s.UpdateStudent(meta(2), st.ID, "plan.set", func(x *storage.Student) error { p := plan; x.Plan = &p; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	review := storage.PlanReview{At: now.Add(time.Hour), AuthorID: 7, Text: "作业按时交了，小测从52分到61分"}
+	if _, err := s.UpdateStudent(meta(3), st.ID, "plan.review", func(x *storage.Student) error {
+		x.Plan.Reviews = append(x.Plan.Reviews, review)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Student(st.ID)
+	if err != nil || got.Plan == nil || got.Plan.Measures != plan.Measures || got.Plan.ResponsibleID != 7 || !got.Plan.Review.Equal(plan.Review) ||
+		len(got.Plan.Reviews) != 1 || got.Plan.Reviews[0].Text != review.Text || !got.Plan.Reviews[0].At.Equal(review.At) || !got.Plan.Active() {
+		t.Fatalf("plan read back: %+v %v", got.Plan, err)
+	}
+	if in, _ := s.StudentsInClass(st.ClassID); len(in) != 1 || in[0].Plan == nil || in[0].Plan.GoalSemester != "数学及格" {
+		t.Fatalf("plan in the class list: %+v", in)
+	}
+	log, _ := s.AuditLog(now.Add(-time.Hour), now.Add(2*time.Hour))
+	var actions []string
+	for _, e := range log {
+		actions = append(actions, e.Action)
+	}
+	if fmt.Sprint(actions) != "[student.add plan.set plan.review]" {
+		t.Fatalf("audit: %v", actions)
+	}
+	if _, err := s.UpdateStudent(meta(4), st.ID, "student.close", func(x *storage.Student) error { x.Close("已转化", now); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Student(st.ID); !got.Closed || got.Plan.Active() || got.Plan.Outcome != "已转化" || len(got.Plan.Reviews) != 1 {
+		t.Fatalf("closing the support left the plan %+v", got.Plan)
+	}
+	if _, err := s.DeleteStudent(meta(5), st.ID, []string{"欧阳娜娜"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Student(st.ID); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("student after erasure: %v", err)
 	}
 }

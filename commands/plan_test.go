@@ -73,6 +73,7 @@ func TestPlanReviewsMonthlyAndEndsWithTheSupport(t *testing.T) {
 	w := school(t)
 	must(t, w.say("李老师", "/计划"), "张三（初一3班） 还没有帮扶计划", "李四（初一3班） 还没有帮扶计划", "写张三的帮扶计划")
 	must(t, w.say("王老师", "/评估 张三 作业按时交了"), "还没有在执行的帮扶计划", "/计划 张三 原因：")
+	must(t, w.say("王老师", "/mine"), "写张三的帮扶计划（/计划 张三）")
 	w.say("王老师", "/计划 张三 措施：午间辅导")
 	w.say("李老师", "/计划 李四 措施：同桌互助")
 
@@ -81,6 +82,8 @@ func TestPlanReviewsMonthlyAndEndsWithTheSupport(t *testing.T) {
 	w.now = time.Date(2026, 12, 10, 9, 0, 0, 0, shanghai)
 	must(t, w.say("王老师", "/计划"), "12月还没写阶段性评估", "写张三12月的阶段性评估")
 	must(t, w.say("王老师", "/计划 张三"), "本月还没写阶段性评估，一句话就行：/评估 张三")
+	must(t, w.say("王老师", "/mine"), "写张三12月的阶段性评估（/评估 张三 …）")
+	mustNot(t, w.sayIn("初一3班教师群", "王老师", "/mine"), "午间辅导")
 	must(t, w.say("王老师", "/评估 张三 这个月作业能按时交了，小测从52分到61分"), "已记下张三（初一3班）12月的阶段性评估（第1次）")
 	r := w.say("王老师", "/计划 张三")
 	must(t, r, "阶段性评估（1次）", "12月10日（周四） 王老师：这个月作业能按时交了，小测从52分到61分")

@@ -153,7 +153,19 @@ func (h *Handler) mine(r *req) (string, error) {
 	if err := r.audit(h, "mine", "", ids...); err != nil {
 		return "", err
 	}
-	return renderMentees(report.TeacherName(r.me), report.Week(h.Cal, r.now), mentees), nil
+	var plans []string // what the teacher's plans owe, after the week's work
+	monthStart, today := h.Cal.MonthStart(r.now), h.Cal.Day(r.now)
+	for _, m := range mentees {
+		st := m.Student
+		switch {
+		case st.Responsible() != r.me.ID:
+		case !st.Plan.Active():
+			plans = append(plans, minePlanOwed(st.Name))
+		case planReviewOwed(st, monthStart, today):
+			plans = append(plans, mineReviewOwed(st.Name, monthLabel(h.Cal, r.now)))
+		}
+	}
+	return renderMentees(report.TeacherName(r.me), report.Week(h.Cal, r.now), mentees, plans), nil
 }
 
 func (h *Handler) history(r *req) (string, error) {

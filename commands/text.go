@@ -504,7 +504,13 @@ func noMentees(teacher string) string {
 }
 
 // renderMentees is a mentor's list with what is left to do.
-func renderMentees(teacher string, week storage.Range, mentees []report.StudentWeek) string {
+func minePlanOwed(name string) string { return "写" + name + "的帮扶计划（/计划 " + name + "）" }
+
+func mineReviewOwed(name, month string) string {
+	return "写" + name + month + "的阶段性评估（/评估 " + name + " …）"
+}
+
+func renderMentees(teacher string, week storage.Range, mentees []report.StudentWeek, plans []string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s帮扶的学生（%d人），本周 %s：\n", teacher, len(mentees), report.WeekLabel(week.From))
 	var todo []string
@@ -522,6 +528,7 @@ func renderMentees(teacher string, week storage.Range, mentees []report.StudentW
 		}
 		fmt.Fprintf(&b, "· %s 本周%d/%d次 %s，%s\n", studentLabel(st, m.Class), m.Sessions, st.WeeklyTarget, state, contact)
 	}
+	todo = append(todo, plans...)
 	if len(todo) > 0 {
 		fmt.Fprintf(&b, "要做的事：%s", strings.Join(todo, "；"))
 	} else {

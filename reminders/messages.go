@@ -69,6 +69,8 @@ func (s *Scheduler) messages(c candidate, snap *snapshot, now time.Time) ([]stor
 		return s.meetingReminder(c, snap, now)
 	case JobPraiseNudge:
 		return s.praiseNudge(c, snap)
+	case JobPlanReview:
+		return s.planReview(c, snap)
 	}
 	return nil, nil
 }
@@ -405,6 +407,44 @@ func (s *Scheduler) praiseNudge(c candidate, snap *snapshot) ([]storage.Queued, 
 		}
 		label := func(st storage.Student) string { return tutoredTimes(st.Name, tutored[st.ID]) }
 		text := praiseNudgeReminder(report.TeacherName(p), byClass(snap, due, label), snap.commandName(due[0]))
+		if q, ok := private(c, p, text, c.fire); ok {
+			out = append(out, q)
+		}
+	}
+	return out, nil
+}
+
+// planReview asks, privately, whoever answers for each running plan (its
+// responsible teacher, else the mentor, else the head teacher) for this
+// month's stage review (阶段性评估) where none is written yet; a plan begun
+// this month owes none. One reply (/评估 张三 …) records it.
+func (s *Scheduler) planReview(c candidate, snap *snapshot) ([]storage.Queued, error) {
+	monthStart := s.cal.MonthStart(c.fire)
+	today := s.cal.Day(c.fire)
+	owed := func(st storage.Student) bool {
+		p := st.Plan
+		if st.Closed || !p.Active() {
+			return false
+		}
+		if !p.Review.IsZero() && !p.Review.After(today) {
+			return true
+		}
+		return p.Start.Before(monthStart) && !p.ReviewedSince(monthStart)
+	}
+	var out []storage.Queued
+	for _, p := range snap.people {
+		var due []storage.Student
+		for _, st := range snap.students {
+			who := st.Responsible()
+			mine := who == p.ID || (who == 0 && p.IsHeadOf(st.ClassID))
+			if mine && owed(st) {
+				due = append(due, st)
+			}
+		}
+		if len(due) == 0 {
+			continue
+		}
+		text := planReviewReminder(report.TeacherName(p), c.fire.In(s.cal.Loc).Month(), byClass(snap, due, func(st storage.Student) string { return st.Name }), snap.commandName(due[0]))
 		if q, ok := private(c, p, text, c.fire); ok {
 			out = append(out, q)
 		}

@@ -28,6 +28,7 @@ const (
 	JobComments       = "semester_comments"
 	JobMeeting        = "meeting"
 	JobPraiseNudge    = "praise_nudge"
+	JobPlanReview     = "plan_review"
 )
 
 // Config is the reminders section of config.yaml.
@@ -38,6 +39,7 @@ type Config struct {
 	WeeklyDigest        string
 	ParentWeekly        string
 	PraiseNudge         string // cron; empty: off
+	PlanReview          string // cron; empty: off
 }
 
 // CommentsLead is how long before semester end mentors are reminded of the
@@ -127,6 +129,7 @@ func New(st storage.Store, cal storage.Calendar, school string, cfg Config, log 
 		{JobWeeklyDigest, "reminders.weekly_digest", cfg.WeeklyDigest},
 		{JobParentWeekly, "reminders.parent_weekly", cfg.ParentWeekly},
 		{JobPraiseNudge, "reminders.praise_nudge", cfg.PraiseNudge},
+		{JobPlanReview, "reminders.plan_review", cfg.PlanReview},
 	} {
 		if err := add(j.job, j.job, j.key, j.spec); err != nil {
 			return nil, err

@@ -552,3 +552,56 @@ func TestMentorsAreNudgedToRecordProgress(t *testing.T) {
 		t.Fatalf("a praised student still nudged: %+v", rs)
 	}
 }
+
+// A plan's responsible teacher (else the mentor, else the head teacher) is
+// asked privately, once a month, for the stage review not yet written; a
+// plan begun this month, one reviewed this month, and an ended one are left
+// alone, and the plan's words never go out.
+func TestPlansAskForTheirMonthlyReview(t *testing.T) {
+	s := newSchool(t, at(10, 12, 9, 0))
+	s.say("王老师", "", "/计划 张三 原因：家里没人管作业 措施：午间辅导")
+	s.say("李老师", "", "/计划 李四 措施：同桌互助")
+	sc := s.scheduler(Config{PlanReview: "0 16 25 * *"})
+
+	rs := due(t, sc, at(10, 25, 16, 0), JobPlanReview)
+	if n := len(rs); n != 0 && len(rs[0].Messages) != 0 {
+		t.Fatalf("plans begun this month owe no review: %+v", rs)
+	}
+	s.now = at(11, 20, 9, 0)
+	s.say("李老师", "", "/评估 李四 和同桌一起订正错题")
+	rs = due(t, sc, at(11, 25, 16, 0), JobPlanReview)
+	mentor, ok := to(rs, "王老师")
+	if !ok || !mentor.Private || !strings.Contains(mentor.Text, "初一3班：张三") || !strings.Contains(mentor.Text, "11月还没有写阶段性评估") ||
+		!strings.Contains(mentor.Text, "/评估 张三") || strings.Contains(mentor.Text, "李四") {
+		t.Fatalf("the mentor's reminder: %+v", mentor)
+	}
+	if _, ok := to(rs, "李老师"); ok {
+		t.Fatalf("李四's plan was reviewed this month: %+v", rs)
+	}
+	for _, r := range rs {
+		for _, m := range r.Messages {
+			if !m.Private || strings.Contains(m.Text, "没人管") || strings.Contains(m.Text, "午间辅导") || report.BannedWordIn(m.Text) != "" {
+				t.Fatalf("a review reminder went to a group or carried the plan's words: %+v", m)
+			}
+		}
+	}
+	// Handed to 李老师 as responsible teacher: December asks 李老师, not
+	// the mentor, for both plans.
+	s.now = at(12, 1, 9, 0)
+	s.say("王老师", "", "/计划 张三 责任：李老师")
+	rs = due(t, sc, at(12, 25, 16, 0), JobPlanReview)
+	if head, ok := to(rs, "李老师"); !ok || !strings.Contains(head.Text, "张三") || !strings.Contains(head.Text, "李四") {
+		t.Fatalf("the responsible teacher's reminder: %+v", rs)
+	}
+	if _, ok := to(rs, "王老师"); ok {
+		t.Fatalf("the mentor is asked for a plan another teacher answers for: %+v", rs)
+	}
+	// 张三's plan ends: January asks for 李四's alone.
+	s.now = at(12, 28, 9, 0)
+	s.say("李老师", "", "/计划 结束 张三 好转")
+	sc = s.scheduler(Config{PlanReview: "0 16 11 * *"})
+	rs = due(t, sc, time.Date(2027, 1, 11, 16, 0, 0, 0, sh), JobPlanReview)
+	if head, ok := to(rs, "李老师"); !ok || strings.Contains(head.Text, "张三") || !strings.Contains(head.Text, "李四") {
+		t.Fatalf("an ended plan still asks: %+v", rs)
+	}
+}

@@ -30,6 +30,8 @@ func JobName(job string) string {
 		return "家长会提醒"
 	case JobPraiseNudge:
 		return "记下进步提醒"
+	case JobPlanReview:
+		return "阶段性评估提醒"
 	}
 	return job
 }
@@ -118,6 +120,10 @@ func commentsReminder(teacher string, month time.Month, day int, count int, stud
 
 func praiseNudgeReminder(teacher string, students string, example string) string {
 	return fmt.Sprintf("【记下进步】%s，这一个月这些学生有辅导记录，还没有记下一条进步：\n%s\n按时交作业、上课主动发言、帮助同学，孩子的点滴进步都值得记下，家长也会收到。例如：/praise %s 这周作业都按时交了", teacher, students, example)
+}
+
+func planReviewReminder(teacher string, month time.Month, students, example string) string {
+	return fmt.Sprintf("【阶段性评估】%s，这些学生的帮扶计划%d月还没有写阶段性评估：\n%s\n一句话就行，写孩子这个月的变化和下一步：/评估 %s 这个月作业能按时交了，小测有进步，下个月练计算", teacher, month, students, example)
 }
 
 func tutoredTimes(student string, n int) string {

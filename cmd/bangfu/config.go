@@ -58,6 +58,7 @@ type Config struct {
 		WeeklyDigest        string   `yaml:"weekly_digest"`
 		ParentWeekly        string   `yaml:"parent_weekly"`
 		PraiseNudge         string   `yaml:"praise_nudge"`
+		PlanReview          string   `yaml:"plan_review"`
 	} `yaml:"reminders"`
 	// County and SchoolNodes make one process serve a county's schools
 	// (see resolveSchools); Schools is each one's resolved config.
@@ -128,6 +129,7 @@ func defaultConfig() Config {
 	c.Reminders.WeeklyDigest = "0 8 * * 1"
 	c.Reminders.ParentWeekly = "0 19 * * 0"
 	c.Reminders.PraiseNudge = "0 16 15 * *"
+	c.Reminders.PlanReview = "0 16 25 * *"
 	return c
 }
 
@@ -315,7 +317,7 @@ func (c *Config) checkReminders() error {
 	}
 	for k, e := range map[string]string{"reminders.weekly_checkin": c.Reminders.WeeklyCheckin,
 		"reminders.weekly_digest": c.Reminders.WeeklyDigest, "reminders.parent_weekly": c.Reminders.ParentWeekly,
-		"reminders.praise_nudge": c.Reminders.PraiseNudge} {
+		"reminders.praise_nudge": c.Reminders.PraiseNudge, "reminders.plan_review": c.Reminders.PlanReview} {
 		if e == "" {
 			continue
 		}

@@ -504,7 +504,9 @@ func noMentees(teacher string) string {
 }
 
 // renderMentees is a mentor's list with what is left to do.
-func minePlanOwed(name string) string { return "写" + name + "的帮扶计划（/计划 " + name + "）" }
+func minePlanOwed(name string) string {
+	return "写" + name + "的帮扶计划（/计划 " + name + "）"
+}
 
 func mineReviewOwed(name, month string) string {
 	return "写" + name + month + "的阶段性评估（/评估 " + name + " …）"

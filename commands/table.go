@@ -101,6 +101,10 @@ func commandTable() []*spec {
 		{name: "plan review", family: famPeople, aliases: []string{"计划 评估", "评估", "阶段评估", "阶段性评估"}, who: rStaff, where: inPrivate, writes: true, run: (*Handler).planReview},
 		{name: "plan end", family: famPeople, aliases: []string{"计划 结束"}, who: rHead | rAdmin, where: inPrivate, writes: true, run: (*Handler).planEnd},
 		{name: "plan", family: famPeople, aliases: []string{"计划", "帮扶计划"}, who: rStaff, where: inPrivate, run: (*Handler).plan},
+		{name: "guardian add", family: famPeople, aliases: []string{"监护人 添加", "监护人 登记"}, who: rStaff, where: inPrivate, writes: true, run: (*Handler).guardianAdd},
+		{name: "guardian set", family: famPeople, aliases: []string{"监护人 修改"}, who: rStaff, where: inPrivate, writes: true, run: (*Handler).guardianSet},
+		{name: "guardian remove", family: famPeople, aliases: []string{"监护人 移除"}, who: rStaff, where: inPrivate, writes: true, run: (*Handler).guardianRemove},
+		{name: "guardian", family: famPeople, aliases: []string{"监护人"}, who: rStaff, where: inPrivate, run: (*Handler).guardians},
 		{name: "students", family: famPeople, aliases: []string{"名单"}, who: rHead | rAdmin, where: staffChats, run: (*Handler).students},
 		{name: "mentor", family: famPeople, aliases: []string{"导师"}, who: rHead | rAdmin, where: staffChats, writes: true, run: (*Handler).mentor},
 		{name: "invite teacher", family: famPeople, aliases: []string{"邀请 老师", "邀请 教师"}, who: rHead | rAdmin, where: inPrivate, writes: true, run: (*Handler).inviteTeacher},
@@ -141,6 +145,7 @@ var subWords = map[string]string{
 	"meeting": "meeting", "家长会": "meeting",
 	"semester": "semester", "学期": "semester",
 	"plan": "plan", "计划": "plan", "帮扶计划": "plan",
+	"guardian": "guardian", "监护人": "guardian",
 }
 
 var subNames = map[string]map[string]string{
@@ -150,6 +155,7 @@ var subNames = map[string]map[string]string{
 	"teacher":  {"remove": "remove", "离职": "remove", "移除": "remove"},
 	"parent":   {"remove": "remove", "解绑": "remove", "移除": "remove"},
 	"meeting":  {"list": "list", "列表": "list", "查看": "list", "cancel": "cancel", "取消": "cancel", "move": "move", "改期": "move", "改时间": "move"},
+	"guardian": {"add": "add", "添加": "add", "登记": "add", "加": "add", "set": "set", "修改": "set", "改": "set", "remove": "remove", "移除": "remove", "删除": "remove", "不再是": "remove"},
 	"plan":     {"review": "review", "评估": "review", "阶段评估": "review", "end": "end", "结束": "end", "结案": "end"},
 	"semester": {"new": "new", "新": "new", "开始": "new", "next": "new", "下": "new"},
 	"group":    {"teacher": "teacher", "教师": "teacher", "老师": "teacher", "教师群": "teacher", "parent": "parent", "家长": "parent", "家长群": "parent"},

@@ -130,6 +130,8 @@ func menuGroup(word string) string {
 		return "本学期的日期 · new 登记下学期"
 	case "plan":
 		return "帮扶计划：看或写计划 · review 阶段性评估 · end 结束"
+	case "guardian":
+		return "监护人：看 · add 登记 · set 修改 · remove 移除"
 	}
 	return ""
 }
@@ -659,7 +661,7 @@ func exportFileCaption(file string) string {
 }
 
 func exportSending(title string) string {
-	return fmt.Sprintf("正在发送%s：名单、帮扶计划、辅导记录、家校沟通、成长记录、学期评语、统计，共7张表，可以直接打印归档。", title)
+	return fmt.Sprintf("正在发送%s：名单、帮扶计划、监护人、辅导记录、家校沟通、成长记录、学期评语、统计，共8张表，可以直接打印归档。", title)
 }
 
 // ---- people: students, mentors, invites, /join, /mute ----
@@ -1405,6 +1407,26 @@ func commandWordings() map[string]wording {
 			example: "/计划 结束 张三 已转化",
 			desc:    "结束帮扶计划并写上结果（已转化 好转 转学 …）；帮扶同时结束，和 /student close 是同一件事",
 			who:     "班主任（本班）和学校管理员"},
+		"guardian": {
+			usage:   "/guardian <学生>",
+			example: "/监护人 张三",
+			desc:    "看学生的监护人：在哪里务工、谁在家照看、电话、是否绑定机器人、本月和本学期和每位沟通了几次，以及以前的监护人",
+			who:     "学生的班主任、导师和学校管理员"},
+		"guardian add": {
+			usage:   "/guardian add <学生> <关系> [姓名] [电话] [在家照看 或 在某地务工]",
+			example: guardianExample,
+			desc:    "登记一位监护人（外出务工的父母、在家照看的代管家长），从今天算起",
+			who:     "学生的班主任、导师和学校管理员"},
+		"guardian set": {
+			usage:   "/guardian set <学生> <关系> [姓名] [电话] [在家照看 或 在某地务工]",
+			example: "/监护人 修改 张三 爸爸 在浙江义乌务工 13900000000",
+			desc:    "改监护人的电话、务工地点或是否在家照看",
+			who:     "学生的班主任、导师和学校管理员"},
+		"guardian remove": {
+			usage:   "/guardian remove <学生> <关系>",
+			example: "/监护人 移除 张三 奶奶",
+			desc:    "从今天起不再是监护人（换了人再登记新的）；登记簿保留以前的监护人和日期",
+			who:     "学生的班主任、导师和学校管理员"},
 		"students": {
 			usage:   "/students [班级]",
 			example: "/students 初一3班",
@@ -1564,7 +1586,7 @@ func referenceRules() string {
 	return `
 ## 谁能看到什么
 
-- 学生的类别（贫困、单亲、留守……）、家庭情况、帮扶计划（原因分析、目标、措施、阶段性评估）、辅导备注和家校沟通内容只在私聊里显示，而且只给这个学生的班主任、导师（帮扶计划还有它的责任教师）和学校管理员看；不进任何群，也不给家长看。
+- 学生的类别（贫困、单亲、留守……）、家庭情况、监护人（务工地点、谁在家照看、电话）、帮扶计划（原因分析、目标、措施、阶段性评估）、辅导备注和家校沟通内容只在私聊里显示，而且只给这个学生的班主任、导师（帮扶计划还有它的责任教师）和学校管理员看；不进任何群，也不给家长看。
 - 其他老师（不是这个学生的班主任、导师或学校管理员）只看到名字和次数，看不到类别、辅导备注和沟通内容。
 - 教师群里只有名字、次数和待办，没有类别和备注；家长群里不谈任何一个孩子，数据命令会请对方私聊。
 - 家长只在私聊里看到自己的孩子：辅导、进步、评语、家长会，用鼓励的话说；“学困生”“后进生”之类的词不会出现在给家长的消息里。
@@ -1962,4 +1984,117 @@ func renderPlanView(v planView) string {
 	}
 	fmt.Fprintf(&b, "改某一项：/计划 %s 措施：…；结束：/计划 结束 %s 已转化", v.name, v.name)
 	return b.String()
+}
+
+// ——— 监护人 (/guardian) ———
+
+const guardianExample = "/监护人 添加 张三 爸爸 在广东东莞务工 13800000000"
+
+func guardianNotYours(student string) string {
+	return fmt.Sprintf("%s的监护人和联系方式只有班主任、导师和学校管理员能看和修改。", student)
+}
+
+func guardianListTakesName() string {
+	return "看监护人只写学生的姓名，例如 /监护人 张三。"
+}
+
+func guardianNeedsRelation() string {
+	return "请写上学生和监护人是孩子的谁（爸爸、妈妈、爷爷、奶奶……）。"
+}
+
+func guardianUnknownRelation(word string) string {
+	return fmt.Sprintf("“%s”不是孩子的哪位家人。监护人写：爸爸 妈妈 爷爷 奶奶 外公 外婆 姑姑 舅舅 叔叔 伯伯 阿姨 姨妈 哥哥 姐姐 等。", word)
+}
+
+func guardianUnknownWord(word string) string {
+	return fmt.Sprintf("“%s”看不懂。可以写：姓名、电话（如 13800000000）、在家照看，或 在广东东莞务工。", word)
+}
+
+func guardianSetNothing() string {
+	return "请写上要改的：新电话、在家照看，或 在哪里务工。"
+}
+
+func guardianAlready(student, rel, name string) string {
+	return fmt.Sprintf("%s已经登记了%s为监护人。要改电话或务工地点：/监护人 修改 %s %s 13900000000；换人先移除：/监护人 移除 %s %s", student, rel, name, rel, name, rel)
+}
+
+func guardianNone(student, rel, name string) string {
+	return fmt.Sprintf("%s没有登记%s为监护人。看登记了谁：/监护人 %s", student, rel, name)
+}
+
+func guardianAdded(student, rel string, n int, name string) string {
+	return fmt.Sprintf("已登记%s为%s的监护人（现在共%d位），从今天算起。家人也可以用自己的邀请码绑定：/invite parent %s %s", rel, student, n, name, rel)
+}
+
+func guardianUpdated(student, rel, name string) string {
+	return fmt.Sprintf("已更新%s的监护人%s。看全部：/监护人 %s", student, rel, name)
+}
+
+func guardianRemoved(student, rel, name string) string {
+	return fmt.Sprintf("%s从今天起不再是%s的监护人；登记簿里保留这段时间。换了人请登记新的：/监护人 添加 %s 姑姑 在家照看", rel, student, name)
+}
+
+type guardianView struct {
+	g                  storage.Guardian
+	since, until, last string
+	lastAt             time.Time
+	month, term        int
+	bound              bool
+}
+
+func renderGuardians(student, name string, views []guardianView) string {
+	var b strings.Builder
+	var current, past []guardianView
+	for _, v := range views {
+		if v.g.Current() {
+			current = append(current, v)
+		} else {
+			past = append(past, v)
+		}
+	}
+	if len(current) == 0 {
+		fmt.Fprintf(&b, "%s还没有登记监护人。登记：%s\n", student, strings.Replace(guardianExample, "张三", name, 1))
+	} else {
+		fmt.Fprintf(&b, "%s的监护人（%d位）：\n", student, len(current))
+	}
+	for _, v := range current {
+		g := v.g
+		who := g.Relation
+		if g.Name != "" {
+			who += " " + g.Name
+		}
+		var facts []string
+		switch {
+		case g.AtHome:
+			facts = append(facts, "在家照看")
+		case g.Away && g.Where != "":
+			facts = append(facts, "在"+g.Where+"务工")
+		case g.Away:
+			facts = append(facts, "外出务工")
+		}
+		if g.Phone != "" {
+			facts = append(facts, "电话 "+g.Phone)
+		}
+		if v.bound {
+			facts = append(facts, "已绑定机器人")
+		} else {
+			facts = append(facts, "未绑定机器人")
+		}
+		facts = append(facts, v.since+"起")
+		contact := fmt.Sprintf("本月沟通%d次，本学期%d次", v.month, v.term)
+		if v.last != "" {
+			contact += "，最近一次" + v.last
+		}
+		fmt.Fprintf(&b, "· %s：%s；%s\n", who, strings.Join(facts, "，"), contact)
+	}
+	if len(past) > 0 {
+		b.WriteString("以前的监护人：\n")
+		for _, v := range past {
+			fmt.Fprintf(&b, "· %s：%s—%s\n", v.g.Relation, v.since, v.until)
+		}
+	}
+	if len(current) > 0 {
+		fmt.Fprintf(&b, "改电话或地点：/监护人 修改 %s %s 13900000000；不再是监护人：/监护人 移除 %s %s", name, current[0].g.Relation, name, current[0].g.Relation)
+	}
+	return strings.TrimRight(b.String(), "\n")
 }

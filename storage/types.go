@@ -35,6 +35,39 @@ type Student struct {
 	// Plan is the support plan (帮扶计划): sensitive, for the head teacher,
 	// the mentor and admins only. nil until one is written.
 	Plan *Plan `json:",omitempty"`
+	// Guardians are the child's guardians, past ones kept with their dates
+	// (the 留守 register must show who looked after the child when).
+	// Sensitive, as the plan is.
+	Guardians []Guardian `json:",omitempty"`
+}
+
+// Guardian is one of a child's guardians (监护人): a parent working away
+// (外出务工, where), or the relative at home who looks after the child
+// (代管家长).
+type Guardian struct {
+	No       int    // 1, 2, … within the student, never reused
+	Relation string // 爸爸, 奶奶 …
+	Name     string `json:",omitempty"`
+	Phone    string `json:",omitempty"`
+	Away     bool   // works away from home
+	Where    string `json:",omitempty"` // 务工地点
+	AtHome   bool   // looks after the child at home (代管家长)
+	Since    time.Time
+	Until    time.Time // no longer a guardian from this day; zero while one
+}
+
+// Current reports whether g is a guardian now.
+func (g Guardian) Current() bool { return g.Until.IsZero() }
+
+// CurrentGuardians are the guardians who are guardians now, in order.
+func (s Student) CurrentGuardians() []Guardian {
+	var out []Guardian
+	for _, g := range s.Guardians {
+		if g.Current() {
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 // Plan is a student's support plan, as the school's forms have it: why the

@@ -2,6 +2,7 @@ package excel
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 	"time"
 
@@ -41,7 +42,7 @@ func TestReadTableReadsEveryEncodingTheSame(t *testing.T) {
 	}
 }
 
-// The workbook carries the archive's rows on its seven sheets, dates as dates.
+// The workbook carries the archive's rows on its eight sheets, dates as dates.
 func TestWorkbookLaysOutTheArchive(t *testing.T) {
 	cal := storage.DefaultCalendar()
 	at := time.Date(2026, 11, 25, 10, 0, 0, 0, cal.Loc)
@@ -49,7 +50,9 @@ func TestWorkbookLaysOutTheArchive(t *testing.T) {
 	st := storage.Student{ID: 5, ClassID: 1, Name: "张三", Categories: []string{"留守儿童", "学习困难"}, Key: true, WeeklyTarget: 2, MentorID: 9}
 	planned := storage.Student{ID: 6, ClassID: 1, Name: "李四", MentorID: 9, Plan: &storage.Plan{Reasons: "计算不熟", Measures: "午间辅导",
 		ResponsibleID: 8, Start: at.AddDate(0, -2, 0), Review: at.AddDate(0, 1, 0),
-		Reviews: []storage.PlanReview{{At: at, AuthorID: 9, Text: "作业按时交了"}, {At: at.AddDate(0, 0, 1), AuthorID: 8, Text: "小测61分"}}}}
+		Reviews: []storage.PlanReview{{At: at, AuthorID: 9, Text: "作业按时交了"}, {At: at.AddDate(0, 0, 1), AuthorID: 8, Text: "小测61分"}}},
+		Guardians: []storage.Guardian{{No: 1, Relation: "爸爸", Phone: "13800000000", Away: true, Where: "广东东莞", Since: at.AddDate(0, -2, 0)},
+			{No: 2, Relation: "奶奶", AtHome: true, Since: at.AddDate(0, -2, 0), Until: at}}}
 	a := report.Archive{ClassID: 1, Classes: map[uint64]storage.Class{1: class}, Students: []storage.Student{st, planned},
 		Names:    report.Names{9: "李老师", 8: "周老师"},
 		Sessions: []storage.Session{{StudentID: 5, AuthorID: 9, Subject: "数学", Minutes: 30, At: at, Note: "错题订正"}},
@@ -67,13 +70,18 @@ func TestWorkbookLaysOutTheArchive(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if got := f.GetSheetList(); len(got) != 7 || got[0] != "名单" || got[1] != "帮扶计划" {
+	if got := f.GetSheetList(); len(got) != 8 || got[0] != "名单" || got[1] != "帮扶计划" || got[2] != "监护人" {
 		t.Fatalf("sheets %q", got)
 	}
 	plans, _ := f.GetRows("帮扶计划")
 	if len(plans) != 2 || plans[1][1] != "李四" || plans[1][2] != "2026-09-25" || plans[1][3] != "计算不熟" || plans[1][7] != "周老师" ||
 		plans[1][8] != "2026-12-25" || plans[1][9] != "2026-11-25 李老师：作业按时交了\n2026-11-26 周老师：小测61分" {
 		t.Fatalf("plans %q", plans)
+	}
+	guardians, _ := f.GetRows("监护人")
+	if len(guardians) != 3 || strings.Join(guardians[1], ",") != "初一3班,李四,爸爸,,13800000000,在广东东莞务工,2026-09-25" ||
+		strings.Join(guardians[2], ",") != "初一3班,李四,奶奶,,,在家照看,2026-09-25,2026-11-25" {
+		t.Fatalf("guardians %q", guardians)
 	}
 	roster, _ := f.GetRows("名单")
 	if len(roster) != 3 || roster[1][0] != "初一3班" || roster[1][3] != "留守儿童、学习困难" || roster[1][4] != "李老师" {

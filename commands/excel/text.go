@@ -44,6 +44,7 @@ var archiveSheets = []sheet{
 	{registerSheet, []string{"班级", "姓名", "重点", "类别", "导师", "每周辅导次数", "状态"}, []float64{10, 10, 6, 30, 12, 12, 20}, -1},
 	{sheetPlans, []string{"班级", "姓名", "开始日期", "原因分析", "近期目标", "学期目标", "措施", "责任教师", "复查日期", "阶段性评估", "结果", "结束日期"},
 		[]float64{10, 10, 12, 30, 24, 24, 30, 12, 12, 50, 10, 12}, 2},
+	{sheetGuardians, []string{"班级", "学生", "关系", "监护人姓名", "电话", "情况", "开始日期", "结束日期"}, []float64{10, 10, 8, 12, 16, 24, 12, 12}, 6},
 	{sheetSessions, []string{"日期", "班级", "姓名", "科目或内容", "分钟", "记录人", "备注"}, []float64{12, 10, 10, 18, 7, 12, 40}, 0},
 	{sheetContacts, []string{"日期", "班级", "姓名", "方式", "对象", "内容", "记录人"}, []float64{12, 10, 10, 8, 10, 50, 12}, 0},
 	{sheetPraise, []string{"日期", "班级", "姓名", "进步", "记录人"}, []float64{12, 10, 10, 60, 12}, 0},
@@ -52,12 +53,13 @@ var archiveSheets = []sheet{
 }
 
 const (
-	sheetPlans    = "帮扶计划"
-	sheetSessions = "辅导记录"
-	sheetContacts = "家校沟通"
-	sheetPraise   = "成长记录"
-	sheetComments = "学期评语"
-	sheetStats    = "统计"
+	sheetPlans     = "帮扶计划"
+	sheetGuardians = "监护人"
+	sheetSessions  = "辅导记录"
+	sheetContacts  = "家校沟通"
+	sheetPraise    = "成长记录"
+	sheetComments  = "学期评语"
+	sheetStats     = "统计"
 )
 
 func isKey(key bool) string {
@@ -110,4 +112,17 @@ func planReviews(cal storage.Calendar, rs []storage.PlanReview, names report.Nam
 		lines = append(lines, fmt.Sprintf("%s %s：%s", dayText(cal, r.At), names[r.AuthorID], r.Text))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// guardianState is where a guardian is: at home with the child, or away.
+func guardianState(g storage.Guardian) string {
+	switch {
+	case g.AtHome:
+		return "在家照看"
+	case g.Away && g.Where != "":
+		return "在" + g.Where + "务工"
+	case g.Away:
+		return "外出务工"
+	}
+	return ""
 }

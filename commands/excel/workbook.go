@@ -50,6 +50,11 @@ func Rows(cal storage.Calendar, a report.Archive) map[string][][]any {
 				a.Names[st.Responsible()], dayText(cal, p.Review), planReviews(cal, p.Reviews, a.Names), p.Outcome, dayText(cal, p.EndedAt)})
 		}
 	}
+	for _, st := range a.Students {
+		for _, g := range st.Guardians {
+			out[sheetGuardians] = append(out[sheetGuardians], []any{cls(st.ID), st.Name, g.Relation, g.Name, g.Phone, guardianState(g), day(g.Since), dayText(cal, g.Until)})
+		}
+	}
 	for _, s := range a.Sessions {
 		out[sheetSessions] = append(out[sheetSessions], []any{day(s.At), cls(s.StudentID), byID[s.StudentID].Name, s.Subject, s.Minutes, a.Names[s.AuthorID], s.Note})
 	}
@@ -75,7 +80,7 @@ func Rows(cal storage.Calendar, a report.Archive) map[string][][]any {
 }
 
 // Workbook writes the archive as .xlsx bytes with the file name to give it:
-// seven sheets, frozen headers, real dates, A4 landscape with the class in the
+// eight sheets, frozen headers, real dates, A4 landscape with the class in the
 // print header, ready to print and file.
 func Workbook(cal storage.Calendar, school string, a report.Archive, now time.Time) ([]byte, string, error) {
 	title := Title(a, school)

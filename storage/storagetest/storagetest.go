@@ -776,7 +776,7 @@ func aLeaseIsHeldByOne(t *testing.T, s storage.Store) {
 	}
 }
 
-// aPlanTravelsWithItsStudent: a plan and its reviews are kept whole with the
+// aPlanTravelsWithItsStudent: a plan and its reviews, and the guardians, are kept whole with the
 // student, audited as the change it is, ended with the support, and erased
 // with the student.
 func aPlanTravelsWithItsStudent(t *testing.T, s storage.Store) {
@@ -785,6 +785,15 @@ func aPlanTravelsWithItsStudent(t *testing.T, s storage.Store) {
 		ResponsibleID: 7, Start: now, Review: now.AddDate(0, 1, 0), UpdatedAt: now}
 	if _, err := s.UpdateStudent(meta(2), st.ID, "plan.set", func(x *storage.Student) error { p := plan; x.Plan = &p; return nil }); err != nil {
 		t.Fatal(err)
+	}
+	guardians := []storage.Guardian{{No: 1, Relation: "爸爸", Phone: "13800000000", Away: true, Where: "广东东莞", Since: now.AddDate(0, -2, 0)},
+		{No: 2, Relation: "奶奶", AtHome: true, Since: now.AddDate(0, -2, 0), Until: now}}
+	if _, err := s.UpdateStudent(meta(6), st.ID, "guardian.add", func(x *storage.Student) error { x.Guardians = guardians; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Student(st.ID); len(got.Guardians) != 2 || got.Guardians[0].Where != "广东东莞" || got.Guardians[0].Phone != "13800000000" ||
+		!got.Guardians[1].Until.Equal(now) || got.Guardians[1].Current() || len(got.CurrentGuardians()) != 1 {
+		t.Fatalf("guardians read back: %+v", got.Guardians)
 	}
 	review := storage.PlanReview{At: now.Add(time.Hour), AuthorID: 7, Text: "作业按时交了，小测从52分到61分"}
 	if _, err := s.UpdateStudent(meta(3), st.ID, "plan.review", func(x *storage.Student) error {
@@ -806,7 +815,7 @@ func aPlanTravelsWithItsStudent(t *testing.T, s storage.Store) {
 	for _, e := range log {
 		actions = append(actions, e.Action)
 	}
-	if fmt.Sprint(actions) != "[student.add plan.set plan.review]" {
+	if fmt.Sprint(actions) != "[student.add plan.set guardian.add plan.review]" {
 		t.Fatalf("audit: %v", actions)
 	}
 	if _, err := s.UpdateStudent(meta(4), st.ID, "student.close", func(x *storage.Student) error { x.Close("已转化", now); return nil }); err != nil {

@@ -175,22 +175,25 @@ func anyMentions(q []storage.Queued, name string) bool {
 	return false
 }
 
-// A parent's plain message in private gets one helpful line, not silence
-// and not an echo of every message; teachers and groups stay quiet.
+// A stranger's plain message in private gets one helpful line, not silence
+// and not an echo of every message; teachers and groups stay quiet (a
+// parent's is relayed: relay_test.go).
 func TestPlainPrivateMessagesGetOneHelpfulLine(t *testing.T) {
 	w := school(t)
-	must(t, w.say("张三妈妈", "老师您好，孩子最近怎么样？"), "/status", "班主任")
-	if got := w.say("张三妈妈", "谢谢老师"); got != "" {
+	must(t, w.say("陌生人", "你好"), "/join 邀请码")
+	if got := w.say("陌生人", "在吗"); got != "" {
 		t.Fatalf("a second plain message within the half hour was answered: %q", got)
 	}
 	w.now = w.now.Add(31 * time.Minute)
-	must(t, w.say("张三妈妈", "在吗"), "/status")
-	must(t, w.say("陌生人", "你好"), "/join 邀请码")
+	must(t, w.say("陌生人", "有人吗"), "/join 邀请码")
 	if got := w.say("王老师", "收到"); got != "" {
 		t.Fatalf("a teacher's plain message was answered: %q", got)
 	}
 	if got := w.sayIn("初一3班家长群", "张三妈妈", "大家好"); got != "" {
 		t.Fatalf("a plain message in a group was answered: %q", got)
+	}
+	if w.queuedFor("dm:王老师", "大家好") != 0 || w.queuedFor("dm:李老师", "大家好") != 0 {
+		t.Fatal("a parent's words in a group were relayed")
 	}
 }
 

@@ -34,6 +34,7 @@ type Handler struct {
 	botNames []string
 
 	specs     []*spec
+	relayCmd  *spec // a parent's plain private message
 	pipeline  stage
 	joinGuard joinGuard
 	// plainAnswered is when each person's plain private message was last
@@ -62,7 +63,7 @@ func New(st storage.Store, cal storage.Calendar, now func() time.Time, log *slog
 	if log == nil {
 		log = slog.Default()
 	}
-	h := &Handler{Store: st, Cal: cal, Now: now, Log: log, School: defaultSchoolName(), GraduatingGrades: []int{6, 9, 12}, specs: commandTable()}
+	h := &Handler{Store: st, Cal: cal, Now: now, Log: log, School: defaultSchoolName(), GraduatingGrades: []int{6, 9, 12}, specs: commandTable(), relayCmd: relaySpec()}
 	h.pipeline = chain(h.render, h.identify, h.locate, h.authorise, h.dedupe)(h.act)
 	return h
 }

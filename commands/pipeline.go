@@ -61,7 +61,7 @@ func chain(mws ...middleware) middleware {
 func (h *Handler) Handle(ctx context.Context, m bot.Message) []bot.Outgoing {
 	line, ok := splitCommand(Normalize(m.Text))
 	if !ok {
-		return h.plainMessage(m) // plain chat: quiet in groups, one helpful line in private
+		return h.plainMessage(ctx, m) // plain chat: quiet in groups, relayed from parents, one helpful line to strangers
 	}
 	if line.botName != "" && !h.isMe(line.botName) {
 		return nil // addressed to another bot
@@ -85,6 +85,12 @@ func (h *Handler) Handle(ctx context.Context, m bot.Message) []bot.Outgoing {
 	if sp == nil {
 		return h.markedReply(m, []bot.Outgoing{bot.Reply(m, unknownCommand(clip(line.word, 12)))})
 	}
+	return h.run(ctx, m, sp, rest)
+}
+
+// run takes a message through the pipeline as the command sp with its
+// arguments, and returns what to send.
+func (h *Handler) run(ctx context.Context, m bot.Message, sp *spec, rest string) []bot.Outgoing {
 	r := &req{ctx: ctx, msg: m, private: m.Chat.Kind == bot.Private, spec: sp, args: newArgs(rest), now: h.Now()}
 	res := h.pipeline(r)
 	if res.silent {
@@ -262,16 +268,19 @@ func (h *Handler) markedReply(m bot.Message, outs []bot.Outgoing) []bot.Outgoing
 // are left unanswered: one line, not an echo of every message.
 const plainQuiet = 30 * time.Minute
 
-// plainMessage answers a plain (non-command) private message from a parent
-// or a stranger with one line saying what they can do; teachers and groups
-// get silence.
-func (h *Handler) plainMessage(m bot.Message) []bot.Outgoing {
+// plainMessage relays a parent's plain private message to the child's
+// teachers, and answers a stranger's with one line saying what they can do;
+// teachers and groups get silence.
+func (h *Handler) plainMessage(ctx context.Context, m bot.Message) []bot.Outgoing {
 	if m.Chat.Kind != bot.Private || Normalize(m.Text) == "" {
 		return nil
 	}
 	p, known, err := h.Store.PersonByAccount(m.Platform, m.Sender.ID)
 	if err != nil || (known && rolesOf(p) != rParent) {
 		return nil
+	}
+	if known {
+		return h.run(ctx, m, h.relayCmd, "")
 	}
 	now := h.Now()
 	key := m.Platform + ":" + m.Sender.ID
@@ -286,9 +295,5 @@ func (h *Handler) plainMessage(m bot.Message) []bot.Outgoing {
 	}
 	h.plainAnswered[key] = now
 	h.plainMu.Unlock()
-	text := strangerPlainMessage()
-	if known {
-		text = parentPlainMessage()
-	}
-	return h.markedReply(m, []bot.Outgoing{bot.Reply(m, text)})
+	return h.markedReply(m, []bot.Outgoing{bot.Reply(m, strangerPlainMessage())})
 }

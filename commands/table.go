@@ -90,6 +90,7 @@ func commandTable() []*spec {
 		{name: "edit", family: famRecords, aliases: []string{"修改记录", "修改", "更正"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).edit},
 		{name: "delete", family: famRecords, aliases: []string{"删除记录", "删除"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).deleteRecord},
 		{name: "undo", family: famRecords, aliases: []string{"撤销"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).undo},
+		{name: "reply", family: famRecords, aliases: []string{"回复", "答复", "回家长"}, who: rStaff, where: inPrivate, writes: true, run: (*Handler).reply},
 		{name: "status", family: famReports, aliases: []string{"状态", "情况"}, who: rStaff | rParent, where: staffChats, run: (*Handler).status},
 		{name: "mine", family: famReports, aliases: []string{"我的"}, who: rStaff, where: staffChats, run: (*Handler).mine},
 		{name: "history", family: famReports, aliases: []string{"历史"}, who: rStaff, where: staffChats, run: (*Handler).history},

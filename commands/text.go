@@ -574,7 +574,11 @@ func recordLine(cal storage.Calendar, rec storage.Record, personName func(uint64
 		}
 	case storage.KindContact:
 		c := rec.Contact
-		fmt.Fprintf(&b, "%s 家校沟通：%s（%s）", day, joinNonEmpty("·", c.Method, c.Whom), personName(c.AuthorID))
+		if c.FromParent {
+			fmt.Fprintf(&b, "%s 家长留言（%s）", day, orDefault(c.Whom, "家长"))
+		} else {
+			fmt.Fprintf(&b, "%s 家校沟通：%s（%s）", day, joinNonEmpty("·", c.Method, c.Whom), personName(c.AuthorID))
+		}
 		if see.text(c.AuthorID) {
 			fmt.Fprintf(&b, " 内容：%s", c.Content)
 		}
@@ -1082,11 +1086,7 @@ func parentHelp(private bool) string {
 	if !private {
 		head = "孩子的情况我只在私聊里说。请点我的头像私聊，发："
 	}
-	return head + "\n/status — 看孩子这周的情况（和老师一起学习了几次、进步、家长会）\n/mute — 暂停每周的消息（/unmute 恢复）\n/help — 再看一遍这些\n要绑定另一个孩子，把老师发给您的邀请码发给我：/join 邀请码"
-}
-
-func parentPlainMessage() string {
-	return "您好！我是学校的帮扶助手，只认识以 / 开头的命令：发 /status 看孩子这周的情况，发 /help 看全部用法。有话想对老师说，请直接联系班主任。"
+	return head + "\n/status — 看孩子这周的情况（和老师一起学习了几次、进步、家长会）\n/mute — 暂停每周的消息（/unmute 恢复）\n/help — 再看一遍这些\n想对老师说的话，直接发给我（不用写/），我会转给孩子的班主任和导师，只有他们能看到，老师会在这里回复您\n要绑定另一个孩子，把老师发给您的邀请码发给我：/join 邀请码"
 }
 
 func strangerPlainMessage() string {
@@ -1392,6 +1392,11 @@ func commandWordings() map[string]wording {
 			example: "/parent remove 张三 爸爸",
 			desc:    "解除家长和孩子的绑定（换了手机、不再是监护人）；这位家长不再收到这个孩子的消息",
 			who:     "学校管理员和班主任"},
+		"reply": {
+			usage:   "/reply <学生> [对象] <回复>",
+			example: "/回复 张三 妈妈 收到，明天我找孩子谈谈，放学后给您回电话",
+			desc:    "回复家长私聊发来的留言：只发给这位家长（不写对象就是最近留言的那位），记为一次家校沟通",
+			who:     "学生的班主任、导师和学校管理员"},
 		"plan": {
 			usage:   "/plan [学生] [原因：…] [近期目标：…] [学期目标：…] [措施：…] [复查：日期] [责任：老师]",
 			example: planExample,
@@ -1540,7 +1545,7 @@ func referenceIntro() string {
 - **日期**（不写就是今天）：` + "`今天`、`昨天`、`前天`、`周三`、`11月20日`、`11-20`、`2026-11-20`" + `，写在时长前后都可以；不能是将来，也不能早于本学期。像日期却看不懂的写法（` + "`周八`、`11-20abc`、`19:00`、`20号`" + `）会请你改写，不会当成备注，也不会当成今天。
 - **对象**（沟通的是哪位家人，可以不写）：` + kinChoices + `；认不出的称呼（如 ` + "`表叔`" + `）会先问清楚，不会混进沟通内容。
 - 备注、表扬、评语里的中文标点（！：（））照原样保存；看不见的控制字符会被去掉。一条命令最多2000字。
-- 家长或还没加入的人私聊发来不是命令的话，会收到一句说明（半小时内只说一次）；老师的闲聊和群里的闲聊，机器人不回。
+- 家长私聊发来不是命令的话，是给老师的留言：机器人私聊转给孩子的导师和班主任（标明是哪位家长），记为一次家长发起的家校沟通，老师用 ` + "`/回复`" + ` 答复，只发给这位家长；晚上休息时间（21:30—7:30）两边都等到早上再发；绑定了几个孩子的家长在留言前写孩子的名字（` + "`张三：……`" + `）。还没加入的人私聊发来的话会收到一句说明（半小时内只说一次）；老师的闲聊和群里的闲聊，机器人不回，也不转。
 - 写错了会收到一句说明和一个正确的例子，什么都不会保存；记错了用 ` + "`/undo`" + ` 撤销自己最后一条。
 - **记录号**：每条辅导、沟通、进步、评语存下时都有一个全校唯一的记录号（` + "`#37`" + `），保存的回复和 ` + "`/history`" + ` 里都能看到，以后新记录再多也不会变，删掉的号不会再用。按记录号更正：` + "`/修改 #37 数学辅导 45分钟`" + `（写法和原来的命令一样，不写学生；没写的日期和备注保持原样；只改时长写 ` + "`/修改 #37 45分钟`" + `，只改日期写 ` + "`/修改 #37 昨天`" + `），删除：` + "`/删除记录 #37`" + `。记录人、这个班的班主任和管理员可以改、删，回复里会把改前改后（或删掉的那条）说一遍，每次改动都记入审计日志。进步已经发给家长的，改了不会再发；还在免打扰时段等着发的，会换成改后的话。` + "`/删除 张三`" + ` 不会删学生，会告诉你删除学生档案要用 ` + "`/student delete`" + `。
 - 邀请码8位，只能用一次，7天内有效。同一个人（或同一个聊天）错3次后每次要等1分钟，错5次暂停30分钟；全校短时间内错码很多时，这个等待会变严，并告诉管理员；拿着正确邀请码第一次发的人总能绑定。
@@ -2097,4 +2102,77 @@ func renderGuardians(student, name string, views []guardianView) string {
 		fmt.Fprintf(&b, "改电话或地点：/监护人 修改 %s %s 13900000000；不再是监护人：/监护人 移除 %s %s", name, current[0].g.Relation, name, current[0].g.Relation)
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// ——— 家长留言 and /reply ———
+
+func relayWho() string { return "已绑定孩子的家长" }
+
+func relayExample() string {
+	return "孩子这两天感冒了，作业可能晚交，麻烦老师多关照"
+}
+
+func relayEmpty() string {
+	return "请把想对老师说的话写在后面，例如：张三：孩子这两天感冒了。"
+}
+
+func relayTooLong(max int) string {
+	return fmt.Sprintf("留言写短一点（最多%d个字），可以分几条发。", max)
+}
+
+func relayWhichChild(names string) string {
+	return fmt.Sprintf("您绑定了几个孩子（%s）。请在留言前写上是哪个孩子，例如：%s：孩子这两天感冒了。", names, strings.SplitN(names, "、", 2)[0])
+}
+
+func relayToTeacher(student, rel, at, text, name, relation string) string {
+	reply := "/回复 " + name + " "
+	if relation != "" {
+		reply += relation + " "
+	}
+	return fmt.Sprintf("【家长留言】%s的%s（%s）：\n%s\n回复这位家长（只发给他/她）：%s您的回复", student, rel, at, text, reply)
+}
+
+func relayPassed(name string, teachers []string, held string) string {
+	if len(teachers) == 0 {
+		return fmt.Sprintf("您的留言已记下，但%s的班主任和导师还没有加入机器人，暂时转不过去。急事请直接联系班主任。", name)
+	}
+	text := fmt.Sprintf("已转给%s（私聊，只有老师能看到），老师会尽快回复您。", enumerate(teachers))
+	if held != "" {
+		text += fmt.Sprintf("现在是休息时间，老师%s以后会收到。", held)
+	}
+	return text
+}
+
+func replyNeedsAll() string { return "请写上学生和回复的内容。" }
+
+func replyNotYours(student string) string {
+	return fmt.Sprintf("只有%s的班主任、导师和学校管理员能回复他/她的家长。", student)
+}
+
+func replyNoParent(student, name string) string {
+	return fmt.Sprintf("%s还没有家长绑定机器人。请家长绑定：/invite parent %s 妈妈", student, name)
+}
+
+func replyNoSuchParent(student, rel, have string) string {
+	return fmt.Sprintf("%s的%s没有绑定机器人；已绑定的是：%s。", student, rel, have)
+}
+
+func replyWhichParent(name, have string) string {
+	return fmt.Sprintf("%s有几位家长绑定了机器人（%s），最近没有人留言。请写上回复谁，例如 /回复 %s 妈妈 ……", name, have, name)
+}
+
+func replyUnreachable(name, rel string) string {
+	return fmt.Sprintf("%s的%s那边收不到机器人的消息（可能删除或屏蔽了机器人），请电话联系。", name, rel)
+}
+
+func replyToParent(teacher, name, text string) string {
+	return fmt.Sprintf("%s回复您（关于%s）：\n%s\n有事可以直接在这里给老师留言。", teacher, name, text)
+}
+
+func replySent(name, rel, held string) string {
+	text := fmt.Sprintf("已回复%s的%s（私聊，只有他/她能看到），记为一次家校沟通。", name, rel)
+	if held != "" {
+		text += fmt.Sprintf("现在是休息时间，家长%s以后会收到。", held)
+	}
+	return text
 }

@@ -66,7 +66,9 @@ type RecordService interface {
 	// AddSession stores a session and counts the student's sessions in each
 	// range afterwards, in the same transaction.
 	AddSession(m Meta, se Session, count ...Range) (Session, []int, error)
-	AddContact(m Meta, c Contact, count Range) (Contact, int, error)
+	// AddContact stores a contact and queues notify with it (a parent's
+	// message relayed to the teachers, a teacher's answer to the parent).
+	AddContact(m Meta, c Contact, count Range, notify ...Queued) (Contact, int, error)
 	// AddPraise stores a praise and queues the parents' messages with it.
 	AddPraise(m Meta, p Praise, notify []Queued) (Praise, error)
 	// SetComment stores or replaces an author's comment; replaced says which.

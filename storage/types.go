@@ -251,6 +251,9 @@ type Contact struct {
 	Method    string // 电话 微信 面谈 家访 家长会 短信 视频
 	Whom      string // 妈妈, 代管家长, … (may be empty)
 	Content   string
+	// FromParent marks a message a parent wrote to the bot (its author is
+	// the parent), relayed to the teachers: a contact the family started.
+	FromParent bool `json:",omitempty"`
 	At        time.Time
 	CreatedAt time.Time
 }

@@ -56,8 +56,10 @@ func TestWorkbookLaysOutTheArchive(t *testing.T) {
 	a := report.Archive{ClassID: 1, Classes: map[uint64]storage.Class{1: class}, Students: []storage.Student{st, planned},
 		Names:    report.Names{9: "李老师", 8: "周老师"},
 		Sessions: []storage.Session{{StudentID: 5, AuthorID: 9, Subject: "数学", Minutes: 30, At: at, Note: "错题订正"}},
-		Stats:    []report.StudentStats{{Student: st, Sessions: 1, Minutes: 30, Percent: 50, ContactMonths: 0}},
-		Mentors:  []report.MentorStats{{MentorID: 9, Students: 1, Sessions: 1, Minutes: 30, Percent: 50}}}
+		Contacts: []storage.Contact{{StudentID: 5, AuthorID: 9, Method: "电话", Whom: "爸爸", Content: "说了作业", At: at},
+			{StudentID: 5, AuthorID: 77, Method: "留言", Whom: "妈妈", Content: "孩子感冒了", At: at, FromParent: true}},
+		Stats:   []report.StudentStats{{Student: st, Sessions: 1, Minutes: 30, Percent: 50, ContactMonths: 0}},
+		Mentors: []report.MentorStats{{MentorID: 9, Students: 1, Sessions: 1, Minutes: 30, Percent: 50}}}
 	data, name, err := Workbook(cal, "示例中学", a, at)
 	if err != nil {
 		t.Fatal(err)
@@ -90,6 +92,10 @@ func TestWorkbookLaysOutTheArchive(t *testing.T) {
 	sessions, _ := f.GetRows("辅导记录")
 	if len(sessions) != 2 || sessions[1][0] != "2026-11-25" || sessions[1][6] != "错题订正" {
 		t.Fatalf("sessions %q", sessions)
+	}
+	contacts, _ := f.GetRows("家校沟通")
+	if len(contacts) != 3 || contacts[1][6] != "李老师" || contacts[2][6] != "家长（妈妈）" || contacts[2][5] != "孩子感冒了" {
+		t.Fatalf("contacts %q", contacts)
 	}
 	stats, _ := f.GetRows("统计")
 	if len(stats) != 5 || stats[1][5] != "50" || stats[4][0] != "李老师" {

@@ -126,3 +126,11 @@ func guardianState(g storage.Guardian) string {
 	}
 	return ""
 }
+
+// parentAuthor names who wrote a message the family sent: 家长（妈妈）.
+func parentAuthor(whom string) string {
+	if whom == "" {
+		return "家长"
+	}
+	return "家长（" + whom + "）"
+}

@@ -59,7 +59,11 @@ func Rows(cal storage.Calendar, a report.Archive) map[string][][]any {
 		out[sheetSessions] = append(out[sheetSessions], []any{day(s.At), cls(s.StudentID), byID[s.StudentID].Name, s.Subject, s.Minutes, a.Names[s.AuthorID], s.Note})
 	}
 	for _, c := range a.Contacts {
-		out[sheetContacts] = append(out[sheetContacts], []any{day(c.At), cls(c.StudentID), byID[c.StudentID].Name, c.Method, c.Whom, c.Content, a.Names[c.AuthorID]})
+		author := a.Names[c.AuthorID]
+		if c.FromParent {
+			author = parentAuthor(c.Whom)
+		}
+		out[sheetContacts] = append(out[sheetContacts], []any{day(c.At), cls(c.StudentID), byID[c.StudentID].Name, c.Method, c.Whom, c.Content, author})
 	}
 	for _, p := range a.Praise {
 		out[sheetPraise] = append(out[sheetPraise], []any{day(p.At), cls(p.StudentID), byID[p.StudentID].Name, p.Text, a.Names[p.AuthorID]})

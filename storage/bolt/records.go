@@ -125,7 +125,7 @@ func (s *Store) AddSession(m storage.Meta, se storage.Session, count ...storage.
 
 // AddContact stores a home contact and returns how many contacts the student
 // has in the given range afterwards.
-func (s *Store) AddContact(m storage.Meta, c storage.Contact, count storage.Range) (storage.Contact, int, error) {
+func (s *Store) AddContact(m storage.Meta, c storage.Contact, count storage.Range, notify ...storage.Queued) (storage.Contact, int, error) {
 	var n int
 	err := s.update(func(tx *bbolt.Tx) error {
 		if err := markProcessed(tx, m); err != nil {
@@ -141,6 +141,11 @@ func (s *Store) AddContact(m storage.Meta, c storage.Contact, count storage.Rang
 			return err
 		}
 		n = countStudent(tx, contactRecords, c.StudentID, count.From, count.To)
+		for _, q := range notify {
+			if err := enqueue(tx, q); err != nil {
+				return err
+			}
+		}
 		return auditRecord(tx, m, "contact.add", storage.KindContact, k, c.StudentID)
 	})
 	return c, n, err

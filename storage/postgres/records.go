@@ -168,7 +168,7 @@ func (s *Store) AddSession(m storage.Meta, se storage.Session, ranges ...storage
 }
 
 // AddContact stores a home contact and counts the student's in the range.
-func (s *Store) AddContact(m storage.Meta, c storage.Contact, r storage.Range) (storage.Contact, int, error) {
+func (s *Store) AddContact(m storage.Meta, c storage.Contact, r storage.Range, notify ...storage.Queued) (storage.Contact, int, error) {
 	var n int
 	err := s.write(m, func(tx pgx.Tx) error {
 		if err := lockStudent(tx, c.StudentID); err != nil {
@@ -184,6 +184,11 @@ func (s *Store) AddContact(m storage.Meta, c storage.Contact, r storage.Range) (
 		}
 		if n, err = count(tx, storage.KindContact, c.StudentID, r); err != nil {
 			return err
+		}
+		for _, q := range notify {
+			if err := enqueue(tx, q); err != nil {
+				return err
+			}
 		}
 		return auditRecord(tx, m, "contact.add", storage.KindContact, no, c.StudentID)
 	})

@@ -48,6 +48,7 @@ func Run(t *testing.T, open Opener) {
 		{"AMessageIsClaimedOnce", aMessageIsClaimedOnce},
 		{"ALeaseIsHeldByOne", aLeaseIsHeldByOne},
 		{"APlanTravelsWithItsStudentAndEndsWithTheSupport", aPlanTravelsWithItsStudent},
+		{"AContactQueuesItsMessagesInItsTransaction", aContactQueuesItsMessages},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -829,5 +830,27 @@ func aPlanTravelsWithItsStudent(t *testing.T, s storage.Store) {
 	}
 	if _, err := s.Student(st.ID); !errors.Is(err, storage.ErrNotFound) {
 		t.Fatalf("student after erasure: %v", err)
+	}
+}
+
+// aContactQueuesItsMessages: a parent's message is stored as the contact
+// the family started and relayed in the same transaction, once.
+func aContactQueuesItsMessages(t *testing.T, s storage.Store) {
+	st := addStudent(t, s, 1, "张三")
+	relay := storage.Queued{Platform: "t", ChatID: "dm:王老师", Private: true, PersonID: 7, StudentID: st.ID, Text: "【家长留言】", NotBefore: now, Key: "relay:test:2:7"}
+	c, n, err := s.AddContact(meta(2), storage.Contact{StudentID: st.ID, Method: "留言", Whom: "妈妈", Content: "孩子这两天感冒了", At: now, FromParent: true}, storage.Range{From: week.From, To: week.To}, relay)
+	if err != nil || n != 1 || c.No == 0 {
+		t.Fatalf("AddContact: %+v %d %v", c, n, err)
+	}
+	if _, _, err := s.AddContact(meta(2), storage.Contact{StudentID: st.ID, Method: "留言", Content: "again", At: now, FromParent: true}, storage.Range{}, relay); !errors.Is(err, storage.ErrDuplicate) {
+		t.Fatalf("a redelivered message: %v", err)
+	}
+	q, _ := s.Queue(now.Add(time.Minute), 0)
+	if len(q) != 1 || q[0].ChatID != "dm:王老师" || q[0].StudentID != st.ID {
+		t.Fatalf("queued: %+v", q)
+	}
+	got, _ := s.Contacts(st.ID, week.From, week.To)
+	if len(got) != 1 || !got[0].FromParent || got[0].Whom != "妈妈" {
+		t.Fatalf("contacts: %+v", got)
 	}
 }

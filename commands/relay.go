@@ -1,0 +1,235 @@
+package commands
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"bangfu/commands/report"
+	"bangfu/storage"
+)
+
+// Parents and teachers talk through the bot privately: a parent's plain
+// message reaches the child's mentor and head teacher, each in their own
+// private chat, and is kept as a contact the family started; the teacher
+// answers with /reply, which goes to that parent only. Quiet hours hold
+// both ways; nothing goes to a group.
+
+// relayMax caps a parent's message, as a contact's content is capped.
+const relayMax = 500
+
+// relaySpec is how a parent's plain private message is handled: through the
+// same pipeline as a command (identified, deduplicated, stored with its
+// reply journaled), but not a command anyone types, so not in /help.
+func relaySpec() *spec {
+	return &spec{name: "relay", who: rParent, whoText: relayWho(), where: inPrivate, writes: true,
+		example: relayExample(), run: (*Handler).relay}
+}
+
+// relay passes a parent's message to the child's teachers.
+func (h *Handler) relay(r *req) (string, error) {
+	text := strings.TrimSpace(Normalize(r.msg.Text))
+	child, text, err := h.relayChild(r, text)
+	if err != nil {
+		return "", err
+	}
+	if text == "" {
+		return "", refuse(relayEmpty())
+	}
+	if runeLen(text) > relayMax {
+		return "", refuse(relayTooLong(relayMax))
+	}
+	st, err := h.Store.Student(child.StudentID)
+	if err != nil {
+		return "", err
+	}
+	class, err := h.Store.Class(st.ClassID)
+	if err != nil {
+		return "", err
+	}
+	teachers, err := h.teachersOf(st)
+	if err != nil {
+		return "", err
+	}
+	rel := child.Relation
+	if rel == "" {
+		rel = "家长"
+	}
+	sendAt := r.now
+	if h.Cal.InQuietHours(r.now) {
+		sendAt = h.Cal.AfterQuietHours(r.now)
+	}
+	label := studentLabel(st, class)
+	var notes []storage.Queued
+	var names []string
+	for _, t := range teachers {
+		acc, ok := t.Reachable()
+		if !ok {
+			continue
+		}
+		names = append(names, report.TeacherName(t))
+		notes = append(notes, storage.Queued{Platform: acc.Platform, ChatID: acc.ChatID, ChatTitle: t.Name, Private: true,
+			PersonID: t.ID, StudentID: st.ID, NotBefore: sendAt, Key: fmt.Sprintf("relay:%s:%d", r.msg.Key(), t.ID),
+			Text: relayToTeacher(label, rel, report.Day(h.Cal, r.now)+" "+report.Clock(h.Cal, r.now), text, st.Name, child.Relation)})
+	}
+	month := report.Month(h.Cal, r.now)
+	if _, _, err := h.Store.AddContact(r.meta, storage.Contact{StudentID: st.ID, Method: relayMethod, Whom: child.Relation,
+		Content: text, At: r.now, FromParent: true}, month, notes...); err != nil {
+		return "", err
+	}
+	held := ""
+	if sendAt.After(r.now) {
+		held = report.Clock(h.Cal, sendAt)
+	}
+	return relayPassed(st.Name, names, held), nil
+}
+
+// relayMethod is how a relayed message is filed among the contacts.
+const relayMethod = "留言"
+
+// relayChild picks which child a parent writes about: the only one, or the
+// one whose name starts the message (张三：…), which is then cut off.
+func (h *Handler) relayChild(r *req, text string) (storage.ParentLink, string, error) {
+	links := r.me.Parents
+	if len(links) == 1 {
+		return links[0], text, nil
+	}
+	var names []string
+	for _, l := range links {
+		st, err := h.Store.Student(l.StudentID)
+		if err != nil {
+			continue
+		}
+		names = append(names, st.Name)
+		if rest, ok := strings.CutPrefix(text, st.Name); ok {
+			return l, strings.TrimLeft(rest, " :：，,"), nil
+		}
+	}
+	return storage.ParentLink{}, "", refuse(relayWhichChild(enumerate(names)))
+}
+
+// teachersOf are who hears from a child's family: the mentor and the class's
+// head teachers, once each.
+func (h *Handler) teachersOf(st storage.Student) ([]storage.Person, error) {
+	people, err := h.Store.People()
+	if err != nil {
+		return nil, err
+	}
+	var out []storage.Person
+	for _, p := range people {
+		if (st.MentorID != 0 && p.ID == st.MentorID) || p.IsHeadOf(st.ClassID) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// reply sends a teacher's answer to the parent who wrote (or the one named).
+func (h *Handler) reply(r *req) (string, error) {
+	a := r.args
+	if a.len() < 2 {
+		return "", r.usage(replyNeedsAll())
+	}
+	ref, i := studentArg(a)
+	rel := ""
+	if w, ok := contactWhom[a.at(i)]; ok && i+1 < a.len() {
+		rel, i = w, i+1
+	}
+	text := a.from(i)
+	if text == "" {
+		return "", r.usage(replyNeedsAll())
+	}
+	if runeLen(text) > relayMax {
+		return "", r.usage(relayTooLong(relayMax))
+	}
+	if w := report.BannedWordIn(text); w != "" {
+		return "", r.usage(praiseBannedWord(w))
+	}
+	f, err := h.resolveStudent(r, ref, false)
+	if err != nil {
+		return "", err
+	}
+	if !privileged(r.me, f.st) {
+		return "", refuse(replyNotYours(f.label()))
+	}
+	parent, link, err := h.replyTo(f, rel)
+	if err != nil {
+		return "", err
+	}
+	acc, ok := parent.Reachable()
+	if !ok {
+		return "", refuse(replyUnreachable(f.st.Name, orDefault(link.Relation, "家长")))
+	}
+	sendAt := h.Cal.AfterQuietHours(r.now)
+	q := storage.Queued{Platform: acc.Platform, ChatID: acc.ChatID, ChatTitle: parent.Name, Private: true, PersonID: parent.ID,
+		StudentID: f.st.ID, NotBefore: sendAt, Key: fmt.Sprintf("reply:%s:%d", r.msg.Key(), parent.ID),
+		Text: replyToParent(report.TeacherName(r.me), f.st.Name, text)}
+	if _, _, err := h.Store.AddContact(r.meta, storage.Contact{StudentID: f.st.ID, Method: replyMethod, Whom: link.Relation,
+		Content: text, At: r.now}, report.Month(h.Cal, r.now), q); err != nil {
+		return "", err
+	}
+	held := ""
+	if sendAt.After(r.now) {
+		held = report.Clock(h.Cal, sendAt)
+	}
+	return replySent(f.st.Name, orDefault(link.Relation, "家长"), held), nil
+}
+
+// replyMethod files a teacher's answer through the bot among the contacts.
+const replyMethod = "留言回复"
+
+// replyTo finds the parent an answer goes to: the one named by relation,
+// else the last who wrote about the child in the last two months, else the
+// only one bound.
+func (h *Handler) replyTo(f found, rel string) (storage.Person, storage.ParentLink, error) {
+	parents, err := h.parentsOf(f.st.ID)
+	if err != nil {
+		return storage.Person{}, storage.ParentLink{}, err
+	}
+	linkOf := func(p storage.Person) storage.ParentLink {
+		for _, l := range p.Parents {
+			if l.StudentID == f.st.ID {
+				return l
+			}
+		}
+		return storage.ParentLink{}
+	}
+	if len(parents) == 0 {
+		return storage.Person{}, storage.ParentLink{}, refuse(replyNoParent(f.label(), f.st.Name))
+	}
+	if rel != "" {
+		for _, p := range parents {
+			if l := linkOf(p); l.Relation == rel {
+				return p, l, nil
+			}
+		}
+		return storage.Person{}, storage.ParentLink{}, refuse(replyNoSuchParent(f.label(), rel, relationsOf(parents, linkOf)))
+	}
+	now := h.Now()
+	contacts, err := h.Store.Contacts(f.st.ID, now.AddDate(0, -2, 0), now.Add(time.Second))
+	if err != nil {
+		return storage.Person{}, storage.ParentLink{}, err
+	}
+	for k := len(contacts) - 1; k >= 0; k-- {
+		if !contacts[k].FromParent {
+			continue
+		}
+		for _, p := range parents {
+			if p.ID == contacts[k].AuthorID {
+				return p, linkOf(p), nil
+			}
+		}
+	}
+	if len(parents) == 1 {
+		return parents[0], linkOf(parents[0]), nil
+	}
+	return storage.Person{}, storage.ParentLink{}, refuse(replyWhichParent(f.st.Name, relationsOf(parents, linkOf)))
+}
+
+func relationsOf(parents []storage.Person, linkOf func(storage.Person) storage.ParentLink) string {
+	var rels []string
+	for _, p := range parents {
+		rels = append(rels, orDefault(linkOf(p).Relation, "家长"))
+	}
+	return enumerate(rels)
+}

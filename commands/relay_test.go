@@ -1,0 +1,100 @@
+package commands
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"bangfu/storage"
+)
+
+// queuedTo is the one queued message to a chat containing phrase.
+func (w *world) queuedTo(chatID, phrase string) (storage.Queued, bool) {
+	q, _ := w.st.Queue(time.Time{}, 0)
+	for _, m := range q {
+		if m.ChatID == chatID && strings.Contains(m.Text, phrase) {
+			return m, true
+		}
+	}
+	return storage.Queued{}, false
+}
+
+// A parent writes to the bot; the mentor and the head teacher each get it
+// privately, it is kept as a contact the family started, and the mentor's
+// /reply goes to that parent alone. Nothing reaches a group.
+func TestAParentsMessageReachesTheTeachersAndTheAnswerComesBack(t *testing.T) {
+	w := school(t)
+	m := w.message("张三妈妈", "", "老师您好，孩子这两天感冒了，作业可能晚交")
+	outs := w.h.Handle(context.Background(), m)
+	if len(outs) != 1 || !strings.Contains(outs[0].Text, "已转给李老师、王老师（私聊，只有老师能看到）") {
+		t.Fatalf("the parent was told %+v", outs)
+	}
+	for _, teacher := range []string{"dm:王老师", "dm:李老师"} {
+		q, ok := w.queuedTo(teacher, "【家长留言】张三（初一3班）的妈妈")
+		if !ok || !q.Private || !strings.Contains(q.Text, "孩子这两天感冒了，作业可能晚交") || !strings.Contains(q.Text, "/回复 张三 妈妈 ") || !q.NotBefore.Equal(w.now) {
+			t.Fatalf("relayed to %s: %+v %v", teacher, q, ok)
+		}
+	}
+	// A redelivery is neither answered nor relayed again.
+	if again := w.h.Handle(context.Background(), m); len(again) != 0 || w.queuedFor("dm:王老师", "感冒") != 1 {
+		t.Fatalf("a redelivered message: %+v, %d relayed", again, w.queuedFor("dm:王老师", "感冒"))
+	}
+	q, _ := w.st.Queue(time.Time{}, 0)
+	for _, x := range q {
+		if !x.Private || strings.HasPrefix(x.ChatID, "group:") {
+			t.Fatalf("something went to a group: %+v", x)
+		}
+	}
+	// Kept as the family's contact: the mentor sees it, the month counts it.
+	must(t, w.say("王老师", "/history 张三"), "家长留言（妈妈） 内容：老师您好，孩子这两天感冒了")
+	must(t, w.say("王老师", "/status 张三"), "本月家长沟通：1次")
+
+	// The mentor answers; it goes to the mother only.
+	must(t, w.say("王老师", "/回复 张三 收到，这两天作业不急，让孩子好好休息"), "已回复张三的妈妈（私聊，只有他/她能看到）")
+	ans, ok := w.queuedTo("dm:张三妈妈", "王老师回复您（关于张三）")
+	if !ok || !strings.Contains(ans.Text, "这两天作业不急") {
+		t.Fatalf("the answer to the mother: %+v %v", ans, ok)
+	}
+	must(t, w.say("王老师", "/history 张三"), "家校沟通：留言回复·妈妈（王老师）")
+
+	// Not another teacher, not in a group, not with a label.
+	must(t, w.join("钱老师", w.say("李老师", "/invite teacher 初一3班")), "初一3班的老师")
+	must(t, w.say("钱老师", "/回复 张三 您好"), "只有张三（初一3班）的班主任、导师和学校管理员能回复")
+	w.sayIn("初一3班教师群", "王老师", "/回复 张三 群里回复")
+	must(t, w.say("王老师", "/回复 张三 孩子是学困生要多督促"), "学困")
+	if w.queuedFor("dm:张三妈妈", "您好") != 0 || w.queuedFor("dm:张三妈妈", "群里回复") != 0 || w.queuedFor("dm:张三妈妈", "学困") != 0 {
+		t.Fatal("a refused answer went to the parent")
+	}
+}
+
+// Late at night both ways wait for the morning.
+func TestRelaysWaitOutQuietHours(t *testing.T) {
+	w := school(t)
+	w.now = time.Date(2026, 11, 25, 22, 40, 0, 0, shanghai)
+	must(t, w.say("张三妈妈", "孩子今晚作业写到很晚"), "现在是休息时间，老师07:30以后会收到")
+	morning := time.Date(2026, 11, 26, 7, 30, 0, 0, shanghai)
+	if q, ok := w.queuedTo("dm:王老师", "作业写到很晚"); !ok || !q.NotBefore.Equal(morning) {
+		t.Fatalf("relayed at night: %+v", q)
+	}
+	must(t, w.say("王老师", "/回复 张三 妈妈 明天我问问孩子"), "家长07:30以后会收到")
+	if q, ok := w.queuedTo("dm:张三妈妈", "明天我问问孩子"); !ok || !q.NotBefore.Equal(morning) {
+		t.Fatalf("answered at night: %+v", q)
+	}
+}
+
+// A parent of two children names the one they write about.
+func TestAParentOfTwoNamesTheChild(t *testing.T) {
+	w := school(t)
+	must(t, w.say("校长", "/student add 初二1班 张小妹"), "张小妹")
+	must(t, w.say("张三妈妈", "/join "+lastLine(w.say("校长", "/invite parent 张小妹 妈妈"))), "张小妹")
+	must(t, w.say("张三妈妈", "孩子感冒了"), "请在留言前写上是哪个孩子", "张三", "张小妹")
+	if w.queuedFor("dm:王老师", "孩子感冒了") != 0 {
+		t.Fatal("a message for an unnamed child was relayed")
+	}
+	must(t, w.say("张三妈妈", "张三：孩子感冒了"), "已转给")
+	if q, ok := w.queuedTo("dm:王老师", "孩子感冒了"); !ok || strings.Contains(q.Text, "张三：") {
+		t.Fatalf("relayed: %+v %v", q, ok)
+	}
+}
+

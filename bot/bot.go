@@ -52,6 +52,10 @@ type Message struct {
 	Sender   User
 	Text     string
 	Time     time.Time
+	// Quote is the text of the message this one answers, where the
+	// platform says (a Telegram reply): a teacher's answer to a relayed
+	// parent's message goes back to that parent.
+	Quote string
 }
 
 // Key identifies the message across platforms for deduplication.

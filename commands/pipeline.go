@@ -276,6 +276,11 @@ func (h *Handler) plainMessage(ctx context.Context, m bot.Message) []bot.Outgoin
 		return nil
 	}
 	p, known, err := h.Store.PersonByAccount(m.Platform, m.Sender.ID)
+	if err == nil && known && p.IsStaff() {
+		if to := replyLineIn(m.Quote); to != "" {
+			return h.run(ctx, m, h.specNamed("reply"), to+" "+Normalize(m.Text)) // answering a relayed message
+		}
+	}
 	if err != nil || (known && rolesOf(p) != rParent) {
 		return nil
 	}

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -122,6 +123,22 @@ func (h *Handler) teachersOf(st storage.Student) ([]storage.Person, error) {
 		}
 	}
 	return out, nil
+}
+
+// replyLineRE finds, in a relayed message, the /回复 line it offers.
+var replyLineRE = regexp.MustCompile(`/回复 (\S+(?: \S+)?) 您的回复$`)
+
+// replyLineIn is who a platform reply to a relayed message answers (张三
+// 妈妈), "" when the quoted message is not one.
+func replyLineIn(quote string) string {
+	if !strings.HasPrefix(quote, "【家长留言】") {
+		return ""
+	}
+	m := replyLineRE.FindStringSubmatch(quote)
+	if m == nil {
+		return ""
+	}
+	return m[1]
 }
 
 // reply sends a teacher's answer to the parent who wrote (or the one named).

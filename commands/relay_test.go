@@ -98,3 +98,27 @@ func TestAParentOfTwoNamesTheChild(t *testing.T) {
 	}
 }
 
+// On a platform that quotes (Telegram), answering the relayed message
+// itself is the /回复; quoting anything else is plain chat, ignored.
+func TestAnsweringTheRelayedMessageRepliesToThatParent(t *testing.T) {
+	w := school(t)
+	w.say("张三妈妈", "孩子说数学课听不懂")
+	relayed, ok := w.queuedTo("dm:王老师", "【家长留言】")
+	if !ok {
+		t.Fatal("not relayed")
+	}
+	m := w.message("王老师", "", "好的，我明天午休给他讲一讲")
+	m.Quote = relayed.Text
+	outs := w.h.Handle(context.Background(), m)
+	if len(outs) != 1 || !strings.Contains(outs[0].Text, "已回复张三的妈妈") {
+		t.Fatalf("answering the relay: %+v", outs)
+	}
+	if _, ok := w.queuedTo("dm:张三妈妈", "好的，我明天午休给他讲一讲"); !ok {
+		t.Fatal("the answer did not go to the mother")
+	}
+	other := w.message("王老师", "", "收到")
+	other.Quote = "【本周辅导检查】初一3班还有1位学生……"
+	if outs := w.h.Handle(context.Background(), other); len(outs) != 0 || w.queuedFor("dm:张三妈妈", "收到") != 0 {
+		t.Fatalf("a reply to another message was taken as an answer: %+v", outs)
+	}
+}

@@ -254,8 +254,8 @@ type Contact struct {
 	// FromParent marks a message a parent wrote to the bot (its author is
 	// the parent), relayed to the teachers: a contact the family started.
 	FromParent bool `json:",omitempty"`
-	At        time.Time
-	CreatedAt time.Time
+	At         time.Time
+	CreatedAt  time.Time
 }
 
 // Praise is a step forward, in encouraging words (成长记录).

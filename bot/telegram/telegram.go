@@ -477,7 +477,19 @@ func Translate(upd *models.Update) (bot.Message, bool) {
 		Sender: bot.User{ID: strconv.FormatInt(m.From.ID, 10), Name: personName(m.From)},
 		Text:   text,
 		Time:   time.Unix(int64(m.Date), 0),
+		Quote:  quoted(m.ReplyToMessage),
 	}, true
+}
+
+// quoted is the text of the message replied to, "" for none.
+func quoted(m *models.Message) string {
+	if m == nil {
+		return ""
+	}
+	if m.Text != "" {
+		return m.Text
+	}
+	return m.Caption
 }
 
 func chatID(id int64) string { return strconv.FormatInt(id, 10) }

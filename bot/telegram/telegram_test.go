@@ -715,3 +715,45 @@ func TestABurstInAGroupIsAnsweredWithinTheGroupLimit(t *testing.T) {
 		}
 	}
 }
+
+// A parent writes to the bot; the head teacher gets it privately and
+// answers by replying to it in Telegram (no command); the answer reaches
+// the parent alone.
+func TestAParentAndTeacherTalkThroughTheBot(t *testing.T) {
+	api := telegramtest.New(token)
+	defer api.Close()
+	r := newRig(t, api, "", fast)
+	defer r.stop()
+	r.say(1, "校长", 0, "", "/student add 初一3班 张三")
+	r.say(2, "李老师", 0, "", "/join "+lastLine(r.say(1, "校长", 0, "", "/invite teacher 初一3班 班主任")))
+	r.say(3, "张三妈妈", 0, "", "/join "+lastLine(r.say(2, "李老师", 0, "", "/invite parent 张三 妈妈")))
+
+	if got := r.say(3, "张三妈妈", 0, "", "老师，孩子这两天咳嗽，体育课能不能请假"); !strings.Contains(got, "已转给李老师") {
+		t.Fatalf("the parent was told: %s", got)
+	}
+	r.out.Flush(context.Background())
+	var relayed string
+	for _, m := range api.SentTo(2) {
+		if strings.Contains(m, "【家长留言】") {
+			relayed = m
+		}
+	}
+	if !strings.Contains(relayed, "体育课能不能请假") {
+		t.Fatalf("the head teacher got %v", api.SentTo(2))
+	}
+	before := len(api.SentTo(3))
+	api.SayReplying(2, "李老师", "可以，我跟体育老师说一声", relayed)
+	if !bottest.Eventually(5*time.Second, func() bool { return strings.Contains(strings.Join(api.SentTo(2), "\n"), "已回复张三的妈妈") }) {
+		t.Fatalf("the teacher was told %v", api.SentTo(2))
+	}
+	r.out.Flush(context.Background())
+	got := api.SentTo(3)[before:]
+	if len(got) != 1 || !strings.Contains(got[0], "李老师回复您（关于张三）") || !strings.Contains(got[0], "我跟体育老师说一声") {
+		t.Fatalf("the parent got %v", got)
+	}
+	for _, s := range api.Sent() {
+		if s.ChatID == group {
+			t.Fatalf("something went to a group: %+v", s)
+		}
+	}
+}

@@ -185,7 +185,10 @@ type message struct {
 	Date            int64  `json:"date"`
 	Text            string `json:"text,omitempty"`
 	IsTopicMessage  bool   `json:"is_topic_message,omitempty"`
-	MigrateToChatID int64  `json:"migrate_to_chat_id,omitempty"`
+	// ReplyToMessage is the message answered (the Bot API sends it whole,
+	// without its own reply_to_message).
+	ReplyToMessage  *message `json:"reply_to_message,omitempty"`
+	MigrateToChatID int64    `json:"migrate_to_chat_id,omitempty"`
 }
 
 // Say queues a text message from a person: in a private chat when group is
@@ -198,6 +201,19 @@ func (s *Server) Say(fromID int64, name string, groupID int64, group, text strin
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m := message{MessageID: s.nextMsgID, From: &user{ID: fromID, FirstName: name}, Chat: c, Date: time.Now().Unix(), Text: text}
+	s.nextMsgID++
+	return s.pushLocked(map[string]any{"message": m})
+}
+
+// SayReplying queues a private message from a person answering (quoting)
+// one the bot sent them earlier, whose text was quoted.
+func (s *Server) SayReplying(fromID int64, name, text, quoted string) int64 {
+	c := chat{ID: fromID, Type: "private"}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	orig := &message{MessageID: s.nextMsgID, From: &user{ID: 777, IsBot: true, FirstName: "帮扶助手", Username: "bangfu_bot"}, Chat: c, Date: time.Now().Unix(), Text: quoted}
+	s.nextMsgID++
+	m := message{MessageID: s.nextMsgID, From: &user{ID: fromID, FirstName: name}, Chat: c, Date: time.Now().Unix(), Text: text, ReplyToMessage: orig}
 	s.nextMsgID++
 	return s.pushLocked(map[string]any{"message": m})
 }

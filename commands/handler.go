@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"bangfu/bot"
+	"bangfu/commands/cadence"
 	"bangfu/storage"
 )
 
@@ -33,8 +34,11 @@ type Handler struct {
 	namesMu  sync.RWMutex
 	botNames []string
 
-	specs     []*spec
-	relayCmd  *spec // a parent's plain private message
+	specs    []*spec
+	relayCmd *spec // a parent's plain private message
+
+	// Cadences are the school's rhythm of what is owed (帮扶节奏).
+	Cadences  []cadence.Rule
 	pipeline  stage
 	joinGuard joinGuard
 	// plainAnswered is when each person's plain private message was last
@@ -63,7 +67,7 @@ func New(st storage.Store, cal storage.Calendar, now func() time.Time, log *slog
 	if log == nil {
 		log = slog.Default()
 	}
-	h := &Handler{Store: st, Cal: cal, Now: now, Log: log, School: defaultSchoolName(), GraduatingGrades: []int{6, 9, 12}, specs: commandTable(), relayCmd: relaySpec()}
+	h := &Handler{Store: st, Cal: cal, Now: now, Log: log, School: defaultSchoolName(), GraduatingGrades: []int{6, 9, 12}, specs: commandTable(), relayCmd: relaySpec(), Cadences: cadence.Defaults()}
 	h.pipeline = chain(h.render, h.identify, h.locate, h.authorise, h.dedupe)(h.act)
 	return h
 }

@@ -280,6 +280,9 @@ func (h *Handler) plainMessage(ctx context.Context, m bot.Message) []bot.Outgoin
 		if to := replyLineIn(m.Quote); to != "" {
 			return h.run(ctx, m, h.specNamed("reply"), to+" "+Normalize(m.Text)) // answering a relayed message
 		}
+		if sp, rest := h.plainOwed(m.Text); sp != nil {
+			return h.run(ctx, m, sp, rest) // 完成 #1203, 推迟 #1203 周一: answering an owed list
+		}
 	}
 	if err != nil || (known && rolesOf(p) != rParent) {
 		return nil

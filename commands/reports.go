@@ -143,17 +143,28 @@ func (h *Handler) mine(r *req) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if len(mentees) == 0 {
+	students, err := h.owedStudents(r.me)
+	if err != nil {
+		return "", err
+	}
+	items, err := h.owedOf(r.me, students, r.now)
+	if err != nil {
+		return "", err
+	}
+	if len(mentees) == 0 && len(items) == 0 {
 		return noMentees(report.TeacherName(r.me)), nil
 	}
-	ids := make([]uint64, 0, len(mentees))
+	var ids []uint64
 	for _, m := range mentees {
 		ids = append(ids, m.Student.ID)
+	}
+	for _, it := range items {
+		ids = append(ids, it.Student.ID)
 	}
 	if err := r.audit(h, "mine", "", ids...); err != nil {
 		return "", err
 	}
-	var plans []string // what the teacher's plans owe, after the week's work
+	var plans []string // what the teacher's plans owe
 	monthStart, today := h.Cal.MonthStart(r.now), h.Cal.Day(r.now)
 	for _, m := range mentees {
 		st := m.Student
@@ -165,7 +176,19 @@ func (h *Handler) mine(r *req) (string, error) {
 			plans = append(plans, mineReviewOwed(st.Name, monthLabel(h.Cal, r.now)))
 		}
 	}
-	return renderMentees(report.TeacherName(r.me), report.Week(h.Cal, r.now), mentees, plans), nil
+	// With the school's rhythm set, what is owed is its list (with codes to
+	// answer); without it, the week's tutoring and the month's contact.
+	rhythm := len(h.Cadences) > 0
+	var parts []string
+	if len(mentees) > 0 {
+		parts = append(parts, renderMentees(report.TeacherName(r.me), report.Week(h.Cal, r.now), mentees, plans, !rhythm, len(items) == 0))
+	} else if len(plans) > 0 {
+		parts = append(parts, mineTodo(plans))
+	}
+	if owed := renderOwed(h.owedLines(items)); owed != "" {
+		parts = append(parts, owed)
+	}
+	return strings.Join(parts, "\n"), nil
 }
 
 func (h *Handler) history(r *req) (string, error) {

@@ -91,6 +91,8 @@ func commandTable() []*spec {
 		{name: "delete", family: famRecords, aliases: []string{"删除记录", "删除"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).deleteRecord},
 		{name: "undo", family: famRecords, aliases: []string{"撤销"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).undo},
 		{name: "reply", family: famRecords, aliases: []string{"回复", "答复", "回家长"}, who: rStaff, where: inPrivate, writes: true, run: (*Handler).reply},
+		{name: "done", family: famRecords, aliases: []string{"完成", "做了"}, who: rStaff, where: inPrivate, writes: true, run: (*Handler).done},
+		{name: "later", family: famRecords, aliases: []string{"推迟", "延后"}, who: rStaff, where: inPrivate, writes: true, run: (*Handler).later},
 		{name: "status", family: famReports, aliases: []string{"状态", "情况"}, who: rStaff | rParent, where: staffChats, run: (*Handler).status},
 		{name: "mine", family: famReports, aliases: []string{"我的"}, who: rStaff, where: staffChats, run: (*Handler).mine},
 		{name: "history", family: famReports, aliases: []string{"历史"}, who: rStaff, where: staffChats, run: (*Handler).history},

@@ -514,7 +514,10 @@ func mineReviewOwed(name, month string) string {
 	return "写" + name + month + "的阶段性评估（/评估 " + name + " …）"
 }
 
-func renderMentees(teacher string, week storage.Range, mentees []report.StudentWeek, plans []string) string {
+// renderMentees lists a mentor's students this week; with legacy (no
+// rhythm set) the week's tutoring and month's contact owed are the to-dos,
+// and allDone says nothing else is owed either.
+func renderMentees(teacher string, week storage.Range, mentees []report.StudentWeek, plans []string, legacy, allDone bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s帮扶的学生（%d人），本周 %s：\n", teacher, len(mentees), report.WeekLabel(week.From))
 	var todo []string
@@ -523,23 +526,30 @@ func renderMentees(teacher string, week storage.Range, mentees []report.StudentW
 		state := "✓"
 		if left := m.Behind(); left > 0 {
 			state = fmt.Sprintf("还差%d次", left)
-			todo = append(todo, fmt.Sprintf("给%s辅导%d次", st.Name, left))
+			if legacy {
+				todo = append(todo, fmt.Sprintf("给%s辅导%d次", st.Name, left))
+			}
 		}
 		contact := "本月已联系家长"
 		if !m.Contacted {
 			contact = "本月未联系家长"
-			todo = append(todo, fmt.Sprintf("联系%s的家长", st.Name))
+			if legacy {
+				todo = append(todo, fmt.Sprintf("联系%s的家长", st.Name))
+			}
 		}
 		fmt.Fprintf(&b, "· %s 本周%d/%d次 %s，%s\n", studentLabel(st, m.Class), m.Sessions, st.WeeklyTarget, state, contact)
 	}
 	todo = append(todo, plans...)
-	if len(todo) > 0 {
+	switch {
+	case len(todo) > 0:
 		fmt.Fprintf(&b, "要做的事：%s", strings.Join(todo, "；"))
-	} else {
+	case allDone:
 		b.WriteString("本周和本月的事都做完了，辛苦了！")
 	}
-	return b.String()
+	return strings.TrimRight(b.String(), "\n")
 }
+
+func mineTodo(todo []string) string { return "要做的事：" + strings.Join(todo, "；") }
 
 func historyCountOutOfRange() string {
 	return "条数要写1到50之间的数字。"
@@ -1397,6 +1407,16 @@ func commandWordings() map[string]wording {
 			example: "/回复 张三 妈妈 收到，明天我找孩子谈谈，放学后给您回电话",
 			desc:    "回复家长私聊发来的留言：只发给这位家长（不写对象就是最近留言的那位），记为一次家校沟通；Telegram 上直接回复（引用）那条留言也可以，不用写命令",
 			who:     "学生的班主任、导师和学校管理员"},
+		"done": {
+			usage:   "/done #<编号> [方式] [对象] [内容]",
+			example: "/完成 #1203 电话 爸爸 说了孩子这周的情况",
+			desc:    "记下一件按帮扶节奏要做的事（编号在 /mine 和提醒里）：记为一次家校沟通或家访；私聊里不写 / 直接回“完成 #1203”也行",
+			who:     "这件事的负责老师、班主任和学校管理员"},
+		"later": {
+			usage:   "/later #<编号> <日期>",
+			example: "/推迟 #1203 周一",
+			desc:    "把一件要做的事推迟到某天（这一期之内），那天之前提醒里先不提；私聊里直接回“推迟 #1203 周一”也行",
+			who:     "这件事的负责老师、班主任和学校管理员"},
 		"plan": {
 			usage:   "/plan [学生] [原因：…] [近期目标：…] [学期目标：…] [措施：…] [复查：日期] [责任：老师]",
 			example: planExample,
@@ -2175,4 +2195,109 @@ func replySent(name, rel, held string) string {
 		text += fmt.Sprintf("现在是休息时间，家长%s以后会收到。", held)
 	}
 	return text
+}
+
+// ——— 帮扶节奏：what is owed (/mine, /done, /later) ———
+
+type owedLine struct {
+	code       uint64
+	name, what string
+	period     string
+	done, need int
+	until      string
+	whom       []string
+	tutoring   bool
+}
+
+func periodWord(every string) string {
+	switch every {
+	case "week":
+		return "本周"
+	case "month":
+		return "本月"
+	}
+	return "本学期"
+}
+
+// renderOwed lists owed items, one per line with its code, and how to answer.
+func renderOwed(lines []owedLine) string {
+	if len(lines) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("按学校的帮扶节奏，还要做的：\n")
+	var example *owedLine
+	for i := range lines {
+		l := lines[i]
+		what := l.what
+		if len(l.whom) > 0 {
+			what += "（" + strings.Join(l.whom, "、") + "）"
+		}
+		fmt.Fprintf(&b, "#%d %s：%s%s %d/%d次", l.code, l.name, periodWord(l.period), what, l.done, l.need)
+		if l.until != "" {
+			fmt.Fprintf(&b, "（推迟到%s）", l.until)
+		}
+		b.WriteString("\n")
+		if example == nil && !l.tutoring {
+			example = &lines[i]
+		}
+	}
+	if example != nil {
+		fmt.Fprintf(&b, "做完了回一句：完成 #%d 说了些什么（可以不写）；改天做：推迟 #%d 周一", example.code, example.code)
+	} else {
+		fmt.Fprintf(&b, "辅导用 /log %s 数学辅导 30分钟 记下", lines[0].name)
+	}
+	return b.String()
+}
+
+func owedNeedsCode() string {
+	return "请写上要做的事的编号（/mine 里 # 后面的数字）。"
+}
+
+func owedBadCode(tok string) string {
+	return fmt.Sprintf("“%s”不是要做的事的编号。编号在 /mine 和提醒里，# 后面的数字。", tok)
+}
+
+func owedNoSuchCode(code uint64) string {
+	return fmt.Sprintf("没有 #%d 这件事。发 /mine 看看现在要做的事和它们的编号。", code)
+}
+
+func owedNotYours(code uint64) string {
+	return fmt.Sprintf("#%d 不是你负责的学生的事。发 /mine 看看你的。", code)
+}
+
+func owedTutoringByLog(name string) string {
+	return fmt.Sprintf("辅导要记下科目和时长，请用：/log %s 数学辅导 30分钟", name)
+}
+
+func owedWhichFamily(code uint64, with string) string {
+	who := "外出务工的爸爸或妈妈"
+	if with == "home" {
+		who = "在家照看孩子的家人"
+	}
+	return fmt.Sprintf("请写上是和谁沟通的（%s），例如：完成 #%d 电话 爸爸 说了孩子这周的情况。先登记监护人就不用每次写：/监护人 添加 …", who, code)
+}
+
+func owedWrongFamily(whom, rule string) string {
+	return fmt.Sprintf("和%s的沟通不算“%s”。请写上对的家人，或者用 /contact 记一次普通的家校沟通。", whom, rule)
+}
+
+func owedDoneContent(rule string) string { return "按帮扶节奏完成：" + rule }
+
+func owedDone(student, rule, how string) string {
+	return fmt.Sprintf("已记下：%s %s ✓（%s，记为一次家校沟通）。", student, rule, how)
+}
+
+func owedLaterNeedsDay() string {
+	return "请写上推迟到哪天，例如：推迟 #1203 周一 或 /later #1203 12月3日。"
+}
+
+func owedLaterNotFuture() string { return "推迟要写以后的一天。" }
+
+func owedLaterPastPeriod(last string) string {
+	return fmt.Sprintf("这件事这一期到%s为止，只能推迟到那天之前；过了那天就算这一期没做到。", last)
+}
+
+func owedPutOff(student, rule, day string) string {
+	return fmt.Sprintf("好的，%s的“%s”推迟到%s，那天之前提醒里先不提它。", student, rule, day)
 }

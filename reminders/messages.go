@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"bangfu/commands/cadence"
 	"bangfu/commands/report"
 	"bangfu/storage"
 )
@@ -71,6 +72,8 @@ func (s *Scheduler) messages(c candidate, snap *snapshot, now time.Time) ([]stor
 		return s.praiseNudge(c, snap)
 	case JobPlanReview:
 		return s.planReview(c, snap)
+	case JobOwed, JobOwedMonthEnd:
+		return s.owed(c, snap)
 	}
 	return nil, nil
 }
@@ -445,6 +448,67 @@ func (s *Scheduler) planReview(c candidate, snap *snapshot) ([]storage.Queued, e
 			continue
 		}
 		text := planReviewReminder(report.TeacherName(p), c.fire.In(s.cal.Loc).Month(), byClass(snap, due, func(st storage.Student) string { return st.Name }), snap.commandName(due[0]))
+		if q, ok := private(c, p, text, c.fire); ok {
+			out = append(out, q)
+		}
+	}
+	return out, nil
+}
+
+// owed tells each teacher, privately, what they still owe under the
+// school's rhythm, with the codes a one-line answer takes (完成 #1203);
+// items put off until later are left out until that day.
+func (s *Scheduler) owed(c candidate, snap *snapshot) ([]storage.Queued, error) {
+	if len(s.cadences) == 0 {
+		return nil, nil
+	}
+	from := s.cal.TermAt(c.fire).Start
+	if m := s.cal.MonthStart(c.fire).AddDate(0, 0, -7); from.IsZero() || from.After(m) {
+		from = m
+	}
+	var recs cadence.Records
+	var err error
+	if recs.Sessions, err = s.st.SessionsBetween(from, c.fire); err != nil {
+		return nil, err
+	}
+	if recs.Contacts, err = s.st.ContactsBetween(from, c.fire); err != nil {
+		return nil, err
+	}
+	heads := func(classID uint64) []uint64 {
+		var ids []uint64
+		for _, p := range snap.people {
+			if p.IsHeadOf(classID) {
+				ids = append(ids, p.ID)
+			}
+		}
+		return ids
+	}
+	items := cadence.Owed(s.cal, c.fire, s.cadences, snap.students, recs, heads)
+	// The agreed weekly tutoring has its own Friday check-in.
+	checkin := false
+	for _, j := range s.jobs {
+		checkin = checkin || j.job == JobWeeklyCheckin
+	}
+	byOwner := map[uint64][]cadence.Item{}
+	for _, it := range items {
+		if checkin && it.Rule.Kind == cadence.KindTutoring && it.Rule.Times == 0 {
+			continue
+		}
+		if it.Until.IsZero() && (c.job == JobOwed || it.Rule.Every == cadence.EveryMonth) {
+			byOwner[it.Owner] = append(byOwner[it.Owner], it)
+		}
+	}
+	var out []storage.Queued
+	for _, p := range snap.people {
+		mine := byOwner[p.ID]
+		if len(mine) == 0 {
+			continue
+		}
+		var lines []string
+		for _, it := range mine {
+			lines = append(lines, owedLine(it.Code, snap.commandName(it.Student), it.Rule.Every, it.Rule.Name, it.Done, it.Need))
+		}
+		text := owedReminder(report.TeacherName(p), c.job == JobOwedMonthEnd, strings.Join(lines, "\n"), mine[0].Code, mine[0].Rule.Kind == cadence.KindTutoring, snap.commandName(mine[0].Student))
 		if q, ok := private(c, p, text, c.fire); ok {
 			out = append(out, q)
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"bangfu/commands/cadence"
 	"bangfu/storage"
 )
 
@@ -29,6 +30,8 @@ const (
 	JobMeeting        = "meeting"
 	JobPraiseNudge    = "praise_nudge"
 	JobPlanReview     = "plan_review"
+	JobOwed           = "owed"       // what each teacher owes under the school's rhythm (Fridays)
+	JobOwedMonthEnd   = "owed_month" // the same on the month's last school day
 )
 
 // Config is the reminders section of config.yaml.
@@ -40,6 +43,9 @@ type Config struct {
 	ParentWeekly        string
 	PraiseNudge         string // cron; empty: off
 	PlanReview          string // cron; empty: off
+	Owed                string // cron; empty: off
+	// Cadences are the rhythm the owed lists follow (nil: none).
+	Cadences []cadence.Rule
 }
 
 // CommentsLead is how long before semester end mentors are reminded of the
@@ -65,6 +71,7 @@ type Scheduler struct {
 
 	jobs       []cronJob
 	finalClock int // minutes after midnight; -1: off
+	cadences   []cadence.Rule
 
 	// Queued is called after a tick queued messages (deliver them now).
 	Queued func(context.Context)
@@ -107,7 +114,7 @@ func New(st storage.Store, cal storage.Calendar, school string, cfg Config, log 
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Scheduler{st: st, cal: cal, school: school, log: log, finalClock: -1}
+	s := &Scheduler{st: st, cal: cal, school: school, log: log, finalClock: -1, cadences: cfg.Cadences}
 	add := func(job, id, key, spec string) error {
 		if strings.TrimSpace(spec) == "" {
 			return nil
@@ -130,6 +137,7 @@ func New(st storage.Store, cal storage.Calendar, school string, cfg Config, log 
 		{JobParentWeekly, "reminders.parent_weekly", cfg.ParentWeekly},
 		{JobPraiseNudge, "reminders.praise_nudge", cfg.PraiseNudge},
 		{JobPlanReview, "reminders.plan_review", cfg.PlanReview},
+		{JobOwed, "reminders.owed", cfg.Owed},
 	} {
 		if err := add(j.job, j.job, j.key, j.spec); err != nil {
 			return nil, err
@@ -241,6 +249,9 @@ func (s *Scheduler) candidates(now time.Time) ([]candidate, error) {
 			fire := day.Add(time.Duration(s.finalClock) * time.Minute)
 			if !fire.After(now) {
 				cands = append(cands, candidate{job: JobMonthlyFinal, key: JobMonthlyFinal + "/" + day.Format("2006-01"), fire: fire, end: s.cal.NextMonthStart(day)})
+				if len(s.cadences) > 0 {
+					cands = append(cands, candidate{job: JobOwedMonthEnd, key: JobOwedMonthEnd + "/" + day.Format("2006-01"), fire: fire, end: s.cal.NextMonthStart(day)})
+				}
 			}
 		}
 	}

@@ -13,6 +13,7 @@ import (
 
 	"bangfu/bot"
 	"bangfu/commands"
+	"bangfu/commands/cadence"
 	"bangfu/commands/report"
 	"bangfu/storage"
 	"bangfu/storage/bolt"
@@ -603,5 +604,44 @@ func TestPlansAskForTheirMonthlyReview(t *testing.T) {
 	rs = due(t, sc, time.Date(2027, 1, 11, 16, 0, 0, 0, sh), JobPlanReview)
 	if head, ok := to(rs, "李老师"); !ok || strings.Contains(head.Text, "张三") || !strings.Contains(head.Text, "李四") {
 		t.Fatalf("an ended plan still asks: %+v", rs)
+	}
+}
+
+// On Friday each teacher is told privately what the school's rhythm says
+// they still owe, with the codes to answer; the month's last school day
+// lists the month's; an item put off, or done, is left out; nothing goes
+// to a group, and no label or note.
+func TestOwedListsFollowTheRhythm(t *testing.T) {
+	s := newSchool(t, at(11, 2, 9, 0))
+	s.say("王老师", "", "/contact 张三 电话 奶奶 孩子家里没人管作业")
+	s.now = at(11, 26, 9, 0)
+	s.say("王老师", "", "推迟 #16 12月1日") // the semester's home visit
+	sc := s.scheduler(Config{WeeklyCheckin: "0 15 * * 5", Owed: "0 16 * * 5", MonthlyContactFinal: "16:00", Cadences: cadence.Defaults()})
+	rs := due(t, sc, at(11, 27, 16, 0), JobOwed)
+	mentor, ok := to(rs, "王老师")
+	if !ok || !mentor.Private || !strings.Contains(mentor.Text, "#14 张三：本周与外出务工的父母通话 0/1次") ||
+		!strings.Contains(mentor.Text, "完成 #") || strings.Contains(mentor.Text, "#16") || strings.Contains(mentor.Text, "#15") ||
+		strings.Contains(mentor.Text, "辅导 0/2") {
+		t.Fatalf("the mentor's list: %+v", mentor)
+	}
+	head, ok := to(rs, "李老师")
+	if !ok || !strings.Contains(head.Text, "#12 张三：本月班主任与家长的正式沟通 0/1次") || !strings.Contains(head.Text, "李四") {
+		t.Fatalf("the head teacher's list: %+v", head)
+	}
+	for _, r := range rs {
+		for _, m := range r.Messages {
+			if !m.Private || strings.Contains(m.Text, "没人管") || report.BannedWordIn(m.Text) != "" {
+				t.Fatalf("an owed list went to a group or carried a note or label: %+v", m)
+			}
+		}
+	}
+	// Done since: 张三's weekly call is off the month-end list, which
+	// names the month's items only.
+	s.now = at(11, 30, 9, 0)
+	s.say("王老师", "", "完成 #14 电话 爸爸 说了孩子这周的情况")
+	rs = due(t, sc, at(11, 30, 16, 0), JobOwedMonthEnd)
+	head, ok = to(rs, "李老师")
+	if !ok || !strings.Contains(head.Text, "【月底待办】") || !strings.Contains(head.Text, "#12 张三") || strings.Contains(head.Text, "本学期") || strings.Contains(head.Text, "本周") {
+		t.Fatalf("the month-end list: %+v", rs)
 	}
 }

@@ -32,6 +32,10 @@ func JobName(job string) string {
 		return "记下进步提醒"
 	case JobPlanReview:
 		return "阶段性评估提醒"
+	case JobOwed:
+		return "本周待办（帮扶节奏）"
+	case JobOwedMonthEnd:
+		return "月底待办（帮扶节奏）"
 	}
 	return job
 }
@@ -124,6 +128,32 @@ func praiseNudgeReminder(teacher string, students string, example string) string
 
 func planReviewReminder(teacher string, month time.Month, students, example string) string {
 	return fmt.Sprintf("【阶段性评估】%s，这些学生的帮扶计划%d月还没有写阶段性评估：\n%s\n一句话就行，写孩子这个月的变化和下一步：/评估 %s 这个月作业能按时交了，小测有进步，下个月练计算", teacher, month, students, example)
+}
+
+func periodWord(every string) string {
+	switch every {
+	case "week":
+		return "本周"
+	case "month":
+		return "本月"
+	}
+	return "本学期"
+}
+
+func owedLine(code uint64, name, every, what string, done, need int) string {
+	return fmt.Sprintf("#%d %s：%s%s %d/%d次", code, name, periodWord(every), what, done, need)
+}
+
+func owedReminder(teacher string, monthEnd bool, lines string, code uint64, tutoring bool, name string) string {
+	head := "【本周待办】%s，按学校的帮扶节奏，还要做的：\n%s\n"
+	if monthEnd {
+		head = "【月底待办】%s，这个月快结束了，按学校的帮扶节奏，本月还要做的：\n%s\n"
+	}
+	text := fmt.Sprintf(head, teacher, lines)
+	if tutoring {
+		return text + fmt.Sprintf("辅导用 /log %s 数学辅导 30分钟 记下；其他的做完私聊回一句“完成 #编号”，改天做回“推迟 #编号 周一”。", name)
+	}
+	return text + fmt.Sprintf("做完了私聊回一句：完成 #%d（可以加上说了什么）；改天做：推迟 #%d 周一。", code, code)
 }
 
 func tutoredTimes(student string, n int) string {

@@ -39,6 +39,15 @@ type Student struct {
 	// (the 留守 register must show who looked after the child when).
 	// Sensitive, as the plan is.
 	Guardians []Guardian `json:",omitempty"`
+	// Later are the owed items a teacher put off (/later), each until a day.
+	Later []Later `json:",omitempty"`
+}
+
+// Later is one owed item put off: the rule by its name, in its period.
+type Later struct {
+	Rule   string
+	Period string // 2026-W48, 2026-11, or the semester's key
+	Until  time.Time
 }
 
 // Guardian is one of a child's guardians (监护人): a parent working away

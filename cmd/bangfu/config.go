@@ -13,6 +13,8 @@ import (
 	"github.com/robfig/cron/v3"
 	"gopkg.in/yaml.v3"
 
+	"bangfu/commands"
+	"bangfu/commands/cadence"
 	"bangfu/storage"
 )
 
@@ -59,7 +61,12 @@ type Config struct {
 		ParentWeekly        string   `yaml:"parent_weekly"`
 		PraiseNudge         string   `yaml:"praise_nudge"`
 		PlanReview          string   `yaml:"plan_review"`
+		Owed                string   `yaml:"owed"`
 	} `yaml:"reminders"`
+	// Cadences are the school's rhythm (帮扶节奏): what is owed for which
+	// students, how often, by whom. A county writes them at the top level;
+	// a school's own list replaces it.
+	Cadences []cadence.Rule `yaml:"cadences"`
 	// County and SchoolNodes make one process serve a county's schools
 	// (see resolveSchools); Schools is each one's resolved config.
 	County      CountySection `yaml:"county"`
@@ -130,6 +137,8 @@ func defaultConfig() Config {
 	c.Reminders.ParentWeekly = "0 19 * * 0"
 	c.Reminders.PraiseNudge = "0 16 15 * *"
 	c.Reminders.PlanReview = "0 16 25 * *"
+	c.Reminders.Owed = "0 16 * * 5"
+	c.Cadences = cadence.Defaults()
 	return c
 }
 
@@ -177,6 +186,9 @@ func (c *Config) check() error {
 	}
 	if err := c.checkReminders(); err != nil {
 		return err
+	}
+	if err := cadence.Check(c.Cadences, commands.KnownCategory); err != nil {
+		return keyErr("cadences", err.Error())
 	}
 	if c.Backup.Dir != "" {
 		if d, err := time.ParseDuration(c.Backup.Every); err != nil || d < time.Minute {
@@ -317,7 +329,7 @@ func (c *Config) checkReminders() error {
 	}
 	for k, e := range map[string]string{"reminders.weekly_checkin": c.Reminders.WeeklyCheckin,
 		"reminders.weekly_digest": c.Reminders.WeeklyDigest, "reminders.parent_weekly": c.Reminders.ParentWeekly,
-		"reminders.praise_nudge": c.Reminders.PraiseNudge, "reminders.plan_review": c.Reminders.PlanReview} {
+		"reminders.praise_nudge": c.Reminders.PraiseNudge, "reminders.plan_review": c.Reminders.PlanReview, "reminders.owed": c.Reminders.Owed} {
 		if e == "" {
 			continue
 		}

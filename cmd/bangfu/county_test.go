@@ -319,3 +319,33 @@ func TestACountyWithNoWayToTalkSaysSo(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 }
+
+// A county's rhythm at the top level reaches every school; a school's own
+// list replaces it; a bad rule is refused naming where it is.
+func TestTheCountysRhythmAndASchoolsOwn(t *testing.T) {
+	dir := t.TempDir()
+	path := writeCounty(t, dir, "    cadences:\n      - {name: 每月家访, categories: [学困], kind: visit, every: month, times: 1}\n")
+	body, _ := os.ReadFile(path)
+	county := "cadences:\n  - {name: 每周电话, categories: [留守], kind: contact, with: away, every: week, times: 1, source: 县教育局留守儿童关爱办法}\n"
+	if err := os.WriteFile(path, append([]byte(county), body...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := loadConfig(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, two := c.Schools[0].Cadences, c.Schools[1].Cadences
+	if len(one) != 1 || one[0].Name != "每周电话" || one[0].Categories[0] != "留守儿童" || one[0].Who != "mentor" {
+		t.Errorf("the first school's rhythm: %+v", one)
+	}
+	if len(two) != 1 || two[0].Name != "每月家访" || two[0].Categories[0] != "学习困难" {
+		t.Errorf("the second school's own rhythm: %+v", two)
+	}
+	bad := "cadences:\n  - {name: 每周电话, kind: contact, every: fortnight, times: 1}\n"
+	if err := os.WriteFile(path, append([]byte(bad), body...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loadConfig(path, true); err == nil || !strings.Contains(err.Error(), "cadences") || !strings.Contains(err.Error(), "[0].every") {
+		t.Errorf("a bad rule: %v", err)
+	}
+}

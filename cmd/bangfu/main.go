@@ -315,13 +315,14 @@ func newHandler(cfg Config, st opened, log *slog.Logger) *commands.Handler {
 	h := commands.New(st, st.cal, st.now, log)
 	h.School = cfg.School.Name
 	h.GraduatingGrades = cfg.School.GraduatingGrades
+	h.Cadences = cfg.Cadences
 	return h
 }
 
 func reminderConfig(cfg Config) reminders.Config {
 	r := cfg.Reminders
 	return reminders.Config{MonthlyContact: r.MonthlyContact, MonthlyContactFinal: r.MonthlyContactFinal,
-		WeeklyCheckin: r.WeeklyCheckin, WeeklyDigest: r.WeeklyDigest, ParentWeekly: r.ParentWeekly, PraiseNudge: r.PraiseNudge, PlanReview: r.PlanReview}
+		WeeklyCheckin: r.WeeklyCheckin, WeeklyDigest: r.WeeklyDigest, ParentWeekly: r.ParentWeekly, PraiseNudge: r.PraiseNudge, PlanReview: r.PlanReview, Owed: r.Owed, Cadences: cfg.Cadences}
 }
 
 // isTerminal is true for a real terminal (not a pipe, a file or /dev/null).

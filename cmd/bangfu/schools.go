@@ -35,7 +35,7 @@ func (c CountySection) accounts() accountsConfig {
 // entry itself; whole sections replace or refine the top level's.
 var (
 	schoolEntryKeys  = []string{"name", "timezone", "semester_start", "semester_end", "holidays", "makeup_days", "graduating_grades"}
-	schoolEntryParts = []string{"reminders", "quiet_hours", "backup", "telegram", "wechat", "wecom"}
+	schoolEntryParts = []string{"reminders", "quiet_hours", "backup", "cadences", "telegram", "wechat", "wecom"}
 	schoolKeyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,29}$`)
 )
 
@@ -73,6 +73,7 @@ func (c *Config) resolveSchools() error {
 		}
 		s := base
 		s.Reminders.MonthlyContact = slices.Clone(base.Reminders.MonthlyContact)
+		s.Cadences = slices.Clone(base.Cadences)
 		if err := doc.Decode(&s); err != nil {
 			return keyErr(where, strings.TrimPrefix(err.Error(), "yaml: "))
 		}

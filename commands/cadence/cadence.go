@@ -1,0 +1,327 @@
+// Package cadence is the rhythm a school's policy sets for its supported
+// students (帮扶节奏): for each category, what is owed how often and by whom
+// (留守儿童: a call with the parents working away every week, a home visit
+// every semester; 学困: the agreed tutoring each week; the head teacher's
+// formal contact with the family every month). Owed computes, from the
+// rules and the records, what each teacher still owes in the current week,
+// month or semester; commands and reminders list it, and a short reply
+// records it.
+package cadence
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"bangfu/storage"
+)
+
+// What a rule asks for.
+const (
+	KindTutoring = "tutoring" // sessions (/log)
+	KindContact  = "contact"  // home contacts (/contact)
+	KindVisit    = "visit"    // home visits (/contact … 家访)
+)
+
+// Whom a contact rule wants reached.
+const (
+	WithAny  = "any"
+	WithAway = "away" // the parents working away (外出务工)
+	WithHome = "home" // the relative at home (代管家长)
+)
+
+// Who owes it.
+const (
+	WhoMentor = "mentor" // the plan's responsible teacher or the mentor; the head teacher without one
+	WhoHead   = "head"   // the class's head teacher
+)
+
+// Periods.
+const (
+	EveryWeek     = "week"
+	EveryMonth    = "month"
+	EverySemester = "semester"
+)
+
+// Rule is one line of the policy.
+type Rule struct {
+	Name       string   `yaml:"name"`
+	Categories []string `yaml:"categories"` // the categories it applies to; empty: every supported student
+	Kind       string   `yaml:"kind"`
+	With       string   `yaml:"with"`
+	Who        string   `yaml:"who"`
+	Every      string   `yaml:"every"`
+	Times      int      `yaml:"times"` // 0 with tutoring: the student's agreed weekly number
+	Source     string   `yaml:"source"`
+}
+
+// MaxRules keeps an owed item's code (student id × 10 + rule) short.
+const MaxRules = 9
+
+// Defaults are the rules of the seed documents, each with its source.
+func Defaults() []Rule {
+	return []Rule{
+		{Name: "辅导", Kind: KindTutoring, Who: WhoMentor, Every: EveryWeek,
+			Source: "学困生帮扶方案：共同协商制定合理的辅导方案，约定每周的辅导次数，并严格执行"},
+		{Name: "班主任与家长的正式沟通", Kind: KindContact, With: WithAny, Who: WhoHead, Every: EveryMonth, Times: 1,
+			Source: "后进生转化工作方案：班主任每月至少与后进生家长进行一次有针对性的正式沟通（可通过电话、微信、面谈等方式）"},
+		{Name: "导师与家长沟通", Kind: KindContact, With: WithAny, Who: WhoMentor, Every: EverySemester, Times: 2,
+			Source: "成长导师制实施方案：依据学生的成长发展需要，及时与其家长或监护人联系，共同研讨教育对策"},
+		{Name: "与外出务工的父母通话", Categories: []string{"留守儿童"}, Kind: KindContact, With: WithAway, Who: WhoMentor, Every: EveryWeek, Times: 1,
+			Source: "学困生帮扶经验：与学生本人和其中远在他乡的学生父母、在家照看学生的第二监护人保持“三沟通”"},
+		{Name: "与在家照看的家人沟通", Categories: []string{"留守儿童"}, Kind: KindContact, With: WithHome, Who: WhoMentor, Every: EveryMonth, Times: 1,
+			Source: "学困生帮扶经验：实行班主任或任课老师和“代管家长”协同管理的“双管理”制度"},
+		{Name: "家访", Categories: []string{"留守儿童"}, Kind: KindVisit, Who: WhoMentor, Every: EverySemester, Times: 1,
+			Source: "学困生转化工作：要经常家访，随时了解学生在家中的情况和思想动态"},
+	}
+}
+
+// Check reports what is wrong with rule i, naming the field; categories are
+// checked against the official eight by the caller's known list.
+func Check(rules []Rule, known func(string) (string, bool)) error {
+	if len(rules) > MaxRules {
+		return fmt.Errorf("最多%d条", MaxRules)
+	}
+	names := map[string]bool{}
+	for i := range rules {
+		r := &rules[i]
+		at := func(field string) string { return fmt.Sprintf("[%d].%s", i, field) }
+		switch {
+		case r.Name == "":
+			return fmt.Errorf("%s：请写上名称", at("name"))
+		case names[r.Name]:
+			return fmt.Errorf("%s：“%s”写了两次", at("name"), r.Name)
+		case r.Kind != KindTutoring && r.Kind != KindContact && r.Kind != KindVisit:
+			return fmt.Errorf("%s：%q 要写 tutoring（辅导）、contact（家校沟通）或 visit（家访）", at("kind"), r.Kind)
+		case r.Every != EveryWeek && r.Every != EveryMonth && r.Every != EverySemester:
+			return fmt.Errorf("%s：%q 要写 week、month 或 semester", at("every"), r.Every)
+		case r.Times < 0 || r.Times > 20:
+			return fmt.Errorf("%s：次数要在0到20之间", at("times"))
+		case r.Times == 0 && r.Kind != KindTutoring:
+			return fmt.Errorf("%s：家校沟通和家访要写至少1次", at("times"))
+		case r.Times == 0 && r.Every != EveryWeek:
+			return fmt.Errorf("%s：不写次数是“每周约定的辅导次数”，只能配 every: week", at("times"))
+		}
+		names[r.Name] = true
+		if r.Who == "" {
+			r.Who = WhoMentor
+		}
+		if r.Who != WhoMentor && r.Who != WhoHead {
+			return fmt.Errorf("%s：%q 要写 mentor（导师）或 head（班主任）", at("who"), r.Who)
+		}
+		if r.Kind == KindContact && r.With == "" {
+			r.With = WithAny
+		}
+		if r.Kind == KindContact && r.With != WithAny && r.With != WithAway && r.With != WithHome {
+			return fmt.Errorf("%s：%q 要写 any、away（外出务工的父母）或 home（在家照看的家人）", at("with"), r.With)
+		}
+		for j, c := range r.Categories {
+			full, ok := known(c)
+			if !ok {
+				return fmt.Errorf("%s：不认识的类别 %q", at(fmt.Sprintf("categories[%d]", j)), c)
+			}
+			r.Categories[j] = full
+		}
+	}
+	return nil
+}
+
+// Applies reports whether the rule is for the student.
+func (r Rule) Applies(st storage.Student) bool {
+	if len(r.Categories) == 0 {
+		return true
+	}
+	for _, want := range r.Categories {
+		for _, c := range st.Categories {
+			if c == want {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Period is the current week, month or semester of a rule at now, and its
+// key (for postponements).
+func (r Rule) Period(cal storage.Calendar, now time.Time) (storage.Range, string) {
+	switch r.Every {
+	case EveryWeek:
+		from := cal.WeekStart(now)
+		y, w := from.ISOWeek()
+		return storage.Range{From: from, To: from.AddDate(0, 0, 7)}, fmt.Sprintf("%d-W%02d", y, w)
+	case EveryMonth:
+		from := cal.MonthStart(now)
+		return storage.Range{From: from, To: cal.NextMonthStart(now)}, from.Format("2006-01")
+	}
+	t := cal.TermAt(now)
+	return storage.Range{From: t.Start, To: t.End.AddDate(0, 0, 1)}, t.Key()
+}
+
+// Item is one thing owed: the rule, for a student, by a teacher, in the
+// current period.
+type Item struct {
+	Code      uint64 // #code in lists, /done and /later
+	Rule      Rule
+	Student   storage.Student
+	Owner     uint64 // who owes it
+	Done      int
+	Need      int
+	Period    storage.Range
+	PeriodKey string
+	Until     time.Time // postponed until then; zero: not postponed
+}
+
+// Code names an owed item: the student and the rule.
+func Code(studentID uint64, rule int) uint64 { return studentID*10 + uint64(rule) + 1 }
+
+// Decode splits a code into the student and the rule's index.
+func Decode(code uint64) (studentID uint64, rule int, ok bool) {
+	if code%10 == 0 {
+		return 0, 0, false
+	}
+	return code / 10, int(code%10) - 1, true
+}
+
+// Records are what the rules are counted from: sessions and contacts from
+// the start of the longest period (the semester) to now.
+type Records struct {
+	Sessions []storage.Session
+	Contacts []storage.Contact
+}
+
+// Owed lists what is owed at now, by every owner, for the students given
+// (closed ones owe nothing). heads lists a class's head teachers.
+func Owed(cal storage.Calendar, now time.Time, rules []Rule, students []storage.Student, recs Records, heads func(classID uint64) []uint64) []Item {
+	sessions := map[uint64][]storage.Session{}
+	for _, s := range recs.Sessions {
+		sessions[s.StudentID] = append(sessions[s.StudentID], s)
+	}
+	contacts := map[uint64][]storage.Contact{}
+	for _, c := range recs.Contacts {
+		contacts[c.StudentID] = append(contacts[c.StudentID], c)
+	}
+	var out []Item
+	for _, st := range students {
+		if st.Closed {
+			continue
+		}
+		for i, r := range rules {
+			if !r.Applies(st) {
+				continue
+			}
+			period, key := r.Period(cal, now)
+			need := r.Times
+			if r.Kind == KindTutoring && need == 0 {
+				need = st.WeeklyTarget
+			}
+			if need == 0 || st.CreatedAt.After(period.To) {
+				continue
+			}
+			owners := ownersOf(r, st, heads)
+			done := count(r, st, owners, period, sessions[st.ID], contacts[st.ID])
+			if done >= need {
+				continue
+			}
+			until := postponed(st, r.Name, key, now)
+			for _, o := range owners {
+				out = append(out, Item{Code: Code(st.ID, i), Rule: r, Student: st, Owner: o, Done: done, Need: need, Period: period, PeriodKey: key, Until: until})
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Owner != out[j].Owner {
+			return out[i].Owner < out[j].Owner
+		}
+		return out[i].Code < out[j].Code
+	})
+	return out
+}
+
+// ownersOf: a mentor's rule is the plan's responsible teacher's or the
+// mentor's, else the head teacher's; a head teacher's rule is theirs.
+func ownersOf(r Rule, st storage.Student, heads func(uint64) []uint64) []uint64 {
+	if r.Who == WhoMentor {
+		if who := st.Responsible(); who != 0 {
+			return []uint64{who}
+		}
+	}
+	return heads(st.ClassID)
+}
+
+// count is how much of the rule was done in the period: sessions by
+// anyone; contacts and visits by the rule's owners, to the family members
+// it names, never a message the family sent.
+func count(r Rule, st storage.Student, owners []uint64, p storage.Range, ss []storage.Session, cs []storage.Contact) int {
+	in := func(t time.Time) bool { return !t.Before(p.From) && t.Before(p.To) }
+	n := 0
+	if r.Kind == KindTutoring {
+		for _, s := range ss {
+			if in(s.At) {
+				n++
+			}
+		}
+		return n
+	}
+	for _, c := range cs {
+		if !in(c.At) || c.FromParent || !contains(owners, c.AuthorID) || c.Whom == "本人" {
+			continue
+		}
+		if r.Kind == KindVisit {
+			if c.Method == "家访" {
+				n++
+			}
+			continue
+		}
+		if Reaches(r.With, st, c.Whom) {
+			n++
+		}
+	}
+	return n
+}
+
+// Reaches reports whether a contact with whom reaches the family members
+// with names: the guardians registered as working away (or at home), or,
+// while none of that kind is registered, the parents (away) and any other
+// relative (home).
+func Reaches(with string, st storage.Student, whom string) bool {
+	if with == WithAny {
+		return true
+	}
+	registered := false // a guardian of that kind is registered
+	for _, g := range st.CurrentGuardians() {
+		if (with == WithAway && g.Away) || (with == WithHome && g.AtHome) {
+			registered = true
+			if g.Relation == whom {
+				return true
+			}
+		}
+	}
+	parent := whom == "爸爸" || whom == "妈妈"
+	switch with {
+	case WithAway:
+		return !registered && parent
+	case WithHome:
+		return whom == "代管家长" || (!registered && whom != "" && !parent)
+	}
+	return false
+}
+
+// postponed is until when the item was put off, zero when it was not or
+// that day has come.
+func postponed(st storage.Student, rule, period string, now time.Time) time.Time {
+	for _, l := range st.Later {
+		if l.Rule == rule && l.Period == period && l.Until.After(now) {
+			return l.Until
+		}
+	}
+	return time.Time{}
+}
+
+func contains(ids []uint64, id uint64) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}

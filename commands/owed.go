@@ -1,0 +1,269 @@
+package commands
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"bangfu/commands/cadence"
+	"bangfu/commands/report"
+	"bangfu/storage"
+)
+
+// What a teacher owes under the school's rhythm (cadence rules), listed by
+// /mine and the reminders with a code each; /done #code records it in one
+// line, /later #code 周一 puts it off.
+
+// owedOf lists what the teacher owes now for the given students.
+func (h *Handler) owedOf(me storage.Person, students []storage.Student, now time.Time) ([]cadence.Item, error) {
+	if len(h.Cadences) == 0 {
+		return nil, nil
+	}
+	people, err := h.Store.People()
+	if err != nil {
+		return nil, err
+	}
+	from := h.Cal.TermAt(now).Start
+	if m := h.Cal.MonthStart(now).AddDate(0, 0, -7); from.IsZero() || from.After(m) {
+		from = m // a week that began last month, before a term's first day
+	}
+	var recs cadence.Records
+	for _, st := range students {
+		ss, err := h.Store.Sessions(st.ID, from, now.Add(time.Second))
+		if err != nil {
+			return nil, err
+		}
+		cs, err := h.Store.Contacts(st.ID, from, now.Add(time.Second))
+		if err != nil {
+			return nil, err
+		}
+		recs.Sessions, recs.Contacts = append(recs.Sessions, ss...), append(recs.Contacts, cs...)
+	}
+	items := cadence.Owed(h.Cal, now, h.Cadences, students, recs, headsOf(people))
+	mine := items[:0]
+	for _, it := range items {
+		if it.Owner == me.ID {
+			mine = append(mine, it)
+		}
+	}
+	return mine, nil
+}
+
+// headsOf finds a class's head teachers among people.
+func headsOf(people []storage.Person) func(uint64) []uint64 {
+	return func(classID uint64) []uint64 {
+		var ids []uint64
+		for _, p := range people {
+			if p.IsHeadOf(classID) {
+				ids = append(ids, p.ID)
+			}
+		}
+		return ids
+	}
+}
+
+// owedStudents are the students whose owed items a teacher may hold: their
+// mentees, the plans they answer for, and their classes as head teacher.
+func (h *Handler) owedStudents(me storage.Person) ([]storage.Student, error) {
+	all, err := h.Store.AllStudents()
+	if err != nil {
+		return nil, err
+	}
+	var out []storage.Student
+	for _, st := range all {
+		if !st.Closed && (st.MentorID == me.ID || st.Responsible() == me.ID || me.IsHeadOf(st.ClassID)) {
+			out = append(out, st)
+		}
+	}
+	return out, nil
+}
+
+// owedLines words the items for a list, with the ways to answer.
+func (h *Handler) owedLines(items []cadence.Item) []owedLine {
+	var out []owedLine
+	for _, it := range items {
+		l := owedLine{code: it.Code, name: it.Student.Name, what: it.Rule.Name, period: it.Rule.Every, done: it.Done, need: it.Need,
+			tutoring: it.Rule.Kind == cadence.KindTutoring}
+		if !it.Until.IsZero() {
+			l.until = report.Day(h.Cal, it.Until)
+		}
+		if it.Rule.Kind == cadence.KindContact && it.Rule.With == cadence.WithAway {
+			for _, g := range it.Student.CurrentGuardians() {
+				if g.Away {
+					l.whom = append(l.whom, g.Relation)
+				}
+			}
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+var owedCodeRE = regexp.MustCompile(`^#?(\d{2,9})$`)
+
+// owedItem finds the item a code names, for a reader who owes it or may
+// act for the student.
+func (h *Handler) owedItem(r *req, tok string) (cadence.Item, found, error) {
+	m := owedCodeRE.FindStringSubmatch(tok)
+	if m == nil {
+		return cadence.Item{}, found{}, r.usage(owedBadCode(clip(tok, 12)))
+	}
+	code, _ := strconv.ParseUint(m[1], 10, 64)
+	sid, idx, ok := cadence.Decode(code)
+	if !ok || idx >= len(h.Cadences) {
+		return cadence.Item{}, found{}, refuse(owedNoSuchCode(code))
+	}
+	st, err := h.Store.Student(sid)
+	if storage.ErrorCode(err) == storage.ENotFound {
+		return cadence.Item{}, found{}, refuse(owedNoSuchCode(code))
+	}
+	if err != nil {
+		return cadence.Item{}, found{}, err
+	}
+	c, err := h.Store.Class(st.ClassID)
+	if err != nil {
+		return cadence.Item{}, found{}, err
+	}
+	f := found{st, c}
+	if !privileged(r.me, st) && st.Responsible() != r.me.ID {
+		return cadence.Item{}, f, refuse(owedNotYours(code))
+	}
+	if st.Closed {
+		return cadence.Item{}, f, refuse(supportEnded(f.label(), orDefault(st.ClosedReason, noReason()), report.ClassName(c), st.Name))
+	}
+	rule := h.Cadences[idx]
+	if !rule.Applies(st) {
+		return cadence.Item{}, f, refuse(owedNoSuchCode(code))
+	}
+	period, key := rule.Period(h.Cal, r.now)
+	return cadence.Item{Code: code, Rule: rule, Student: st, Period: period, PeriodKey: key}, f, nil
+}
+
+// done records an owed contact or visit in one line: /done #1203 [电话]
+// [爸爸] [what was said].
+func (h *Handler) done(r *req) (string, error) {
+	a := r.args
+	if a.len() == 0 {
+		return "", r.usage(owedNeedsCode())
+	}
+	it, f, err := h.owedItem(r, a.at(0))
+	if err != nil {
+		return "", err
+	}
+	if it.Rule.Kind == cadence.KindTutoring {
+		return "", refuse(owedTutoringByLog(f.st.Name))
+	}
+	i := 1
+	method := "电话"
+	if it.Rule.Kind == cadence.KindVisit {
+		method = "家访"
+	} else if m, ok := contactMethods[a.at(i)]; ok {
+		method, i = m, i+1
+	}
+	whom := ""
+	if w, ok := contactWhom[a.at(i)]; ok {
+		whom, i = w, i+1
+	}
+	if whom == "" && it.Rule.Kind == cadence.KindContact && it.Rule.With != cadence.WithAny {
+		whom = onlyGuardian(it.Rule.With, f.st)
+		if whom == "" {
+			return "", r.usage(owedWhichFamily(it.Code, it.Rule.With))
+		}
+	}
+	if it.Rule.Kind == cadence.KindContact && !cadence.Reaches(it.Rule.With, f.st, whom) {
+		return "", r.usage(owedWrongFamily(orDefault(whom, "家长"), it.Rule.Name))
+	}
+	content := a.from(i)
+	if content == "" {
+		content = owedDoneContent(it.Rule.Name)
+	}
+	if runeLen(content) > 500 {
+		return "", r.usage(contactTooLong())
+	}
+	c, _, err := h.Store.AddContact(r.meta, storage.Contact{StudentID: f.st.ID, Method: method, Whom: whom, Content: content, At: r.now},
+		report.Month(h.Cal, r.now))
+	if err != nil {
+		return "", err
+	}
+	r.wrote()
+	return owedDone(f.label(), it.Rule.Name, joinNonEmpty("·", method, whom)) + fixHint(c.No), nil
+}
+
+// onlyGuardian is the one registered guardian a contact rule can mean.
+func onlyGuardian(with string, st storage.Student) string {
+	var rels []string
+	for _, g := range st.CurrentGuardians() {
+		if (with == cadence.WithAway && g.Away) || (with == cadence.WithHome && g.AtHome) {
+			rels = append(rels, g.Relation)
+		}
+	}
+	if len(rels) == 1 {
+		return rels[0]
+	}
+	return ""
+}
+
+// later puts an owed item off until a day within its period.
+func (h *Handler) later(r *req) (string, error) {
+	a := r.args
+	if a.len() < 2 {
+		return "", r.usage(owedLaterNeedsDay())
+	}
+	it, f, err := h.owedItem(r, a.at(0))
+	if err != nil {
+		return "", err
+	}
+	d := parseDay(a.from(1), r.now, h.Cal, true)
+	if !d.isDate || d.invalid != "" {
+		return "", r.usage(owedLaterNeedsDay())
+	}
+	if !d.day.After(h.Cal.Day(r.now)) {
+		return "", r.usage(owedLaterNotFuture())
+	}
+	if !d.day.Before(it.Period.To) {
+		return "", refuse(owedLaterPastPeriod(report.Day(h.Cal, it.Period.To.AddDate(0, 0, -1))))
+	}
+	until := d.day.Add(8 * time.Hour) // the morning of that day
+	if _, err := h.Store.UpdateStudent(r.meta, f.st.ID, "owed.later", func(s *storage.Student) error {
+		kept := s.Later[:0]
+		for _, l := range s.Later {
+			if l.Until.After(r.now.AddDate(0, -1, 0)) && !(l.Rule == it.Rule.Name && l.Period == it.PeriodKey) {
+				kept = append(kept, l)
+			}
+		}
+		s.Later = append(kept, storage.Later{Rule: it.Rule.Name, Period: it.PeriodKey, Until: until})
+		return nil
+	}); err != nil {
+		return "", err
+	}
+	r.wrote()
+	return owedPutOff(f.label(), it.Rule.Name, report.Day(h.Cal, until)), nil
+}
+
+// plainOwedRE reads the slash-less answers a teacher may send privately:
+// 完成 #1203 …, 推迟 #1203 周一.
+var plainOwedRE = regexp.MustCompile(`^(完成|做了|已完成|已做|好了|done|推迟|延后|稍后|改天|later)\s*(#?\d{2,9}.*)$`)
+
+// plainOwed turns a private plain answer to an owed list into its command.
+func (h *Handler) plainOwed(text string) (*spec, string) {
+	m := plainOwedRE.FindStringSubmatch(strings.ToLower(Normalize(text)))
+	if m == nil {
+		return nil, ""
+	}
+	switch m[1] {
+	case "推迟", "延后", "稍后", "改天", "later":
+		return h.specNamed("later"), m[2]
+	}
+	return h.specNamed("done"), m[2]
+}
+
+// knownCategory reads a category as teachers write it (留守, 学困 …) into
+// its official name, for the rhythm's rules in config.yaml.
+func knownCategory(s string) (string, bool) {
+	full, ok := shortCategories[s]
+	return full, ok
+}
+
+// KnownCategory is knownCategory for the configuration's checks.
+func KnownCategory(s string) (string, bool) { return knownCategory(s) }

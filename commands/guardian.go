@@ -129,6 +129,11 @@ func (h *Handler) guardians(r *req) (string, error) {
 				}
 			}
 		}
+		for _, call := range f.st.Calls {
+			if call.Relation == g.Relation && g.Away {
+				v.called = dayOf(h, call.At)
+			}
+		}
 		if g.Current() {
 			for _, c := range contacts {
 				if !contactWith(c, g, f.st) {

@@ -36,6 +36,8 @@ type Handler struct {
 
 	specs    []*spec
 	relayCmd *spec // a parent's plain private message
+	// familyCallCmd is a parent's one-word 打了 after the weekend's nudge.
+	familyCallCmd *spec
 
 	// Cadences are the school's rhythm of what is owed (帮扶节奏).
 	Cadences  []cadence.Rule
@@ -67,7 +69,7 @@ func New(st storage.Store, cal storage.Calendar, now func() time.Time, log *slog
 	if log == nil {
 		log = slog.Default()
 	}
-	h := &Handler{Store: st, Cal: cal, Now: now, Log: log, School: defaultSchoolName(), GraduatingGrades: []int{6, 9, 12}, specs: commandTable(), relayCmd: relaySpec(), Cadences: cadence.Defaults()}
+	h := &Handler{Store: st, Cal: cal, Now: now, Log: log, School: defaultSchoolName(), GraduatingGrades: []int{6, 9, 12}, specs: commandTable(), relayCmd: relaySpec(), familyCallCmd: familyCallSpec(), Cadences: cadence.Defaults()}
 	h.pipeline = chain(h.render, h.identify, h.locate, h.authorise, h.dedupe)(h.act)
 	return h
 }

@@ -288,6 +288,11 @@ func (h *Handler) plainMessage(ctx context.Context, m bot.Message) []bot.Outgoin
 		return nil
 	}
 	if known {
+		if callWordRE.MatchString(Normalize(m.Text)) {
+			if sts, _ := h.awayChildren(p); len(sts) > 0 {
+				return h.run(ctx, m, h.familyCallCmd, "") // 打了: the weekend's family call
+			}
+		}
 		return h.run(ctx, m, h.relayCmd, "")
 	}
 	now := h.Now()

@@ -176,6 +176,10 @@ func (h *Handler) mine(r *req) (string, error) {
 			plans = append(plans, mineReviewOwed(st.Name, monthLabel(h.Cal, r.now)))
 		}
 	}
+	silent, err := h.silentFamilies(mentees, r.now)
+	if err != nil {
+		return "", err
+	}
 	// With the school's rhythm set, what is owed is its list (with codes to
 	// answer); without it, the week's tutoring and the month's contact.
 	rhythm := len(h.Cadences) > 0
@@ -184,6 +188,9 @@ func (h *Handler) mine(r *req) (string, error) {
 		parts = append(parts, renderMentees(report.TeacherName(r.me), report.Week(h.Cal, r.now), mentees, plans, !rhythm, len(items) == 0))
 	} else if len(plans) > 0 {
 		parts = append(parts, mineTodo(plans))
+	}
+	if len(silent) > 0 {
+		parts = append(parts, mineSilentFamilies(enumerate(silent)))
 	}
 	if owed := renderOwed(h.owedLines(items)); owed != "" {
 		parts = append(parts, owed)
@@ -285,4 +292,40 @@ func joinNonEmpty(sep string, parts ...string) string {
 		}
 	}
 	return strings.Join(out, sep)
+}
+
+// silentFamilies names the mentees whose parents working away are bound to
+// the bot but have not said they called for two weeks.
+func (h *Handler) silentFamilies(mentees []report.StudentWeek, now time.Time) ([]string, error) {
+	var out []string
+	var people []storage.Person
+	for _, m := range mentees {
+		st := m.Student
+		if st.CreatedAt.After(now.Add(-SilentAfter)) || st.LastCall().After(now.Add(-SilentAfter)) {
+			continue
+		}
+		if people == nil {
+			var err error
+			if people, err = h.Store.People(); err != nil {
+				return nil, err
+			}
+		}
+		for _, p := range people {
+			if l, ok := linkTo(p, st.ID); ok && st.AwayParent(l.Relation) {
+				out = append(out, st.Name)
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// linkTo is a person's link to a child, if they are its parent.
+func linkTo(p storage.Person, studentID uint64) (storage.ParentLink, bool) {
+	for _, l := range p.Parents {
+		if l.StudentID == studentID {
+			return l, true
+		}
+	}
+	return storage.ParentLink{}, false
 }

@@ -2061,6 +2061,7 @@ func guardianRemoved(student, rel, name string) string {
 
 type guardianView struct {
 	g                  storage.Guardian
+	called             string // the last family call they said they made
 	since, until, last string
 	lastAt             time.Time
 	month, term        int
@@ -2109,6 +2110,9 @@ func renderGuardians(student, name string, views []guardianView) string {
 		contact := fmt.Sprintf("本月沟通%d次，本学期%d次", v.month, v.term)
 		if v.last != "" {
 			contact += "，最近一次" + v.last
+		}
+		if v.called != "" {
+			contact += "；最近一次给孩子打电话" + v.called
 		}
 		fmt.Fprintf(&b, "· %s：%s；%s\n", who, strings.Join(facts, "，"), contact)
 	}
@@ -2300,4 +2304,14 @@ func owedLaterPastPeriod(last string) string {
 
 func owedPutOff(student, rule, day string) string {
 	return fmt.Sprintf("好的，%s的“%s”推迟到%s，那天之前提醒里先不提它。", student, rule, day)
+}
+
+// ——— 亲情通话 ———
+
+func mineSilentFamilies(names string) string {
+	return "两周没和在外务工的家人通电话：" + names + "（周六会提醒家长；也可以在学校让孩子给家里打一个）"
+}
+
+func familyCallKept(names string) string {
+	return fmt.Sprintf("好的，记下了：您和%s通了电话。孩子听到家里的声音一定很开心，老师也会知道的。", names)
 }

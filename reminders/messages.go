@@ -74,6 +74,8 @@ func (s *Scheduler) messages(c candidate, snap *snapshot, now time.Time) ([]stor
 		return s.planReview(c, snap)
 	case JobOwed, JobOwedMonthEnd:
 		return s.owed(c, snap)
+	case JobFamilyCall:
+		return s.familyCall(c, snap, now)
 	}
 	return nil, nil
 }
@@ -510,6 +512,63 @@ func (s *Scheduler) owed(c candidate, snap *snapshot) ([]storage.Queued, error) 
 		}
 		text := owedReminder(report.TeacherName(p), c.job == JobOwedMonthEnd, strings.Join(lines, "\n"), mine[0].Code, mine[0].Rule.Kind == cadence.KindTutoring, snap.commandName(mine[0].Student))
 		if q, ok := private(c, p, text, c.fire); ok {
+			out = append(out, q)
+		}
+	}
+	return out, nil
+}
+
+// silentAfter is how long without a family call before the mentor hears.
+const silentAfter = 14 * 24 * time.Hour
+
+// familyCall nudges each parent working away, privately and in a parent's
+// words, to call their child this weekend (a one-word 打了 keeps it); and
+// tells each mentor (else head teacher) of the children whose family has
+// not called for two weeks. Muted parents are left alone; no label, no
+// group.
+func (s *Scheduler) familyCall(c candidate, snap *snapshot, now time.Time) ([]storage.Queued, error) {
+	active := map[uint64]storage.Student{}
+	for _, st := range snap.students {
+		active[st.ID] = st
+	}
+	at := s.cal.AfterQuietHours(now)
+	var out []storage.Queued
+	awayBound := map[uint64][]string{} // student → relations bound and working away
+	for _, p := range snap.people {
+		for _, l := range p.Parents {
+			st, ok := active[l.StudentID]
+			if !ok || !st.AwayParent(l.Relation) {
+				continue
+			}
+			awayBound[st.ID] = append(awayBound[st.ID], l.Relation)
+			if p.Muted {
+				continue
+			}
+			if q, ok := private(c, p, familyCallNudge(l.Relation, st.Name), at); ok {
+				q.Key += fmt.Sprintf("/student:%d", st.ID)
+				q.StudentID = st.ID
+				out = append(out, q)
+			}
+		}
+	}
+	for _, p := range snap.people {
+		var silent []storage.Student
+		rels := map[uint64]string{}
+		for _, st := range snap.students {
+			if len(awayBound[st.ID]) == 0 || st.CreatedAt.After(c.fire.Add(-silentAfter)) || st.LastCall().After(c.fire.Add(-silentAfter)) {
+				continue
+			}
+			who := st.Responsible()
+			if who == p.ID || (who == 0 && p.IsHeadOf(st.ClassID)) {
+				silent = append(silent, st)
+				rels[st.ID] = strings.Join(awayBound[st.ID], "、")
+			}
+		}
+		if len(silent) == 0 {
+			continue
+		}
+		label := func(st storage.Student) string { return st.Name + "（" + rels[st.ID] + "）" }
+		if q, ok := private(c, p, familyCallSilent(report.TeacherName(p), byClass(snap, silent, label)), now); ok {
 			out = append(out, q)
 		}
 	}

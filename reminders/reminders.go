@@ -30,8 +30,9 @@ const (
 	JobMeeting        = "meeting"
 	JobPraiseNudge    = "praise_nudge"
 	JobPlanReview     = "plan_review"
-	JobOwed           = "owed"       // what each teacher owes under the school's rhythm (Fridays)
-	JobOwedMonthEnd   = "owed_month" // the same on the month's last school day
+	JobOwed           = "owed"        // what each teacher owes under the school's rhythm (Fridays)
+	JobOwedMonthEnd   = "owed_month"  // the same on the month's last school day
+	JobFamilyCall     = "family_call" // 亲情通话: the weekend's nudge to parents working away
 )
 
 // Config is the reminders section of config.yaml.
@@ -44,6 +45,7 @@ type Config struct {
 	PraiseNudge         string // cron; empty: off
 	PlanReview          string // cron; empty: off
 	Owed                string // cron; empty: off
+	FamilyCall          string // cron; empty: off
 	// Cadences are the rhythm the owed lists follow (nil: none).
 	Cadences []cadence.Rule
 }
@@ -138,6 +140,7 @@ func New(st storage.Store, cal storage.Calendar, school string, cfg Config, log 
 		{JobPraiseNudge, "reminders.praise_nudge", cfg.PraiseNudge},
 		{JobPlanReview, "reminders.plan_review", cfg.PlanReview},
 		{JobOwed, "reminders.owed", cfg.Owed},
+		{JobFamilyCall, "reminders.family_call", cfg.FamilyCall},
 	} {
 		if err := add(j.job, j.job, j.key, j.spec); err != nil {
 			return nil, err

@@ -645,3 +645,44 @@ func TestOwedListsFollowTheRhythm(t *testing.T) {
 		t.Fatalf("the month-end list: %+v", rs)
 	}
 }
+
+// Each weekend the parents working away are nudged, in a parent's words,
+// to call their child; the mentor hears of a family silent for two weeks;
+// a muted parent and a parent at home are left alone.
+func TestParentsWorkingAwayAreNudgedToCall(t *testing.T) {
+	s := newSchool(t, at(10, 12, 9, 0)) // 张三 (留守) with 张三妈妈 bound; 王五 closed
+	s.join("张三爸爸", s.say("王老师", "", "/invite parent 张三 爸爸"))
+	sc := s.scheduler(Config{FamilyCall: "0 10 * * 6"})
+	rs := due(t, sc, at(11, 7, 10, 0), JobFamilyCall)
+	for _, who := range []string{"张三妈妈", "张三爸爸"} {
+		m, ok := to(rs, who)
+		if !ok || !m.Private || !strings.Contains(m.Text, "给张三打个电话") || !strings.Contains(m.Text, "打了") || report.BannedWordIn(m.Text) != "" {
+			t.Fatalf("the nudge to %s: %+v", who, m)
+		}
+	}
+	mentor, ok := to(rs, "王老师")
+	if !ok || !strings.Contains(mentor.Text, "初一3班：张三（妈妈、爸爸）") && !strings.Contains(mentor.Text, "初一3班：张三（爸爸、妈妈）") {
+		t.Fatalf("the mentor's note of a silent family: %+v", rs)
+	}
+	// The father calls; the mother is registered as at home and mutes.
+	s.now = at(11, 8, 20, 0)
+	s.say("张三爸爸", "", "打了")
+	s.say("王老师", "", "/监护人 添加 张三 爸爸 在广东东莞务工")
+	s.say("王老师", "", "/监护人 添加 张三 妈妈 在家照看")
+	rs = due(t, sc, at(11, 14, 10, 0), JobFamilyCall)
+	if _, ok := to(rs, "张三妈妈"); ok {
+		t.Fatalf("a parent at home was nudged: %+v", rs)
+	}
+	if m, ok := to(rs, "张三爸爸"); !ok || !strings.Contains(m.Text, "张三爸爸，您好") {
+		t.Fatalf("the father's nudge: %+v", rs)
+	}
+	if _, ok := to(rs, "王老师"); ok {
+		t.Fatalf("the mentor was told of a family that called: %+v", rs)
+	}
+	s.say("张三爸爸", "", "/mute")
+	if rs := due(t, sc, at(11, 21, 10, 0), JobFamilyCall); len(rs) != 0 {
+		if _, ok := to(rs, "张三爸爸"); ok {
+			t.Fatalf("a muted parent was nudged: %+v", rs)
+		}
+	}
+}

@@ -36,6 +36,8 @@ func JobName(job string) string {
 		return "本周待办（帮扶节奏）"
 	case JobOwedMonthEnd:
 		return "月底待办（帮扶节奏）"
+	case JobFamilyCall:
+		return "周末亲情通话"
 	}
 	return job
 }
@@ -128,6 +130,22 @@ func praiseNudgeReminder(teacher string, students string, example string) string
 
 func planReviewReminder(teacher string, month time.Month, students, example string) string {
 	return fmt.Sprintf("【阶段性评估】%s，这些学生的帮扶计划%d月还没有写阶段性评估：\n%s\n一句话就行，写孩子这个月的变化和下一步：/评估 %s 这个月作业能按时交了，小测有进步，下个月练计算", teacher, month, students, example)
+}
+
+func familyCallNudge(relation, name string) string {
+	return fmt.Sprintf("%s，您好！周末了，给%s打个电话吧，问问孩子这一周在学校过得怎么样，说几句鼓励的话。打完回我“打了”两个字，老师就知道了。", parentCalled(relation, name), name)
+}
+
+// parentCalled is how a message greets a parent: 张三爸爸.
+func parentCalled(relation, name string) string {
+	if relation == "" {
+		return name + "家长"
+	}
+	return name + relation
+}
+
+func familyCallSilent(teacher, students string) string {
+	return fmt.Sprintf("【亲情通话】%s，这些孩子已经两周没有和在外务工的家人通电话了：\n%s\n可以打个电话提醒家长，或者在学校让孩子给家里打一个。", teacher, students)
 }
 
 func periodWord(every string) string {

@@ -41,6 +41,51 @@ type Student struct {
 	Guardians []Guardian `json:",omitempty"`
 	// Later are the owed items a teacher put off (/later), each until a day.
 	Later []Later `json:",omitempty"`
+	// Calls are the family calls (亲情通话) the parents working away said
+	// they made, latest last, the last MaxCalls kept.
+	Calls []FamilyCall `json:",omitempty"`
+}
+
+// FamilyCall is a call a parent working away made to the child.
+type FamilyCall struct {
+	At       time.Time
+	PersonID uint64 // the parent who said so
+	Relation string
+}
+
+// MaxCalls bounds the family calls kept on a student's file: a year of
+// weekly calls from two parents.
+const MaxCalls = 120
+
+// LastCall is when the family last called, zero for never.
+func (s Student) LastCall() time.Time {
+	if n := len(s.Calls); n > 0 {
+		return s.Calls[n-1].At
+	}
+	return time.Time{}
+}
+
+// AwayParent reports whether a parent bound as relation is one working away
+// from this child: as registered among the guardians, or, when they are
+// not and no guardian working away is, a father or mother of a
+// left-behind child (留守儿童).
+func (s Student) AwayParent(relation string) bool {
+	registered := false
+	for _, g := range s.CurrentGuardians() {
+		if g.Relation == relation {
+			return g.Away
+		}
+		registered = registered || g.Away
+	}
+	if registered || (relation != "爸爸" && relation != "妈妈") {
+		return false
+	}
+	for _, c := range s.Categories {
+		if c == "留守儿童" {
+			return true
+		}
+	}
+	return false
 }
 
 // Later is one owed item put off: the rule by its name, in its period.

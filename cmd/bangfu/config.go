@@ -62,6 +62,7 @@ type Config struct {
 		PraiseNudge         string   `yaml:"praise_nudge"`
 		PlanReview          string   `yaml:"plan_review"`
 		Owed                string   `yaml:"owed"`
+		FamilyCall          string   `yaml:"family_call"`
 	} `yaml:"reminders"`
 	// Cadences are the school's rhythm (帮扶节奏): what is owed for which
 	// students, how often, by whom. A county writes them at the top level;
@@ -138,6 +139,7 @@ func defaultConfig() Config {
 	c.Reminders.PraiseNudge = "0 16 15 * *"
 	c.Reminders.PlanReview = "0 16 25 * *"
 	c.Reminders.Owed = "0 16 * * 5"
+	c.Reminders.FamilyCall = "0 10 * * 6"
 	c.Cadences = cadence.Defaults()
 	return c
 }
@@ -329,7 +331,7 @@ func (c *Config) checkReminders() error {
 	}
 	for k, e := range map[string]string{"reminders.weekly_checkin": c.Reminders.WeeklyCheckin,
 		"reminders.weekly_digest": c.Reminders.WeeklyDigest, "reminders.parent_weekly": c.Reminders.ParentWeekly,
-		"reminders.praise_nudge": c.Reminders.PraiseNudge, "reminders.plan_review": c.Reminders.PlanReview, "reminders.owed": c.Reminders.Owed} {
+		"reminders.praise_nudge": c.Reminders.PraiseNudge, "reminders.plan_review": c.Reminders.PlanReview, "reminders.owed": c.Reminders.Owed, "reminders.family_call": c.Reminders.FamilyCall} {
 		if e == "" {
 			continue
 		}

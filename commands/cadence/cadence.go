@@ -280,21 +280,19 @@ func count(r Rule, st storage.Student, owners []uint64, p storage.Range, ss []st
 }
 
 // Reaches reports whether a contact with whom reaches the family members
-// with names: the guardians registered as working away (or at home), or,
-// while none of that kind is registered, the parents (away) and any other
-// relative (home).
+// with names: as whom is registered among the guardians (working away, or
+// at home); or, when whom is not registered and no guardian of that kind
+// is, the parents (away) and any other relative (home).
 func Reaches(with string, st storage.Student, whom string) bool {
 	if with == WithAny {
 		return true
 	}
 	registered := false // a guardian of that kind is registered
 	for _, g := range st.CurrentGuardians() {
-		if (with == WithAway && g.Away) || (with == WithHome && g.AtHome) {
-			registered = true
-			if g.Relation == whom {
-				return true
-			}
+		if g.Relation == whom {
+			return (with == WithAway && g.Away) || (with == WithHome && g.AtHome)
 		}
+		registered = registered || (with == WithAway && g.Away) || (with == WithHome && g.AtHome)
 	}
 	parent := whom == "爸爸" || whom == "妈妈"
 	switch with {

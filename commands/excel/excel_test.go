@@ -52,7 +52,8 @@ func TestWorkbookLaysOutTheArchive(t *testing.T) {
 		ResponsibleID: 8, Start: at.AddDate(0, -2, 0), Review: at.AddDate(0, 1, 0),
 		Reviews: []storage.PlanReview{{At: at, AuthorID: 9, Text: "作业按时交了"}, {At: at.AddDate(0, 0, 1), AuthorID: 8, Text: "小测61分"}}},
 		Guardians: []storage.Guardian{{No: 1, Relation: "爸爸", Phone: "13800000000", Away: true, Where: "广东东莞", Since: at.AddDate(0, -2, 0)},
-			{No: 2, Relation: "奶奶", AtHome: true, Since: at.AddDate(0, -2, 0), Until: at}}}
+			{No: 2, Relation: "奶奶", AtHome: true, Since: at.AddDate(0, -2, 0), Until: at}},
+		Calls: []storage.FamilyCall{{At: at.AddDate(0, 0, -3), Relation: "爸爸"}}}
 	a := report.Archive{ClassID: 1, Classes: map[uint64]storage.Class{1: class}, Students: []storage.Student{st, planned},
 		Names:    report.Names{9: "李老师", 8: "周老师"},
 		Sessions: []storage.Session{{StudentID: 5, AuthorID: 9, Subject: "数学", Minutes: 30, At: at, Note: "错题订正"}},
@@ -81,7 +82,7 @@ func TestWorkbookLaysOutTheArchive(t *testing.T) {
 		t.Fatalf("plans %q", plans)
 	}
 	guardians, _ := f.GetRows("监护人")
-	if len(guardians) != 3 || strings.Join(guardians[1], ",") != "初一3班,李四,爸爸,,13800000000,在广东东莞务工,2026-09-25" ||
+	if len(guardians) != 3 || strings.Join(guardians[1], ",") != "初一3班,李四,爸爸,,13800000000,在广东东莞务工,2026-09-25,,2026-11-22" ||
 		strings.Join(guardians[2], ",") != "初一3班,李四,奶奶,,,在家照看,2026-09-25,2026-11-25" {
 		t.Fatalf("guardians %q", guardians)
 	}

@@ -52,7 +52,13 @@ func Rows(cal storage.Calendar, a report.Archive) map[string][][]any {
 	}
 	for _, st := range a.Students {
 		for _, g := range st.Guardians {
-			out[sheetGuardians] = append(out[sheetGuardians], []any{cls(st.ID), st.Name, g.Relation, g.Name, g.Phone, guardianState(g), day(g.Since), dayText(cal, g.Until)})
+			var called time.Time
+			for _, c := range st.Calls {
+				if c.Relation == g.Relation && g.Away {
+					called = c.At
+				}
+			}
+			out[sheetGuardians] = append(out[sheetGuardians], []any{cls(st.ID), st.Name, g.Relation, g.Name, g.Phone, guardianState(g), day(g.Since), dayText(cal, g.Until), dayText(cal, called)})
 		}
 	}
 	for _, s := range a.Sessions {

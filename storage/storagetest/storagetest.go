@@ -789,12 +789,18 @@ func aPlanTravelsWithItsStudent(t *testing.T, s storage.Store) {
 	}
 	guardians := []storage.Guardian{{No: 1, Relation: "爸爸", Phone: "13800000000", Away: true, Where: "广东东莞", Since: now.AddDate(0, -2, 0)},
 		{No: 2, Relation: "奶奶", AtHome: true, Since: now.AddDate(0, -2, 0), Until: now}}
-	if _, err := s.UpdateStudent(meta(6), st.ID, "guardian.add", func(x *storage.Student) error { x.Guardians = guardians; return nil }); err != nil {
+	calls := []storage.FamilyCall{{At: now.Add(-time.Hour), PersonID: 9, Relation: "爸爸"}}
+	later := []storage.Later{{Rule: "家访", Period: "2026-09-01", Until: now.AddDate(0, 0, 5)}}
+	if _, err := s.UpdateStudent(meta(6), st.ID, "guardian.add", func(x *storage.Student) error {
+		x.Guardians, x.Calls, x.Later = guardians, calls, later
+		return nil
+	}); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.Student(st.ID); len(got.Guardians) != 2 || got.Guardians[0].Where != "广东东莞" || got.Guardians[0].Phone != "13800000000" ||
-		!got.Guardians[1].Until.Equal(now) || got.Guardians[1].Current() || len(got.CurrentGuardians()) != 1 {
-		t.Fatalf("guardians read back: %+v", got.Guardians)
+		!got.Guardians[1].Until.Equal(now) || got.Guardians[1].Current() || len(got.CurrentGuardians()) != 1 ||
+		len(got.Calls) != 1 || !got.LastCall().Equal(calls[0].At) || len(got.Later) != 1 || !got.Later[0].Until.Equal(later[0].Until) {
+		t.Fatalf("guardians, calls and postponements read back: %+v %+v %+v", got.Guardians, got.Calls, got.Later)
 	}
 	review := storage.PlanReview{At: now.Add(time.Hour), AuthorID: 7, Text: "作业按时交了，小测从52分到61分"}
 	if _, err := s.UpdateStudent(meta(3), st.ID, "plan.review", func(x *storage.Student) error {

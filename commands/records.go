@@ -416,12 +416,12 @@ func (h *Handler) comment(r *req) (string, error) {
 	if w := report.BannedWordIn(text); w != "" {
 		return "", r.usage(commentBannedWord(w))
 	}
-	f, err := h.resolveStudent(r, ref, false)
+	f, err := h.commentStudent(r, ref)
 	if err != nil {
 		return "", err
 	}
-	if f.st.MentorID != r.me.ID && !r.me.IsHeadOf(f.st.ClassID) {
-		return "", refuse(commentNotYours(f.label()))
+	if acceptWords[text] {
+		return h.saveDraftAsComment(r, f) // /评语 张三 采用: the draft, not the word
 	}
 	c, replaced, err := h.Store.SetComment(r.meta, storage.Comment{StudentID: f.st.ID, Semester: h.Cal.TermAt(r.now).Key(), Text: text, At: r.now})
 	if err != nil {

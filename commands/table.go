@@ -87,6 +87,8 @@ func commandTable() []*spec {
 		{name: "contact", family: famRecords, aliases: []string{"家访", "沟通", "联系"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).contact},
 		{name: "praise", family: famRecords, aliases: []string{"表扬", "进步"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).praise},
 		{name: "comment", family: famRecords, aliases: []string{"评语"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).comment},
+		{name: "comment draft", family: famRecords, aliases: []string{"评语 草稿"}, who: rStaff, where: inPrivate, run: (*Handler).showCommentDraft},
+		{name: "comment accept", family: famRecords, aliases: []string{"评语 采用"}, who: rStaff, where: inPrivate, writes: true, run: (*Handler).acceptCommentDraft},
 		{name: "edit", family: famRecords, aliases: []string{"修改记录", "修改", "更正"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).edit},
 		{name: "delete", family: famRecords, aliases: []string{"删除记录", "删除"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).deleteRecord},
 		{name: "undo", family: famRecords, aliases: []string{"撤销"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).undo},
@@ -149,6 +151,7 @@ var subWords = map[string]string{
 	"semester": "semester", "学期": "semester",
 	"plan": "plan", "计划": "plan", "帮扶计划": "plan",
 	"guardian": "guardian", "监护人": "guardian",
+	"comment": "comment", "评语": "comment",
 }
 
 var subNames = map[string]map[string]string{
@@ -159,6 +162,7 @@ var subNames = map[string]map[string]string{
 	"parent":   {"remove": "remove", "解绑": "remove", "移除": "remove"},
 	"meeting":  {"list": "list", "列表": "list", "查看": "list", "cancel": "cancel", "取消": "cancel", "move": "move", "改期": "move", "改时间": "move"},
 	"guardian": {"add": "add", "添加": "add", "登记": "add", "加": "add", "set": "set", "修改": "set", "改": "set", "remove": "remove", "移除": "remove", "删除": "remove", "不再是": "remove"},
+	"comment":  {"draft": "draft", "草稿": "draft", "起草": "draft", "accept": "accept", "采用": "accept"},
 	"plan":     {"review": "review", "评估": "review", "阶段评估": "review", "end": "end", "结束": "end", "结案": "end"},
 	"semester": {"new": "new", "新": "new", "开始": "new", "next": "new", "下": "new"},
 	"group":    {"teacher": "teacher", "教师": "teacher", "老师": "teacher", "教师群": "teacher", "parent": "parent", "家长": "parent", "家长群": "parent"},

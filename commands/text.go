@@ -1417,6 +1417,16 @@ func commandWordings() map[string]wording {
 			example: "/推迟 #1203 周一",
 			desc:    "把一件要做的事推迟到某天（这一期之内），那天之前提醒里先不提；私聊里直接回“推迟 #1203 周一”也行",
 			who:     "这件事的负责老师、班主任和学校管理员"},
+		"comment draft": {
+			usage:   "/comment draft <学生>",
+			example: "/评语 草稿 张三",
+			desc:    "根据本学期的辅导和进步记录起草评语，每句后面注明出自哪几条记录（#记录号）；不会出现类别和“学困生”之类的字眼",
+			who:     "学生的导师和班主任"},
+		"comment accept": {
+			usage:   "/comment accept <学生>",
+			example: "/评语 采用 张三",
+			desc:    "把草稿存为本学期的评语（按现在的记录再起草一次，出处随评语保存）；想改就直接 /评语 张三 改好的评语",
+			who:     "学生的导师和班主任"},
 		"plan": {
 			usage:   "/plan [学生] [原因：…] [近期目标：…] [学期目标：…] [措施：…] [复查：日期] [责任：老师]",
 			example: planExample,
@@ -2314,4 +2324,33 @@ func mineSilentFamilies(names string) string {
 
 func familyCallKept(names string) string {
 	return fmt.Sprintf("好的，记下了：您和%s通了电话。孩子听到家里的声音一定很开心，老师也会知道的。", names)
+}
+
+// ——— 评语草稿 ———
+
+func draftNothingYet(student, name string) string {
+	return fmt.Sprintf("%s这学期还没有辅导和进步的记录，没法根据记录起草。可以自己写：/评语 %s 本学期……", student, name)
+}
+
+func renderCommentDraft(student, name string, d report.Draft) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s本学期评语的草稿（根据记录写的，每句后面是出处）：\n", student)
+	for _, s := range d {
+		b.WriteString(s.Text)
+		if len(s.Sources) == 0 {
+			b.WriteString("【固定的鼓励语】\n")
+			continue
+		}
+		var nos []string
+		for i, no := range s.Sources {
+			if i == 8 {
+				nos = append(nos, fmt.Sprintf("等%d条", len(s.Sources)))
+				break
+			}
+			nos = append(nos, fmt.Sprintf("#%d", no))
+		}
+		fmt.Fprintf(&b, "【%s】\n", strings.Join(nos, " "))
+	}
+	fmt.Fprintf(&b, "满意就回：/评语 采用 %s；想改就照着改好发：/评语 %s 改好的评语", name, name)
+	return b.String()
 }

@@ -304,7 +304,7 @@ func (s *Scheduler) parentWeekly(c candidate, snap *snapshot, now time.Time) ([]
 			pw := week.For(st)
 			if q, ok := private(c, p, report.ParentWeekMessage(s.cal, pw), at); ok {
 				q.Key += fmt.Sprintf("/student:%d", st.ID)
-				q.StudentID = st.ID
+				q.StudentID, q.Sources = st.ID, pw.Sources
 				out = append(out, q)
 			}
 		}

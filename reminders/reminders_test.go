@@ -686,3 +686,31 @@ func TestParentsWorkingAwayAreNudgedToCall(t *testing.T) {
 		}
 	}
 }
+
+// The parents' Sunday words keep the records they were composed from, and
+// the preview names them.
+func TestParentsWeeklyWordsAreTraceable(t *testing.T) {
+	s := newSchool(t, at(11, 23, 9, 0))
+	s.say("王老师", "", "/log 张三 数学 30分钟")
+	s.say("王老师", "", "/praise 张三 主动帮同学讲题")
+	recs, _ := s.st.History(1, 5)
+	var session, praise uint64
+	for _, r := range recs {
+		if r.Session != nil {
+			session = r.No()
+		}
+		if r.Praise != nil {
+			praise = r.No()
+		}
+	}
+	want := []string{fmt.Sprintf("#%d", session), fmt.Sprintf("#%d", praise)}
+	sc := s.scheduler(Config{ParentWeekly: "0 19 * * 0"})
+	rs := due(t, sc, at(11, 29, 19, 0), JobParentWeekly)
+	m, ok := to(rs, "张三妈妈")
+	if !ok || len(m.Sources) != 2 || fmt.Sprintf("#%d #%d", m.Sources[0], m.Sources[1]) != strings.Join(want, " ") || strings.Contains(m.Text, "#") {
+		t.Fatalf("the mother's Sunday words: %+v (records %v)", m, want)
+	}
+	if text := FormatPreview(rs, sh, at(11, 29, 19, 0), true); !strings.Contains(text, "（出自记录 "+strings.Join(want, " ")+"）") {
+		t.Fatalf("the preview does not name the sources:\n%s", text)
+	}
+}

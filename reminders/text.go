@@ -90,6 +90,13 @@ func formatRun(b *strings.Builder, r Run, loc *time.Location) int {
 			where = m.ChatTitle + "（群，" + m.Platform + "）"
 		}
 		fmt.Fprintf(b, "→ %s %s:\n    %s\n", where, m.NotBefore.In(loc).Format("01-02 15:04"), strings.ReplaceAll(m.Text, "\n", "\n    "))
+		if len(m.Sources) > 0 {
+			var nos []string
+			for _, no := range m.Sources {
+				nos = append(nos, fmt.Sprintf("#%d", no))
+			}
+			fmt.Fprintf(b, "    （出自记录 %s）\n", strings.Join(nos, " "))
+		}
 	}
 	return len(r.Messages)
 }
@@ -121,7 +128,7 @@ func tomorrow(when string) string {
 }
 
 func commentsReminder(teacher string, month time.Month, day int, count int, students string, example string) string {
-	return fmt.Sprintf("【学期评语提醒】%s，学期在%d月%d日结束。这%d位学生还没有你写的书面评语：\n%s\n写法：/comment %s 本学期进步明显，希望继续保持", teacher, month, day, count, students, example)
+	return fmt.Sprintf("【学期评语提醒】%s，学期在%d月%d日结束。这%d位学生还没有你写的书面评语：\n%s\n可以先看根据记录起草的草稿：/评语 草稿 %s（满意回 /评语 采用 %s）；或自己写：/comment %s 本学期进步明显，希望继续保持", teacher, month, day, count, students, example, example, example)
 }
 
 func praiseNudgeReminder(teacher string, students string, example string) string {

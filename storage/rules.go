@@ -221,7 +221,7 @@ func (p Praise) Notices(notify []Queued) []Queued {
 	out := make([]Queued, 0, len(notify))
 	for _, q := range notify {
 		q.Key = PraiseKeyPrefix(p.ID) + q.Key
-		q.StudentID = p.StudentID
+		q.StudentID, q.Sources = p.StudentID, []uint64{p.No}
 		out = append(out, q)
 	}
 	return out

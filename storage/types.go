@@ -333,6 +333,9 @@ type Comment struct {
 	Text      string
 	At        time.Time
 	CreatedAt time.Time
+	// Sources are the records a comment drafted from them was composed of
+	// (their numbers), kept so every sentence can be traced back.
+	Sources []uint64 `json:",omitempty"`
 }
 
 // Meeting is a parents' meeting of a class.
@@ -374,6 +377,9 @@ type Queued struct {
 	Key       string // dedupe key of scheduled messages (job/period/recipient)
 	Attempts  int
 	InFlight  bool // handed to the platform; not confirmed sent
+	// Sources are the records a message composed from them says something
+	// about (their numbers): the parents' weekly words, traceable.
+	Sources []uint64 `json:",omitempty"`
 }
 
 // Meta describes the chat message that caused a write: its dedupe key, who

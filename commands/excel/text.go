@@ -48,7 +48,7 @@ var archiveSheets = []sheet{
 	{sheetSessions, []string{"日期", "班级", "姓名", "科目或内容", "分钟", "记录人", "备注"}, []float64{12, 10, 10, 18, 7, 12, 40}, 0},
 	{sheetContacts, []string{"日期", "班级", "姓名", "方式", "对象", "内容", "记录人"}, []float64{12, 10, 10, 8, 10, 50, 12}, 0},
 	{sheetPraise, []string{"日期", "班级", "姓名", "进步", "记录人"}, []float64{12, 10, 10, 60, 12}, 0},
-	{sheetComments, []string{"学期", "班级", "姓名", "导师", "评语", "日期"}, []float64{12, 10, 10, 12, 70, 12}, 5},
+	{sheetComments, []string{"学期", "班级", "姓名", "导师", "评语", "日期", "出处（记录号）"}, []float64{12, 10, 10, 12, 70, 12, 20}, 5},
 	{sheetStats, []string{"班级", "姓名", "导师", "辅导次数", "辅导分钟", "每周目标完成率(%)", "有家长沟通的月份"}, []float64{10, 10, 12, 10, 10, 18, 16}, -1},
 }
 
@@ -133,4 +133,13 @@ func parentAuthor(whom string) string {
 		return "家长"
 	}
 	return "家长（" + whom + "）"
+}
+
+// sourceList names a drafted comment's records: #12 #15.
+func sourceList(nos []uint64) string {
+	var out []string
+	for _, no := range nos {
+		out = append(out, fmt.Sprintf("#%d", no))
+	}
+	return strings.Join(out, " ")
 }

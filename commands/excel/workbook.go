@@ -75,7 +75,7 @@ func Rows(cal storage.Calendar, a report.Archive) map[string][][]any {
 		out[sheetPraise] = append(out[sheetPraise], []any{day(p.At), cls(p.StudentID), byID[p.StudentID].Name, p.Text, a.Names[p.AuthorID]})
 	}
 	for _, c := range a.Comments {
-		out[sheetComments] = append(out[sheetComments], []any{c.Semester, cls(c.StudentID), byID[c.StudentID].Name, a.Names[c.AuthorID], c.Text, day(c.At)})
+		out[sheetComments] = append(out[sheetComments], []any{c.Semester, cls(c.StudentID), byID[c.StudentID].Name, a.Names[c.AuthorID], c.Text, day(c.At), sourceList(c.Sources)})
 	}
 	for _, s := range a.Stats {
 		out[sheetStats] = append(out[sheetStats], []any{cls(s.Student.ID), s.Student.Name, a.Names[s.Student.MentorID], s.Sessions, s.Minutes, s.Percent, s.ContactMonths})

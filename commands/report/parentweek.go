@@ -18,6 +18,8 @@ type ParentWeek struct {
 	Praise    []string
 	Comments  []AuthoredText // this semester's, none once support has ended
 	Meetings  []storage.Meeting
+	// Sources are the numbers of the records the week's words come from.
+	Sources []uint64
 }
 
 // AuthoredText is a text with its author's name.
@@ -99,6 +101,7 @@ func parentWeek(student storage.Student, week storage.Range, sessions []storage.
 	pw := ParentWeek{Student: student, WeekStart: week.From}
 	seen := map[string]bool{}
 	for _, s := range sessions {
+		pw.Sources = append(pw.Sources, s.No)
 		pw.Sessions++
 		pw.Minutes += s.Minutes
 		subject := ParentSafeSubject(s.Subject)
@@ -108,10 +111,12 @@ func parentWeek(student storage.Student, week storage.Range, sessions []storage.
 		}
 	}
 	for _, p := range praise {
+		pw.Sources = append(pw.Sources, p.No)
 		pw.Praise = append(pw.Praise, p.Text)
 	}
 	if !student.Closed {
 		for _, c := range comments {
+			pw.Sources = append(pw.Sources, c.No)
 			pw.Comments = append(pw.Comments, AuthoredText{Author: name(c.AuthorID), Text: c.Text})
 		}
 	}

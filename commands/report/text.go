@@ -229,3 +229,19 @@ func RenderParentWeek(cal storage.Calendar, pw ParentWeek) string {
 func ParentWeekMessage(cal storage.Calendar, pw ParentWeek) string {
 	return "【本周成长】" + RenderParentWeek(cal, pw)
 }
+
+// ——— drafts ———
+
+func draftSessions(n int, subjects, duration string) string {
+	return fmt.Sprintf("这学期你和老师一起学习了%d次，学了%s，一共%s。", n, subjects, duration)
+}
+
+func draftPraise(text string) string { return fmt.Sprintf("老师记得：%s。", text) }
+
+func draftPraiseCount(n int) string {
+	return fmt.Sprintf("这学期老师一共记下了你%d次进步。", n)
+}
+
+func draftClosing() string {
+	return "希望你下学期继续努力，老师相信你会越来越好！"
+}

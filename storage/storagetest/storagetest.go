@@ -49,6 +49,7 @@ func Run(t *testing.T, open Opener) {
 		{"ALeaseIsHeldByOne", aLeaseIsHeldByOne},
 		{"APlanTravelsWithItsStudentAndEndsWithTheSupport", aPlanTravelsWithItsStudent},
 		{"AContactQueuesItsMessagesInItsTransaction", aContactQueuesItsMessages},
+		{"ADraftedCommentKeepsItsSources", aDraftedCommentKeepsItsSources},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -858,5 +859,25 @@ func aContactQueuesItsMessages(t *testing.T, s storage.Store) {
 	got, _ := s.Contacts(st.ID, week.From, week.To)
 	if len(got) != 1 || !got[0].FromParent || got[0].Whom != "妈妈" {
 		t.Fatalf("contacts: %+v", got)
+	}
+}
+
+// aDraftedCommentKeepsItsSources: a comment composed from records keeps
+// their numbers, replaced with the comment when it is rewritten.
+func aDraftedCommentKeepsItsSources(t *testing.T, s storage.Store) {
+	st := addStudent(t, s, 1, "张三")
+	c, _, err := s.SetComment(meta(2), storage.Comment{StudentID: st.ID, Semester: "2026-09-01", Text: "这学期你和老师一起学习了2次。", Sources: []uint64{12, 15}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Comments(st.ID, "2026-09-01")
+	if len(got) != 1 || fmt.Sprint(got[0].Sources) != "[12 15]" {
+		t.Fatalf("comment read back: %+v", got)
+	}
+	if _, _, err := s.SetComment(meta(3), storage.Comment{StudentID: st.ID, Semester: "2026-09-01", Text: "自己写的评语"}); err != nil {
+		t.Fatal(err)
+	}
+	if rec, _ := s.RecordByNo(c.No); rec.Comment == nil || rec.Comment.Text != "自己写的评语" || len(rec.Comment.Sources) != 0 {
+		t.Fatalf("rewritten: %+v", rec.Comment)
 	}
 }

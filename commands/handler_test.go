@@ -396,7 +396,7 @@ func TestMeetingMuteDigestMine(t *testing.T) {
 	must(t, w.say("张三妈妈", "/unmute"), "已恢复")
 	must(t, w.say("王老师", "/mute"), "只有家长可以用 /mute")
 
-	must(t, w.say("王老师", "/mine"), "王老师帮扶的学生（1人）", "张三（初一3班） 本周0/2次 还差2次", "#11 张三：本周辅导 0/2次", "#14 张三：本周与外出务工的父母通话 0/1次")
+	must(t, w.say("王老师", "/mine"), "王老师帮扶的学生（1人）", "张三（初一3班） 本周0/2次 还差2次", "#11 张三：本周辅导 0/2次", "#14 张三：本周与外出务工的父母沟通 0/1次")
 
 	// Last week's digest: sessions on Monday 16th and Sunday 22nd count, Monday 23rd does not.
 	w.now = time.Date(2026, 11, 16, 9, 0, 0, 0, shanghai)

@@ -14,7 +14,7 @@ func TestOwedItemsFollowTheRhythmAndAreAnsweredInOneLine(t *testing.T) {
 	w := school(t)
 	// 张三 (留守) is 王老师's mentee; the head teacher owes the monthly contact.
 	r := w.say("王老师", "/mine")
-	must(t, r, "#11 张三：本周辅导 0/2次", "#14 张三：本周与外出务工的父母通话 0/1次", "#16 张三：本学期家访 0/1次", "完成 #13")
+	must(t, r, "#11 张三：本周辅导 0/2次", "#14 张三：本周与外出务工的父母沟通 0/1次", "#16 张三：本学期家访 0/1次", "完成 #13")
 	mustNot(t, r, "#12", "李四")
 	must(t, w.say("李老师", "/mine"), "#12 张三：本月班主任与家长的正式沟通 0/1次", "#22 李四：本月班主任与家长的正式沟通 0/1次", "#21 李四：本周辅导 0/1次")
 
@@ -22,8 +22,8 @@ func TestOwedItemsFollowTheRhythmAndAreAnsweredInOneLine(t *testing.T) {
 	must(t, w.say("王老师", "/完成 #11"), "辅导要记下科目和时长", "/log 张三 数学辅导 30分钟")
 	// Which parent? Asked until the guardians are registered.
 	must(t, w.say("王老师", "完成 #14"), "请写上是和谁沟通的（外出务工的爸爸或妈妈）")
-	must(t, w.say("王老师", "完成 #14 电话 奶奶 说了孩子这周的情况"), "和奶奶的沟通不算“与外出务工的父母通话”")
-	must(t, w.say("王老师", "完成 #14 视频 爸爸 孩子给爸爸看了奖状"), "已记下：张三（初一3班） 与外出务工的父母通话 ✓（视频·爸爸")
+	must(t, w.say("王老师", "完成 #14 电话 奶奶 说了孩子这周的情况"), "和奶奶的沟通不算“与外出务工的父母沟通”")
+	must(t, w.say("王老师", "完成 #14 视频 爸爸 孩子给爸爸看了奖状"), "已记下：张三（初一3班） 与外出务工的父母沟通 ✓（视频·爸爸")
 	must(t, w.say("王老师", "/history 张三"), "家校沟通：视频·爸爸（王老师） 内容：孩子给爸爸看了奖状")
 	mustNot(t, w.say("王老师", "/mine"), "#14")
 	// With the guardians registered, the one at home is known.
@@ -49,7 +49,7 @@ func TestOwedItemsFollowTheRhythmAndAreAnsweredInOneLine(t *testing.T) {
 	// A new week owes the week's items again; the month's stay done.
 	w.now = time.Date(2026, 11, 30, 9, 0, 0, 0, shanghai)
 	r = w.say("王老师", "/mine")
-	must(t, r, "#14 张三：本周与外出务工的父母通话 0/1次")
+	must(t, r, "#14 张三：本周与外出务工的父母沟通 0/1次")
 	mustNot(t, r, "#15")
 }
 

@@ -619,7 +619,7 @@ func TestOwedListsFollowTheRhythm(t *testing.T) {
 	sc := s.scheduler(Config{WeeklyCheckin: "0 15 * * 5", Owed: "0 16 * * 5", MonthlyContactFinal: "16:00", Cadences: cadence.Defaults()})
 	rs := due(t, sc, at(11, 27, 16, 0), JobOwed)
 	mentor, ok := to(rs, "王老师")
-	if !ok || !mentor.Private || !strings.Contains(mentor.Text, "#14 张三：本周与外出务工的父母通话 0/1次") ||
+	if !ok || !mentor.Private || !strings.Contains(mentor.Text, "#14 张三：本周与外出务工的父母沟通 0/1次") ||
 		!strings.Contains(mentor.Text, "完成 #") || strings.Contains(mentor.Text, "#16") || strings.Contains(mentor.Text, "#15") ||
 		strings.Contains(mentor.Text, "辅导 0/2") {
 		t.Fatalf("the mentor's list: %+v", mentor)

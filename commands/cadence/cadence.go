@@ -67,7 +67,7 @@ func Defaults() []Rule {
 			Source: "后进生转化工作方案：班主任每月至少与后进生家长进行一次有针对性的正式沟通（可通过电话、微信、面谈等方式）"},
 		{Name: "导师与家长沟通", Kind: KindContact, With: WithAny, Who: WhoMentor, Every: EverySemester, Times: 2,
 			Source: "成长导师制实施方案：依据学生的成长发展需要，及时与其家长或监护人联系，共同研讨教育对策"},
-		{Name: "与外出务工的父母通话", Categories: []string{"留守儿童"}, Kind: KindContact, With: WithAway, Who: WhoMentor, Every: EveryWeek, Times: 1,
+		{Name: "与外出务工的父母沟通", Categories: []string{"留守儿童"}, Kind: KindContact, With: WithAway, Who: WhoMentor, Every: EveryWeek, Times: 1,
 			Source: "学困生帮扶经验：与学生本人和其中远在他乡的学生父母、在家照看学生的第二监护人保持“三沟通”"},
 		{Name: "与在家照看的家人沟通", Categories: []string{"留守儿童"}, Kind: KindContact, With: WithHome, Who: WhoMentor, Every: EveryMonth, Times: 1,
 			Source: "学困生帮扶经验：实行班主任或任课老师和“代管家长”协同管理的“双管理”制度"},

@@ -26,7 +26,7 @@ func TestExportReadsBackCellByCell(t *testing.T) {
 	if len(outs) != 2 || outs[1].File == nil {
 		t.Fatalf("export sent %+v", outs)
 	}
-	if !strings.Contains(outs[0].Text, "8张表") || !strings.HasPrefix(outs[1].File.Name, "初一3班帮扶档案") {
+	if !strings.Contains(outs[0].Text, "9张表") || !strings.HasPrefix(outs[1].File.Name, "初一3班帮扶档案") {
 		t.Fatalf("export reply %q file %q", outs[0].Text, outs[1].File.Name)
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(outs[1].File.Data))
@@ -34,7 +34,7 @@ func TestExportReadsBackCellByCell(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if got := f.GetSheetList(); strings.Join(got, ",") != "名单,帮扶计划,监护人,辅导记录,家校沟通,成长记录,学期评语,统计" {
+	if got := f.GetSheetList(); strings.Join(got, ",") != "名单,帮扶计划,监护人,辅导记录,家校沟通,成长记录,学期评语,统计,帮扶节奏" {
 		t.Fatalf("sheets %v", got)
 	}
 	rows, _ := f.GetRows("名单")

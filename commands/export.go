@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"bangfu/bot"
+	"bangfu/commands/cadence"
 	"bangfu/commands/excel"
 	"bangfu/commands/report"
 	"bangfu/storage"
@@ -27,11 +28,34 @@ func (h *Handler) Export(m storage.Meta, classID uint64, now time.Time) ([]byte,
 // class, or of the whole school when classID is 0, as .xlsx bytes, with the
 // file name to give it.
 func (h *Handler) Workbook(classID uint64, now time.Time) ([]byte, string, error) {
-	a, err := report.BuildArchive(h.Store, h.Cal, classID, now)
+	a, err := h.Archive(classID, now)
 	if err != nil {
 		return nil, "", err
 	}
 	return excel.Workbook(h.Cal, h.School, a, now)
+}
+
+// Archive reads what the workbook holds: the records, and where the school
+// has a rhythm, each rule's standing for each student.
+func (h *Handler) Archive(classID uint64, now time.Time) (report.Archive, error) {
+	a, err := report.BuildArchive(h.Store, h.Cal, classID, now)
+	if err != nil || len(h.Cadences) == 0 {
+		return a, err
+	}
+	people, err := h.Store.People()
+	if err != nil {
+		return a, err
+	}
+	a.Rhythm = cadence.Status(h.Cal, now, h.Cadences, a.Students, cadence.Records{Sessions: a.Sessions, Contacts: a.Contacts}, headsOf(people))
+	for _, it := range a.Rhythm {
+		if _, ok := a.Names[it.Owner]; !ok {
+			if a.Names == nil {
+				a.Names = report.Names{}
+			}
+			a.Names[it.Owner] = h.personName(it.Owner)
+		}
+	}
+	return a, nil
 }
 
 func (h *Handler) export(r *req) (string, error) {

@@ -675,7 +675,7 @@ func exportFileCaption(file string) string {
 }
 
 func exportSending(title string) string {
-	return fmt.Sprintf("正在发送%s：名单、帮扶计划、监护人、辅导记录、家校沟通、成长记录、学期评语、统计，共8张表，可以直接打印归档。", title)
+	return fmt.Sprintf("正在发送%s：名单、帮扶计划、监护人、辅导记录、家校沟通、成长记录、学期评语、统计、帮扶节奏，共9张表，可以直接打印归档。", title)
 }
 
 // ---- people: students, mentors, invites, /join, /mute ----

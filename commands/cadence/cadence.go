@@ -192,6 +192,16 @@ type Records struct {
 // Owed lists what is owed at now, by every owner, for the students given
 // (closed ones owe nothing). heads lists a class's head teachers.
 func Owed(cal storage.Calendar, now time.Time, rules []Rule, students []storage.Student, recs Records, heads func(classID uint64) []uint64) []Item {
+	return items(cal, now, rules, students, recs, heads, true)
+}
+
+// Status is every rule's standing for every student at now, done or not
+// (the archive's sheet).
+func Status(cal storage.Calendar, now time.Time, rules []Rule, students []storage.Student, recs Records, heads func(classID uint64) []uint64) []Item {
+	return items(cal, now, rules, students, recs, heads, false)
+}
+
+func items(cal storage.Calendar, now time.Time, rules []Rule, students []storage.Student, recs Records, heads func(classID uint64) []uint64, owedOnly bool) []Item {
 	sessions := map[uint64][]storage.Session{}
 	for _, s := range recs.Sessions {
 		sessions[s.StudentID] = append(sessions[s.StudentID], s)
@@ -219,7 +229,7 @@ func Owed(cal storage.Calendar, now time.Time, rules []Rule, students []storage.
 			}
 			owners := ownersOf(r, st, heads)
 			done := count(r, st, owners, period, sessions[st.ID], contacts[st.ID])
-			if done >= need {
+			if owedOnly && done >= need {
 				continue
 			}
 			until := postponed(st, r.Name, key, now)

@@ -1,6 +1,7 @@
 package excel
 
 import (
+	"bangfu/commands/cadence"
 	"bytes"
 	"strings"
 	"testing"
@@ -42,7 +43,7 @@ func TestReadTableReadsEveryEncodingTheSame(t *testing.T) {
 	}
 }
 
-// The workbook carries the archive's rows on its eight sheets, dates as dates.
+// The workbook carries the archive's rows on its nine sheets, dates as dates.
 func TestWorkbookLaysOutTheArchive(t *testing.T) {
 	cal := storage.DefaultCalendar()
 	at := time.Date(2026, 11, 25, 10, 0, 0, 0, cal.Loc)
@@ -59,6 +60,7 @@ func TestWorkbookLaysOutTheArchive(t *testing.T) {
 		Sessions: []storage.Session{{StudentID: 5, AuthorID: 9, Subject: "数学", Minutes: 30, At: at, Note: "错题订正"}},
 		Contacts: []storage.Contact{{StudentID: 5, AuthorID: 9, Method: "电话", Whom: "爸爸", Content: "说了作业", At: at},
 			{StudentID: 5, AuthorID: 77, Method: "留言", Whom: "妈妈", Content: "孩子感冒了", At: at, FromParent: true}},
+		Rhythm:  []cadence.Item{{Rule: cadence.Rule{Name: "家访", Every: "semester", Source: "要经常家访"}, Student: planned, Owner: 8, Done: 0, Need: 1, Until: at.AddDate(0, 0, 5)}},
 		Stats:   []report.StudentStats{{Student: st, Sessions: 1, Minutes: 30, Percent: 50, ContactMonths: 0}},
 		Mentors: []report.MentorStats{{MentorID: 9, Students: 1, Sessions: 1, Minutes: 30, Percent: 50}}}
 	data, name, err := Workbook(cal, "示例中学", a, at)
@@ -73,7 +75,7 @@ func TestWorkbookLaysOutTheArchive(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if got := f.GetSheetList(); len(got) != 8 || got[0] != "名单" || got[1] != "帮扶计划" || got[2] != "监护人" {
+	if got := f.GetSheetList(); len(got) != 9 || got[8] != "帮扶节奏" || got[0] != "名单" || got[1] != "帮扶计划" || got[2] != "监护人" {
 		t.Fatalf("sheets %q", got)
 	}
 	plans, _ := f.GetRows("帮扶计划")
@@ -97,6 +99,10 @@ func TestWorkbookLaysOutTheArchive(t *testing.T) {
 	contacts, _ := f.GetRows("家校沟通")
 	if len(contacts) != 3 || contacts[1][6] != "李老师" || contacts[2][6] != "家长（妈妈）" || contacts[2][5] != "孩子感冒了" {
 		t.Fatalf("contacts %q", contacts)
+	}
+	rhythm, _ := f.GetRows("帮扶节奏")
+	if len(rhythm) != 2 || strings.Join(rhythm[1], ",") != "初一3班,李四,家访,本学期,0,1,周老师,2026-11-30,要经常家访" {
+		t.Fatalf("rhythm %q", rhythm)
 	}
 	stats, _ := f.GetRows("统计")
 	if len(stats) != 5 || stats[1][5] != "50" || stats[4][0] != "李老师" {

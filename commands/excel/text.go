@@ -50,6 +50,7 @@ var archiveSheets = []sheet{
 	{sheetPraise, []string{"日期", "班级", "姓名", "进步", "记录人"}, []float64{12, 10, 10, 60, 12}, 0},
 	{sheetComments, []string{"学期", "班级", "姓名", "导师", "评语", "日期", "出处（记录号）"}, []float64{12, 10, 10, 12, 70, 12, 20}, 5},
 	{sheetStats, []string{"班级", "姓名", "导师", "辅导次数", "辅导分钟", "每周目标完成率(%)", "有家长沟通的月份"}, []float64{10, 10, 12, 10, 10, 18, 16}, -1},
+	{sheetRhythm, []string{"班级", "姓名", "要做的事", "周期", "已做", "要求", "负责老师", "推迟到", "出处"}, []float64{10, 10, 24, 10, 6, 6, 12, 12, 50}, -1},
 }
 
 const (
@@ -60,6 +61,7 @@ const (
 	sheetPraise    = "成长记录"
 	sheetComments  = "学期评语"
 	sheetStats     = "统计"
+	sheetRhythm    = "帮扶节奏"
 )
 
 func isKey(key bool) string {
@@ -142,4 +144,15 @@ func sourceList(nos []uint64) string {
 		out = append(out, fmt.Sprintf("#%d", no))
 	}
 	return strings.Join(out, " ")
+}
+
+// periodName is a rule's period as the sheet says it.
+func periodName(every string) string {
+	switch every {
+	case "week":
+		return "本周"
+	case "month":
+		return "本月"
+	}
+	return "本学期"
 }

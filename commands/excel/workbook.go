@@ -80,6 +80,14 @@ func Rows(cal storage.Calendar, a report.Archive) map[string][][]any {
 	for _, s := range a.Stats {
 		out[sheetStats] = append(out[sheetStats], []any{cls(s.Student.ID), s.Student.Name, a.Names[s.Student.MentorID], s.Sessions, s.Minutes, s.Percent, s.ContactMonths})
 	}
+	for _, it := range a.Rhythm {
+		until := ""
+		if !it.Until.IsZero() {
+			until = dayText(cal, it.Until)
+		}
+		out[sheetRhythm] = append(out[sheetRhythm], []any{cls(it.Student.ID), it.Student.Name, it.Rule.Name, periodName(it.Rule.Every), it.Done, it.Need,
+			a.Names[it.Owner], until, it.Rule.Source})
+	}
 	if len(a.Mentors) > 0 {
 		out[sheetStats] = append(out[sheetStats], []any{}, mentorHeader())
 		for _, m := range a.Mentors {
@@ -90,7 +98,7 @@ func Rows(cal storage.Calendar, a report.Archive) map[string][][]any {
 }
 
 // Workbook writes the archive as .xlsx bytes with the file name to give it:
-// eight sheets, frozen headers, real dates, A4 landscape with the class in the
+// nine sheets, frozen headers, real dates, A4 landscape with the class in the
 // print header, ready to print and file.
 func Workbook(cal storage.Calendar, school string, a report.Archive, now time.Time) ([]byte, string, error) {
 	title := Title(a, school)

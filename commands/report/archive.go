@@ -4,6 +4,7 @@ import (
 	"sort"
 	"time"
 
+	"bangfu/commands/cadence"
 	"bangfu/storage"
 )
 
@@ -22,6 +23,9 @@ type Archive struct {
 	Comments []storage.Comment // by student
 	Stats    []StudentStats    // one per student, in Students' order
 	Mentors  []MentorStats     // in the order mentors first appear
+	// Rhythm is each rule of the school's rhythm for each student, as it
+	// stands (done or owed), when the school has one.
+	Rhythm []cadence.Item
 }
 
 // StudentStats are one student's semester figures.

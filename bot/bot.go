@@ -80,6 +80,10 @@ type Outgoing struct {
 	ReplyID  uint64 // a reply journaled while it waits for its turn
 	PersonID uint64 // the recipient of a private message, when known
 	Attempts int    // failed sends of a queued message so far
+	// Answers are one-tap answers to offer as buttons where the platform
+	// has them (a Telegram reply keyboard); elsewhere the text says what
+	// to write back.
+	Answers []string
 	// To names whom a reply answers, so replies waiting together in a group
 	// can go out as one message, each part headed by its addressee.
 	To string

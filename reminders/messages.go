@@ -546,7 +546,7 @@ func (s *Scheduler) familyCall(c candidate, snap *snapshot, now time.Time) ([]st
 			}
 			if q, ok := private(c, p, familyCallNudge(l.Relation, st.Name), at); ok {
 				q.Key += fmt.Sprintf("/student:%d", st.ID)
-				q.StudentID = st.ID
+				q.StudentID, q.Answers = st.ID, []string{familyCallAnswer}
 				out = append(out, q)
 			}
 		}

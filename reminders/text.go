@@ -139,6 +139,9 @@ func planReviewReminder(teacher string, month time.Month, students, example stri
 	return fmt.Sprintf("【阶段性评估】%s，这些学生的帮扶计划%d月还没有写阶段性评估：\n%s\n一句话就行，写孩子这个月的变化和下一步：/评估 %s 这个月作业能按时交了，小测有进步，下个月练计算", teacher, month, students, example)
 }
 
+// familyCallAnswer is the one word (and the button) that keeps a call.
+const familyCallAnswer = "打了"
+
 func familyCallNudge(relation, name string) string {
 	return fmt.Sprintf("%s，您好！周末了，给%s打个电话吧，问问孩子这一周在学校过得怎么样，说几句鼓励的话。打完回我“打了”两个字，老师就知道了。", parentCalled(relation, name), name)
 }

@@ -380,6 +380,9 @@ type Queued struct {
 	// Sources are the records a message composed from them says something
 	// about (their numbers): the parents' weekly words, traceable.
 	Sources []uint64 `json:",omitempty"`
+	// Answers are one-tap answers offered with the message where the
+	// platform has buttons (Telegram): 打了 under the family-call nudge.
+	Answers []string `json:",omitempty"`
 }
 
 // Meta describes the chat message that caused a write: its dedupe key, who

@@ -190,6 +190,9 @@ func (c *Console) Send(_ context.Context, out bot.Outgoing) error {
 	if out.File != nil {
 		text += "\n" + c.saveFile(out.File)
 	}
+	if len(out.Answers) > 0 {
+		text += "\n" + answerButtons(strings.Join(out.Answers, "］［"))
+	}
 	var head, indent string
 	isReply := out.QueueID == 0 || out.ReplyID != 0 // queued messages were not asked for
 	if out.Chat.ID == c.chat().ID && isReply {

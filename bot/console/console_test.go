@@ -90,3 +90,15 @@ func TestAnyLineLengthKeepsTheSession(t *testing.T) {
 		t.Fatalf("got %d lines, second %q, first %d bytes", len(got), got[1], len(got[0]))
 	}
 }
+
+// Buttons a platform would offer are shown under the message, so the
+// terminal's user knows the word to type.
+func TestAnswersAreShownAsButtons(t *testing.T) {
+	var out bytes.Buffer
+	c := New(strings.NewReader(""), &out, false)
+	c.Send(context.Background(), bot.Outgoing{Chat: bot.Chat{ID: PrivateChatID("张三妈妈"), Kind: bot.Private, Title: "张三妈妈"}, Text: "周末给孩子打个电话吧",
+		QueueID: 3, Answers: []string{"打了"}})
+	if got := out.String(); !strings.Contains(got, "→ 张三妈妈（私聊）: 周末给孩子打个电话吧\n    ［打了］") {
+		t.Fatalf("output: %q", got)
+	}
+}

@@ -66,3 +66,9 @@ const helpText = `终端聊天的控制命令（以冒号开头，不发给机�
 
 // LocalAdmin is the machine's owner in the terminal chat, an admin.
 const LocalAdmin = "本机管理员"
+
+// answerButtons shows the buttons a platform that has them would offer
+// (typing the word does the same).
+func answerButtons(answers string) string {
+	return "［" + answers + "］（按钮：照着打这几个字也一样）"
+}

@@ -614,9 +614,15 @@ func (t *Telegram) deliver(ctx context.Context, out bot.Outgoing) error {
 			return err
 		})
 	}
-	for i, part := range bot.SplitText(out.Text, MaxText) {
+	parts := bot.SplitText(out.Text, MaxText)
+	for i, part := range parts {
+		params := &tgbot.SendMessageParams{ChatID: 0, MessageThreadID: thread, Text: part}
+		if i == len(parts)-1 && len(out.Answers) > 0 && !group {
+			params.ReplyMarkup = answerKeyboard(out.Answers) // under the last part, one tap to answer
+		}
 		if err := t.call(ctx, &id, group, func(chat int64) error {
-			_, err := t.api.SendMessage(ctx, &tgbot.SendMessageParams{ChatID: chat, MessageThreadID: thread, Text: part})
+			params.ChatID = chat
+			_, err := t.api.SendMessage(ctx, params)
 			return err
 		}); err != nil {
 			if i > 0 && errors.Is(err, bot.ErrNotSent) {
@@ -664,4 +670,14 @@ func (t *Telegram) call(ctx context.Context, chat *int64, group bool, send func(
 			return errors.New(redact(err.Error(), t.cfg.Token))
 		}
 	}
+}
+
+// answerKeyboard offers answers as a reply keyboard: a tap sends the word
+// as the person's own message, and the keyboard folds away after it.
+func answerKeyboard(answers []string) *models.ReplyKeyboardMarkup {
+	row := make([]models.KeyboardButton, 0, len(answers))
+	for _, a := range answers {
+		row = append(row, models.KeyboardButton{Text: a})
+	}
+	return &models.ReplyKeyboardMarkup{Keyboard: [][]models.KeyboardButton{row}, ResizeKeyboard: true, OneTimeKeyboard: true}
 }

@@ -757,3 +757,31 @@ func TestAParentAndTeacherTalkThroughTheBot(t *testing.T) {
 		}
 	}
 }
+
+// The weekend's family-call nudge carries a 打了 button on Telegram; a tap
+// sends the word as the parent's own message, and the call is kept.
+func TestTheFamilyCallNudgeHasAButton(t *testing.T) {
+	api := telegramtest.New(token)
+	defer api.Close()
+	r := newRig(t, api, "", fast)
+	defer r.stop()
+	r.say(1, "校长", 0, "", "/student add 初一3班 张三 留守")
+	r.say(3, "张三妈妈", 0, "", "/join "+lastLine(r.say(1, "校长", 0, "", "/invite parent 张三 妈妈")))
+	if err := r.st.Enqueue(storage.Meta{}, storage.Queued{Platform: telegram.PlatformName, ChatID: "3", Private: true, PersonID: 2,
+		Text: "张三妈妈，您好！周末了，给张三打个电话吧。打完回我“打了”两个字。", NotBefore: time.Now(), Answers: []string{"打了"}}); err != nil {
+		t.Fatal(err)
+	}
+	r.out.Flush(context.Background())
+	var nudge telegramtest.Sent
+	for _, s := range api.Sent() {
+		if strings.Contains(s.Text, "给张三打个电话") {
+			nudge = s
+		}
+	}
+	if fmt.Sprint(nudge.Buttons) != "[打了]" {
+		t.Fatalf("the nudge's buttons: %+v", nudge)
+	}
+	if got := r.say(3, "张三妈妈", 0, "", "打了"); !strings.Contains(got, "记下了：您和张三通了电话") {
+		t.Fatalf("the tap: %s", got)
+	}
+}

@@ -31,7 +31,7 @@ func (q OutboxQueue) Due(until time.Time) ([]bot.Outgoing, error) {
 			kind = bot.Private
 		}
 		out = append(out, bot.Outgoing{Platform: m.Platform, Chat: bot.Chat{ID: m.ChatID, Kind: kind, Title: m.ChatTitle, Thread: m.Thread},
-			Text: m.Text, NotBefore: m.NotBefore.In(q.Loc), QueueID: m.ID, PersonID: m.PersonID, InFlight: m.InFlight, Attempts: m.Attempts})
+			Text: m.Text, NotBefore: m.NotBefore.In(q.Loc), QueueID: m.ID, PersonID: m.PersonID, InFlight: m.InFlight, Attempts: m.Attempts, Answers: m.Answers})
 	}
 	return out, nil
 }

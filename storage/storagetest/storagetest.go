@@ -844,7 +844,8 @@ func aPlanTravelsWithItsStudent(t *testing.T, s storage.Store) {
 // the family started and relayed in the same transaction, once.
 func aContactQueuesItsMessages(t *testing.T, s storage.Store) {
 	st := addStudent(t, s, 1, "张三")
-	relay := storage.Queued{Platform: "t", ChatID: "dm:王老师", Private: true, PersonID: 7, StudentID: st.ID, Text: "【家长留言】", NotBefore: now, Key: "relay:test:2:7"}
+	relay := storage.Queued{Platform: "t", ChatID: "dm:王老师", Private: true, PersonID: 7, StudentID: st.ID, Text: "【家长留言】", NotBefore: now, Key: "relay:test:2:7",
+		Sources: []uint64{3}, Answers: []string{"打了"}}
 	c, n, err := s.AddContact(meta(2), storage.Contact{StudentID: st.ID, Method: "留言", Whom: "妈妈", Content: "孩子这两天感冒了", At: now, FromParent: true}, storage.Range{From: week.From, To: week.To}, relay)
 	if err != nil || n != 1 || c.No == 0 {
 		t.Fatalf("AddContact: %+v %d %v", c, n, err)
@@ -853,7 +854,7 @@ func aContactQueuesItsMessages(t *testing.T, s storage.Store) {
 		t.Fatalf("a redelivered message: %v", err)
 	}
 	q, _ := s.Queue(now.Add(time.Minute), 0)
-	if len(q) != 1 || q[0].ChatID != "dm:王老师" || q[0].StudentID != st.ID {
+	if len(q) != 1 || q[0].ChatID != "dm:王老师" || q[0].StudentID != st.ID || fmt.Sprint(q[0].Sources, q[0].Answers) != "[3] [打了]" {
 		t.Fatalf("queued: %+v", q)
 	}
 	got, _ := s.Contacts(st.ID, week.From, week.To)

@@ -26,7 +26,9 @@ type Sent struct {
 	FileName string
 	FileData []byte
 	Thread   int // message_thread_id: the forum topic it went to (0: General)
-	At       time.Time
+	// Buttons are the texts of a reply keyboard sent with the message.
+	Buttons []string
+	At      time.Time
 }
 
 // Server is the fake API. Its zero value is not usable: call New.
@@ -469,6 +471,22 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, method string) {
 	}
 	m := Sent{Method: method, ChatID: chatID, Text: r.FormValue("text"), At: s.now()}
 	m.Thread, _ = strconv.Atoi(r.FormValue("message_thread_id"))
+	if rm := r.FormValue("reply_markup"); rm != "" {
+		var kb struct {
+			Keyboard [][]struct {
+				Text string `json:"text"`
+			} `json:"keyboard"`
+		}
+		if err := json.Unmarshal([]byte(rm), &kb); err != nil || len(kb.Keyboard) == 0 {
+			apiErr(w, 400, "Bad Request: can't parse reply keyboard markup JSON object", nil)
+			return
+		}
+		for _, row := range kb.Keyboard {
+			for _, b := range row {
+				m.Buttons = append(m.Buttons, b.Text)
+			}
+		}
+	}
 	if method == "sendDocument" {
 		s.mu.Lock()
 		hold := s.hold

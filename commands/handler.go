@@ -45,6 +45,8 @@ type Handler struct {
 	joinGuard joinGuard
 	// plainAnswered is when each person's plain private message was last
 	// answered with the helpful line.
+	asks          planAsks // plans written as a short exchange
+	planAnswerCmd *spec
 	plainMu       sync.Mutex
 	plainAnswered map[string]time.Time
 	// confirmations are the group changes asked about and awaiting 确认.
@@ -69,7 +71,7 @@ func New(st storage.Store, cal storage.Calendar, now func() time.Time, log *slog
 	if log == nil {
 		log = slog.Default()
 	}
-	h := &Handler{Store: st, Cal: cal, Now: now, Log: log, School: defaultSchoolName(), GraduatingGrades: []int{6, 9, 12}, specs: commandTable(), relayCmd: relaySpec(), familyCallCmd: familyCallSpec(), Cadences: cadence.Defaults()}
+	h := &Handler{Store: st, Cal: cal, Now: now, Log: log, School: defaultSchoolName(), GraduatingGrades: []int{6, 9, 12}, specs: commandTable(), relayCmd: relaySpec(), planAnswerCmd: planAnswerSpec(), familyCallCmd: familyCallSpec(), Cadences: cadence.Defaults()}
 	h.pipeline = chain(h.render, h.identify, h.locate, h.authorise, h.dedupe)(h.act)
 	return h
 }

@@ -283,6 +283,9 @@ func (h *Handler) plainMessage(ctx context.Context, m bot.Message) []bot.Outgoin
 		if sp, rest := h.plainOwed(m.Text); sp != nil {
 			return h.run(ctx, m, sp, rest) // 完成 #1203, 推迟 #1203 周一: answering an owed list
 		}
+		if _, ok := h.asks.get(m.Platform+":"+m.Sender.ID, h.Now()); ok {
+			return h.run(ctx, m, h.planAnswerCmd, "") // the next part of a plan being written
+		}
 	}
 	if err != nil || (known && rolesOf(p) != rParent) {
 		return nil

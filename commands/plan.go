@@ -106,6 +106,9 @@ func (h *Handler) plan(r *req) (string, error) {
 		if err := r.audit(h, "plan.read", "", f.st.ID); err != nil {
 			return "", err
 		}
+		if !f.st.Plan.Active() && !f.st.Closed {
+			return h.renderPlan(r, f) + "\n" + h.startPlanAsk(r, f), nil
+		}
 		return h.renderPlan(r, f), nil
 	}
 	pl, why := parsePlanLine(a.from(i))

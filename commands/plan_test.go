@@ -103,3 +103,34 @@ func TestPlanReviewsMonthlyAndEndsWithTheSupport(t *testing.T) {
 	must(t, w.say("李老师", "/student close 李四 转学"), "已结束李四（初一3班）的帮扶")
 	must(t, w.say("李老师", "/计划 李四"), "结果：转学")
 }
+
+// A plan written as a short exchange: each plain answer is saved as it
+// comes; a command in between is answered as usual; 跳过 skips a part.
+func TestAPlanCanBeWrittenQuestionByQuestion(t *testing.T) {
+	w := school(t)
+	must(t, w.say("王老师", "/计划 张三"), "还没有帮扶计划", "一问一答", "张三为什么需要帮扶")
+	must(t, w.say("王老师", "分数运算不熟，作业拖拉"), "记下了。近期（这个月）的目标是什么")
+	must(t, w.say("王老师", "/status 张三"), "张三（初一3班）") // a command meanwhile
+	must(t, w.say("王老师", "跳过"), "这学期的目标呢")
+	must(t, w.say("王老师", "数学及格"), "打算怎么帮")
+	r := w.say("王老师", "每周二、四午间辅导")
+	must(t, r, "好了，张三（初一3班）的帮扶计划写好了", "原因分析：分数运算不熟，作业拖拉", "近期目标：（还没写）", "学期目标：数学及格", "措施：每周二、四午间辅导")
+	if got := w.say("王老师", "谢谢"); got != "" {
+		t.Fatalf("a plain line after the exchange was answered: %q", got)
+	}
+	// Stopped half way: what was said is kept.
+	must(t, w.say("李老师", "/计划 李四"), "一问一答")
+	must(t, w.say("李老师", "同桌带着学"), "近期")
+	must(t, w.say("李老师", "算了"), "先不写了")
+	must(t, w.say("李老师", "/计划 李四"), "原因分析：同桌带着学")
+	log, _ := w.st.AuditLog(time.Time{}, w.now.Add(time.Hour))
+	n := 0
+	for _, e := range log {
+		if e.Action == "plan.set" {
+			n++
+		}
+	}
+	if n != 4 {
+		t.Fatalf("%d plan.set entries, want 4 (three answers and one)", n)
+	}
+}

@@ -1430,7 +1430,7 @@ func commandWordings() map[string]wording {
 		"plan": {
 			usage:   "/plan [学生] [原因：…] [近期目标：…] [学期目标：…] [措施：…] [复查：日期] [责任：老师]",
 			example: planExample,
-			desc:    "看或写学生的帮扶计划（每一项前写名称和冒号，可以只写几项）；只写 /计划 列出你负责的学生谁还没有计划、谁本月还没评估",
+			desc:    "看或写学生的帮扶计划（每一项前写名称和冒号，可以只写几项）；还没有计划时 /计划 张三 会一问一答地带你写；只写 /计划 列出你负责的学生谁还没有计划、谁本月还没评估",
 			who:     "学生的班主任、导师、计划的责任教师和学校管理员"},
 		"plan review": {
 			usage:   "/plan review <学生> <评估>",
@@ -2353,4 +2353,42 @@ func renderCommentDraft(student, name string, d report.Draft) string {
 	}
 	fmt.Fprintf(&b, "满意就回：/评语 采用 %s；想改就照着改好发：/评语 %s 改好的评语", name, name)
 	return b.String()
+}
+
+// ——— 帮扶计划：问答着写 ———
+
+func planAnswerWho() string { return "老师" }
+
+func planStepLabel(field string) string {
+	switch field {
+	case "reasons":
+		return "原因分析"
+	case "short":
+		return "近期目标"
+	case "semester":
+		return "学期目标"
+	}
+	return "措施"
+}
+
+func planAskFirst(student, name string) string {
+	return fmt.Sprintf("也可以一问一答地写：先说说%s为什么需要帮扶（知识基础、学习习惯、家庭、心理……），直接回复这句话就行。不想写的一项回“跳过”，不写了回“算了”。", name)
+}
+
+func planAskNext(field string) string {
+	switch field {
+	case "short":
+		return "记下了。近期（这个月）的目标是什么？要跳一跳能摘到的，例如：每天按时交作业。"
+	case "semester":
+		return "记下了。这学期的目标呢？例如：数学及格。"
+	}
+	return "记下了。打算怎么帮？例如：每周二、四午间辅导，作业当面批改。"
+}
+
+func planAskDone(student string) string {
+	return fmt.Sprintf("好了，%s的帮扶计划写好了：", student)
+}
+
+func planAskStopped() string {
+	return "好的，先不写了。写好的几项已经保存；以后可以用 /计划 张三 措施：… 补上。"
 }

@@ -1,0 +1,138 @@
+package commands
+
+import (
+	"strings"
+	"sync"
+	"time"
+
+	"bangfu/storage"
+)
+
+// A plan can also be written as a short exchange in a private chat: the
+// bot asks for the reasons, the goals and the measures one at a time, and
+// each plain answer is saved as it comes. Commands sent meanwhile are
+// answered as usual; the exchange waits for the next plain line.
+
+// planAskTimeout is how long the bot waits for the next answer.
+const planAskTimeout = 30 * time.Minute
+
+// planSteps are the parts asked for, in order.
+var planSteps = []string{"reasons", "short", "semester", "measures"}
+
+// planAsk is one exchange in progress.
+type planAsk struct {
+	studentID uint64
+	step      int
+	at        time.Time
+}
+
+// planAsks are the exchanges in progress, by platform and sender. They
+// live in memory: after a restart the teacher starts again with /计划.
+type planAsks struct {
+	mu sync.Mutex
+	m  map[string]planAsk
+}
+
+func (p *planAsks) get(key string, now time.Time) (planAsk, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	a, ok := p.m[key]
+	if ok && now.Sub(a.at) > planAskTimeout {
+		delete(p.m, key)
+		return planAsk{}, false
+	}
+	return a, ok
+}
+
+func (p *planAsks) set(key string, a planAsk) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.m == nil {
+		p.m = map[string]planAsk{}
+	}
+	p.m[key] = a
+}
+
+func (p *planAsks) end(key string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.m, key)
+}
+
+func askKey(r *req) string { return r.msg.Platform + ":" + r.msg.Sender.ID }
+
+func planAnswerSpec() *spec {
+	return &spec{name: "plan", who: rStaff, whoText: planAnswerWho(), where: inPrivate, example: planExample, run: (*Handler).planAnswer}
+}
+
+// startPlanAsk begins the exchange for a student with no plan running.
+func (h *Handler) startPlanAsk(r *req, f found) string {
+	h.asks.set(askKey(r), planAsk{studentID: f.st.ID, at: r.now})
+	return planAskFirst(f.label(), f.st.Name)
+}
+
+// planAnswer saves a plain answer as the part asked for and asks the next.
+func (h *Handler) planAnswer(r *req) (string, error) {
+	key := askKey(r)
+	ask, ok := h.asks.get(key, r.now)
+	if !ok {
+		return "", nil
+	}
+	text := strings.Trim(strings.TrimSpace(Normalize(r.msg.Text)), "，,；;。")
+	switch text {
+	case "算了", "取消", "不写了", "结束":
+		h.asks.end(key)
+		return planAskStopped(), nil
+	}
+	st, err := h.Store.Student(ask.studentID)
+	if err != nil {
+		h.asks.end(key)
+		return "", err
+	}
+	c, err := h.Store.Class(st.ClassID)
+	if err != nil {
+		return "", err
+	}
+	f := found{st, c}
+	if !privileged(r.me, st) && st.Responsible() != r.me.ID || st.Closed {
+		h.asks.end(key)
+		return "", refuse(planNotYours(f.label()))
+	}
+	field := planSteps[ask.step]
+	if text != "跳过" && text != "不知道" {
+		if runeLen(text) > planPartMax {
+			return "", refuse(planPartTooLong(planStepLabel(field), planPartMax))
+		}
+		saved, err := h.Store.UpdateStudent(r.meta, st.ID, "plan.set", func(s *storage.Student) error {
+			if !s.Plan.Active() {
+				s.Plan = &storage.Plan{Start: h.Cal.Day(r.now)}
+			}
+			switch field {
+			case "reasons":
+				s.Plan.Reasons = text
+			case "short":
+				s.Plan.GoalShort = text
+			case "semester":
+				s.Plan.GoalSemester = text
+			case "measures":
+				s.Plan.Measures = text
+			}
+			s.Plan.UpdatedAt = r.now
+			return nil
+		})
+		if err != nil {
+			return "", err
+		}
+		r.wrote()
+		f.st = saved
+	}
+	if ask.step+1 < len(planSteps) {
+		h.asks.set(key, planAsk{studentID: st.ID, step: ask.step + 1, at: r.now})
+		return planAskNext(planSteps[ask.step+1]), nil
+	}
+	h.asks.end(key)
+	if !f.st.Plan.Active() {
+		return planAskStopped(), nil
+	}
+	return planAskDone(f.label()) + "\n" + h.renderPlan(r, f), nil
+}

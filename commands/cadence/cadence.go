@@ -9,6 +9,7 @@
 package cadence
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -58,29 +59,11 @@ type Rule struct {
 // MaxRules keeps an owed item's code (student id × 10 + rule) short.
 const MaxRules = 9
 
-// Defaults are the rules of the seed documents, each with its source.
-func Defaults() []Rule {
-	return []Rule{
-		{Name: "辅导", Kind: KindTutoring, Who: WhoMentor, Every: EveryWeek,
-			Source: "学困生帮扶方案：共同协商制定合理的辅导方案，约定每周的辅导次数，并严格执行"},
-		{Name: "班主任与家长的正式沟通", Kind: KindContact, With: WithAny, Who: WhoHead, Every: EveryMonth, Times: 1,
-			Source: "后进生转化工作方案：班主任每月至少与后进生家长进行一次有针对性的正式沟通（可通过电话、微信、面谈等方式）"},
-		{Name: "导师与家长沟通", Kind: KindContact, With: WithAny, Who: WhoMentor, Every: EverySemester, Times: 2,
-			Source: "成长导师制实施方案：依据学生的成长发展需要，及时与其家长或监护人联系，共同研讨教育对策"},
-		{Name: "与外出务工的父母沟通", Categories: []string{"留守儿童"}, Kind: KindContact, With: WithAway, Who: WhoMentor, Every: EveryWeek, Times: 1,
-			Source: "学困生帮扶经验：与学生本人和其中远在他乡的学生父母、在家照看学生的第二监护人保持“三沟通”"},
-		{Name: "与在家照看的家人沟通", Categories: []string{"留守儿童"}, Kind: KindContact, With: WithHome, Who: WhoMentor, Every: EveryMonth, Times: 1,
-			Source: "学困生帮扶经验：实行班主任或任课老师和“代管家长”协同管理的“双管理”制度"},
-		{Name: "家访", Categories: []string{"留守儿童"}, Kind: KindVisit, Who: WhoMentor, Every: EverySemester, Times: 1,
-			Source: "学困生转化工作：要经常家访，随时了解学生在家中的情况和思想动态"},
-	}
-}
-
 // Check reports what is wrong with rule i, naming the field; categories are
 // checked against the official eight by the caller's known list.
 func Check(rules []Rule, known func(string) (string, bool)) error {
 	if len(rules) > MaxRules {
-		return fmt.Errorf("最多%d条", MaxRules)
+		return errors.New(tooManyRules(MaxRules))
 	}
 	names := map[string]bool{}
 	for i := range rules {
@@ -88,37 +71,37 @@ func Check(rules []Rule, known func(string) (string, bool)) error {
 		at := func(field string) string { return fmt.Sprintf("[%d].%s", i, field) }
 		switch {
 		case r.Name == "":
-			return fmt.Errorf("%s：请写上名称", at("name"))
+			return errors.New(at("name") + nameMissing())
 		case names[r.Name]:
-			return fmt.Errorf("%s：“%s”写了两次", at("name"), r.Name)
+			return errors.New(at("name") + nameTwice(r.Name))
 		case r.Kind != KindTutoring && r.Kind != KindContact && r.Kind != KindVisit:
-			return fmt.Errorf("%s：%q 要写 tutoring（辅导）、contact（家校沟通）或 visit（家访）", at("kind"), r.Kind)
+			return errors.New(at("kind") + badKind(r.Kind))
 		case r.Every != EveryWeek && r.Every != EveryMonth && r.Every != EverySemester:
-			return fmt.Errorf("%s：%q 要写 week、month 或 semester", at("every"), r.Every)
+			return errors.New(at("every") + badEvery(r.Every))
 		case r.Times < 0 || r.Times > 20:
-			return fmt.Errorf("%s：次数要在0到20之间", at("times"))
+			return errors.New(at("times") + badTimes())
 		case r.Times == 0 && r.Kind != KindTutoring:
-			return fmt.Errorf("%s：家校沟通和家访要写至少1次", at("times"))
+			return errors.New(at("times") + timesNeeded())
 		case r.Times == 0 && r.Every != EveryWeek:
-			return fmt.Errorf("%s：不写次数是“每周约定的辅导次数”，只能配 every: week", at("times"))
+			return errors.New(at("times") + agreedIsWeekly())
 		}
 		names[r.Name] = true
 		if r.Who == "" {
 			r.Who = WhoMentor
 		}
 		if r.Who != WhoMentor && r.Who != WhoHead {
-			return fmt.Errorf("%s：%q 要写 mentor（导师）或 head（班主任）", at("who"), r.Who)
+			return errors.New(at("who") + badWho(r.Who))
 		}
 		if r.Kind == KindContact && r.With == "" {
 			r.With = WithAny
 		}
 		if r.Kind == KindContact && r.With != WithAny && r.With != WithAway && r.With != WithHome {
-			return fmt.Errorf("%s：%q 要写 any、away（外出务工的父母）或 home（在家照看的家人）", at("with"), r.With)
+			return errors.New(at("with") + badWith(r.With))
 		}
 		for j, c := range r.Categories {
 			full, ok := known(c)
 			if !ok {
-				return fmt.Errorf("%s：不认识的类别 %q", at(fmt.Sprintf("categories[%d]", j)), c)
+				return errors.New(at(fmt.Sprintf("categories[%d]", j)) + unknownCategory(c))
 			}
 			r.Categories[j] = full
 		}

@@ -85,6 +85,10 @@ type WeCom struct {
 	limits  *limiter
 	seq     atomic.Uint64
 	missed  atomic.Int32 // heartbeats without an answer on the current connection
+	// lastPing is the request id of the latest heartbeat: only its answer
+	// shows the connection alive now (a late answer to an older one does
+	// not wipe out the pings missed since).
+	lastPing atomic.Pointer[string]
 
 	handle func(context.Context, bot.Message)
 	runCtx context.Context
@@ -379,7 +383,9 @@ func (w *WeCom) session(ctx context.Context) (subscribed bool, err error) {
 			w.noteUp()
 			go w.heartbeat(sctx, conn)
 		case f.Cmd == "" && strings.HasPrefix(f.Headers.ReqID, cmdPing):
-			w.missed.Store(0)
+			if last := w.lastPing.Load(); last != nil && *last == f.Headers.ReqID {
+				w.missed.Store(0)
+			}
 		case f.Cmd == "":
 			w.answer(f)
 		case f.Cmd == cmdMsgCallback:
@@ -401,7 +407,9 @@ func (w *WeCom) heartbeat(ctx context.Context, conn *websocket.Conn) {
 			conn.CloseNow()
 			return
 		}
-		if err := w.write(ctx, conn, outFrame{Cmd: cmdPing, Headers: headers{w.reqID(cmdPing)}}); err != nil {
+		id := w.reqID(cmdPing)
+		w.lastPing.Store(&id)
+		if err := w.write(ctx, conn, outFrame{Cmd: cmdPing, Headers: headers{id}}); err != nil {
 			return
 		}
 	}

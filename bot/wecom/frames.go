@@ -68,6 +68,30 @@ type callback struct {
 	Event struct {
 		EventType string `json:"eventtype"`
 	} `json:"event"`
+	// Quote is the message this one quotes (引用), when it does.
+	Quote *quoted `json:"quote"`
+}
+
+// quoted is a quoted message: its text, or the words of a mixed one.
+type quoted struct {
+	MsgType string  `json:"msgtype"`
+	Text    content `json:"text"`
+	Mixed   struct {
+		MsgItem []struct {
+			MsgType string  `json:"msgtype"`
+			Text    content `json:"text"`
+		} `json:"msg_item"`
+	} `json:"mixed"`
+}
+
+// quoteText is the words of the quoted message, "" for none.
+func (c callback) quoteText() string {
+	if c.Quote == nil {
+		return ""
+	}
+	q := callback{MsgType: c.Quote.MsgType, Text: c.Quote.Text}
+	q.Mixed.MsgItem = c.Quote.Mixed.MsgItem
+	return q.text()
 }
 
 type content struct {

@@ -484,7 +484,7 @@ func translate(cb callback, now time.Time) (bot.Message, bool) {
 		at = time.Unix(cb.CreateTime, 0)
 	}
 	return bot.Message{Platform: PlatformName, ID: cb.MsgID, Chat: chat,
-		Sender: bot.User{ID: cb.From.UserID, Name: cb.From.UserID}, Text: text, Time: at}, true
+		Sender: bot.User{ID: cb.From.UserID, Name: cb.From.UserID}, Text: text, Time: at, Quote: cb.quoteText()}, true
 }
 
 // withoutMention drops the "@机器人" a group message starts with.

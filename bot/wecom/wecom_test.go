@@ -518,3 +518,34 @@ func (h *holdFirstSending) Sending(o bot.Outgoing) error {
 	}
 	return h.ReplyJournal.Sending(o)
 }
+
+// A teacher answers a parent's relayed message by quoting it (引用) in
+// WeCom: the answer reaches that parent alone.
+func TestATeacherAnswersARelayedMessageByQuotingIt(t *testing.T) {
+	fake := wecomtest.New(botID, secret)
+	t.Cleanup(fake.Close) // after the rig has stopped
+	r := newRig(t, fake)
+	r.say("principal", "", "/student add 初一3班 张三")
+	r.say("li", "", "/join "+lastLine(r.say("principal", "", "/invite teacher 初一3班 班主任").Text))
+	r.say("ma", "", "/join "+lastLine(r.say("li", "", "/invite parent 张三 妈妈").Text))
+
+	if got := r.say("ma", "", "孩子这两天感冒了，体育课想请假"); !strings.Contains(got.Text, "已转给") {
+		t.Fatalf("the parent was told %+v", got)
+	}
+	r.out.Flush(context.Background())
+	relayed, ok := fake.WaitSent(5*time.Second, func(s wecomtest.Sent) bool { return s.ChatID == "li" && strings.Contains(s.Text, "【家长留言】") })
+	if !ok || !strings.Contains(relayed.Text, "体育课想请假") {
+		t.Fatalf("the head teacher got %+v", fake.Sent())
+	}
+	before := len(fake.Sent())
+	reqID := fake.Push(wecomtest.Message{MsgID: "quote-1", From: "li", Text: "可以，我跟体育老师说", Quote: relayed.Text})
+	if a, ok := fake.WaitSentAfter(before, 5*time.Second, func(s wecomtest.Sent) bool { return s.ReqID == reqID }); !ok || !strings.Contains(a.Text, "已回复张三的妈妈") {
+		t.Fatalf("the teacher was told %+v", a)
+	}
+	r.out.Flush(context.Background())
+	if a, ok := fake.WaitSent(5*time.Second, func(s wecomtest.Sent) bool {
+		return s.ChatID == "ma" && strings.Contains(s.Text, "我跟体育老师说")
+	}); !ok || !strings.Contains(a.Text, "回复您（关于张三）") {
+		t.Fatalf("the parent got %+v", fake.Sent())
+	}
+}

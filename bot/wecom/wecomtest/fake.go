@@ -390,6 +390,9 @@ type Message struct {
 	From   string // userid
 	ChatID string // set for a group
 	Text   string
+	// Quote is the text of the message this one quotes (引用), sent as
+	// WeCom's "quote" object.
+	Quote string
 }
 
 // PushThenDrop sends a callback and closes the connection at once, before
@@ -419,6 +422,9 @@ func (s *Server) pushTo(c *conn, m Message) string {
 		"create_time": time.Now().Unix(), "msgtype": "text", "text": map[string]string{"content": m.Text}}
 	if m.ChatID != "" {
 		body["chattype"], body["chatid"] = "group", m.ChatID
+	}
+	if m.Quote != "" {
+		body["quote"] = map[string]any{"msgtype": "text", "text": map[string]string{"content": m.Quote}}
 	}
 	s.push(c, "aibot_msg_callback", reqID, body)
 	return reqID

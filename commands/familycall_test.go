@@ -13,6 +13,7 @@ func TestAFamilyCallIsKeptFromOneWord(t *testing.T) {
 	w.say("王老师", "/监护人 添加 张三 妈妈 在浙江义乌务工")
 	w.now = wed.AddDate(0, 0, 14) // two weeks on: nobody has called
 	must(t, w.say("王老师", "/mine"), "两周没和在外务工的家人通电话：张三")
+	mustNot(t, w.sayIn("初一3班教师群", "王老师", "/mine"), "两周没和", "务工") // it tells whose parents work away
 
 	must(t, w.say("张三妈妈", "打了！"), "记下了：您和张三通了电话")
 	if n := w.queuedFor("dm:王老师", "打了"); n != 0 {

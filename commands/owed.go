@@ -79,8 +79,9 @@ func (h *Handler) owedStudents(me storage.Person) ([]storage.Student, error) {
 	return out, nil
 }
 
-// owedLines words the items for a list, with the ways to answer.
-func (h *Handler) owedLines(items []cadence.Item) []owedLine {
+// owedLines words the items for a list, with the ways to answer; the
+// family member a contact is owed to is named only in private.
+func (h *Handler) owedLines(items []cadence.Item, private bool) []owedLine {
 	var out []owedLine
 	for _, it := range items {
 		l := owedLine{code: it.Code, name: it.Student.Name, what: it.Rule.Name, period: it.Rule.Every, done: it.Done, need: it.Need,
@@ -88,7 +89,7 @@ func (h *Handler) owedLines(items []cadence.Item) []owedLine {
 		if !it.Until.IsZero() {
 			l.until = report.Day(h.Cal, it.Until)
 		}
-		if it.Rule.Kind == cadence.KindContact && it.Rule.With == cadence.WithAway {
+		if private && it.Rule.Kind == cadence.KindContact && it.Rule.With == cadence.WithAway {
 			for _, g := range it.Student.CurrentGuardians() {
 				if g.Away {
 					l.whom = append(l.whom, g.Relation)

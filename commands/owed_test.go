@@ -45,6 +45,11 @@ func TestOwedItemsFollowTheRhythmAndAreAnsweredInOneLine(t *testing.T) {
 	if got := w.sayIn("初一3班教师群", "王老师", "完成 #16"); got != "" {
 		t.Fatalf("a plain answer in a group was taken: %q", got)
 	}
+	// In a group the list names no rule for a category (it would tell
+	// whose parents work away), and says how many are left out.
+	r = w.sayIn("初一3班教师群", "王老师", "/mine")
+	must(t, r, "#11 张三：本周辅导 0/2次", "另有1件和学生的类别有关，只在私聊里列出")
+	mustNot(t, r, "外出务工", "在家照看", "家访", "（爸爸）", "留守")
 
 	// A new week owes the week's items again; the month's stay done.
 	w.now = time.Date(2026, 11, 30, 9, 0, 0, 0, shanghai)

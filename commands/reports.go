@@ -189,11 +189,28 @@ func (h *Handler) mine(r *req) (string, error) {
 	} else if len(plans) > 0 {
 		parts = append(parts, mineTodo(plans))
 	}
-	if len(silent) > 0 {
+	if len(silent) > 0 && r.private { // it tells whose parents work away
 		parts = append(parts, mineSilentFamilies(enumerate(silent)))
 	}
-	if owed := renderOwed(h.owedLines(items)); owed != "" {
+	// A rule for a category (留守 …) names the category by what it asks
+	// (a call to the parents working away): in a group only the rules for
+	// every student are listed, the others counted.
+	shown, hidden := items, 0
+	if !r.private {
+		shown = nil
+		for _, it := range items {
+			if len(it.Rule.Categories) > 0 {
+				hidden++
+			} else {
+				shown = append(shown, it)
+			}
+		}
+	}
+	if owed := renderOwed(h.owedLines(shown, r.private)); owed != "" {
 		parts = append(parts, owed)
+	}
+	if hidden > 0 {
+		parts = append(parts, mineOwedPrivately(hidden))
 	}
 	return strings.Join(parts, "\n"), nil
 }

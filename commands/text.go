@@ -2318,6 +2318,10 @@ func owedPutOff(student, rule, day string) string {
 
 // ——— 亲情通话 ———
 
+func mineOwedPrivately(n int) string {
+	return fmt.Sprintf("另有%d件和学生的类别有关，只在私聊里列出：私聊我发 /mine 看。", n)
+}
+
 func mineSilentFamilies(names string) string {
 	return "两周没和在外务工的家人通电话：" + names + "（周六会提醒家长；也可以在学校让孩子给家里打一个）"
 }

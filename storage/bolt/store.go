@@ -246,7 +246,12 @@ func openBolt(path string, timeout time.Duration) (db *bbolt.DB, err error) {
 			db, err = nil, corrupt(path, DamageTree, fmt.Errorf("%v", r))
 		}
 	}()
-	db, err = bbolt.Open(path, 0o600, &bbolt.Options{Timeout: timeout, FreelistType: bbolt.FreelistMapType})
+	// The freelist is not written at every commit (on a year's file it is
+	// four of the fifteen pages a /log writes); a clean close writes it
+	// once (see Close), so the next open reads it from its page. After a
+	// crash bbolt rebuilds it by walking the pages, at the first write,
+	// after the walk that checks such a file anyway.
+	db, err = bbolt.Open(path, 0o600, &bbolt.Options{Timeout: timeout, FreelistType: bbolt.FreelistMapType, NoFreelistSync: true})
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, &storage.Error{Code: storage.ELocked, Op: "Open", Subject: path,
 			Err: fmt.Errorf("%s: another bangfu is running on this file; stop it first, or use `bangfu backup` to copy it while it runs", path)}
@@ -319,6 +324,12 @@ func (s *Store) Close() error {
 	}
 	// Every write has returned (they hold mu): the file is final and still
 	// locked against other processes.
+	if s.damage == nil {
+		s.db.NoFreelistSync = false // one commit writes the freelist for the next open
+		if err := s.db.Update(func(*bbolt.Tx) error { return nil }); err != nil {
+			s.damage = err
+		}
+	}
 	if s.damage != nil {
 		os.Remove(s.path + verifiedSuffix)
 	} else if err := noteCleanClose(s.path); err != nil {

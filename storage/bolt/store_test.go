@@ -2,6 +2,8 @@ package bolt
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math"
 	"errors"
 	"fmt"
 	"os"
@@ -289,5 +291,67 @@ func TestMigrationNumbersOldRecordsOldestFirst(t *testing.T) {
 	se, _, _ := s.AddSession(meta(5), storage.Session{StudentID: st.ID, Subject: "语文", Minutes: 20, At: day})
 	if se.No != 4 {
 		t.Fatalf("the first record after the migration got #%d, want #4", se.No)
+	}
+}
+
+// newestMetaFreelist reads, from the file as it is on disk, the freelist
+// page of the newer of bbolt's two meta pages (0xffff… for none synced).
+func newestMetaFreelist(t *testing.T, path string) uint64 {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pageSize := int(binary.LittleEndian.Uint32(data[16+8:]))
+	var freelist, txid uint64
+	for _, off := range []int{0, pageSize} {
+		m := data[off+16:] // after the page header
+		if tx := binary.LittleEndian.Uint64(m[48:]); tx >= txid {
+			txid, freelist = tx, binary.LittleEndian.Uint64(m[32:])
+		}
+	}
+	return freelist
+}
+
+// The freelist is written once, at the clean close, not at every commit:
+// a file copied while running (as a kill leaves it) has none and still
+// opens, rebuilds it and takes writes; the closed file has it.
+func TestTheFreelistIsWrittenAtTheCleanClose(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "bangfu.db")
+	st, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 20; i++ {
+		if _, _, err := st.AddStudent(storage.Meta{ActorID: 1, At: time.Now()}, 7, 3, storage.Student{Name: fmt.Sprintf("学生%d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	running, _ := os.ReadFile(path)
+	if err := os.WriteFile(filepath.Join(dir, "killed.db"), running, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if fl := newestMetaFreelist(t, path); fl != math.MaxUint64 {
+		t.Fatalf("a commit while running wrote the freelist (page %d)", fl)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if fl := newestMetaFreelist(t, path); fl == math.MaxUint64 {
+		t.Fatal("the clean close did not write the freelist")
+	}
+	for _, p := range []string{path, filepath.Join(dir, "killed.db")} {
+		st, err := Open(p, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		if _, _, err := st.AddStudent(storage.Meta{ActorID: 1, At: time.Now()}, 7, 3, storage.Student{Name: "新来的"}); err != nil {
+			t.Fatalf("%s: a write after reopening: %v", p, err)
+		}
+		if all, _ := st.AllStudents(); len(all) != 21 {
+			t.Fatalf("%s: %d students", p, len(all))
+		}
+		st.Close()
 	}
 }

@@ -42,14 +42,18 @@ func (h *Handler) commentStudent(r *req, ref string) (found, error) {
 	return f, nil
 }
 
+// draftStudent is the student of /评语 草稿 and /评语 采用.
+func (h *Handler) draftStudent(r *req) (found, error) {
+	if r.args.len() == 0 {
+		return found{}, r.usage(needStudentName())
+	}
+	ref, _ := studentArg(r.args)
+	return h.commentStudent(r, ref)
+}
+
 // showCommentDraft is /评语 草稿 张三.
 func (h *Handler) showCommentDraft(r *req) (string, error) {
-	a := r.args
-	if a.len() == 0 {
-		return "", r.usage(needStudentName())
-	}
-	ref, _ := studentArg(a)
-	f, err := h.commentStudent(r, ref)
+	f, err := h.draftStudent(r)
 	if err != nil {
 		return "", err
 	}
@@ -69,12 +73,7 @@ func (h *Handler) showCommentDraft(r *req) (string, error) {
 // acceptCommentDraft is /评语 采用 张三: the draft, composed again from the
 // records as they are now, becomes the comment, its sources kept with it.
 func (h *Handler) acceptCommentDraft(r *req) (string, error) {
-	a := r.args
-	if a.len() == 0 {
-		return "", r.usage(needStudentName())
-	}
-	ref, _ := studentArg(a)
-	f, err := h.commentStudent(r, ref)
+	f, err := h.draftStudent(r)
 	if err != nil {
 		return "", err
 	}

@@ -46,7 +46,7 @@ func (h *Handler) Archive(classID uint64, now time.Time) (report.Archive, error)
 	if err != nil {
 		return a, err
 	}
-	a.Rhythm = cadence.Status(h.Cal, now, h.Cadences, a.Students, cadence.Records{Sessions: a.Sessions, Contacts: a.Contacts}, headsOf(people))
+	a.Rhythm = cadence.Status(h.Cal, now, h.Cadences, a.Students, cadence.Records{Sessions: a.Sessions, Contacts: a.Contacts}, cadence.Heads(people))
 	for _, it := range a.Rhythm {
 		if _, ok := a.Names[it.Owner]; !ok {
 			if a.Names == nil {

@@ -2,7 +2,6 @@ package commands
 
 import (
 	"regexp"
-	"time"
 
 	"bangfu/storage"
 )
@@ -13,9 +12,6 @@ import (
 
 // callWordRE is a parent's one-word answer to the weekend's nudge.
 var callWordRE = regexp.MustCompile(`^(打了|已打|打过了|打过|通了|通过了|已通话|通话了|打了电话|已经打了|打啦|打了。)[!！。.~～]*$`)
-
-// SilentAfter is how long without a family call before the mentor hears.
-const SilentAfter = 14 * 24 * time.Hour
 
 func familyCallSpec() *spec {
 	return &spec{name: "family call", who: rParent, whoText: relayWho(), where: inPrivate, writes: true,

@@ -174,20 +174,30 @@ func contactWith(c storage.Contact, g storage.Guardian, st storage.Student) bool
 	return n == 1
 }
 
-// guardianAdd registers a guardian from today.
-func (h *Handler) guardianAdd(r *req) (string, error) {
+// guardianLine reads /监护人 添加 and 修改: the student, the relation and
+// what is said of the guardian.
+func guardianLine(r *req) (ref, rel string, fields guardianFields, err error) {
 	a := r.args
 	ref, i := studentArg(a)
 	if a.len() == 0 || i >= a.len() {
-		return "", r.usage(guardianNeedsRelation())
+		return "", "", fields, r.usage(guardianNeedsRelation())
 	}
 	rel, ok := guardianRelation(a.at(i))
 	if !ok {
-		return "", r.usage(guardianUnknownRelation(clip(a.at(i), 8)))
+		return "", "", fields, r.usage(guardianUnknownRelation(clip(a.at(i), 8)))
 	}
 	fields, bad := parseGuardianFields(a, i+1)
 	if bad != "" {
-		return "", r.usage(guardianUnknownWord(clip(bad, 12)))
+		return "", "", fields, r.usage(guardianUnknownWord(clip(bad, 12)))
+	}
+	return ref, rel, fields, nil
+}
+
+// guardianAdd registers a guardian from today.
+func (h *Handler) guardianAdd(r *req) (string, error) {
+	ref, rel, fields, err := guardianLine(r)
+	if err != nil {
+		return "", err
 	}
 	f, err := h.guardianStudent(r, ref, true)
 	if err != nil {
@@ -217,18 +227,9 @@ func (h *Handler) guardianAdd(r *req) (string, error) {
 // guardianSet changes what is known of a current guardian: a new phone, a
 // new place of work, home again.
 func (h *Handler) guardianSet(r *req) (string, error) {
-	a := r.args
-	ref, i := studentArg(a)
-	if a.len() == 0 || i >= a.len() {
-		return "", r.usage(guardianNeedsRelation())
-	}
-	rel, ok := guardianRelation(a.at(i))
-	if !ok {
-		return "", r.usage(guardianUnknownRelation(clip(a.at(i), 8)))
-	}
-	fields, bad := parseGuardianFields(a, i+1)
-	if bad != "" {
-		return "", r.usage(guardianUnknownWord(clip(bad, 12)))
+	ref, rel, fields, err := guardianLine(r)
+	if err != nil {
+		return "", err
 	}
 	if fields == (guardianFields{}) {
 		return "", r.usage(guardianSetNothing())

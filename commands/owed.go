@@ -24,10 +24,7 @@ func (h *Handler) owedOf(me storage.Person, students []storage.Student, now time
 	if err != nil {
 		return nil, err
 	}
-	from := h.Cal.TermAt(now).Start
-	if m := h.Cal.MonthStart(now).AddDate(0, 0, -7); from.IsZero() || from.After(m) {
-		from = m // a week that began last month, before a term's first day
-	}
+	from := cadence.Since(h.Cal, now)
 	var recs cadence.Records
 	for _, st := range students {
 		ss, err := h.Store.Sessions(st.ID, from, now.Add(time.Second))
@@ -40,7 +37,7 @@ func (h *Handler) owedOf(me storage.Person, students []storage.Student, now time
 		}
 		recs.Sessions, recs.Contacts = append(recs.Sessions, ss...), append(recs.Contacts, cs...)
 	}
-	items := cadence.Owed(h.Cal, now, h.Cadences, students, recs, headsOf(people))
+	items := cadence.Owed(h.Cal, now, h.Cadences, students, recs, cadence.Heads(people))
 	mine := items[:0]
 	for _, it := range items {
 		if it.Owner == me.ID {
@@ -48,19 +45,6 @@ func (h *Handler) owedOf(me storage.Person, students []storage.Student, now time
 		}
 	}
 	return mine, nil
-}
-
-// headsOf finds a class's head teachers among people.
-func headsOf(people []storage.Person) func(uint64) []uint64 {
-	return func(classID uint64) []uint64 {
-		var ids []uint64
-		for _, p := range people {
-			if p.IsHeadOf(classID) {
-				ids = append(ids, p.ID)
-			}
-		}
-		return ids
-	}
 }
 
 // owedStudents are the students whose owed items a teacher may hold: their

@@ -193,24 +193,30 @@ func (h *Handler) studentClose(r *req) (string, error) {
 	if runeLen(reason) > 50 {
 		return "", r.usage(closeReasonTooLong())
 	}
-	f, err := h.resolveStudent(r, ref, false)
+	f, _, err := h.closeSupport(r, ref, reason, studentCloseNotYours)
 	if err != nil {
 		return "", err
 	}
+	return studentClosed(f.label(), orDefault(reason, noReason())), nil
+}
+
+// closeSupport ends a student's support, and a running plan with it, for
+// /student close and /计划 结束 alike; hadPlan says whether a plan ended.
+func (h *Handler) closeSupport(r *req, ref, reason string, notYours func(class string) string) (f found, hadPlan bool, err error) {
+	if f, err = h.resolveStudent(r, ref, false); err != nil {
+		return f, false, err
+	}
 	if f.st.Closed {
-		return "", refuse(alreadyClosed(f.label()))
+		return f, false, refuse(alreadyClosed(f.label()))
 	}
 	if !canManageClass(r.me, f.st.ClassID) {
-		return "", refuse(studentCloseNotYours(report.ClassName(f.class)))
+		return f, false, refuse(notYours(report.ClassName(f.class)))
 	}
 	_, err = h.Store.UpdateStudent(r.meta, f.st.ID, "student.close", func(s *storage.Student) error {
 		s.Close(reason, r.now)
 		return nil
 	})
-	if err != nil {
-		return "", err
-	}
-	return studentClosed(f.label(), orDefault(reason, noReason())), nil
+	return f, f.st.Plan.Active(), err
 }
 
 func (h *Handler) studentDelete(r *req) (string, error) {
@@ -357,16 +363,9 @@ func (h *Handler) mentor(r *req) (string, error) {
 	if !canManageClass(r.me, f.st.ClassID) {
 		return "", refuse(mentorNotYours(report.ClassName(f.class)))
 	}
-	people, err := h.Store.People()
+	matches, err := h.staffNamed(teacherTok)
 	if err != nil {
 		return "", err
-	}
-	want := strings.TrimSuffix(teacherTok, "老师")
-	var matches []storage.Person
-	for _, p := range people {
-		if p.IsStaff() && (p.Name == teacherTok || strings.TrimSuffix(p.Name, "老师") == want) {
-			matches = append(matches, p)
-		}
 	}
 	switch len(matches) {
 	case 0:

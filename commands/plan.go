@@ -174,11 +174,11 @@ func (h *Handler) plan(r *req) (string, error) {
 	return planSaved(created, f.label()) + "\n" + h.renderPlan(r, found{saved, f.class}), nil
 }
 
-// oneTeacher finds the one staff member a name means, as /mentor does.
-func (h *Handler) oneTeacher(tok string) (storage.Person, error) {
+// staffNamed finds the staff a name (王老师, 王) may mean.
+func (h *Handler) staffNamed(tok string) ([]storage.Person, error) {
 	people, err := h.Store.People()
 	if err != nil {
-		return storage.Person{}, err
+		return nil, err
 	}
 	want := strings.TrimSuffix(tok, "老师")
 	var matches []storage.Person
@@ -186,6 +186,15 @@ func (h *Handler) oneTeacher(tok string) (storage.Person, error) {
 		if p.IsStaff() && (p.Name == tok || strings.TrimSuffix(p.Name, "老师") == want) {
 			matches = append(matches, p)
 		}
+	}
+	return matches, nil
+}
+
+// oneTeacher finds the one staff member a name means, as /mentor does.
+func (h *Handler) oneTeacher(tok string) (storage.Person, error) {
+	matches, err := h.staffNamed(tok)
+	if err != nil {
+		return storage.Person{}, err
 	}
 	switch len(matches) {
 	case 0:
@@ -249,21 +258,8 @@ func (h *Handler) planEnd(r *req) (string, error) {
 	if runeLen(outcome) > planOutcomeMax {
 		return "", r.usage(closeReasonTooLong())
 	}
-	f, err := h.resolveStudent(r, ref, false)
+	f, had, err := h.closeSupport(r, ref, outcome, planEndNotYours)
 	if err != nil {
-		return "", err
-	}
-	if f.st.Closed {
-		return "", refuse(alreadyClosed(f.label()))
-	}
-	if !canManageClass(r.me, f.st.ClassID) {
-		return "", refuse(planEndNotYours(report.ClassName(f.class)))
-	}
-	had := f.st.Plan.Active()
-	if _, err := h.Store.UpdateStudent(r.meta, f.st.ID, "student.close", func(s *storage.Student) error {
-		s.Close(outcome, r.now)
-		return nil
-	}); err != nil {
 		return "", err
 	}
 	return planEnded(f.label(), outcome, had), nil
@@ -304,7 +300,7 @@ func (h *Handler) planList(r *req) (string, error) {
 		switch {
 		case !st.Plan.Active():
 			l.state = planStateNone
-		case planReviewOwed(st, monthStart, h.Cal.Day(r.now)):
+		case st.Plan.ReviewOwed(monthStart, h.Cal.Day(r.now)):
 			l.state = planStateReviewOwed
 		default:
 			l.state = planStateOK
@@ -312,19 +308,6 @@ func (h *Handler) planList(r *req) (string, error) {
 		lines = append(lines, l)
 	}
 	return renderPlanList(lines, monthLabel(h.Cal, r.now)), nil
-}
-
-// planReviewOwed: a running plan begun before this month with no review
-// written in it, or one whose review date has come.
-func planReviewOwed(st storage.Student, monthStart, today time.Time) bool {
-	p := st.Plan
-	if !p.Active() {
-		return false
-	}
-	if !p.Review.IsZero() && !p.Review.After(today) {
-		return true
-	}
-	return p.Start.Before(monthStart) && !p.ReviewedSince(monthStart)
 }
 
 // renderPlan is the plan as its readers see it, privately.
@@ -340,7 +323,7 @@ func (h *Handler) renderPlan(r *req, f found) string {
 	v := planView{
 		label: f.label(), name: f.st.Name, start: report.Day(h.Cal, p.Start), responsible: responsible,
 		reasons: p.Reasons, short: p.GoalShort, semester: p.GoalSemester, measures: p.Measures,
-		outcome: p.Outcome, owed: planReviewOwed(f.st, h.Cal.MonthStart(r.now), h.Cal.Day(r.now)),
+		outcome: p.Outcome, owed: f.st.Plan.ReviewOwed(h.Cal.MonthStart(r.now), h.Cal.Day(r.now)),
 	}
 	if !p.Review.IsZero() {
 		v.review = report.Day(h.Cal, p.Review)

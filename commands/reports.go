@@ -172,7 +172,7 @@ func (h *Handler) mine(r *req) (string, error) {
 		case st.Responsible() != r.me.ID:
 		case !st.Plan.Active():
 			plans = append(plans, minePlanOwed(st.Name))
-		case planReviewOwed(st, monthStart, today):
+		case st.Plan.ReviewOwed(monthStart, today):
 			plans = append(plans, mineReviewOwed(st.Name, monthLabel(h.Cal, r.now)))
 		}
 	}
@@ -318,7 +318,7 @@ func (h *Handler) silentFamilies(mentees []report.StudentWeek, now time.Time) ([
 	var people []storage.Person
 	for _, m := range mentees {
 		st := m.Student
-		if st.CreatedAt.After(now.Add(-SilentAfter)) || st.LastCall().After(now.Add(-SilentAfter)) {
+		if !st.FamilySilent(now) {
 			continue
 		}
 		if people == nil {

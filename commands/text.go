@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"bangfu/commands/cadence"
 	"bangfu/commands/report"
 	"bangfu/storage"
 )
@@ -2223,16 +2224,6 @@ type owedLine struct {
 	tutoring   bool
 }
 
-func periodWord(every string) string {
-	switch every {
-	case "week":
-		return "本周"
-	case "month":
-		return "本月"
-	}
-	return "本学期"
-}
-
 // renderOwed lists owed items, one per line with its code, and how to answer.
 func renderOwed(lines []owedLine) string {
 	if len(lines) == 0 {
@@ -2247,7 +2238,7 @@ func renderOwed(lines []owedLine) string {
 		if len(l.whom) > 0 {
 			what += "（" + strings.Join(l.whom, "、") + "）"
 		}
-		fmt.Fprintf(&b, "#%d %s：%s%s %d/%d次", l.code, l.name, periodWord(l.period), what, l.done, l.need)
+		fmt.Fprintf(&b, "#%d %s：%s%s %d/%d次", l.code, l.name, cadence.PeriodWord(l.period), what, l.done, l.need)
 		if l.until != "" {
 			fmt.Fprintf(&b, "（推迟到%s）", l.until)
 		}

@@ -426,16 +426,7 @@ func (s *Scheduler) praiseNudge(c candidate, snap *snapshot) ([]storage.Queued, 
 func (s *Scheduler) planReview(c candidate, snap *snapshot) ([]storage.Queued, error) {
 	monthStart := s.cal.MonthStart(c.fire)
 	today := s.cal.Day(c.fire)
-	owed := func(st storage.Student) bool {
-		p := st.Plan
-		if st.Closed || !p.Active() {
-			return false
-		}
-		if !p.Review.IsZero() && !p.Review.After(today) {
-			return true
-		}
-		return p.Start.Before(monthStart) && !p.ReviewedSince(monthStart)
-	}
+	owed := func(st storage.Student) bool { return !st.Closed && st.Plan.ReviewOwed(monthStart, today) }
 	var out []storage.Queued
 	for _, p := range snap.people {
 		var due []storage.Student
@@ -464,10 +455,7 @@ func (s *Scheduler) owed(c candidate, snap *snapshot) ([]storage.Queued, error) 
 	if len(s.cadences) == 0 {
 		return nil, nil
 	}
-	from := s.cal.TermAt(c.fire).Start
-	if m := s.cal.MonthStart(c.fire).AddDate(0, 0, -7); from.IsZero() || from.After(m) {
-		from = m
-	}
+	from := cadence.Since(s.cal, c.fire)
 	var recs cadence.Records
 	var err error
 	if recs.Sessions, err = s.st.SessionsBetween(from, c.fire); err != nil {
@@ -476,16 +464,7 @@ func (s *Scheduler) owed(c candidate, snap *snapshot) ([]storage.Queued, error) 
 	if recs.Contacts, err = s.st.ContactsBetween(from, c.fire); err != nil {
 		return nil, err
 	}
-	heads := func(classID uint64) []uint64 {
-		var ids []uint64
-		for _, p := range snap.people {
-			if p.IsHeadOf(classID) {
-				ids = append(ids, p.ID)
-			}
-		}
-		return ids
-	}
-	items := cadence.Owed(s.cal, c.fire, s.cadences, snap.students, recs, heads)
+	items := cadence.Owed(s.cal, c.fire, s.cadences, snap.students, recs, cadence.Heads(snap.people))
 	// The agreed weekly tutoring has its own Friday check-in.
 	checkin := false
 	for _, j := range s.jobs {
@@ -517,9 +496,6 @@ func (s *Scheduler) owed(c candidate, snap *snapshot) ([]storage.Queued, error) 
 	}
 	return out, nil
 }
-
-// silentAfter is how long without a family call before the mentor hears.
-const silentAfter = 14 * 24 * time.Hour
 
 // familyCall nudges each parent working away, privately and in a parent's
 // words, to call their child this weekend (a one-word 打了 keeps it); and
@@ -555,7 +531,7 @@ func (s *Scheduler) familyCall(c candidate, snap *snapshot, now time.Time) ([]st
 		var silent []storage.Student
 		rels := map[uint64]string{}
 		for _, st := range snap.students {
-			if len(awayBound[st.ID]) == 0 || st.CreatedAt.After(c.fire.Add(-silentAfter)) || st.LastCall().After(c.fire.Add(-silentAfter)) {
+			if len(awayBound[st.ID]) == 0 || !st.FamilySilent(c.fire) {
 				continue
 			}
 			who := st.Responsible()

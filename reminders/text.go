@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"bangfu/commands/cadence"
 )
 
 // JobName is a job's Chinese name.
@@ -158,18 +160,8 @@ func familyCallSilent(teacher, students string) string {
 	return fmt.Sprintf("【亲情通话】%s，这些孩子已经两周没有和在外务工的家人通电话了：\n%s\n可以打个电话提醒家长，或者在学校让孩子给家里打一个。", teacher, students)
 }
 
-func periodWord(every string) string {
-	switch every {
-	case "week":
-		return "本周"
-	case "month":
-		return "本月"
-	}
-	return "本学期"
-}
-
 func owedLine(code uint64, name, every, what string, done, need int) string {
-	return fmt.Sprintf("#%d %s：%s%s %d/%d次", code, name, periodWord(every), what, done, need)
+	return fmt.Sprintf("#%d %s：%s%s %d/%d次", code, name, cadence.PeriodWord(every), what, done, need)
 }
 
 func owedReminder(teacher string, monthEnd bool, lines string, code uint64, tutoring bool, name string) string {

@@ -164,6 +164,30 @@ func (p *Plan) ReviewedSince(t time.Time) bool {
 	return false
 }
 
+// ReviewOwed reports whether a running plan owes its stage review: one
+// begun before this month with no review in it, or one whose review date
+// has come.
+func (p *Plan) ReviewOwed(monthStart, today time.Time) bool {
+	if !p.Active() {
+		return false
+	}
+	if !p.Review.IsZero() && !p.Review.After(today) {
+		return true
+	}
+	return p.Start.Before(monthStart) && !p.ReviewedSince(monthStart)
+}
+
+// FamilySilentAfter is how long a family working away may go without
+// calling the child before the mentor hears of it.
+const FamilySilentAfter = 14 * 24 * time.Hour
+
+// FamilySilent reports whether, at now, a student on the register for
+// that long has had no family call for that long.
+func (s Student) FamilySilent(now time.Time) bool {
+	since := now.Add(-FamilySilentAfter)
+	return !s.CreatedAt.After(since) && !s.LastCall().After(since)
+}
+
 // Responsible is who answers for the plan: its named teacher, else the
 // mentor; 0 leaves it to the head teacher.
 func (s Student) Responsible() uint64 {

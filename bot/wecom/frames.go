@@ -59,13 +59,8 @@ type callback struct {
 	MsgType string  `json:"msgtype"`
 	Text    content `json:"text"`
 	Voice   content `json:"voice"` // speech, as WeCom transcribed it
-	Mixed   struct {
-		MsgItem []struct {
-			MsgType string  `json:"msgtype"`
-			Text    content `json:"text"`
-		} `json:"msg_item"`
-	} `json:"mixed"`
-	Event struct {
+	Mixed   mixed   `json:"mixed"`
+	Event   struct {
 		EventType string `json:"eventtype"`
 	} `json:"event"`
 	// Quote is the message this one quotes (引用), when it does.
@@ -76,12 +71,7 @@ type callback struct {
 type quoted struct {
 	MsgType string  `json:"msgtype"`
 	Text    content `json:"text"`
-	Mixed   struct {
-		MsgItem []struct {
-			MsgType string  `json:"msgtype"`
-			Text    content `json:"text"`
-		} `json:"msg_item"`
-	} `json:"mixed"`
+	Mixed   mixed   `json:"mixed"`
 }
 
 // quoteText is the words of the quoted message, "" for none.
@@ -89,9 +79,15 @@ func (c callback) quoteText() string {
 	if c.Quote == nil {
 		return ""
 	}
-	q := callback{MsgType: c.Quote.MsgType, Text: c.Quote.Text}
-	q.Mixed.MsgItem = c.Quote.Mixed.MsgItem
-	return q.text()
+	return callback{MsgType: c.Quote.MsgType, Text: c.Quote.Text, Mixed: c.Quote.Mixed}.text()
+}
+
+// mixed is a 图文混排 message: its items, of which the text ones are read.
+type mixed struct {
+	MsgItem []struct {
+		MsgType string  `json:"msgtype"`
+		Text    content `json:"text"`
+	} `json:"msg_item"`
 }
 
 type content struct {

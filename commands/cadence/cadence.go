@@ -165,6 +165,30 @@ func Decode(code uint64) (studentID uint64, rule int, ok bool) {
 	return code / 10, int(code%10) - 1, true
 }
 
+// Heads finds a class's head teachers among people, for Owed.
+func Heads(people []storage.Person) func(classID uint64) []uint64 {
+	return func(classID uint64) []uint64 {
+		var ids []uint64
+		for _, p := range people {
+			if p.IsHeadOf(classID) {
+				ids = append(ids, p.ID)
+			}
+		}
+		return ids
+	}
+}
+
+// Since is where the records Owed counts from begin: the semester's first
+// day, or, before it or when a week began last month, a week before this
+// month began.
+func Since(cal storage.Calendar, now time.Time) time.Time {
+	from := cal.TermAt(now).Start
+	if m := cal.MonthStart(now).AddDate(0, 0, -7); from.IsZero() || from.After(m) {
+		from = m
+	}
+	return from
+}
+
 // Records are what the rules are counted from: sessions and contacts from
 // the start of the longest period (the semester) to now.
 type Records struct {

@@ -54,3 +54,14 @@ func badWith(with string) string {
 }
 
 func unknownCategory(c string) string { return fmt.Sprintf("：不认识的类别 %q", c) }
+
+// PeriodWord is a rule's period as lists say it: 本周, 本月, 本学期.
+func PeriodWord(every string) string {
+	switch every {
+	case EveryWeek:
+		return "本周"
+	case EveryMonth:
+		return "本月"
+	}
+	return "本学期"
+}

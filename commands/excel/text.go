@@ -145,14 +145,3 @@ func sourceList(nos []uint64) string {
 	}
 	return strings.Join(out, " ")
 }
-
-// periodName is a rule's period as the sheet says it.
-func periodName(every string) string {
-	switch every {
-	case "week":
-		return "本周"
-	case "month":
-		return "本月"
-	}
-	return "本学期"
-}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"bangfu/commands/cadence"
 	"bangfu/commands/report"
 	"bangfu/storage"
 )
@@ -85,7 +86,7 @@ func Rows(cal storage.Calendar, a report.Archive) map[string][][]any {
 		if !it.Until.IsZero() {
 			until = dayText(cal, it.Until)
 		}
-		out[sheetRhythm] = append(out[sheetRhythm], []any{cls(it.Student.ID), it.Student.Name, it.Rule.Name, periodName(it.Rule.Every), it.Done, it.Need,
+		out[sheetRhythm] = append(out[sheetRhythm], []any{cls(it.Student.ID), it.Student.Name, it.Rule.Name, cadence.PeriodWord(it.Rule.Every), it.Done, it.Need,
 			a.Names[it.Owner], until, it.Rule.Source})
 	}
 	if len(a.Mentors) > 0 {

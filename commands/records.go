@@ -56,7 +56,13 @@ func (h *Handler) log(r *req) (string, error) {
 		return "", err
 	}
 	thisWeek, itsWeek := report.Week(h.Cal, r.now), report.Week(h.Cal, in.day)
-	se, counts, err := h.Store.AddSession(r.meta, storage.Session{StudentID: f.st.ID, Subject: in.subject, Minutes: in.minutes, At: h.at(r, in.day), Note: in.note}, itsWeek, thisWeek)
+	// This week is counted a second time only for a session of an earlier
+	// week: each count is a read inside the write, on every /log.
+	weeks := []storage.Range{itsWeek}
+	if !itsWeek.From.Equal(thisWeek.From) {
+		weeks = append(weeks, thisWeek)
+	}
+	se, counts, err := h.Store.AddSession(r.meta, storage.Session{StudentID: f.st.ID, Subject: in.subject, Minutes: in.minutes, At: h.at(r, in.day), Note: in.note}, weeks...)
 	if err != nil {
 		return "", err
 	}

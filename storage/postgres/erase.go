@@ -15,7 +15,7 @@ import (
 // the admin names backups, as for bbolt.
 func (s *Store) DeleteStudent(m storage.Meta, id uint64, mentions []string) (storage.Erased, error) {
 	var e storage.Erased
-	err := s.write(m, func(tx pgx.Tx) error {
+	err := s.writeDirectory(m, func(tx pgx.Tx) error {
 		e = storage.Erased{}
 		st, ok, err := one[storage.Student](tx, "SELECT doc FROM students WHERE id = $1 FOR UPDATE", int64(id))
 		if err != nil {
@@ -154,6 +154,7 @@ type bulk struct {
 
 // Bulk runs fn in one write transaction.
 func (s *Store) Bulk(m storage.Meta, fn func(b storage.Bulk) error) error {
+	defer s.dir.drop()
 	return pgx.BeginFunc(bg, s.pool, func(tx pgx.Tx) error { return fn(&bulk{tx: tx, m: m}) })
 }
 

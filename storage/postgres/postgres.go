@@ -41,6 +41,10 @@ type Store struct {
 	holder string // this process, in the journal of replies
 	stop   context.CancelFunc
 	done   chan struct{}
+	// dir keeps the directory this process reads on every message
+	// (directory.go); unlisten ends its subscription to changes.
+	dir      dirCache
+	unlisten func()
 }
 
 // Options of Open.
@@ -104,6 +108,12 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
+	var schema string
+	if err := pool.QueryRow(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	s.unlisten = listen(url, schema, &s.dir)
 	life, stop := context.WithCancel(context.Background())
 	s.stop, s.done = stop, make(chan struct{})
 	go func() {
@@ -121,7 +131,7 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	}()
 	terms, err := s.StartedTerms()
 	if err != nil {
-		pool.Close()
+		s.Close()
 		return nil, err
 	}
 	s.Cal.SetStartedTerms(terms)
@@ -157,6 +167,9 @@ func (s *Store) Close() error {
 		s.stop()
 		<-s.done
 		s.pool.Exec(bg, "DELETE FROM processes WHERE holder = $1", s.holder)
+	}
+	if s.unlisten != nil {
+		s.unlisten()
 	}
 	s.pool.Close()
 	return nil
@@ -264,6 +277,14 @@ func (s *Store) write(m storage.Meta, fn func(tx pgx.Tx) error) error {
 		}
 		return fn(tx)
 	})
+}
+
+// writeDirectory is write for a change to the directory (classes,
+// students, people, accounts): this process's cache forgets it at once,
+// committed or not; the others are told by the server at commit.
+func (s *Store) writeDirectory(m storage.Meta, fn func(tx pgx.Tx) error) error {
+	defer s.dir.drop()
+	return s.write(m, fn)
 }
 
 func markProcessed(tx pgx.Tx, m storage.Meta, holder string) error {

@@ -28,6 +28,7 @@ func ensureClass(tx pgx.Tx, grade, number int) (storage.Class, error) {
 
 // EnsureClass returns the class, creating it if new.
 func (s *Store) EnsureClass(grade, number int) (storage.Class, error) {
+	defer s.dir.drop()
 	var c storage.Class
 	err := pgx.BeginFunc(bg, s.pool, func(tx pgx.Tx) error {
 		var err error
@@ -66,12 +67,17 @@ func (s *Store) ClassByGrade(grade, number int) (storage.Class, bool, error) {
 
 // Class returns a class by id, graduated or not.
 func (s *Store) Class(id uint64) (storage.Class, error) {
-	cs, err := scanClasses(s.pool.Query(bg, "SELECT id, grade, number, graduated FROM classes WHERE id = $1", int64(id)))
+	docs, err := s.cachedDocs(dirKey{"class", strconv.FormatUint(id, 10)},
+		"SELECT jsonb_build_object('ID', id, 'Grade', grade, 'Number', number, 'Graduated', graduated) FROM classes WHERE id = $1", int64(id))
 	if err != nil {
 		return storage.Class{}, err
 	}
-	if len(cs) == 0 {
+	if len(docs) == 0 {
 		return storage.Class{}, &storage.Error{Code: storage.ENotFound, Op: "Class", ClassID: id}
+	}
+	cs, err := decodeDocs[storage.Class](docs)
+	if err != nil {
+		return storage.Class{}, err
 	}
 	return cs[0], nil
 }
@@ -109,7 +115,7 @@ func lockClass(tx pgx.Tx, classID uint64) error {
 func (s *Store) AddStudent(m storage.Meta, grade, number int, st storage.Student) (storage.Student, bool, error) {
 	var out storage.Student
 	var reopened bool
-	err := s.write(m, func(tx pgx.Tx) error {
+	err := s.writeDirectory(m, func(tx pgx.Tx) error {
 		c, err := ensureClass(tx, grade, number)
 		if err != nil {
 			return err
@@ -147,16 +153,27 @@ func (s *Store) AddStudent(m storage.Meta, grade, number int, st storage.Student
 
 // StudentsNamed returns every student with that name.
 func (s *Store) StudentsNamed(name string) ([]storage.Student, error) {
-	return collect[storage.Student](s.pool, "SELECT doc FROM students WHERE name = $1 ORDER BY id", name)
+	docs, err := s.cachedDocs(dirKey{"named", name}, "SELECT doc FROM students WHERE name = $1 ORDER BY id", name)
+	if err != nil {
+		return nil, err
+	}
+	return decodeDocs[storage.Student](docs)
 }
 
 // Student returns one student.
 func (s *Store) Student(id uint64) (storage.Student, error) {
-	st, ok, err := getStudent(s.pool, id)
-	if err == nil && !ok {
-		err = &storage.Error{Code: storage.ENotFound, Op: "Student", StudentID: id}
+	docs, err := s.cachedDocs(dirKey{"student", strconv.FormatUint(id, 10)}, "SELECT doc FROM students WHERE id = $1", int64(id))
+	if err != nil {
+		return storage.Student{}, err
 	}
-	return st, err
+	if len(docs) == 0 {
+		return storage.Student{}, &storage.Error{Code: storage.ENotFound, Op: "Student", StudentID: id}
+	}
+	sts, err := decodeDocs[storage.Student](docs)
+	if err != nil {
+		return storage.Student{}, err
+	}
+	return sts[0], nil
 }
 
 // StudentsInClass lists a class's students by id.
@@ -172,7 +189,7 @@ func (s *Store) AllStudents() ([]storage.Student, error) {
 // UpdateStudent changes a student in one audited transaction.
 func (s *Store) UpdateStudent(m storage.Meta, id uint64, action string, fn func(*storage.Student) error) (storage.Student, error) {
 	var out storage.Student
-	err := s.write(m, func(tx pgx.Tx) error {
+	err := s.writeDirectory(m, func(tx pgx.Tx) error {
 		st, ok, err := one[storage.Student](tx, "SELECT doc FROM students WHERE id = $1 FOR UPDATE", int64(id))
 		if err != nil {
 			return err
@@ -194,7 +211,7 @@ func (s *Store) UpdateStudent(m storage.Meta, id uint64, action string, fn func(
 
 // ImportStudents adds or updates every row: all or nothing, idempotent.
 func (s *Store) ImportStudents(m storage.Meta, rows []storage.ImportRow) (added, updated, unchanged int, err error) {
-	err = s.write(m, func(tx pgx.Tx) error {
+	err = s.writeDirectory(m, func(tx pgx.Tx) error {
 		added, updated, unchanged = 0, 0, 0
 		for _, r := range rows {
 			c, err := ensureClass(tx, r.Grade, r.Number)
@@ -255,7 +272,16 @@ func putPerson(tx pgx.Tx, p storage.Person) error {
 
 // PersonByAccount finds the person behind a platform user id.
 func (s *Store) PersonByAccount(platform, userID string) (storage.Person, bool, error) {
-	return one[storage.Person](s.pool, "SELECT p.doc FROM accounts a JOIN people p ON p.id = a.person_id WHERE a.platform = $1 AND a.user_id = $2", platform, userID)
+	docs, err := s.cachedDocs(dirKey{"account", platform + "\x00" + userID},
+		"SELECT p.doc FROM accounts a JOIN people p ON p.id = a.person_id WHERE a.platform = $1 AND a.user_id = $2", platform, userID)
+	if err != nil || len(docs) == 0 {
+		return storage.Person{}, false, err
+	}
+	ps, err := decodeDocs[storage.Person](docs)
+	if err != nil {
+		return storage.Person{}, false, err
+	}
+	return ps[0], true, nil
 }
 
 // EnsurePerson returns the person behind an account, creating them on first
@@ -268,6 +294,7 @@ func (s *Store) EnsurePerson(platform, userID, privateChat, name string) (storag
 	if ok && p.Shows(platform, userID, privateChat, name) {
 		return p, nil
 	}
+	defer s.dir.drop()
 	err = pgx.BeginFunc(bg, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(bg, "SELECT pg_advisory_xact_lock(2, hashtext($1 || '/' || $2))", platform, userID); err != nil {
 			return err
@@ -308,7 +335,7 @@ func (s *Store) People() ([]storage.Person, error) {
 // queued for a child a person is no longer the parent of is dropped.
 func (s *Store) UpdatePerson(m storage.Meta, id uint64, action string, fn func(*storage.Person) error) (storage.Person, error) {
 	var out storage.Person
-	err := s.write(m, func(tx pgx.Tx) error {
+	err := s.writeDirectory(m, func(tx pgx.Tx) error {
 		p, ok, err := one[storage.Person](tx, "SELECT doc FROM people WHERE id = $1 FOR UPDATE", int64(id))
 		if err != nil {
 			return err
@@ -420,7 +447,7 @@ func (s *Store) UseInvite(m storage.Meta, code string, personID uint64) (storage
 	if strings.ContainsRune(code, 0) { // text in PostgreSQL holds no NUL: no code has one
 		return inv, p, &storage.Error{Code: storage.ENotFound, Op: "UseInvite", Subject: strings.ReplaceAll(code, "\x00", "")}
 	}
-	err := s.write(m, func(tx pgx.Tx) error {
+	err := s.writeDirectory(m, func(tx pgx.Tx) error {
 		var ok bool
 		var err error
 		if inv, ok, err = one[storage.Invite](tx, "SELECT doc FROM invites WHERE code = $1 FOR UPDATE", code); err != nil {
@@ -506,7 +533,7 @@ func (s *Store) StartTerm(m storage.Meta, t storage.Term) error {
 // grades leave with their students' support closed and head teachers freed.
 func (s *Store) PromoteClasses(m storage.Meta, graduating []int, reason string, minGap time.Duration) (storage.Promotion, error) {
 	var p storage.Promotion
-	err := s.write(m, func(tx pgx.Tx) error {
+	err := s.writeDirectory(m, func(tx pgx.Tx) error {
 		p = storage.Promotion{}
 		var last []byte
 		if err := noRows(tx.QueryRow(bg, "SELECT value FROM meta WHERE key = 'last_promotion' FOR UPDATE").Scan(&last), nil); err != nil {

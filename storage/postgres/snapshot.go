@@ -126,6 +126,7 @@ func stamped(tx pgx.Tx, sql string) ([]storage.Stamped, error) {
 // transaction, keeping every id and number, and moves the sequences past
 // them.
 func (s *Store) Restore(snap storage.Snapshot) error {
+	defer s.dir.drop()
 	return pgx.BeginFunc(bg, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(bg, `TRUNCATE classes, students, people, accounts, groups, invites, records, meetings, audit,
 			processed, outbox, outbox_keys, replies, platform_state`); err != nil {

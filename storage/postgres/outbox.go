@@ -140,7 +140,7 @@ func (s *Store) JournalReply(q storage.Queued) (uint64, error) {
 }
 
 // ReplySending marks a journaled reply handed over (never sent again); those
-// marked before are deleted in the same write.
+// this process marked before are deleted in the same write.
 //
 // One statement, one round trip: it is on every reply's path. Its commit
 // does not wait for the WAL to reach the disk (synchronous_commit off for
@@ -148,22 +148,50 @@ func (s *Store) JournalReply(q storage.Queued) (uint64, error) {
 // of this process, or of the machine it runs on, loses nothing; only a
 // crash of the database server within its wal_writer_delay (200 ms by
 // default) can lose the mark, and then the reply's stand-in goes once more.
-// Waiting for that flush cost as much as the record's own commit.
+// Waiting for that flush cost as much as the record's own commit. The
+// marked entries to delete are named by id (this process remembers them):
+// looking for them by their mark read the whole journal, dead rows and all,
+// and cost three times the update.
 func (s *Store) ReplySending(id uint64) error {
+	s.markedMu.Lock()
+	before := s.marked
+	s.marked = nil
+	s.markedMu.Unlock()
 	_, err := s.pool.Exec(bg, `WITH unhurried AS (SELECT set_config('synchronous_commit', 'off', true)),
-		gone AS (DELETE FROM replies WHERE id <> $1 AND (doc->>'InFlight')::boolean)
-		UPDATE replies SET doc = jsonb_set(doc, '{InFlight}', 'true') FROM unhurried WHERE id = $1`, int64(id))
+		gone AS (DELETE FROM replies WHERE id = ANY($2::bigint[]) AND id <> $1)
+		UPDATE replies SET doc = jsonb_set(doc, '{InFlight}', 'true') FROM unhurried WHERE id = $1`, int64(id), before)
+	s.markedMu.Lock()
+	if err != nil {
+		s.marked = append(s.marked, before...) // still to delete
+	} else {
+		s.marked = append(s.marked, id)
+	}
+	s.markedMu.Unlock()
 	return err
+}
+
+// unmarked forgets that this process marked id (it went, or waits again).
+func (s *Store) unmarked(id uint64) {
+	s.markedMu.Lock()
+	defer s.markedMu.Unlock()
+	for i, x := range s.marked {
+		if x == id {
+			s.marked = append(s.marked[:i], s.marked[i+1:]...)
+			return
+		}
+	}
 }
 
 // ReplyDone forgets a journaled reply.
 func (s *Store) ReplyDone(id uint64) error {
+	s.unmarked(id)
 	_, err := s.pool.Exec(bg, "DELETE FROM replies WHERE id = $1", int64(id))
 	return err
 }
 
 // ReplyWaiting clears the mark of a journaled reply that did not go out.
 func (s *Store) ReplyWaiting(id uint64) error {
+	s.unmarked(id)
 	_, err := s.pool.Exec(bg, `UPDATE replies SET doc = jsonb_set(doc, '{InFlight}', 'false') WHERE id = $1`, int64(id))
 	return err
 }

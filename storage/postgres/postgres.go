@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -45,6 +46,10 @@ type Store struct {
 	// (directory.go); unlisten ends its subscription to changes.
 	dir      dirCache
 	unlisten func()
+	// marked: the journaled replies this process has marked handed over,
+	// to delete at its next mark (ReplySending).
+	markedMu sync.Mutex
+	marked   []uint64
 }
 
 // Options of Open.

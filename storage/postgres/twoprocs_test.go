@@ -198,3 +198,56 @@ func TestTheSendingMarksSettingStaysWithItsTransaction(t *testing.T) {
 		}
 	}
 }
+
+// TestTheJournalKeepsOnlyTheLastMarkedReply: each mark deletes the replies
+// this process marked before (they are handed over), by id; one that did
+// not go after all (waiting again) and another process's stay.
+func TestTheJournalKeepsOnlyTheLastMarkedReply(t *testing.T) {
+	url := pgtest.URL(t)
+	open := func(holder string) *postgres.Store {
+		s, err := postgres.Open(context.Background(), url, postgres.Options{Holder: holder})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	a, b := open("A"), open("B")
+	journal := func(s *postgres.Store, text string) uint64 {
+		id, err := s.JournalReply(storage.Queued{Platform: "t", ChatID: "c", Text: text, NotBefore: time.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	left := func() []string {
+		rows, err := a.Pool().Query(context.Background(), "SELECT doc->>'Text' FROM replies ORDER BY id")
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return texts
+	}
+	first, second, third := journal(a, "一"), journal(a, "二"), journal(a, "三")
+	other := journal(b, "别处")
+	for _, id := range []uint64{first, second} {
+		if err := a.ReplySending(id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.ReplySending(other); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.ReplyWaiting(second); err != nil { // did not go
+		t.Fatal(err)
+	}
+	if err := a.ReplySending(third); err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(left()); got != "[二 三 别处]" {
+		t.Fatalf("the journal after three marks: %s", got)
+	}
+}

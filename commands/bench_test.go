@@ -66,6 +66,30 @@ func BenchmarkLogSequentialPostgres(b *testing.B) {
 	logSequentially(b, router, out)
 }
 
+// BenchmarkLogSequentialPostgresYear: the same in a copy of the year-sized
+// school (generated once per run into a template database): bigger
+// indexes and tables, as the targets ask.
+func BenchmarkLogSequentialPostgresYear(b *testing.B) {
+	url := pgtest.FilledURL(b, "year", func(url string) error {
+		st, err := postgres.Open(context.Background(), url, postgres.Options{Now: func() time.Time { return bigNow }})
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		_, err = schoolgen.Generate(st, schoolgen.Big(bigNow))
+		return err
+	})
+	var ticks atomic.Int64
+	clock := func() time.Time { return bigNow.Add(time.Duration(ticks.Add(1)) * time.Minute) }
+	st, err := postgres.Open(context.Background(), url, postgres.Options{Now: clock})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	router, out := logRouter(b, st, st.Cal, st.Now, true)
+	logSequentially(b, router, out)
+}
+
 // logRouter is the router, commands and 32 students over any store.
 func logRouter(b *testing.B, st storage.Store, cal storage.Calendar, now func() time.Time, journal bool) (*bot.Router, *lastReply) {
 	h := New(st, cal, now, slog.New(slog.NewTextHandler(io.Discard, nil)))

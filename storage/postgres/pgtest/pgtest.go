@@ -41,6 +41,14 @@ var (
 // it from TestMain as os.Exit(pgtest.Main(m)).
 func Main(m *testing.M) int {
 	code := m.Run()
+	if baseURL != "" && len(templates) > 0 {
+		if c, err := pgx.Connect(context.Background(), baseURL); err == nil {
+			for _, db := range templates {
+				c.Exec(context.Background(), "DROP DATABASE IF EXISTS "+db+" WITH (FORCE)")
+			}
+			c.Close(context.Background())
+		}
+	}
 	if stop != nil {
 		stop()
 	}
@@ -49,6 +57,62 @@ func Main(m *testing.M) int {
 
 // URL is a new, empty database for one test, dropped when it ends.
 func URL(t testing.TB) string {
+	t.Helper()
+	return copyOf(t, "")
+}
+
+// templates are databases filled once per test binary, copied by FilledURL.
+var (
+	templatesMu sync.Mutex
+	templates   = map[string]string{} // name → database
+)
+
+// FilledURL is a new database for one test that starts as a copy of the
+// one fill made (once per test binary, under name): a benchmark's
+// year-sized school, generated once and copied for each round. fill must
+// close its connections before it returns.
+func FilledURL(t testing.TB, name string, fill func(url string) error) string {
+	t.Helper()
+	templatesMu.Lock()
+	defer templatesMu.Unlock()
+	db, ok := templates[name]
+	if !ok {
+		url := newDatabase(t)
+		if err := fill(url); err != nil {
+			t.Fatalf("pgtest: filling %s: %v", name, err)
+		}
+		db = url[strings.LastIndex(url, "/")+1:]
+		if i := strings.Index(db, "?"); i >= 0 {
+			db = db[:i]
+		}
+		templates[name] = db
+	}
+	return copyOf(t, db)
+}
+
+// newDatabase is an empty database that stays until the cluster stops.
+func newDatabase(t testing.TB) string {
+	t.Helper()
+	once.Do(start)
+	if baseURL == "" {
+		t.Skipf("%s: %s", SkipLine, why)
+	}
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, baseURL)
+	if err != nil {
+		t.Fatalf("pgtest: connecting: %v", err)
+	}
+	defer admin.Close(ctx)
+	name := fmt.Sprintf("bangfu_fill_%d_%d", os.Getpid(), dbSeq.Add(1))
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	return withDatabase(baseURL, name)
+}
+
+// copyOf makes a database for one test, empty or a copy of template
+// (file by file: a copy through the WAL would write it all again).
+func copyOf(t testing.TB, template string) string {
 	t.Helper()
 	once.Do(start)
 	if baseURL == "" {
@@ -64,7 +128,11 @@ func URL(t testing.TB) string {
 	}
 	defer admin.Close(ctx)
 	name := fmt.Sprintf("bangfu_test_%d_%d", os.Getpid(), dbSeq.Add(1))
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+	create := "CREATE DATABASE " + name
+	if template != "" {
+		create += " TEMPLATE " + template + " STRATEGY FILE_COPY"
+	}
+	if _, err := admin.Exec(ctx, create); err != nil {
 		t.Fatalf("pgtest: %v", err)
 	}
 	t.Cleanup(func() {

@@ -22,7 +22,15 @@ import (
 	"bangfu/storage/postgres/pgtest"
 )
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+// TestMain stops the throwaway PostgreSQL and removes the binary the tests
+// built (tens of MB a run, left in the temp dir otherwise).
+func TestMain(m *testing.M) {
+	code := pgtest.Main(m)
+	if builtPath != "" {
+		os.RemoveAll(filepath.Dir(builtPath))
+	}
+	os.Exit(code)
+}
 
 // TestTheTerminalChatOnPostgreSQL: with storage.url set, the bot keeps its
 // school in PostgreSQL: what one run records, the next run reads; backup

@@ -21,7 +21,7 @@ var year struct {
 }
 
 // yearFile is the year-sized school of the benchmarks, generated once per
-// test binary (its own temp dir, removed by the OS's temp cleaning).
+// test binary (its own temp dir, removed by TestMain).
 func yearFile(b *testing.B) string {
 	year.once.Do(func() {
 		dir, err := os.MkdirTemp("", "bangfu-year")
@@ -75,4 +75,14 @@ func BenchmarkRawUpdatePutYear(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "puts/s")
+}
+
+// TestMain removes the year-sized school the benchmarks generated (57 MB a
+// run, left in the temp dir otherwise).
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if year.path != "" {
+		os.RemoveAll(filepath.Dir(year.path))
+	}
+	os.Exit(code)
 }

@@ -39,11 +39,13 @@ func checksum(path string) (string, error) {
 		return "", err
 	}
 	defer f.Close()
-	// Large reads: the file is in the page cache, the syscalls are the cost
-	// (mapping it costs a fault per page, slower).
+	// Reads of 128 KB: the file is in the page cache and each read copies
+	// it into a buffer that stays in the core's cache while it is summed
+	// (1 MB reads took half as long again on a year's file; mapping it
+	// costs a fault per page, slower still).
 	var sum uint32
 	var n int64
-	buf := make([]byte, 1<<20)
+	buf := make([]byte, 128<<10)
 	for {
 		k, err := f.Read(buf)
 		sum, n = crc32.Update(sum, castagnoli, buf[:k]), n+int64(k)

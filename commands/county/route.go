@@ -2,7 +2,6 @@ package county
 
 import (
 	"strings"
-	"sync"
 
 	"bangfu/bot"
 	"bangfu/storage"
@@ -15,13 +14,13 @@ import (
 // several schools reaches the first in the config's order, and writes the
 // other's name before a class or a student (二中/初一3班) to reach it.
 
-// Directory finds the school of each message.
+// Directory finds the school of each message. It asks the schools' stores
+// each time, keeping nothing of its own: a person bound or unbound in a
+// school, or a group registered elsewhere, is routed anew at the next
+// message. (The stores answer from memory: bbolt's map, PostgreSQL's
+// directory cache, which every change forgets.)
 type Directory struct {
 	Schools []Member
-
-	mu     sync.Mutex
-	groups map[string]int // platform:chat → school, once found
-	people map[string]int // platform:user → school, once found
 }
 
 // Member is one school as routing sees it.
@@ -48,29 +47,20 @@ func (d *Directory) Route(m bot.Message) (int, string) {
 	if code, ok := d.Schools[0].JoinCode(m.Text); ok {
 		for i, s := range d.Schools {
 			if found, err := s.Store.InviteExists(code); err == nil && found {
-				d.forget(m) // bound now where the code was issued
 				return i, m.Text
 			}
 		}
 	}
 	if m.Chat.Kind == bot.Group {
-		if i, ok := d.cached(d.groups, m.Platform+":"+m.Chat.ID); ok {
-			return i, m.Text
-		}
 		for i, s := range d.Schools {
 			if _, found, err := s.Store.Group(m.Platform, m.Chat.ID); err == nil && found {
-				d.remember(&d.groups, m.Platform+":"+m.Chat.ID, i)
 				return i, m.Text
 			}
 		}
 	}
-	if i, ok := d.cached(d.people, m.Platform+":"+m.Sender.ID); ok {
-		return i, m.Text
-	}
 	for i, s := range d.Schools {
 		p, found, err := s.Store.PersonByAccount(m.Platform, m.Sender.ID)
 		if err == nil && found && bound(p) {
-			d.remember(&d.people, m.Platform+":"+m.Sender.ID, i)
 			return i, m.Text
 		}
 	}
@@ -105,27 +95,4 @@ func (d *Directory) named(text string) (int, string, bool) {
 func isWordStart(text string, j int) bool {
 	prev := text[j-1]
 	return prev == ' ' || prev == '\t'
-}
-
-func (d *Directory) cached(m map[string]int, k string) (int, bool) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	i, ok := m[k]
-	return i, ok
-}
-
-func (d *Directory) remember(m *map[string]int, k string, i int) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if *m == nil {
-		*m = map[string]int{}
-	}
-	(*m)[k] = i
-}
-
-// forget drops what was found for the sender: a code may bind them anew.
-func (d *Directory) forget(m bot.Message) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	delete(d.people, m.Platform+":"+m.Sender.ID)
 }

@@ -89,3 +89,51 @@ func lower(s string) string {
 	}
 	return string(out)
 }
+
+// Routing keeps nothing of its own: a teacher bound later in the first
+// school goes there at the next message, and back to the second when the
+// first lets them go; a group registered again elsewhere follows at once.
+func TestRoutingFollowsABindingAsItChanges(t *testing.T) {
+	a, b := openSchool(t, "yizhong", "青山一中"), openSchool(t, "erzhong", "青山二中")
+	sa, sb := a.Store.(*bolt.Store), b.Store.(*bolt.Store)
+	d := &Directory{Schools: []Member{member(t, a), member(t, b)}}
+	m := storage.Meta{At: at(11, 30, 9)}
+	teach := func(s *bolt.Store, yes bool) {
+		p, err := s.EnsurePerson("wecom", "zhao", "zhao", "赵老师")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.UpdatePerson(m, p.ID, "test", func(p *storage.Person) error { p.Teacher = yes; return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	route := func() int {
+		i, _ := d.Route(said("zhao", "zhao", bot.Private, "/mine"))
+		return i
+	}
+	teach(sb, true)
+	if i := route(); i != 1 {
+		t.Fatalf("a teacher of the second school went to %d", i)
+	}
+	teach(sa, true)
+	if i := route(); i != 0 {
+		t.Fatalf("bound in the first school too: went to %d", i)
+	}
+	teach(sa, false)
+	if i := route(); i != 1 {
+		t.Fatalf("let go by the first school: went to %d", i)
+	}
+	group := storage.Group{Platform: "wecom", ChatID: "-7", Title: "初一3班家长群", Kind: storage.GroupParent, ClassID: 1}
+	if err := sb.SetGroup(m, group); err != nil {
+		t.Fatal(err)
+	}
+	if i, _ := d.Route(said("stranger", "-7", bot.Group, "/help")); i != 1 {
+		t.Fatalf("the second school's group went to %d", i)
+	}
+	if err := sa.SetGroup(m, group); err != nil {
+		t.Fatal(err)
+	}
+	if i, _ := d.Route(said("stranger", "-7", bot.Group, "/help")); i != 0 {
+		t.Fatalf("registered with the first school too: went to %d", i)
+	}
+}

@@ -12,15 +12,15 @@ import (
 	"bangfu/storage"
 )
 
-// The directory cache: every message reads its sender's account, and a
-// /log the student it names and the student's class. Each read is a round
+// The directory cache: every message reads its sender's account (and in a
+// group, the group), and a /log the student it names and its class. Each read is a round
 // trip to the server, and together they cost more than the write itself
 // (three trips of ~0.1 ms beside one commit). So each process keeps the
 // documents it has read in memory, as long as it is told of every change:
 //
 //   - its own writes to the directory forget the cache when they commit;
 //   - other processes' writes reach it through LISTEN: a trigger on each
-//     directory table notifies at commit (migration 004), and the listener
+//     directory table notifies at commit (migrations 004, 005), and the listener
 //     forgets the cache of that school;
 //   - while the listening connection is down the cache is off, every read
 //     goes to the server, until it listens again.
@@ -41,7 +41,7 @@ type dirCache struct {
 }
 
 type dirKey struct {
-	table string // "account", "student", "named", "class"
+	table string // "account", "student", "named", "class", "group"
 	key   string
 }
 

@@ -103,6 +103,25 @@ func TestAnotherProcessesChangeReachesTheDirectoryCache(t *testing.T) {
 		got, ok, err := a.PersonByAccount("telegram", "42")
 		return err == nil && ok && got.Name == "赵敏"
 	})
+	// A group: not registered (kept so), then registered by B, then moved.
+	if _, ok, err := a.Group("telegram", "-7"); ok || err != nil {
+		t.Fatalf("an unregistered group found: %v", err)
+	}
+	if err := b.SetGroup(storage.Meta{ActorID: 1, At: now}, storage.Group{Platform: "telegram", ChatID: "-7", Title: "初一3班家长群", Kind: storage.GroupParent, ClassID: st.ClassID}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, dropped, "A finds the group B registered", func() bool {
+		g, ok, err := a.Group("telegram", "-7")
+		return err == nil && ok && g.Kind == storage.GroupParent
+	})
+	if err := b.MoveGroup("telegram", "-7", "-100"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, dropped, "A follows the group to its new id", func() bool {
+		_, old, _ := a.Group("telegram", "-7")
+		_, moved, _ := a.Group("telegram", "-100")
+		return !old && moved
+	})
 }
 
 // TestALostListenerTurnsTheDirectoryCacheOff: while the connection that

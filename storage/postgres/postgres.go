@@ -285,7 +285,7 @@ func (s *Store) write(m storage.Meta, fn func(tx pgx.Tx) error) error {
 }
 
 // writeDirectory is write for a change to the directory (classes,
-// students, people, accounts): this process's cache forgets it at once,
+// students, people, accounts, groups): this process's cache forgets it at once,
 // committed or not; the others are told by the server at commit.
 func (s *Store) writeDirectory(m storage.Meta, fn func(tx pgx.Tx) error) error {
 	defer s.dir.drop()

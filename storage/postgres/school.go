@@ -364,13 +364,21 @@ func (s *Store) UpdatePerson(m storage.Meta, id uint64, action string, fn func(*
 
 // Group returns the registration of a group chat.
 func (s *Store) Group(platform, chatID string) (storage.Group, bool, error) {
-	return one[storage.Group](s.pool, "SELECT doc FROM groups WHERE platform = $1 AND chat_id = $2", platform, chatID)
+	docs, err := s.cachedDocs(dirKey{"group", platform + "\x00" + chatID}, "SELECT doc FROM groups WHERE platform = $1 AND chat_id = $2", platform, chatID)
+	if err != nil || len(docs) == 0 {
+		return storage.Group{}, false, err
+	}
+	gs, err := decodeDocs[storage.Group](docs)
+	if err != nil {
+		return storage.Group{}, false, err
+	}
+	return gs[0], true, nil
 }
 
 // SetGroup registers (or re-registers) a group chat; a change of kind or
 // class is audited with before and after.
 func (s *Store) SetGroup(m storage.Meta, g storage.Group) error {
-	return s.write(m, func(tx pgx.Tx) error {
+	return s.writeDirectory(m, func(tx pgx.Tx) error {
 		old, had, err := one[storage.Group](tx, "SELECT doc FROM groups WHERE platform = $1 AND chat_id = $2 FOR UPDATE", g.Platform, g.ChatID)
 		if err != nil {
 			return err
@@ -388,6 +396,7 @@ func (s *Store) SetGroup(m storage.Meta, g storage.Group) error {
 
 // MoveGroup keeps a group's registration when its chat id changes.
 func (s *Store) MoveGroup(platform, oldID, newID string) error {
+	defer s.dir.drop()
 	return pgx.BeginFunc(bg, s.pool, func(tx pgx.Tx) error {
 		g, ok, err := one[storage.Group](tx, "DELETE FROM groups WHERE platform = $1 AND chat_id = $2 RETURNING doc", platform, oldID)
 		if err != nil || !ok {

@@ -146,9 +146,12 @@ type Store struct {
 	// file until a commit folds them in (sending.go).
 	marks *sendingMarks
 	// confirmed closes once the file's checksum is confirmed (or was not
-	// needed); damage is set when it did not match (verified.go).
+	// needed); damage is set when it did not match (verified.go), perhaps
+	// while writes go on.
 	confirmed chan struct{}
-	damage    error
+	damage    atomic.Pointer[error]
+	// beforeConfirm, set by tests, runs before the checksum is taken.
+	beforeConfirm func()
 }
 
 // CommitStats reports how many transactions were committed for how many
@@ -169,6 +172,11 @@ type Options struct {
 	// OnDamage is told when the checksum confirmed after opening does not
 	// match (the file changed at rest); every write is refused from then.
 	OnDamage func(error)
+	// beforeConfirm (tests) runs in the background before the checksum;
+	// mapHeadroom (tests) lets the file grow that much before bbolt maps it
+	// anew, which would wait for the checksum.
+	beforeConfirm func()
+	mapHeadroom   int
 }
 
 // Open opens (creating 0600 if needed) the database at path and migrates it.
@@ -191,11 +199,11 @@ func Open(path string, opt Options) (*Store, error) {
 	if err := checkFile(path); err != nil {
 		return nil, err
 	}
-	db, err := openBolt(path, opt.Timeout)
+	db, err := openBolt(path, opt.Timeout, opt.mapHeadroom)
 	if err != nil {
 		return nil, err
 	}
-	sum, trusted := unchangedSinceCleanClose(path)
+	pages, sum, trusted := unchangedSinceCleanClose(path)
 	if !trusted {
 		treeWalks.Add(1)
 		if err := checkTree(db, path); err != nil {
@@ -203,10 +211,16 @@ func Open(path string, opt Options) (*Store, error) {
 			return nil, err
 		}
 	}
-	s := &Store{path: path, Cal: opt.Calendar, Now: opt.Now, db: db, confirmed: make(chan struct{})}
+	s := &Store{path: path, Cal: opt.Calendar, Now: opt.Now, db: db, confirmed: make(chan struct{}), beforeConfirm: opt.beforeConfirm}
 	if trusted {
-		// Before migrate: its writes, if any, wait for the checksum.
-		go s.confirm(sum, opt.OnDamage)
+		// The pages as they were closed, held until their checksum is
+		// confirmed; begun before any write.
+		snapshot, err := db.Begin(false)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("opening database %s: %w", path, err)
+		}
+		go s.confirm(snapshot, pages, sum, opt.OnDamage)
 	} else {
 		close(s.confirmed)
 	}
@@ -238,7 +252,7 @@ func Open(path string, opt Options) (*Store, error) {
 	return s, nil
 }
 
-func openBolt(path string, timeout time.Duration) (db *bbolt.DB, err error) {
+func openBolt(path string, timeout time.Duration, headroom int) (db *bbolt.DB, err error) {
 	// bbolt panics on a garbage freelist page while opening.
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
@@ -251,7 +265,19 @@ func openBolt(path string, timeout time.Duration) (db *bbolt.DB, err error) {
 	// once (see Close), so the next open reads it from its page. After a
 	// crash bbolt rebuilds it by walking the pages, at the first write,
 	// after the walk that checks such a file anyway.
-	db, err = bbolt.Open(path, 0o600, &bbolt.Options{Timeout: timeout, FreelistType: bbolt.FreelistMapType, NoFreelistSync: true})
+	//
+	// A write that grows the file past bbolt's map waits for every reader
+	// to end, the snapshot the checksum at open reads from among them
+	// (verified.go): the map is a power of two at least the file's size, so
+	// that is seldom, and never longer than the checksum took before writes
+	// stopped waiting for it. headroom (tests) maps that much more.
+	var initial int
+	if headroom > 0 {
+		if fi, err := os.Stat(path); err == nil {
+			initial = int(fi.Size()) + headroom
+		}
+	}
+	db, err = bbolt.Open(path, 0o600, &bbolt.Options{Timeout: timeout, FreelistType: bbolt.FreelistMapType, NoFreelistSync: true, InitialMmapSize: initial})
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, &storage.Error{Code: storage.ELocked, Op: "Open", Subject: path,
 			Err: fmt.Errorf("%s: another bangfu is running on this file; stop it first, or use `bangfu backup` to copy it while it runs", path)}
@@ -285,11 +311,11 @@ func (s *Store) migrate() error {
 			return nil
 		}
 		if first {
-			// A migration writes: the checksum of the file as it was
-			// closed is confirmed first.
+			// A migration rewrites much of the file: the checksum of the
+			// file as it was closed is confirmed first.
 			<-s.confirmed
-			if s.damage != nil {
-				return s.damage
+			if err := s.damaged(); err != nil {
+				return err
 			}
 		}
 		if err := s.db.Update(func(tx *bbolt.Tx) error {
@@ -324,15 +350,14 @@ func (s *Store) Close() error {
 	}
 	// Every write has returned (they hold mu): the file is final and still
 	// locked against other processes.
-	if s.damage == nil {
+	damaged := s.damaged()
+	if damaged == nil {
 		s.db.NoFreelistSync = false // one commit writes the freelist for the next open
-		if err := s.db.Update(func(*bbolt.Tx) error { return nil }); err != nil {
-			s.damage = err
-		}
+		damaged = s.db.Update(func(*bbolt.Tx) error { return nil })
 	}
-	if s.damage != nil {
+	if damaged != nil {
 		os.Remove(s.path + verifiedSuffix)
-	} else if err := noteCleanClose(s.path); err != nil {
+	} else if err := noteCleanClose(s.db, s.path); err != nil {
 		os.Remove(s.path + verifiedSuffix)
 	}
 	err := s.db.Close()
@@ -340,14 +365,22 @@ func (s *Store) Close() error {
 	return err
 }
 
+// damaged is the damage the checksum at open found, if any.
+func (s *Store) damaged() error {
+	if p := s.damage.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
 // update runs fn in a write transaction that is fsynced before it returns.
 // Concurrent callers are committed together; fn may run more than once (when
 // another caller's fn fails the transaction is redone without it), so it must
 // only touch the transaction and its own result variables.
 func (s *Store) update(fn func(tx *bbolt.Tx) error) error {
-	<-s.confirmed
-	if s.damage != nil {
-		return s.damage
+	// Not waiting for the checksum at open: its pages are held as they were.
+	if err := s.damaged(); err != nil {
+		return err
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -513,8 +546,8 @@ func (s *Store) Backup(path string) (int64, error) {
 // so the bytes of deleted records (left in bbolt's free pages) are gone.
 func (s *Store) compact() error {
 	<-s.confirmed
-	if s.damage != nil {
-		return s.damage
+	if err := s.damaged(); err != nil {
+		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -549,7 +582,7 @@ func (s *Store) compact() error {
 	if renameErr == nil {
 		renameErr = syncDir(filepath.Dir(s.path))
 	}
-	db, err := openBolt(s.path, time.Second)
+	db, err := openBolt(s.path, time.Second, 0)
 	if err != nil {
 		return err
 	}

@@ -3,24 +3,33 @@ package bolt
 import (
 	"fmt"
 	"hash/crc32"
-	"io"
 	"os"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
+
+	bbolt "go.etcd.io/bbolt"
 )
 
 // Walking every page and record at start costs a tenth of a second on a
 // year's file and grows with the years; a file that is the one this package
 // closed needs no second walk. At a clean close the file's length, change
-// time, inode and CRC-32C go into a note beside it. At open, a file whose
-// length, change time and inode match its note is the one closed: it
-// skips the walk and opens at once, and its checksum is compared in the
-// background (tens of milliseconds a year's file, each school of a county
-// at once otherwise), before the first write is let through; a mismatch
-// there (a flipped byte at rest) refuses every write and is reported. Any
-// other change since (a crash mid-run, a copied-in file, a file written
-// by another program) fails the match and the file is walked as before.
+// time and inode go into a note beside it, with the pages that hold data
+// (every page below bbolt's high-water mark but the two meta pages and the
+// free ones) and their CRC-32C. At open, a file whose length, change time
+// and inode match its note is the one closed: it skips the walk and opens
+// at once, and the checksum of those pages is confirmed in the background
+// while the bot works: a read transaction held from the open keeps every
+// one of them as it was (bbolt writes a page in place only if it is free
+// or a meta page, and does not reuse a page freed after a reader began
+// until that reader ends). So the first reply after a restart does not
+// wait for a read of the whole file, which grows with the years (and after
+// a reboot comes from the disk). A mismatch (a flipped byte at rest) stops
+// every write from then and is reported: the bot stops, as it would have
+// refused to start. Any other change since (a crash mid-run, a copied-in
+// file, a file written by another program) fails the match and the file is
+// walked as before.
 
 const verifiedSuffix = ".verified"
 
@@ -32,8 +41,111 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // treeWalks counts full walks at open, for the tests.
 var treeWalks atomic.Int64
 
-// checksum is the file's length and CRC-32C, as the note writes them.
-func checksum(path string) (string, error) {
+// pages names the pages of a file that hold data: below the high-water
+// mark, not a meta page (0 and 1) and not free.
+type pages struct {
+	size uint64 // page size
+	hwm  uint64
+	free []span // ascending, disjoint
+}
+
+// span is the page ids from..to-1.
+type span struct{ from, to uint64 }
+
+func (p pages) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "psize=%d pages=%d free=", p.size, p.hwm)
+	for i, f := range p.free {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "%d-%d", f.from, f.to)
+	}
+	return b.String()
+}
+
+func parsePages(fields []string) (pages, bool) {
+	var p pages
+	seen := 0
+	for _, f := range fields {
+		k, v, _ := strings.Cut(f, "=")
+		var err error
+		switch k {
+		case "psize":
+			p.size, err = strconv.ParseUint(v, 10, 64)
+			seen++
+		case "pages":
+			p.hwm, err = strconv.ParseUint(v, 10, 64)
+			seen++
+		case "free":
+			seen++
+			if v == "" {
+				continue
+			}
+			for _, r := range strings.Split(v, ",") {
+				a, b, ok := strings.Cut(r, "-")
+				from, err1 := strconv.ParseUint(a, 10, 64)
+				to, err2 := strconv.ParseUint(b, 10, 64)
+				if !ok || err1 != nil || err2 != nil || to <= from || (len(p.free) > 0 && from < p.free[len(p.free)-1].to) {
+					return p, false
+				}
+				p.free = append(p.free, span{from, to})
+			}
+		}
+		if err != nil {
+			return p, false
+		}
+	}
+	return p, seen == 3 && p.size >= 512 && p.hwm >= 2
+}
+
+// used calls fn with each run of data pages, in order.
+func (p pages) used(fn func(from, to uint64) error) error {
+	next := uint64(2)
+	for _, f := range p.free {
+		if f.from > next {
+			if err := fn(next, min(f.from, p.hwm)); err != nil {
+				return err
+			}
+		}
+		next = max(next, f.to)
+	}
+	if next < p.hwm {
+		return fn(next, p.hwm)
+	}
+	return nil
+}
+
+// freePages reads which pages are free, in a write transaction of its own
+// (bbolt's page list is only safe to read there) that is rolled back.
+func freePages(db *bbolt.DB) (pages, error) {
+	tx, err := db.Begin(true)
+	if err != nil {
+		return pages{}, err
+	}
+	defer tx.Rollback()
+	p := pages{size: uint64(db.Info().PageSize)}
+	p.hwm = uint64(tx.Size()) / p.size
+	for id := uint64(2); id < p.hwm; id++ {
+		info, err := tx.Page(int(id))
+		if err != nil || info == nil {
+			return pages{}, fmt.Errorf("page %d: %v", id, err)
+		}
+		if info.Type != "free" {
+			id += uint64(info.OverflowCount)
+			continue
+		}
+		if n := len(p.free); n > 0 && p.free[n-1].to == id {
+			p.free[n-1].to++
+		} else {
+			p.free = append(p.free, span{id, id + 1})
+		}
+	}
+	return p, nil
+}
+
+// checksum is the CRC-32C of the data pages.
+func checksum(path string, p pages) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", err
@@ -44,19 +156,22 @@ func checksum(path string) (string, error) {
 	// (1 MB reads took half as long again on a year's file; mapping it
 	// costs a fault per page, slower still).
 	var sum uint32
-	var n int64
 	buf := make([]byte, 128<<10)
-	for {
-		k, err := f.Read(buf)
-		sum, n = crc32.Update(sum, castagnoli, buf[:k]), n+int64(k)
-		if err == io.EOF {
-			break
+	err = p.used(func(from, to uint64) error {
+		for off, end := from*p.size, to*p.size; off < end; {
+			n := min(uint64(len(buf)), end-off)
+			if _, err := f.ReadAt(buf[:n], int64(off)); err != nil {
+				return err
+			}
+			sum = crc32.Update(sum, castagnoli, buf[:n])
+			off += n
 		}
-		if err != nil {
-			return "", err
-		}
+		return nil
+	})
+	if err != nil {
+		return "", err
 	}
-	return fmt.Sprintf("size=%d crc32c=%08x", n, sum), nil
+	return fmt.Sprintf("crc32c=%08x", sum), nil
 }
 
 // identity is what the file system says of the file: length, change time
@@ -74,34 +189,45 @@ func identity(path string) (string, error) {
 	return fmt.Sprintf("size=%d ctime=%d ino=%d", fi.Size(), ctime, ino), nil
 }
 
-const notePrefix = "bangfu verified v2 "
+const notePrefix = "bangfu verified v3 "
 
 // unchangedSinceCleanClose says whether the file is, by the file system's
-// account, the one last closed; if so it returns the checksum to confirm
-// in the background.
-func unchangedSinceCleanClose(path string) (sum string, ok bool) {
+// account, the one last closed; if so it returns its data pages and their
+// checksum, to confirm in the background.
+func unchangedSinceCleanClose(path string) (p pages, sum string, ok bool) {
 	note, err := os.ReadFile(path + verifiedSuffix)
 	if err != nil || !strings.HasPrefix(string(note), notePrefix) {
-		return "", false
+		return p, "", false
 	}
 	id, err := identity(path)
 	if err != nil {
-		return "", false
+		return p, "", false
 	}
 	fields := strings.TrimSpace(strings.TrimPrefix(string(note), notePrefix))
-	noteID, noteSum, found := strings.Cut(fields, " | ")
+	noteID, rest, found := strings.Cut(fields, " | ")
 	if !found || noteID != id {
-		return "", false
+		return p, "", false
 	}
-	return noteSum, true
+	words := strings.Fields(rest)
+	if len(words) == 0 || !strings.HasPrefix(words[len(words)-1], "crc32c=") {
+		return p, "", false
+	}
+	if p, ok = parsePages(words[:len(words)-1]); !ok {
+		return p, "", false
+	}
+	return p, words[len(words)-1], true
 }
 
 // noteCleanClose writes the note for the file as it is now; it is called
 // with the writers stopped and the file still locked, so nobody changes it
 // between the read and the note. A note that cannot be written only costs
 // the next start a walk.
-func noteCleanClose(path string) error {
-	sum, err := checksum(path)
+func noteCleanClose(db *bbolt.DB, path string) error {
+	p, err := freePages(db)
+	if err != nil {
+		return err
+	}
+	sum, err := checksum(path, p)
 	if err != nil {
 		return err
 	}
@@ -110,21 +236,25 @@ func noteCleanClose(path string) error {
 		return err
 	}
 	tmp := path + verifiedSuffix + ".tmp"
-	if err := os.WriteFile(tmp, []byte(notePrefix+id+" | "+sum+"\n"), 0o600); err != nil {
+	if err := os.WriteFile(tmp, []byte(notePrefix+id+" | "+p.String()+" "+sum+"\n"), 0o600); err != nil {
 		return err
 	}
 	return os.Rename(tmp, path+verifiedSuffix)
 }
 
-// confirm compares the checksum of a file opened on its note's word; until
-// it is done no write goes through (see update), and after a mismatch none
-// does.
-func (s *Store) confirm(want string, onDamage func(error)) {
+// confirm compares the checksum of the data pages of a file opened on its
+// note's word, with them held as they were by snapshot (a read transaction
+// begun at open), which it ends. After a mismatch no write goes through.
+func (s *Store) confirm(snapshot *bbolt.Tx, p pages, want string, onDamage func(error)) {
 	defer close(s.confirmed)
+	defer snapshot.Rollback()
+	if s.beforeConfirm != nil {
+		s.beforeConfirm()
+	}
 	// One file at a time: a county opening twenty schools keeps a core for
 	// answering while the checksums run.
 	confirming <- struct{}{}
-	got, err := checksum(s.path)
+	got, err := checksum(s.path, p)
 	<-confirming
 	if err == nil && got == want {
 		return
@@ -132,9 +262,10 @@ func (s *Store) confirm(want string, onDamage func(error)) {
 	if err == nil {
 		err = fmt.Errorf("the checksum is %s, it was %s at the last clean close", got, want)
 	}
-	s.damage = corrupt(s.path, DamageChecksum, err)
+	damage := corrupt(s.path, DamageChecksum, err)
+	s.damage.Store(&damage)
 	os.Remove(s.path + verifiedSuffix) // the next start walks the file, and refuses it
 	if onDamage != nil {
-		onDamage(s.damage)
+		onDamage(damage)
 	}
 }

@@ -2,6 +2,7 @@ package bolt
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -129,4 +130,93 @@ func TestAFileChangedAtRestIsCaughtByItsChecksum(t *testing.T) {
 	if _, err := Open(path, Options{}); storage.ErrorCode(err) != storage.ECorrupt {
 		t.Fatalf("the next start: %v", err)
 	}
+}
+
+// The first write after a restart does not wait for the checksum of the
+// whole file: while it is held back, hundreds of writes (new records,
+// records changed and deleted, so pages are freed and taken again) go
+// through, and the checksum then still matches: the pages it reads are
+// held as they were closed. A byte flipped at rest is still caught with
+// writes going on, and stops the writes after it.
+//
+// (The test maps the file with room to grow: a write that grows it past
+// the map waits for the checksum, which here waits for the test.)
+func TestWritesGoOnWhileTheChecksumIsConfirmed(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bangfu.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := addStudent(t, s, 0, "张三")
+	for i := 0; i < 300; i++ {
+		if _, _, err := s.AddSession(meta(i+1), storage.Session{StudentID: st.ID, Subject: fmt.Sprintf("数学辅导%03d", i), Minutes: 30, At: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+
+	held, release := make(chan struct{}), make(chan struct{})
+	told := make(chan error, 1)
+	open := func() *Store {
+		s, err := Open(path, Options{OnDamage: func(err error) { told <- err }, beforeConfirm: func() { close(held); <-release }, mapHeadroom: 64 << 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	s = open()
+	<-held
+	for i := 0; i < 300; i++ {
+		se, _, err := s.AddSession(meta(1000+i), storage.Session{StudentID: st.ID, Subject: fmt.Sprintf("英语%03d", i), Minutes: 20, At: time.Now()})
+		if err != nil {
+			t.Fatalf("a write while the checksum is held back: %v", err)
+		}
+		if i%3 == 0 {
+			if _, err := s.DeleteRecord(meta(5000+i), se.No); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	close(release)
+	<-s.confirmed
+	select {
+	case err := <-told:
+		t.Fatalf("writes during the check were taken for damage: %v", err)
+	default:
+	}
+	s.Close()
+
+	// Flipped at rest, the file system none the wiser.
+	note, _ := os.ReadFile(path + verifiedSuffix)
+	b, _ := os.ReadFile(path)
+	i := bytes.Index(b, []byte("数学辅导150"))
+	if i < 0 {
+		t.Fatal("no record text in the file")
+	}
+	b[i-1] ^= 0x01
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	id, _ := identity(path)
+	_, rest, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(string(note)), notePrefix), " | ")
+	os.WriteFile(path+verifiedSuffix, []byte(notePrefix+id+" | "+rest+"\n"), 0o600)
+	held, release = make(chan struct{}), make(chan struct{})
+	s = open()
+	<-held
+	if _, _, err := s.AddSession(meta(9000), storage.Session{StudentID: st.ID, Subject: "语文", Minutes: 20, At: time.Now()}); err != nil {
+		t.Fatalf("a write before the mismatch is known: %v", err)
+	}
+	close(release)
+	select {
+	case err := <-told:
+		if storage.ErrorCode(err) != storage.ECorrupt {
+			t.Fatalf("told %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the mismatch was never told")
+	}
+	if _, _, err := s.AddSession(meta(9001), storage.Session{StudentID: st.ID, Subject: "语文", Minutes: 20, At: time.Now()}); storage.ErrorCode(err) != storage.ECorrupt {
+		t.Fatalf("a write after the mismatch: %v", err)
+	}
+	s.Close()
 }

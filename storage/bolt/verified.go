@@ -1,6 +1,8 @@
 package bolt
 
 import (
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"os"
@@ -116,28 +118,56 @@ func (p pages) used(fn func(from, to uint64) error) error {
 	return nil
 }
 
-// freePages reads which pages are free, in a write transaction of its own
-// (bbolt's page list is only safe to read there) that is rolled back.
-func freePages(db *bbolt.DB) (pages, error) {
-	tx, err := db.Begin(true)
+// freePagesOnDisk reads which pages are free from the freelist the last
+// commit wrote (a clean close writes it; bbolt loads it at the next open),
+// not through bbolt: that reads the header of every page, which would map
+// the whole file into memory at each close.
+func freePagesOnDisk(path string, pageSize int) (pages, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return pages{}, err
 	}
-	defer tx.Rollback()
-	p := pages{size: uint64(db.Info().PageSize)}
-	p.hwm = uint64(tx.Size()) / p.size
-	for id := uint64(2); id < p.hwm; id++ {
-		info, err := tx.Page(int(id))
-		if err != nil || info == nil {
-			return pages{}, fmt.Errorf("page %d: %v", id, err)
+	defer f.Close()
+	var m *metaPage
+	for _, off := range []int64{0, int64(pageSize)} {
+		if c := readMeta(f, off); c != nil && (m == nil || c.txid > m.txid) {
+			m = c
 		}
-		if info.Type != "free" {
-			id += uint64(info.OverflowCount)
-			continue
-		}
-		if n := len(p.free); n > 0 && p.free[n-1].to == id {
+	}
+	if m == nil || m.freelist == noFreelist || int(m.pageSize) != pageSize {
+		return pages{}, errors.New("no freelist written")
+	}
+	p := pages{size: uint64(pageSize), hwm: m.pgid}
+	at := int64(m.freelist) * int64(pageSize)
+	var h [pageHeader + 8]byte
+	if _, err := f.ReadAt(h[:], at); err != nil {
+		return pages{}, err
+	}
+	le := binary.LittleEndian
+	if le.Uint64(h[0:]) != m.freelist || le.Uint16(h[8:]) != freelistPage {
+		return pages{}, errors.New("the freelist page is not one")
+	}
+	// Past 64k ids the count is the first element (bbolt's freelist.Write).
+	count, first := uint64(le.Uint16(h[10:])), at+pageHeader
+	if count == 0xFFFF {
+		count, first = le.Uint64(h[pageHeader:]), first+8
+	}
+	if count > m.pgid {
+		return pages{}, fmt.Errorf("the freelist holds %d ids of %d pages", count, m.pgid)
+	}
+	ids := make([]byte, 8*count)
+	if _, err := f.ReadAt(ids, first); err != nil {
+		return pages{}, err
+	}
+	for i := uint64(0); i < count; i++ {
+		id := le.Uint64(ids[8*i:])
+		n := len(p.free)
+		switch {
+		case id < 2 || id >= p.hwm || (n > 0 && id < p.free[n-1].to):
+			return pages{}, fmt.Errorf("free page %d out of order", id)
+		case n > 0 && p.free[n-1].to == id:
 			p.free[n-1].to++
-		} else {
+		default:
 			p.free = append(p.free, span{id, id + 1})
 		}
 	}
@@ -223,7 +253,7 @@ func unchangedSinceCleanClose(path string) (p pages, sum string, ok bool) {
 // between the read and the note. A note that cannot be written only costs
 // the next start a walk.
 func noteCleanClose(db *bbolt.DB, path string) error {
-	p, err := freePages(db)
+	p, err := freePagesOnDisk(path, db.Info().PageSize)
 	if err != nil {
 		return err
 	}

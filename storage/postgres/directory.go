@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -137,9 +138,11 @@ type listener struct {
 	users  int
 }
 
-// relistenAfter is the wait before a lost listening connection is tried
-// again; the cache is off meanwhile.
-var relistenAfter = time.Second
+// relistenAfter is the wait (in nanoseconds) before a lost listening
+// connection is tried again; the cache is off meanwhile.
+var relistenAfter atomic.Int64
+
+func init() { relistenAfter.Store(int64(time.Second)) }
 
 // listen subscribes c to the changes of schema in the database at url.
 // The cache is on from the moment the connection listens.
@@ -227,7 +230,7 @@ func (l *listener) run(ctx context.Context, ready chan struct{}) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(relistenAfter):
+		case <-time.After(time.Duration(relistenAfter.Load())):
 		}
 	}
 }

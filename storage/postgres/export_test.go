@@ -25,4 +25,4 @@ func (s *Store) DirectoryCacheOn() bool {
 }
 
 // RelistenSoon shortens the wait before a lost listener connects again.
-func RelistenSoon() { relistenAfter = 10 * time.Millisecond }
+func RelistenSoon() { relistenAfter.Store(int64(10 * time.Millisecond)) }

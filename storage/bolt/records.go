@@ -28,6 +28,16 @@ var (
 	praiseRecords  = recordBuckets{storage.KindPraise, bPraise}
 )
 
+// studentLives refuses a record for a student who is not (or no longer)
+// on the register: one erased between the command's read and its write
+// leaves no record behind.
+func studentLives(tx *bbolt.Tx, op string, id uint64) error {
+	if tx.Bucket(bStudents).Get(u64(id)) == nil {
+		return notFound(op, id, 0)
+	}
+	return nil
+}
+
 func putRecord(tx *bbolt.Tx, rb recordBuckets, student uint64, at time.Time, id uint64, v any) ([]byte, error) {
 	k := key(student, unix(at), id)
 	if err := putJSON(tx.Bucket(rb.main), k, v); err != nil {
@@ -102,6 +112,9 @@ func scanTime[T any](tx *bbolt.Tx, rb recordBuckets, from, to time.Time) []T {
 func (s *Store) AddSession(m storage.Meta, se storage.Session, count ...storage.Range) (storage.Session, []int, error) {
 	var counts []int
 	err := s.update(func(tx *bbolt.Tx) error {
+		if err := studentLives(tx, "AddSession", se.StudentID); err != nil {
+			return err
+		}
 		if err := markProcessed(tx, m); err != nil {
 			return err
 		}
@@ -128,6 +141,9 @@ func (s *Store) AddSession(m storage.Meta, se storage.Session, count ...storage.
 func (s *Store) AddContact(m storage.Meta, c storage.Contact, count storage.Range, notify ...storage.Queued) (storage.Contact, int, error) {
 	var n int
 	err := s.update(func(tx *bbolt.Tx) error {
+		if err := studentLives(tx, "AddContact", c.StudentID); err != nil {
+			return err
+		}
 		if err := markProcessed(tx, m); err != nil {
 			return err
 		}
@@ -155,6 +171,9 @@ func (s *Store) AddContact(m storage.Meta, c storage.Contact, count storage.Rang
 // the same transaction, so they are sent exactly when the praise exists.
 func (s *Store) AddPraise(m storage.Meta, p storage.Praise, notify []storage.Queued) (storage.Praise, error) {
 	err := s.update(func(tx *bbolt.Tx) error {
+		if err := studentLives(tx, "AddPraise", p.StudentID); err != nil {
+			return err
+		}
 		if err := markProcessed(tx, m); err != nil {
 			return err
 		}
@@ -189,6 +208,9 @@ func commentKey(student, author uint64, semester string) []byte {
 func (s *Store) SetComment(m storage.Meta, c storage.Comment) (storage.Comment, bool, error) {
 	var replaced bool
 	err := s.update(func(tx *bbolt.Tx) error {
+		if err := studentLives(tx, "SetComment", c.StudentID); err != nil {
+			return err
+		}
 		if err := markProcessed(tx, m); err != nil {
 			return err
 		}

@@ -17,6 +17,11 @@ func (s *Store) DeleteStudent(m storage.Meta, id uint64, mentions []string) (sto
 	var e storage.Erased
 	err := s.writeDirectory(m, func(tx pgx.Tx) error {
 		e = storage.Erased{}
+		// The lock every record's write takes: none is added while the
+		// child is erased, and none after (they find no student).
+		if err := lockStudent(tx, id); err != nil {
+			return err
+		}
 		st, ok, err := one[storage.Student](tx, "SELECT doc FROM students WHERE id = $1 FOR UPDATE", int64(id))
 		if err != nil {
 			return err

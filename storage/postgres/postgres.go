@@ -242,9 +242,10 @@ var bg = context.Background()
 // processed (a redelivery is ErrDuplicate) and its reply journaled.
 // oneTrip sends BEGIN, the statements queue adds and COMMIT as one batch:
 // one round trip for a whole transaction. read takes the statements'
-// results in order; if any statement fails (the server skips the rest,
-// the commit included) or read returns an error, the transaction is rolled
-// back and the error returned.
+// results in order. If a statement fails, the server skips the rest, the
+// commit included, and nothing is kept. An error read returns is returned,
+// but the server has run the commit by then: a check that must undo the
+// transaction has to be a statement that fails on the server.
 func (s *Store) oneTrip(queue func(b *pgx.Batch), read func(br pgx.BatchResults) error) error {
 	conn, err := s.pool.Acquire(bg)
 	if err != nil {
@@ -347,6 +348,12 @@ func noRows(err error, nf error) error {
 		return nf
 	}
 	return err
+}
+
+// isNoData is the error of a check that found nothing (student_lives).
+func isNoData(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "P0002"
 }
 
 func isUniqueViolation(err error) bool {

@@ -24,10 +24,28 @@ func noOf(ref []byte) uint64 {
 	return binary.BigEndian.Uint64(ref)
 }
 
-// lockStudent serialises the writes that count a student's records.
+// lockStudent serialises the writes that count a student's records, and
+// each of them with the student's erasure.
 func lockStudent(tx pgx.Tx, id uint64) error {
 	_, err := tx.Exec(bg, "SELECT pg_advisory_xact_lock(3, $1::int)", int32(id))
 	return err
+}
+
+// lockLiveStudent takes the student's lock and refuses a record for a
+// student no longer on the register: one erased between the command's read
+// and its write (DeleteStudent holds the same lock) leaves no record.
+func lockLiveStudent(tx pgx.Tx, op string, id uint64) error {
+	if err := lockStudent(tx, id); err != nil {
+		return err
+	}
+	var lives bool
+	if err := tx.QueryRow(bg, "SELECT EXISTS (SELECT 1 FROM students WHERE id = $1)", int64(id)).Scan(&lives); err != nil {
+		return err
+	}
+	if !lives {
+		return &storage.Error{Code: storage.ENotFound, Op: op, StudentID: id}
+	}
+	return nil
 }
 
 func nextNo(tx pgx.Tx) (uint64, error) { return insertReturningID(tx, "SELECT nextval('record_no')") }
@@ -116,6 +134,9 @@ func (s *Store) AddSession(m storage.Meta, se storage.Session, ranges ...storage
 				FROM nextval(pg_get_serial_sequence('replies', 'id')) AS n RETURNING id`, doc(q), s.holder)
 		}
 		b.Queue("SELECT pg_advisory_xact_lock(3, $1::int)", int32(se.StudentID))
+		// After the lock the erasure holds too: fails the batch (and so its
+		// commit) for a student erased since the command read it.
+		b.Queue("SELECT student_lives($1)", int64(se.StudentID))
 		e := storage.AuditEntry{At: m.At, ActorID: m.ActorID, Action: "session.add", Where: m.Where, Kind: storage.KindSession, StudentIDs: []uint64{se.StudentID}}
 		// The number is taken, written into the session and into the audit
 		// entry that names it (Ref: 8 bytes, base64 as encoding/json has it).
@@ -146,7 +167,13 @@ func (s *Store) AddSession(m storage.Meta, se storage.Session, ranges ...storage
 			}
 			m.Reply.ID = uint64(id)
 		}
+		if _, err := br.Exec(); err != nil { // the lock
+			return err
+		}
 		if _, err := br.Exec(); err != nil {
+			if isNoData(err) {
+				return &storage.Error{Code: storage.ENotFound, Op: "AddSession", StudentID: se.StudentID}
+			}
 			return err
 		}
 		var no int64
@@ -171,7 +198,7 @@ func (s *Store) AddSession(m storage.Meta, se storage.Session, ranges ...storage
 func (s *Store) AddContact(m storage.Meta, c storage.Contact, r storage.Range, notify ...storage.Queued) (storage.Contact, int, error) {
 	var n int
 	err := s.write(m, func(tx pgx.Tx) error {
-		if err := lockStudent(tx, c.StudentID); err != nil {
+		if err := lockLiveStudent(tx, "AddContact", c.StudentID); err != nil {
 			return err
 		}
 		no, err := nextNo(tx)
@@ -198,6 +225,9 @@ func (s *Store) AddContact(m storage.Meta, c storage.Contact, r storage.Range, n
 // AddPraise stores a praise and queues the parents' messages with it.
 func (s *Store) AddPraise(m storage.Meta, p storage.Praise, notify []storage.Queued) (storage.Praise, error) {
 	err := s.write(m, func(tx pgx.Tx) error {
+		if err := lockLiveStudent(tx, "AddPraise", p.StudentID); err != nil {
+			return err
+		}
 		no, err := nextNo(tx)
 		if err != nil {
 			return err
@@ -224,7 +254,7 @@ func (s *Store) AddPraise(m storage.Meta, p storage.Praise, notify []storage.Que
 func (s *Store) SetComment(m storage.Meta, c storage.Comment) (storage.Comment, bool, error) {
 	var replaced bool
 	err := s.write(m, func(tx pgx.Tx) error {
-		if err := lockStudent(tx, c.StudentID); err != nil {
+		if err := lockLiveStudent(tx, "SetComment", c.StudentID); err != nil {
 			return err
 		}
 		var old int64

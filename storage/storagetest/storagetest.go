@@ -319,6 +319,29 @@ func deleteStudentErases(t *testing.T, s storage.Store) {
 	if _, err := s.DeleteStudent(meta(61), st.ID, nil); !errors.Is(err, storage.ErrNotFound) {
 		t.Fatalf("erasing twice: %v", err)
 	}
+	// A command that read the child just before the erasure writes after
+	// it: refused, nothing stored, its message not taken as handled.
+	if _, _, err := s.AddSession(meta(70), storage.Session{StudentID: st.ID, Subject: "数学", Minutes: 30, At: now}); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("a session for the erased child: %v", err)
+	}
+	if _, _, err := s.AddContact(meta(71), storage.Contact{StudentID: st.ID, Method: "电话", At: now}, storage.Range{}); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("a contact for the erased child: %v", err)
+	}
+	if _, err := s.AddPraise(meta(72), storage.Praise{StudentID: st.ID, Text: "进步", At: now}, nil); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("a praise for the erased child: %v", err)
+	}
+	if _, _, err := s.SetComment(meta(73), storage.Comment{StudentID: st.ID, Semester: "2026-09-01", Text: "评语"}); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("a comment for the erased child: %v", err)
+	}
+	if ss, _ := s.Sessions(st.ID, time.Time{}, week.To); len(ss) != 0 {
+		t.Fatalf("sessions stored for the erased child: %d", len(ss))
+	}
+	if cs, _ := s.Contacts(st.ID, time.Time{}, week.To); len(cs) != 0 {
+		t.Fatalf("contacts stored for the erased child: %d", len(cs))
+	}
+	if done, _ := s.Processed(meta(70).MsgKey); done {
+		t.Fatal("the refused message was taken as handled")
+	}
 }
 
 func importIsAllOrNothingAndIdempotent(t *testing.T, s storage.Store) {

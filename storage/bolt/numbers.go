@@ -12,8 +12,8 @@ import (
 )
 
 // Record numbers: every session, contact, praise and comment gets the next
-// number of one school-wide sequence when it is stored, and the record_nos
-// bucket maps the number to the record's key. The number is in the record
+// number of one school-wide sequence when it is stored, and an index in the
+// audit bucket (noPrefix) maps the number to the record's key. The number is in the record
 // itself too, so /history shows it without a lookup. Numbers are never
 // reused, so #37 means one record for good (or none, once deleted).
 
@@ -22,12 +22,24 @@ var (
 	byteKinds = map[byte]string{'s': storage.KindSession, 'c': storage.KindContact, 'p': storage.KindPraise, 'm': storage.KindComment}
 )
 
-// nextNo takes the next record number.
+// nextNo takes the next record number: the sequence of the record_nos
+// bucket, which holds nothing else (so bbolt keeps it inline in its
+// parent page, and taking a number writes no page of its own).
 func nextNo(tx *bbolt.Tx) uint64 { return nextID(tx.Bucket(bRecordNos)) }
+
+// noPrefix puts the number → record index in the audit bucket, between the
+// audit entries (time keys start below 0x80) and the processed ids (0xff):
+// a /log writes the audit bucket anyway, and an index of its own cost a
+// tree of its own, whose root and branch pages every /log rewrote
+// (measured: the index's write was the costliest part of /log after the
+// record itself).
+const noPrefix = 0xfe
+
+func noKey(no uint64) []byte { return append([]byte{noPrefix}, u64(no)...) }
 
 // indexNo points number no at the record stored under k.
 func indexNo(tx *bbolt.Tx, no uint64, kind string, k []byte) error {
-	return tx.Bucket(bRecordNos).Put(u64(no), append([]byte{kindBytes[kind]}, k...))
+	return tx.Bucket(bAudit).Put(noKey(no), append([]byte{kindBytes[kind]}, k...))
 }
 
 // unindexNo forgets a number whose record is gone.
@@ -35,7 +47,7 @@ func unindexNo(tx *bbolt.Tx, no uint64) error {
 	if no == 0 {
 		return nil
 	}
-	return tx.Bucket(bRecordNos).Delete(u64(no))
+	return tx.Bucket(bAudit).Delete(noKey(no))
 }
 
 // unindexValue forgets the number of a stored record value.
@@ -47,7 +59,7 @@ func unindexValue(tx *bbolt.Tx, v []byte) error {
 
 // lookupNo finds where record no is: its kind and key.
 func lookupNo(tx *bbolt.Tx, no uint64) (string, []byte, bool) {
-	v := tx.Bucket(bRecordNos).Get(u64(no))
+	v := tx.Bucket(bAudit).Get(noKey(no))
 	if len(v) < 2 {
 		return "", nil, false
 	}
@@ -279,6 +291,28 @@ func numberExistingRecords(tx *bbolt.Tx) error {
 			return err
 		}
 		if err := indexNo(tx, no, o.kind, o.k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// moveNumberIndex is migration 6: the number index moves from the
+// record_nos bucket into the audit bucket; record_nos keeps its sequence.
+func moveNumberIndex(tx *bbolt.Tx) error {
+	old, audit := tx.Bucket(bRecordNos), tx.Bucket(bAudit)
+	if old == nil || audit == nil {
+		return nil
+	}
+	var keys [][]byte
+	if err := old.ForEach(func(k, v []byte) error {
+		keys = append(keys, append([]byte(nil), k...))
+		return audit.Put(noKey(be(k)), v)
+	}); err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if err := old.Delete(k); err != nil {
 			return err
 		}
 	}

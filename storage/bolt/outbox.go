@@ -217,7 +217,7 @@ func (s *Store) AuditLog(from, to time.Time) ([]storage.AuditEntry, error) {
 	err := s.view(func(tx *bbolt.Tx) error {
 		c := tx.Bucket(bAudit).Cursor()
 		end := u64(unixNano(to))
-		for k, v := c.Seek(u64(unixNano(from))); k != nil && k[0] != processedPrefix && bytes.Compare(k[:8], end) < 0; k, v = c.Next() {
+		for k, v := c.Seek(u64(unixNano(from))); k != nil && k[0] < noPrefix && bytes.Compare(k[:8], end) < 0; k, v = c.Next() {
 			var e storage.AuditEntry
 			decode(v, &e)
 			out = append(out, e)

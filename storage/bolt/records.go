@@ -525,8 +525,8 @@ func (s *Store) Undo(m storage.Meta, since time.Time) (storage.Undone, error) {
 		// The audit log remembers who added which record: walk it back from
 		// now to since and take the actor's latest record that still exists.
 		c := tx.Bucket(bAudit).Cursor()
-		// The entries end where the processed ids begin.
-		k, v := c.Seek([]byte{processedPrefix})
+		// The entries end where the number index begins.
+		k, v := c.Seek([]byte{noPrefix})
 		if k == nil {
 			k, v = c.Last()
 		} else {

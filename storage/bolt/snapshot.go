@@ -35,6 +35,9 @@ func (s *Store) Snapshot() (storage.Snapshot, error) {
 		}
 		each(bMeetings, func(_, v []byte) { var mt storage.Meeting; decode(v, &mt); snap.Meetings = append(snap.Meetings, mt) })
 		each(bAudit, func(k, v []byte) {
+			if k[0] == noPrefix {
+				return // the number index: rebuilt from the records' numbers
+			}
 			if k[0] == processedPrefix {
 				snap.Processed = append(snap.Processed, storage.Stamped{Key: string(k[1:]), At: time.Unix(int64(be(v)), 0)})
 				return

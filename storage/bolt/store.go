@@ -56,12 +56,12 @@ var (
 	bPraise          = []byte("praise")         //
 	bComments        = []byte("comments")       // [student 8][author 8] semester 0x00 → Comment
 	bMeetings        = []byte("meetings")       // [unix 8][id 8] → Meeting
-	bAudit           = []byte("audit")          // [unixnano 8][seq 8] → AuditEntry; 0xff msg key → unix (processed messages)
+	bAudit           = []byte("audit")          // [unixnano 8][seq 8] → AuditEntry; 0xfe [no 8] → kind byte, record key (#37 → the record); 0xff msg key → unix (processed messages)
 	bOutbox          = []byte("outbox")         // [notBefore unix 8][id 8] → Queued
 	bOutboxKeys      = []byte("outbox_keys")    // dedupe key → unix seconds it was queued
 	bPlatformState   = []byte("platform_state") // free-form per-platform values (offsets, sessions)
 	bReplies         = []byte("replies")        // [id 8] → Queued: replies waiting for their turn (JournalReply)
-	bRecordNos       = []byte("record_nos")     // [no 8] → kind byte, record key: #37 → the record
+	bRecordNos       = []byte("record_nos")     // empty: its sequence numbers the records (#37)
 )
 
 var allBuckets = [][]byte{
@@ -100,6 +100,7 @@ var migrations = []func(tx *bbolt.Tx) error{
 		return err
 	},
 	numberExistingRecords, // 5: record numbers (#37) for /history, /edit and /delete
+	moveNumberIndex,       // 6: the number index into the audit bucket (one tree fewer per /log)
 }
 
 func dropBuckets(tx *bbolt.Tx, names ...string) error {

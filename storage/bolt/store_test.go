@@ -355,3 +355,72 @@ func TestTheFreelistIsWrittenAtTheCleanClose(t *testing.T) {
 		st.Close()
 	}
 }
+
+// A schema-5 file keeps its number index in record_nos: migration 6 moves
+// it into the audit bucket, keeps the sequence, and every number still
+// finds its record; the next record takes the next number.
+func TestMigrationMovesTheNumberIndex(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := addStudent(t, s, 0, "张三")
+	var nos []uint64
+	for i := 0; i < 5; i++ {
+		se, _, err := s.AddSession(meta(i+1), storage.Session{StudentID: st.ID, Subject: fmt.Sprintf("数学%d", i), Minutes: 30, At: time.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		nos = append(nos, se.No)
+	}
+	// Back to the schema-5 layout: the index in record_nos.
+	s.db.Update(func(tx *bbolt.Tx) error {
+		audit, old := tx.Bucket(bAudit), tx.Bucket(bRecordNos)
+		c := audit.Cursor()
+		var keys [][]byte
+		for k, v := c.Seek([]byte{noPrefix}); k != nil && k[0] == noPrefix; k, v = c.Next() {
+			old.Put(k[1:], v)
+			keys = append(keys, append([]byte(nil), k...))
+		}
+		for _, k := range keys {
+			audit.Delete(k)
+		}
+		return tx.Bucket(bMeta).Put(keySchemaVersion, u64(5))
+	})
+	s.Close()
+	s, err = Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for i, no := range nos {
+		r, err := s.RecordByNo(no)
+		if err != nil || r.Session == nil || r.Session.Subject != fmt.Sprintf("数学%d", i) {
+			t.Fatalf("#%d after the migration: %+v %v", no, r, err)
+		}
+	}
+	se, _, err := s.AddSession(meta(10), storage.Session{StudentID: st.ID, Subject: "英语", Minutes: 20, At: time.Now()})
+	if err != nil || se.No != nos[len(nos)-1]+1 {
+		t.Fatalf("the next number: #%d %v", se.No, err)
+	}
+	s.view(func(tx *bbolt.Tx) error {
+		if k, _ := tx.Bucket(bRecordNos).Cursor().First(); k != nil {
+			t.Error("record_nos still holds entries")
+		}
+		if v := be(tx.Bucket(bMeta).Get(keySchemaVersion)); int(v) != SchemaVersion {
+			t.Errorf("schema %d", v)
+		}
+		return nil
+	})
+	// The audit log reads entries only, not the index.
+	entries, err := s.AuditLog(time.Date(2026, 11, 1, 0, 0, 0, 0, sh), time.Date(2027, 1, 1, 0, 0, 0, 0, sh))
+	if err != nil || len(entries) != 7 { // the student, six sessions
+		t.Fatalf("the audit log: %d entries, %v", len(entries), err)
+	}
+	for _, e := range entries {
+		if e.Action == "" {
+			t.Fatalf("an index entry read as an audit entry: %+v", e)
+		}
+	}
+}

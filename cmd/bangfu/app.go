@@ -61,6 +61,7 @@ type app struct {
 // runBot starts every enabled platform (with none configured, the terminal
 // chat) and runs until a signal or, for the terminal chat, end of input.
 func runBot(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
+	budgetMemory(1)
 	log := newLogger(cfg, stderr, slog.LevelWarn)
 	// Libraries that print through the standard log go through it too.
 	slog.SetDefault(log)

@@ -134,3 +134,16 @@ func TestConsoleShowsHeldMessagesAtOnceWithTheirDestination(t *testing.T) {
 		t.Fatalf("a queued reminder to the person typing is not labelled:\n%s", text)
 	}
 }
+
+// The heap's budget grows with the schools a process serves, from 48 MiB
+// for one (the district's 20 get 54 MiB: measured in make bench).
+func TestTheMemoryBudgetGrowsWithTheSchools(t *testing.T) {
+	for _, c := range []struct {
+		schools int
+		mib     int64
+	}{{1, 48}, {16, 48}, {20, 54}, {100, 174}} {
+		if got := memoryBudget(c.schools) >> 20; got != c.mib {
+			t.Errorf("%d schools: %d MiB, want %d", c.schools, got, c.mib)
+		}
+	}
+}

@@ -31,6 +31,7 @@ import (
 // digest. With no account configured at all, the terminal chat talks to
 // the first school, and its user is one of the county's admins.
 func runCounty(cfg Config, stdin io.Reader, stdout, stderr io.Writer) int {
+	budgetMemory(len(cfg.Schools))
 	log := newLogger(cfg, stderr, slog.LevelWarn)
 	slog.SetDefault(log)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -31,6 +31,7 @@ import (
 var version = "dev"
 
 func main() {
+	budgetMemory = setMemoryBudget // the process's own (tests run bots in theirs)
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 

@@ -235,6 +235,25 @@ func (l *listener) run(ctx context.Context, ready chan struct{}) {
 	}
 }
 
+// cachedAll is cachedDocs decoded, one T per row.
+func cachedAll[T any](s *Store, k dirKey, sql string, args ...any) ([]T, error) {
+	docs, err := s.cachedDocs(k, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	return decodeDocs[T](docs)
+}
+
+// cachedOne is cachedAll for a query of at most one row; ok is false
+// without one.
+func cachedOne[T any](s *Store, k dirKey, sql string, args ...any) (v T, ok bool, err error) {
+	all, err := cachedAll[T](s, k, sql, args...)
+	if err != nil || len(all) == 0 {
+		return v, false, err
+	}
+	return all[0], true, nil
+}
+
 // decodeDocs decodes each document as a T.
 func decodeDocs[T any](docs [][]byte) ([]T, error) {
 	out := make([]T, 0, len(docs))

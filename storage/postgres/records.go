@@ -31,21 +31,25 @@ func lockStudent(tx pgx.Tx, id uint64) error {
 	return err
 }
 
-// lockLiveStudent takes the student's lock and refuses a record for a
-// student no longer on the register: one erased between the command's read
-// and its write (DeleteStudent holds the same lock) leaves no record.
+// lockLiveSQL takes the student's lock, then checks (student_lives) that
+// the student is still on the register: one erased between the command's
+// read and its write (DeleteStudent holds the same lock) leaves no record.
+// One statement, one round trip: the lock is taken in the subquery, before
+// the check runs on its row.
+const lockLiveSQL = "SELECT student_lives($1) FROM (SELECT pg_advisory_xact_lock(3, $1::int)) AS locked"
+
+// lockLiveStudent runs lockLiveSQL in a transaction; op names the write.
 func lockLiveStudent(tx pgx.Tx, op string, id uint64) error {
-	if err := lockStudent(tx, id); err != nil {
-		return err
-	}
-	var lives bool
-	if err := tx.QueryRow(bg, "SELECT EXISTS (SELECT 1 FROM students WHERE id = $1)", int64(id)).Scan(&lives); err != nil {
-		return err
-	}
-	if !lives {
+	_, err := tx.Exec(bg, lockLiveSQL, int64(id))
+	return liveStudentErr(err, op, id)
+}
+
+// liveStudentErr turns student_lives' error into not found.
+func liveStudentErr(err error, op string, id uint64) error {
+	if isNoData(err) {
 		return &storage.Error{Code: storage.ENotFound, Op: op, StudentID: id}
 	}
-	return nil
+	return err
 }
 
 func nextNo(tx pgx.Tx) (uint64, error) { return insertReturningID(tx, "SELECT nextval('record_no')") }
@@ -133,10 +137,9 @@ func (s *Store) AddSession(m storage.Meta, se storage.Session, ranges ...storage
 			b.Queue(`INSERT INTO replies (id, doc, holder) SELECT n, jsonb_set($1::jsonb, '{ID}', to_jsonb(n)), $2
 				FROM nextval(pg_get_serial_sequence('replies', 'id')) AS n RETURNING id`, doc(q), s.holder)
 		}
-		b.Queue("SELECT pg_advisory_xact_lock(3, $1::int)", int32(se.StudentID))
-		// After the lock the erasure holds too: fails the batch (and so its
-		// commit) for a student erased since the command read it.
-		b.Queue("SELECT student_lives($1)", int64(se.StudentID))
+		// Fails the batch (and so its commit) for a student erased since
+		// the command read it.
+		b.Queue(lockLiveSQL, int64(se.StudentID))
 		e := storage.AuditEntry{At: m.At, ActorID: m.ActorID, Action: "session.add", Where: m.Where, Kind: storage.KindSession, StudentIDs: []uint64{se.StudentID}}
 		// The number is taken, written into the session and into the audit
 		// entry that names it (Ref: 8 bytes, base64 as encoding/json has it).
@@ -167,14 +170,8 @@ func (s *Store) AddSession(m storage.Meta, se storage.Session, ranges ...storage
 			}
 			m.Reply.ID = uint64(id)
 		}
-		if _, err := br.Exec(); err != nil { // the lock
-			return err
-		}
 		if _, err := br.Exec(); err != nil {
-			if isNoData(err) {
-				return &storage.Error{Code: storage.ENotFound, Op: "AddSession", StudentID: se.StudentID}
-			}
-			return err
+			return liveStudentErr(err, "AddSession", se.StudentID)
 		}
 		var no int64
 		if err := br.QueryRow().Scan(&no); err != nil {

@@ -67,19 +67,12 @@ func (s *Store) ClassByGrade(grade, number int) (storage.Class, bool, error) {
 
 // Class returns a class by id, graduated or not.
 func (s *Store) Class(id uint64) (storage.Class, error) {
-	docs, err := s.cachedDocs(dirKey{"class", strconv.FormatUint(id, 10)},
+	c, ok, err := cachedOne[storage.Class](s, dirKey{"class", strconv.FormatUint(id, 10)},
 		"SELECT jsonb_build_object('ID', id, 'Grade', grade, 'Number', number, 'Graduated', graduated) FROM classes WHERE id = $1", int64(id))
-	if err != nil {
-		return storage.Class{}, err
+	if err == nil && !ok {
+		err = &storage.Error{Code: storage.ENotFound, Op: "Class", ClassID: id}
 	}
-	if len(docs) == 0 {
-		return storage.Class{}, &storage.Error{Code: storage.ENotFound, Op: "Class", ClassID: id}
-	}
-	cs, err := decodeDocs[storage.Class](docs)
-	if err != nil {
-		return storage.Class{}, err
-	}
-	return cs[0], nil
+	return c, err
 }
 
 // Classes lists the current classes in grade and number order.
@@ -153,27 +146,16 @@ func (s *Store) AddStudent(m storage.Meta, grade, number int, st storage.Student
 
 // StudentsNamed returns every student with that name.
 func (s *Store) StudentsNamed(name string) ([]storage.Student, error) {
-	docs, err := s.cachedDocs(dirKey{"named", name}, "SELECT doc FROM students WHERE name = $1 ORDER BY id", name)
-	if err != nil {
-		return nil, err
-	}
-	return decodeDocs[storage.Student](docs)
+	return cachedAll[storage.Student](s, dirKey{"named", name}, "SELECT doc FROM students WHERE name = $1 ORDER BY id", name)
 }
 
 // Student returns one student.
 func (s *Store) Student(id uint64) (storage.Student, error) {
-	docs, err := s.cachedDocs(dirKey{"student", strconv.FormatUint(id, 10)}, "SELECT doc FROM students WHERE id = $1", int64(id))
-	if err != nil {
-		return storage.Student{}, err
+	st, ok, err := cachedOne[storage.Student](s, dirKey{"student", strconv.FormatUint(id, 10)}, "SELECT doc FROM students WHERE id = $1", int64(id))
+	if err == nil && !ok {
+		err = &storage.Error{Code: storage.ENotFound, Op: "Student", StudentID: id}
 	}
-	if len(docs) == 0 {
-		return storage.Student{}, &storage.Error{Code: storage.ENotFound, Op: "Student", StudentID: id}
-	}
-	sts, err := decodeDocs[storage.Student](docs)
-	if err != nil {
-		return storage.Student{}, err
-	}
-	return sts[0], nil
+	return st, err
 }
 
 // StudentsInClass lists a class's students by id.
@@ -272,16 +254,8 @@ func putPerson(tx pgx.Tx, p storage.Person) error {
 
 // PersonByAccount finds the person behind a platform user id.
 func (s *Store) PersonByAccount(platform, userID string) (storage.Person, bool, error) {
-	docs, err := s.cachedDocs(dirKey{"account", platform + "\x00" + userID},
+	return cachedOne[storage.Person](s, dirKey{"account", platform + "\x00" + userID},
 		"SELECT p.doc FROM accounts a JOIN people p ON p.id = a.person_id WHERE a.platform = $1 AND a.user_id = $2", platform, userID)
-	if err != nil || len(docs) == 0 {
-		return storage.Person{}, false, err
-	}
-	ps, err := decodeDocs[storage.Person](docs)
-	if err != nil {
-		return storage.Person{}, false, err
-	}
-	return ps[0], true, nil
 }
 
 // EnsurePerson returns the person behind an account, creating them on first
@@ -364,15 +338,7 @@ func (s *Store) UpdatePerson(m storage.Meta, id uint64, action string, fn func(*
 
 // Group returns the registration of a group chat.
 func (s *Store) Group(platform, chatID string) (storage.Group, bool, error) {
-	docs, err := s.cachedDocs(dirKey{"group", platform + "\x00" + chatID}, "SELECT doc FROM groups WHERE platform = $1 AND chat_id = $2", platform, chatID)
-	if err != nil || len(docs) == 0 {
-		return storage.Group{}, false, err
-	}
-	gs, err := decodeDocs[storage.Group](docs)
-	if err != nil {
-		return storage.Group{}, false, err
-	}
-	return gs[0], true, nil
+	return cachedOne[storage.Group](s, dirKey{"group", platform + "\x00" + chatID}, "SELECT doc FROM groups WHERE platform = $1 AND chat_id = $2", platform, chatID)
 }
 
 // SetGroup registers (or re-registers) a group chat; a change of kind or

@@ -58,7 +58,9 @@ func Main(m *testing.M) int {
 // URL is a new, empty database for one test, dropped when it ends.
 func URL(t testing.TB) string {
 	t.Helper()
-	return copyOf(t, "")
+	url, name := createDatabase(t, "bangfu_test", "")
+	dropAtEnd(t, name)
+	return url
 }
 
 // templates are databases filled once per test binary, copied by FilledURL.
@@ -70,49 +72,29 @@ var (
 // FilledURL is a new database for one test that starts as a copy of the
 // one fill made (once per test binary, under name): a benchmark's
 // year-sized school, generated once and copied for each round. fill must
-// close its connections before it returns.
+// close its connections before it returns. The filled one stays until
+// Main ends.
 func FilledURL(t testing.TB, name string, fill func(url string) error) string {
 	t.Helper()
 	templatesMu.Lock()
 	defer templatesMu.Unlock()
 	db, ok := templates[name]
 	if !ok {
-		url := newDatabase(t)
+		var url string
+		url, db = createDatabase(t, "bangfu_fill", "")
 		if err := fill(url); err != nil {
 			t.Fatalf("pgtest: filling %s: %v", name, err)
 		}
-		db = url[strings.LastIndex(url, "/")+1:]
-		if i := strings.Index(db, "?"); i >= 0 {
-			db = db[:i]
-		}
 		templates[name] = db
 	}
-	return copyOf(t, db)
+	url, copied := createDatabase(t, "bangfu_test", db)
+	dropAtEnd(t, copied)
+	return url
 }
 
-// newDatabase is an empty database that stays until the cluster stops.
-func newDatabase(t testing.TB) string {
-	t.Helper()
-	once.Do(start)
-	if baseURL == "" {
-		t.Skipf("%s: %s", SkipLine, why)
-	}
-	ctx := context.Background()
-	admin, err := pgx.Connect(ctx, baseURL)
-	if err != nil {
-		t.Fatalf("pgtest: connecting: %v", err)
-	}
-	defer admin.Close(ctx)
-	name := fmt.Sprintf("bangfu_fill_%d_%d", os.Getpid(), dbSeq.Add(1))
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatalf("pgtest: %v", err)
-	}
-	return withDatabase(baseURL, name)
-}
-
-// copyOf makes a database for one test, empty or a copy of template
-// (file by file: a copy through the WAL would write it all again).
-func copyOf(t testing.TB, template string) string {
+// createDatabase makes a database named after prefix, empty or a copy of
+// template (file by file: a copy through the WAL would write it all again).
+func createDatabase(t testing.TB, prefix, template string) (url, name string) {
 	t.Helper()
 	once.Do(start)
 	if baseURL == "" {
@@ -127,7 +109,7 @@ func copyOf(t testing.TB, template string) string {
 		t.Fatalf("pgtest: connecting: %v", err)
 	}
 	defer admin.Close(ctx)
-	name := fmt.Sprintf("bangfu_test_%d_%d", os.Getpid(), dbSeq.Add(1))
+	name = fmt.Sprintf("%s_%d_%d", prefix, os.Getpid(), dbSeq.Add(1))
 	create := "CREATE DATABASE " + name
 	if template != "" {
 		create += " TEMPLATE " + template + " STRATEGY FILE_COPY"
@@ -135,7 +117,13 @@ func copyOf(t testing.TB, template string) string {
 	if _, err := admin.Exec(ctx, create); err != nil {
 		t.Fatalf("pgtest: %v", err)
 	}
+	return withDatabase(baseURL, name), name
+}
+
+// dropAtEnd drops the database when the test ends.
+func dropAtEnd(t testing.TB, name string) {
 	t.Cleanup(func() {
+		ctx := context.Background()
 		c, err := pgx.Connect(ctx, baseURL)
 		if err != nil {
 			return
@@ -143,7 +131,6 @@ func copyOf(t testing.TB, template string) string {
 		defer c.Close(ctx)
 		c.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 	})
-	return withDatabase(baseURL, name)
 }
 
 func withDatabase(url, name string) string {

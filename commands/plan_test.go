@@ -121,7 +121,7 @@ func TestAPlanCanBeWrittenQuestionByQuestion(t *testing.T) {
 	// Stopped half way: what was said is kept.
 	must(t, w.say("李老师", "/计划 李四"), "一问一答")
 	must(t, w.say("李老师", "同桌带着学"), "近期")
-	must(t, w.say("李老师", "算了"), "先不写了")
+	must(t, w.say("李老师", "算了"), "先不写了", "/计划 李四 措施：")
 	must(t, w.say("李老师", "/计划 李四"), "原因分析：同桌带着学")
 	log, _ := w.st.AuditLog(time.Time{}, w.now.Add(time.Hour))
 	n := 0

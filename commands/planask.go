@@ -79,15 +79,15 @@ func (h *Handler) planAnswer(r *req) (string, error) {
 		return "", nil
 	}
 	text := strings.Trim(strings.TrimSpace(Normalize(r.msg.Text)), "，,；;。")
-	switch text {
-	case "算了", "取消", "不写了", "结束":
-		h.asks.end(key)
-		return planAskStopped(), nil
-	}
 	st, err := h.Store.Student(ask.studentID)
 	if err != nil {
 		h.asks.end(key)
 		return "", err
+	}
+	switch text {
+	case "算了", "取消", "不写了", "结束":
+		h.asks.end(key)
+		return planAskStopped(st.Name), nil
 	}
 	c, err := h.Store.Class(st.ClassID)
 	if err != nil {
@@ -132,7 +132,7 @@ func (h *Handler) planAnswer(r *req) (string, error) {
 	}
 	h.asks.end(key)
 	if !f.st.Plan.Active() {
-		return planAskStopped(), nil
+		return planAskStopped(st.Name), nil
 	}
 	return planAskDone(f.label()) + "\n" + h.renderPlan(r, f), nil
 }

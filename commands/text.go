@@ -2384,6 +2384,6 @@ func planAskDone(student string) string {
 	return fmt.Sprintf("好了，%s的帮扶计划写好了：", student)
 }
 
-func planAskStopped() string {
-	return "好的，先不写了。写好的几项已经保存；以后可以用 /计划 张三 措施：… 补上。"
+func planAskStopped(name string) string {
+	return fmt.Sprintf("好的，先不写了。写好的几项已经保存；以后可以用 /计划 %s 措施：… 补上。", name)
 }

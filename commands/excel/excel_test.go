@@ -109,3 +109,36 @@ func TestWorkbookLaysOutTheArchive(t *testing.T) {
 		t.Fatalf("stats %q", stats)
 	}
 }
+
+// A register as Excel or WPS saves it (shared strings, numbers typed as
+// numbers, a date, gaps): the 名单 sheet is read even when it is not the
+// first, each cell lands in its column and a blank row stays a blank row.
+func TestAnExcelRegisterReadsCellByCell(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	f.SetSheetName("Sheet1", "说明")
+	f.SetCellValue("说明", "A1", "填写说明")
+	f.NewSheet("名单")
+	f.SetSheetRow("名单", "A1", &[]any{"班级", "姓名", "类别", "重点", "每周辅导次数", "导师", "家长电话"})
+	f.SetSheetRow("名单", "A2", &[]any{"初一3班", "张三", nil, "是", 2, "王老师", 13800000000})
+	f.SetSheetRow("名单", "A4", &[]any{"初一3班", " 李四 "})
+	f.SetCellValue("名单", "H4", time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC))
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := ReadTable("名单.xlsx", buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{{"班级", "姓名", "类别", "重点", "每周辅导次数", "导师", "家长电话"}, {"初一3班", "张三", "", "是", "2", "王老师", "13800000000"},
+		nil, {"初一3班", " 李四 ", "", "", "", "", "", "2026-09-01"}}
+	if len(rows) != len(want) {
+		t.Fatalf("rows %q", rows)
+	}
+	for i := range want {
+		if strings.Join(rows[i], "|") != strings.Join(want[i], "|") {
+			t.Errorf("row %d: %q, want %q", i+1, rows[i], want[i])
+		}
+	}
+}

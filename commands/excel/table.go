@@ -6,11 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/xuri/excelize/v2"
+	"github.com/thedatashed/xlsxreader"
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"bangfu/commands/excel/xlsxwrite"
 )
 
 // ReadTable reads the rows of a register: the first sheet of an .xlsx (or
@@ -19,18 +22,7 @@ import (
 func ReadTable(name string, data []byte) ([][]string, error) {
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".xlsx", ".xlsm":
-		f, err := excelize.OpenReader(bytes.NewReader(data))
-		if err != nil {
-			return nil, errors.New(notXLSX())
-		}
-		defer f.Close()
-		sheet := f.GetSheetName(0)
-		for _, s := range f.GetSheetList() {
-			if s == registerSheet {
-				sheet = s
-			}
-		}
-		return f.GetRows(sheet)
+		return readXLSX(data)
 	case ".csv", ".txt":
 		data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 		if !utf8.Valid(data) {
@@ -74,32 +66,78 @@ func IsTemplateExample(cells []string) bool {
 
 // Template is an empty register with the header and one example row.
 func Template() ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	const s = registerSheet
-	if err := f.SetSheetName("Sheet1", s); err != nil {
+	var buf bytes.Buffer
+	w := xlsxwrite.New(&buf)
+	if err := w.AddSheet(xlsxwrite.Sheet{Name: registerSheet, Widths: []float64{14, 14, 30, 14, 14, 14}, FreezeHeader: true}); err != nil {
 		return nil, err
 	}
-	head := templateHeader()
-	if err := f.SetSheetRow(s, "A1", &head); err != nil {
+	var head, example []xlsxwrite.Cell
+	for _, v := range templateHeader() {
+		head = append(head, xlsxwrite.Cell{Value: v, Style: xlsxwrite.Header})
+	}
+	head = append(head, xlsxwrite.Cell{}, xlsxwrite.Cell{Value: templateHint()}) // the hint in H1, beside the table
+	for _, v := range templateExample() {
+		example = append(example, xlsxwrite.Cell{Value: v})
+	}
+	if err := w.Row(head); err != nil {
 		return nil, err
 	}
-	example := templateExample()
-	if err := f.SetSheetRow(s, "A2", &example); err != nil {
+	if err := w.Row(example); err != nil {
 		return nil, err
 	}
-	style, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}})
-	if err != nil {
-		return nil, err
-	}
-	f.SetCellStyle(s, "A1", "F1", style)
-	f.SetColWidth(s, "A", "F", 14)
-	f.SetColWidth(s, "C", "C", 30)
-	f.SetPanes(s, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
-	f.SetCellValue(s, "H1", templateHint())
-	buf, err := f.WriteToBuffer()
-	if err != nil {
+	if err := w.Close(); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// readXLSX reads the register's sheet (名单, or else the first) as rows of
+// text, each cell in its column: a row's trailing empty cells are left
+// off, an empty row is kept as none.
+func readXLSX(data []byte) ([][]string, error) {
+	f, err := xlsxreader.NewReader(data)
+	if err != nil || len(f.Sheets) == 0 {
+		return nil, errors.New(notXLSX())
+	}
+	sheet := f.Sheets[0]
+	if slices.Contains(f.Sheets, registerSheet) {
+		sheet = registerSheet
+	}
+	var rows [][]string
+	next := 1 // a row or cell may leave out its place; it is then the next one
+	for row := range f.ReadRows(sheet) {
+		if row.Error != nil {
+			return nil, errors.New(notXLSX())
+		}
+		at := row.Index
+		if at < next {
+			at = next
+		}
+		if at > maxTableRows {
+			return nil, errors.New(tooManyRows())
+		}
+		for len(rows) < at-1 {
+			rows = append(rows, nil)
+		}
+		var cells []string
+		for _, c := range row.Cells {
+			col := c.ColumnIndex()
+			if col < len(cells) {
+				col = len(cells)
+			}
+			if col >= maxTableColumns {
+				break
+			}
+			for len(cells) < col {
+				cells = append(cells, "")
+			}
+			cells = append(cells, c.Value)
+		}
+		for len(cells) > 0 && cells[len(cells)-1] == "" {
+			cells = cells[:len(cells)-1]
+		}
+		rows = append(rows, cells)
+		next = at + 1
+	}
+	return rows, nil
 }

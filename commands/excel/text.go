@@ -25,6 +25,17 @@ func unknownEncoding() string {
 
 func badCSV(err error) string { return fmt.Sprintf("CSV 文件格式有误：%v", err) }
 
+// A register is a school's supported students: a sheet far past these is
+// not one (and is not read into memory whole).
+const (
+	maxTableRows    = 20000
+	maxTableColumns = 50
+)
+
+func tooManyRows() string {
+	return fmt.Sprintf("这个表格超过 %d 行，不像是帮扶学生名单：请只留下名单那一页（第一行是表头：班级、姓名……）再导入", maxTableRows)
+}
+
 func unsupportedFile() string { return "只能导入 .xlsx 或 .csv 文件" }
 
 func templateHeader() []any {
@@ -41,16 +52,16 @@ func templateHint() string {
 
 // The archive's sheets: names and Chinese headers, widths that fit.
 var archiveSheets = []sheet{
-	{registerSheet, []string{"班级", "姓名", "重点", "类别", "导师", "每周辅导次数", "状态"}, []float64{10, 10, 6, 30, 12, 12, 20}, -1},
+	{registerSheet, []string{"班级", "姓名", "重点", "类别", "导师", "每周辅导次数", "状态"}, []float64{10, 10, 6, 30, 12, 12, 20}},
 	{sheetPlans, []string{"班级", "姓名", "开始日期", "原因分析", "近期目标", "学期目标", "措施", "责任教师", "复查日期", "阶段性评估", "结果", "结束日期"},
-		[]float64{10, 10, 12, 30, 24, 24, 30, 12, 12, 50, 10, 12}, 2},
-	{sheetGuardians, []string{"班级", "学生", "关系", "监护人姓名", "电话", "情况", "开始日期", "结束日期", "最近一次给孩子打电话"}, []float64{10, 10, 8, 12, 16, 24, 12, 12, 18}, 6},
-	{sheetSessions, []string{"日期", "班级", "姓名", "科目或内容", "分钟", "记录人", "备注"}, []float64{12, 10, 10, 18, 7, 12, 40}, 0},
-	{sheetContacts, []string{"日期", "班级", "姓名", "方式", "对象", "内容", "记录人"}, []float64{12, 10, 10, 8, 10, 50, 12}, 0},
-	{sheetPraise, []string{"日期", "班级", "姓名", "进步", "记录人"}, []float64{12, 10, 10, 60, 12}, 0},
-	{sheetComments, []string{"学期", "班级", "姓名", "导师", "评语", "日期", "出处（记录号）"}, []float64{12, 10, 10, 12, 70, 12, 20}, 5},
-	{sheetStats, []string{"班级", "姓名", "导师", "辅导次数", "辅导分钟", "每周目标完成率(%)", "有家长沟通的月份"}, []float64{10, 10, 12, 10, 10, 18, 16}, -1},
-	{sheetRhythm, []string{"班级", "姓名", "要做的事", "周期", "已做", "要求", "负责老师", "推迟到", "出处"}, []float64{10, 10, 24, 10, 6, 6, 12, 12, 50}, -1},
+		[]float64{10, 10, 12, 30, 24, 24, 30, 12, 12, 50, 10, 12}},
+	{sheetGuardians, []string{"班级", "学生", "关系", "监护人姓名", "电话", "情况", "开始日期", "结束日期", "最近一次给孩子打电话"}, []float64{10, 10, 8, 12, 16, 24, 12, 12, 18}},
+	{sheetSessions, []string{"日期", "班级", "姓名", "科目或内容", "分钟", "记录人", "备注"}, []float64{12, 10, 10, 18, 7, 12, 40}},
+	{sheetContacts, []string{"日期", "班级", "姓名", "方式", "对象", "内容", "记录人"}, []float64{12, 10, 10, 8, 10, 50, 12}},
+	{sheetPraise, []string{"日期", "班级", "姓名", "进步", "记录人"}, []float64{12, 10, 10, 60, 12}},
+	{sheetComments, []string{"学期", "班级", "姓名", "导师", "评语", "日期", "出处（记录号）"}, []float64{12, 10, 10, 12, 70, 12, 20}},
+	{sheetStats, []string{"班级", "姓名", "导师", "辅导次数", "辅导分钟", "每周目标完成率(%)", "有家长沟通的月份"}, []float64{10, 10, 12, 10, 10, 18, 16}},
+	{sheetRhythm, []string{"班级", "姓名", "要做的事", "周期", "已做", "要求", "负责老师", "推迟到", "出处"}, []float64{10, 10, 24, 10, 6, 6, 12, 12, 50}},
 }
 
 const (

@@ -4,9 +4,10 @@
 package excel
 
 import (
+	"bytes"
 	"time"
 
-	"github.com/xuri/excelize/v2"
+	"bangfu/commands/excel/xlsxwrite"
 
 	"bangfu/commands/cadence"
 	"bangfu/commands/report"
@@ -18,7 +19,6 @@ type sheet struct {
 	name    string
 	headers []string
 	widths  []float64
-	dateCol int // 0-based column holding a date; -1 for none
 }
 
 // Title names an archive: its class, or the school.
@@ -99,109 +99,53 @@ func Rows(cal storage.Calendar, a report.Archive) map[string][][]any {
 }
 
 // Workbook writes the archive as .xlsx bytes with the file name to give it:
-// nine sheets, frozen headers, real dates, A4 landscape with the class in the
-// print header, ready to print and file.
+// nine sheets, frozen headers repeated on every printed page, real dates,
+// A4 landscape with the class in the print header, ready to print and file.
 func Workbook(cal storage.Calendar, school string, a report.Archive, now time.Time) ([]byte, string, error) {
 	title := Title(a, school)
-	f := excelize.NewFile()
-	defer f.Close()
-	st, err := newStyles(f)
-	if err != nil {
-		return nil, "", err
-	}
+	var buf bytes.Buffer
+	w := xlsxwrite.New(&buf)
 	rows := Rows(cal, a)
-	for i, sh := range archiveSheets {
-		if i == 0 {
-			err = f.SetSheetName("Sheet1", sh.name)
-		} else {
-			_, err = f.NewSheet(sh.name)
-		}
-		if err != nil {
-			return nil, "", err
-		}
-		if err := writeSheet(f, st, sh, title, school, rows[sh.name]); err != nil {
+	for _, sh := range archiveSheets {
+		if err := writeSheet(w, sh, title, school, rows[sh.name]); err != nil {
 			return nil, "", err
 		}
 	}
-	// The first sheet is active already: SetActiveSheet after streaming
-	// would re-read every streamed sheet into memory.
-	buf, err := f.WriteToBuffer()
-	if err != nil {
+	if err := w.Close(); err != nil {
 		return nil, "", err
 	}
 	return buf.Bytes(), fileName(title, now.In(cal.Loc)), nil
 }
 
-type styles struct{ header, date, wrap int }
-
-func newStyles(f *excelize.File) (styles, error) {
-	var s styles
-	var err error
-	if s.header, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
-		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}); err != nil {
-		return s, err
-	}
-	dateFmt := "yyyy-mm-dd"
-	if s.date, err = f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt}); err != nil {
-		return s, err
-	}
-	s.wrap, err = f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
-	return s, err
-}
-
-// writeSheet sets a sheet's print layout, then streams its header and rows.
-func writeSheet(f *excelize.File, st styles, sh sheet, title, school string, rows [][]any) error {
-	// Print settings go on the sheet before streaming (the stream writer
-	// writes them from the sheet as it is when it starts).
-	size, orient, fitW, fitH := 9, "landscape", 1, 0
-	if err := f.SetPageLayout(sh.name, &excelize.PageLayoutOptions{Size: &size, Orientation: &orient, FitToWidth: &fitW, FitToHeight: &fitH}); err != nil {
-		return err
-	}
-	if err := f.SetHeaderFooter(sh.name, &excelize.HeaderFooterOptions{OddHeader: printHeader(title, sh.name), OddFooter: printFooter(school)}); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(sh.name)
+// writeSheet writes a sheet's header and rows: dates as dates, the text of
+// its wide columns wrapped.
+func writeSheet(w *xlsxwrite.Writer, sh sheet, title, school string, rows [][]any) error {
+	err := w.AddSheet(xlsxwrite.Sheet{Name: sh.name, Widths: sh.widths, FreezeHeader: true,
+		Print: xlsxwrite.Print{A4Landscape: true, FitToWidth: true, Header: printHeader(title, sh.name), Footer: printFooter(school)}})
 	if err != nil {
 		return err
 	}
-	for c, w := range sh.widths {
-		if err := sw.SetColWidth(c+1, c+1, w); err != nil {
-			return err
-		}
+	cells := make([]xlsxwrite.Cell, 0, len(sh.headers))
+	for _, t := range sh.headers {
+		cells = append(cells, xlsxwrite.Cell{Value: t, Style: xlsxwrite.Header})
 	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+	if err := w.Row(cells); err != nil {
 		return err
 	}
-	head := make([]any, len(sh.headers))
-	for c, t := range sh.headers {
-		head[c] = excelize.Cell{StyleID: st.header, Value: t}
-	}
-	if err := sw.SetRow("A1", head); err != nil {
-		return err
-	}
-	// One cells slice and one styled cell per column for the whole sheet:
-	// SetRow writes a row out before it returns, so reusing them saves an
-	// allocation per row and per styled cell.
-	var cells []any
-	styled := make([]excelize.Cell, max(len(sh.widths), sh.dateCol+1))
-	for r, row := range rows {
+	for _, row := range rows {
 		cells = cells[:0]
 		for c, v := range row {
-			switch {
-			case c == sh.dateCol:
-				styled[c] = excelize.Cell{StyleID: st.date, Value: v}
-				cells = append(cells, &styled[c])
-			case c < len(sh.widths) && sh.widths[c] >= 40:
-				styled[c] = excelize.Cell{StyleID: st.wrap, Value: v}
-				cells = append(cells, &styled[c])
-			default:
-				cells = append(cells, v)
+			style := xlsxwrite.Plain
+			if _, ok := v.(time.Time); ok {
+				style = xlsxwrite.Date
+			} else if c < len(sh.widths) && sh.widths[c] >= 40 {
+				style = xlsxwrite.Wrap
 			}
+			cells = append(cells, xlsxwrite.Cell{Value: v, Style: style})
 		}
-		cell, _ := excelize.CoordinatesToCellName(1, r+2)
-		if err := sw.SetRow(cell, cells); err != nil {
+		if err := w.Row(cells); err != nil {
 			return err
 		}
 	}
-	return sw.Flush()
+	return nil
 }

@@ -34,6 +34,13 @@ const (
 	stopSendsFor = 5 * time.Second
 )
 
+// Message ids are kept past any platform's redelivery (Telegram keeps an
+// update 24 hours, WeCom retries within minutes).
+const (
+	keepProcessedFor = 7 * 24 * time.Hour
+	pruneAfterStart  = time.Minute
+)
+
 // app is a running bot: every part wired once, in the order the message
 // path runs (config → storage → platforms → router → scheduler).
 type app struct {
@@ -287,11 +294,14 @@ func (a *app) run(ctx context.Context) {
 	if a.backups != nil {
 		sched.Go(func() error { a.backups.Run(schedCtx); return nil })
 	}
-	// Housekeeping, off the way to the first reply: message ids older than
-	// any redelivery are forgotten.
+	// Housekeeping: message ids older than any redelivery are forgotten,
+	// a minute after the start (off the way to the first replies) and
+	// then daily, as a bot runs for a whole semester.
 	sched.Go(func() error {
-		if _, err := a.st.PruneProcessed(time.Now().AddDate(0, 0, -7)); err != nil {
-			a.log.Warn("pruning old message ids failed", "err", err)
+		for wait := pruneAfterStart; bot.Sleep(schedCtx, wait); wait = 24 * time.Hour {
+			if _, err := a.st.PruneProcessed(a.st.now().Add(-keepProcessedFor)); err != nil {
+				a.log.Warn("pruning old message ids failed", "err", err)
+			}
 		}
 		return nil
 	})

@@ -176,23 +176,33 @@ func (s *Store) MarkProcessed(m storage.Meta) error {
 // redeliver that late (Telegram keeps updates 24 hours). It scans them all,
 // once at start-up, so a /log touches one bucket fewer.
 func (s *Store) PruneProcessed(before time.Time) (int, error) {
-	n := 0
-	err := s.update(func(tx *bbolt.Tx) error {
-		n = 0
-		b := tx.Bucket(bAudit)
-		var dead [][]byte
-		c := b.Cursor()
-		for k, v := c.Seek([]byte{processedPrefix}); k != nil; k, v = c.Next() {
+	// The ids are found with a read, which holds no writer back (a year's
+	// ids take milliseconds to scan); most days there are none to forget,
+	// and a commit would cost two fsyncs for nothing.
+	var dead [][]byte
+	if err := s.view(func(tx *bbolt.Tx) error {
+		c := tx.Bucket(bAudit).Cursor()
+		for k, v := c.Seek([]byte{processedPrefix}); k != nil && k[0] == processedPrefix; k, v = c.Next() {
 			if len(v) == 8 && be(v) < unix(before) {
 				dead = append(dead, append([]byte(nil), k...))
 			}
 		}
+		return nil
+	}); err != nil || len(dead) == 0 {
+		return 0, err
+	}
+	n := 0
+	err := s.update(func(tx *bbolt.Tx) error {
+		n = 0
+		b := tx.Bucket(bAudit)
 		for _, k := range dead {
-			if err := b.Delete(k); err != nil {
-				return err
+			if v := b.Get(k); len(v) == 8 && be(v) < unix(before) {
+				if err := b.Delete(k); err != nil {
+					return err
+				}
+				n++
 			}
 		}
-		n = len(dead)
 		return nil
 	})
 	return n, err

@@ -155,3 +155,27 @@ func TestACleanCloseLeavesOnlyWaitingReplies(t *testing.T) {
 		t.Fatalf("a waiting reply after a clean close: %d queued again, %d dropped (%v)", moved, dropped, err)
 	}
 }
+
+// The start-up's pruning of old message ids commits only when there is one
+// to forget: an empty commit costs two fsyncs and held the first reply
+// after a restart behind it.
+func TestPruningNothingCommitsNothing(t *testing.T) {
+	s, _ := openTemp(t)
+	at := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	if err := s.MarkProcessed(storage.Meta{MsgKey: "t:1", At: at}); err != nil {
+		t.Fatal(err)
+	}
+	c0, _ := s.CommitStats()
+	if n, err := s.PruneProcessed(at.AddDate(0, 0, -7)); n != 0 || err != nil {
+		t.Fatalf("%d pruned (%v)", n, err)
+	}
+	if c1, _ := s.CommitStats(); c1 != c0 {
+		t.Fatalf("pruning nothing committed %d times", c1-c0)
+	}
+	if n, err := s.PruneProcessed(at.Add(time.Second)); n != 1 || err != nil {
+		t.Fatalf("%d pruned (%v)", n, err)
+	}
+	if c2, _ := s.CommitStats(); c2 != c0+1 {
+		t.Fatalf("pruning one id committed %d times", c2-c0)
+	}
+}

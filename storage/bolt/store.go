@@ -151,6 +151,9 @@ type Store struct {
 	// while writes go on.
 	confirmed chan struct{}
 	damage    atomic.Pointer[error]
+	// hurry starts the checksum before its delay is out (awaitConfirmed).
+	hurry     chan struct{}
+	hurryOnce sync.Once
 	// beforeConfirm, set by tests, runs before the checksum is taken.
 	beforeConfirm func()
 }
@@ -174,10 +177,11 @@ type Options struct {
 	// match (the file changed at rest); every write is refused from then.
 	OnDamage func(error)
 	// beforeConfirm (tests) runs in the background before the checksum;
-	// mapHeadroom (tests) lets the file grow that much before bbolt maps it
-	// anew, which would wait for the checksum.
+	// mapHeadroom (tests) replaces mapHeadroom.
 	beforeConfirm func()
 	mapHeadroom   int
+	// confirmAfter (tests) replaces confirmDelay.
+	confirmAfter time.Duration
 }
 
 // Open opens (creating 0600 if needed) the database at path and migrates it.
@@ -200,7 +204,11 @@ func Open(path string, opt Options) (*Store, error) {
 	if err := checkFile(path); err != nil {
 		return nil, err
 	}
-	db, err := openBolt(path, opt.Timeout, opt.mapHeadroom)
+	headroom := mapHeadroom
+	if opt.mapHeadroom != 0 {
+		headroom = opt.mapHeadroom
+	}
+	db, err := openBolt(path, opt.Timeout, headroom)
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +220,7 @@ func Open(path string, opt Options) (*Store, error) {
 			return nil, err
 		}
 	}
-	s := &Store{path: path, Cal: opt.Calendar, Now: opt.Now, db: db, confirmed: make(chan struct{}), beforeConfirm: opt.beforeConfirm}
+	s := &Store{path: path, Cal: opt.Calendar, Now: opt.Now, db: db, confirmed: make(chan struct{}), hurry: make(chan struct{}), beforeConfirm: opt.beforeConfirm}
 	if trusted {
 		// The pages as they were closed, held until their checksum is
 		// confirmed; begun before any write.
@@ -221,7 +229,11 @@ func Open(path string, opt Options) (*Store, error) {
 			db.Close()
 			return nil, fmt.Errorf("opening database %s: %w", path, err)
 		}
-		go s.confirm(snapshot, pages, sum, opt.OnDamage)
+		after := confirmDelay
+		if opt.confirmAfter != 0 {
+			after = opt.confirmAfter
+		}
+		go s.confirm(snapshot, pages, sum, after, opt.OnDamage)
 	} else {
 		close(s.confirmed)
 	}
@@ -269,9 +281,9 @@ func openBolt(path string, timeout time.Duration, headroom int) (db *bbolt.DB, e
 	//
 	// A write that grows the file past bbolt's map waits for every reader
 	// to end, the snapshot the checksum at open reads from among them
-	// (verified.go): the map is a power of two at least the file's size, so
-	// that is seldom, and never longer than the checksum took before writes
-	// stopped waiting for it. headroom (tests) maps that much more.
+	// (verified.go), which lives confirmDelay and the checksum's time: the
+	// file is mapped with room to grow by headroom first (address space
+	// only: pages not read take no memory).
 	var initial int
 	if headroom > 0 {
 		if fi, err := os.Stat(path); err == nil {
@@ -288,6 +300,10 @@ func openBolt(path string, timeout time.Duration, headroom int) (db *bbolt.DB, e
 	}
 	return db, nil
 }
+
+// mapHeadroom is how much the file may grow after open before bbolt maps it
+// anew; a school writes a few megabytes a month.
+const mapHeadroom = 32 << 20
 
 // Path is the database file.
 func (s *Store) Path() string { return s.path }
@@ -314,7 +330,7 @@ func (s *Store) migrate() error {
 		if first {
 			// A migration rewrites much of the file: the checksum of the
 			// file as it was closed is confirmed first.
-			<-s.confirmed
+			s.awaitConfirmed()
 			if err := s.damaged(); err != nil {
 				return err
 			}
@@ -336,7 +352,7 @@ func (s *Store) migrate() error {
 
 // Close waits for writes in flight and closes the file.
 func (s *Store) Close() error {
-	<-s.confirmed
+	s.awaitConfirmed()
 	s.foldMarks() // the marks go into the file before it is closed
 	s.forgetHandedOver()
 	s.mu.Lock()
@@ -546,7 +562,7 @@ func (s *Store) Backup(path string) (int64, error) {
 // compact rewrites the database into a fresh file and swaps it in atomically,
 // so the bytes of deleted records (left in bbolt's free pages) are gone.
 func (s *Store) compact() error {
-	<-s.confirmed
+	s.awaitConfirmed()
 	if err := s.damaged(); err != nil {
 		return err
 	}

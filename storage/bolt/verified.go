@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	bbolt "go.etcd.io/bbolt"
 )
@@ -34,6 +35,19 @@ import (
 // walked as before.
 
 const verifiedSuffix = ".verified"
+
+// confirmDelay is how long after open the checksum starts: reading the
+// whole file took a core (and the disk, after a reboot) from the first
+// replies after a restart, which no longer wait for it. Close, a
+// migration and compaction start it at once (awaitConfirmed).
+const confirmDelay = 2 * time.Second
+
+// awaitConfirmed starts the checksum now if it is still waiting, and
+// waits for it.
+func (s *Store) awaitConfirmed() {
+	s.hurryOnce.Do(func() { close(s.hurry) })
+	<-s.confirmed
+}
 
 // confirming holds the one checksum confirmed at a time.
 var confirming = make(chan struct{}, 1)
@@ -275,9 +289,15 @@ func noteCleanClose(db *bbolt.DB, path string) error {
 // confirm compares the checksum of the data pages of a file opened on its
 // note's word, with them held as they were by snapshot (a read transaction
 // begun at open), which it ends. After a mismatch no write goes through.
-func (s *Store) confirm(snapshot *bbolt.Tx, p pages, want string, onDamage func(error)) {
+func (s *Store) confirm(snapshot *bbolt.Tx, p pages, want string, after time.Duration, onDamage func(error)) {
 	defer close(s.confirmed)
 	defer snapshot.Rollback()
+	wait := time.NewTimer(after)
+	select {
+	case <-wait.C:
+	case <-s.hurry:
+		wait.Stop()
+	}
 	if s.beforeConfirm != nil {
 		s.beforeConfirm()
 	}

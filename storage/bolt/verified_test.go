@@ -75,11 +75,12 @@ func TestOnlyAChangedFileIsWalkedAgainAtOpen(t *testing.T) {
 	}
 }
 
-// A file that the file system says is the one closed, but whose bytes
-// changed at rest (a flipped bit on the disk), opens at once; its checksum,
-// confirmed in the background, refuses every write, says so, and leaves no
-// note, so the next start walks the file and refuses it.
-func TestAFileChangedAtRestIsCaughtByItsChecksum(t *testing.T) {
+// changedAtRest closes a file with a session in it, then flips a byte of it
+// the way a disk would: the file system's identity of the file, which the
+// note vouches for, stays as it was closed. It returns the file and its
+// student.
+func changedAtRest(t *testing.T) (string, storage.Student) {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "bangfu.db")
 	s, err := Open(path, Options{})
 	if err != nil {
@@ -105,10 +106,18 @@ func TestAFileChangedAtRestIsCaughtByItsChecksum(t *testing.T) {
 	id, _ := identity(path)
 	_, sum, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(string(note)), notePrefix), " | ")
 	os.WriteFile(path+verifiedSuffix, []byte(notePrefix+id+" | "+sum+"\n"), 0o600)
+	return path, st
+}
 
+// A file that the file system says is the one closed, but whose bytes
+// changed at rest (a flipped bit on the disk), opens at once; its checksum,
+// confirmed in the background, refuses every write, says so, and leaves no
+// note, so the next start walks the file and refuses it.
+func TestAFileChangedAtRestIsCaughtByItsChecksum(t *testing.T) {
+	path, st := changedAtRest(t)
 	told := make(chan error, 1)
 	before := treeWalks.Load()
-	s, err = Open(path, Options{OnDamage: func(err error) { told <- err }})
+	s, err := Open(path, Options{OnDamage: func(err error) { told <- err }, confirmAfter: time.Nanosecond})
 	if err != nil || treeWalks.Load() != before {
 		t.Fatalf("a file the file system vouches for: %v, walks %d", err, treeWalks.Load()-before)
 	}
@@ -132,6 +141,44 @@ func TestAFileChangedAtRestIsCaughtByItsChecksum(t *testing.T) {
 	}
 }
 
+// The checksum keeps off the first replies after a restart (it starts
+// confirmDelay after open), but a stop does not wait for that: Close starts
+// it at once, and a file changed at rest is still caught before the close
+// could vouch for it.
+func TestTheChecksumWaitsForTheFirstRepliesButNotTheClose(t *testing.T) {
+	path, _ := changedAtRest(t)
+	told := make(chan error, 1)
+	s, err := Open(path, Options{OnDamage: func(err error) { told <- err }, confirmAfter: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-told:
+		t.Fatalf("the checksum ran before its time: %v", err)
+	case <-s.confirmed:
+		t.Fatal("the checksum ran before its time")
+	default:
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- s.Close() }()
+	select {
+	case <-closed:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the close waited for the checksum's delay")
+	}
+	select {
+	case err := <-told:
+		if storage.ErrorCode(err) != storage.ECorrupt {
+			t.Fatalf("told %v", err)
+		}
+	default:
+		t.Fatal("the close did not confirm the checksum")
+	}
+	if _, err := os.Stat(path + verifiedSuffix); !os.IsNotExist(err) {
+		t.Fatalf("the close vouched for the changed file: %v", err)
+	}
+}
+
 // The first write after a restart does not wait for the checksum of the
 // whole file: while it is held back, hundreds of writes (new records,
 // records changed and deleted, so pages are freed and taken again) go
@@ -139,8 +186,9 @@ func TestAFileChangedAtRestIsCaughtByItsChecksum(t *testing.T) {
 // held as they were closed. A byte flipped at rest is still caught with
 // writes going on, and stops the writes after it.
 //
-// (The test maps the file with room to grow: a write that grows it past
-// the map waits for the checksum, which here waits for the test.)
+// (A write that grows the file past bbolt's map would wait for the
+// checksum, which here waits for the test: the map's room to grow is the
+// one every open gives, mapHeadroom.)
 func TestWritesGoOnWhileTheChecksumIsConfirmed(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "bangfu.db")
 	s, err := Open(path, Options{})
@@ -158,7 +206,7 @@ func TestWritesGoOnWhileTheChecksumIsConfirmed(t *testing.T) {
 	held, release := make(chan struct{}), make(chan struct{})
 	told := make(chan error, 1)
 	open := func() *Store {
-		s, err := Open(path, Options{OnDamage: func(err error) { told <- err }, beforeConfirm: func() { close(held); <-release }, mapHeadroom: 64 << 20})
+		s, err := Open(path, Options{OnDamage: func(err error) { told <- err }, beforeConfirm: func() { close(held); <-release }, confirmAfter: time.Nanosecond})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -166,16 +214,28 @@ func TestWritesGoOnWhileTheChecksumIsConfirmed(t *testing.T) {
 	}
 	s = open()
 	<-held
-	for i := 0; i < 300; i++ {
-		se, _, err := s.AddSession(meta(1000+i), storage.Session{StudentID: st.ID, Subject: fmt.Sprintf("英语%03d", i), Minutes: 20, At: time.Now()})
+	wrote := make(chan error, 1)
+	go func() {
+		for i := 0; i < 300; i++ {
+			se, _, err := s.AddSession(meta(1000+i), storage.Session{StudentID: st.ID, Subject: fmt.Sprintf("英语%03d", i), Minutes: 20, At: time.Now()})
+			if err == nil && i%3 == 0 {
+				_, err = s.DeleteRecord(meta(5000+i), se.No)
+			}
+			if err != nil {
+				wrote <- err
+				return
+			}
+		}
+		wrote <- nil
+	}()
+	select {
+	case err := <-wrote:
 		if err != nil {
 			t.Fatalf("a write while the checksum is held back: %v", err)
 		}
-		if i%3 == 0 {
-			if _, err := s.DeleteRecord(meta(5000+i), se.No); err != nil {
-				t.Fatal(err)
-			}
-		}
+	case <-time.After(60 * time.Second):
+		close(release)
+		t.Fatal("the writes waited for the checksum")
 	}
 	close(release)
 	<-s.confirmed

@@ -50,6 +50,7 @@ func Run(t *testing.T, open Opener) {
 		{"APlanTravelsWithItsStudentAndEndsWithTheSupport", aPlanTravelsWithItsStudent},
 		{"AContactQueuesItsMessagesInItsTransaction", aContactQueuesItsMessages},
 		{"ADraftedCommentKeepsItsSources", aDraftedCommentKeepsItsSources},
+		{"OldMessageIdsAreForgotten", oldMessageIdsAreForgotten},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -903,5 +904,29 @@ func aDraftedCommentKeepsItsSources(t *testing.T, s storage.Store) {
 	}
 	if rec, _ := s.RecordByNo(c.No); rec.Comment == nil || rec.Comment.Text != "自己写的评语" || len(rec.Comment.Sources) != 0 {
 		t.Fatalf("rewritten: %+v", rec.Comment)
+	}
+}
+
+// Message ids older than any redelivery are forgotten; newer ones still
+// refuse their redelivery.
+func oldMessageIdsAreForgotten(t *testing.T, s storage.Store) {
+	old, recent := meta(1), meta(2)
+	old.At = now.AddDate(0, 0, -8)
+	for _, m := range []storage.Meta{old, recent} {
+		if err := s.MarkProcessed(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := s.PruneProcessed(now.AddDate(0, 0, -9)); n != 0 || err != nil {
+		t.Fatalf("nothing that old, yet %d forgotten (%v)", n, err)
+	}
+	if n, err := s.PruneProcessed(now.AddDate(0, 0, -7)); n != 1 || err != nil {
+		t.Fatalf("%d forgotten (%v), want the old one", n, err)
+	}
+	if ok, _ := s.Processed(old.MsgKey); ok {
+		t.Error("the old id is still remembered")
+	}
+	if err := s.MarkProcessed(recent); !errors.Is(err, storage.ErrDuplicate) {
+		t.Errorf("the recent id's redelivery: %v", err)
 	}
 }

@@ -155,7 +155,7 @@ echo "| peak RssAnon of bangfu export, whole school | $exportanon | ≤ 100 MB |
 awk -v f="$(val BenchmarkExport/schoolFiveYears ns/op)" -v y="$(val BenchmarkExport/school ns/op)" 'BEGIN { printf "| export of the school after five years vs after one (the same term) | %.0f ms vs %.0f ms = %.2f× | about 1× |\n", f/1e6, y/1e6, f/y }'
 nc() { printf '%.0f' "$(val "BenchmarkLongLine/$1" ns/char)"; }
 echo "| a line with no duration read (normalise, split, parse), ns per character at 200 / 1,990 characters | one field $(nc oneField/200) / $(nc oneField/1990); many fields $(nc manyFields/200) / $(nc manyFields/1990) | linear: equal at both lengths |"
-echo "| peak RSS of bangfu run, year database (${dbsize} MB file), piped input | $rss, of which the process's own (RssAnon) $anon | ≤ 64 MB |"
+echo "| peak RSS of bangfu run, year database (${dbsize} MB file), piped input | $rss (mostly the file's pages, mapped), of which the process's own (RssAnon) $anon | RssAnon ≤ 64 MB |"
 awk -v f="$first" -v m="$meta" 'BEGIN { printf "| start-up to first reply (/help) vs a process opening the file and reading its meta | %.0f ms vs %.0f ms = %.1f× | ≤ 3× |\n", f/1000, m/1000, f/m }'
 awk -v f="$fivefirst" -v m="$fivemeta" -v mb="$five" 'BEGIN { printf "| the same after five years (%s MB file) | %.0f ms vs %.0f ms = %.1f× | ≤ 3× |\n", mb, f/1000, m/1000, f/m }'
 echo "| peak RssAnon of bangfu run after five years, piped input | $fiveanon | ≤ 64 MB |"

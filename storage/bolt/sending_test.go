@@ -1,10 +1,14 @@
 package bolt
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
+
+	bbolt "go.etcd.io/bbolt"
 
 	"bangfu/storage"
 )
@@ -177,5 +181,53 @@ func TestPruningNothingCommitsNothing(t *testing.T) {
 	}
 	if c2, _ := s.CommitStats(); c2 != c0+1 {
 		t.Fatalf("pruning one id committed %d times", c2-c0)
+	}
+}
+
+// The journal stays small while replies go out: each reply handed over is
+// flagged by the next commit and deleted by the one after; a reply put
+// back to wait (ReplyWaiting) is kept, however many commits follow.
+func TestTheJournalForgetsHandedOverRepliesButNotWaitingOnes(t *testing.T) {
+	s, _ := openTemp(t)
+	waiting := journal(t, s, "还在等")
+	if err := s.ReplySending(waiting); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkProcessed(storage.Meta{MsgKey: "t:0", At: time.Now()}); err != nil { // folds the mark
+		t.Fatal(err)
+	}
+	if err := s.ReplyWaiting(waiting); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 200; i++ {
+		id := journal(t, s, fmt.Sprintf("已记录 %d", i))
+		if err := s.ReplySending(id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.MarkProcessed(storage.Meta{MsgKey: "t:1", At: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkProcessed(storage.Meta{MsgKey: "t:2", At: time.Now()}); err != nil { // nothing marked since: no fold
+		t.Fatal(err)
+	}
+	last := journal(t, s, "最后一条")
+	if err := s.ReplySending(last); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkProcessed(storage.Meta{MsgKey: "t:3", At: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	s.view(func(tx *bbolt.Tx) error {
+		return tx.Bucket(bReplies).ForEach(func(_, v []byte) error {
+			var q storage.Queued
+			decode(v, &q)
+			left = append(left, fmt.Sprintf("%s in flight %v", q.Text, q.InFlight))
+			return nil
+		})
+	})
+	if want := []string{"还在等 in flight false", "最后一条 in flight true"}; !slices.Equal(left, want) {
+		t.Fatalf("the journal holds %q, want %q", left, want)
 	}
 }

@@ -146,6 +146,9 @@ type Store struct {
 	// marks are the replies handed to their platform, kept beside the
 	// file until a commit folds them in (sending.go).
 	marks *sendingMarks
+	// flagged are the journal's replies this process's folds flagged in
+	// flight and has not deleted yet; only the committer touches it.
+	flagged []uint64
 	// confirmed closes once the file's checksum is confirmed (or was not
 	// needed); damage is set when it did not match (verified.go), perhaps
 	// while writes go on.
@@ -460,8 +463,10 @@ func (s *Store) commit(batch []*writeReq) {
 	marks, at := s.marks.pending()
 	for len(batch) > 0 {
 		failed, ferr := -1, error(nil)
+		var flagged []uint64
 		err := s.db.Update(func(tx *bbolt.Tx) error {
-			if err := foldSending(tx, marks); err != nil {
+			var err error
+			if flagged, err = foldSending(tx, marks, s.flagged); err != nil {
 				return err
 			}
 			for i, r := range batch {
@@ -479,6 +484,7 @@ func (s *Store) commit(batch []*writeReq) {
 		}
 		if err == nil {
 			s.marks.folded(marks, at)
+			s.flagged = flagged
 		}
 		for _, r := range batch {
 			r.done <- err

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -198,38 +199,6 @@ func (w *Writer) cell(col int, cell Cell) {
 	case string:
 		w.text(v)
 		return
-	case int:
-		num = strconv.AppendInt(num, int64(v), 10)
-	case int8:
-		num = strconv.AppendInt(num, int64(v), 10)
-	case int16:
-		num = strconv.AppendInt(num, int64(v), 10)
-	case int32:
-		num = strconv.AppendInt(num, int64(v), 10)
-	case int64:
-		num = strconv.AppendInt(num, v, 10)
-	case uint:
-		num = strconv.AppendUint(num, uint64(v), 10)
-	case uint8:
-		num = strconv.AppendUint(num, uint64(v), 10)
-	case uint16:
-		num = strconv.AppendUint(num, uint64(v), 10)
-	case uint32:
-		num = strconv.AppendUint(num, uint64(v), 10)
-	case uint64:
-		num = strconv.AppendUint(num, v, 10)
-	case float32:
-		if !finite(float64(v)) {
-			w.text(strconv.FormatFloat(float64(v), 'g', -1, 32))
-			return
-		}
-		num = strconv.AppendFloat(num, float64(v), 'g', -1, 32)
-	case float64:
-		if !finite(v) {
-			w.text(strconv.FormatFloat(v, 'g', -1, 64))
-			return
-		}
-		num = strconv.AppendFloat(num, v, 'g', -1, 64)
 	case bool:
 		b.WriteString(` t="b"><v>`)
 		if v {
@@ -242,8 +211,18 @@ func (w *Writer) cell(col int, cell Cell) {
 	case time.Time:
 		num = strconv.AppendFloat(num, serial(v), 'f', -1, 64)
 	default:
-		w.text(stringOf(v))
-		return
+		// Numbers of any kind, named types included (a count, minutes).
+		switch rv := reflect.ValueOf(v); {
+		case rv.CanInt():
+			num = strconv.AppendInt(num, rv.Int(), 10)
+		case rv.CanUint():
+			num = strconv.AppendUint(num, rv.Uint(), 10)
+		case rv.CanFloat() && finite(rv.Float()):
+			num = strconv.AppendFloat(num, rv.Float(), 'g', -1, rv.Type().Bits())
+		default: // NaN and ±Inf, which Excel has no number for, as text too
+			w.text(stringOf(v))
+			return
+		}
 	}
 	b.WriteString(`><v>`)
 	b.Write(num)

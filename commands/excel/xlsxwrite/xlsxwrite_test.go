@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -238,5 +239,31 @@ func TestColumnLetters(t *testing.T) {
 		if got := string(appendColumn(nil, col)); got != want {
 			t.Errorf("column %d: %s, want %s", col, got, want)
 		}
+	}
+}
+
+// Numbers of any Go kind are numbers in Excel, named types included;
+// what Excel has no number for (NaN, ±Inf) stays readable as text.
+func TestNumbersOfEveryKind(t *testing.T) {
+	type minutes int
+	type percent float32
+	data := write(t, func(w *Writer) error {
+		if err := w.AddSheet(Sheet{Name: "数"}); err != nil {
+			return err
+		}
+		return w.Row([]Cell{{minutes(30), Plain}, {uint8(7), Plain}, {percent(62.5), Plain}, {int64(-3), Plain}, {math.NaN(), Plain}, {math.Inf(1), Plain}})
+	})
+	f := open(t, data)
+	rows, _ := f.GetRows("数")
+	if len(rows) != 1 || !slices.Equal(rows[0], []string{"30", "7", "62.5", "-3", "NaN", "+Inf"}) {
+		t.Fatalf("rows %q", rows)
+	}
+	for _, cell := range []string{"A1", "B1", "C1", "D1"} {
+		if typ, _ := f.GetCellType("数", cell); typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber {
+			t.Errorf("%s is stored as %v, not a number", cell, typ)
+		}
+	}
+	if typ, _ := f.GetCellType("数", "E1"); typ != excelize.CellTypeInlineString {
+		t.Errorf("NaN is stored as %v", typ)
 	}
 }

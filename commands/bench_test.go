@@ -63,7 +63,7 @@ func BenchmarkLogSequentialPostgres(b *testing.B) {
 	}
 	b.Cleanup(func() { st.Close() })
 	router, out := logRouter(b, st, st.Cal, st.Now, true)
-	logSequentially(b, router, out)
+	logSequentially(b, router, out, nil)
 }
 
 // BenchmarkLogSequentialPostgresYear: the same in a copy of the year-sized
@@ -87,7 +87,7 @@ func BenchmarkLogSequentialPostgresYear(b *testing.B) {
 	}
 	b.Cleanup(func() { st.Close() })
 	router, out := logRouter(b, st, st.Cal, st.Now, true)
-	logSequentially(b, router, out)
+	logSequentially(b, router, out, nil)
 }
 
 // logRouter is the router, commands and 32 students over any store.
@@ -140,8 +140,13 @@ func logRigOn(b *testing.B, path string, journal bool) (*bot.Router, *lastReply,
 
 // logSequentially sends b.N /log lines one after another, each answered
 // before the next, and reports logs/s.
-func logSequentially(b *testing.B, router *bot.Router, out *lastReply) {
+// pages, when not nil, counts the pages the engine has written.
+func logSequentially(b *testing.B, router *bot.Router, out *lastReply, pages func() int64) {
 	ctx := context.Background()
+	var p0 int64
+	if pages != nil {
+		p0 = pages()
+	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		router.Dispatch(ctx, logMessage(uint64(i), i%32))
@@ -151,6 +156,9 @@ func logSequentially(b *testing.B, router *bot.Router, out *lastReply) {
 		b.Fatalf("last reply %q", out.text)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "logs/s")
+	if pages != nil {
+		b.ReportMetric(float64(pages()-p0)/float64(b.N), "pages/log")
+	}
 }
 
 func logMessage(id uint64, student int) bot.Message {
@@ -166,8 +174,8 @@ func BenchmarkLogSequential(b *testing.B) { benchLogSequential(b, true) }
 func BenchmarkLogSequentialUnjournaled(b *testing.B) { benchLogSequential(b, false) }
 
 func benchLogSequential(b *testing.B, journal bool) {
-	router, out, _ := logRigJournal(b, journal)
-	logSequentially(b, router, out)
+	router, out, st := logRigJournal(b, journal)
+	logSequentially(b, router, out, st.PagesWritten)
 }
 
 // BenchmarkLogSequentialYear: the same in a copy of the year-sized school
@@ -183,23 +191,37 @@ func BenchmarkLogSequentialYear(b *testing.B) {
 	if err := os.WriteFile(path, src, 0o600); err != nil {
 		b.Fatal(err)
 	}
-	router, out, _ := logRigOn(b, path, true)
-	logSequentially(b, router, out)
+	router, out, st := logRigOn(b, path, true)
+	logSequentially(b, router, out, st.PagesWritten)
 }
 
 // BenchmarkLogConcurrent32: 32 senders at once; each still waits for its own
 // record to be fsynced before its reply.
-func BenchmarkLogConcurrent32(b *testing.B) {
+func BenchmarkLogConcurrent32(b *testing.B) { logConcurrently(b, logMessage) }
+
+// BenchmarkLogConcurrent32Chats: the same with the messages keyed as from 32
+// chats (a platform's key is chat:message, as Telegram's): their processed
+// ids are no longer neighbours in key order.
+func BenchmarkLogConcurrent32Chats(b *testing.B) {
+	logConcurrently(b, func(id uint64, student int) bot.Message {
+		m := logMessage(id, student)
+		m.ID = fmt.Sprintf("%d:%d", id%32, id/32)
+		return m
+	})
+}
+
+func logConcurrently(b *testing.B, message func(id uint64, student int) bot.Message) {
 	router, out, st := logRig(b)
 	ctx := context.Background()
 	var n atomic.Uint64
 	c0, w0 := st.CommitStats()
+	p0 := st.PagesWritten()
 	b.SetParallelism(16) // 32 goroutines on 2 cores
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			id := n.Add(1)
-			router.Dispatch(ctx, logMessage(id, int(id%32)))
+			router.Dispatch(ctx, message(id, int(id%32)))
 		}
 	})
 	b.StopTimer()
@@ -209,6 +231,7 @@ func BenchmarkLogConcurrent32(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "logs/s")
 	c1, w1 := st.CommitStats()
 	b.ReportMetric(float64(w1-w0)/float64(c1-c0), "writes/commit")
+	b.ReportMetric(float64(st.PagesWritten()-p0)/float64(b.N), "pages/log")
 }
 
 // generated is a school file made once per run and opened by each benchmark.

@@ -18,7 +18,7 @@ func (s *Store) DeleteStudent(m storage.Meta, id uint64, mentions []string) (sto
 	var e storage.Erased
 	err := s.update(func(tx *bbolt.Tx) error {
 		e = storage.Erased{}
-		if err := markProcessed(tx, m); err != nil {
+		if err := s.markProcessed(tx, m); err != nil {
 			return err
 		}
 		st, ok := getStudent(tx, id)

@@ -156,7 +156,7 @@ func (s *Store) EditRecord(m storage.Meta, no uint64, fn func(*storage.Record) e
 	var ed storage.Edited
 	err := s.update(func(tx *bbolt.Tx) error {
 		ed = storage.Edited{}
-		if err := markProcessed(tx, m); err != nil {
+		if err := s.markProcessed(tx, m); err != nil {
 			return err
 		}
 		kind, k, ok := lookupNo(tx, no)
@@ -227,7 +227,7 @@ func (s *Store) DeleteRecord(m storage.Meta, no uint64) (storage.Undone, error) 
 	var u storage.Undone
 	err := s.update(func(tx *bbolt.Tx) error {
 		u = storage.Undone{}
-		if err := markProcessed(tx, m); err != nil {
+		if err := s.markProcessed(tx, m); err != nil {
 			return err
 		}
 		kind, k, ok := lookupNo(tx, no)

@@ -29,7 +29,7 @@ func enqueue(tx *bbolt.Tx, q storage.Queued) error {
 // before is skipped, so a scheduled message goes out once per key.
 func (s *Store) Enqueue(m storage.Meta, qs ...storage.Queued) error {
 	return s.update(func(tx *bbolt.Tx) error {
-		if err := markProcessed(tx, m); err != nil {
+		if err := s.markProcessed(tx, m); err != nil {
 			return err
 		}
 		for _, q := range qs {
@@ -154,67 +154,13 @@ func dropQueued(tx *bbolt.Tx, match func(storage.Queued) bool) (int, error) {
 	return len(dead), nil
 }
 
-// ---- processed messages ----
-
-// Processed reports whether a chat message was already handled.
-func (s *Store) Processed(msgKey string) (bool, error) {
-	var ok bool
-	err := s.view(func(tx *bbolt.Tx) error {
-		ok = tx.Bucket(bAudit).Get(processedKey(msgKey)) != nil
-		return nil
-	})
-	return ok, err
-}
-
-// MarkProcessed records a handled message that stored nothing else (a read).
-// ErrDuplicate means it had been handled already.
-func (s *Store) MarkProcessed(m storage.Meta) error {
-	return s.update(func(tx *bbolt.Tx) error { return markProcessed(tx, m) })
-}
-
-// PruneProcessed forgets processed ids older than before; platforms do not
-// redeliver that late (Telegram keeps updates 24 hours). It scans them all,
-// once at start-up, so a /log touches one bucket fewer.
-func (s *Store) PruneProcessed(before time.Time) (int, error) {
-	// The ids are found with a read, which holds no writer back (a year's
-	// ids take milliseconds to scan); most days there are none to forget,
-	// and a commit would cost two fsyncs for nothing.
-	var dead [][]byte
-	if err := s.view(func(tx *bbolt.Tx) error {
-		c := tx.Bucket(bAudit).Cursor()
-		for k, v := c.Seek([]byte{processedPrefix}); k != nil && k[0] == processedPrefix; k, v = c.Next() {
-			if len(v) == 8 && be(v) < unix(before) {
-				dead = append(dead, append([]byte(nil), k...))
-			}
-		}
-		return nil
-	}); err != nil || len(dead) == 0 {
-		return 0, err
-	}
-	n := 0
-	err := s.update(func(tx *bbolt.Tx) error {
-		n = 0
-		b := tx.Bucket(bAudit)
-		for _, k := range dead {
-			if v := b.Get(k); len(v) == 8 && be(v) < unix(before) {
-				if err := b.Delete(k); err != nil {
-					return err
-				}
-				n++
-			}
-		}
-		return nil
-	})
-	return n, err
-}
-
 // ---- audit ----
 
 // AuditRead records a read of students' files, marking the message that
 // asked processed in the same transaction (ErrDuplicate for a redelivery).
 func (s *Store) AuditRead(m storage.Meta, action, detail string, students ...uint64) error {
 	return s.update(func(tx *bbolt.Tx) error {
-		if err := markProcessed(tx, m); err != nil {
+		if err := s.markProcessed(tx, m); err != nil {
 			return err
 		}
 		return audit(tx, m, action, detail, students...)

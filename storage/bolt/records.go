@@ -115,7 +115,7 @@ func (s *Store) AddSession(m storage.Meta, se storage.Session, count ...storage.
 		if err := studentLives(tx, "AddSession", se.StudentID); err != nil {
 			return err
 		}
-		if err := markProcessed(tx, m); err != nil {
+		if err := s.markProcessed(tx, m); err != nil {
 			return err
 		}
 		se.ID, se.No = nextID(tx.Bucket(bSessions)), nextNo(tx)
@@ -144,7 +144,7 @@ func (s *Store) AddContact(m storage.Meta, c storage.Contact, count storage.Rang
 		if err := studentLives(tx, "AddContact", c.StudentID); err != nil {
 			return err
 		}
-		if err := markProcessed(tx, m); err != nil {
+		if err := s.markProcessed(tx, m); err != nil {
 			return err
 		}
 		c.ID, c.No = nextID(tx.Bucket(bContacts)), nextNo(tx)
@@ -174,7 +174,7 @@ func (s *Store) AddPraise(m storage.Meta, p storage.Praise, notify []storage.Que
 		if err := studentLives(tx, "AddPraise", p.StudentID); err != nil {
 			return err
 		}
-		if err := markProcessed(tx, m); err != nil {
+		if err := s.markProcessed(tx, m); err != nil {
 			return err
 		}
 		p.ID, p.No = nextID(tx.Bucket(bPraise)), nextNo(tx)
@@ -211,7 +211,7 @@ func (s *Store) SetComment(m storage.Meta, c storage.Comment) (storage.Comment, 
 		if err := studentLives(tx, "SetComment", c.StudentID); err != nil {
 			return err
 		}
-		if err := markProcessed(tx, m); err != nil {
+		if err := s.markProcessed(tx, m); err != nil {
 			return err
 		}
 		b := tx.Bucket(bComments)
@@ -281,7 +281,7 @@ func (s *Store) AllComments(semester string) ([]storage.Comment, error) {
 // AddMeeting stores a parents' meeting.
 func (s *Store) AddMeeting(m storage.Meta, mt storage.Meeting) (storage.Meeting, error) {
 	err := s.update(func(tx *bbolt.Tx) error {
-		if err := markProcessed(tx, m); err != nil {
+		if err := s.markProcessed(tx, m); err != nil {
 			return err
 		}
 		b := tx.Bucket(bMeetings)
@@ -337,7 +337,7 @@ func (s *Store) MoveMeeting(m storage.Meta, id uint64, at time.Time, notify []st
 func (s *Store) changeMeeting(m storage.Meta, id uint64, action string, at *time.Time, notify []storage.Queued) (storage.Meeting, error) {
 	var mt storage.Meeting
 	err := s.update(func(tx *bbolt.Tx) error {
-		if err := markProcessed(tx, m); err != nil {
+		if err := s.markProcessed(tx, m); err != nil {
 			return err
 		}
 		k, found, ok := findMeeting(tx, id)
@@ -519,7 +519,7 @@ func (s *Store) Undo(m storage.Meta, since time.Time) (storage.Undone, error) {
 	var u storage.Undone
 	err := s.update(func(tx *bbolt.Tx) error {
 		u = storage.Undone{}
-		if err := markProcessed(tx, m); err != nil {
+		if err := s.markProcessed(tx, m); err != nil {
 			return err
 		}
 		// The audit log remembers who added which record: walk it back from
@@ -623,13 +623,14 @@ func undoOne(tx *bbolt.Tx, a storage.AuditEntry, u *storage.Undone) error {
 // Bulk writes many records in one transaction, for loading a whole school
 // (imports, benchmarks, tests). It skips the per-message bookkeeping.
 type bulk struct {
+	s  *Store
 	tx *bbolt.Tx
 	m  storage.Meta
 }
 
 // Bulk runs fn in one write transaction.
 func (s *Store) Bulk(m storage.Meta, fn func(b storage.Bulk) error) error {
-	return s.update(func(tx *bbolt.Tx) error { return fn(&bulk{tx: tx, m: m}) })
+	return s.update(func(tx *bbolt.Tx) error { return fn(&bulk{s: s, tx: tx, m: m}) })
 }
 
 // Student adds a student to a class.
@@ -688,7 +689,7 @@ func (b *bulk) Audit(e storage.AuditEntry) error {
 
 // MarkProcessed remembers a chat message as handled at its time.
 func (b *bulk) MarkProcessed(msgKey string, at time.Time) error {
-	return markProcessed(b.tx, storage.Meta{MsgKey: msgKey, At: at})
+	return b.s.markProcessed(b.tx, storage.Meta{MsgKey: msgKey, At: at})
 }
 
 // Enqueue puts a message in the outbox (once per key).

@@ -106,7 +106,7 @@ func (s *Store) AddStudent(m storage.Meta, grade, number int, st storage.Student
 	var out storage.Student
 	var reopened bool
 	err := s.update(func(tx *bbolt.Tx) error {
-		if err := markProcessed(tx, m); err != nil {
+		if err := s.markProcessed(tx, m); err != nil {
 			return err
 		}
 		c, err := ensureClass(tx, grade, number)
@@ -219,7 +219,7 @@ func (s *Store) AllStudents() ([]storage.Student, error) {
 func (s *Store) UpdateStudent(m storage.Meta, id uint64, action string, fn func(*storage.Student) error) (storage.Student, error) {
 	var out storage.Student
 	err := s.update(func(tx *bbolt.Tx) error {
-		if err := markProcessed(tx, m); err != nil {
+		if err := s.markProcessed(tx, m); err != nil {
 			return err
 		}
 		st, ok := getStudent(tx, id)
@@ -327,7 +327,7 @@ func (s *Store) People() ([]storage.Person, error) {
 func (s *Store) UpdatePerson(m storage.Meta, id uint64, action string, fn func(*storage.Person) error) (storage.Person, error) {
 	var out storage.Person
 	err := s.update(func(tx *bbolt.Tx) error {
-		if err := markProcessed(tx, m); err != nil {
+		if err := s.markProcessed(tx, m); err != nil {
 			return err
 		}
 		p, ok := getPerson(tx, id)
@@ -369,7 +369,7 @@ func (s *Store) Group(platform, chatID string) (storage.Group, bool, error) {
 // SetGroup registers (or re-registers) a group chat.
 func (s *Store) SetGroup(m storage.Meta, g storage.Group) error {
 	return s.update(func(tx *bbolt.Tx) error {
-		if err := markProcessed(tx, m); err != nil {
+		if err := s.markProcessed(tx, m); err != nil {
 			return err
 		}
 		b := tx.Bucket(bGroups)
@@ -422,7 +422,7 @@ func (s *Store) Groups() ([]storage.Group, error) {
 // CreateInvite stores a new one-time code valid for seven days.
 func (s *Store) CreateInvite(m storage.Meta, inv storage.Invite) (storage.Invite, error) {
 	err := s.update(func(tx *bbolt.Tx) error {
-		if err := markProcessed(tx, m); err != nil {
+		if err := s.markProcessed(tx, m); err != nil {
 			return err
 		}
 		b := tx.Bucket(bInvites)
@@ -463,7 +463,7 @@ func (s *Store) UseInvite(m storage.Meta, code string, personID uint64) (storage
 	var inv storage.Invite
 	var p storage.Person
 	err := s.update(func(tx *bbolt.Tx) error {
-		if err := markProcessed(tx, m); err != nil {
+		if err := s.markProcessed(tx, m); err != nil {
 			return err
 		}
 		b := tx.Bucket(bInvites)
@@ -502,7 +502,7 @@ func (s *Store) UseInvite(m storage.Meta, code string, personID uint64) (storage
 func (s *Store) ImportStudents(m storage.Meta, rows []storage.ImportRow) (added, updated, unchanged int, err error) {
 	err = s.update(func(tx *bbolt.Tx) error {
 		added, updated, unchanged = 0, 0, 0
-		if err := markProcessed(tx, m); err != nil {
+		if err := s.markProcessed(tx, m); err != nil {
 			return err
 		}
 		for _, r := range rows {

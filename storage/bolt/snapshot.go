@@ -38,8 +38,8 @@ func (s *Store) Snapshot() (storage.Snapshot, error) {
 			if k[0] == noPrefix {
 				return // the number index: rebuilt from the records' numbers
 			}
-			if k[0] == processedPrefix {
-				snap.Processed = append(snap.Processed, storage.Stamped{Key: string(k[1:]), At: time.Unix(int64(be(v)), 0)})
+			if msgKey, at, ok := processedParts(k); ok {
+				snap.Processed = append(snap.Processed, storage.Stamped{Key: msgKey, At: at})
 				return
 			}
 			var e storage.AuditEntry
@@ -86,7 +86,7 @@ func neutralRef(tx *bbolt.Tx, e storage.AuditEntry) []byte {
 // Restore replaces the file's contents with the snapshot, in one
 // transaction, keeping every id and number.
 func (s *Store) Restore(snap storage.Snapshot) error {
-	return s.update(func(tx *bbolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		for _, name := range allBuckets {
 			if name == nil || bytes.Equal(name, bMeta) {
 				continue
@@ -191,7 +191,7 @@ func (s *Store) Restore(snap storage.Snapshot) error {
 			return err
 		}
 		for _, p := range snap.Processed {
-			if err := audits.Put(processedKey(p.Key), u64(unix(p.At))); err != nil {
+			if err := audits.Put(processedKey(p.At, p.Key), nil); err != nil {
 				return err
 			}
 		}
@@ -243,4 +243,8 @@ func (s *Store) Restore(snap storage.Snapshot) error {
 		}
 		return nil
 	})
+	if err == nil { // the processed ids are the snapshot's now
+		s.view(func(tx *bbolt.Tx) error { s.seen.load(tx); return nil })
+	}
+	return err
 }

@@ -89,7 +89,8 @@ var migrations = []func(tx *bbolt.Tx) error{
 	func(tx *bbolt.Tx) error { // 3: no time indexes; processed ids live in the audit bucket
 		if old := tx.Bucket([]byte("processed")); old != nil {
 			audit := tx.Bucket(bAudit)
-			if err := old.ForEach(func(k, v []byte) error { return audit.Put(processedKey(string(k)), v) }); err != nil {
+			// keyed by message key then (migration 7 keys them by time)
+			if err := old.ForEach(func(k, v []byte) error { return audit.Put(append([]byte{processedPrefix}, k...), v) }); err != nil {
 				return err
 			}
 		}
@@ -101,6 +102,7 @@ var migrations = []func(tx *bbolt.Tx) error{
 	},
 	numberExistingRecords, // 5: record numbers (#37) for /history, /edit and /delete
 	moveNumberIndex,       // 6: the number index into the audit bucket (one tree fewer per /log)
+	keyProcessedByTime,    // 7: processed ids appended by time, looked up in memory (processed.go)
 }
 
 func dropBuckets(tx *bbolt.Tx, names ...string) error {
@@ -113,13 +115,6 @@ func dropBuckets(tx *bbolt.Tx, names ...string) error {
 	}
 	return nil
 }
-
-// processedPrefix puts processed message ids after every audit entry in the
-// audit bucket (time keys start below 0x80): a /log then touches the
-// records' bucket and this one only.
-const processedPrefix = 0xff
-
-func processedKey(msgKey string) []byte { return append([]byte{processedPrefix}, msgKey...) }
 
 // SchemaVersion is the version a freshly opened database is migrated to.
 var SchemaVersion = len(migrations)
@@ -146,6 +141,8 @@ type Store struct {
 	// marks are the replies handed to their platform, kept beside the
 	// file until a commit folds them in (sending.go).
 	marks *sendingMarks
+	// seen are the processed message ids (processed.go).
+	seen processedSet
 	// flagged are the journal's replies this process's folds flagged in
 	// flight and has not deleted yet; only the committer touches it.
 	flagged []uint64
@@ -164,6 +161,18 @@ type Store struct {
 // CommitStats reports how many transactions were committed for how many
 // writes: writes/commits is the group commit's batching.
 func (s *Store) CommitStats() (commits, writes uint64) { return s.commits.Load(), s.writes.Load() }
+
+// PagesWritten counts the page writes of every commit so far (the meta
+// page included), what an fsync has to put on the disk.
+func (s *Store) PagesWritten() int64 {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.db == nil {
+		return 0
+	}
+	st := s.db.Stats()
+	return st.TxStats.GetWrite()
+}
 
 type writeReq struct {
 	fn   func(tx *bbolt.Tx) error
@@ -244,6 +253,7 @@ func Open(path string, opt Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	s.db.View(func(tx *bbolt.Tx) error { s.seen.load(tx); return nil })
 	// Semesters started from chat join the configured one in the calendar
 	// every part of bangfu shares.
 	terms, err := s.StartedTerms()
@@ -465,6 +475,7 @@ func (s *Store) commit(batch []*writeReq) {
 		failed, ferr := -1, error(nil)
 		var flagged []uint64
 		err := s.db.Update(func(tx *bbolt.Tx) error {
+			s.seen.begin()
 			var err error
 			if flagged, err = foldSending(tx, marks, s.flagged); err != nil {
 				return err
@@ -483,6 +494,7 @@ func (s *Store) commit(batch []*writeReq) {
 			continue
 		}
 		if err == nil {
+			s.seen.commit()
 			s.marks.folded(marks, at)
 			s.flagged = flagged
 		}
@@ -708,32 +720,6 @@ func strKey(parts ...string) []byte {
 		b = append(b, p...)
 	}
 	return b
-}
-
-// markProcessed records the message key inside the write and reports a
-// redelivered message as ErrDuplicate, so a record is stored exactly once.
-func markProcessed(tx *bbolt.Tx, m storage.Meta) error {
-	if m.MsgKey == "" {
-		return nil
-	}
-	b := tx.Bucket(bAudit)
-	k := processedKey(m.MsgKey)
-	if b.Get(k) != nil {
-		return storage.ErrDuplicate
-	}
-	if err := b.Put(k, u64(unix(m.At))); err != nil {
-		return err
-	}
-	if m.Reply != nil {
-		replies := tx.Bucket(bReplies)
-		q := *m.Reply
-		q.ID, q.InFlight = nextID(replies), false
-		if err := putJSON(replies, u64(q.ID), q); err != nil {
-			return err
-		}
-		m.Reply.ID = q.ID // a batch run again sets it again
-	}
-	return nil
 }
 
 // auditRecord appends the audit entry of an added record, naming it so

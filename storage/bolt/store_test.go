@@ -424,3 +424,77 @@ func TestMigrationMovesTheNumberIndex(t *testing.T) {
 		}
 	}
 }
+
+// Processed ids keyed by message key (schema 6) are keyed by time after
+// the migration: a redelivery is still refused, after a restart too, and
+// pruning forgets by time.
+func TestMigrationKeysProcessedIDsByTime(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, recent := time.Date(2026, 11, 1, 9, 0, 0, 0, sh), time.Date(2026, 11, 25, 9, 0, 0, 0, sh)
+	s.db.Update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bAudit)
+		b.Put(append([]byte{processedPrefix}, "telegram:1:2"...), u64(unix(old)))
+		b.Put(append([]byte{processedPrefix}, "telegram:1:3"...), u64(unix(recent)))
+		return tx.Bucket(bMeta).Put(keySchemaVersion, u64(6))
+	})
+	s.Close()
+	s, err = Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"telegram:1:2", "telegram:1:3"} {
+		if ok, _ := s.Processed(k); !ok {
+			t.Fatalf("%s lost in the migration", k)
+		}
+	}
+	if err := s.MarkProcessed(storage.Meta{MsgKey: "telegram:1:3", At: time.Now()}); !errors.Is(err, storage.ErrDuplicate) {
+		t.Fatalf("a redelivery after the migration: %v", err)
+	}
+	if n, err := s.PruneProcessed(old.Add(time.Hour)); n != 1 || err != nil {
+		t.Fatalf("pruned %d (%v), want the old id", n, err)
+	}
+	s.Close()
+	s, err = Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if ok, _ := s.Processed("telegram:1:2"); ok {
+		t.Error("the pruned id came back")
+	}
+	if ok, _ := s.Processed("telegram:1:3"); !ok {
+		t.Error("the recent id was lost at the restart")
+	}
+	s.view(func(tx *bbolt.Tx) error {
+		c := tx.Bucket(bAudit).Cursor()
+		k, _ := c.Seek([]byte{processedPrefix})
+		if msgKey, at, ok := processedParts(k); !ok || msgKey != "telegram:1:3" || !at.Equal(recent) {
+			t.Errorf("the id is kept as %q", k)
+		}
+		return nil
+	})
+}
+
+// A message handled just before the process was killed is refused when the
+// platform delivers it again to the restarted bot.
+func TestARedeliveryAfterAKillIsRefused(t *testing.T) {
+	s, path := openTemp(t)
+	st := addStudent(t, s, 0, "张三")
+	if _, _, err := s.AddSession(meta(1), storage.Session{StudentID: st.ID, Subject: "数学", Minutes: 30, At: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	killed := filepath.Join(t.TempDir(), "killed.db")
+	crashCopy(t, path, killed)
+	s2, err := Open(killed, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if _, _, err := s2.AddSession(meta(1), storage.Session{StudentID: st.ID, Subject: "数学", Minutes: 30, At: time.Now()}); !errors.Is(err, storage.ErrDuplicate) {
+		t.Fatalf("the redelivery after the kill: %v", err)
+	}
+}

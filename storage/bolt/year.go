@@ -39,7 +39,7 @@ func (s *Store) StartedTerms() ([]storage.Term, error) {
 // StartTerm records a semester, replacing one that starts the same day.
 func (s *Store) StartTerm(m storage.Meta, t storage.Term) error {
 	return s.update(func(tx *bbolt.Tx) error {
-		if err := markProcessed(tx, m); err != nil {
+		if err := s.markProcessed(tx, m); err != nil {
 			return err
 		}
 		var kept []storage.Term
@@ -69,7 +69,7 @@ func (s *Store) PromoteClasses(m storage.Meta, graduating []int, reason string, 
 	var p storage.Promotion
 	err := s.update(func(tx *bbolt.Tx) error {
 		p = storage.Promotion{}
-		if err := markProcessed(tx, m); err != nil {
+		if err := s.markProcessed(tx, m); err != nil {
 			return err
 		}
 		meta := tx.Bucket(bMeta)

@@ -51,6 +51,7 @@ func Run(t *testing.T, open Opener) {
 		{"AContactQueuesItsMessagesInItsTransaction", aContactQueuesItsMessages},
 		{"ADraftedCommentKeepsItsSources", aDraftedCommentKeepsItsSources},
 		{"OldMessageIdsAreForgotten", oldMessageIdsAreForgotten},
+		{"ARedeliveryRacingItsOriginalIsStoredOnce", aRedeliveryRacingItsOriginal},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -928,5 +929,56 @@ func oldMessageIdsAreForgotten(t *testing.T, s storage.Store) {
 	}
 	if err := s.MarkProcessed(recent); !errors.Is(err, storage.ErrDuplicate) {
 		t.Errorf("the recent id's redelivery: %v", err)
+	}
+}
+
+// A platform that redelivers a message while the first delivery is still
+// being written (a retry after a slow answer) gets it stored once, whether
+// the copies land in one commit or in several.
+func aRedeliveryRacingItsOriginal(t *testing.T, s storage.Store) {
+	st := addStudent(t, s, 0, "张三")
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	stored, refused := 0, 0
+	for i := 0; i < 16; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, err := s.AddSession(meta(77), storage.Session{StudentID: st.ID, Subject: "数学", Minutes: 30, At: week.From.Add(time.Hour)}, week)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				stored++
+			case errors.Is(err, storage.ErrDuplicate):
+				refused++
+			default:
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if stored != 1 || refused != 15 {
+		t.Fatalf("%d stored, %d refused; want 1 and 15", stored, refused)
+	}
+	if ss, err := s.Sessions(st.ID, week.From, week.To); err != nil || len(ss) != 1 {
+		t.Fatalf("%d sessions (%v), want 1", len(ss), err)
+	}
+	// Two copies in one transaction: the second is refused there, and the
+	// transaction leaves nothing.
+	err := s.Bulk(meta(78), func(b storage.Bulk) error {
+		if err := b.MarkProcessed("test:copy", now); err != nil {
+			return err
+		}
+		return b.MarkProcessed("test:copy", now)
+	})
+	if !errors.Is(err, storage.ErrDuplicate) {
+		t.Fatalf("a copy in the same transaction: %v", err)
+	}
+	if err := s.MarkProcessed(meta(79)); err != nil { // a later commit
+		t.Fatal(err)
+	}
+	if ok, _ := s.Processed("test:copy"); ok {
+		t.Error("the refused transaction left its message marked")
 	}
 }

@@ -3,6 +3,7 @@ package excel
 import (
 	"bangfu/commands/cadence"
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -140,5 +141,21 @@ func TestAnExcelRegisterReadsCellByCell(t *testing.T) {
 		if strings.Join(rows[i], "|") != strings.Join(want[i], "|") {
 			t.Errorf("row %d: %q, want %q", i+1, rows[i], want[i])
 		}
+	}
+}
+
+// A sheet far longer than any register is refused with one clear line.
+func TestAHugeSheetIsNotARegister(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	f.SetSheetRow("Sheet1", "A1", &[]any{"班级", "姓名"})
+	f.SetCellValue("Sheet1", fmt.Sprintf("A%d", maxTableRows+1), "初一3班")
+	f.SetCellValue("Sheet1", fmt.Sprintf("A%d", maxTableRows+2), "初一3班")
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadTable("大表.xlsx", buf.Bytes()); err == nil || err.Error() != tooManyRows() {
+		t.Fatalf("a sheet of %d rows: %v", maxTableRows+2, err)
 	}
 }

@@ -104,27 +104,29 @@ func readXLSX(data []byte) ([][]string, error) {
 		sheet = registerSheet
 	}
 	var rows [][]string
+	var failure error
 	next := 1 // a row or cell may leave out its place; it is then the next one
+	// The rows come from the reader's goroutine, which ends only with the
+	// sheet: after a failure the rest is drained, not left waiting.
 	for row := range f.ReadRows(sheet) {
+		if failure != nil {
+			continue
+		}
 		if row.Error != nil {
-			return nil, errors.New(notXLSX())
+			failure = errors.New(notXLSX())
+			continue
 		}
-		at := row.Index
-		if at < next {
-			at = next
-		}
+		at := max(row.Index, next)
 		if at > maxTableRows {
-			return nil, errors.New(tooManyRows())
+			failure = errors.New(tooManyRows())
+			continue
 		}
 		for len(rows) < at-1 {
 			rows = append(rows, nil)
 		}
 		var cells []string
 		for _, c := range row.Cells {
-			col := c.ColumnIndex()
-			if col < len(cells) {
-				col = len(cells)
-			}
+			col := max(c.ColumnIndex(), len(cells))
 			if col >= maxTableColumns {
 				break
 			}
@@ -138,6 +140,9 @@ func readXLSX(data []byte) ([][]string, error) {
 		}
 		rows = append(rows, cells)
 		next = at + 1
+	}
+	if failure != nil {
+		return nil, failure
 	}
 	return rows, nil
 }

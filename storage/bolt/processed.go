@@ -19,8 +19,9 @@ import (
 // every other key of the audit bucket (0xff | unix seconds | message key),
 // so a commit appends them to one leaf, and the ids are looked up in a set
 // kept in memory: a file has one process (its lock), the set is read from
-// the file at open (a week of ids), and the committer adds a commit's ids
-// once it is on the disk.
+// the file in the background at open (a week of ids, about a millisecond
+// that the rest of the start-up covers; a lookup waits for it), and the
+// committer adds a commit's ids once it is on the disk.
 
 // processedPrefix puts processed message ids after every audit entry in the
 // audit bucket (time keys start below 0x80) and the number index (0xfe).
@@ -45,16 +46,30 @@ func processedParts(k []byte) (string, time.Time, bool) {
 // processedSet holds the message keys marked in the file, and those of the
 // write transaction the committer is building.
 type processedSet struct {
+	ready     chan struct{} // closed once committed is read from the file
 	mu        sync.RWMutex
 	committed map[string]struct{}
 	building  map[string]struct{} // the committer's alone
 }
 
+func newProcessedSet() *processedSet {
+	return &processedSet{ready: make(chan struct{}), building: map[string]struct{}{}}
+}
+
 func (p *processedSet) has(msgKey string) bool {
+	<-p.ready
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	_, ok := p.committed[msgKey]
 	return ok
+}
+
+// loadAtOpen reads the set in the background and says when it is ready.
+func (p *processedSet) loadAtOpen(db *bbolt.DB) {
+	go func() {
+		defer close(p.ready)
+		db.View(func(tx *bbolt.Tx) error { p.load(tx); return nil })
+	}()
 }
 
 // load reads the keys the file holds.
@@ -67,7 +82,7 @@ func (p *processedSet) load(tx *bbolt.Tx) {
 		}
 	}
 	p.mu.Lock()
-	p.committed, p.building = keys, map[string]struct{}{}
+	p.committed = keys
 	p.mu.Unlock()
 }
 
@@ -77,6 +92,7 @@ func (p *processedSet) begin() { clear(p.building) }
 
 // committed adds the keys of a transaction now on the disk.
 func (p *processedSet) commit() {
+	<-p.ready // (has waited already; this orders the writes after the load's)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for k := range p.building {
@@ -87,6 +103,7 @@ func (p *processedSet) commit() {
 
 // forget drops keys pruned from the file.
 func (p *processedSet) forget(msgKeys []string) {
+	<-p.ready
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, k := range msgKeys {

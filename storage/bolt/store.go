@@ -142,7 +142,7 @@ type Store struct {
 	// file until a commit folds them in (sending.go).
 	marks *sendingMarks
 	// seen are the processed message ids (processed.go).
-	seen processedSet
+	seen *processedSet
 	// flagged are the journal's replies this process's folds flagged in
 	// flight and has not deleted yet; only the committer touches it.
 	flagged []uint64
@@ -253,7 +253,8 @@ func Open(path string, opt Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	s.db.View(func(tx *bbolt.Tx) error { s.seen.load(tx); return nil })
+	s.seen = newProcessedSet()
+	s.seen.loadAtOpen(s.db)
 	// Semesters started from chat join the configured one in the calendar
 	// every part of bangfu shares.
 	terms, err := s.StartedTerms()

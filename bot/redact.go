@@ -5,25 +5,31 @@ import (
 	"log/slog"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // secretPatterns match what the chat services put in URLs, cookies, JSON and
 // XML that must never reach a log: web WeChat's session keys (skey, sid,
 // uin, pass_ticket, data tickets) and Telegram bot tokens (in /bot<token>/).
-var secretPatterns = []struct {
+// Compiled at the first log line, not at every start.
+var secretPatterns = sync.OnceValue(func() []secretPattern {
+	return []secretPattern{
+		{regexp.MustCompile(`(?i)\b(skey|sid|uin|wxsid|wxuin|pass_ticket|webwx_data_ticket|webwx_auth_ticket|auth_ticket|ticket|deviceid|synckey)=([^&\s"';,]+)`), "$1=***"},
+		{regexp.MustCompile(`(?i)"(skey|sid|uin|wxsid|wxuin|pass_?ticket|data_?ticket)"\s*:\s*("[^"]*"|\d+)`), `"$1":"***"`},
+		{regexp.MustCompile(`(?i)<(skey|wxsid|wxuin|pass_ticket)>[^<]*</`), "<$1>***</"},
+		{regexp.MustCompile(`(\bbot|\b)\d{5,}:[A-Za-z0-9_-]{20,}\b`), "${1}***"},
+	}
+})
+
+type secretPattern struct {
 	re   *regexp.Regexp
 	repl string
-}{
-	{regexp.MustCompile(`(?i)\b(skey|sid|uin|wxsid|wxuin|pass_ticket|webwx_data_ticket|webwx_auth_ticket|auth_ticket|ticket|deviceid|synckey)=([^&\s"';,]+)`), "$1=***"},
-	{regexp.MustCompile(`(?i)"(skey|sid|uin|wxsid|wxuin|pass_?ticket|data_?ticket)"\s*:\s*("[^"]*"|\d+)`), `"$1":"***"`},
-	{regexp.MustCompile(`(?i)<(skey|wxsid|wxuin|pass_ticket)>[^<]*</`), "<$1>***</"},
-	{regexp.MustCompile(`(\bbot|\b)\d{5,}:[A-Za-z0-9_-]{20,}\b`), "${1}***"},
 }
 
 // Redact removes session keys and tokens from s, and every extra secret
 // given (a configured token, say).
 func Redact(s string, extra ...string) string {
-	for _, p := range secretPatterns {
+	for _, p := range secretPatterns() {
 		s = p.re.ReplaceAllString(s, p.repl)
 	}
 	for _, e := range extra {

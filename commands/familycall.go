@@ -2,6 +2,7 @@ package commands
 
 import (
 	"regexp"
+	"sync"
 
 	"bangfu/storage"
 )
@@ -11,7 +12,9 @@ import (
 // mentor hears of a child whose family has been silent for two weeks.
 
 // callWordRE is a parent's one-word answer to the weekend's nudge.
-var callWordRE = regexp.MustCompile(`^(打了|已打|打过了|打过|通了|通过了|已通话|通话了|打了电话|已经打了|打啦|打了。)[!！。.~～]*$`)
+var callWordRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(打了|已打|打过了|打过|通了|通过了|已通话|通话了|打了电话|已经打了|打啦|打了。)[!！。.~～]*$`)
+})
 
 func familyCallSpec() *spec {
 	return &spec{name: "family call", who: rParent, whoText: relayWho(), where: inPrivate, writes: true,

@@ -3,6 +3,7 @@ package commands
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"bangfu/commands/report"
@@ -15,8 +16,8 @@ import (
 // in private.
 
 var (
-	phoneRE   = regexp.MustCompile(`^(1\d{10}|0\d{2,3}-?\d{7,8}|\d{7,8})$`)
-	workRE    = regexp.MustCompile(`^(?:在)?(.*?)(?:务工|打工|上班|工作)$`)
+	phoneRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(1\d{10}|0\d{2,3}-?\d{7,8}|\d{7,8})$`) })
+	workRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:在)?(.*?)(?:务工|打工|上班|工作)$`) })
 	guardRole = map[string]string{
 		"在家": "home", "在家照看": "home", "照看": "home", "代管": "home", "代管家长": "home", "在家带": "home", "带孩子": "home",
 		"外出务工": "away", "在外务工": "away", "外出打工": "away", "在外打工": "away", "务工": "away", "打工": "away", "外出": "away",
@@ -35,15 +36,15 @@ func parseGuardianFields(a args, from int) (f guardianFields, bad string) {
 	for i := from; i < a.len(); i++ {
 		tok := a.at(i)
 		switch {
-		case phoneRE.MatchString(tok):
+		case phoneRE().MatchString(tok):
 			f.phone = tok
 		case guardRole[tok] == "home":
 			f.home, f.away, f.awaySet = true, false, true
 		case guardRole[tok] == "away":
 			f.away, f.home, f.awaySet = true, false, true
-		case workRE.MatchString(tok) && runeLen(tok) > 2:
+		case workRE().MatchString(tok) && runeLen(tok) > 2:
 			f.away, f.home, f.awaySet = true, false, true
-			f.where = workRE.FindStringSubmatch(tok)[1]
+			f.where = workRE().FindStringSubmatch(tok)[1]
 		case strings.HasPrefix(tok, "务工地点") || strings.HasPrefix(tok, "地点"):
 			w := strings.TrimLeft(strings.TrimPrefix(strings.TrimPrefix(tok, "务工"), "地点"), ":：")
 			if w == "" {

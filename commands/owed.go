@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"bangfu/commands/cadence"
@@ -85,12 +86,12 @@ func (h *Handler) owedLines(items []cadence.Item, private bool) []owedLine {
 	return out
 }
 
-var owedCodeRE = regexp.MustCompile(`^#?(\d{2,9})$`)
+var owedCodeRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^#?(\d{2,9})$`) })
 
 // owedItem finds the item a code names, for a reader who owes it or may
 // act for the student.
 func (h *Handler) owedItem(r *req, tok string) (cadence.Item, found, error) {
-	m := owedCodeRE.FindStringSubmatch(tok)
+	m := owedCodeRE().FindStringSubmatch(tok)
 	if m == nil {
 		return cadence.Item{}, found{}, r.usage(owedBadCode(clip(tok, 12)))
 	}
@@ -228,11 +229,13 @@ func (h *Handler) later(r *req) (string, error) {
 
 // plainOwedRE reads the slash-less answers a teacher may send privately:
 // 完成 #1203 …, 推迟 #1203 周一.
-var plainOwedRE = regexp.MustCompile(`^(完成|做了|已完成|已做|好了|done|推迟|延后|稍后|改天|later)\s*(#?\d{2,9}.*)$`)
+var plainOwedRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(完成|做了|已完成|已做|好了|done|推迟|延后|稍后|改天|later)\s*(#?\d{2,9}.*)$`)
+})
 
 // plainOwed turns a private plain answer to an owed list into its command.
 func (h *Handler) plainOwed(text string) (*spec, string) {
-	m := plainOwedRE.FindStringSubmatch(strings.ToLower(Normalize(text)))
+	m := plainOwedRE().FindStringSubmatch(strings.ToLower(Normalize(text)))
 	if m == nil {
 		return nil, ""
 	}

@@ -291,7 +291,7 @@ func (h *Handler) plainMessage(ctx context.Context, m bot.Message) []bot.Outgoin
 		return nil
 	}
 	if known {
-		if callWordRE.MatchString(Normalize(m.Text)) {
+		if callWordRE().MatchString(Normalize(m.Text)) {
 			if sts, _ := h.awayChildren(p); len(sts) > 0 {
 				return h.run(ctx, m, h.familyCallCmd, "") // 打了: the weekend's family call
 			}

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"bangfu/commands/report"
@@ -23,14 +24,14 @@ var planLabels = map[string]string{
 	"责任": "responsible", "责任人": "responsible", "责任教师": "responsible", "负责": "responsible", "负责人": "responsible",
 }
 
-var planLabelRE = func() *regexp.Regexp {
+var planLabelRE = sync.OnceValue(func() *regexp.Regexp {
 	words := make([]string, 0, len(planLabels))
 	for w := range planLabels {
 		words = append(words, w)
 	}
 	sort.Slice(words, func(i, j int) bool { return len(words[i]) > len(words[j]) }) // longest first: 学期目标 before 目标
 	return regexp.MustCompile(`(` + strings.Join(words, "|") + `)\s*[:：]`)
-}()
+})
 
 // planPart limits: a part is a few sentences, a review one paragraph.
 const (
@@ -46,7 +47,7 @@ type planLine struct {
 
 // parsePlanLine splits the labelled parts; the reason names what is wrong.
 func parsePlanLine(s string) (planLine, string) {
-	locs := planLabelRE.FindAllStringSubmatchIndex(s, -1)
+	locs := planLabelRE().FindAllStringSubmatchIndex(s, -1)
 	if len(locs) == 0 {
 		return planLine{}, planNoLabels()
 	}

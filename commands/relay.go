@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"bangfu/commands/report"
@@ -126,7 +127,7 @@ func (h *Handler) teachersOf(st storage.Student) ([]storage.Person, error) {
 }
 
 // replyLineRE finds, in a relayed message, the /回复 line it offers.
-var replyLineRE = regexp.MustCompile(`/回复 (\S+(?: \S+)?) 您的回复$`)
+var replyLineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`/回复 (\S+(?: \S+)?) 您的回复$`) })
 
 // replyLineIn is who a platform reply to a relayed message answers (张三
 // 妈妈), "" when the quoted message is not one.
@@ -134,7 +135,7 @@ func replyLineIn(quote string) string {
 	if !strings.HasPrefix(quote, "【家长留言】") {
 		return ""
 	}
-	m := replyLineRE.FindStringSubmatch(quote)
+	m := replyLineRE().FindStringSubmatch(quote)
 	if m == nil {
 		return ""
 	}

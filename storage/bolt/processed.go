@@ -3,6 +3,8 @@ package bolt
 import (
 	"bytes"
 	"errors"
+	"log/slog"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -53,7 +55,7 @@ type processedSet struct {
 }
 
 func newProcessedSet() *processedSet {
-	return &processedSet{ready: make(chan struct{}), building: map[string]struct{}{}}
+	return &processedSet{ready: make(chan struct{}), committed: map[string]struct{}{}, building: map[string]struct{}{}}
 }
 
 func (p *processedSet) has(msgKey string) bool {
@@ -65,9 +67,17 @@ func (p *processedSet) has(msgKey string) bool {
 }
 
 // loadAtOpen reads the set in the background and says when it is ready.
+// A page damaged at rest faults here before the checksum is confirmed:
+// the set stays empty, and the checksum then refuses every write.
 func (p *processedSet) loadAtOpen(db *bbolt.DB) {
 	go func() {
 		defer close(p.ready)
+		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+		defer func() {
+			if r := recover(); r != nil {
+				slog.Error("reading the processed message ids failed", "panic", r)
+			}
+		}()
 		db.View(func(tx *bbolt.Tx) error { p.load(tx); return nil })
 	}()
 }

@@ -25,18 +25,24 @@ func (h *Handler) owedOf(me storage.Person, students []storage.Student, now time
 	if err != nil {
 		return nil, err
 	}
-	from := cadence.Since(h.Cal, now)
+	sessionsFrom, sessionsCount := cadence.SinceFor(h.Cal, now, h.Cadences, true)
+	contactsFrom, contactsCount := cadence.SinceFor(h.Cal, now, h.Cadences, false)
 	var recs cadence.Records
 	for _, st := range students {
-		ss, err := h.Store.Sessions(st.ID, from, now.Add(time.Second))
-		if err != nil {
-			return nil, err
+		if sessionsCount {
+			ss, err := h.Store.Sessions(st.ID, sessionsFrom, now.Add(time.Second))
+			if err != nil {
+				return nil, err
+			}
+			recs.Sessions = append(recs.Sessions, ss...)
 		}
-		cs, err := h.Store.Contacts(st.ID, from, now.Add(time.Second))
-		if err != nil {
-			return nil, err
+		if contactsCount {
+			cs, err := h.Store.Contacts(st.ID, contactsFrom, now.Add(time.Second))
+			if err != nil {
+				return nil, err
+			}
+			recs.Contacts = append(recs.Contacts, cs...)
 		}
-		recs.Sessions, recs.Contacts = append(recs.Sessions, ss...), append(recs.Contacts, cs...)
 	}
 	items := cadence.Owed(h.Cal, now, h.Cadences, students, recs, cadence.Heads(people))
 	mine := items[:0]

@@ -455,14 +455,17 @@ func (s *Scheduler) owed(c candidate, snap *snapshot) ([]storage.Queued, error) 
 	if len(s.cadences) == 0 {
 		return nil, nil
 	}
-	from := cadence.Since(s.cal, c.fire)
 	var recs cadence.Records
 	var err error
-	if recs.Sessions, err = s.st.SessionsBetween(from, c.fire); err != nil {
-		return nil, err
+	if from, ok := cadence.SinceFor(s.cal, c.fire, s.cadences, true); ok {
+		if recs.Sessions, err = s.st.SessionsBetween(from, c.fire); err != nil {
+			return nil, err
+		}
 	}
-	if recs.Contacts, err = s.st.ContactsBetween(from, c.fire); err != nil {
-		return nil, err
+	if from, ok := cadence.SinceFor(s.cal, c.fire, s.cadences, false); ok {
+		if recs.Contacts, err = s.st.ContactsBetween(from, c.fire); err != nil {
+			return nil, err
+		}
 	}
 	items := cadence.Owed(s.cal, c.fire, s.cadences, snap.students, recs, cadence.Heads(snap.people))
 	// The agreed weekly tutoring has its own Friday check-in.

@@ -84,3 +84,31 @@ func TestCodesRoundTrip(t *testing.T) {
 		t.Error("a code ending in 0 names no rule")
 	}
 }
+
+// The records a reckoning reads reach back only as far as the rules that
+// count them: this week's sessions for the weekly tutoring, the semester's
+// contacts for the home visit; none of a kind no rule counts.
+func TestRecordsAreReadFromTheLongestPeriodOfTheirKind(t *testing.T) {
+	now := day(11, 26, 10) // a Thursday
+	from, ok := SinceFor(cal, now, Defaults(), true)
+	if !ok || !from.Equal(cal.WeekStart(now)) {
+		t.Errorf("sessions from %v (%v), want this week's Monday", from, ok)
+	}
+	from, ok = SinceFor(cal, now, Defaults(), false)
+	if !ok || !from.Equal(Since(cal, now)) {
+		t.Errorf("contacts from %v (%v), want the semester's start %v", from, ok, Since(cal, now))
+	}
+	var contactsOnly []Rule
+	for _, r := range Defaults() {
+		if r.Kind != KindTutoring {
+			contactsOnly = append(contactsOnly, r)
+		}
+	}
+	if _, ok := SinceFor(cal, now, contactsOnly, true); ok {
+		t.Error("sessions read though no rule counts them")
+	}
+	holiday := time.Date(2027, 2, 1, 10, 0, 0, 0, cal.Loc) // between the terms
+	if from, _ := SinceFor(cal, holiday, Defaults(), false); from.Before(Since(cal, holiday)) {
+		t.Errorf("in the holiday, contacts from %v, before %v", from, Since(cal, holiday))
+	}
+}

@@ -70,9 +70,8 @@ func chatLabel(ch bot.Chat) string {
 	return privateChatLabel(ch.Title)
 }
 
-func (c *Console) prompt() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+// promptLocked is the prompt of who speaks where; c.mu is held.
+func (c *Console) promptLocked() string {
 	if c.group != "" {
 		return groupPrompt(c.speaker, c.group)
 	}
@@ -101,11 +100,11 @@ func (c *Console) Run(ctx context.Context, handle func(context.Context, bot.Mess
 		}
 	}()
 	if c.Interactive {
-		fmt.Fprintln(c.Out, welcome(LocalAdmin))
+		c.print(welcome(LocalAdmin) + "\n")
 	}
 	for {
 		if c.Interactive {
-			fmt.Fprint(c.Out, c.prompt())
+			c.printPrompt("")
 		}
 		var line string
 		var ok bool
@@ -125,7 +124,7 @@ func (c *Console) Run(ctx context.Context, handle func(context.Context, bot.Mess
 			continue
 		}
 		if !c.Interactive {
-			fmt.Fprintf(c.Out, "%s%s\n", c.prompt(), line)
+			c.printPrompt(line + "\n")
 		}
 		if strings.HasPrefix(line, ":") {
 			c.control(line)
@@ -136,6 +135,21 @@ func (c *Console) Run(ctx context.Context, handle func(context.Context, bot.Mess
 			c.AfterLine(ctx)
 		}
 	}
+}
+
+// print writes to the terminal under the lock Send holds: the outbox
+// delivers reminders from its own goroutine while a line is echoed.
+func (c *Console) print(text string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Fprint(c.Out, text)
+}
+
+// printPrompt writes the prompt, then text.
+func (c *Console) printPrompt(text string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Fprint(c.Out, c.promptLocked()+text)
 }
 
 func (c *Console) message(text string) bot.Message {

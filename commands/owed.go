@@ -25,18 +25,18 @@ func (h *Handler) owedOf(me storage.Person, students []storage.Student, now time
 	if err != nil {
 		return nil, err
 	}
-	sessionsFrom, sessionsCount := cadence.SinceFor(h.Cal, now, h.Cadences, true)
-	contactsFrom, contactsCount := cadence.SinceFor(h.Cal, now, h.Cadences, false)
+	sessionsFrom, readSessions := cadence.SinceFor(h.Cal, now, h.Cadences, true)
+	contactsFrom, readContacts := cadence.SinceFor(h.Cal, now, h.Cadences, false)
 	var recs cadence.Records
 	for _, st := range students {
-		if sessionsCount {
+		if readSessions {
 			ss, err := h.Store.Sessions(st.ID, sessionsFrom, now.Add(time.Second))
 			if err != nil {
 				return nil, err
 			}
 			recs.Sessions = append(recs.Sessions, ss...)
 		}
-		if contactsCount {
+		if readContacts {
 			cs, err := h.Store.Contacts(st.ID, contactsFrom, now.Add(time.Second))
 			if err != nil {
 				return nil, err

@@ -220,7 +220,7 @@ func (w *Writer) cell(col int, cell Cell) {
 		case rv.CanFloat() && finite(rv.Float()):
 			num = strconv.AppendFloat(num, rv.Float(), 'g', -1, rv.Type().Bits())
 		default: // NaN and ±Inf, which Excel has no number for, as text too
-			w.text(stringOf(v))
+			w.text(fmt.Sprint(v)) // a Stringer by its String
 			return
 		}
 	}
@@ -438,13 +438,6 @@ func clip(s string) string {
 		}
 	}
 	return s
-}
-
-func stringOf(v any) string {
-	if s, ok := v.(interface{ String() string }); ok {
-		return s.String()
-	}
-	return fmt.Sprint(v)
 }
 
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }

@@ -20,6 +20,7 @@ import (
 	"bangfu/commands/report"
 	"bangfu/storage"
 	"bangfu/storage/bolt"
+	"bangfu/storage/diskstats"
 	"bangfu/storage/postgres"
 	"bangfu/storage/postgres/pgtest"
 	"bangfu/storage/schoolgen"
@@ -147,11 +148,13 @@ func logSequentially(b *testing.B, router *bot.Router, out *lastReply, pages fun
 	if pages != nil {
 		p0 = pages()
 	}
+	disk := diskstats.Measure(b, os.TempDir()) // the database's disk (b.TempDir, or the throwaway cluster's)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		router.Dispatch(ctx, logMessage(uint64(i), i%32))
 	}
 	b.StopTimer()
+	disk(b.N)
 	if !strings.Contains(out.text, "本周第") {
 		b.Fatalf("last reply %q", out.text)
 	}
@@ -217,6 +220,7 @@ func logConcurrently(b *testing.B, message func(id uint64, student int) bot.Mess
 	c0, w0 := st.CommitStats()
 	p0 := st.PagesWritten()
 	b.SetParallelism(16) // 32 goroutines on 2 cores
+	disk := diskstats.Measure(b, os.TempDir())
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
@@ -225,6 +229,7 @@ func logConcurrently(b *testing.B, message func(id uint64, student int) bot.Mess
 		}
 	})
 	b.StopTimer()
+	disk(b.N)
 	if !strings.Contains(out.text, "本周第") {
 		b.Fatalf("last reply %q", out.text)
 	}

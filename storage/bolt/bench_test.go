@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	bbolt "go.etcd.io/bbolt"
+
+	"bangfu/storage/diskstats"
 )
 
 // The raw speed of bbolt on this machine, with fsync on, for the ratios of
@@ -31,6 +33,7 @@ func rawDB(b *testing.B) *bbolt.DB {
 func BenchmarkRawUpdatePut(b *testing.B) {
 	db := rawDB(b)
 	val := make([]byte, valueSize)
+	disk := diskstats.Measure(b, db.Path())
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		k := make([]byte, 8)
@@ -39,6 +42,8 @@ func BenchmarkRawUpdatePut(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	b.StopTimer()
+	disk(b.N)
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "puts/s")
 }
 
@@ -48,6 +53,7 @@ func BenchmarkRawBatchPut32(b *testing.B) {
 	val := make([]byte, valueSize)
 	var n atomic.Uint64
 	b.SetParallelism(16) // 32 goroutines on 2 cores
+	disk := diskstats.Measure(b, db.Path())
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
@@ -58,6 +64,8 @@ func BenchmarkRawBatchPut32(b *testing.B) {
 			}
 		}
 	})
+	b.StopTimer()
+	disk(b.N)
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "puts/s")
 }
 

@@ -39,7 +39,7 @@ func noKey(no uint64) []byte { return append([]byte{noPrefix}, u64(no)...) }
 
 // indexNo points number no at the record stored under k.
 func indexNo(tx *bbolt.Tx, no uint64, kind string, k []byte) error {
-	return tx.Bucket(bAudit).Put(noKey(no), append([]byte{kindBytes[kind]}, k...))
+	return auditAppend(tx).Put(noKey(no), append([]byte{kindBytes[kind]}, k...))
 }
 
 // unindexNo forgets a number whose record is gone.
@@ -47,7 +47,7 @@ func unindexNo(tx *bbolt.Tx, no uint64) error {
 	if no == 0 {
 		return nil
 	}
-	return tx.Bucket(bAudit).Delete(noKey(no))
+	return auditDelete(tx, noKey(no))
 }
 
 // unindexValue forgets the number of a stored record value.
@@ -59,7 +59,7 @@ func unindexValue(tx *bbolt.Tx, v []byte) error {
 
 // lookupNo finds where record no is: its kind and key.
 func lookupNo(tx *bbolt.Tx, no uint64) (string, []byte, bool) {
-	v := tx.Bucket(bAudit).Get(noKey(no))
+	v := auditGet(tx, noKey(no))
 	if len(v) < 2 {
 		return "", nil, false
 	}

@@ -171,9 +171,9 @@ func (s *Store) AuditRead(m storage.Meta, action, detail string, students ...uin
 func (s *Store) AuditLog(from, to time.Time) ([]storage.AuditEntry, error) {
 	var out []storage.AuditEntry
 	err := s.view(func(tx *bbolt.Tx) error {
-		c := tx.Bucket(bAudit).Cursor()
+		c := newAuditCursor(tx)
 		end := u64(unixNano(to))
-		for k, v := c.Seek(u64(unixNano(from))); k != nil && k[0] < noPrefix && bytes.Compare(k[:8], end) < 0; k, v = c.Next() {
+		for k, v := c.seek(u64(unixNano(from))); k != nil && k[0] < noPrefix && bytes.Compare(k[:8], end) < 0; k, v = c.next() {
 			var e storage.AuditEntry
 			decode(v, &e)
 			out = append(out, e)

@@ -85,8 +85,8 @@ func (p *processedSet) loadAtOpen(db *bbolt.DB) {
 // load reads the keys the file holds.
 func (p *processedSet) load(tx *bbolt.Tx) {
 	keys := map[string]struct{}{}
-	c := tx.Bucket(bAudit).Cursor()
-	for k, _ := c.Seek([]byte{processedPrefix}); k != nil; k, _ = c.Next() {
+	c := newAuditCursor(tx)
+	for k, _ := c.seek([]byte{processedPrefix}); k != nil; k, _ = c.next() {
 		if msgKey, _, ok := processedParts(k); ok {
 			keys[msgKey] = struct{}{}
 		}
@@ -131,7 +131,7 @@ func (s *Store) markProcessed(tx *bbolt.Tx, m storage.Meta) error {
 	if _, again := s.seen.building[m.MsgKey]; again || s.seen.has(m.MsgKey) {
 		return storage.ErrDuplicate
 	}
-	if err := tx.Bucket(bAudit).Put(processedKey(m.At, m.MsgKey), nil); err != nil {
+	if err := auditAppend(tx).Put(processedKey(m.At, m.MsgKey), nil); err != nil {
 		return err
 	}
 	s.seen.building[m.MsgKey] = struct{}{}
@@ -172,8 +172,8 @@ func (s *Store) PruneProcessed(before time.Time) (int, error) {
 	end := processedKey(before, "")
 	var dead [][]byte
 	if err := s.view(func(tx *bbolt.Tx) error {
-		c := tx.Bucket(bAudit).Cursor()
-		for k, _ := c.Seek([]byte{processedPrefix}); k != nil && bytes.Compare(k, end) < 0; k, _ = c.Next() {
+		c := newAuditCursor(tx)
+		for k, _ := c.seek([]byte{processedPrefix}); k != nil && bytes.Compare(k, end) < 0; k, _ = c.next() {
 			dead = append(dead, append([]byte(nil), k...))
 		}
 		return nil
@@ -181,9 +181,8 @@ func (s *Store) PruneProcessed(before time.Time) (int, error) {
 		return 0, err
 	}
 	if err := s.update(func(tx *bbolt.Tx) error {
-		b := tx.Bucket(bAudit)
 		for _, k := range dead {
-			if err := b.Delete(k); err != nil {
+			if err := auditDelete(tx, k); err != nil {
 				return err
 			}
 		}

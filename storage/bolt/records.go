@@ -524,15 +524,9 @@ func (s *Store) Undo(m storage.Meta, since time.Time) (storage.Undone, error) {
 		}
 		// The audit log remembers who added which record: walk it back from
 		// now to since and take the actor's latest record that still exists.
-		c := tx.Bucket(bAudit).Cursor()
+		c := newAuditCursor(tx)
 		// The entries end where the number index begins.
-		k, v := c.Seek([]byte{noPrefix})
-		if k == nil {
-			k, v = c.Last()
-		} else {
-			k, v = c.Prev()
-		}
-		for ; k != nil; k, v = c.Prev() {
+		for k, v := c.seekBefore([]byte{noPrefix}); k != nil; k, v = c.prev() {
 			var e storage.AuditEntry
 			decode(v, &e)
 			if e.At.Before(since) {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -119,6 +120,38 @@ func TestMarksAreSyncedInTheBackgroundAndCleanedUpAtClose(t *testing.T) {
 	}
 	if _, err := os.Stat(path + sendingSuffix); !os.IsNotExist(err) {
 		t.Fatalf("a clean close left the marks' file: %v", err)
+	}
+}
+
+// A mark that a commit folded into the database before its fsync was due
+// needs no fsync of its own; one still unfolded gets it.
+func TestAFoldedMarkIsNotFsyncedAgain(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "s.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var fsyncs atomic.Int32
+	s.marks.mu.Lock()
+	s.marks.syncAfter = time.Hour // the test runs the fsync itself
+	s.marks.syncFile = func(f *os.File) error { fsyncs.Add(1); return f.Sync() }
+	s.marks.mu.Unlock()
+
+	if err := s.ReplySending(journal(t, s, "已记录")); err != nil {
+		t.Fatal(err)
+	}
+	journal(t, s, "已记录") // the next /log's commit folds the mark in
+	s.marks.sync()
+	if n := fsyncs.Load(); n != 0 {
+		t.Fatalf("a folded mark was fsynced %d times", n)
+	}
+
+	if err := s.ReplySending(journal(t, s, "已记录")); err != nil {
+		t.Fatal(err)
+	}
+	s.marks.sync() // the bot fell quiet: no commit came
+	if n := fsyncs.Load(); n != 1 {
+		t.Fatalf("an unfolded mark was fsynced %d times, want 1", n)
 	}
 }
 

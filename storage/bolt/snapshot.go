@@ -34,7 +34,7 @@ func (s *Store) Snapshot() (storage.Snapshot, error) {
 			})
 		}
 		each(bMeetings, func(_, v []byte) { var mt storage.Meeting; decode(v, &mt); snap.Meetings = append(snap.Meetings, mt) })
-		each(bAudit, func(k, v []byte) {
+		eachAudit(tx, func(k, v []byte) {
 			if k[0] == noPrefix {
 				return // the number index: rebuilt from the records' numbers
 			}
@@ -188,6 +188,9 @@ func (s *Store) Restore(snap storage.Snapshot) error {
 			}
 		}
 		if err := audits.SetSequence(uint64(len(snap.Audit))); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bAuditTail).SetSequence(uint64(len(snap.Audit))); err != nil {
 			return err
 		}
 		for _, p := range snap.Processed {

@@ -68,6 +68,7 @@ var allBuckets = [][]byte{
 	bMeta, bClasses, bClassByGrade, bStudents, bStudentsByClass, bStudentsByName,
 	bPeople, bAccounts, bGroups, bInvites, bSessions, bContacts, bPraise, bComments,
 	bMeetings, bAudit, bOutbox, bOutboxKeys, bPlatformState, bReplies, bRecordNos,
+	bAuditTail,
 }
 
 var keySchemaVersion = []byte("schema_version")
@@ -103,6 +104,7 @@ var migrations = []func(tx *bbolt.Tx) error{
 	numberExistingRecords, // 5: record numbers (#37) for /history, /edit and /delete
 	moveNumberIndex,       // 6: the number index into the audit bucket (one tree fewer per /log)
 	keyProcessedByTime,    // 7: processed ids appended by time, looked up in memory (processed.go)
+	createAuditTail,       // 8: new audit keys gather in a small bucket first (tail.go)
 }
 
 func dropBuckets(tx *bbolt.Tx, names ...string) error {
@@ -487,7 +489,7 @@ func (s *Store) commit(batch []*writeReq) {
 					return err
 				}
 			}
-			return nil
+			return flushAuditTail(tx, false)
 		})
 		if failed >= 0 {
 			batch[failed].done <- ferr
@@ -726,19 +728,24 @@ func strKey(parts ...string) []byte {
 // auditRecord appends the audit entry of an added record, naming it so
 // /undo can find the actor's latest record.
 func auditRecord(tx *bbolt.Tx, m storage.Meta, action, kind string, ref []byte, student uint64) error {
-	b := tx.Bucket(bAudit)
 	e := storage.AuditEntry{At: m.At, ActorID: m.ActorID, Action: action, Where: m.Where, Kind: kind, Ref: ref}
 	if student != 0 {
 		e.StudentIDs = []uint64{student}
 	}
-	return putJSON(b, key(unixNano(m.At), nextID(b)), e)
+	return putAudit(tx, e)
 }
 
 // audit appends an audit entry inside a write.
 func audit(tx *bbolt.Tx, m storage.Meta, action string, detail string, students ...uint64) error {
-	b := tx.Bucket(bAudit)
-	e := storage.AuditEntry{At: m.At, ActorID: m.ActorID, Action: action, StudentIDs: students, Where: m.Where, Detail: detail}
-	return putJSON(b, key(unixNano(m.At), nextID(b)), e)
+	return putAudit(tx, storage.AuditEntry{At: m.At, ActorID: m.ActorID, Action: action, StudentIDs: students, Where: m.Where, Detail: detail})
+}
+
+// putAudit appends e to the audit tail. The sequence that tells entries of
+// one instant apart is the tail's: taking the audit bucket's would make
+// bbolt rewrite that bucket's root page at every commit.
+func putAudit(tx *bbolt.Tx, e storage.AuditEntry) error {
+	b := auditAppend(tx)
+	return putJSON(b, key(unixNano(e.At), nextID(b)), e)
 }
 
 func be(b []byte) uint64 { return binary.BigEndian.Uint64(b) }

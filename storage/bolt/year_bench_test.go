@@ -11,6 +11,7 @@ import (
 	bbolt "go.etcd.io/bbolt"
 
 	"bangfu/storage/bolt"
+	"bangfu/storage/diskstats"
 	"bangfu/storage/schoolgen"
 )
 
@@ -64,6 +65,7 @@ func BenchmarkRawUpdatePutYear(b *testing.B) {
 	}
 	defer db.Close()
 	val := make([]byte, 600)
+	disk := diskstats.Measure(b, path)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		k := make([]byte, 24)
@@ -74,6 +76,8 @@ func BenchmarkRawUpdatePutYear(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	b.StopTimer()
+	disk(b.N)
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "puts/s")
 }
 

@@ -2,10 +2,12 @@ package postgres_test
 
 import (
 	"context"
+	"os"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"bangfu/storage/diskstats"
 	"bangfu/storage/postgres/pgtest"
 )
 
@@ -27,6 +29,7 @@ func BenchmarkRawPgxInsertCommit(b *testing.B) {
 		b.Fatal(err)
 	}
 	doc := []byte(`{"StudentID":7,"Subject":"数学辅导","Minutes":30,"Note":""}`)
+	disk := diskstats.Measure(b, os.TempDir()) // the throwaway cluster's disk
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if _, err := pool.Exec(ctx, "INSERT INTO raw (doc) VALUES ($1)", doc); err != nil {
@@ -34,5 +37,6 @@ func BenchmarkRawPgxInsertCommit(b *testing.B) {
 		}
 	}
 	b.StopTimer()
+	disk(b.N)
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "inserts/s")
 }

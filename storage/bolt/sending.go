@@ -19,13 +19,13 @@ import (
 // write to a file beside the database, without an fsync of its own: the
 // kernel keeps it when the process dies (kill -9, a panic, the OOM
 // killer), and the next commit of the database folds the marks in, after
-// which the file is emptied. When no commit has folded them within
-// sendingSyncAfter (the bot fell quiet), a background fsync puts them on the
-// disk (only a power cut inside that window can lose them, and then the
+// which the file is emptied. A mark no commit has folded within one to two
+// sendingSyncAfter (the bot fell quiet) is put on the disk by a background
+// fsync (only a power cut inside that window can lose it, and then the
 // reply's stand-in goes once after the restart). A busy bot folds every
 // mark long before that: the fsync, a journal commit of its own on ext4
 // that the database's next fsync waited behind, cost a teacher's /log a
-// fifth of its time when it ran after every reply.
+// fifth of its time when it ran every sendingSyncAfter regardless.
 
 // sendingSuffix names the marks' file beside the database.
 const sendingSuffix = ".sending"
@@ -46,8 +46,12 @@ type sendingMarks struct {
 	// marked are the replies handed over and not folded yet, with the
 	// sequence number of their mark (a reply marked again after a fold
 	// started keeps its newer mark).
-	marked    map[uint64]uint64
-	seq       uint64 // marks written since the file was last emptied
+	marked map[uint64]uint64
+	seq    uint64 // marks written (it goes on when the file is emptied)
+	// armedAt is the seq the pending background sync covers: marks up to
+	// it still unfolded when it runs are fsynced.
+	armedAt   uint64
+	inFile    bool // the file holds marks
 	syncing   bool
 	closed    bool
 	syncAfter time.Duration        // sendingSyncAfter; tests make it long and call sync
@@ -78,6 +82,7 @@ func openSendingMarks(path string) (*sendingMarks, error) {
 			delete(m.marked, id)
 		}
 		data = data[markSize:]
+		m.inFile = true
 	}
 	return m, nil
 }
@@ -96,25 +101,38 @@ func (m *sendingMarks) mark(op byte, id uint64) error {
 		return err
 	}
 	m.seq++
+	m.inFile = true
 	if op == opSending {
 		m.marked[id] = m.seq
 	} else {
 		delete(m.marked, id)
 	}
 	if !m.syncing {
-		m.syncing = true
+		m.syncing, m.armedAt = true, m.seq
 		time.AfterFunc(m.syncAfter, m.sync)
 	}
 	return nil
 }
 
-// sync puts the marks no commit has folded yet on the disk.
+// sync puts the marks it was armed for on the disk unless a commit has
+// folded them meanwhile; for newer marks it waits another round.
 func (m *sendingMarks) sync() {
 	m.mu.Lock()
-	f, closed, unfolded := m.f, m.closed, len(m.marked) > 0
-	m.syncing = false
+	due := false
+	for _, seq := range m.marked {
+		if seq <= m.armedAt {
+			due = true
+			break
+		}
+	}
+	m.syncing = !due && len(m.marked) > 0 && !m.closed
+	if m.syncing {
+		m.armedAt = m.seq
+		time.AfterFunc(m.syncAfter, m.sync)
+	}
+	f, closed := m.f, m.closed
 	m.mu.Unlock()
-	if !closed && unfolded {
+	if due && !closed {
 		m.syncFile(f) // a failure leaves the mark to the next commit's fold
 	}
 }
@@ -150,9 +168,9 @@ func (m *sendingMarks) folded(done map[uint64]uint64, at uint64) {
 			delete(m.marked, id)
 		}
 	}
-	if m.seq > 0 && m.seq == at && len(m.marked) == 0 && !m.closed {
+	if m.inFile && m.seq == at && len(m.marked) == 0 && !m.closed {
 		if err := m.f.Truncate(0); err == nil {
-			m.seq = 0
+			m.inFile = false
 		}
 	}
 }

@@ -153,6 +153,24 @@ func TestAFoldedMarkIsNotFsyncedAgain(t *testing.T) {
 	if n := fsyncs.Load(); n != 1 {
 		t.Fatalf("an unfolded mark was fsynced %d times, want 1", n)
 	}
+
+	// A busy bot: by the time the sync runs, the mark it was armed for is
+	// folded and a newer one waits for the next commit; that one gets the
+	// next round, and is fsynced then if no commit came.
+	if err := s.ReplySending(journal(t, s, "已记录")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ReplySending(journal(t, s, "已记录")); err != nil { // its commit folds the mark above
+		t.Fatal(err)
+	}
+	s.marks.sync()
+	if n := fsyncs.Load(); n != 1 {
+		t.Fatalf("a sync for a folded mark fsynced (%d fsyncs, want 1)", n)
+	}
+	s.marks.sync()
+	if n := fsyncs.Load(); n != 2 {
+		t.Fatalf("the newer mark left unfolded a round later: %d fsyncs, want 2", n)
+	}
 }
 
 // After a clean close the journal holds no reply that went out: the next

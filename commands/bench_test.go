@@ -67,11 +67,10 @@ func BenchmarkLogSequentialPostgres(b *testing.B) {
 	logSequentially(b, router, out, nil)
 }
 
-// BenchmarkLogSequentialPostgresYear: the same in a copy of the year-sized
-// school (generated once per run into a template database): bigger
-// indexes and tables, as the targets ask.
-func BenchmarkLogSequentialPostgresYear(b *testing.B) {
-	url := pgtest.FilledURL(b, "year", func(url string) error {
+// yearOnPostgres is a copy of the year-sized school on PostgreSQL (generated
+// once per run into a template database).
+func yearOnPostgres(b *testing.B) string {
+	return pgtest.FilledURL(b, "year", func(url string) error {
 		st, err := postgres.Open(context.Background(), url, postgres.Options{Now: func() time.Time { return bigNow }})
 		if err != nil {
 			return err
@@ -80,6 +79,13 @@ func BenchmarkLogSequentialPostgresYear(b *testing.B) {
 		_, err = schoolgen.Generate(st, schoolgen.Big(bigNow))
 		return err
 	})
+}
+
+// BenchmarkLogSequentialPostgresYear: the same in a copy of the year-sized
+// school (generated once per run into a template database): bigger
+// indexes and tables, as the targets ask.
+func BenchmarkLogSequentialPostgresYear(b *testing.B) {
+	url := yearOnPostgres(b)
 	var ticks atomic.Int64
 	clock := func() time.Time { return bigNow.Add(time.Duration(ticks.Add(1)) * time.Minute) }
 	st, err := postgres.Open(context.Background(), url, postgres.Options{Now: clock})

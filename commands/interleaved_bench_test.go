@@ -117,6 +117,19 @@ func BenchmarkLogVsRawYear(b *testing.B) {
 // BenchmarkLogVsRawPostgres: /log on the PostgreSQL engine next to one raw
 // pgx INSERT committed with synchronous_commit, in the same cluster.
 func BenchmarkLogVsRawPostgres(b *testing.B) {
+	start := time.Date(2026, 9, 1, 8, 0, 0, 0, shanghai)
+	logVsRawPostgres(b, pgtest.URL(b), start)
+}
+
+// BenchmarkLogVsRawPostgresYear: the same with /log in a copy of the
+// year-sized school.
+func BenchmarkLogVsRawPostgresYear(b *testing.B) {
+	logVsRawPostgres(b, yearOnPostgres(b), bigNow)
+}
+
+// logVsRawPostgres interleaves the raw INSERT (in a database of its own)
+// with /log on the store at url, its clock ticking from start.
+func logVsRawPostgres(b *testing.B, url string, start time.Time) {
 	ctx := context.Background()
 	cfg, err := pgxpool.ParseConfig(pgtest.URL(b))
 	if err != nil {
@@ -138,9 +151,8 @@ func BenchmarkLogVsRawPostgres(b *testing.B) {
 		}
 	}
 	var ticks atomic.Int64
-	start := time.Date(2026, 9, 1, 8, 0, 0, 0, shanghai)
 	clock := func() time.Time { return start.Add(time.Duration(ticks.Add(1)) * time.Minute) }
-	st, err := postgres.Open(ctx, pgtest.URL(b), postgres.Options{Now: clock})
+	st, err := postgres.Open(ctx, url, postgres.Options{Now: clock})
 	if err != nil {
 		b.Fatal(err)
 	}

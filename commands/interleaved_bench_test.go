@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -150,9 +149,7 @@ func logVsRawPostgres(b *testing.B, url string, start time.Time) {
 			b.Fatal(err)
 		}
 	}
-	var ticks atomic.Int64
-	clock := func() time.Time { return start.Add(time.Duration(ticks.Add(1)) * time.Minute) }
-	st, err := postgres.Open(ctx, url, postgres.Options{Now: clock})
+	st, err := postgres.Open(ctx, url, postgres.Options{Now: schoolClock(start)})
 	if err != nil {
 		b.Fatal(err)
 	}

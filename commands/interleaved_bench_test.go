@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	bbolt "go.etcd.io/bbolt"
 
 	"bangfu/bot"
@@ -130,22 +129,9 @@ func BenchmarkLogVsRawPostgresYear(b *testing.B) {
 // with /log on the store at url, its clock ticking from start.
 func logVsRawPostgres(b *testing.B, url string, start time.Time) {
 	ctx := context.Background()
-	cfg, err := pgxpool.ParseConfig(pgtest.URL(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	cfg.ConnConfig.RuntimeParams["synchronous_commit"] = "on"
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(pool.Close)
-	if _, err := pool.Exec(ctx, "CREATE TABLE raw (id bigserial PRIMARY KEY, doc jsonb NOT NULL)"); err != nil {
-		b.Fatal(err)
-	}
-	doc := []byte(`{"StudentID":7,"Subject":"数学辅导","Minutes":30,"Note":""}`)
+	insert := pgtest.RawInsert(b)
 	raw := func(int) {
-		if _, err := pool.Exec(ctx, "INSERT INTO raw (doc) VALUES ($1)", doc); err != nil {
+		if err := insert(); err != nil {
 			b.Fatal(err)
 		}
 	}

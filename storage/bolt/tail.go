@@ -10,13 +10,13 @@ import (
 // keys), its number (0xfe) and its message id (0xff). They land in three
 // different leaves of a tree three levels deep, so the commit rewrote six of
 // the audit bucket's pages (the root, three leaves and their branches),
-// more than the record itself; a page costs about 25 µs of write and 30 µs
-// of fsync on a VM's disk. New audit keys now go to a small bucket, the
-// audit tail (one leaf, kept inline in the root page while under a
-// kilobyte), and a commit that finds the tail past tailFlushBytes moves it
-// into the audit bucket in one go: about ten /logs share one rewrite of
-// those six pages. Readers see the two buckets as one key space (no key is
-// in both); auditCursor merges them.
+// more than the record itself (each page is a write call, about 20 µs on
+// our VM, and more for the fsync to flush). New audit keys now go to a
+// small bucket, the audit tail (one leaf, kept inline in the root page
+// while under a kilobyte), and a commit that finds the tail past
+// tailFlushBytes moves it into the audit bucket in one go: about ten /logs
+// share one rewrite of those six pages. Readers see the two buckets as one
+// key space (no key is in both); auditCursor merges them.
 
 // bAuditTail holds the audit bucket's newest keys, exactly as they will be
 // keyed there.

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // SkipLine starts the line a test skips with when there is no PostgreSQL:
@@ -259,4 +260,30 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// RawInsert is the benchmarks' physical baseline for a /log on PostgreSQL,
+// in a new database: each call is one INSERT of a /log-sized document,
+// committed with synchronous_commit on.
+func RawInsert(t testing.TB) func() error {
+	t.Helper()
+	ctx := context.Background()
+	cfg, err := pgxpool.ParseConfig(URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.ConnConfig.RuntimeParams["synchronous_commit"] = "on"
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	if _, err := pool.Exec(ctx, "CREATE TABLE raw (id bigserial PRIMARY KEY, doc jsonb NOT NULL)"); err != nil {
+		t.Fatal(err)
+	}
+	doc := []byte(`{"StudentID":7,"Subject":"数学辅导","Minutes":30,"Note":""}`)
+	return func() error {
+		_, err := pool.Exec(ctx, "INSERT INTO raw (doc) VALUES ($1)", doc)
+		return err
+	}
 }

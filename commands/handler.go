@@ -72,6 +72,7 @@ func New(st storage.Store, cal storage.Calendar, now func() time.Time, log *slog
 		log = slog.Default()
 	}
 	h := &Handler{Store: st, Cal: cal, Now: now, Log: log, School: defaultSchoolName(), GraduatingGrades: []int{6, 9, 12}, specs: commandTable(), relayCmd: relaySpec(), planAnswerCmd: planAnswerSpec(), familyCallCmd: familyCallSpec(), Cadences: cadence.Defaults()}
+	h.asks = planAsks{store: st, log: log}
 	h.pipeline = chain(h.render, h.identify, h.locate, h.authorise, h.dedupe)(h.act)
 	return h
 }

@@ -134,3 +134,20 @@ func TestAPlanCanBeWrittenQuestionByQuestion(t *testing.T) {
 		t.Fatalf("%d plan.set entries, want 4 (three answers and one)", n)
 	}
 }
+
+// The exchange outlives a restart (and goes on with the other process of a
+// pair): the next answer after it still finds its question; half an hour
+// later it has lapsed and a plain line is left alone.
+func TestAPlanExchangeCarriesOnAfterARestart(t *testing.T) {
+	w := school(t)
+	must(t, w.say("王老师", "/计划 张三"), "张三为什么需要帮扶")
+	must(t, w.say("王老师", "分数运算不熟"), "近期（这个月）的目标是什么")
+	w.h = New(w.st, w.st.Cal, w.st.Now, nil) // the bot restarted
+	w.h.School = "示例中学"
+	must(t, w.say("王老师", "每天按时交作业"), "这学期的目标呢")
+	must(t, w.say("王老师", "/计划 张三"), "原因分析：分数运算不熟", "近期目标：每天按时交作业")
+	w.now = w.now.Add(planAskTimeout + time.Minute)
+	if got := w.say("王老师", "数学及格"); got != "" {
+		t.Fatalf("a plain line after the exchange lapsed was answered: %q", got)
+	}
+}

@@ -1,8 +1,9 @@
 package commands
 
 import (
+	"encoding/json"
+	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	"bangfu/storage"
@@ -21,42 +22,46 @@ var planSteps = []string{"reasons", "short", "semester", "measures"}
 
 // planAsk is one exchange in progress.
 type planAsk struct {
-	studentID uint64
-	step      int
-	at        time.Time
+	StudentID uint64
+	Step      int
+	At        time.Time
 }
 
-// planAsks are the exchanges in progress, by platform and sender. They
-// live in memory: after a restart the teacher starts again with /计划.
+// planAsks are the exchanges in progress, by platform and sender, kept with
+// the platform values in the database: after a restart, or on the other
+// process of a pair, the teacher's next answer still finds its question.
 type planAsks struct {
-	mu sync.Mutex
-	m  map[string]planAsk
+	store storage.PlatformStateService
+	log   *slog.Logger
 }
 
-func (p *planAsks) get(key string, now time.Time) (planAsk, bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	a, ok := p.m[key]
-	if ok && now.Sub(a.at) > planAskTimeout {
-		delete(p.m, key)
+// planAskState is the platform-values namespace of the exchanges.
+const planAskState = "plan_ask"
+
+func (p planAsks) get(key string, now time.Time) (planAsk, bool) {
+	v, err := p.store.PlatformValue(planAskState, key)
+	if err != nil {
+		p.log.Error("reading a plan exchange failed", "err", err)
 		return planAsk{}, false
 	}
-	return a, ok
-}
-
-func (p *planAsks) set(key string, a planAsk) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.m == nil {
-		p.m = map[string]planAsk{}
+	var a planAsk
+	if len(v) == 0 || json.Unmarshal(v, &a) != nil || now.Sub(a.At) > planAskTimeout {
+		return planAsk{}, false
 	}
-	p.m[key] = a
+	return a, true
 }
 
-func (p *planAsks) end(key string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	delete(p.m, key)
+func (p planAsks) set(key string, a planAsk) {
+	v, _ := json.Marshal(a)
+	if err := p.store.SetPlatformValue(planAskState, key, v); err != nil {
+		p.log.Error("keeping a plan exchange failed", "err", err)
+	}
+}
+
+func (p planAsks) end(key string) {
+	if err := p.store.SetPlatformValue(planAskState, key, []byte{}); err != nil {
+		p.log.Error("ending a plan exchange failed", "err", err)
+	}
 }
 
 func askKey(r *req) string { return r.msg.Platform + ":" + r.msg.Sender.ID }
@@ -67,7 +72,7 @@ func planAnswerSpec() *spec {
 
 // startPlanAsk begins the exchange for a student with no plan running.
 func (h *Handler) startPlanAsk(r *req, f found) string {
-	h.asks.set(askKey(r), planAsk{studentID: f.st.ID, at: r.now})
+	h.asks.set(askKey(r), planAsk{StudentID: f.st.ID, At: r.now})
 	return planAskFirst(f.label(), f.st.Name)
 }
 
@@ -79,7 +84,7 @@ func (h *Handler) planAnswer(r *req) (string, error) {
 		return "", nil
 	}
 	text := strings.Trim(strings.TrimSpace(Normalize(r.msg.Text)), "，,；;。")
-	st, err := h.Store.Student(ask.studentID)
+	st, err := h.Store.Student(ask.StudentID)
 	if err != nil {
 		h.asks.end(key)
 		return "", err
@@ -98,7 +103,7 @@ func (h *Handler) planAnswer(r *req) (string, error) {
 		h.asks.end(key)
 		return "", refuse(planNotYours(f.label()))
 	}
-	field := planSteps[ask.step]
+	field := planSteps[ask.Step]
 	if text != "跳过" && text != "不知道" {
 		if runeLen(text) > planPartMax {
 			return "", refuse(planPartTooLong(planStepLabel(field), planPartMax))
@@ -126,9 +131,9 @@ func (h *Handler) planAnswer(r *req) (string, error) {
 		r.wrote()
 		f.st = saved
 	}
-	if ask.step+1 < len(planSteps) {
-		h.asks.set(key, planAsk{studentID: st.ID, step: ask.step + 1, at: r.now})
-		return planAskNext(planSteps[ask.step+1]), nil
+	if ask.Step+1 < len(planSteps) {
+		h.asks.set(key, planAsk{StudentID: st.ID, Step: ask.Step + 1, At: r.now})
+		return planAskNext(planSteps[ask.Step+1]), nil
 	}
 	h.asks.end(key)
 	if !f.st.Plan.Active() {

@@ -56,7 +56,7 @@ var (
 	bPraise          = []byte("praise")         //
 	bComments        = []byte("comments")       // [student 8][author 8] semester 0x00 → Comment
 	bMeetings        = []byte("meetings")       // [unix 8][id 8] → Meeting
-	bAudit           = []byte("audit")          // [unixnano 8][seq 8] → AuditEntry; 0xfe [no 8] → kind byte, record key (#37 → the record); 0xff [unix 8] msg key → nothing (processed messages, by time: processed.go)
+	bAudit           = []byte("audit")          // [unixnano 8][seq 8] → AuditEntry; 0xfe [no 8] → kind byte, record key (#37 → the record); 0xff [unix 8] msg key → nothing (processed messages, by time: processed.go); the newest keys wait in audit_tail (tail.go)
 	bOutbox          = []byte("outbox")         // [notBefore unix 8][id 8] → Queued
 	bOutboxKeys      = []byte("outbox_keys")    // dedupe key → unix seconds it was queued
 	bPlatformState   = []byte("platform_state") // free-form per-platform values (offsets, sessions)

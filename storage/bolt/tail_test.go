@@ -1,8 +1,12 @@
 package bolt
 
 import (
+	"bytes"
 	"fmt"
+	"math/rand/v2"
 	"path/filepath"
+	"slices"
+	"sort"
 	"testing"
 	"time"
 
@@ -194,5 +198,64 @@ func TestMigrationAddsTheAuditTail(t *testing.T) {
 	}
 	if entries, err := s.AuditLog(at, at.Add(time.Second)); err != nil || len(entries) != 4 {
 		t.Fatalf("after the migration: %d entries of that instant (%v), want 4", len(entries), err)
+	}
+}
+
+// The merged cursor walks any split of keys between the audit bucket and
+// its tail as one sorted sequence, forward from any key and backward from
+// any key.
+func TestTheAuditCursorMergesAnySplit(t *testing.T) {
+	s, _ := openTemp(t)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for round := 0; round < 20; round++ {
+		var all [][]byte
+		err := s.update(func(tx *bbolt.Tx) error {
+			for _, name := range [][]byte{bAudit, bAuditTail} {
+				if err := tx.DeleteBucket(name); err != nil {
+					return err
+				}
+				if _, err := tx.CreateBucket(name); err != nil {
+					return err
+				}
+			}
+			for i := 0; i < rng.IntN(200); i++ {
+				k := []byte{byte(rng.IntN(256)), byte(rng.IntN(256)), byte(i)}
+				b := tx.Bucket(bAudit)
+				if rng.IntN(3) == 0 {
+					b = tx.Bucket(bAuditTail)
+				}
+				if err := b.Put(k, k); err != nil {
+					return err
+				}
+				all = append(all, k)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.SortFunc(all, bytes.Compare)
+		probe := []byte{byte(rng.IntN(256)), byte(rng.IntN(256))}
+		s.view(func(tx *bbolt.Tx) error {
+			var fwd, back [][]byte
+			c := newAuditCursor(tx)
+			for k, v := c.seek(probe); k != nil; k, v = c.next() {
+				if !bytes.Equal(k, v) {
+					t.Fatalf("key %x has value %x", k, v)
+				}
+				fwd = append(fwd, k)
+			}
+			c = newAuditCursor(tx)
+			for k, _ := c.seekBefore(probe); k != nil; k, _ = c.prev() {
+				back = append(back, k)
+			}
+			i := sort.Search(len(all), func(i int) bool { return bytes.Compare(all[i], probe) >= 0 })
+			wantBack := slices.Clone(all[:i])
+			slices.Reverse(wantBack)
+			if !slices.EqualFunc(fwd, all[i:], bytes.Equal) || !slices.EqualFunc(back, wantBack, bytes.Equal) {
+				t.Fatalf("round %d from %x: forward %x, want %x; backward %x, want %x", round, probe, fwd, all[i:], back, wantBack)
+			}
+			return nil
+		})
 	}
 }

@@ -100,7 +100,7 @@ func (p *processedSet) load(tx *bbolt.Tx) {
 // a write that failed).
 func (p *processedSet) begin() { clear(p.building) }
 
-// committed adds the keys of a transaction now on the disk.
+// commit adds the keys of a transaction now on the disk.
 func (p *processedSet) commit() {
 	<-p.ready // (has waited already; this orders the writes after the load's)
 	p.mu.Lock()

@@ -489,7 +489,7 @@ func (s *Store) commit(batch []*writeReq) {
 					return err
 				}
 			}
-			return flushAuditTail(tx, false)
+			return flushAuditTail(tx)
 		})
 		if failed >= 0 {
 			batch[failed].done <- ferr

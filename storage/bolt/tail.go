@@ -55,23 +55,29 @@ func auditDelete(tx *bbolt.Tx, k []byte) error {
 	return tx.Bucket(bAudit).Delete(k)
 }
 
-// flushAuditTail moves the tail into the audit bucket when it has grown
-// past tailFlushBytes (or always, with force).
-func flushAuditTail(tx *bbolt.Tx, force bool) error {
+// flushAuditTail moves the tail into the audit bucket once it has grown
+// past tailFlushBytes.
+func flushAuditTail(tx *bbolt.Tx) error {
 	tail := tx.Bucket(bAuditTail)
 	if tail == nil {
 		return nil
 	}
-	size, n := 0, 0
+	size := 0
 	c := tail.Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		size += 16 + len(k) + len(v) // a leaf element's header, key and value
-		n++
 	}
-	if n == 0 || (!force && size < tailFlushBytes) {
+	if size < tailFlushBytes {
 		return nil
 	}
+	return moveAuditTail(tx)
+}
+
+// moveAuditTail moves every key of the tail into the audit bucket.
+func moveAuditTail(tx *bbolt.Tx) error {
+	tail := tx.Bucket(bAuditTail)
 	audit := tx.Bucket(bAudit)
+	c := tail.Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		if err := audit.Put(k, v); err != nil {
 			return err

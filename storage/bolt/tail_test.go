@@ -173,7 +173,7 @@ func TestMigrationAddsTheAuditTail(t *testing.T) {
 	}
 	// Made a schema-7 file: every key in the audit bucket, no tail.
 	if err := s.db.Update(func(tx *bbolt.Tx) error {
-		if err := flushAuditTail(tx, true); err != nil {
+		if err := moveAuditTail(tx); err != nil {
 			return err
 		}
 		if err := tx.DeleteBucket(bAuditTail); err != nil {
@@ -193,7 +193,7 @@ func TestMigrationAddsTheAuditTail(t *testing.T) {
 	}
 	defer s.Close()
 	read(s, "chat:3")
-	if err := s.update(func(tx *bbolt.Tx) error { return flushAuditTail(tx, true) }); err != nil {
+	if err := s.update(func(tx *bbolt.Tx) error { return moveAuditTail(tx) }); err != nil {
 		t.Fatal(err)
 	}
 	if entries, err := s.AuditLog(at, at.Add(time.Second)); err != nil || len(entries) != 4 {

@@ -95,6 +95,12 @@ func (o *Outbox) platform(name string) (Platform, bool) {
 	return p, ok
 }
 
+// Has tells whether the outbox sends through the platform named so.
+func (o *Outbox) Has(platform string) bool {
+	_, ok := o.platform(platform)
+	return ok
+}
+
 // Send delivers an interactive message now.
 func (o *Outbox) Send(ctx context.Context, out Outgoing) error {
 	out.School = o.School

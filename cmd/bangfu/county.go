@@ -333,7 +333,7 @@ func (d *countyDigest) Tick(now time.Time) {
 		if !ok {
 			if !d.unknown[admin] {
 				d.unknown[admin] = true
-				d.log.Warn("the county digest cannot reach an admin: no school's bot knows them yet; they should send /county to one once", "admin", admin)
+				d.log.Warn("the county digest cannot reach an admin: no school's bot knows them yet and their platform cannot be written to first; they should send /county to one once", "admin", admin)
 			}
 			continue
 		}
@@ -356,6 +356,11 @@ func (d *countyDigest) Tick(now time.Time) {
 }
 
 // reach finds the school whose bot knows the admin, and their private chat.
+// An admin no bot knows yet is still reached where the platform addresses a
+// private chat by the account alone (a WeCom userid, through the school's
+// 自建应用; a Telegram user id, once they have pressed Start on the bot):
+// through the first school that has that platform. The config names them,
+// and a county's admin should not have to know to write to a bot first.
 func (d *countyDigest) reach(admin string) (*app, storage.Queued, bool) {
 	platform, user, _ := strings.Cut(admin, ":")
 	for _, a := range d.apps {
@@ -369,5 +374,17 @@ func (d *countyDigest) reach(admin string) (*app, storage.Queued, bool) {
 			}
 		}
 	}
+	if !chatByAccount[platform] {
+		return nil, storage.Queued{}, false
+	}
+	for _, a := range d.apps {
+		if a.out.Has(platform) {
+			return a, storage.Queued{Platform: platform, ChatID: user, Private: true}, true
+		}
+	}
 	return nil, storage.Queued{}, false
 }
+
+// chatByAccount are the platforms whose private chat with a person is
+// named by their account (a WeChat account's name changes with each login).
+var chatByAccount = map[string]bool{"wecom": true, "telegram": true}

@@ -349,3 +349,54 @@ func TestTheCountysRhythmAndASchoolsOwn(t *testing.T) {
 		t.Errorf("a bad rule: %v", err)
 	}
 }
+
+// An admin no school's bot knows yet still gets the digest where their
+// platform writes to a person by account (here WeCom, through the second
+// school, the first that has it); one on WeChat, whose account names no
+// chat, is logged instead.
+func TestTheCountyDigestReachesAnAdminNoBotKnowsByTheirAccount(t *testing.T) {
+	dir := t.TempDir()
+	c, err := loadConfig(writeCounty(t, dir, ""), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	var out, errb bytes.Buffer
+	run, code := wireCounty(context.Background(), c, log, strings.NewReader(""), &out, &errb)
+	if code != 0 {
+		t.Fatalf("wire: %d %s", code, errb.String())
+	}
+	defer run.close(log)
+	apps, desk := run.apps, run.desk
+	apps[1].out.Add(&leasePlatform{name: "wecom"})
+	for a := range desk.Admins {
+		delete(desk.Admins, a)
+	}
+	desk.Admins["wecom:WangJu"] = true
+	desk.Admins["wechat:@abc"] = true
+	loc := c.Schools[0].Calendar.Loc
+	d := newCountyDigest(desk, apps, "0 9 * * 1", loc, log)
+	queued := func(a *app) []storage.Queued {
+		qs, err := a.st.Queue(time.Date(2027, 1, 1, 0, 0, 0, 0, loc), 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return qs
+	}
+	d.Tick(time.Date(2026, 11, 30, 9, 1, 0, 0, loc))
+	d.Tick(time.Date(2026, 11, 30, 9, 2, 0, 0, loc))
+	got := queued(apps[1])
+	if len(got) != 1 || got[0].Platform != "wecom" || got[0].ChatID != "WangJu" || !got[0].Private || !strings.Contains(got[0].Text, "青山县上周帮扶周报") {
+		t.Fatalf("the digest for an admin on WeCom no bot knows: %+v", got)
+	}
+	if first := queued(apps[0]); len(first) != 0 {
+		t.Errorf("the first school, which has no WeCom, queued: %+v", first)
+	}
+	if n := strings.Count(logs.String(), "wechat:@abc"); n != 1 {
+		t.Errorf("an admin on WeChat no bot knows is logged %d times:\n%s", n, logs.String())
+	}
+	if strings.Contains(logs.String(), "WangJu") {
+		t.Errorf("the WeCom admin is logged as unreachable:\n%s", logs.String())
+	}
+}

@@ -133,22 +133,29 @@ func TestCountyConfigErrorsNameTheKey(t *testing.T) {
 	}
 }
 
-// The county digest goes to each admin once per week, through the school
-// whose bot knows them; an admin no bot knows is logged once.
-func TestTheCountyDigestGoesOncePerWeekToEachAdmin(t *testing.T) {
-	dir := t.TempDir()
-	c, err := loadConfig(writeCounty(t, dir, ""), true)
+// wiredCounty is the county of writeCounty wired in this process (the
+// terminal chat, no input), closed when the test ends, and its log.
+func wiredCounty(t *testing.T) (Config, *countyRun, *slog.Logger, *bytes.Buffer) {
+	t.Helper()
+	c, err := loadConfig(writeCounty(t, t.TempDir(), ""), true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logs bytes.Buffer
-	log := slog.New(slog.NewTextHandler(&logs, nil))
+	logs := &bytes.Buffer{}
+	log := slog.New(slog.NewTextHandler(logs, nil))
 	var out, errb bytes.Buffer
 	run, code := wireCounty(context.Background(), c, log, strings.NewReader(""), &out, &errb)
 	if code != 0 {
 		t.Fatalf("wire: %d %s", code, errb.String())
 	}
-	defer run.close(log)
+	t.Cleanup(func() { run.close(log) })
+	return c, run, log, logs
+}
+
+// The county digest goes to each admin once per week, through the school
+// whose bot knows them; an admin no bot knows is logged once.
+func TestTheCountyDigestGoesOncePerWeekToEachAdmin(t *testing.T) {
+	c, run, log, logs := wiredCounty(t)
 	apps, desk := run.apps, run.desk
 	c.County.Digest = ""
 	run.run(context.Background(), c, log) // the terminal's empty input ends it at once
@@ -355,19 +362,7 @@ func TestTheCountysRhythmAndASchoolsOwn(t *testing.T) {
 // school, the first that has it); one on WeChat, whose account names no
 // chat, is logged instead.
 func TestTheCountyDigestReachesAnAdminNoBotKnowsByTheirAccount(t *testing.T) {
-	dir := t.TempDir()
-	c, err := loadConfig(writeCounty(t, dir, ""), true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var logs bytes.Buffer
-	log := slog.New(slog.NewTextHandler(&logs, nil))
-	var out, errb bytes.Buffer
-	run, code := wireCounty(context.Background(), c, log, strings.NewReader(""), &out, &errb)
-	if code != 0 {
-		t.Fatalf("wire: %d %s", code, errb.String())
-	}
-	defer run.close(log)
+	c, run, log, logs := wiredCounty(t)
 	apps, desk := run.apps, run.desk
 	apps[1].out.Add(&leasePlatform{name: "wecom"})
 	for a := range desk.Admins {

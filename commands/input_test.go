@@ -188,3 +188,15 @@ func TestClassStatusCountsStudentsWhoMetTheirTarget(t *testing.T) {
 	mustNot(t, got, "3次/目标3次")
 	must(t, w.say("校长", "/status"), "初一3班：本周达到约定次数1/2人")
 }
+
+// On the month's last day the parents not yet contacted are owed today:
+// "本月还剩0天" read as if the month were already over.
+func TestStatusOnTheMonthsLastDaySaysSo(t *testing.T) {
+	w := school(t) // Wednesday 25 November
+	must(t, w.say("李老师", "/status 初一3班"), "本月还没联系家长：张三、李四（本月还剩5天）")
+	w.now = time.Date(2026, 11, 30, 15, 0, 0, 0, shanghai)
+	got := w.say("李老师", "/status 初一3班")
+	must(t, got, "本月还没联系家长：张三、李四（今天是本月最后一天）")
+	mustNot(t, got, "还剩0天")
+	must(t, w.say("李老师", "/status 李四"), "本月家长沟通：还没有（今天是本月最后一天）")
+}

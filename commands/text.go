@@ -378,6 +378,15 @@ func undone() string {
 // ---- reports: /status /mine /history /digest /export ----
 
 // renderClassStatus is a class's week; categories only where sensitiveOK.
+// monthLeft says how long the month still has after today: on its last
+// day "0 days left" read as if the month were over.
+func monthLeft(days int) string {
+	if days <= 0 {
+		return "今天是本月最后一天"
+	}
+	return fmt.Sprintf("本月还剩%d天", days)
+}
+
 func renderClassStatus(cw report.ClassWeek, sensitiveOK func(storage.Student) bool, daysLeftInMonth int) string {
 	var b strings.Builder
 	class := report.ClassName(cw.Class)
@@ -415,7 +424,7 @@ func renderClassStatus(cw report.ClassWeek, sensitiveOK func(storage.Student) bo
 		fmt.Fprintf(&b, "本周还没达到约定次数：%s\n", strings.Join(behind, "、"))
 	}
 	if len(notContacted) > 0 {
-		fmt.Fprintf(&b, "本月还没联系家长：%s（本月还剩%d天）\n", strings.Join(notContacted, "、"), daysLeftInMonth)
+		fmt.Fprintf(&b, "本月还没联系家长：%s（%s）\n", strings.Join(notContacted, "、"), monthLeft(daysLeftInMonth))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -469,7 +478,7 @@ func renderStudentStatus(cal storage.Calendar, f report.StudentFile, personName 
 	if mc := f.MonthContacts(); mc > 0 {
 		fmt.Fprintf(&b, "本月家长沟通：%d次 ✓\n", mc)
 	} else {
-		fmt.Fprintf(&b, "本月家长沟通：还没有（本月还剩%d天）\n", daysLeftInMonth)
+		fmt.Fprintf(&b, "本月家长沟通：还没有（%s）\n", monthLeft(daysLeftInMonth))
 	}
 	if n := len(f.Contacts); n > 0 {
 		c := f.Contacts[n-1]
@@ -1637,7 +1646,7 @@ func referenceRules() string {
 |---|---|---|---|---|---|
 | ` + "`/county [上周]`" + ` | ` + "`/全县` `/县`" + ` | 县里的管理员（config.yaml 的 county.admins） | 私聊任何一所学校的机器人 | 各校本周（写“上周”是上周）帮扶了多少人、各类别多少人、辅导完成/约定次数、没达到约定次数的人数、本月已联系家长的人数，和全县合计；只有数字。每所学校的审计日志都记下县里看过 | ` + "`/county 上周`" + ` |
 
-县里的管理员私聊发 ` + "`/help`" + ` 也会看到这两条。别人发 ` + "`/county`" + ` 会收到自己的账号（如 ` + "`telegram:123456789`" + `），交给县里写进 county.admins。county.digest 设了时间（默认不发），每周把上周周报私聊发给每位县级管理员，经过认识他的第一所学校的机器人发。
+县里的管理员私聊发 ` + "`/help`" + ` 也会看到这两条。别人发 ` + "`/county`" + ` 会收到自己的账号（如 ` + "`telegram:123456789`" + `），交给县里写进 county.admins。county.digest 设了时间（默认不发），每周把上周周报私聊发给每位县级管理员，经过认识他的第一所学校的机器人发；还没有机器人认识他时，企业微信和 Telegram 的账号直接发（Telegram 要他按过一次“开始”），微信的要他先私聊任何一所学校的机器人发一次 ` + "`/county`" + `。
 `
 }
 

@@ -67,7 +67,7 @@ func (h *Handler) export(r *req) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	r.meta.MsgKey = "" // marked by the export's audit entry
+	r.wrote() // its audit entry marked the message and journaled the reply
 	r.extra = append(r.extra, bot.Outgoing{Platform: r.msg.Platform, Chat: r.msg.Chat, Text: exportFileCaption(name),
 		File: &bot.File{Name: name, Data: data}})
 	return exportSending(strings.TrimSuffix(name, ".xlsx")), nil

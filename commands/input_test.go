@@ -200,3 +200,12 @@ func TestStatusOnTheMonthsLastDaySaysSo(t *testing.T) {
 	mustNot(t, got, "还剩0天")
 	must(t, w.say("李老师", "/status 李四"), "本月家长沟通：还没有（今天是本月最后一天）")
 }
+
+// A month-day still to come is last year's only where that is this
+// semester: in January, 12月28日 is the December just gone.
+func TestAMonthDayOfLastYearInTheSemesterIsKept(t *testing.T) {
+	w := school(t)
+	w.now = time.Date(2027, 1, 10, 10, 0, 0, 0, shanghai)
+	must(t, w.say("王老师", "/log 张三 数学 30分钟 12月28日"), "已记录", "12月28日（周一）")
+	must(t, w.say("王老师", "/log 张三 数学 30分钟 1月12日"), "不能记录还没到的日子（1月12日（周二））")
+}

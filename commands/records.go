@@ -32,6 +32,11 @@ func (h *Handler) checkRecordDay(r *req, d dateResult, tok string) (time.Time, e
 		return time.Time{}, r.usage(futureDay(report.Day(h.Cal, d.day)))
 	}
 	if start := h.Cal.TermAt(r.now).Start; d.day.Before(start) {
+		if !d.ahead.IsZero() {
+			// 12月5日 written on 30 November is the 5th to come, not
+			// last year's: it is refused as a day still to come.
+			return time.Time{}, r.usage(futureDay(report.Day(h.Cal, d.ahead)))
+		}
 		return time.Time{}, r.usage(beforeSemester(report.Day(h.Cal, d.day), report.Day(h.Cal, start)))
 	}
 	return d.day, nil

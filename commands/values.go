@@ -155,6 +155,9 @@ type dateResult struct {
 	day     time.Time
 	isDate  bool   // the token is meant as a date
 	invalid string // a reason when isDate but unusable
+	// ahead is the day this year when a month-day still to come was taken
+	// for last year's (a record's day is never in the future).
+	ahead time.Time
 }
 
 // parseDay reads 今天 昨天 前天 周三 星期三 上周三 11-20 11月20日 11/20
@@ -264,15 +267,16 @@ func parseCalendarDate(tok string, today time.Time, cal storage.Calendar, future
 	if d.Day() != day {
 		return dateResult{isDate: true, invalid: "没有这一天"}
 	}
+	var ahead time.Time
 	if year == 0 {
 		if !future && d.After(today) {
-			d = d.AddDate(-1, 0, 0)
+			ahead, d = d, d.AddDate(-1, 0, 0)
 		}
 		if future && d.Before(today) {
 			d = d.AddDate(1, 0, 0)
 		}
 	}
-	return dateResult{day: d, isDate: true}
+	return dateResult{day: d, isDate: true, ahead: ahead}
 }
 
 func isDigits(s string) bool {

@@ -203,6 +203,8 @@ func TestPeopleComeAndGo(t *testing.T) {
 	w := school(t)
 	w.say("王老师", "/log 张三 数学 30分钟 作业拖拉")
 	must(t, w.say("李老师", "/teacher remove 王老师"), "只有学校管理员")
+	// A name nobody has: the admin is told the staff's names to pick from.
+	must(t, w.say("校长", "/teacher remove 孙老师"), "没有找到叫“孙老师”的老师。本校的老师有：李老师、王老师。", "/teacher remove 李老师")
 	got := w.say("校长", "/teacher remove 王老师")
 	must(t, got, "已移除王老师", "记录都保留", "张三", "/mentor 张三 李老师")
 	must(t, w.say("王老师", "/status 张三"), "你还没有加入")

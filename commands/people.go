@@ -2,6 +2,7 @@ package commands
 
 import (
 	"errors"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -589,10 +590,23 @@ func (h *Handler) teacherRemove(r *req) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	t, ok := onlyStaffNamed(people, name)
-	if !ok {
-		return "", refuse(teacherRemoveUnknown(clip(name, 10)))
+	found := staffNamed(people, name)
+	if len(found) != 1 {
+		// The admin is told who the school's staff are, so the next try
+		// names one of them.
+		var staff []string
+		for _, p := range people {
+			if p.IsStaff() && p.ID != r.me.ID {
+				staff = append(staff, p.Name)
+			}
+		}
+		sort.Strings(staff)
+		if len(found) > 1 {
+			return "", refuse(teacherRemoveAmbiguous(clip(name, 10), len(found)))
+		}
+		return "", refuse(teacherRemoveUnknown(clip(name, 10), staff))
 	}
+	t := found[0]
 	if t.ID == r.me.ID {
 		return "", refuse(teacherRemoveSelf())
 	}

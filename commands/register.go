@@ -205,14 +205,20 @@ func (r registerRow) check(seen map[string]int) (storage.ImportRow, []string) {
 
 // onlyStaffNamed finds the one staff member written as name (张, 张老师).
 func onlyStaffNamed(people []storage.Person, name string) (storage.Person, bool) {
+	found := staffNamed(people, name)
+	if len(found) != 1 {
+		return storage.Person{}, false
+	}
+	return found[0], true
+}
+
+// staffNamed are the staff called name, with or without 老师.
+func staffNamed(people []storage.Person, name string) []storage.Person {
 	var found []storage.Person
 	for _, p := range people {
 		if p.IsStaff() && (p.Name == name || strings.TrimSuffix(p.Name, "老师") == strings.TrimSuffix(name, "老师")) {
 			found = append(found, p)
 		}
 	}
-	if len(found) != 1 {
-		return storage.Person{}, false
-	}
-	return found[0], true
+	return found
 }

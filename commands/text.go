@@ -1067,8 +1067,19 @@ func joinBurst(n, minutes int) string {
 
 func teacherRemoveNeedsName() string { return "请写上要移除的老师，例如 王老师。" }
 
-func teacherRemoveUnknown(name string) string {
-	return fmt.Sprintf("没有找到叫“%s”的老师（或者有重名）。请写全名，例如 王老师。", name)
+func teacherRemoveUnknown(name string, staff []string) string {
+	if len(staff) == 0 {
+		return fmt.Sprintf("没有找到叫“%s”的老师：本校还没有别的老师加入。", name)
+	}
+	listed := strings.Join(staff, "、")
+	if len(staff) > 30 { // a big school: the reply stays readable
+		listed = fmt.Sprintf("%s等%d位", strings.Join(staff[:30], "、"), len(staff))
+	}
+	return fmt.Sprintf("没有找到叫“%s”的老师。本校的老师有：%s。请照这里的名字写，例如 /teacher remove %s", name, listed, staff[0])
+}
+
+func teacherRemoveAmbiguous(name string, n int) string {
+	return fmt.Sprintf("有%d位老师都叫“%s”，分不出是哪一位，没有移除。", n, name)
 }
 
 func teacherRemoveSelf() string { return "不能移除自己。请另一位管理员来做。" }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	bbolt "go.etcd.io/bbolt"
 
 	"bangfu/bot"
@@ -142,4 +143,26 @@ func logVsRawPostgres(b *testing.B, url string, start time.Time) {
 	b.Cleanup(func() { st.Close() })
 	router, out := logRouter(b, st, st.Cal, st.Now, true)
 	interleave(b, raw, logger(b, router, out))
+	roundTrip(b, url)
+}
+
+// roundTrip reports what one bare round trip to the server costs here
+// (SELECT 1 on a connection of its own): the raw INSERT is one, a /log
+// waits for two (its record's commit, then the reply's mark before the
+// reply goes), and on a fast disk they, not the fsync, set the ratio.
+func roundTrip(b *testing.B, url string) {
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	const n = 2000
+	t0 := time.Now()
+	for i := 0; i < n; i++ {
+		if _, err := conn.Exec(ctx, "SELECT 1"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(time.Since(t0).Microseconds())/n, "roundtrip-us")
 }

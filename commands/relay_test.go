@@ -50,6 +50,14 @@ func TestAParentsMessageReachesTheTeachersAndTheAnswerComesBack(t *testing.T) {
 	must(t, w.say("王老师", "/history 张三"), "家长留言（妈妈） 内容：老师您好，孩子这两天感冒了")
 	must(t, w.say("王老师", "/status 张三"), "本月家长沟通：1次")
 
+	// The answer without its student is asked for the student, not taken
+	// for a student called 收到.
+	got := w.say("王老师", "/回复 收到，这两天作业不急")
+	must(t, got, "帮扶名单里没有叫“收到”的学生：请先写是哪位学生的家长", "例如：/回复 张三")
+	if w.queuedFor("dm:张三妈妈", "这两天作业不急") != 0 {
+		t.Fatal("an answer without its student went out")
+	}
+
 	// The mentor answers; it goes to the mother only.
 	must(t, w.say("王老师", "/回复 张三 收到，这两天作业不急，让孩子好好休息"), "已回复张三的妈妈（私聊，只有他/她能看到）")
 	ans, ok := w.queuedTo("dm:张三妈妈", "王老师回复您（关于张三）")

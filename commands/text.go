@@ -2200,6 +2200,10 @@ func relayPassed(name string, teachers []string, held string) string {
 
 func replyNeedsAll() string { return "请写上学生和回复的内容。" }
 
+func replyWhichStudent(word string) string {
+	return fmt.Sprintf("帮扶名单里没有叫“%s”的学生：请先写是哪位学生的家长，再写回复的内容。", word)
+}
+
 func replyNotYours(student string) string {
 	return fmt.Sprintf("只有%s的班主任、导师和学校管理员能回复他/她的家长。", student)
 }

@@ -85,6 +85,18 @@ func (w *world) say(who, text string) string { w.t.Helper(); return w.reply(who,
 
 func (w *world) sayIn(group, who, text string) string { w.t.Helper(); return w.reply(who, group, text) }
 
+// emptyOutbox takes every queued message out of the outbox and returns
+// their texts.
+func (w *world) emptyOutbox() []string {
+	q, _ := w.st.Queue(time.Time{}, 0)
+	var texts []string
+	for _, m := range q {
+		texts = append(texts, m.Text)
+		w.st.Dequeue(m)
+	}
+	return texts
+}
+
 // join has who use a fresh code from the reply that created it.
 func (w *world) join(who, codeReply string) string {
 	w.t.Helper()
@@ -459,10 +471,7 @@ func TestAnAcknowledgedRecordsReplyIsNeverLost(t *testing.T) {
 	w := school(t)
 	// The setup's replies were never handed to a platform here: clear them.
 	w.st.RecoverReplies()
-	old, _ := w.st.Queue(time.Time{}, 0)
-	for _, q := range old {
-		w.st.Dequeue(q)
-	}
+	w.emptyOutbox()
 	m := w.message("李老师", "", "/log 张三 数学辅导 30分钟")
 	outs := w.h.Handle(context.Background(), m)
 	if len(outs) == 0 || outs[0].ReplyID == 0 || !strings.Contains(outs[0].Text, "本周第1次") {
@@ -522,10 +531,7 @@ func TestMenuIsWhatTelegramAccepts(t *testing.T) {
 func TestNoCommandLeavesAStandInBehind(t *testing.T) {
 	w := school(t)
 	w.st.RecoverReplies()
-	old, _ := w.st.Queue(time.Time{}, 0)
-	for _, q := range old {
-		w.st.Dequeue(q)
-	}
+	w.emptyOutbox()
 	for _, line := range []string{
 		"/log 张三 数学辅导 30分钟", "/contact 张三 电话 妈妈 作业按时交了", "/praise 张三 数学作业全对",
 		"/status 初一3班", "/status 张三", "/history 张三", "/mine", "/digest", "/students 初一3班",
@@ -544,20 +550,11 @@ func TestNoCommandLeavesAStandInBehind(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		drain := func() []string { // what the outbox holds, emptied
-			q, _ := w.st.Queue(time.Time{}, 0)
-			var texts []string
-			for _, m := range q {
-				texts = append(texts, m.Text)
-				w.st.Dequeue(m)
-			}
-			return texts
-		}
-		drain() // what the command queued for others (a praise for the parents)
+		w.emptyOutbox() // what the command queued for others (a praise for the parents)
 		if _, _, err := w.st.RecoverReplies(); err != nil {
 			t.Fatal(err)
 		}
-		if again := drain(); len(again) != 0 {
+		if again := w.emptyOutbox(); len(again) != 0 {
 			t.Errorf("%s: after its answer went, a restart sends again: %q", line, again)
 		}
 	}

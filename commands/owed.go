@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"bangfu/bot"
 	"bangfu/commands/cadence"
 	"bangfu/commands/report"
 	"bangfu/storage"
@@ -261,3 +262,62 @@ func knownCategory(s string) (string, bool) {
 
 // KnownCategory is knownCategory for the configuration's checks.
 func KnownCategory(s string) (string, bool) { return knownCategory(s) }
+
+// Claim ranks how a school holds the item an owed-list answer names for
+// its sender: in a county whose schools share one chat account, a teacher
+// bound to several schools gets each school's list, and two schools' codes
+// (student × 10 + rule) can be alike, so the answer goes to the school
+// whose item it is.
+type Claim int
+
+const (
+	NoClaim   Claim = iota // not such an answer, or no such item for the sender here
+	MayAct                 // the sender may act for the student (an admin)
+	OwesIt                 // the sender owes it: mentor, responsible or head teacher
+)
+
+// ClaimCode reads a line answering an owed list (/done #1203 …, 推迟 #1203
+// 周一) and says how this school holds the item it names for the sender.
+func (h *Handler) ClaimCode(m bot.Message) Claim {
+	if len(h.Cadences) == 0 {
+		return NoClaim
+	}
+	text := Normalize(m.Text)
+	var rest string
+	if line, ok := splitCommand(text); ok {
+		sp, r := h.lookup(line.word, line.rest)
+		if sp == nil || (sp != h.specNamed("done") && sp != h.specNamed("later")) {
+			return NoClaim
+		}
+		rest = r
+	} else if sp, r := h.plainOwed(text); sp != nil {
+		rest = r
+	} else {
+		return NoClaim
+	}
+	tok, _, _ := strings.Cut(strings.TrimSpace(rest), " ")
+	match := owedCodeRE().FindStringSubmatch(tok)
+	if match == nil {
+		return NoClaim
+	}
+	code, _ := strconv.ParseUint(match[1], 10, 64)
+	sid, idx, ok := cadence.Decode(code)
+	if !ok || idx >= len(h.Cadences) {
+		return NoClaim
+	}
+	me, known, err := h.Store.PersonByAccount(m.Platform, m.Sender.ID)
+	if err != nil || !known {
+		return NoClaim
+	}
+	st, err := h.Store.Student(sid)
+	if err != nil || st.Closed || !h.Cadences[idx].Applies(st) {
+		return NoClaim
+	}
+	switch {
+	case st.Responsible() == me.ID || st.MentorID == me.ID || me.IsHeadOf(st.ClassID):
+		return OwesIt
+	case privileged(me, st):
+		return MayAct
+	}
+	return NoClaim
+}

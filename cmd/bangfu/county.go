@@ -172,7 +172,9 @@ func sharedAccounts(cfg Config, apps []*app, log *slog.Logger, qr io.Writer) ([]
 	dir := &county.Directory{}
 	for _, a := range apps {
 		bySchool[a.school] = a
-		dir.Schools = append(dir.Schools, county.Member{Key: a.school, Name: a.h.School, Store: a.st, JoinCode: a.h.JoinCode})
+		h := a.h
+		dir.Schools = append(dir.Schools, county.Member{Key: a.school, Name: h.School, Store: a.st, JoinCode: h.JoinCode,
+			Claim: func(m bot.Message) int { return int(h.ClaimCode(m)) }})
 	}
 	of := func(o bot.Outgoing) *app {
 		if a := bySchool[o.School]; a != nil {

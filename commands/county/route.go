@@ -12,7 +12,8 @@ import (
 // belongs to: the school whose code it redeems (/join), the school a group
 // is registered with, the school the sender is bound to; a person bound to
 // several schools reaches the first in the config's order, and writes the
-// other's name before a class or a student (二中/初一3班) to reach it.
+// other's name before a class or a student (二中/初一3班) to reach it; an
+// answer to an owed list (完成 #1203) goes to the school whose item it is.
 
 // Directory finds the school of each message. It asks the schools' stores
 // each time, keeping nothing of its own: a person bound or unbound in a
@@ -29,6 +30,10 @@ type Member struct {
 	Store     RouteStore
 	// JoinCode reads a /join line as the school's handler does.
 	JoinCode func(text string) (string, bool)
+	// Claim ranks how the school holds the item an answer to an owed list
+	// (完成 #1203) names for its sender: 0 not at all, higher is closer
+	// (commands.Handler.ClaimCode). Nil: never.
+	Claim func(m bot.Message) int
 }
 
 // RouteStore is what routing reads of a school.
@@ -58,6 +63,9 @@ func (d *Directory) Route(m bot.Message) (int, string) {
 			}
 		}
 	}
+	if i, ok := d.claimed(m); ok {
+		return i, m.Text
+	}
 	for i, s := range d.Schools {
 		p, found, err := s.Store.PersonByAccount(m.Platform, m.Sender.ID)
 		if err == nil && found && bound(p) {
@@ -65,6 +73,26 @@ func (d *Directory) Route(m bot.Message) (int, string) {
 		}
 	}
 	return 0, m.Text // a stranger: the first school says how to join
+}
+
+// claimed finds the one school whose item an answer to an owed list names:
+// a teacher bound to two schools gets both lists, and their codes (student
+// × 10 + rule) can be alike. Where two schools hold it alike, the answer
+// goes where the sender's other messages go.
+func (d *Directory) claimed(m bot.Message) (int, bool) {
+	best, at, ties := 0, 0, 0
+	for i, s := range d.Schools {
+		if s.Claim == nil {
+			continue
+		}
+		switch c := s.Claim(m); {
+		case c > best:
+			best, at, ties = c, i, 1
+		case c == best && c > 0:
+			ties++
+		}
+	}
+	return at, best > 0 && ties == 1
 }
 
 // bound reports whether the person holds anything in the school.

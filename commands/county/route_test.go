@@ -1,6 +1,7 @@
 package county
 
 import (
+	"fmt"
 	"testing"
 
 	"bangfu/bot"
@@ -11,7 +12,8 @@ import (
 
 func member(t *testing.T, s School) Member {
 	h := commands.New(s.Store.(*bolt.Store), s.Cal, s.Store.(*bolt.Store).Now, nil)
-	return Member{Key: s.Key, Name: s.Name, Store: s.Store.(*bolt.Store), JoinCode: h.JoinCode}
+	return Member{Key: s.Key, Name: s.Name, Store: s.Store.(*bolt.Store), JoinCode: h.JoinCode,
+		Claim: func(m bot.Message) int { return int(h.ClaimCode(m)) }}
 }
 
 func said(user, chat string, kind bot.ChatKind, text string) bot.Message {
@@ -135,5 +137,55 @@ func TestRoutingFollowsABindingAsItChanges(t *testing.T) {
 	}
 	if i, _ := d.Route(said("stranger", "-7", bot.Group, "/help")); i != 0 {
 		t.Fatalf("registered with the first school too: went to %d", i)
+	}
+}
+
+// A teacher bound to both schools gets both schools' owed lists, whose
+// codes can be alike (student × 10 + rule): an answer goes to the school
+// whose item it is, not to the first; where both hold it alike, to the
+// first, as the teacher's other messages.
+func TestAnAnswerToAnOwedListGoesToTheSchoolWhoseItemItIs(t *testing.T) {
+	a, b := openSchool(t, "yizhong", "青山一中"), openSchool(t, "erzhong", "青山二中")
+	sa, sb := a.Store.(*bolt.Store), b.Store.(*bolt.Store)
+	d := &Directory{Schools: []Member{member(t, a), member(t, b)}}
+	m := storage.Meta{At: at(11, 30, 9)}
+	za, zb := addStudent(t, a, "张三", 2), addStudent(t, b, "李四", 2)
+	if za.ID != zb.ID {
+		t.Fatalf("the two schools' first students are %d and %d: their codes would not be alike", za.ID, zb.ID)
+	}
+	code := fmt.Sprint(za.ID*10 + 3) // the rule every student has: 本学期导师与家长沟通
+	teacher := func(s *bolt.Store, admin bool, mentorOf uint64) {
+		p, err := s.EnsurePerson("wecom", "zhao", "zhao", "赵老师")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.UpdatePerson(m, p.ID, "test", func(p *storage.Person) error { p.Teacher, p.Admin = true, admin; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.UpdateStudent(m, mentorOf, "test", func(st *storage.Student) error { st.MentorID = p.ID; return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	teacher(sb, false, zb.ID)
+	p, _ := sa.EnsurePerson("wecom", "zhao", "zhao", "赵老师")
+	sa.UpdatePerson(m, p.ID, "test", func(p *storage.Person) error { p.Teacher = true; return nil })
+	for _, line := range []string{"完成 #" + code + " 电话 妈妈", "/done #" + code, "/推迟 #" + code + " 周一", "推迟 " + code + " 周一"} {
+		if i, text := d.Route(said("zhao", "zhao", bot.Private, line)); i != 1 || text != line {
+			t.Errorf("%q, the second school's item, went to %d as %q", line, i, text)
+		}
+	}
+	if i, _ := d.Route(said("zhao", "zhao", bot.Private, "/mine")); i != 0 {
+		t.Errorf("another message of a teacher bound to both went to %d", i)
+	}
+	// An admin of the first school may act for its student; the second
+	// school's mentor owes the item: the owed one wins.
+	sa.UpdatePerson(m, p.ID, "test", func(p *storage.Person) error { p.Admin = true; return nil })
+	if i, _ := d.Route(said("zhao", "zhao", bot.Private, "完成 #"+code)); i != 1 {
+		t.Errorf("the admin of the first school answering the second's item: went to %d", i)
+	}
+	// The mentor of both students: no telling which, so the first.
+	teacher(sa, false, za.ID)
+	if i, _ := d.Route(said("zhao", "zhao", bot.Private, "完成 #"+code)); i != 0 {
+		t.Errorf("an item both schools hold alike went to %d", i)
 	}
 }

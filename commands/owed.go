@@ -271,9 +271,9 @@ func KnownCategory(s string) (string, bool) { return knownCategory(s) }
 type Claim int
 
 const (
-	NoClaim   Claim = iota // not such an answer, or no such item for the sender here
-	MayAct                 // the sender may act for the student (an admin)
-	OwesIt                 // the sender owes it: mentor, responsible or head teacher
+	NoClaim Claim = iota // not such an answer, or no such item for the sender here
+	MayAct               // the sender may act for the student (an admin)
+	OwesIt               // the sender owes it: mentor, responsible or head teacher
 )
 
 // ClaimCode reads a line answering an owed list (/done #1203 …, 推迟 #1203

@@ -114,9 +114,11 @@ func (h *Handler) edit(r *req) (string, error) {
 // that made it without the student: a session as /log, a contact as
 // /contact, praise and comments as their words. A day left out keeps the
 // record's day (not today) and a note left out keeps the note; a duration
-// alone or a day alone changes only that.
+// alone or a day alone changes only that; of a contact, the way, whom it
+// was with and what was said each stay unless written.
 func (h *Handler) parseEdit(r *req, ar aRecord) (func(*storage.Record) error, []storage.Queued, error) {
 	keepClock := func(old, day time.Time) time.Time { return day.Add(old.Sub(h.Cal.Day(old))) }
+	r.example = editExample(ar.rec.Kind, ar.rec.No()) // a contact's correction is not shaped like a session's
 	switch ar.rec.Kind {
 	case storage.KindSession, storage.KindContact:
 		if r.args.len() == 2 { // a day alone moves the record to that day
@@ -165,13 +167,21 @@ func (h *Handler) parseEdit(r *req, ar aRecord) (func(*storage.Record) error, []
 			return nil
 		}, nil, nil
 	case storage.KindContact:
-		in, err := h.parseContact(r)
+		in, err := h.parseContact(r, true)
 		if err != nil {
 			return nil, nil, err
 		}
 		return func(rec *storage.Record) error {
 			c := rec.Contact
-			c.Method, c.Whom, c.Content = in.method, in.whom, in.content
+			if in.method != "" { // 电话 alone corrects the way, not whom it was with
+				c.Method = in.method
+			}
+			if in.whom != "" {
+				c.Whom = in.whom
+			}
+			if in.content != "" {
+				c.Content = in.content
+			}
 			if in.dayGiven {
 				c.At = keepClock(c.At, in.day)
 			}

@@ -29,6 +29,12 @@ func TestRecordNumbersAreStableAndCorrectable(t *testing.T) {
 		t.Fatalf("sessions after the edits: %+v", ss)
 	}
 	must(t, w.say("王老师", "/修改 #2 微信 奶奶 说好周末补作业 周一"), "现在：11月23日（周一） 家校沟通：微信·奶奶", "内容：说好周末补作业")
+	// What is not written stays: the way alone keeps whom and what was said
+	// (it asked for the content again, with a session's example); what was
+	// said alone keeps the way and whom.
+	must(t, w.say("王老师", "/修改 #2 电话"), "现在：11月23日（周一） 家校沟通：电话·奶奶", "内容：说好周末补作业")
+	must(t, w.say("王老师", "/修改 #2 说好周日补作业"), "现在：11月23日（周一） 家校沟通：电话·奶奶", "内容：说好周日补作业")
+	must(t, w.say("王老师", "/修改 #2 电话 说了 2月30日"), "没有这一天", "例如：/修改 #2 电话 妈妈")
 
 	// Who may: the author, the head teacher, an admin; not another teacher.
 	w.join("赵老师", w.say("校长", "/invite teacher"))
@@ -39,7 +45,7 @@ func TestRecordNumbersAreStableAndCorrectable(t *testing.T) {
 
 	// Bad corrections store nothing and say why, with an example.
 	for in, want := range map[string]string{
-		"/修改 #1 数学 -30分钟": "/修改 #37 数学辅导 45分钟",
+		"/修改 #1 数学 -30分钟": "例如：/修改 #1 数学辅导 45分钟",
 		"/修改 #1 700分钟":    "1到600分钟",
 		"/修改 #1 明天":       "不能记录还没到的日子",
 		"/修改 张三 45分钟":     "不是记录号",
@@ -59,7 +65,7 @@ func TestRecordNumbersAreStableAndCorrectable(t *testing.T) {
 	mustNot(t, g, "家里没人管", "作业拖拉")
 
 	// Deleting by number; the record is gone and its number is not reused.
-	must(t, w.say("王老师", "/删除记录 #2"), "已删除 #2（张三（初一3班））", "家校沟通：微信·奶奶")
+	must(t, w.say("王老师", "/删除记录 #2"), "已删除 #2（张三（初一3班））", "家校沟通：电话·奶奶")
 	must(t, w.say("王老师", "/delete #2"), "没有 #2 这条记录")
 	must(t, w.say("王老师", "/删除 张三"), "/student delete 张三", "/删除记录 #37")
 	if cs, _ := w.st.Contacts(mustStudent(t, w, "张三").ID, time.Time{}, wed.AddDate(0, 1, 0)); len(cs) != 0 {
@@ -78,7 +84,7 @@ func TestRecordNumbersAreStableAndCorrectable(t *testing.T) {
 			seen[e.Action]++
 		}
 	}
-	if seen["session.edit"] != 6 || seen["contact.edit"] != 1 || seen["contact.delete"] != 1 {
+	if seen["session.edit"] != 6 || seen["contact.edit"] != 3 || seen["contact.delete"] != 1 {
 		t.Fatalf("audited changes: %v", seen)
 	}
 	// /undo still takes back one's own last record.

@@ -28,6 +28,7 @@ type req struct {
 	now     time.Time
 	extra   []bot.Outgoing // messages to other chats
 	marked  bool           // the message was marked processed, with its journaled reply, by this command
+	example string         // the example a bad input is answered with, when not the command's own
 }
 
 // result is what a step decided: a reply, an error to word, or silence.
@@ -245,7 +246,11 @@ func (r *req) wrote() { r.meta.MsgKey, r.marked = "", true }
 
 // usage is a bad-input reply with the command's example.
 func (r *req) usage(reason string) error {
-	return fail("%s", badInput(reason, r.spec.example))
+	example := r.spec.example
+	if r.example != "" {
+		example = r.example
+	}
+	return fail("%s", badInput(reason, example))
 }
 
 // markedReply marks a message processed that stores nothing, so a

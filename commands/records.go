@@ -266,7 +266,9 @@ type contactInput struct {
 }
 
 // parseContact reads /contact <学生> <方式> [对象] <内容> [日期].
-func (h *Handler) parseContact(r *req) (contactInput, error) {
+// parseContact reads /contact's arguments; for an edit (keep), what is left
+// out stays as it was: the way, whom and the content may each be missing.
+func (h *Handler) parseContact(r *req, keep bool) (contactInput, error) {
 	a := r.args
 	if a.len() == 0 {
 		return contactInput{}, r.usage(contactNeedsAll())
@@ -283,7 +285,7 @@ func (h *Handler) parseContact(r *req) (contactInput, error) {
 			i++
 		}
 	}
-	if method == "" {
+	if method == "" && !keep {
 		return in, r.usage(contactNeedsMethod())
 	}
 	if whom == "" && i < a.len() && unknownKin(a.at(i)) {
@@ -304,7 +306,7 @@ func (h *Handler) parseContact(r *req) (contactInput, error) {
 		}
 	}
 	in.content = a.between(i, end)
-	if in.content == "" {
+	if in.content == "" && !keep {
 		return in, r.usage(contactNeedsContent())
 	}
 	if runeLen(in.content) > 500 {
@@ -314,7 +316,7 @@ func (h *Handler) parseContact(r *req) (contactInput, error) {
 }
 
 func (h *Handler) contact(r *req) (string, error) {
-	in, err := h.parseContact(r)
+	in, err := h.parseContact(r, false)
 	if err != nil {
 		return "", err
 	}

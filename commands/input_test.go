@@ -209,3 +209,15 @@ func TestAMonthDayOfLastYearInTheSemesterIsKept(t *testing.T) {
 	must(t, w.say("王老师", "/log 张三 数学 30分钟 12月28日"), "已记录", "12月28日（周一）")
 	must(t, w.say("王老师", "/log 张三 数学 30分钟 1月12日"), "不能记录还没到的日子（1月12日（周二））")
 }
+
+// A phone keyboard switching from Latin to Chinese often drops the space
+// after the command: /log张三 is /log 张三, /status初一3班 is /status 初一3班;
+// /logs is still no command.
+func TestAnEnglishCommandGluedToChineseIsRead(t *testing.T) {
+	w := school(t)
+	must(t, w.say("王老师", "/log张三 数学 30分钟"), "已记录：张三（初一3班）数学 30分钟", "本周第1次")
+	must(t, w.say("李老师", "/status初一3班"), "初一3班 帮扶情况")
+	must(t, w.say("王老师", "/History张三"), "张三（初一3班） 最近")
+	must(t, w.say("王老师", "/logs"), "没有这个命令：/logs")
+	must(t, w.say("王老师", "/log张三"), "请写上辅导内容和时长")
+}

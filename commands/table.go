@@ -2,6 +2,7 @@ package commands
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"bangfu/storage"
 )
@@ -199,6 +200,13 @@ func (h *Handler) lookup(word, rest string) (*spec, string) {
 			if !strings.Contains(a, " ") && strings.HasPrefix(word, a) && len(word) > len(a) {
 				return sp, strings.TrimSpace(word[len(a):] + " " + rest)
 			}
+		}
+	}
+	// An English name glued to Chinese (a phone keyboard switching scripts
+	// drops the space): /log张三 数学 30分钟, /status初一3班. Not /logs.
+	for _, sp := range h.specs {
+		if name := sp.name; !strings.Contains(name, " ") && strings.HasPrefix(w, name) && len(w) > len(name) && w[len(name)] >= utf8.RuneSelf {
+			return h.lookup(name, strings.TrimSpace(word[len(name):]+" "+rest))
 		}
 	}
 	return nil, rest

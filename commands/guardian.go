@@ -16,9 +16,14 @@ import (
 // in private.
 
 var (
-	phoneRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(1\d{10}|0\d{2,3}-?\d{7,8}|\d{7,8})$`) })
-	workRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:在)?(.*?)(?:务工|打工|上班|工作)$`) })
-	guardRole = map[string]string{
+	// A mobile is 11 digits from 1; a landline has its area code from 0, or
+	// is 7–8 local digits, which never begin with 0 or 1 (1380000 is a
+	// mobile missing digits, not a landline).
+	phoneRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(1\d{10}|0\d{2,3}-?\d{7,8}|[2-9]\d{6,7})$`) })
+	// phoneShapedRE is a word meant as a phone number: digits and dashes.
+	phoneShapedRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\d-]{5,}$`) })
+	workRE        = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:在)?(.*?)(?:务工|打工|上班|工作)$`) })
+	guardRole     = map[string]string{
 		"在家": "home", "在家照看": "home", "照看": "home", "代管": "home", "代管家长": "home", "在家带": "home", "带孩子": "home",
 		"外出务工": "away", "在外务工": "away", "外出打工": "away", "在外打工": "away", "务工": "away", "打工": "away", "外出": "away",
 	}
@@ -189,6 +194,9 @@ func guardianLine(r *req) (ref, rel string, fields guardianFields, err error) {
 	}
 	fields, bad := parseGuardianFields(a, i+1)
 	if bad != "" {
+		if phoneShapedRE().MatchString(bad) {
+			return "", "", fields, r.usage(guardianBadPhone(clip(bad, 16)))
+		}
 		return "", "", fields, r.usage(guardianUnknownWord(clip(bad, 12)))
 	}
 	return ref, rel, fields, nil

@@ -2062,6 +2062,10 @@ func guardianUnknownRelation(word string) string {
 	return fmt.Sprintf("“%s”不是孩子的哪位家人。监护人写：爸爸 妈妈 爷爷 奶奶 外公 外婆 姑姑 舅舅 叔叔 伯伯 阿姨 姨妈 哥哥 姐姐 等。", word)
 }
 
+func guardianBadPhone(word string) string {
+	return fmt.Sprintf("“%s”不像电话号码：手机是11位（如 13800000000），座机前面加区号（如 0769-22345678）。", word)
+}
+
 func guardianUnknownWord(word string) string {
 	return fmt.Sprintf("“%s”看不懂。可以写：姓名、电话（如 13800000000）、在家照看，或 在广东东莞务工。", word)
 }

@@ -59,11 +59,19 @@ func (h *Handler) Archive(classID uint64, now time.Time) (report.Archive, error)
 }
 
 func (h *Handler) export(r *req) (string, error) {
+	asOf := r.now
+	if rest, ok := withoutLastTerm(r.args); ok {
+		last, ok := h.lastTerm(r.now)
+		if !ok {
+			return "", refuse(exportNoLastTerm())
+		}
+		asOf, r.args = termLastMoment(last), newArgs(rest)
+	}
 	classID, err := h.classScope(r, exportNotYourClass())
 	if err != nil {
 		return "", err
 	}
-	data, name, err := h.Export(r.meta, classID, r.now)
+	data, name, err := h.Export(r.meta, classID, asOf)
 	if err != nil {
 		return "", err
 	}
@@ -72,3 +80,38 @@ func (h *Handler) export(r *req) (string, error) {
 		File: &bot.File{Name: name, Data: data}})
 	return exportSending(strings.TrimSuffix(name, ".xlsx")), nil
 }
+
+// withoutLastTerm takes 上学期 out of an /export line.
+func withoutLastTerm(a args) (string, bool) {
+	var kept []string
+	found := false
+	for i := 0; i < a.len(); i++ {
+		switch a.at(i) {
+		case "上学期", "上个学期", "上一学期":
+			found = true
+		default:
+			kept = append(kept, a.at(i))
+		}
+	}
+	return strings.Join(kept, " "), found
+}
+
+// lastTerm is the term an archive of 上学期 is of: in the break after a
+// term, that term; during a term, the one before it.
+func (h *Handler) lastTerm(now time.Time) (storage.Term, bool) {
+	cur := h.Cal.TermAt(now)
+	if h.Cal.Day(now).After(cur.End) {
+		return cur, true
+	}
+	terms := h.Cal.Terms()
+	for i, t := range terms {
+		if t.Start.Equal(cur.Start) && i > 0 {
+			return terms[i-1], true
+		}
+	}
+	return storage.Term{}, false
+}
+
+// termLastMoment is the last second of a term's last day: an archive as of
+// then holds the whole term.
+func termLastMoment(t storage.Term) time.Time { return t.End.AddDate(0, 0, 1).Add(-time.Second) }

@@ -1366,7 +1366,7 @@ func commandWordings() map[string]wording {
 		"semester new": {
 			usage:   "/semester new <开学日> <结束日> [假期 <日期或区间>…] [调休 <日期>…]",
 			example: "/semester new 2027-02-22 2027-07-02 假期 2027-04-05 2027-05-01..2027-05-05 调休 2027-04-25",
-			desc:    "登记下学期（先说一遍，10分钟内加“确认”再发一次才登记；上学期的评语存档，全校档案表格发给你）",
+			desc:    "登记下学期（先说一遍，10分钟内加“确认”再发一次才登记；本学期已经结束的，它的评语存档，全校档案表格发给你；还没结束的照常上完，结束后用 /export 上学期 取存档）",
 			who:     "管理员"},
 		"promote": {
 			usage:   "/promote",
@@ -1546,7 +1546,7 @@ func commandWordings() map[string]wording {
 		"export": {
 			usage:   "/export [班级]",
 			example: "/export 初一3班",
-			desc:    "导出Excel帮扶档案（名单、辅导、沟通、进步、评语、统计）",
+			desc:    "导出Excel帮扶档案（名单、辅导、沟通、进步、评语、统计）；加“上学期”导出上个学期的存档",
 			who:     "班主任和学校管理员（档案里有学生的隐私）"},
 		"mute": {
 			usage:   "/mute",
@@ -1782,7 +1782,7 @@ func termLongPast(start string) string {
 	return fmt.Sprintf("%s已经过去一个多月了，请检查开学日。", start)
 }
 
-func termConfirm(cal storage.Calendar, name string, t storage.Term, correction bool, current string, comments int, command string) string {
+func termConfirm(cal storage.Calendar, name string, t storage.Term, correction bool, current, goesOnUntil string, comments int, command string) string {
 	var b strings.Builder
 	if correction {
 		fmt.Fprintf(&b, "要把%s改成：", name)
@@ -1801,11 +1801,23 @@ func termConfirm(cal storage.Calendar, name string, t storage.Term, correction b
 		fmt.Fprintf(&b, "；调休上课 %s", report.Day(cal, d))
 	}
 	b.WriteString("。")
-	if !correction {
-		fmt.Fprintf(&b, "\n%s到时结束：它的%d条评语存档（以后不能再改），全校帮扶档案表格发给你；开学后提醒、周报和评语都按新学期算。", current, comments)
+	switch {
+	case correction:
+	case goesOnUntil != "":
+		fmt.Fprintf(&b, "\n%s照常上到%s，那之前评语照常可以写和改；结束后发 /export 上学期 取它的全校帮扶档案存档。开学后提醒、周报和评语都按新学期算。", current, goesOnUntil)
+	default:
+		fmt.Fprintf(&b, "\n%s已经结束：它的%d条评语存档（以后不能再改），全校帮扶档案表格发给你；开学后提醒、周报和评语都按新学期算。", current, comments)
 	}
 	fmt.Fprintf(&b, "\n10分钟内确认请发送：\n%s", command)
 	return b.String()
+}
+
+func termRegisteredEarly(name, current, until string) string {
+	return fmt.Sprintf("已登记%s，开学后提醒、周报和评语都按新学期算。%s照常上到%s，评语照常可以写和改；结束后发 /export 上学期 取它的全校帮扶档案存档。", name, current, until)
+}
+
+func exportNoLastTerm() string {
+	return "还没有上学期的记录：bangfu 记下的第一个学期就是现在这个。"
 }
 
 func termCorrected(name string) string {

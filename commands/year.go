@@ -184,7 +184,7 @@ func (h *Handler) semesterNew(r *req) (string, error) {
 	key := "semester|" + in.canonical
 	if !in.confirmed || !h.takeConfirmation(key, r.me.ID, r.now) {
 		h.askConfirmation(key, r.me.ID, r.now)
-		return termConfirm(h.Cal, report.TermName(in.term), in.term, correction, report.TermName(current), len(comments), in.canonical+" 确认"), nil
+		return termConfirm(h.Cal, report.TermName(in.term), in.term, correction, report.TermName(current), h.termGoesOn(current, r.now), len(comments), in.canonical+" 确认"), nil
 	}
 	if err := h.Store.StartTerm(r.meta, in.term); err != nil {
 		return "", err
@@ -197,15 +197,17 @@ func (h *Handler) semesterNew(r *req) (string, error) {
 	if correction {
 		return termCorrected(report.TermName(in.term)), nil
 	}
+	if until := h.termGoesOn(current, r.now); until != "" {
+		// The next term is known early: this one goes on, its comments can
+		// still be written, and its archive is for when it is over (an
+		// export now would be of half a term, called an archive).
+		return termRegisteredEarly(report.TermName(in.term), report.TermName(current), until), nil
+	}
 	// The term being left is archived: its comments stay in the database
 	// under its name (read-only from now on) and its workbook goes to the
 	// admin. The export is audited on its own: the message is marked
 	// processed by StartTerm.
-	asOf := r.now
-	if end := current.End.AddDate(0, 0, 1).Add(-time.Second); asOf.After(end) {
-		asOf = end
-	}
-	data, name, err := h.Export(storage.Meta{ActorID: r.me.ID, Where: r.meta.Where, At: r.now}, 0, asOf)
+	data, name, err := h.Export(storage.Meta{ActorID: r.me.ID, Where: r.meta.Where, At: r.now}, 0, termLastMoment(current))
 	if err != nil {
 		h.Log.Error("archiving the finished semester failed", "err", err)
 		return termStarted(report.TermName(in.term), report.TermName(current), len(comments), false), nil
@@ -213,6 +215,15 @@ func (h *Handler) semesterNew(r *req) (string, error) {
 	name = report.TermName(current) + "存档_" + name
 	r.extra = append(r.extra, bot.Outgoing{Platform: r.msg.Platform, Chat: r.msg.Chat, Text: exportFileCaption(name), File: &bot.File{Name: name, Data: data}})
 	return termStarted(report.TermName(in.term), report.TermName(current), len(comments), true), nil
+}
+
+// termGoesOn is the last day of a term still going on at now, "" once it
+// is over.
+func (h *Handler) termGoesOn(t storage.Term, now time.Time) string {
+	if h.Cal.Day(now).After(t.End) {
+		return ""
+	}
+	return report.Day(h.Cal, t.End)
 }
 
 func (h *Handler) promote(r *req) (string, error) {

@@ -16,7 +16,7 @@ func TestTheNextSemesterIsStartedWithAConfirmation(t *testing.T) {
 	// Asked first; nothing changes until the same admin confirms.
 	q := w.say("校长", springTerm)
 	must(t, q, "要开始2027年春季学期：2027年2月22日（周一） 至 2027年7月2日（周五），共19周", "假期 4月5日（周一）", "假期 5月1日（周六）—5月5日（周三）", "调休上课 4月25日（周日）",
-		"2026年秋季学期到时结束：它的1条评语存档", springTerm+" 确认")
+		"2026年秋季学期照常上到1月22日（周五），那之前评语照常可以写和改；结束后发 /export 上学期", springTerm+" 确认")
 	if terms, _ := w.st.StartedTerms(); len(terms) != 0 {
 		t.Fatalf("a question started a term: %+v", terms)
 	}
@@ -48,10 +48,14 @@ func TestTheNextSemesterIsStartedWithAConfirmation(t *testing.T) {
 			reply += o.Text
 		}
 	}
-	must(t, reply, "已登记2027年春季学期", "2026年秋季学期的1条评语已存档")
-	if !strings.HasPrefix(file, "2026年秋季学期存档_") || !strings.HasSuffix(file, ".xlsx") {
-		t.Fatalf("the archive sent: %q (reply %q)", file, reply)
+	// Registered in November, the autumn term goes on: no half-term archive,
+	// and its comments can still be written.
+	must(t, reply, "已登记2027年春季学期", "2026年秋季学期照常上到1月22日（周五），评语照常可以写和改", "/export 上学期")
+	mustNot(t, reply, "已存档")
+	if file != "" {
+		t.Fatalf("an archive of half a term was sent: %q", file)
 	}
+	must(t, w.say("王老师", "/comment 张三 本学期进步明显，作业越来越认真"), "替换了你之前写的那一条")
 	terms, _ := w.st.StartedTerms()
 	if len(terms) != 1 || terms[0].Key() != "2027-02-22" || len(terms[0].Holidays) != 2 || len(terms[0].MakeupDays) != 1 {
 		t.Fatalf("started terms: %+v", terms)
@@ -78,6 +82,53 @@ func TestTheNextSemesterIsStartedWithAConfirmation(t *testing.T) {
 		t.Fatal("the new term's make-up day and holiday are not in the calendar")
 	}
 	must(t, w.say("王老师", "/log 张三 数学 30分钟 2027-02-20"), "本学期开始")
+
+	// The autumn term's archive, whole, when the admin asks for it.
+	outs = w.send("校长", "", "/export 上学期")
+	file, reply = "", ""
+	for _, o := range outs {
+		if o.File != nil {
+			file = o.File.Name
+		} else {
+			reply += o.Text
+		}
+	}
+	if !strings.Contains(file, "20270122") {
+		t.Fatalf("上学期's archive: %q (reply %q)", file, reply)
+	}
+	must(t, w.say("校长", "/export 初一3班 上学期"), "正在发送初一3班帮扶档案-20270122")
+}
+
+// Registered once the term is over, the next term archives the last one at
+// once; before any term was registered, there is no 上学期 to export.
+func TestANextSemesterRegisteredInTheBreakArchivesTheLastOne(t *testing.T) {
+	w := school(t)
+	must(t, w.say("校长", "/export 上学期"), "还没有上学期的记录")
+	must(t, w.say("王老师", "/comment 张三 本学期进步明显"), "记录号 #1")
+	w.now = time.Date(2027, 1, 26, 10, 0, 0, 0, shanghai) // the winter break
+	must(t, w.say("校长", springTerm), "2026年秋季学期已经结束：它的1条评语存档")
+	w.say("校长", springTerm)
+	var file, reply string
+	for _, o := range w.send("校长", "", springTerm+" 确认") {
+		if o.File != nil {
+			file = o.File.Name
+		} else {
+			reply += o.Text
+		}
+	}
+	must(t, reply, "2026年秋季学期的1条评语已存档")
+	if !strings.HasPrefix(file, "2026年秋季学期存档_") || !strings.Contains(file, "20270122") {
+		t.Fatalf("the archive sent: %q (reply %q)", file, reply)
+	}
+	// In the break, 上学期 is the term just over.
+	for _, o := range w.send("校长", "", "/export 上学期") {
+		if o.File != nil {
+			file = o.File.Name
+		}
+	}
+	if !strings.Contains(file, "20270122") {
+		t.Fatalf("上学期 in the break: %q", file)
+	}
 }
 
 func TestTheYearEndMovesClassesUp(t *testing.T) {

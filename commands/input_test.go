@@ -215,9 +215,13 @@ func TestAMonthDayOfLastYearInTheSemesterIsKept(t *testing.T) {
 // /logs is still no command.
 func TestAnEnglishCommandGluedToChineseIsRead(t *testing.T) {
 	w := school(t)
-	must(t, w.say("王老师", "/log张三 数学 30分钟"), "已记录：张三（初一3班）数学 30分钟", "本周第1次")
-	must(t, w.say("李老师", "/status初一3班"), "初一3班 帮扶情况")
-	must(t, w.say("王老师", "/History张三"), "张三（初一3班） 最近")
-	must(t, w.say("王老师", "/logs"), "没有这个命令：/logs")
-	must(t, w.say("王老师", "/log张三"), "请写上辅导内容和时长")
+	for _, c := range []struct{ who, line, want string }{
+		{"王老师", "/log张三 数学 30分钟", "已记录：张三（初一3班）数学 30分钟，11月25日（周三），本周第1次"},
+		{"李老师", "/status初一3班", "初一3班 帮扶情况"},
+		{"王老师", "/History张三", "张三（初一3班） 最近"},
+		{"王老师", "/logs", "没有这个命令：/logs"},
+		{"王老师", "/log张三", "请写上辅导内容和时长"},
+	} {
+		must(t, w.say(c.who, c.line), c.want)
+	}
 }

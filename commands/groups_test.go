@@ -217,6 +217,14 @@ func TestPeopleComeAndGo(t *testing.T) {
 	w.now = time.Date(2026, 11, 25, 22, 0, 0, 0, shanghai)
 	must(t, w.say("李老师", "/praise 张三 主动帮同学讲题"), "07:30会发给1位家长")
 	must(t, w.say("李老师", "/parent remove 张三 爸爸"), "没有绑定“爸爸”")
+	// Inviting a relation already bound says so, and how to let an old
+	// phone go; the code stays the reply's last line, to forward.
+	again := w.say("李老师", "/invite parent 张三 妈妈")
+	must(t, again, "张三的妈妈已经绑定了1个账号", "/parent remove 张三 妈妈")
+	if lines := strings.Split(again, "\n"); len(lines[len(lines)-1]) != 8 {
+		t.Errorf("the code is not the last line: %q", again)
+	}
+	mustNot(t, w.say("李老师", "/invite parent 张三 爸爸"), "已经绑定")
 	must(t, w.say("李老师", "/家长解绑 张三 妈妈"), "已解除张三（初一3班）的妈妈的绑定（1个账号）")
 	if n := w.queuedFor("dm:张三妈妈", "主动帮同学讲题"); n != 0 {
 		t.Fatalf("%d messages about the child still queued for the unbound parent", n)

@@ -463,11 +463,23 @@ func (h *Handler) inviteParent(r *req) (string, error) {
 	if !privileged(r.me, f.st) {
 		return "", refuse(inviteParentNotYours(f.label()))
 	}
+	parents, err := h.parentsOf(f.st.ID)
+	if err != nil {
+		return "", err
+	}
+	bound := 0 // accounts already bound as this relation: a new phone, or a second account?
+	for _, p := range parents {
+		for _, l := range p.Parents {
+			if l.StudentID == f.st.ID && l.Relation == relation {
+				bound++
+			}
+		}
+	}
 	inv, err := h.Store.CreateInvite(r.meta, storage.Invite{Kind: storage.InviteParent, StudentID: f.st.ID, ClassID: f.st.ClassID, Relation: relation})
 	if err != nil {
 		return "", err
 	}
-	return h.withLink(r, parentInvited(f.label(), relation, inv.Code), inv.Code), nil
+	return h.withLink(r, parentInvited(f.label(), f.st.Name, relation, bound, inv.Code), inv.Code), nil
 }
 
 func (h *Handler) inviteAdmin(r *req) (string, error) {

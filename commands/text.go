@@ -936,8 +936,12 @@ func inviteParentNotYours(student string) string {
 	return fmt.Sprintf("只有%s的班主任、导师和学校管理员可以邀请家长。", student)
 }
 
-func parentInvited(student, relation, code string) string {
-	return fmt.Sprintf("邀请码（%s的%s，7天内有效，只能用一次）：\n请把下面的码发给家长，让家长加我为好友后私聊发送 /join 邀请码。\n%s", student, relation, code)
+func parentInvited(student, name, relation string, bound int, code string) string {
+	already := ""
+	if bound > 0 {
+		already = fmt.Sprintf("%s的%s已经绑定了%d个账号；这个码可以给另一个账号用。换了手机的话，旧账号用 /parent remove %s %s 解除。\n", name, relation, bound, name, relation)
+	}
+	return fmt.Sprintf("%s邀请码（%s的%s，7天内有效，只能用一次）：\n请把下面的码发给家长，让家长加我为好友后私聊发送 /join 邀请码。\n%s", already, student, relation, code)
 }
 
 func inviteAdminNoArgs() string {

@@ -112,6 +112,13 @@ func (h *Handler) lastTerm(now time.Time) (storage.Term, bool) {
 	return storage.Term{}, false
 }
 
+// LastTermMoment is the moment an archive of 上学期 is taken as of (the
+// last second of the last term), for the command line's export.
+func (h *Handler) LastTermMoment(now time.Time) (time.Time, bool) {
+	t, ok := h.lastTerm(now)
+	return termLastMoment(t), ok
+}
+
 // termLastMoment is the last second of a term's last day: an archive as of
 // then holds the whole term.
 func termLastMoment(t storage.Term) time.Time { return t.End.AddDate(0, 0, 1).Add(-time.Second) }

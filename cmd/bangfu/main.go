@@ -232,12 +232,19 @@ func (c *cli) importRegister(cfg Config, template string, args []string) int {
 }
 
 func (c *cli) export(cfg Config, args []string) int {
-	if len(args) < 1 || len(args) > 2 || !strings.HasSuffix(strings.ToLower(args[0]), ".xlsx") {
+	if len(args) < 1 || len(args) > 3 || !strings.HasSuffix(strings.ToLower(args[0]), ".xlsx") {
 		return c.usage("export")
 	}
 	req := request{Op: "export", File: args[0]}
-	if len(args) == 2 {
-		req.Class = args[1]
+	for _, a := range args[1:] {
+		switch {
+		case a == "上学期":
+			req.LastTerm = true
+		case req.Class == "":
+			req.Class = a
+		default:
+			return c.usage("export")
+		}
 	}
 	return c.admin(cfg, req)
 }

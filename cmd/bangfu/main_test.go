@@ -460,6 +460,17 @@ func TestImportAndExportFromTheCommandLine(t *testing.T) {
 	if err != nil || fi.Size() < 1000 || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("export file: %v %v", fi, err)
 	}
+	// 上学期 before any term but this one was recorded: said, nothing written.
+	last := filepath.Join(dir, "上学期.xlsx")
+	if _, errs, code := runCLI(t, "", "-config", cfg, "export", last, "上学期"); code == 0 || !strings.Contains(errs, "还没有上学期的记录") {
+		t.Fatalf("export of 上学期: %d %s", code, errs)
+	}
+	if _, err := os.Stat(last); err == nil {
+		t.Fatal("a refused export wrote a file")
+	}
+	if _, errs, code := runCLI(t, "", "-config", cfg, "export", last, "初一3班", "初二1班"); code == 0 || !strings.Contains(errs, "[班级] [上学期]") {
+		t.Fatalf("export with two classes: %d %s", code, errs)
+	}
 }
 
 // TestWeChatThroughTheBinary runs the built bot with wechat.server_url

@@ -25,6 +25,8 @@ type request struct {
 	Head  bool      `json:"head,omitempty"`  // invite the class's head teacher
 	At    time.Time `json:"at,omitempty"`    // preview
 	All   bool      `json:"all,omitempty"`   // preview every run, not only those at At
+	// LastTerm exports the last term's archive (上学期), not this term's.
+	LastTerm bool `json:"last_term,omitempty"`
 }
 
 // response is its outcome: Text for the person who asked.
@@ -60,7 +62,7 @@ func (o *ops) do(req request) response {
 	case "import":
 		return o.importRegister(req.File)
 	case "export":
-		return o.export(req.File, req.Class)
+		return o.export(req.File, req.Class, req.LastTerm)
 	case "invite":
 		return o.invite(req.Kind, req.Class, req.Head)
 	case "wecom-parents":
@@ -125,7 +127,15 @@ func (o *ops) importRegister(path string) response {
 	return done(imported(rep.Added, rep.Updated, rep.Unchanged, rep.Warnings))
 }
 
-func (o *ops) export(path, class string) response {
+func (o *ops) export(path, class string, lastTerm bool) response {
+	asOf := o.now()
+	if lastTerm {
+		at, ok := o.h.LastTermMoment(asOf)
+		if !ok {
+			return refused(noLastTerm())
+		}
+		asOf = at
+	}
 	var classID uint64
 	if class != "" {
 		c, ok, err := o.h.ClassNamed(class, false)
@@ -138,7 +148,7 @@ func (o *ops) export(path, class string) response {
 	if err != nil {
 		return refused(exportFailed(err))
 	}
-	data, _, err := o.h.Export(m, classID, o.now())
+	data, _, err := o.h.Export(m, classID, asOf)
 	if err != nil {
 		return refused(exportFailed(err))
 	}

@@ -27,7 +27,7 @@ const usageText = `用法 / usage: bangfu [-config config.yaml] [-school 学校]
   invite teacher [班级] [班主任]  生成老师（或班主任）的一次性邀请码
   import <名单.xlsx|名单.csv>    导入帮扶学生名单（全部正确才导入，重复导入不会重复添加）
   import --template <模板.xlsx>  生成名单模板
-  export <文件.xlsx> [班级]      导出帮扶档案（全校或一个班）
+  export <文件.xlsx> [班级] [上学期]  导出帮扶档案（全校或一个班；写“上学期”导出上个学期的存档）
   backup <文件>                 在运行中也能做一致的数据库备份
   check [数据库文件]             检查数据库文件是否完好（不写文件就检查配置里的数据库）
   reminders preview [--at T] [--all]  预览某个时刻（RFC3339）会发的定时消息，不发送、不记录；其余一行汇总，--all 全部列出
@@ -48,7 +48,7 @@ func usageOf(sub string) string {
 	case "import":
 		return "用法：bangfu import <名单.xlsx|名单.csv>  或  bangfu import --template <模板.xlsx>"
 	case "export":
-		return "用法：bangfu export <文件.xlsx> [班级]"
+		return "用法：bangfu export <文件.xlsx> [班级] [上学期]"
 	case "backup":
 		return "用法：bangfu backup <文件>"
 	case "check":
@@ -102,6 +102,10 @@ func noSuchClass(name string) string { return "没有这个班级：" + name }
 func exportFailed(err error) string { return "导出失败 / export failed: " + err.Error() }
 
 func cannotWrite(err error) string { return "写不了文件：" + err.Error() }
+
+func noLastTerm() string {
+	return "还没有上学期的记录：bangfu 记下的第一个学期就是现在这个。"
+}
 
 func exported(path string, size int) string {
 	return fmt.Sprintf("已导出 %s（%d 字节，含学生隐私，请妥善保管）", path, size)

@@ -95,24 +95,43 @@ func (h *Handler) owedLines(items []cadence.Item, private bool) []owedLine {
 
 var owedCodeRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^#?(\d{2,9})$`) })
 
+// parseOwedCode reads an owed item's code: #1203 or 1203.
+func parseOwedCode(tok string) (uint64, bool) {
+	m := owedCodeRE().FindStringSubmatch(tok)
+	if m == nil {
+		return 0, false
+	}
+	code, _ := strconv.ParseUint(m[1], 10, 64)
+	return code, true
+}
+
+// owedStudent is the student a code names and the index of its rule; ok is
+// false for a code no list of this school could hold.
+func (h *Handler) owedStudent(code uint64) (st storage.Student, rule int, ok bool, err error) {
+	sid, idx, ok := cadence.Decode(code)
+	if !ok || idx >= len(h.Cadences) {
+		return st, 0, false, nil
+	}
+	st, err = h.Store.Student(sid)
+	if storage.ErrorCode(err) == storage.ENotFound {
+		return st, 0, false, nil
+	}
+	return st, idx, err == nil, err
+}
+
 // owedItem finds the item a code names, for a reader who owes it or may
 // act for the student.
 func (h *Handler) owedItem(r *req, tok string) (cadence.Item, found, error) {
-	m := owedCodeRE().FindStringSubmatch(tok)
-	if m == nil {
+	code, ok := parseOwedCode(tok)
+	if !ok {
 		return cadence.Item{}, found{}, r.usage(owedBadCode(clip(tok, 12)))
 	}
-	code, _ := strconv.ParseUint(m[1], 10, 64)
-	sid, idx, ok := cadence.Decode(code)
-	if !ok || idx >= len(h.Cadences) {
-		return cadence.Item{}, found{}, refuse(owedNoSuchCode(code))
-	}
-	st, err := h.Store.Student(sid)
-	if storage.ErrorCode(err) == storage.ENotFound {
-		return cadence.Item{}, found{}, refuse(owedNoSuchCode(code))
-	}
+	st, idx, ok, err := h.owedStudent(code)
 	if err != nil {
 		return cadence.Item{}, found{}, err
+	}
+	if !ok {
+		return cadence.Item{}, found{}, refuse(owedNoSuchCode(code))
 	}
 	c, err := h.Store.Class(st.ClassID)
 	if err != nil {
@@ -296,21 +315,16 @@ func (h *Handler) ClaimCode(m bot.Message) Claim {
 		return NoClaim
 	}
 	tok, _, _ := strings.Cut(strings.TrimSpace(rest), " ")
-	match := owedCodeRE().FindStringSubmatch(tok)
-	if match == nil {
-		return NoClaim
-	}
-	code, _ := strconv.ParseUint(match[1], 10, 64)
-	sid, idx, ok := cadence.Decode(code)
-	if !ok || idx >= len(h.Cadences) {
+	code, ok := parseOwedCode(tok)
+	if !ok {
 		return NoClaim
 	}
 	me, known, err := h.Store.PersonByAccount(m.Platform, m.Sender.ID)
 	if err != nil || !known {
 		return NoClaim
 	}
-	st, err := h.Store.Student(sid)
-	if err != nil || st.Closed || !h.Cadences[idx].Applies(st) {
+	st, idx, ok, err := h.owedStudent(code)
+	if err != nil || !ok || st.Closed || !h.Cadences[idx].Applies(st) {
 		return NoClaim
 	}
 	switch {

@@ -603,7 +603,10 @@ func (h *Handler) teacherRemove(r *req) (string, error) {
 		return "", err
 	}
 	found := staffNamed(people, name)
-	if len(found) != 1 {
+	if len(found) > 1 {
+		return "", refuse(teacherRemoveAmbiguous(clip(name, 10), len(found)))
+	}
+	if len(found) == 0 {
 		// The admin is told who the school's staff are, so the next try
 		// names one of them.
 		var staff []string
@@ -613,9 +616,6 @@ func (h *Handler) teacherRemove(r *req) (string, error) {
 			}
 		}
 		sort.Strings(staff)
-		if len(found) > 1 {
-			return "", refuse(teacherRemoveAmbiguous(clip(name, 10), len(found)))
-		}
 		return "", refuse(teacherRemoveUnknown(clip(name, 10), staff))
 	}
 	t := found[0]

@@ -265,9 +265,9 @@ type contactInput struct {
 	dayGiven                       bool
 }
 
-// parseContact reads /contact <学生> <方式> [对象] <内容> [日期].
-// parseContact reads /contact's arguments; for an edit (keep), what is left
-// out stays as it was: the way, whom and the content may each be missing.
+// parseContact reads /contact <学生> <方式> [对象] <内容> [日期]; for an
+// edit (keep), what is left out stays as it was: the way, whom and the
+// content may each be missing.
 func (h *Handler) parseContact(r *req, keep bool) (contactInput, error) {
 	a := r.args
 	if a.len() == 0 {

@@ -163,14 +163,14 @@ func (h *Handler) reply(r *req) (string, error) {
 	if w := report.BannedWordIn(text); w != "" {
 		return "", r.usage(praiseBannedWord(w))
 	}
-	if sr := parseStudentRef(ref); !sr.hasClass && sr.name != "" {
-		// "/回复 收到，明天我找孩子谈谈": the answer without its student.
-		if all, err := h.Store.StudentsNamed(sr.name); err == nil && len(all) == 0 {
-			return "", r.usage(replyWhichStudent(clip(sr.name, 10)))
-		}
-	}
 	f, err := h.resolveStudent(r, ref, false)
 	if err != nil {
+		// "/回复 收到，明天我找孩子谈谈": the answer without its student.
+		if sr := parseStudentRef(ref); !sr.hasClass && sr.name != "" {
+			if all, e := h.Store.StudentsNamed(sr.name); e == nil && len(all) == 0 {
+				return "", r.usage(replyWhichStudent(clip(sr.name, 10)))
+			}
+		}
 		return "", err
 	}
 	if !privileged(r.me, f.st) {

@@ -331,6 +331,9 @@ func (h *Handler) meetingTime(r *req, dayTok, clockTok string) (time.Time, error
 	if !ok {
 		return time.Time{}, r.usage(meetingBadTime(clip(clockTok, 10)))
 	}
+	if d.justPassed(h.Cal.Day(r.now)) {
+		return time.Time{}, r.usage(meetingInThePast(report.Day(h.Cal, d.passed), hour, minute))
+	}
 	at := d.day.Add(time.Duration(hour)*time.Hour + time.Duration(minute)*time.Minute)
 	if !at.After(r.now) {
 		return time.Time{}, r.usage(meetingInThePast(report.Day(h.Cal, at), hour, minute))

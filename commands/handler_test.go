@@ -403,6 +403,9 @@ func TestMeetingMuteDigestMine(t *testing.T) {
 	must(t, w.say("李老师", "/家长会 11月29日 晚上7点 期末安排"), "初一3班家长会，11月29日（周日） 19:00", "期末安排")
 	must(t, w.say("李老师", "/meeting 初一3班 某天 19:00 期中"), "不像日期")
 	must(t, w.say("李老师", "/meeting 初一3班 今天 8点 期中"), "已经过去了")
+	// 11月20日 written on the 25th is the 20th just gone, not next year's.
+	must(t, w.say("李老师", "/meeting 初一3班 11月20日 19:00 期中"), "11月20日（周五） 19:00 已经过去了")
+	must(t, w.say("李老师", "/meeting move 1 11月20日 19:00"), "11月20日（周五） 19:00 已经过去了")
 	must(t, w.say("李老师", "/meeting 初一3班 周五 25点 期中"), "不像时间")
 	must(t, w.say("张三妈妈", "/status"), "家长会：11月28日（周六） 19:00，期中家长会")
 	must(t, w.say("张三妈妈", "/mute"), "已暂停")

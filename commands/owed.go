@@ -230,7 +230,7 @@ func (h *Handler) later(r *req) (string, error) {
 	if !d.isDate || d.invalid != "" {
 		return "", r.usage(owedLaterNeedsDay())
 	}
-	if !d.day.After(h.Cal.Day(r.now)) {
+	if !d.day.After(h.Cal.Day(r.now)) || d.justPassed(h.Cal.Day(r.now)) {
 		return "", r.usage(owedLaterNotFuture())
 	}
 	if !d.day.Before(it.Period.To) {

@@ -36,6 +36,8 @@ func TestOwedItemsFollowTheRhythmAndAreAnsweredInOneLine(t *testing.T) {
 	must(t, r, "#16 张三：本学期家访 0/1次（推迟到12月1日（周二））")
 	mustNot(t, r, "#13", "#14", "#15") // both contacts count for the mentor's semester two
 	must(t, w.say("王老师", "/推迟 #11 12月2日"), "这一期到11月29日（周日）为止")
+	// A month-day just gone is not next year's.
+	must(t, w.say("王老师", "/推迟 #11 11月20日"), "推迟要写以后的一天")
 
 	// Not someone else's, not a code that does not exist, not in a group.
 	must(t, w.join("钱老师", w.say("李老师", "/invite teacher 初一3班")), "初一3班的老师")

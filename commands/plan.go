@@ -126,7 +126,7 @@ func (h *Handler) plan(r *req) (string, error) {
 		if !d.isDate || d.invalid != "" {
 			return "", r.usage(planBadReviewDate(clip(t, 12)))
 		}
-		if !d.day.After(h.Cal.Day(r.now)) {
+		if !d.day.After(h.Cal.Day(r.now)) || d.justPassed(h.Cal.Day(r.now)) {
 			return "", r.usage(planReviewInPast(clip(t, 12)))
 		}
 		if d.day.After(h.Cal.Day(r.now).AddDate(1, 0, 0)) {

@@ -158,6 +158,16 @@ type dateResult struct {
 	// ahead is the day this year when a month-day still to come was taken
 	// for last year's (a record's day is never in the future).
 	ahead time.Time
+	// passed is the day this year when a month-day already gone was taken
+	// for next year's (a meeting or a review is never in the past).
+	passed time.Time
+}
+
+// justPassed tells a month-day of the last half year, read as next year's:
+// 11月20日 written on 25 November means the 20th just gone, not a day a
+// year away.
+func (d dateResult) justPassed(today time.Time) bool {
+	return !d.passed.IsZero() && d.passed.After(today.AddDate(0, -6, 0))
 }
 
 // parseDay reads 今天 昨天 前天 周三 星期三 上周三 11-20 11月20日 11/20
@@ -267,16 +277,16 @@ func parseCalendarDate(tok string, today time.Time, cal storage.Calendar, future
 	if d.Day() != day {
 		return dateResult{isDate: true, invalid: "没有这一天"}
 	}
-	var ahead time.Time
+	var ahead, passed time.Time
 	if year == 0 {
 		if !future && d.After(today) {
 			ahead, d = d, d.AddDate(-1, 0, 0)
 		}
 		if future && d.Before(today) {
-			d = d.AddDate(1, 0, 0)
+			passed, d = d, d.AddDate(1, 0, 0)
 		}
 	}
-	return dateResult{day: d, isDate: true, ahead: ahead}
+	return dateResult{day: d, isDate: true, ahead: ahead, passed: passed}
 }
 
 func isDigits(s string) bool {

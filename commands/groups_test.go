@@ -197,6 +197,33 @@ func TestPlainPrivateMessagesGetOneHelpfulLine(t *testing.T) {
 	}
 }
 
+// A teacher's line that reads as a record but lacks its slash is answered,
+// every time, with the line to send: the teacher must not take it for
+// recorded. Nothing is stored; 收到 and 谢谢 stay unanswered.
+func TestATeachersRecordWithoutItsSlashIsNotTakenForRecorded(t *testing.T) {
+	w := school(t)
+	for line, want := range map[string]string{
+		"张三 数学 30分钟":       "/log 张三 数学 30分钟",
+		"辅导 张三 数学 30分钟":    "/辅导 张三 数学 30分钟",
+		"表扬 张三 这周作业全对":     "/表扬 张三 这周作业全对",
+		"张三 今天上课主动举手":      "/praise 张三",
+		"李四 英语 半小时 11月24日": "/log 李四 英语 半小时 11月24日",
+	} {
+		for i := 0; i < 2; i++ { // the second time too: not once in a while
+			must(t, w.say("王老师", line), "没有记下来", want)
+		}
+	}
+	for _, line := range []string{"收到", "谢谢 老师", "家长 来电话了", "王五 数学 30分钟"} {
+		if got := w.say("王老师", line); got != "" {
+			t.Errorf("%q was answered: %q", line, got)
+		}
+	}
+	if got := w.sayIn("初一3班教师群", "王老师", "张三 数学 30分钟"); got != "" {
+		t.Errorf("a plain line in a group was answered: %q", got)
+	}
+	mustNot(t, w.say("王老师", "/history 张三"), "#1")
+}
+
 // A teacher who leaves loses access at once, their mentees are listed for
 // reassignment, their records stay; a parent unbound gets nothing more.
 func TestPeopleComeAndGo(t *testing.T) {

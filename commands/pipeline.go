@@ -291,6 +291,12 @@ func (h *Handler) plainMessage(ctx context.Context, m bot.Message) []bot.Outgoin
 		if _, ok := h.asks.get(m.Platform+":"+m.Sender.ID, h.Now()); ok {
 			return h.run(ctx, m, h.planAnswerCmd, "") // the next part of a plan being written
 		}
+		// A teacher who left out the slash (张三 数学 30分钟, 辅导 张三 …)
+		// must not take the line for recorded: each such line is answered
+		// with how to say it. 收到 and 谢谢 stay unanswered.
+		if hint := h.staffPlainHint(m.Text); hint != "" {
+			return h.markedReply(m, []bot.Outgoing{bot.Reply(m, hint)})
+		}
 	}
 	if err != nil || (known && rolesOf(p) != rParent) {
 		return nil
@@ -303,6 +309,12 @@ func (h *Handler) plainMessage(ctx context.Context, m bot.Message) []bot.Outgoin
 		}
 		return h.run(ctx, m, h.relayCmd, "")
 	}
+	return h.onceInAWhile(m, strangerPlainMessage())
+}
+
+// onceInAWhile answers a plain message with one helpful line, then leaves
+// the sender's plain messages unanswered for plainQuiet.
+func (h *Handler) onceInAWhile(m bot.Message, text string) []bot.Outgoing {
 	now := h.Now()
 	key := m.Platform + ":" + m.Sender.ID
 	h.plainMu.Lock()
@@ -316,5 +328,33 @@ func (h *Handler) plainMessage(ctx context.Context, m bot.Message) []bot.Outgoin
 	}
 	h.plainAnswered[key] = now
 	h.plainMu.Unlock()
-	return h.markedReply(m, []bot.Outgoing{bot.Reply(m, strangerPlainMessage())})
+	return h.markedReply(m, []bot.Outgoing{bot.Reply(m, text)})
+}
+
+// staffPlainHint words the hint for a teacher's plain line that reads as
+// a record without its slash: a command word and a supported student's
+// name first (辅导 张三 …) get the line back with the slash; a supported student's name first, the line as
+// a /log when it names a duration, else the commands for that student.
+// Any other line gets no hint ("").
+func (h *Handler) staffPlainHint(text string) string {
+	words := strings.Fields(Normalize(text))
+	if len(words) < 2 {
+		return ""
+	}
+	supported := func(name string) bool {
+		sts, err := h.Store.StudentsNamed(name)
+		return err == nil && len(sts) > 0
+	}
+	if sp, _ := h.lookup(words[0], ""); sp != nil && supported(words[1]) {
+		return plainCommand("/" + strings.Join(words, " "))
+	}
+	if !supported(words[0]) {
+		return ""
+	}
+	for _, w := range words[1:] {
+		if _, ok := parseDuration(w); ok {
+			return plainLog(words[0], "/log "+strings.Join(words, " "))
+		}
+	}
+	return plainStudent(words[0])
 }

@@ -1128,6 +1128,20 @@ func strangerPlainMessage() string {
 	return "您好！我是学校的帮扶助手。请把老师发给您的邀请码发给我：/join 邀请码（8位字母和数字）。"
 }
 
+// A teacher's line that reads as a record but has no slash: nothing was
+// stored, and this says so with the line to send.
+func plainCommand(line string) string {
+	return "这句话没有记下来：命令前面要加 /。这样发：\n" + line
+}
+
+func plainLog(student, line string) string {
+	return fmt.Sprintf("这句话没有记下来。要记%s的这次辅导，前面加上 /log，这样发：\n%s\n（家校沟通用 /contact，进步用 /praise）", student, line)
+}
+
+func plainStudent(student string) string {
+	return fmt.Sprintf("这句话没有记下来。要给%[1]s记一笔，前面加上命令，例如：\n/log %[1]s 数学辅导 30分钟（辅导）\n/contact %[1]s 电话 妈妈 孩子最近作业按时交了（家校沟通）\n/praise %[1]s 这周作业全对（进步）", student)
+}
+
 func parentWritePrivately(command string) string {
 	return fmt.Sprintf("为保护孩子的隐私，孩子的情况我只在私聊里说。请私聊我发送 /%s。", command)
 }

@@ -566,18 +566,16 @@ func historyCountOutOfRange() string {
 }
 
 func renderHistory(cal storage.Calendar, student, name string, recs []storage.Record, personName func(uint64) string, see sight) string {
+	if len(recs) == 0 {
+		return fmt.Sprintf("%s还没有记录。记一次辅导：/log %s 数学辅导 30分钟", student, name)
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s 最近%d条记录：\n", student, len(recs))
-	if len(recs) == 0 {
-		fmt.Fprintf(&b, "还没有记录。记一次辅导：/log %s 数学辅导 30分钟", name)
-	}
 	for _, rec := range recs {
 		fmt.Fprintf(&b, "· #%d %s\n", rec.No(), recordLine(cal, rec, personName, see))
 	}
-	if len(recs) > 0 {
-		fmt.Fprintf(&b, "更正一条：/修改 #%d …；删除一条：/删除记录 #%d", recs[0].No(), recs[0].No())
-	}
-	return strings.TrimRight(b.String(), "\n")
+	fmt.Fprintf(&b, "更正一条：/修改 #%d …；删除一条：/删除记录 #%d", recs[0].No(), recs[0].No())
+	return b.String()
 }
 
 // recordLine is one record as /history, /edit and /delete show it; the

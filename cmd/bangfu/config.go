@@ -157,7 +157,7 @@ func loadConfig(path string, explicit bool) (Config, error) {
 		dec := yaml.NewDecoder(bytes.NewReader(data))
 		dec.KnownFields(true)
 		if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-			return c, errors.New(configSyntax(path, strings.TrimPrefix(err.Error(), "yaml: ")))
+			return c, errors.New(configSyntax(path, strings.TrimPrefix(err.Error(), "yaml: "), data))
 		}
 	}
 	if err := c.check(); err != nil {

@@ -131,6 +131,21 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 			t.Errorf("config %q: exit %d, stderr %q, want it to name %s", extra, code, errs, want)
 		}
 	}
+	// A value of the wrong kind is worded for the IT person, without Go's
+	// names of types.
+	for text, want := range map[string]string{
+		"school: 一中\n":                      "第1行的 school：这里要写一组设置",
+		"telegram:\n  enabled: 是\n":         "第2行的 enabled：这里要写 true 或 false，写的却是“是”",
+		"wecom:\n  - corp_id\n":             "第2行的 wecom：这里要写一组设置（在下面几行缩进写“键: 值”），写的却是一个列表",
+		"school:\n  graduating_grades: 9\n": "graduating_grades：这里要写一个列表",
+	} {
+		cfg := filepath.Join(dir, "config.yaml")
+		os.WriteFile(cfg, []byte(text), 0o600)
+		_, errs, code := runCLI(t, "", "-config", cfg, "run")
+		if code == 0 || !strings.Contains(errs, want) || strings.Contains(errs, "struct") || strings.Contains(errs, "unmarshal") {
+			t.Errorf("config %q: exit %d, stderr %q, want %q", text, code, errs, want)
+		}
+	}
 	cfg := filepath.Join(dir, "config.yaml")
 	os.WriteFile(cfg, []byte("school:\n  timezone: Mars/Olympus\n"), 0o600)
 	if _, errs, _ := runCLI(t, "", "-config", cfg); !strings.Contains(errs, "school.timezone") || !strings.Contains(errs, "Mars/Olympus") {

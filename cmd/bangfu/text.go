@@ -8,7 +8,9 @@ package main
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"bangfu/commands"
@@ -186,7 +188,7 @@ func configUnreadable(path string, err error) string {
 	return fmt.Sprintf("读不了配置文件 %s（%v）。", path, err)
 }
 
-func configSyntax(path, detail string) string {
+func configSyntax(path, detail string, data []byte) string {
 	if key, ok := strings.CutPrefix(detail, "unmarshal errors:\n  "); ok {
 		detail = key
 	}
@@ -198,7 +200,79 @@ func configSyntax(path, detail string) string {
 		}
 		return fmt.Sprintf("配置文件 %s 有不认识的键 %s（%s）：请对照 config.example.yaml 检查拼写和缩进。", path, name, where)
 	}
+	if lines := typeMismatches(detail, data); lines != nil {
+		return fmt.Sprintf("配置文件 %s 有写法不对的地方（请对照 config.example.yaml）：\n%s", path, strings.Join(lines, "\n"))
+	}
 	return fmt.Sprintf("配置文件 %s 的格式不对：%s（请对照 config.example.yaml）。", path, detail)
+}
+
+// yamlMismatch is one line of yaml.v3's type errors: "line 1: cannot
+// unmarshal !!str `一中` into struct { Name string … }".
+var yamlMismatch = regexp.MustCompile("^line (\\d+): cannot unmarshal !!(\\w+)(?: `(.*)`)? into (.+)$")
+
+// yamlKeyAt is the key of the 1-based line n; for a list's item ("- a"),
+// the key of the list it is in.
+func yamlKeyAt(src []string, n int) string {
+	if n < 1 || n > len(src) {
+		return ""
+	}
+	line := src[n-1]
+	trimmed := strings.TrimSpace(line)
+	if strings.HasPrefix(trimmed, "-") {
+		indent := len(line) - len(strings.TrimLeft(line, " "))
+		for i := n - 2; i >= 0; i-- {
+			up := src[i]
+			if t := strings.TrimSpace(up); t != "" && !strings.HasPrefix(t, "#") && len(up)-len(strings.TrimLeft(up, " ")) <= indent && !strings.HasPrefix(t, "-") {
+				trimmed = t
+				break
+			}
+		}
+	}
+	k, _, _ := strings.Cut(trimmed, ":")
+	return strings.TrimSpace(strings.TrimPrefix(k, "- "))
+}
+
+// typeMismatches words yaml's type errors for the school's IT person: the
+// line and its key, what belongs there and what was written, without Go's
+// names of types. nil when detail is not only such errors.
+func typeMismatches(detail string, data []byte) []string {
+	src := strings.Split(string(data), "\n")
+	var out []string
+	for _, l := range strings.Split(detail, "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" {
+			continue
+		}
+		m := yamlMismatch.FindStringSubmatch(l)
+		if m == nil {
+			return nil
+		}
+		n, _ := strconv.Atoi(m[1])
+		key := yamlKeyAt(src, n)
+		got := map[string]string{"map": "一组设置", "seq": "一个列表"}[m[2]]
+		if got == "" {
+			got = "“" + m[3] + "”"
+		}
+		var want string
+		switch into := m[4]; {
+		case strings.HasPrefix(into, "struct"), strings.HasPrefix(into, "map["), strings.HasPrefix(into, "main."):
+			want = "一组设置（在下面几行缩进写“键: 值”）"
+		case strings.HasPrefix(into, "[]"):
+			want = "一个列表（每项一行，以“- ”开头）"
+		case strings.HasPrefix(into, "int"), strings.HasPrefix(into, "uint"):
+			want = "一个整数"
+		case into == "bool":
+			want = " true 或 false"
+		default:
+			want = "一段文字"
+		}
+		where := "第" + m[1] + "行"
+		if key != "" {
+			where += "的 " + key
+		}
+		out = append(out, fmt.Sprintf("%s：这里要写%s，写的却是%s。", where, want, got))
+	}
+	return out
 }
 
 func configInvalid(path, detail string) string {

@@ -386,9 +386,19 @@ func TestCloseAndDeleteStudent(t *testing.T) {
 
 func TestStudentSetAndStudents(t *testing.T) {
 	w := school(t)
-	must(t, w.say("李老师", "/student set 张三 每周3次 非重点 单亲"), "每周辅导3次", "非重点", "类别：单亲或父母双亡")
+	// The categories written replace the old ones, and the reply names
+	// those that went (留守 and its rhythm with it), with the line that
+	// keeps them all.
+	must(t, w.say("李老师", "/student set 张三 每周3次 非重点 单亲"), "每周辅导3次", "非重点", "类别：单亲或父母双亡",
+		"去掉了：学习困难、留守儿童", "/student set 张三 学困 单亲 留守")
+	mustNot(t, w.say("李老师", "/student set 张三 单亲"), "去掉了")
+	mustNot(t, w.sayIn("初一3班教师群", "李老师", "/student set 张三 学困"), "单亲", "去掉了")
+	w.say("李老师", "/student set 张三 单亲")
 	must(t, w.say("李老师", "/student set 张三 好学生"), "不认识“好学生”", "贫困 学困")
 	must(t, w.say("李老师", "/student set 张三 每周20次"), "1到14次")
+	// Two numbers or both 重点 and 非重点 are asked about, not the last one kept.
+	must(t, w.say("李老师", "/student set 张三 每周2次 每周4次"), "每周次数写了两个（2次和4次）")
+	must(t, w.say("李老师", "/student set 张三 重点 非重点"), "“重点”和“非重点”只能写一个")
 	must(t, w.say("李老师", "/students"), "初一3班 辅导学生名单（2人）", "张三 · 单亲或父母双亡 · 导师：王老师 · 每周3次")
 	must(t, w.say("校长", "/student add 初一3班 张三"), "已经有一位叫张三的学生")
 	must(t, w.say("校长", "/student add 张三 初一3班"), "第一个要写班级")

@@ -2,6 +2,8 @@ package commands
 
 import (
 	"errors"
+	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,18 +28,20 @@ func parseStudentOptions(r *req, toks []string) (studentOptions, error) {
 			continue
 		}
 		switch t {
-		case "重点", "重点学生":
-			v := true
-			o.key = &v
-			continue
-		case "非重点", "不重点", "一般":
-			v := false
+		case "重点", "重点学生", "非重点", "不重点", "一般":
+			v := t == "重点" || t == "重点学生"
+			if o.key != nil && *o.key != v {
+				return o, r.usage(keyTwice())
+			}
 			o.key = &v
 			continue
 		}
 		if n, ok := parseTarget(t); ok {
 			if n < 1 || n > 14 {
 				return o, r.usage(targetOutOfRange())
+			}
+			if o.target > 0 && o.target != n {
+				return o, r.usage(targetTwice(o.target, n))
 			}
 			o.target = n
 			continue
@@ -166,8 +170,10 @@ func (h *Handler) studentSet(r *req) (string, error) {
 	if !canManageClass(r.me, f.st.ClassID) {
 		return "", refuse(studentSetNotYours(report.ClassName(f.class)))
 	}
+	was := f.st.Categories
 	st, err := h.Store.UpdateStudent(r.meta, f.st.ID, "student.set", func(s *storage.Student) error {
 		if len(o.categories) > 0 {
+			was = s.Categories
 			s.Categories = orderCategories(o.categories)
 		}
 		if o.key != nil {
@@ -181,7 +187,37 @@ func (h *Handler) studentSet(r *req) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return studentChanged(f.label(), st, len(o.categories) > 0, o.key != nil, o.target > 0, r.private), nil
+	reply := studentChanged(f.label(), st, len(o.categories) > 0, o.key != nil, o.target > 0, r.private)
+	if dropped := categoriesDropped(was, st.Categories); len(dropped) > 0 && r.private {
+		// The categories written replace the old ones: a teacher who meant
+		// to add one is shown what went, and how to keep it.
+		reply += "\n" + categoriesReplaced(dropped, fmt.Sprintf("/student set %s %s", ref, strings.Join(shortNames(append(dropped, st.Categories...)), " ")))
+	}
+	return reply, nil
+}
+
+// categoriesDropped are those of was no longer in now.
+func categoriesDropped(was, now []string) []string {
+	var out []string
+	for _, c := range was {
+		if !slices.Contains(now, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// shortNames are the categories' short words (学困 留守), in the official order.
+func shortNames(categories []string) []string {
+	set := map[string]bool{}
+	for _, c := range categories {
+		set[c] = true
+	}
+	var out []string
+	for _, c := range orderCategories(set) {
+		out = append(out, shortCategory[c])
+	}
+	return out
 }
 
 func (h *Handler) studentClose(r *req) (string, error) {

@@ -170,6 +170,12 @@ var shortCategories = map[string]string{
 	"优秀": "学习成绩特别优秀", "学习成绩特别优秀": "学习成绩特别优秀",
 }
 
+// shortCategory is the short word of each category, as the help writes it.
+var shortCategory = map[string]string{
+	"家庭贫困": "贫困", "学习困难": "学困", "单亲或父母双亡": "单亲", "外来务工人员子女": "外来务工",
+	"留守儿童": "留守", "随班就读残疾儿童": "残疾", "家庭条件特别优越": "优越", "学习成绩特别优秀": "优秀",
+}
+
 const categoryHint = "类别可以写：贫困 学困 单亲 外来务工 留守 残疾 优越 优秀"
 
 // orderCategories keeps the eight kinds in their official order.

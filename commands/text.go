@@ -692,6 +692,17 @@ func targetOutOfRange() string {
 	return "每周辅导次数要在1到14次之间。"
 }
 
+func targetTwice(a, b int) string {
+	return fmt.Sprintf("每周次数写了两个（%d次和%d次），请只写一个。", a, b)
+}
+
+func keyTwice() string { return "“重点”和“非重点”只能写一个。" }
+
+// categoriesReplaced: the categories written replaced the old ones.
+func categoriesReplaced(dropped []string, keepAll string) string {
+	return fmt.Sprintf("写的类别替换了原来的，去掉了：%s。要一起保留，请全部写上：%s", strings.Join(dropped, "、"), keepAll)
+}
+
 func studentOptionUnknown(word, categoryHint string) string {
 	return fmt.Sprintf("不认识“%s”。%s；重点写“重点”；次数写“每周2次”。", word, categoryHint)
 }

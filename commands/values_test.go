@@ -236,3 +236,14 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// Every category has its short word, and the short word reads back as it:
+// the line that keeps a student's categories is written with them.
+func TestEveryCategoryHasItsShortWord(t *testing.T) {
+	for _, full := range shortCategories {
+		short := shortCategory[full]
+		if short == "" || shortCategories[short] != full {
+			t.Errorf("%s: short word %q", full, short)
+		}
+	}
+}

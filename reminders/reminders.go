@@ -203,7 +203,12 @@ func (s *Scheduler) runs(now time.Time, preview bool) ([]Run, error) {
 		if err != nil {
 			return nil, err
 		}
-		if marked && !preview {
+		if marked {
+			if preview {
+				// Handled already: shown as such, with no messages that
+				// would never go.
+				out = append(out, Run{Job: c.job, Key: c.key, Fire: c.fire, Done: done})
+			}
 			continue
 		}
 		run := Run{Job: c.job, Key: c.key, Fire: c.fire, Done: done}

@@ -391,6 +391,19 @@ func TestPreviewMarksNothing(t *testing.T) {
 	if rs := due(t, sc, at(11, 20, 16, 0), JobMonthlyContact); len(rs) != 1 {
 		t.Fatal("preview marked the run")
 	}
+	// Once sent, the run is shown as sent, with no message under it that
+	// would never go.
+	if err := sc.Tick(context.Background(), at(11, 20, 16, 0)); err != nil {
+		t.Fatal(err)
+	}
+	rs, err = sc.Preview(at(11, 20, 16, 30))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text = FormatPreview(rs, sh, at(11, 20, 16, 30), true)
+	if !strings.Contains(text, "每月家长沟通提醒（monthly_contact#0/2026-11-20T16:00）应在 2026-11-20 16:00，已经发过，不会重发") || strings.Contains(text, "→ 李老师") || strings.Contains(text, "没有需要提醒的人") {
+		t.Fatalf("preview after the run:\n%s", text)
+	}
 }
 
 // A server running in UTC still sends at the school's 16:00.

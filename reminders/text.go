@@ -80,7 +80,7 @@ func formatRun(b *strings.Builder, r Run, loc *time.Location) int {
 		b.WriteString("，周期已过，会记为错过、不发送")
 	}
 	b.WriteString("\n")
-	if r.Missed {
+	if r.Missed || r.Done != "" {
 		return 0
 	}
 	if len(r.Messages) == 0 {

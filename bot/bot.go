@@ -56,6 +56,10 @@ type Message struct {
 	// platform says (a Telegram reply): a teacher's answer to a relayed
 	// parent's message goes back to that parent.
 	Quote string
+	// Media names what the message carried that the platform gave no text
+	// for (语音, 图片, 视频), in private chats: a grandparent's voice
+	// message must not vanish. Text is then empty, or a picture's caption.
+	Media string
 }
 
 // Key identifies the message across platforms for deduplication.

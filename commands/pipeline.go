@@ -277,7 +277,7 @@ const plainQuiet = 30 * time.Minute
 // teachers, and answers a stranger's with one line saying what they can do;
 // teachers and groups get silence.
 func (h *Handler) plainMessage(ctx context.Context, m bot.Message) []bot.Outgoing {
-	if m.Chat.Kind != bot.Private || Normalize(m.Text) == "" {
+	if m.Chat.Kind != bot.Private || (Normalize(m.Text) == "" && m.Media == "") {
 		return nil
 	}
 	p, known, err := h.Store.PersonByAccount(m.Platform, m.Sender.ID)

@@ -35,7 +35,8 @@ func (h *Handler) relay(r *req) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if text == "" {
+	media := r.msg.Media
+	if text == "" && media == "" {
 		return "", refuse(relayEmpty())
 	}
 	if runeLen(text) > relayMax {
@@ -72,16 +73,19 @@ func (h *Handler) relay(r *req) (string, error) {
 		names = append(names, report.TeacherName(t))
 		notes = append(notes, storage.Queued{Platform: acc.Platform, ChatID: acc.ChatID, ChatTitle: t.Name, Private: true,
 			PersonID: t.ID, StudentID: st.ID, NotBefore: sendAt, Key: fmt.Sprintf("relay:%s:%d", r.msg.Key(), t.ID),
-			Text: relayToTeacher(label, rel, report.Day(h.Cal, r.now)+" "+report.Clock(h.Cal, r.now), text, st.Name, child.Relation)})
+			Text: relayToTeacher(label, rel, report.Day(h.Cal, r.now)+" "+report.Clock(h.Cal, r.now), withMedia(text, media), st.Name, child.Relation)})
 	}
 	month := report.Month(h.Cal, r.now)
 	if _, _, err := h.Store.AddContact(r.meta, storage.Contact{StudentID: st.ID, Method: relayMethod, Whom: child.Relation,
-		Content: text, At: r.now, FromParent: true}, month, notes...); err != nil {
+		Content: mediaRecord(text, media), At: r.now, FromParent: true}, month, notes...); err != nil {
 		return "", err
 	}
 	held := ""
 	if sendAt.After(r.now) {
 		held = report.Clock(h.Cal, sendAt)
+	}
+	if media != "" {
+		return relayMediaPassed(media, st.Name, names, held), nil
 	}
 	return relayPassed(st.Name, names, held), nil
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"bangfu/bot"
 	"bangfu/storage"
 )
 
@@ -128,5 +129,55 @@ func TestAnsweringTheRelayedMessageRepliesToThatParent(t *testing.T) {
 	other.Quote = "【本周辅导检查】初一3班还有1位学生……"
 	if outs := w.h.Handle(context.Background(), other); len(outs) != 0 || w.queuedFor("dm:张三妈妈", "收到") != 0 {
 		t.Fatalf("a reply to another message was taken as an answer: %+v", outs)
+	}
+}
+
+// A grandparent who cannot type sends a voice message: it does not vanish.
+// The teachers are told that the family tried to reach them, with how to
+// answer; the parent is told it went; a caption comes with its picture's
+// note. A stranger's voice gets the line for strangers; a teacher's and a
+// group's nothing.
+func TestAVoiceMessageFromAParentReachesTheTeachersAsANotice(t *testing.T) {
+	w := school(t)
+	voice := w.message("张三妈妈", "", "")
+	voice.Media = "语音"
+	outs := w.h.Handle(context.Background(), voice)
+	if len(outs) != 1 || !strings.Contains(outs[0].Text, "收到您的语音。我只能转文字，已告诉李老师、王老师您找过老师") {
+		t.Fatalf("the parent was told %+v", outs)
+	}
+	for _, teacher := range []string{"dm:王老师", "dm:李老师"} {
+		q, ok := w.queuedTo(teacher, "【家长留言】张三（初一3班）的妈妈")
+		if !ok || !strings.Contains(q.Text, "（发来一条语音，机器人转不过来，请给家长回个电话或在这里回复）") || !strings.Contains(q.Text, "/回复 张三 妈妈 ") {
+			t.Fatalf("noticed to %s: %+v %v", teacher, q, ok)
+		}
+	}
+	if again := w.h.Handle(context.Background(), voice); len(again) != 0 || w.queuedFor("dm:王老师", "语音") != 1 {
+		t.Fatal("a redelivered voice message was passed on again")
+	}
+	must(t, w.say("王老师", "/history 张三"), "家长留言（妈妈） 内容：（一条语音）")
+
+	picture := w.message("张三妈妈", "", "孩子的作业")
+	picture.Media = "图片"
+	outs = w.h.Handle(context.Background(), picture)
+	if len(outs) != 1 || !strings.Contains(outs[0].Text, "收到您的图片") {
+		t.Fatalf("the parent was told %+v", outs)
+	}
+	if q, ok := w.queuedTo("dm:王老师", "孩子的作业\n（发来一张图片，机器人转不过来"); !ok {
+		t.Fatalf("the caption and its note: %+v", q)
+	}
+
+	stranger := w.message("陌生人", "", "")
+	stranger.Media = "语音"
+	if outs := w.h.Handle(context.Background(), stranger); len(outs) != 1 || !strings.Contains(outs[0].Text, "/join 邀请码") {
+		t.Fatalf("a stranger's voice: %+v", outs)
+	}
+	for _, m := range []bot.Message{w.message("王老师", "", ""), w.message("张三妈妈", "初一3班家长群", "")} {
+		m.Media = "语音"
+		if outs := w.h.Handle(context.Background(), m); len(outs) != 0 {
+			t.Fatalf("%s in %s: %+v", m.Sender.Name, m.Chat.Title, outs)
+		}
+	}
+	if w.queuedFor("dm:王老师", "语音") != 1 {
+		t.Fatal("a teacher's or a group's voice was passed on")
 	}
 }

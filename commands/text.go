@@ -1130,7 +1130,7 @@ func parentHelp(private bool) string {
 	if !private {
 		head = "孩子的情况我只在私聊里说。请点我的头像私聊，发："
 	}
-	return head + "\n/status — 看孩子这周的情况（和老师一起学习了几次、进步、家长会）\n/mute — 暂停每周的消息（/unmute 恢复）\n/help — 再看一遍这些\n想对老师说的话，直接发给我（不用写/），我会转给孩子的班主任和导师，只有他们能看到，老师会在这里回复您\n要绑定另一个孩子，把老师发给您的邀请码发给我：/join 邀请码"
+	return head + "\n/status — 看孩子这周的情况（和老师一起学习了几次、进步、家长会）\n/mute — 暂停每周的消息（/unmute 恢复）\n/help — 再看一遍这些\n想对老师说的话，直接发给我（不用写/），我会转给孩子的班主任和导师，只有他们能看到，老师会在这里回复您；发语音或图片也行，我会告诉老师给您回电话\n要绑定另一个孩子，把老师发给您的邀请码发给我：/join 邀请码"
 }
 
 func strangerPlainMessage() string {
@@ -2228,6 +2228,56 @@ func relayToTeacher(student, rel, at, text, name, relation string) string {
 		reply += relation + " "
 	}
 	return fmt.Sprintf("【家长留言】%s的%s（%s）：\n%s\n回复这位家长（只发给他/她）：%s您的回复", student, rel, at, text, reply)
+}
+
+// mediaCount is a thing a parent sent that the bot cannot pass on, counted
+// as one would say it: 一条语音, 一张图片.
+func mediaCount(media string) string {
+	switch media {
+	case "语音":
+		return "一条语音"
+	case "图片":
+		return "一张图片"
+	case "视频":
+		return "一段视频"
+	}
+	return "一个" + media
+}
+
+// withMedia is a parent's message as the teachers read it: what was
+// written, and what came with it that the bot cannot pass on (the teacher
+// then calls back).
+func withMedia(text, media string) string {
+	if media == "" {
+		return text
+	}
+	return joinLines(text, fmt.Sprintf("（发来%s，机器人转不过来，请给家长回个电话或在这里回复）", mediaCount(media)))
+}
+
+// mediaRecord is the same message as the contact keeps it.
+func mediaRecord(text, media string) string {
+	if media == "" {
+		return text
+	}
+	return joinLines(text, fmt.Sprintf("（%s）", mediaCount(media)))
+}
+
+func joinLines(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "\n" + b
+}
+
+func relayMediaPassed(media, name string, teachers []string, held string) string {
+	if len(teachers) == 0 {
+		return fmt.Sprintf("收到您的%s。%s的班主任和导师还没有加入机器人，暂时转不过去。急事请直接联系班主任。", media, name)
+	}
+	text := fmt.Sprintf("收到您的%s。我只能转文字，已告诉%s您找过老师，老师会尽快联系您。方便的话，也可以把要说的话打成文字发给我。", media, enumerate(teachers))
+	if held != "" {
+		text += fmt.Sprintf("现在是休息时间，老师%s以后会收到。", held)
+	}
+	return text
 }
 
 func relayPassed(name string, teachers []string, held string) string {

@@ -449,7 +449,7 @@ func (t *Telegram) onUpdate(ctx context.Context, _ *tgbot.Bot, upd *models.Updat
 }
 
 // Translate turns an update into a bot.Message; ok is false for updates that
-// carry no text from a person.
+// carry no text from a person (nor, in private, a voice, picture or video).
 func Translate(upd *models.Update) (bot.Message, bool) {
 	m := upd.Message
 	if m == nil || m.From == nil || m.From.IsBot {
@@ -459,14 +459,21 @@ func Translate(upd *models.Update) (bot.Message, bool) {
 	if text == "" {
 		text = m.Caption
 	}
-	if text == "" {
+	private := m.Chat.Type == models.ChatTypePrivate
+	// A voice, a picture or a video in private is handed on, with its
+	// caption if any: a parent's voice message must not vanish.
+	media := ""
+	if private {
+		media = mediaOf(m)
+	}
+	if text == "" && media == "" {
 		return bot.Message{}, false
 	}
 	chat := bot.Chat{ID: chatID(m.Chat.ID), Kind: bot.Group, Title: m.Chat.Title}
 	if m.IsTopicMessage && m.MessageThreadID != 0 {
 		chat.Thread = strconv.Itoa(m.MessageThreadID)
 	}
-	if m.Chat.Type == models.ChatTypePrivate {
+	if private {
 		chat = bot.Chat{ID: chatID(m.Chat.ID), Kind: bot.Private, Title: personName(m.From)}
 	}
 	return bot.Message{
@@ -478,7 +485,22 @@ func Translate(upd *models.Update) (bot.Message, bool) {
 		Text:   text,
 		Time:   time.Unix(int64(m.Date), 0),
 		Quote:  quoted(m.ReplyToMessage),
+		Media:  media,
 	}, true
+}
+
+// mediaOf names a voice, picture or video message as bot.Message.Media
+// does; "" for any other.
+func mediaOf(m *models.Message) string {
+	switch {
+	case m.Voice != nil || m.Audio != nil:
+		return "语音"
+	case len(m.Photo) > 0:
+		return "图片"
+	case m.Video != nil || m.VideoNote != nil:
+		return "视频"
+	}
+	return ""
 }
 
 // quoted is the text of the message replied to, "" for none.

@@ -751,10 +751,28 @@ func TestAParentAndTeacherTalkThroughTheBot(t *testing.T) {
 	if len(got) != 1 || !strings.Contains(got[0], "李老师回复您（关于张三）") || !strings.Contains(got[0], "我跟体育老师说一声") {
 		t.Fatalf("the parent got %v", got)
 	}
-	for _, s := range api.Sent() {
-		if s.ChatID == group {
-			t.Fatalf("something went to a group: %+v", s)
-		}
+	// A voice message, and a photo with its caption, reach the head
+	// teacher as notices to call back; a voice in a group is left alone.
+	before = len(api.SentTo(3))
+	api.SayVoice(3, "张三妈妈", 0, "")
+	if !bottest.Eventually(5*time.Second, func() bool { return len(api.SentTo(3)) > before }) || !strings.Contains(api.SentTo(3)[before], "收到您的语音") {
+		t.Fatalf("the parent's voice: %v", api.SentTo(3)[before:])
+	}
+	before = len(api.SentTo(3))
+	api.SayPhoto(3, "张三妈妈", "孩子的请假条")
+	if !bottest.Eventually(5*time.Second, func() bool { return len(api.SentTo(3)) > before }) || !strings.Contains(api.SentTo(3)[before], "收到您的图片") {
+		t.Fatalf("the parent's photo: %v", api.SentTo(3)[before:])
+	}
+	api.SayVoice(2, "李老师", group, "初一3班教师群")
+	r.say(2, "李老师", group, "初一3班教师群", "/semester") // answered after the voice, which was not
+	r.out.Flush(context.Background())
+	all := strings.Join(api.SentTo(2), "\n")
+	if !strings.Contains(all, "（发来一条语音，机器人转不过来") || !strings.Contains(all, "孩子的请假条\n（发来一张图片") {
+		t.Fatalf("the head teacher got %v", api.SentTo(2))
+	}
+	// The group got the answer to /semester alone: no relay, no notice.
+	if got := api.SentTo(group); len(got) != 1 || strings.Contains(got[0], "家长留言") || strings.Contains(got[0], "语音") {
+		t.Fatalf("the group got %v", got)
 	}
 }
 

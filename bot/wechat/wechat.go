@@ -387,14 +387,22 @@ func (w *WeChat) login(ctx context.Context) (*openwechat.Bot, error) {
 	return wx, nil
 }
 
-// onMessage translates a text message and hands it on; our own messages and
-// non-text ones are left alone, a friend request is answered.
+// onMessage translates a text message (or a private voice, picture or
+// video) and hands it on; our own messages and other ones are left alone,
+// a friend request is answered.
 func (w *WeChat) onMessage(msg *openwechat.Message) {
 	if msg.IsFriendAdd() {
 		w.friendRequest(msg)
 		return
 	}
-	if msg.IsSendBySelf() || !msg.IsText() {
+	if msg.IsSendBySelf() {
+		return
+	}
+	// A voice, a picture or a video from a person in private is handed on
+	// without text (a grandparent's voice must not vanish); other non-text
+	// messages, and any in groups, are left alone.
+	media := mediaOf(msg)
+	if !msg.IsText() && (media == "" || msg.IsSendByGroup()) {
 		return
 	}
 	w.mu.Lock()
@@ -407,6 +415,9 @@ func (w *WeChat) onMessage(msg *openwechat.Message) {
 		return
 	}
 	m := bot.Message{Platform: PlatformName, ID: msg.MsgId, Text: CommandText(msg.Content, self.NickName), Time: time.Unix(msg.CreateTime, 0)}
+	if media != "" {
+		m.Text, m.Media = "", media // its Content is the media's XML
+	}
 	var who *openwechat.User
 	var groups []string
 	if msg.IsSendByGroup() {
@@ -459,6 +470,20 @@ func (w *WeChat) onMessage(msg *openwechat.Message) {
 	}
 	m.Sender = bot.User{ID: id, Name: displayName(who)}
 	handle(ctx, m)
+}
+
+// mediaOf names a voice, picture or video message as bot.Message.Media
+// does; "" for any other.
+func mediaOf(msg *openwechat.Message) string {
+	switch {
+	case msg.IsVoice():
+		return "语音"
+	case msg.IsPicture():
+		return "图片"
+	case msg.IsVideo():
+		return "视频"
+	}
+	return ""
 }
 
 // confirmChat is where an unrecognised person is asked to confirm: their

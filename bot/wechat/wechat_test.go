@@ -163,6 +163,21 @@ func TestATeacherLogsInAGroupAndAParentBinds(t *testing.T) {
 	if got := r.say("mum", "/join "+code); !strings.Contains(got, "已绑定为张三的家长（妈妈）") {
 		t.Fatalf("parent join: %s", got)
 	}
+	// A voice message (MsgType 34, its Content XML) reaches the teachers as
+	// a notice to call back; in a group, a voice is left alone.
+	before := len(srv.SentTo("mum"))
+	srv.SayVoice("mum")
+	if got := r.await("mum", before); !strings.Contains(got, "收到您的语音") || strings.Contains(got, "voicemsg") {
+		t.Fatalf("the parent's voice: %s", got)
+	}
+	if q, _ := r.st.Queue(time.Time{}, 0); len(q) != 1 || !strings.Contains(q[0].Text, "【家长留言】张三（初一3班）的妈妈") || !strings.Contains(q[0].Text, "发来一条语音") || q[0].ChatTitle != "李老师" {
+		t.Fatalf("queued for the teachers: %+v", q)
+	}
+	before = len(srv.SentTo("tg"))
+	srv.SayVoiceInGroup("tg", "li")
+	if got := r.sayInGroup("tg", "li", "@帮扶助手\u2005/semester"); len(srv.SentTo("tg")) != before+1 || !strings.Contains(got, "学期") {
+		t.Fatalf("a voice in the group was answered: %s", got)
+	}
 	// Remark names are not the bot's to set (they are not kept anyway).
 	for _, k := range []string{"headmaster", "li", "mum"} {
 		if srv.Remark(k) != "" {

@@ -114,6 +114,31 @@ func (c callback) text() string {
 	return ""
 }
 
+// media names what a message carried without text, as bot.Message.Media
+// does: a picture (alone or in a 图文混排), a voice WeCom did not
+// transcribe, a video or a file; "" for none.
+func (c callback) media() string {
+	switch c.MsgType {
+	case "image":
+		return "图片"
+	case "voice":
+		if c.Voice.Content == "" {
+			return "语音"
+		}
+	case "video":
+		return "视频"
+	case "file":
+		return "文件"
+	case "mixed":
+		for _, it := range c.Mixed.MsgItem {
+			if it.MsgType == "image" {
+				return "图片"
+			}
+		}
+	}
+	return ""
+}
+
 // uploadAnswer is the body of the upload answers.
 type uploadAnswer struct {
 	UploadID string `json:"upload_id"`

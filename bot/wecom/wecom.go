@@ -476,7 +476,11 @@ func translate(cb callback, now time.Time) (bot.Message, bool) {
 		chat = bot.Chat{ID: cb.ChatID, Kind: bot.Group, Title: groupTitle(cb.ChatID)}
 		text = withoutMention(text)
 	}
-	if text == "" {
+	media := ""
+	if cb.ChatType != "group" {
+		media = cb.media() // a picture or an untranscribed voice must not vanish
+	}
+	if text == "" && media == "" {
 		return bot.Message{}, false
 	}
 	at := now
@@ -484,7 +488,7 @@ func translate(cb callback, now time.Time) (bot.Message, bool) {
 		at = time.Unix(cb.CreateTime, 0)
 	}
 	return bot.Message{Platform: PlatformName, ID: cb.MsgID, Chat: chat,
-		Sender: bot.User{ID: cb.From.UserID, Name: cb.From.UserID}, Text: text, Time: at, Quote: cb.quoteText()}, true
+		Sender: bot.User{ID: cb.From.UserID, Name: cb.From.UserID}, Text: text, Time: at, Quote: cb.quoteText(), Media: media}, true
 }
 
 // withoutMention drops the "@机器人" a group message starts with.

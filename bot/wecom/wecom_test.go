@@ -548,4 +548,18 @@ func TestATeacherAnswersARelayedMessageByQuotingIt(t *testing.T) {
 	}); !ok || !strings.Contains(a.Text, "回复您（关于张三）") {
 		t.Fatalf("the parent got %+v", fake.Sent())
 	}
+
+	// A picture in the single chat (msgtype image) reaches the head
+	// teacher as a notice to call back.
+	before = len(fake.Sent())
+	reqID = fake.Push(wecomtest.Message{MsgID: "image-1", From: "ma", Image: true})
+	if a, ok := fake.WaitSentAfter(before, 5*time.Second, func(s wecomtest.Sent) bool { return s.ReqID == reqID }); !ok || !strings.Contains(a.Text, "收到您的图片") {
+		t.Fatalf("the parent was told %+v", a)
+	}
+	r.out.Flush(context.Background())
+	if _, ok := fake.WaitSent(5*time.Second, func(s wecomtest.Sent) bool {
+		return s.ChatID == "li" && strings.Contains(s.Text, "（发来一张图片，机器人转不过来")
+	}); !ok {
+		t.Fatalf("the head teacher got %+v", fake.Sent())
+	}
 }

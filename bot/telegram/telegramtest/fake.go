@@ -191,6 +191,55 @@ type message struct {
 	// without its own reply_to_message).
 	ReplyToMessage  *message `json:"reply_to_message,omitempty"`
 	MigrateToChatID int64    `json:"migrate_to_chat_id,omitempty"`
+	// A voice message or a photo (its sizes), with an optional caption.
+	Voice   *voice      `json:"voice,omitempty"`
+	Photo   []photoSize `json:"photo,omitempty"`
+	Caption string      `json:"caption,omitempty"`
+}
+
+// voice and photoSize are the Bot API's Voice and PhotoSize objects.
+type voice struct {
+	FileID       string `json:"file_id"`
+	FileUniqueID string `json:"file_unique_id"`
+	Duration     int    `json:"duration"`
+	MimeType     string `json:"mime_type,omitempty"`
+	FileSize     int    `json:"file_size,omitempty"`
+}
+
+type photoSize struct {
+	FileID       string `json:"file_id"`
+	FileUniqueID string `json:"file_unique_id"`
+	Width        int    `json:"width"`
+	Height       int    `json:"height"`
+	FileSize     int    `json:"file_size,omitempty"`
+}
+
+// SayVoice queues a voice message (no text), in private when group is "".
+func (s *Server) SayVoice(fromID int64, name string, groupID int64, group string) int64 {
+	c := chat{ID: fromID, Type: "private"}
+	if group != "" {
+		c = chat{ID: groupID, Type: "supergroup", Title: group}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := message{MessageID: s.nextMsgID, From: &user{ID: fromID, FirstName: name}, Chat: c, Date: time.Now().Unix(),
+		Voice: &voice{FileID: fmt.Sprintf("AwACAgUAAxkBAAI%d", s.nextMsgID), FileUniqueID: fmt.Sprintf("AgAD%d", s.nextMsgID), Duration: 4, MimeType: "audio/ogg", FileSize: 9120}}
+	s.nextMsgID++
+	return s.pushLocked(map[string]any{"message": m})
+}
+
+// SayPhoto queues a private photo (three sizes, as Telegram sends them)
+// with a caption.
+func (s *Server) SayPhoto(fromID int64, name, caption string) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var sizes []photoSize
+	for i, w := range []int{90, 320, 1280} {
+		sizes = append(sizes, photoSize{FileID: fmt.Sprintf("AgACAgUAAxkBAAI%d_%d", s.nextMsgID, i), FileUniqueID: fmt.Sprintf("AQAD%d_%d", s.nextMsgID, i), Width: w, Height: w * 3 / 4})
+	}
+	m := message{MessageID: s.nextMsgID, From: &user{ID: fromID, FirstName: name}, Chat: chat{ID: fromID, Type: "private"}, Date: time.Now().Unix(), Photo: sizes, Caption: caption}
+	s.nextMsgID++
+	return s.pushLocked(map[string]any{"message": m})
 }
 
 // Say queues a text message from a person: in a private chat when group is

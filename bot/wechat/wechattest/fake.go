@@ -198,6 +198,23 @@ func (s *Server) Say(from, text string) {
 	s.pushLocked(c.userName, "@self", text)
 }
 
+// SayVoice queues a private voice message from a friend, as web WeChat
+// delivers one: MsgType 34, its Content the voice's XML.
+func (s *Server) SayVoice(from string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.byKey(from)
+	s.pushTypedLocked(c.userName, "@self", 34, `<msg><voicemsg endflag="1" cancelflag="0" forwardflag="0" voiceformat="4" voicelength="3120" length="5029" bufid="0" aeskey="" voiceurl="" voicemd5="" clientmsgid="41" fromusername="`+c.userName+`" /></msg>`)
+}
+
+// SayVoiceInGroup queues a member's voice message in a group.
+func (s *Server) SayVoiceInGroup(group, from string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, m := s.byKey(group), s.byKey(from)
+	s.pushTypedLocked(g.userName, "@self", 34, m.userName+`:<br/><msg><voicemsg endflag="1" voicelength="2000" /></msg>`)
+}
+
 // SayInGroup queues a group text from a member.
 func (s *Server) SayInGroup(group, from, text string) {
 	s.mu.Lock()
@@ -206,10 +223,12 @@ func (s *Server) SayInGroup(group, from, text string) {
 	s.pushLocked(g.userName, "@self", m.userName+":<br/>"+text)
 }
 
-func (s *Server) pushLocked(from, to, content string) {
+func (s *Server) pushLocked(from, to, content string) { s.pushTypedLocked(from, to, 1, content) }
+
+func (s *Server) pushTypedLocked(from, to string, msgType int, content string) {
 	s.msgID++
 	s.pending = append(s.pending, map[string]any{
-		"MsgId": fmt.Sprint(9000000 + s.msgID), "FromUserName": from, "ToUserName": to, "MsgType": 1,
+		"MsgId": fmt.Sprint(9000000 + s.msgID), "FromUserName": from, "ToUserName": to, "MsgType": msgType,
 		"Content": content, "CreateTime": time.Now().Unix(), "NewMsgId": 9000000 + s.msgID,
 	})
 	s.cond.Broadcast()

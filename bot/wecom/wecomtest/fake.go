@@ -393,6 +393,9 @@ type Message struct {
 	// Quote is the text of the message this one quotes (引用), sent as
 	// WeCom's "quote" object.
 	Quote string
+	// Image sends a picture (msgtype image, its encrypted file's url), as
+	// a person can in the bot's single chat.
+	Image bool
 }
 
 // PushThenDrop sends a callback and closes the connection at once, before
@@ -425,6 +428,10 @@ func (s *Server) pushTo(c *conn, m Message) string {
 	}
 	if m.Quote != "" {
 		body["quote"] = map[string]any{"msgtype": "text", "text": map[string]string{"content": m.Quote}}
+	}
+	if m.Image {
+		delete(body, "text")
+		body["msgtype"], body["image"] = "image", map[string]string{"url": "https://ww-aibot-img-1258476243.cos.ap-guangzhou.myqcloud.com/" + reqID}
 	}
 	s.push(c, "aibot_msg_callback", reqID, body)
 	return reqID

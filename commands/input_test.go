@@ -225,3 +225,25 @@ func TestAnEnglishCommandGluedToChineseIsRead(t *testing.T) {
 		must(t, w.say(c.who, c.line), c.want)
 	}
 }
+
+// A name glued to what follows it (a phone keyboard's missing space) is
+// read when what follows makes it plain; a longer name the register lacks
+// is never taken for the shorter one it has.
+func TestAStudentsNameGluedToTheRestIsRead(t *testing.T) {
+	w := school(t)
+	for _, c := range []struct{ line, want string }{
+		{"/log 张三数学30分钟", "已记录：张三（初一3班）数学 30分钟，11月25日（周三），本周第1次"},
+		{"/log 李四英语辅导 20分钟 昨天", "已记录：李四（初一3班）英语辅导 20分钟，11月24日（周二）"},
+		{"/log 张三30分钟 语文", "已记录：张三（初一3班）语文 30分钟"},
+		{"/contact 张三电话妈妈 说了作业的事", "已记录：张三（初一3班）家校沟通（电话·妈妈）"},
+		{"/contact 张三 微信爸爸 孩子这周进步了", "家校沟通（微信·爸爸）"},
+		{"/log 张三丰 数学 30分钟", "没有叫张三丰的学生"},
+		{"/log 张三丰30分钟", "请写上辅导内容和时长"},
+		{"/contact 张三丰电话 妈妈 说了作业", "请写上沟通方式"},
+	} {
+		must(t, w.say("王老师", c.line), c.want)
+	}
+	r := w.say("王老师", "/history 张三")
+	must(t, r, "家校沟通：微信·爸爸", "家校沟通：电话·妈妈", "语文 30分钟", "数学 30分钟")
+	mustNot(t, r, "丰")
+}

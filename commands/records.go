@@ -22,6 +22,65 @@ func studentArg(a args) (string, int) {
 	return a.at(0), 1
 }
 
+// unglued reads a student's name glued to what follows it (/log
+// 张三数学30分钟: a phone keyboard's missing space) when the first argument
+// is nobody's name, starts with a supported student's, and the rest reads
+// as what the command expects next (fits). Otherwise a is kept and the
+// name refused as before: a name the register lacks (张三丰) is never
+// taken for a shorter one it has (张三) unless what follows makes it plain.
+func (h *Handler) unglued(a args, fits func(rest string) bool) args {
+	first := a.at(0)
+	if _, isClass := parseClass(first); isClass || first == "" {
+		return a
+	}
+	if sts, err := h.Store.StudentsNamed(first); err != nil || len(sts) > 0 {
+		return a
+	}
+	runes := []rune(first)
+	for n := min(len(runes)-1, 4); n >= 2; n-- {
+		name, rest := string(runes[:n]), string(runes[n:])
+		if !fits(rest) {
+			continue
+		}
+		if sts, err := h.Store.StudentsNamed(name); err == nil && len(sts) > 0 {
+			return newArgs(name + " " + rest + " " + a.from(1))
+		}
+	}
+	return a
+}
+
+// subjectWords start a tutoring's subject: what may follow a glued name.
+var subjectWords = map[string]bool{
+	"语文": true, "数学": true, "英语": true, "物理": true, "化学": true, "生物": true, "历史": true, "地理": true,
+	"政治": true, "道法": true, "道德与法治": true, "科学": true, "信息": true, "音乐": true, "美术": true, "体育": true,
+	"作业": true, "阅读": true, "作文": true, "写作": true, "口算": true, "计算": true, "听写": true, "背诵": true,
+	"订正": true, "复习": true, "预习": true, "心理": true, "谈心": true, "辅导": true,
+}
+
+func startsWithAny[V any](s string, words map[string]V) bool {
+	for w := range words {
+		if strings.HasPrefix(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// splitMethodWhom reads a contact's way glued to whom (电话妈妈).
+func splitMethodWhom(tok string) (string, string, bool) {
+	if _, ok := contactMethods[tok]; ok {
+		return "", "", false
+	}
+	for m := range contactMethods {
+		if w, ok := strings.CutPrefix(tok, m); ok {
+			if _, ok := contactWhom[w]; ok {
+				return m, w, true
+			}
+		}
+	}
+	return "", "", false
+}
+
 // checkRecordDay refuses future days and days before the semester.
 func (h *Handler) checkRecordDay(r *req, d dateResult, tok string) (time.Time, error) {
 	if d.invalid != "" {
@@ -96,7 +155,10 @@ type logInput struct {
 // does not read as one is refused: it never becomes a subject, a note or
 // "today".
 func (h *Handler) parseLog(r *req) (logInput, error) {
-	a := r.args
+	a := h.unglued(r.args, func(rest string) bool {
+		_, isDuration := parseDuration(rest)
+		return isDuration || startsWithAny(rest, subjectWords)
+	})
 	if a.len() == 0 {
 		return logInput{}, r.usage(logNeedsAll())
 	}
@@ -270,12 +332,18 @@ type contactInput struct {
 // content may each be missing.
 func (h *Handler) parseContact(r *req, keep bool) (contactInput, error) {
 	a := r.args
+	if !keep {
+		a = h.unglued(a, func(rest string) bool { return startsWithAny(rest, contactMethods) })
+	}
 	if a.len() == 0 {
 		return contactInput{}, r.usage(contactNeedsAll())
 	}
 	ref, i := studentArg(a)
 	in := contactInput{student: ref, day: h.Cal.Day(r.now)}
 	var method, whom string
+	if m, w, ok := splitMethodWhom(a.at(i)); ok { // 电话妈妈
+		a = newArgs(a.between(0, i) + " " + m + " " + w + " " + a.from(i+1))
+	}
 	for k := 0; k < 2 && i < a.len(); k++ { // 方式 and 对象, in either order
 		if m, ok := contactMethods[a.at(i)]; ok && method == "" {
 			method = m

@@ -25,8 +25,8 @@ func writeCounty(t *testing.T, dir, extra string) string {
 	body := "storage:\n  path: " + filepath.Join(dir, "data", "bangfu.db") + "\n" +
 		"county:\n  name: 青山县\n  admins: [\"telegram:42\"]\n  digest: \"0 9 * * 1\"\n" +
 		"schools:\n" +
-		"  - key: yizhong\n    name: 青山一中\n" +
-		"  - key: erzhong\n    name: 青山二中\n    timezone: Asia/Urumqi\n    holidays: [\"2026-11-02..2026-11-04\"]\n    reminders:\n      weekly_checkin: \"0 16 * * 5\"\n" + extra
+		"  - key: yizhong\n    name: 青山一中\n" + semesterAroundToday("    ") +
+		"  - key: erzhong\n    name: 青山二中\n" + semesterAroundToday("    ") + "    timezone: Asia/Urumqi\n    holidays: [\"2026-11-02..2026-11-04\"]\n    reminders:\n      weekly_checkin: \"0 16 * * 5\"\n" + extra
 	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}

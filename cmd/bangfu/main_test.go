@@ -26,11 +26,20 @@ import (
 func writeConfig(t *testing.T, dir, extra string) string {
 	t.Helper()
 	path := filepath.Join(dir, "config.yaml")
-	body := "school:\n  name: 测试中学\nstorage:\n  path: " + filepath.Join(dir, "data", "bangfu.db") + "\n" + extra
+	body := "school:\n  name: 测试中学\n" + semesterAroundToday("  ") + "storage:\n  path: " + filepath.Join(dir, "data", "bangfu.db") + "\n" + extra
 	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// semesterAroundToday is a semester's two config lines, indented, that
+// hold today: these tests run the bot on the real clock, and must not
+// stop passing when the example's semester is over.
+func semesterAroundToday(indent string) string {
+	now := time.Now().In(storage.DefaultCalendar().Loc)
+	return indent + "semester_start: " + now.AddDate(0, 0, -60).Format("2006-01-02") + "\n" +
+		indent + "semester_end: " + now.AddDate(0, 0, 150).Format("2006-01-02") + "\n"
 }
 
 func runCLI(t *testing.T, stdin string, args ...string) (string, string, int) {
@@ -417,7 +426,15 @@ func TestRemindersPreviewFromTheCommandLine(t *testing.T) {
 	if _, errs, code := runCLI(t, ":as 李老师\n/join "+lastCode(t, out)+"\n", "-config", cfg); code != 0 {
 		t.Fatal(errs)
 	}
-	out, errs, code = runCLI(t, "", "-config", cfg, "reminders", "preview", "--at", "2026-11-20T16:00:00+08:00")
+	// The next monthly contact reminder (the 20th, 16:00) still to come:
+	// the runs before now were handled when the terminal chat started.
+	now := time.Now().In(storage.DefaultCalendar().Loc)
+	next := time.Date(now.Year(), now.Month(), 20, 16, 0, 0, 0, now.Location())
+	if !next.After(now) {
+		next = next.AddDate(0, 1, 0)
+	}
+	at := next.Format(time.RFC3339)
+	out, errs, code = runCLI(t, "", "-config", cfg, "reminders", "preview", "--at", at)
 	if code != 0 {
 		t.Fatalf("preview: %s", errs)
 	}
@@ -433,7 +450,7 @@ func TestRemindersPreviewFromTheCommandLine(t *testing.T) {
 	if strings.Contains(out, "周五辅导检查") || !strings.Contains(out, "加 --all 全部列出") {
 		t.Errorf("preview shows more than the moment, or no summary:\n%s", out)
 	}
-	all, errs, code := runCLI(t, "", "-config", cfg, "reminders", "preview", "--all", "--at", "2026-11-20T16:00:00+08:00")
+	all, errs, code := runCLI(t, "", "-config", cfg, "reminders", "preview", "--all", "--at", at)
 	if code != 0 || !strings.Contains(all, "周五辅导检查") || !strings.Contains(all, "每月家长沟通提醒") {
 		t.Errorf("preview --all: %d %s\n%s", code, errs, all)
 	}

@@ -38,10 +38,10 @@ func (h *Handler) refusal(r *req, registered bool) string {
 		if roles == rNone {
 			return notJoinedYet()
 		}
-		return onlyWhoMay(sp.whoText, sp.name)
+		return onlyWhoMay(sp.whoText, r.command())
 	}
 	if !r.private && roles == rParent && sp.name != "help" {
-		return parentWritePrivately(sp.name) // whatever group: a child's file is never read out in one
+		return parentWritePrivately(r.command()) // whatever group: a child's file is never read out in one
 	}
 	here := placeOf(r)
 	if sp.where&here != 0 {
@@ -49,12 +49,12 @@ func (h *Handler) refusal(r *req, registered bool) string {
 	}
 	switch here {
 	case inPrivate:
-		return useInAGroup(sp.name)
+		return useInAGroup(r.command())
 	case inParentGroup:
-		return notInParentGroup(sp.name)
+		return notInParentGroup(r.command())
 	case inOtherGroup:
 		if sp.where&inPrivate != 0 && sp.where&inTeacherGroup == 0 {
-			return usePrivately(sp.name)
+			return usePrivately(r.command())
 		}
 		return groupNotRegistered()
 	default:
@@ -64,7 +64,7 @@ func (h *Handler) refusal(r *req, registered bool) string {
 		case "export":
 			return exportPrivately()
 		}
-		return usePrivately(sp.name)
+		return usePrivately(r.command())
 	}
 }
 

@@ -247,3 +247,14 @@ func TestAStudentsNameGluedToTheRestIsRead(t *testing.T) {
 	must(t, r, "家校沟通：微信·爸爸", "家校沟通：电话·妈妈", "语文 30分钟", "数学 30分钟")
 	mustNot(t, r, "丰")
 }
+
+// A refusal names the command as the teacher wrote it: /计划 is not
+// answered with /plan.
+func TestARefusalNamesTheCommandAsWritten(t *testing.T) {
+	w := school(t)
+	must(t, w.sayIn("初一3班教师群", "李老师", "/计划 张三"), "请私聊我使用 /计划。")
+	must(t, w.sayIn("初一3班教师群", "李老师", "/plan 张三"), "请私聊我使用 /plan。")
+	must(t, w.say("王老师", "/学生 删除 张三 确认"), "只有学校管理员可以用 /学生 删除。")
+	must(t, w.sayIn("初一3班家长群", "张三妈妈", "/状态"), "请私聊我发送 /状态。")
+	must(t, w.say("李老师", "/本群 教师"), "/本群 教师 要在群里发送")
+}

@@ -29,6 +29,15 @@ type req struct {
 	extra   []bot.Outgoing // messages to other chats
 	marked  bool           // the message was marked processed, with its journaled reply, by this command
 	example string         // the example a bad input is answered with, when not the command's own
+	called  string         // the command as the sender wrote it (计划 结束), when a Chinese alias
+}
+
+// command is the command as its refusals name it: as the sender wrote it.
+func (r *req) command() string {
+	if r.called != "" {
+		return r.called
+	}
+	return r.spec.name
 }
 
 // result is what a step decided: a reply, an error to word, or silence.
@@ -86,13 +95,36 @@ func (h *Handler) Handle(ctx context.Context, m bot.Message) []bot.Outgoing {
 	if sp == nil {
 		return h.markedReply(m, []bot.Outgoing{bot.Reply(m, unknownCommand(clip(line.word, 12)))})
 	}
-	return h.run(ctx, m, sp, rest)
+	return h.runAs(ctx, m, sp, rest, calledAs(sp, line.word, line.rest))
+}
+
+// calledAs is the Chinese alias of sp the sender used (计划, or 计划 结束
+// for a sub-command), "" for its English name or a glued form.
+func calledAs(sp *spec, word, rest string) string {
+	first := ""
+	if toks := tokenize(rest); len(toks) > 0 {
+		first = toks[0].text
+	}
+	for _, a := range sp.aliases {
+		if a == word || a == word+" "+first {
+			if a[0] < 0x80 {
+				return ""
+			}
+			return a
+		}
+	}
+	return ""
 }
 
 // run takes a message through the pipeline as the command sp with its
 // arguments, and returns what to send.
 func (h *Handler) run(ctx context.Context, m bot.Message, sp *spec, rest string) []bot.Outgoing {
-	r := &req{ctx: ctx, msg: m, private: m.Chat.Kind == bot.Private, spec: sp, args: newArgs(rest), now: h.Now()}
+	return h.runAs(ctx, m, sp, rest, "")
+}
+
+// runAs is run for a command the sender wrote as called ("": its name).
+func (h *Handler) runAs(ctx context.Context, m bot.Message, sp *spec, rest, called string) []bot.Outgoing {
+	r := &req{ctx: ctx, msg: m, private: m.Chat.Kind == bot.Private, spec: sp, args: newArgs(rest), now: h.Now(), called: called}
 	res := h.pipeline(r)
 	if res.silent {
 		return nil

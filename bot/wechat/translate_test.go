@@ -29,3 +29,17 @@ func TestCommandText(t *testing.T) {
 		}
 	}
 }
+
+func TestQuotedText(t *testing.T) {
+	sep := "\n- - - - - - - - - - - - - - -\n"
+	for _, c := range []struct{ in, want string }{
+		{"「帮扶助手：【家长留言】张三的妈妈：\n孩子感冒了\n回复这位家长：/回复 张三 妈妈 您的回复」" + sep + "好的", "【家长留言】张三的妈妈：\n孩子感冒了\n回复这位家长：/回复 张三 妈妈 您的回复"},
+		{"「李老师：明天交作业」" + sep + "/log 张三 数学 30分钟", "明天交作业"},
+		{"/log 张三 数学 30分钟", ""},
+		{"「没有分隔线的话」", ""},
+	} {
+		if got := QuotedText(c.in); got != c.want {
+			t.Errorf("QuotedText(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

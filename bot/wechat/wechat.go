@@ -417,6 +417,8 @@ func (w *WeChat) onMessage(msg *openwechat.Message) {
 	m := bot.Message{Platform: PlatformName, ID: msg.MsgId, Text: CommandText(msg.Content, self.NickName), Time: time.Unix(msg.CreateTime, 0)}
 	if media != "" {
 		m.Text, m.Media = "", media // its Content is the media's XML
+	} else {
+		m.Quote = QuotedText(msg.Content)
 	}
 	var who *openwechat.User
 	var groups []string
@@ -506,6 +508,28 @@ const quoteSeparator = "\n- - - - - - - - - - - - - - -\n"
 // mentionEnd is the four-per-em space WeChat puts after an @-mention it
 // inserted (the name itself may hold ordinary spaces).
 const mentionEnd = '\u2005'
+
+// QuotedText is the message a quote-reply quotes, without the name WeChat
+// puts before it (「帮扶助手：原话」 gives 原话); "" for a text that quotes
+// nothing. A teacher answers a relayed parent's message by quoting it.
+func QuotedText(content string) string {
+	t, ok := strings.CutPrefix(content, "「")
+	if !ok {
+		return ""
+	}
+	i := strings.Index(t, quoteSeparator)
+	if i < 0 {
+		return ""
+	}
+	t, ok = strings.CutSuffix(t[:i], "」")
+	if !ok {
+		return ""
+	}
+	if _, quoted, named := strings.Cut(t, "："); named {
+		return quoted
+	}
+	return t
+}
 
 // CommandText is what a WeChat text says for the command parser: the quoted
 // part of a quote-reply and every leading @-mention removed, whoever is

@@ -173,6 +173,22 @@ func TestATeacherLogsInAGroupAndAParentBinds(t *testing.T) {
 	if q, _ := r.st.Queue(time.Time{}, 0); len(q) != 1 || !strings.Contains(q[0].Text, "【家长留言】张三（初一3班）的妈妈") || !strings.Contains(q[0].Text, "发来一条语音") || q[0].ChatTitle != "李老师" {
 		t.Fatalf("queued for the teachers: %+v", q)
 	}
+	// The teacher answers by quoting the notice, as WeChat sends a quote:
+	// 「name：the quoted text」, a dashed line, the answer (<br/> for each
+	// line break).
+	q, _ := r.st.Queue(time.Time{}, 0)
+	quote := "「帮扶助手：" + strings.ReplaceAll(q[0].Text, "\n", "<br/>") + "」<br/>- - - - - - - - - - - - - - -<br/>好的，我晚上给您回电话"
+	if got := r.say("li", quote); !strings.Contains(got, "已回复张三的妈妈") {
+		t.Fatalf("the quoted answer: %s", got)
+	}
+	answered := false
+	q, _ = r.st.Queue(time.Time{}, 0)
+	for _, m := range q {
+		answered = answered || (strings.Contains(m.Text, "李老师回复您（关于张三）") && strings.Contains(m.Text, "好的，我晚上给您回电话") && m.Private)
+	}
+	if !answered {
+		t.Fatalf("the answer was not queued for the parent: %+v", q)
+	}
 	before = len(srv.SentTo("tg"))
 	srv.SayVoiceInGroup("tg", "li")
 	if got := r.sayInGroup("tg", "li", "@帮扶助手\u2005/semester"); len(srv.SentTo("tg")) != before+1 || !strings.Contains(got, "学期") {

@@ -92,7 +92,7 @@ func TestPlanReviewsMonthlyAndEndsWithTheSupport(t *testing.T) {
 	must(t, w.say("王老师", "/计划"), "张三（初一3班） 计划执行中 ✓")
 
 	// The mentor may not end it; the head teacher does, and the support ends.
-	must(t, w.say("王老师", "/计划 结束 张三 已转化"), "只有班主任（本班）和学校管理员可以用 /plan end")
+	must(t, w.say("王老师", "/计划 结束 张三 已转化"), "只有班主任（本班）和学校管理员可以用 /计划 结束")
 	must(t, w.say("李老师", "/计划 结束 张三"), "请写上结果", "/计划 结束 张三 已转化")
 	must(t, w.say("李老师", "/计划 结束 张三 已转化"), "张三（初一3班）的帮扶计划已结束（结果：已转化），帮扶也一起结束了")
 	must(t, w.say("李老师", "/计划 张三"), "结果：已转化（12月10日（周四）结束）")

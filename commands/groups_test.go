@@ -329,3 +329,31 @@ func TestHelpFitsThePlace(t *testing.T) {
 	mustNot(t, w.sayIn("初一3班教师群", "李老师", "/help"), "/export", "/invite") // private-only commands
 	must(t, w.say("李老师", "/help"), "留守", "/export")                      // in private, everything
 }
+
+// A class has one head teacher. A head-teacher code for a class that has
+// one says so before it goes out; the teacher who joins with it takes the
+// class over, the one before is told and stays one of its teachers.
+func TestANewHeadTeacherTakesOverTheClass(t *testing.T) {
+	w := school(t)
+	invite := w.say("校长", "/invite teacher 初一3班 班主任")
+	must(t, invite, "初一3班现在的班主任是李老师。用这个码加入的老师接任班主任；李老师仍是本班老师")
+	lines := strings.Split(invite, "\n")
+	outs := w.send("赵老师", "", "/join "+lines[len(lines)-1])
+	var welcome, told string
+	for _, o := range outs {
+		switch o.Chat.ID {
+		case "dm:赵老师":
+			welcome = o.Text
+		case "dm:李老师":
+			told = o.Text
+		}
+	}
+	must(t, welcome, "身份：初一3班的班主任", "你接任初一3班的班主任，原班主任李老师仍是本班老师")
+	must(t, told, "赵老师已接任初一3班的班主任。你仍是本班老师")
+	must(t, w.say("李老师", "/mentor 李四 王老师"), "只有班主任（本班）和学校管理员可以用 /mentor")
+	must(t, w.say("李老师", "/log 张三 数学 30分钟"), "已记录：张三（初一3班）")
+	mustNot(t, w.say("李老师", "/status 初一3班"), "留守")
+	must(t, w.say("赵老师", "/mentor 李四 王老师"), "已指定王老师为李四（初一3班）的导师")
+	// Another class's head-teacher code says nothing of 初一3班.
+	mustNot(t, w.say("校长", "/invite teacher 初二1班 班主任"), "现在的班主任")
+}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"bangfu/bot"
 	"bangfu/commands/report"
 	"bangfu/storage"
 )
@@ -462,11 +463,42 @@ func (h *Handler) inviteTeacher(r *req) (string, error) {
 			return "", refuse(headInvitesOwnClass(h.firstClassName(r.me)))
 		}
 	}
+	var heads []string
+	if inv.HeadTeacher {
+		people, err := h.headsOf(inv.ClassID, 0)
+		if err != nil {
+			return "", err
+		}
+		for _, p := range people {
+			heads = append(heads, report.TeacherName(p))
+		}
+	}
 	inv, err := h.InviteStaff(r.meta, inv)
 	if err != nil {
 		return "", err
 	}
-	return h.withLink(r, teacherInvited(report.TeacherRole(className, inv.HeadTeacher), inv.Code), inv.Code), nil
+	reply := teacherInvited(report.TeacherRole(className, inv.HeadTeacher), inv.Code)
+	if len(heads) > 0 {
+		// A class has one head teacher: the admin is told before the
+		// code goes out that it hands the class over.
+		reply = headHandsOver(className, enumerate(heads)) + "\n" + reply
+	}
+	return h.withLink(r, reply, inv.Code), nil
+}
+
+// headsOf are the class's head teachers but the person not (0: none).
+func (h *Handler) headsOf(classID, not uint64) ([]storage.Person, error) {
+	people, err := h.Store.People()
+	if err != nil {
+		return nil, err
+	}
+	var out []storage.Person
+	for _, p := range people {
+		if p.ID != not && p.IsHeadOf(classID) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }
 
 func (h *Handler) firstClassName(p storage.Person) string {
@@ -567,6 +599,12 @@ func (h *Handler) join(r *req) (string, error) {
 	if !validCode(code) { // a typo probes no code: not counted
 		return "", r.usage(joinBadCode())
 	}
+	// Who heads which class before the code is used: a head-teacher code
+	// hands a class over, and the one who headed it is told.
+	before, err := h.Store.People()
+	if err != nil {
+		return "", err
+	}
 	inv, p, err := h.Store.UseInvite(r.meta, code, r.me.ID)
 	if err != nil {
 		if c := storage.ErrorCode(err); c == storage.ENotFound || c == storage.EExpired || c == storage.EConflict {
@@ -584,7 +622,24 @@ func (h *Handler) join(r *req) (string, error) {
 			c, _ := h.Store.Class(inv.ClassID)
 			class = report.ClassName(c)
 		}
-		return welcomeTeacher(report.TeacherName(p), h.School, report.TeacherRole(class, inv.HeadTeacher)), nil
+		welcome := welcomeTeacher(report.TeacherName(p), h.School, report.TeacherRole(class, inv.HeadTeacher))
+		if inv.HandsOverHead() {
+			var was []string
+			for _, old := range before {
+				if old.ID == p.ID || !old.IsHeadOf(inv.ClassID) {
+					continue
+				}
+				was = append(was, report.TeacherName(old))
+				if acc, ok := old.Reachable(); ok {
+					r.extra = append(r.extra, bot.Outgoing{Platform: acc.Platform, Chat: bot.Chat{ID: acc.ChatID, Kind: bot.Private, Title: old.Name},
+						Text: headHandedOver(report.TeacherName(p), class)})
+				}
+			}
+			if len(was) > 0 {
+				welcome += "\n" + headTookOver(class, enumerate(was))
+			}
+		}
+		return welcome, nil
 	default:
 		st, err := h.Store.Student(inv.StudentID)
 		if err != nil {

@@ -933,6 +933,20 @@ func teacherInvited(role, code string) string {
 	return fmt.Sprintf("邀请码（%s，7天内有效，只能用一次）：\n请把下面的码发给这位老师，让他/她私聊我发送 /join 邀请码。\n%s", role, code)
 }
 
+// headHandsOver warns, before a head-teacher code goes out, that the class
+// already has one.
+func headHandsOver(class, heads string) string {
+	return fmt.Sprintf("%s现在的班主任是%s。用这个码加入的老师接任班主任；%s仍是本班老师，记录都保留。", class, heads, heads)
+}
+
+func headTookOver(class, was string) string {
+	return fmt.Sprintf("你接任%s的班主任，原班主任%s仍是本班老师。", class, was)
+}
+
+func headHandedOver(teacher, class string) string {
+	return fmt.Sprintf("%s已接任%s的班主任。你仍是本班老师，可以继续记录和查看本班学生；班主任的提醒以后发给%s。", teacher, class, teacher)
+}
+
 func exampleClass() string {
 	return "初一3班"
 }

@@ -131,6 +131,31 @@ func (p *Person) Grant(inv Invite) {
 	}
 }
 
+// HandsOverHead reports whether inv makes its user the head teacher of a
+// class: the class's head teacher until then hands over (HandOver).
+func (inv Invite) HandsOverHead() bool {
+	return inv.Kind == InviteTeacher && inv.HeadTeacher && inv.ClassID != 0
+}
+
+// HandOver ends p's headship of the class, for a new head teacher: p stays
+// one of the class's teachers. It reports whether p was its head teacher.
+func (p *Person) HandOver(classID uint64) bool {
+	if !p.IsHeadOf(classID) {
+		return false
+	}
+	kept := p.HeadOf[:0]
+	for _, id := range p.HeadOf {
+		if id != classID {
+			kept = append(kept, id)
+		}
+	}
+	p.HeadOf = kept
+	if !containsID(p.TeachesIn, classID) {
+		p.TeachesIn = append(p.TeachesIn, classID)
+	}
+	return true
+}
+
 // Unlink takes a child off a parent; lone says nothing else is left to
 // keep the person for (they are erased with the child).
 func (p *Person) Unlink(student uint64) (lone bool) {

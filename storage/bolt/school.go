@@ -483,6 +483,27 @@ func (s *Store) UseInvite(m storage.Meta, code string, personID uint64) (storage
 		if _, ok := getStudent(tx, inv.StudentID); inv.Kind == storage.InviteParent && !ok {
 			return &storage.Error{Code: storage.ENotFound, Op: "UseInvite", Subject: code, Reason: "student", StudentID: inv.StudentID}
 		}
+		if inv.HandsOverHead() {
+			// One head teacher a class: the one until now hands over,
+			// and stays one of its teachers.
+			var heads []storage.Person
+			tx.Bucket(bPeople).ForEach(func(_, v []byte) error {
+				var other storage.Person
+				decode(v, &other)
+				if other.ID != personID && other.HandOver(inv.ClassID) {
+					heads = append(heads, other)
+				}
+				return nil
+			})
+			for _, other := range heads { // written after the walk: a bucket is not changed while walked
+				if err := putJSON(tx.Bucket(bPeople), u64(other.ID), other); err != nil {
+					return err
+				}
+				if err := audit(tx, m, "headteacher.handover", strconv.FormatUint(other.ID, 10)); err != nil {
+					return err
+				}
+			}
+		}
 		p.Grant(inv)
 		inv.UsedBy, inv.UsedAt = personID, m.At
 		if err := putJSON(b, []byte(code), inv); err != nil {

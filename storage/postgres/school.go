@@ -451,6 +451,23 @@ func (s *Store) UseInvite(m storage.Meta, code string, personID uint64) (storage
 				return &storage.Error{Code: storage.ENotFound, Op: "UseInvite", Subject: code, Reason: "student", StudentID: inv.StudentID}
 			}
 		}
+		if inv.HandsOverHead() {
+			// One head teacher a class: the one until now hands over,
+			// and stays one of its teachers.
+			heads, err := collect[storage.Person](tx, "SELECT doc FROM people WHERE id <> $1 AND doc->'HeadOf' @> to_jsonb($2::bigint) FOR UPDATE", int64(personID), int64(inv.ClassID))
+			if err != nil {
+				return err
+			}
+			for _, other := range heads {
+				other.HandOver(inv.ClassID)
+				if _, err := tx.Exec(bg, "UPDATE people SET doc = $2 WHERE id = $1", int64(other.ID), doc(other)); err != nil {
+					return err
+				}
+				if err := audit(tx, m, "headteacher.handover", strconv.FormatUint(other.ID, 10)); err != nil {
+					return err
+				}
+			}
+		}
 		p.Grant(inv)
 		inv.UsedBy, inv.UsedAt = personID, m.At
 		if _, err := tx.Exec(bg, "UPDATE invites SET doc = $2 WHERE code = $1", code, doc(inv)); err != nil {

@@ -6,6 +6,7 @@ package storagetest
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -33,6 +34,7 @@ func Run(t *testing.T, open Opener) {
 		{"EveryWriteRefusesARedelivery", everyWriteRefusesARedelivery},
 		{"SameNameInAClassIsAConflictWithItsFacts", sameNameInAClassIsAConflict},
 		{"InviteCodesAreSpentOnceAndExpire", inviteCodesAreSpentOnceAndExpire},
+		{"ANewHeadTeacherTakesOverTheClass", aNewHeadTeacherTakesOverTheClass},
 		{"UndoTakesTheAuthorsLatestRecord", undoTakesTheAuthorsLatestRecord},
 		{"CountsAndHistory", countsAndHistory},
 		{"DeleteStudentErasesEveryRecordAndLoneParent", deleteStudentErases},
@@ -213,6 +215,62 @@ func inviteCodesAreSpentOnceAndExpire(t *testing.T, s storage.Store) {
 	}
 	if p, _ := s.Person(other.ID); p.Teacher || len(p.Parents) > 0 {
 		t.Fatalf("refused codes granted roles: %+v", p)
+	}
+}
+
+// A class has one head teacher: the one a head-teacher code makes hands
+// over in the same write, and stays one of the class's teachers; another
+// class's head teacher is untouched, and so is a re-invited head.
+func aNewHeadTeacherTakesOverTheClass(t *testing.T, s storage.Store) {
+	c, err := s.EnsureClass(7, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _ := s.EnsureClass(7, 4)
+	use := func(n int, inv storage.Invite, who string) storage.Person {
+		t.Helper()
+		p, err := s.EnsurePerson("t", who, who+"-chat", who)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, err := s.CreateInvite(meta(n), inv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, p, err = s.UseInvite(meta(n+1), code.Code, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	head := storage.Invite{Kind: storage.InviteTeacher, ClassID: c.ID, HeadTeacher: true}
+	li := use(1, head, "li")
+	zhou := use(3, storage.Invite{Kind: storage.InviteTeacher, ClassID: other.ID, HeadTeacher: true}, "zhou")
+	li = use(5, head, "li") // the same head, re-invited: nothing to hand over
+	if !li.IsHeadOf(c.ID) {
+		t.Fatalf("re-invited head: %+v", li)
+	}
+	zhao := use(7, head, "zhao")
+	if !zhao.IsHeadOf(c.ID) {
+		t.Fatalf("the new head teacher: %+v", zhao)
+	}
+	if li, _ = s.Person(li.ID); li.IsHeadOf(c.ID) || !li.Teacher || !slices.Contains(li.TeachesIn, c.ID) {
+		t.Fatalf("the head teacher before: %+v", li)
+	}
+	if zhou, _ = s.Person(zhou.ID); !zhou.IsHeadOf(other.ID) {
+		t.Fatalf("another class's head teacher: %+v", zhou)
+	}
+	handed := 0
+	log, err := s.AuditLog(now.Add(-time.Hour), now.Add(2*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range log {
+		if e.Action == "headteacher.handover" {
+			handed++
+		}
+	}
+	if handed != 1 {
+		t.Fatalf("%d handovers audited", handed)
 	}
 }
 

@@ -465,12 +465,9 @@ func (h *Handler) inviteTeacher(r *req) (string, error) {
 	}
 	var heads []string
 	if inv.HeadTeacher {
-		people, err := h.headsOf(inv.ClassID, 0)
-		if err != nil {
+		var err error
+		if heads, err = h.HeadTeachers(inv.ClassID); err != nil {
 			return "", err
-		}
-		for _, p := range people {
-			heads = append(heads, report.TeacherName(p))
 		}
 	}
 	inv, err := h.InviteStaff(r.meta, inv)

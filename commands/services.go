@@ -1,6 +1,9 @@
 package commands
 
-import "bangfu/storage"
+import (
+	"bangfu/commands/report"
+	"bangfu/storage"
+)
 
 // The services below are what the chat commands do once a message has been
 // parsed and authorised; the command line calls them directly.
@@ -16,6 +19,17 @@ func (h *Handler) InviteStaff(m storage.Meta, inv storage.Invite) (storage.Invit
 		return inv, &storage.Error{Code: storage.EInvalid, Op: "InviteStaff", Reason: "head teacher without class"}
 	}
 	return h.Store.CreateInvite(m, inv)
+}
+
+// HeadTeachers names the class's head teacher (one, or none): a
+// head-teacher code for the class hands it over from them.
+func (h *Handler) HeadTeachers(classID uint64) ([]string, error) {
+	heads, err := h.headsOf(classID, 0)
+	var names []string
+	for _, p := range heads {
+		names = append(names, report.TeacherName(p))
+	}
+	return names, err
 }
 
 // ClassNamed finds a class by how people write it (初一(3)班, 七年级3班…);

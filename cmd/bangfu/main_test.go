@@ -426,6 +426,10 @@ func TestRemindersPreviewFromTheCommandLine(t *testing.T) {
 	if _, errs, code := runCLI(t, ":as 李老师\n/join "+lastCode(t, out)+"\n", "-config", cfg); code != 0 {
 		t.Fatal(errs)
 	}
+	// A second head-teacher code for the class says whom it takes over from.
+	if out, errs, code := runCLI(t, "", "-config", cfg, "invite", "teacher", "初一3班", "班主任"); code != 0 || !strings.Contains(out, "注意：李老师现在是初一3班的班主任。用这个码加入的老师接任班主任") || len(lastCode(t, out)) != 8 {
+		t.Fatalf("invite teacher 初一3班 班主任: %d %s %s", code, out, errs)
+	}
 	// The next monthly contact reminder (the 20th, 16:00) still to come:
 	// the runs before now were handled when the terminal chat started.
 	now := time.Now().In(storage.DefaultCalendar().Loc)

@@ -181,9 +181,18 @@ func (o *ops) invite(kind, class string, head bool) response {
 	if err != nil {
 		return refused(err.Error())
 	}
+	var heads []string
+	if head {
+		if heads, err = o.h.HeadTeachers(inv.ClassID); err != nil {
+			return refused(err.Error())
+		}
+	}
 	inv, err = o.h.InviteStaff(m, inv)
 	if err != nil {
 		return refused(err.Error())
+	}
+	if len(heads) > 0 {
+		return done(headHandsOver(who, strings.Join(heads, "、")) + "\n" + inviteIssued(who, inv.Code))
 	}
 	return done(inviteIssued(who, inv.Code))
 }

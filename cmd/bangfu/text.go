@@ -120,6 +120,12 @@ func inviteIssued(who, code string) string {
 
 func inviteeAdmin() string { return "学校管理员" }
 
+// headHandsOver warns that the class already has a head teacher, whom the
+// code's user takes over from.
+func headHandsOver(role, heads string) string {
+	return fmt.Sprintf("注意：%s现在是%s。用这个码加入的老师接任班主任；%s仍是本班老师，记录都保留。", heads, role, heads)
+}
+
 func headNeedsClass() string { return "邀请班主任要写上班级。" }
 
 func unknownInviteWord(word string) string { return fmt.Sprintf("不认识“%s”。", word) }

@@ -63,17 +63,28 @@ func (h *Handler) relay(r *req) (string, error) {
 		sendAt = h.Cal.AfterQuietHours(r.now)
 	}
 	label := studentLabel(st, class)
-	var notes []storage.Queued
-	var names []string
-	for _, t := range teachers {
-		acc, ok := t.Reachable()
-		if !ok {
-			continue
+	relayTo := func(people []storage.Person) (notes []storage.Queued, names []string) {
+		for _, t := range people {
+			acc, ok := t.Reachable()
+			if !ok {
+				continue
+			}
+			names = append(names, report.TeacherName(t))
+			notes = append(notes, storage.Queued{Platform: acc.Platform, ChatID: acc.ChatID, ChatTitle: t.Name, Private: true,
+				PersonID: t.ID, StudentID: st.ID, NotBefore: sendAt, Key: fmt.Sprintf("relay:%s:%d", r.msg.Key(), t.ID),
+				Text: relayToTeacher(label, rel, report.Day(h.Cal, r.now)+" "+report.Clock(h.Cal, r.now), withMedia(text, media), st.Name, child.Relation)})
 		}
-		names = append(names, report.TeacherName(t))
-		notes = append(notes, storage.Queued{Platform: acc.Platform, ChatID: acc.ChatID, ChatTitle: t.Name, Private: true,
-			PersonID: t.ID, StudentID: st.ID, NotBefore: sendAt, Key: fmt.Sprintf("relay:%s:%d", r.msg.Key(), t.ID),
-			Text: relayToTeacher(label, rel, report.Day(h.Cal, r.now)+" "+report.Clock(h.Cal, r.now), withMedia(text, media), st.Name, child.Relation)})
+		return notes, names
+	}
+	notes, names := relayTo(teachers)
+	if len(notes) == 0 {
+		// Neither the head teacher nor the mentor can be reached (not
+		// joined yet): the school's admins read it rather than nobody.
+		admins, err := h.admins()
+		if err != nil {
+			return "", err
+		}
+		notes, names = relayTo(admins)
 	}
 	month := report.Month(h.Cal, r.now)
 	if _, _, err := h.Store.AddContact(r.meta, storage.Contact{StudentID: st.ID, Method: relayMethod, Whom: child.Relation,
@@ -88,6 +99,18 @@ func (h *Handler) relay(r *req) (string, error) {
 		return relayMediaPassed(media, st.Name, names, held), nil
 	}
 	return relayPassed(st.Name, names, held), nil
+}
+
+// admins are the school's admins.
+func (h *Handler) admins() ([]storage.Person, error) {
+	people, err := h.Store.People()
+	var out []storage.Person
+	for _, p := range people {
+		if p.Admin {
+			out = append(out, p)
+		}
+	}
+	return out, err
 }
 
 // relayMethod is how a relayed message is filed among the contacts.

@@ -181,3 +181,24 @@ func TestAVoiceMessageFromAParentReachesTheTeachersAsANotice(t *testing.T) {
 		t.Fatal("a teacher's or a group's voice was passed on")
 	}
 }
+
+// A child whose head teacher and mentor have not joined yet: the parent's
+// message goes to the school's admins, not to nobody.
+func TestAParentsMessageWithNoTeacherToReadItGoesToTheAdmins(t *testing.T) {
+	w := school(t)
+	w.say("校长", "/student add 初二1班 张小红 学困")
+	w.join("小红爸爸", w.say("校长", "/invite parent 张小红 爸爸"))
+	must(t, w.say("小红爸爸", "孩子这两天感冒了"), "已转给校长（私聊，只有老师能看到）")
+	if q, ok := w.queuedTo("dm:校长", "【家长留言】张小红（初二1班）的爸爸"); !ok || !strings.Contains(q.Text, "/回复 张小红 爸爸 ") {
+		t.Fatalf("the admin got %+v", q)
+	}
+	if w.queuedFor("dm:李老师", "感冒") != 0 || w.queuedFor("dm:王老师", "感冒") != 0 {
+		t.Fatal("another class's teachers got it")
+	}
+	// Once the class has a head teacher, it goes to them alone.
+	w.join("周老师", w.say("校长", "/invite teacher 初二1班 班主任"))
+	must(t, w.say("小红爸爸", "明天请一天假"), "已转给周老师")
+	if w.queuedFor("dm:校长", "明天请一天假") != 0 {
+		t.Fatal("the admin still got it")
+	}
+}

@@ -133,3 +133,13 @@ func TestTheSchoolsWeekSaysWhatEachChildsWeekSays(t *testing.T) {
 		t.Fatal("no child had a record that week: the comparison proves nothing")
 	}
 }
+
+// A teacher is called by name and 老师, unless the name already carries a
+// title: 王校长 is not 王校长老师.
+func TestTeacherName(t *testing.T) {
+	for name, want := range map[string]string{"王": "王老师", "李老师": "李老师", "王校长": "王校长", "陈主任": "陈主任", "刘书记": "刘书记", "信息管理员": "信息管理员", "": "老师"} {
+		if got := report.TeacherName(storage.Person{Name: name}); got != want {
+			t.Errorf("TeacherName(%q) = %q, want %q", name, got, want)
+		}
+	}
+}

@@ -127,8 +127,10 @@ func TeacherName(p storage.Person) string {
 	if p.Name == "" {
 		return "老师"
 	}
-	if strings.HasSuffix(p.Name, "老师") || strings.HasSuffix(p.Name, "管理员") {
-		return p.Name
+	for _, title := range []string{"老师", "管理员", "校长", "主任", "书记"} {
+		if strings.HasSuffix(p.Name, title) { // 王校长, not 王校长老师
+			return p.Name
+		}
 	}
 	return p.Name + "老师"
 }

@@ -130,12 +130,12 @@ func (h *Handler) meeting(r *req) (string, error) {
 	a := r.args
 	// The class may be left out by a head teacher of one class, or in a
 	// class's group: /家长会 11月28日 19:00 期中家长会.
-	if _, isClass := parseClass(a.at(0)); !isClass && a.len() >= 3 {
+	if _, isClass := parseClass(a.at(0)); !isClass && a.len() >= 2 {
 		if c := h.defaultClass(r); c != "" {
 			a = newArgs(c + " " + a.src)
 		}
 	}
-	if a.len() < 4 {
+	if a.len() < 3 { // the topic may be left out
 		return "", r.usage(meetingNeedsAll())
 	}
 	c, err := h.classFromArg(r, a.at(0), false)

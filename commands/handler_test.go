@@ -411,6 +411,11 @@ func TestMeetingMuteDigestMine(t *testing.T) {
 	must(t, w.say("李老师", "/meeting 初一3班 11月28日 19:00 期中家长会"), "初一3班家长会，11月28日（周六） 19:00", "期中家长会", "1位家长")
 	must(t, w.say("李老师", "/meeting 初一3班 昨天 19:00 期中"), "已经过去了")
 	must(t, w.say("李老师", "/家长会 11月29日 晚上7点 期末安排"), "初一3班家长会，11月29日（周日） 19:00", "期末安排")
+	// The topic may be left out.
+	r := w.say("李老师", "/家长会 12月2日 19:00")
+	must(t, r, "已安排：初一3班家长会，12月2日（周三） 19:00。")
+	mustNot(t, r, "主题")
+	must(t, w.say("李老师", "/家长会 12月2日"), "请写上班级、日期和时间（主题可以不写）")
 	must(t, w.say("李老师", "/meeting 初一3班 某天 19:00 期中"), "不像日期")
 	must(t, w.say("李老师", "/meeting 初一3班 今天 8点 期中"), "已经过去了")
 	// 11月20日 written on the 25th is the 20th just gone, not next year's.

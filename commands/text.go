@@ -1202,7 +1202,7 @@ func parentGroupRegistered(class string) string {
 }
 
 func meetingNeedsAll() string {
-	return "请写上班级、日期、时间和主题。"
+	return "请写上班级、日期和时间（主题可以不写）。"
 }
 
 func meetingNotYours(class string) string {
@@ -1236,7 +1236,7 @@ func noMeetingsAhead() string {
 }
 
 func meetingLine(id uint64, class, day string, hour, minute int, topic string) string {
-	return fmt.Sprintf("#%d %s %s %02d:%02d %s", id, class, day, hour, minute, topic)
+	return strings.TrimSpace(fmt.Sprintf("#%d %s %s %02d:%02d %s", id, class, day, hour, minute, topic))
 }
 
 func meetingsListed(lines []string, firstID uint64) string {
@@ -1258,7 +1258,7 @@ func meetingAlreadyHeld(day string) string {
 }
 
 func meetingCancelledForParents(class, day string, hour, minute int, topic string) string {
-	return fmt.Sprintf("【家长会取消】原定%s %02d:%02d的%s家长会（%s）取消了，请不用过来。给您添麻烦了。", day, hour, minute, class, topic)
+	return fmt.Sprintf("【家长会取消】原定%s %02d:%02d的%s家长会%s取消了，请不用过来。给您添麻烦了。", day, hour, minute, class, inParens(topic))
 }
 
 func meetingCancelled(class, day string, hour, minute, parents int) string {
@@ -1266,7 +1266,7 @@ func meetingCancelled(class, day string, hour, minute, parents int) string {
 }
 
 func meetingMovedForParents(class, oldDay string, oldHour, oldMinute int, day string, hour, minute int, topic string) string {
-	return fmt.Sprintf("【家长会改期】%s家长会（%s）由%s %02d:%02d改到%s %02d:%02d，请您准时参加。", class, topic, oldDay, oldHour, oldMinute, day, hour, minute)
+	return fmt.Sprintf("【家长会改期】%s家长会%s由%s %02d:%02d改到%s %02d:%02d，请您准时参加。", class, inParens(topic), oldDay, oldHour, oldMinute, day, hour, minute)
 }
 
 func meetingMoved(class, day string, hour, minute, parents int) string {
@@ -1277,8 +1277,16 @@ func meetingTopicBannedWord(word string) string {
 	return fmt.Sprintf("家长会的主题会发给家长，请不要写“%s”这样的词。", word)
 }
 
+// inParens is a meeting's topic in brackets after its name, "" for none.
+func inParens(topic string) string {
+	if topic == "" {
+		return ""
+	}
+	return "（" + topic + "）"
+}
+
 func meetingScheduled(class, day string, hour, minute int, topic string, parents int) string {
-	return fmt.Sprintf("已安排：%s家长会，%s %02d:%02d，主题：%s。\n前一天18:00我会私聊提醒已绑定的%d位家长。", class, day, hour, minute, topic, parents)
+	return fmt.Sprintf("已安排：%s家长会，%s %02d:%02d%s。\n前一天18:00我会私聊提醒已绑定的%d位家长。", class, day, hour, minute, report.TopicPart(topic), parents)
 }
 
 // ---- help and refusals ----
@@ -1580,7 +1588,7 @@ func commandWordings() map[string]wording {
 			desc:    "家长会改期，并告诉已绑定的家长",
 			who:     "学校管理员和班主任"},
 		"meeting": {
-			usage:   "/meeting <班级> <日期> <时间> <主题>",
+			usage:   "/meeting <班级> <日期> <时间> [主题]",
 			example: "/meeting 初一3班 11月28日 19:00 期中家长会",
 			desc:    "安排家长会，前一天18:00提醒家长",
 			who:     "班主任"},

@@ -352,8 +352,14 @@ func TestHolidaysSemesterEndCommentsMeetingsAndMonthEnd(t *testing.T) {
 	}
 	rs = due(t, sc, at(11, 27, 18, 0), JobMeeting)
 	m, ok := to(rs, "张三妈妈")
-	if !ok || !strings.Contains(m.Text, "明天11月28日（周六） 19:00初一3班家长会") {
+	if !ok || !strings.Contains(m.Text, "明天11月28日（周六） 19:00初一3班家长会，主题：期中家长会。") {
 		t.Fatalf("meeting reminder: %+v", rs)
+	}
+	// One with no topic is reminded without one.
+	s.say("李老师", "", "/meeting 初一3班 12月5日 19:00")
+	m, ok = to(due(t, sc, at(12, 4, 18, 0), JobMeeting), "张三妈妈")
+	if !ok || !strings.Contains(m.Text, "明天12月5日（周六） 19:00初一3班家长会。请您准时参加") {
+		t.Fatalf("a meeting with no topic: %+v", m)
 	}
 	if _, ok := to(rs, "王五爸爸"); ok {
 		t.Fatal("a closed student's parent was reminded")

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"bangfu/commands/cadence"
+	"bangfu/commands/report"
 )
 
 // JobName is a job's Chinese name.
@@ -122,7 +123,7 @@ func previewOthers(rs []Run) string {
 }
 
 func meetingReminder(when string, class string, topic string) string {
-	return fmt.Sprintf("【家长会提醒】%s%s家长会，主题：%s。请您准时参加，有事请提前和班主任说一声。", when, class, topic)
+	return fmt.Sprintf("【家长会提醒】%s%s家长会%s。请您准时参加，有事请提前和班主任说一声。", when, class, report.TopicPart(topic))
 }
 
 func tomorrow(when string) string {

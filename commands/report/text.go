@@ -135,6 +135,15 @@ func TeacherName(p storage.Person) string {
 	return p.Name + "老师"
 }
 
+// TopicPart is a meeting's topic after its time (，主题：期中家长会), ""
+// when it has none.
+func TopicPart(topic string) string {
+	if topic == "" {
+		return ""
+	}
+	return "，主题：" + topic
+}
+
 // TeacherRole is a teacher's place in the school: 老师, 初一3班的老师 or
 // 初一3班的班主任.
 func TeacherRole(class string, head bool) string {
@@ -221,7 +230,7 @@ func RenderParentWeek(cal storage.Calendar, pw ParentWeek) string {
 		fmt.Fprintf(&b, "本学期%s的评语：%s\n", c.Author, c.Text)
 	}
 	for _, m := range pw.Meetings {
-		fmt.Fprintf(&b, "家长会：%s %s，%s\n", Day(cal, m.At), Clock(cal, m.At), m.Topic)
+		fmt.Fprintf(&b, "家长会：%s %s%s\n", Day(cal, m.At), Clock(cal, m.At), strings.TrimSuffix("，"+m.Topic, "，"))
 	}
 	b.WriteString("谢谢您的配合，我们一起为孩子加油！")
 	return b.String()

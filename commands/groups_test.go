@@ -357,3 +357,19 @@ func TestANewHeadTeacherTakesOverTheClass(t *testing.T) {
 	// Another class's head-teacher code says nothing of 初一3班.
 	mustNot(t, w.say("校长", "/invite teacher 初二1班 班主任"), "现在的班主任")
 }
+
+// A teacher sets the name they are called by: the platform's display name
+// (a nickname) no longer replaces it, and no two staff share one.
+func TestATeacherChoosesTheirName(t *testing.T) {
+	w := school(t)
+	must(t, w.join("🌈阳光", w.say("李老师", "/invite teacher 初一3班")), "初一3班的老师")
+	must(t, w.say("🌈阳光", "/我叫 赵红"), "好的，以后我叫你赵红老师")
+	must(t, w.say("🌈阳光", "/mine"), "赵红") // the nickname comes with every message, and is not taken back
+	must(t, w.say("李老师", "/mentor 张三 赵红"), "已指定赵红老师为张三（初一3班）的导师")
+	must(t, w.say("🌈阳光", "/我叫 王"), "已经有一位叫王老师的老师了")
+	must(t, w.say("🌈阳光", "/我叫 赵 红"), "不像名字")
+	must(t, w.say("🌈阳光", "/name 123"), "不像名字")
+	must(t, w.say("🌈阳光", "/name"), "请写上你的名字", "/我叫 李红")
+	must(t, w.say("张三妈妈", "/我叫 张妈妈"), "只有老师可以用 /我叫")
+	must(t, w.say("李老师", "/mentor 张三 🌈阳光"), "没有找到")
+}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"bangfu/bot"
 	"bangfu/commands/report"
@@ -655,6 +656,48 @@ func (h *Handler) joinFailed(keys []string, now time.Time) {
 
 // minutesUp rounds a wait up to whole minutes.
 func minutesUp(d time.Duration) int { return int((d + time.Minute - 1) / time.Minute) }
+
+// rename sets the name a teacher is called by, in place of the platform's
+// display name (a WeChat nickname like 🌈阳光): one no other staff member
+// has, so that /mentor and /teacher remove can tell them apart.
+func (h *Handler) rename(r *req) (string, error) {
+	if r.args.len() == 0 {
+		return "", r.usage(nameNeeded())
+	}
+	name := r.args.from(0)
+	if r.args.len() > 1 || !plausibleName(name) {
+		return "", r.usage(nameBad(clip(name, 12)))
+	}
+	same, err := h.staffNamed(name)
+	if err != nil {
+		return "", err
+	}
+	for _, p := range same {
+		if p.ID != r.me.ID {
+			return "", refuse(nameTaken(report.TeacherName(storage.Person{Name: name})))
+		}
+	}
+	p, err := h.Store.UpdatePerson(r.meta, r.me.ID, "person.rename", func(p *storage.Person) error {
+		p.Name, p.NameChosen = name, true
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return renamed(report.TeacherName(p)), nil
+}
+
+// plausibleName: letters only (Chinese or Latin, a middle dot), at most 12.
+func plausibleName(name string) bool {
+	n := 0
+	for _, c := range name {
+		n++
+		if !unicode.IsLetter(c) && c != '·' && c != '.' {
+			return false
+		}
+	}
+	return n >= 1 && n <= 12
+}
 
 func (h *Handler) mute(r *req) (string, error) { return h.setMuted(r, true) }
 

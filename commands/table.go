@@ -129,6 +129,7 @@ func commandTable() []*spec {
 		{name: "semester", family: famYear, aliases: []string{"学期"}, who: rStaff, where: staffChats, run: (*Handler).semester},
 		{name: "promote", family: famYear, aliases: []string{"升年级", "升级"}, who: rAdmin, where: inPrivate, writes: true, run: (*Handler).promote},
 		{name: "export", family: famReports, aliases: []string{"导出"}, who: rHead | rAdmin, where: inPrivate, run: (*Handler).export},
+		{name: "name", family: famPeople, aliases: []string{"我叫", "改名", "名字"}, who: rStaff, where: inPrivate, writes: true, run: (*Handler).rename},
 		{name: "mute", family: famPeople, aliases: []string{"免打扰"}, who: rParent, where: inPrivate, writes: true, run: (*Handler).mute},
 		{name: "unmute", family: famPeople, aliases: []string{"取消免打扰", "恢复"}, who: rParent, where: inPrivate, writes: true, run: (*Handler).unmute},
 		{name: "help", family: famHelp, aliases: []string{"帮助", "start"}, who: rAny, where: anywhere, run: (*Handler).help},

@@ -1165,6 +1165,20 @@ func plainStudent(student string) string {
 	return fmt.Sprintf("这句话没有记下来。要给%[1]s记一笔，前面加上命令，例如：\n/log %[1]s 数学辅导 30分钟（辅导）\n/contact %[1]s 电话 妈妈 孩子最近作业按时交了（家校沟通）\n/praise %[1]s 这周作业全对（进步）", student)
 }
 
+func nameNeeded() string { return "请写上你的名字。" }
+
+func nameBad(name string) string {
+	return fmt.Sprintf("“%s”不像名字：写中文或英文的姓名就行（最多12个字，不要空格和符号）。", name)
+}
+
+func nameTaken(name string) string {
+	return fmt.Sprintf("已经有一位叫%s的老师了。请写一个能和这位老师区分开的名字，例如你的全名。", name)
+}
+
+func renamed(teacher string) string {
+	return fmt.Sprintf("好的，以后我叫你%s。提醒、名单和家长收到的回复里都用这个名字。", teacher)
+}
+
 func parentWritePrivately(command string) string {
 	return fmt.Sprintf("为保护孩子的隐私，孩子的情况我只在私聊里说。请私聊我发送 /%s。", command)
 }
@@ -1597,6 +1611,11 @@ func commandWordings() map[string]wording {
 			example: "/export 初一3班",
 			desc:    "导出Excel帮扶档案（名单、辅导、沟通、进步、评语、统计）；加“上学期”导出上个学期的存档",
 			who:     "班主任和学校管理员（档案里有学生的隐私）"},
+		"name": {
+			usage:   "/name <姓名>",
+			example: "/我叫 李红",
+			desc:    "改你在机器人里的名字（提醒、名单、家长收到的回复里都用它），以后不再跟着微信或 Telegram 的昵称变；重名的老师用它区分",
+			who:     "老师"},
 		"mute": {
 			usage:   "/mute",
 			example: "/mute",

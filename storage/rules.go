@@ -83,7 +83,7 @@ func Reopen(old, st Student) Student {
 // chat that a message from their account shows (an empty one shows nothing),
 // so identifying them needs no write.
 func (p Person) Shows(platform, userID, privateChat, name string) bool {
-	if name != "" && p.Name != name {
+	if name != "" && p.Name != name && !p.NameChosen {
 		return false
 	}
 	if privateChat == "" {
@@ -100,7 +100,7 @@ func (p Person) Shows(platform, userID, privateChat, name string) bool {
 // Identify takes the name and the private chat a message from their
 // account shows.
 func (p *Person) Identify(platform, userID, privateChat, name string) {
-	if name != "" {
+	if name != "" && !p.NameChosen {
 		p.Name = name
 	}
 	for i := range p.Accounts {

@@ -227,6 +227,9 @@ type ParentLink struct {
 type Person struct {
 	ID          uint64
 	Name        string
+	// NameChosen: the person set their name with /name; the platform's
+	// display name no longer replaces it.
+	NameChosen  bool
 	Admin       bool
 	Teacher     bool
 	HeadOf      []uint64 // classes this person is head teacher (班主任) of

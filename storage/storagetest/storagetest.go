@@ -35,6 +35,7 @@ func Run(t *testing.T, open Opener) {
 		{"SameNameInAClassIsAConflictWithItsFacts", sameNameInAClassIsAConflict},
 		{"InviteCodesAreSpentOnceAndExpire", inviteCodesAreSpentOnceAndExpire},
 		{"ANewHeadTeacherTakesOverTheClass", aNewHeadTeacherTakesOverTheClass},
+		{"AChosenNameOutlivesTheDisplayName", aChosenNameOutlivesTheDisplayName},
 		{"UndoTakesTheAuthorsLatestRecord", undoTakesTheAuthorsLatestRecord},
 		{"CountsAndHistory", countsAndHistory},
 		{"DeleteStudentErasesEveryRecordAndLoneParent", deleteStudentErases},
@@ -271,6 +272,30 @@ func aNewHeadTeacherTakesOverTheClass(t *testing.T, s storage.Store) {
 	}
 	if handed != 1 {
 		t.Fatalf("%d handovers audited", handed)
+	}
+}
+
+// A name the person chose stays when the platform shows another display
+// name; until then, the display name follows the platform.
+func aChosenNameOutlivesTheDisplayName(t *testing.T, s storage.Store) {
+	p, err := s.EnsurePerson("t", "u1", "c1", "🌈阳光")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, _ = s.EnsurePerson("t", "u1", "c1", "阳光"); p.Name != "阳光" {
+		t.Fatalf("the display name is not followed: %+v", p)
+	}
+	if _, err := s.UpdatePerson(meta(1), p.ID, "person.rename", func(p *storage.Person) error {
+		p.Name, p.NameChosen = "赵红", true
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ = s.EnsurePerson("t", "u1", "c2", "🌈阳光"); p.Name != "赵红" || p.Accounts[0].ChatID != "c2" {
+		t.Fatalf("after choosing a name: %+v", p)
+	}
+	if p, _ = s.Person(p.ID); p.Name != "赵红" {
+		t.Fatalf("stored: %+v", p)
 	}
 }
 

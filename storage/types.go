@@ -225,8 +225,8 @@ type ParentLink struct {
 
 // Person is anyone who talks to the bot, with the roles they hold.
 type Person struct {
-	ID          uint64
-	Name        string
+	ID   uint64
+	Name string
 	// NameChosen: the person set their name with /name; the platform's
 	// display name no longer replaces it.
 	NameChosen  bool

@@ -225,11 +225,9 @@ type ParentLink struct {
 
 // Person is anyone who talks to the bot, with the roles they hold.
 type Person struct {
-	ID   uint64
-	Name string
-	// NameChosen: the person set their name with /name; the platform's
-	// display name no longer replaces it.
-	NameChosen  bool
+	ID          uint64
+	Name        string
+	NameChosen  bool // set with /name: the platform's display name no longer replaces it
 	Admin       bool
 	Teacher     bool
 	HeadOf      []uint64 // classes this person is head teacher (班主任) of

@@ -110,6 +110,20 @@ func (h *Handler) edit(r *req) (string, error) {
 	return out, nil
 }
 
+// namesADuration tells whether a correction writes a duration (30分钟, or
+// glued: 数学30分钟).
+func namesADuration(a args) bool {
+	for i := 1; i < a.len(); i++ {
+		if _, ok := parseDuration(a.at(i)); ok {
+			return true
+		}
+		if _, _, ok := splitGluedDuration(a.at(i)); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // parseEdit reads the new version of a record, in the shape of the command
 // that made it without the student: a session as /log, a contact as
 // /contact, praise and comments as their words. A day left out keeps the
@@ -149,6 +163,11 @@ func (h *Handler) parseEdit(r *req, ar aRecord) (func(*storage.Record) error, []
 				}
 				return func(rec *storage.Record) error { rec.Session.Minutes = m; return nil }, nil, nil
 			}
+		}
+		if !namesADuration(r.args) {
+			// The subject alone (/修改 #3 英语) keeps the minutes, as the
+			// help promises of what is not written.
+			r.args = newArgs(r.args.src + " " + strconv.Itoa(ar.rec.Session.Minutes) + "分钟")
 		}
 		in, err := h.parseLog(r)
 		if err != nil {

@@ -24,6 +24,9 @@ func TestRecordNumbersAreStableAndCorrectable(t *testing.T) {
 	must(t, r, "已更正 #1（张三（初一3班））", "原来：11月23日（周一） 辅导：数学辅导 30分钟", "现在：11月23日（周一） 辅导：数学辅导 45分钟（王老师） 备注：作业拖拉")
 	must(t, w.say("王老师", "/edit #1 40分钟"), "现在：11月23日（周一） 辅导：数学辅导 40分钟", "备注：作业拖拉")
 	must(t, w.say("王老师", "/修改 #1 昨天"), "现在：11月24日（周二） 辅导：数学辅导 40分钟")
+	// The subject alone keeps the minutes, the day and the note.
+	must(t, w.say("王老师", "/修改 #1 英语"), "现在：11月24日（周二） 辅导：英语 40分钟（王老师） 备注：作业拖拉")
+	must(t, w.say("王老师", "/修改 #1 数学辅导"), "现在：11月24日（周二） 辅导：数学辅导 40分钟")
 	ss, _ := w.st.Sessions(mustStudent(t, w, "张三").ID, time.Time{}, wed.AddDate(0, 1, 0))
 	if len(ss) != 2 || ss[0].No != 1 || ss[0].Minutes != 40 || w.st.Cal.Day(ss[0].At).Day() != 24 {
 		t.Fatalf("sessions after the edits: %+v", ss)
@@ -84,7 +87,7 @@ func TestRecordNumbersAreStableAndCorrectable(t *testing.T) {
 			seen[e.Action]++
 		}
 	}
-	if seen["session.edit"] != 6 || seen["contact.edit"] != 3 || seen["contact.delete"] != 1 {
+	if seen["session.edit"] != 8 || seen["contact.edit"] != 3 || seen["contact.delete"] != 1 {
 		t.Fatalf("audited changes: %v", seen)
 	}
 	// /undo still takes back one's own last record.
@@ -140,7 +143,7 @@ func TestHostileCorrectionsChangeNothing(t *testing.T) {
 		"/修改 #1 数学 1e2分钟", "/修改 #1 数学 30", "/修改 #1 数学 30分钟 45分钟", "/修改 #1 数学 30分钟 周八",
 		"/修改 #1 11-20abc", "/修改 #1 -5分钟", "/修改 #0 30分钟", "/修改 #-1 30分钟", "/修改 #99999999999 30分钟",
 		"/修改 ＃1 数学 " + strings.Repeat("长", 40) + " 30分钟", "/修改 #2 作为学困生进步很大", "/修改 #2 " + strings.Repeat("好", 301),
-		"/修改 #1 \u202e数学", "/删除记录", "/删除记录 #1 #2", "/删除记录 #abc", "/delete 初一3班张三", "/删除 #1号以后",
+		"/修改 #1 \u202e数学 30", "/删除记录", "/删除记录 #1 #2", "/删除记录 #abc", "/delete 初一3班张三", "/删除 #1号以后",
 		"/semester new 2027-02-22 2027-07-02 确认", "/新学期 2027-13-01 2027-07-02", "/学期 新 2027-02-22 2027-07-02 假期 2027-07-01..2027-07-05",
 		"/promote 确认", "/升年级 确认 确认",
 	}

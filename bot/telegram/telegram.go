@@ -155,7 +155,7 @@ func New(cfg Config) (*Telegram, error) {
 		tgbot.WithNotAsyncHandlers(),
 		tgbot.WithDefaultHandler(t.onUpdate),
 		tgbot.WithErrorsHandler(func(err error) { cfg.Log.Warn("telegram", "err", redact(err.Error(), cfg.Token)) }),
-		tgbot.WithAllowedUpdates(tgbot.AllowedUpdates{"message"}),
+		tgbot.WithAllowedUpdates(tgbot.AllowedUpdates{"message", "edited_message"}),
 	}
 	t.serverURL = "https://api.telegram.org"
 	if cfg.ServerURL != "" {
@@ -373,7 +373,7 @@ func (t *Telegram) poll(ctx context.Context) {
 // getUpdates is the Bot API call, form-encoded like the library's own.
 func (t *Telegram) getUpdates(ctx context.Context, offset int64) ([]*models.Update, error) {
 	form := url.Values{"offset": {strconv.FormatInt(offset, 10)}, "timeout": {strconv.Itoa(int((t.cfg.PollTimeout - time.Second).Seconds()))},
-		"allowed_updates": {`["message"]`}}
+		"allowed_updates": {`["message","edited_message"]`}}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.serverURL+"/bot"+t.cfg.Token+"/getUpdates", strings.NewReader(form.Encode()))
 	if err != nil {
 		return nil, err
@@ -419,6 +419,10 @@ func (t *Telegram) onUpdate(ctx context.Context, _ *tgbot.Bot, upd *models.Updat
 		hctx = context.WithoutCancel(ctx)
 	}
 	defer t.markHandled(upd.ID)
+	if e := upd.EditedMessage; e != nil {
+		t.edited(e)
+		return
+	}
 	m := upd.Message
 	if m == nil {
 		return
@@ -501,6 +505,25 @@ func mediaOf(m *models.Message) string {
 		return "视频"
 	}
 	return ""
+}
+
+// edited answers a command a person edited after sending it: the edit is
+// not carried out, and a teacher who fixed a typo that way must not take
+// the record for corrected (or, for a line that was refused, for made).
+// Other edits are left alone.
+func (t *Telegram) edited(e *models.Message) {
+	text := strings.TrimSpace(e.Text)
+	if e.From == nil || e.From.IsBot || !(strings.HasPrefix(text, "/") || strings.HasPrefix(text, "／")) {
+		return
+	}
+	chat := bot.Chat{ID: chatID(e.Chat.ID), Kind: bot.Group, Title: e.Chat.Title}
+	if e.IsTopicMessage && e.MessageThreadID != 0 {
+		chat.Thread = strconv.Itoa(e.MessageThreadID)
+	}
+	if e.Chat.Type == models.ChatTypePrivate {
+		chat = bot.Chat{ID: chatID(e.Chat.ID), Kind: bot.Private, Title: personName(e.From)}
+	}
+	t.replies.Add(bot.Outgoing{Platform: PlatformName, Chat: chat, Text: editedCommand()})
 }
 
 // quoted is the text of the message replied to, "" for none.

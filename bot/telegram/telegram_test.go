@@ -803,3 +803,26 @@ func TestTheFamilyCallNudgeHasAButton(t *testing.T) {
 		t.Fatalf("the tap: %s", got)
 	}
 }
+
+// A teacher who edits a command after sending it (a typo fixed in place)
+// is told that the edit is not carried out and how to correct: the record
+// stays as first written. An edited chat line gets nothing.
+func TestAnEditedCommandIsAnsweredNotCarriedOut(t *testing.T) {
+	api := telegramtest.New(token)
+	defer api.Close()
+	r := newRig(t, api, "", fast)
+	defer r.stop()
+	r.say(1, "校长", 0, "", "/student add 初一3班 张三")
+	r.say(2, "李老师", 0, "", "/join "+lastLine(r.say(1, "校长", 0, "", "/invite teacher 初一3班 班主任")))
+	r.say(2, "李老师", 0, "", "/log 张三 数学 30分钟")
+
+	before := len(api.SentTo(2))
+	api.Edit(2, "李老师", 0, "", "/log 张三 数学 45分钟")
+	if !bottest.Eventually(5*time.Second, func() bool { return len(api.SentTo(2)) > before }) || !strings.Contains(api.SentTo(2)[before], "改过的消息我不会再处理") {
+		t.Fatalf("the edit was answered with %v", api.SentTo(2)[before:])
+	}
+	api.Edit(2, "李老师", 0, "", "好的，谢谢")
+	if got := r.say(2, "李老师", 0, "", "/history 张三"); !strings.Contains(got, "数学 30分钟") || strings.Contains(got, "45分钟") || strings.Contains(got, "改过的消息") {
+		t.Fatalf("after the edits: %s", got)
+	}
+}

@@ -25,6 +25,10 @@ func minutes(d time.Duration) string {
 	return fmt.Sprintf("%.1f小时", d.Hours())
 }
 
+func editedCommand() string {
+	return "我看到您改了一条发过的命令。改过的消息我不会再处理：原来那条如果已经记下，请用 /修改 #记录号 更正（记录号在我的回复里，也可以发 /history 学生姓名 查）；如果没有记下，请把改好的整条重新发一遍。"
+}
+
 func anonymousAdminReply() string {
 	return "您现在是以“匿名管理员”身份发言，我认不出您是哪位老师。请在群设置里关掉自己的“保持匿名”（Remain anonymous），或者私聊我发送命令。"
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -191,6 +192,7 @@ type message struct {
 	// without its own reply_to_message).
 	ReplyToMessage  *message `json:"reply_to_message,omitempty"`
 	MigrateToChatID int64    `json:"migrate_to_chat_id,omitempty"`
+	EditDate        int64    `json:"edit_date,omitempty"`
 	// A voice message or a photo (its sizes), with an optional caption.
 	Voice   *voice      `json:"voice,omitempty"`
 	Photo   []photoSize `json:"photo,omitempty"`
@@ -254,6 +256,20 @@ func (s *Server) Say(fromID int64, name string, groupID int64, group, text strin
 	m := message{MessageID: s.nextMsgID, From: &user{ID: fromID, FirstName: name}, Chat: c, Date: time.Now().Unix(), Text: text}
 	s.nextMsgID++
 	return s.pushLocked(map[string]any{"message": m})
+}
+
+// Edit queues what Telegram sends when a person edits a message they sent
+// earlier (edited_message, with edit_date): in private when group is "".
+func (s *Server) Edit(fromID int64, name string, groupID int64, group, text string) int64 {
+	c := chat{ID: fromID, Type: "private"}
+	if group != "" {
+		c = chat{ID: groupID, Type: "supergroup", Title: group}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := message{MessageID: s.nextMsgID, From: &user{ID: fromID, FirstName: name}, Chat: c, Date: time.Now().Add(-time.Minute).Unix(), Text: text, EditDate: time.Now().Unix()}
+	s.nextMsgID++
+	return s.pushLocked(map[string]any{"edited_message": m})
 }
 
 // SayReplying queues a private message from a person answering (quoting)
@@ -507,9 +523,29 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request) {
 			s.ids, s.updates = s.ids[1:], s.updates[1:]
 		}
 	}
-	batch := append([]json.RawMessage(nil), s.updates...)
+	// Telegram delivers only the kinds of update asked for (allowed_updates).
+	var allowed []string
+	json.Unmarshal([]byte(r.FormValue("allowed_updates")), &allowed)
+	var batch []json.RawMessage
+	for _, u := range s.updates {
+		if len(allowed) == 0 || slices.Contains(allowed, kindOf(u)) {
+			batch = append(batch, u)
+		}
+	}
 	s.mu.Unlock()
 	ok(w, batch)
+}
+
+// kindOf is an update's kind: message, edited_message, ….
+func kindOf(raw json.RawMessage) string {
+	var fields map[string]json.RawMessage
+	json.Unmarshal(raw, &fields)
+	for k := range fields {
+		if k != "update_id" {
+			return k
+		}
+	}
+	return ""
 }
 
 func (s *Server) send(w http.ResponseWriter, r *http.Request, method string) {

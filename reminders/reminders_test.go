@@ -286,8 +286,10 @@ func TestParentsWeekIsPositiveAndWaitsForQuietHours(t *testing.T) {
 }
 
 func TestMondayDigestFigures(t *testing.T) {
-	s := newSchool(t, at(11, 16, 9, 0))
+	s := newSchool(t, at(11, 9, 9, 0)) // on the register for the whole fortnight
+	s.now = at(11, 16, 9, 0)
 	s.say("王老师", "", "/log 张三 数学 30分钟")
+	s.say("校长", "", "/student add 初一3班 赵六") // added in the digest's week: not two weeks idle
 	s.now = at(11, 18, 9, 0)
 	s.say("王老师", "", "/log 张三 英语 40分钟")
 	s.say("李老师", "", "/contact 张三 电话 妈妈 好")
@@ -298,13 +300,13 @@ func TestMondayDigestFigures(t *testing.T) {
 	if !ok {
 		t.Fatalf("no digest for the class group: %+v", rs)
 	}
-	for _, want := range []string{"11月16日—11月22日", "帮扶学生：2人", "辅导：2次，共70分钟", "达到约定次数：1/2人", "本月家长沟通：1/2人", "两周没有辅导记录：李四", "王老师 2次"} {
+	for _, want := range []string{"11月16日—11月22日", "帮扶学生：3人", "辅导：2次，共70分钟", "达到约定次数：1/3人", "本月家长沟通：1/3人", "两周没有辅导记录：李四\n", "王老师 2次"} {
 		if !strings.Contains(g.Text, want) {
 			t.Errorf("digest lacks %q:\n%s", want, g.Text)
 		}
 	}
 	a, ok := to(rs, "校长")
-	if !ok || !strings.Contains(a.Text, "全校帮扶周报") || !strings.Contains(a.Text, "合计：达到约定次数1/2人") {
+	if !ok || !strings.Contains(a.Text, "全校帮扶周报") || !strings.Contains(a.Text, "合计：达到约定次数1/3人") {
 		t.Fatalf("admin digest: %q", a.Text)
 	}
 }

@@ -50,7 +50,10 @@ func BuildDigest(st Reader, cal storage.Calendar, weekStart time.Time, classID u
 		if cd == nil || s.Closed || (!s.CreatedAt.Before(weekEnd) && n == 0) {
 			continue
 		}
-		cd.add(s, n, in.weekMinutes[s.ID], in.contacted[s.ID], in.seen[s.ID], in.names[s.MentorID])
+		// Two weeks without a session counts only for a student on the
+		// register the whole fortnight: one added last week is not idle.
+		idle := !in.seen[s.ID] && !cal.Day(s.CreatedAt).After(weekStart.AddDate(0, 0, -7))
+		cd.add(s, n, in.weekMinutes[s.ID], in.contacted[s.ID], idle, in.names[s.MentorID])
 	}
 	for _, c := range in.classes {
 		if cd := byClass[c.ID]; cd != nil && cd.Students > 0 {
@@ -61,7 +64,7 @@ func BuildDigest(st Reader, cal storage.Calendar, weekStart time.Time, classID u
 }
 
 // add counts one student with n sessions (of minutes) in the week.
-func (cd *ClassDigest) add(s storage.Student, n, minutes int, contacted, seenInTwoWeeks bool, mentor string) {
+func (cd *ClassDigest) add(s storage.Student, n, minutes int, contacted, idle bool, mentor string) {
 	cd.Students++
 	cd.Sessions += n
 	cd.Minutes += minutes
@@ -71,7 +74,7 @@ func (cd *ClassDigest) add(s storage.Student, n, minutes int, contacted, seenInT
 	if contacted {
 		cd.Contacted++
 	}
-	if !seenInTwoWeeks {
+	if idle {
 		cd.NotSeen = append(cd.NotSeen, s.Name)
 	}
 	if s.MentorID != 0 {

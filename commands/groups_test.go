@@ -218,8 +218,16 @@ func TestATeachersRecordWithoutItsSlashIsNotTakenForRecorded(t *testing.T) {
 			t.Errorf("%q was answered: %q", line, got)
 		}
 	}
-	if got := w.sayIn("初一3班教师群", "王老师", "张三 数学 30分钟"); got != "" {
-		t.Errorf("a plain line in a group was answered: %q", got)
+	// In the teacher group, a record without its slash is answered too;
+	// other lines there, and anything in the parents' group, are not.
+	must(t, w.sayIn("初一3班教师群", "王老师", "张三 数学 30分钟"), "没有记下来", "/log 张三 数学 30分钟")
+	for _, line := range []string{"张三 今天上课主动举手", "收到", "大家辛苦了"} {
+		if got := w.sayIn("初一3班教师群", "王老师", line); got != "" {
+			t.Errorf("%q in the teacher group was answered: %q", line, got)
+		}
+	}
+	if got := w.sayIn("初一3班家长群", "王老师", "张三 数学 30分钟"); got != "" {
+		t.Errorf("a plain line in the parents' group was answered: %q", got)
 	}
 	must(t, w.say("王老师", "/history 张三"), "张三（初一3班）还没有记录")
 }

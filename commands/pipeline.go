@@ -309,7 +309,10 @@ const plainQuiet = 30 * time.Minute
 // teachers, and answers a stranger's with one line saying what they can do;
 // teachers and groups get silence.
 func (h *Handler) plainMessage(ctx context.Context, m bot.Message) []bot.Outgoing {
-	if m.Chat.Kind != bot.Private || (Normalize(m.Text) == "" && m.Media == "") {
+	if m.Chat.Kind != bot.Private {
+		return h.teacherGroupHint(m)
+	}
+	if Normalize(m.Text) == "" && m.Media == "" {
 		return nil
 	}
 	p, known, err := h.Store.PersonByAccount(m.Platform, m.Sender.ID)
@@ -326,7 +329,7 @@ func (h *Handler) plainMessage(ctx context.Context, m bot.Message) []bot.Outgoin
 		// A teacher who left out the slash (张三 数学 30分钟, 辅导 张三 …)
 		// must not take the line for recorded: each such line is answered
 		// with how to say it. 收到 and 谢谢 stay unanswered.
-		if hint := h.staffPlainHint(m.Text); hint != "" {
+		if hint := h.staffPlainHint(m.Text, false); hint != "" {
 			return h.markedReply(m, []bot.Outgoing{bot.Reply(m, hint)})
 		}
 	}
@@ -365,10 +368,11 @@ func (h *Handler) onceInAWhile(m bot.Message, text string) []bot.Outgoing {
 
 // staffPlainHint words the hint for a teacher's plain line that reads as
 // a record without its slash: a command word and a supported student's
-// name first (辅导 张三 …) get the line back with the slash; a supported student's name first, the line as
-// a /log when it names a duration, else the commands for that student.
-// Any other line gets no hint ("").
-func (h *Handler) staffPlainHint(text string) string {
+// name first (辅导 张三 …) get the line back with the slash; a supported
+// student's name first, the line as a /log when it names a duration, else
+// (unless onlyRecords, as in a group) the commands for that student. Any
+// other line gets no hint ("").
+func (h *Handler) staffPlainHint(text string, onlyRecords bool) string {
 	words := strings.Fields(Normalize(text))
 	if len(words) < 2 {
 		return ""
@@ -388,5 +392,30 @@ func (h *Handler) staffPlainHint(text string) string {
 			return plainLog(words[0], "/log "+strings.Join(words, " "))
 		}
 	}
+	if onlyRecords {
+		return ""
+	}
 	return plainStudent(words[0])
+}
+
+// teacherGroupHint answers, in a teacher group, a teacher's line that is a
+// record without its slash (张三 数学 30分钟, 辅导 张三 …), so that nobody
+// takes it for recorded; any other group line is left alone, as groups
+// chat.
+func (h *Handler) teacherGroupHint(m bot.Message) []bot.Outgoing {
+	if Normalize(m.Text) == "" {
+		return nil
+	}
+	g, ok, err := h.Store.Group(m.Platform, m.Chat.ID)
+	if err != nil || !ok || g.Kind != storage.GroupTeacher {
+		return nil
+	}
+	p, known, err := h.Store.PersonByAccount(m.Platform, m.Sender.ID)
+	if err != nil || !known || !p.IsStaff() {
+		return nil
+	}
+	if hint := h.staffPlainHint(m.Text, true); hint != "" {
+		return h.markedReply(m, []bot.Outgoing{bot.Reply(m, hint)})
+	}
+	return nil
 }

@@ -258,3 +258,17 @@ func TestARefusalNamesTheCommandAsWritten(t *testing.T) {
 	must(t, w.sayIn("初一3班家长群", "张三妈妈", "/状态"), "请私聊我发送 /状态。")
 	must(t, w.say("李老师", "/本群 教师"), "/本群 教师 要在群里发送")
 }
+
+// A Latin name is found whatever its case; a name no student has offers
+// the ones that hold it (a Uyghur given name for the full name), to staff
+// only, and nothing is stored.
+func TestANameNobodyHasOffersTheNamesThatHoldIt(t *testing.T) {
+	w := school(t)
+	w.say("李老师", "/student add 初一3班 阿依古丽·买买提 学困")
+	w.say("李老师", "/student add 初一3班 Tom 学困")
+	must(t, w.say("王老师", "/log tom 英语 30分钟"), "已记录：Tom（初一3班）英语 30分钟")
+	must(t, w.say("王老师", "/log 阿依古丽 数学 30分钟"), "没有叫阿依古丽的学生。是不是：阿依古丽·买买提（初一3班）？")
+	must(t, w.say("王老师", "/log 张 数学 30分钟"), "没有叫张的学生。请核对姓名") // one letter offers nothing
+	mustNot(t, w.say("张三妈妈", "/status 阿依古丽"), "买买提")
+	must(t, w.say("王老师", "/history 阿依古丽·买买提"), "还没有记录")
+}

@@ -3,6 +3,7 @@ package commands
 import (
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"bangfu/commands/report"
 	"bangfu/storage"
@@ -28,6 +29,12 @@ func (h *Handler) resolveStudent(r *req, ref string, forRecord bool) (found, err
 	all, err := h.Store.StudentsNamed(sr.name)
 	if err != nil {
 		return found{}, err
+	}
+	var near []storage.Student // names it may have meant, when none is exactly it
+	if len(all) == 0 && rolesOf(r.me) != rParent {
+		if all, near, err = h.nearNames(sr.name); err != nil {
+			return found{}, err
+		}
 	}
 	var cands []found
 	for _, st := range all {
@@ -55,6 +62,15 @@ func (h *Handler) resolveStudent(r *req, ref string, forRecord bool) (found, err
 	if len(cands) == 0 {
 		if sr.hasClass {
 			return found{}, refuse(noSuchStudentInClass(sr.class.name(), sr.name))
+		}
+		if len(near) > 0 {
+			var names []string
+			for _, st := range near {
+				if c, err := h.Store.Class(st.ClassID); err == nil {
+					names = append(names, studentLabel(st, c))
+				}
+			}
+			return found{}, refuse(noSuchStudentMaybe(sr.name, enumerate(names)))
 		}
 		return found{}, refuse(noSuchStudent(sr.name))
 	}
@@ -92,6 +108,29 @@ func (h *Handler) resolveStudent(r *req, ref string, forRecord bool) (found, err
 		return found{}, refuse(supportEnded(f.label(), reason, report.ClassName(f.class), f.st.Name))
 	}
 	return f, nil
+}
+
+// nearNames looks, for a name no student has, for the ones it may mean:
+// the same letters in another case (tom for Tom) are taken as that name;
+// a name that starts with it or holds it (阿依古丽 for 阿依古丽·买买提) is
+// offered, at most three. It reads the register: only when nothing matched.
+func (h *Handler) nearNames(name string) (same, near []storage.Student, err error) {
+	if utf8.RuneCountInString(name) < 2 {
+		return nil, nil, nil
+	}
+	all, err := h.Store.AllStudents()
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, st := range all {
+		switch {
+		case strings.EqualFold(st.Name, name):
+			same = append(same, st)
+		case len(near) < 3 && !st.Closed && strings.Contains(st.Name, name):
+			near = append(near, st)
+		}
+	}
+	return same, near, nil
 }
 
 // privileged: the student's head teacher, mentor and admins may see the

@@ -87,6 +87,10 @@ func noSuchStudent(name string) string {
 	return fmt.Sprintf("帮扶名单里没有叫%s的学生。请核对姓名，或用 /students 初一3班 查看名单。", name)
 }
 
+func noSuchStudentMaybe(name, near string) string {
+	return fmt.Sprintf("帮扶名单里没有叫%s的学生。是不是：%s？请写全名。", name, near)
+}
+
 func sameNameStudents(count int, name, classes, example string) string {
 	return fmt.Sprintf("有%d位叫%s的学生（%s），请写明班级，例如：%s", count, name, classes, example)
 }

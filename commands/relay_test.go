@@ -142,7 +142,7 @@ func TestAVoiceMessageFromAParentReachesTheTeachersAsANotice(t *testing.T) {
 	voice := w.message("张三妈妈", "", "")
 	voice.Media = "语音"
 	outs := w.h.Handle(context.Background(), voice)
-	if len(outs) != 1 || !strings.Contains(outs[0].Text, "收到您的语音。我只能转文字，已告诉李老师、王老师您找过老师") {
+	if len(outs) != 1 || !strings.Contains(outs[0].Text, "收到您的语音。我只能转文字，已告诉李老师、王老师，老师会尽快联系您") {
 		t.Fatalf("the parent was told %+v", outs)
 	}
 	for _, teacher := range []string{"dm:王老师", "dm:李老师"} {

@@ -2319,7 +2319,7 @@ func relayMediaPassed(media, name string, teachers []string, held string) string
 	if len(teachers) == 0 {
 		return fmt.Sprintf("收到您的%s。%s的班主任和导师还没有加入机器人，暂时转不过去。急事请直接联系班主任。", media, name)
 	}
-	text := fmt.Sprintf("收到您的%s。我只能转文字，已告诉%s您找过老师，老师会尽快联系您。方便的话，也可以把要说的话打成文字发给我。", media, enumerate(teachers))
+	text := fmt.Sprintf("收到您的%s。我只能转文字，已告诉%s，老师会尽快联系您。方便的话，也可以把要说的话打成文字发给我。", media, enumerate(teachers))
 	if held != "" {
 		text += fmt.Sprintf("现在是休息时间，老师%s以后会收到。", held)
 	}

@@ -91,6 +91,7 @@ type Telegram struct {
 
 	mu              sync.Mutex
 	downSince       time.Time // first failed call of an outage; zero while reachable
+	selfID          int64     // the bot's own user id, from getMe
 	toldDown        bool      // the admins heard of this outage
 	toldOtherPoller bool      // the admins heard another program polls this token
 	lastHandled     int64     // the update handled last (not the highest ever: ids may restart lower)
@@ -203,7 +204,7 @@ func (t *Telegram) connect(ctx context.Context) bool {
 		me, err := t.api.GetMe(ctx)
 		if err == nil {
 			t.mu.Lock()
-			t.username = me.Username
+			t.username, t.selfID = me.Username, me.ID
 			t.mu.Unlock()
 			t.up()
 			t.explainPrivacyMode(me.CanReadAllGroupMessages)
@@ -427,6 +428,13 @@ func (t *Telegram) onUpdate(ctx context.Context, _ *tgbot.Bot, upd *models.Updat
 	if m == nil {
 		return
 	}
+	if t.addedMe(m) {
+		// Added to a group: say at once how the group is registered, before
+		// anyone asks the bot anything there.
+		chat := bot.Chat{ID: chatID(m.Chat.ID), Kind: bot.Group, Title: m.Chat.Title}
+		t.replies.Add(bot.Outgoing{Platform: PlatformName, Chat: chat, Text: addedToGroup()})
+		return
+	}
 	if m.MigrateToChatID != 0 { // the group became a supergroup: keep its registration
 		if err := t.cfg.State.MoveGroup(PlatformName, chatID(m.Chat.ID), chatID(m.MigrateToChatID)); err != nil {
 			t.cfg.Log.Error("telegram: moving a migrated group failed", "err", err)
@@ -505,6 +513,19 @@ func mediaOf(m *models.Message) string {
 		return "视频"
 	}
 	return ""
+}
+
+// addedMe tells a service message that added this bot to a group.
+func (t *Telegram) addedMe(m *models.Message) bool {
+	t.mu.Lock()
+	self := t.selfID
+	t.mu.Unlock()
+	for _, u := range m.NewChatMembers {
+		if self != 0 && u.ID == self {
+			return true
+		}
+	}
+	return false
 }
 
 // edited answers a command a person edited after sending it: the edit is

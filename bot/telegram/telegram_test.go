@@ -826,3 +826,22 @@ func TestAnEditedCommandIsAnsweredNotCarriedOut(t *testing.T) {
 		t.Fatalf("after the edits: %s", got)
 	}
 }
+
+// Added to a group, the bot says at once how the group is registered;
+// another member joining gets nothing.
+func TestAddedToAGroupTheBotSaysHowToRegisterIt(t *testing.T) {
+	api := telegramtest.New(token)
+	defer api.Close()
+	r := newRig(t, api, "", fast)
+	defer r.stop()
+	r.say(1, "校长", 0, "", "/help") // connected: getMe answered
+	api.AddMembers(1, "校长", group, "初一3班教师群", telegramtest.BotID)
+	if !bottest.Eventually(5*time.Second, func() bool { return len(api.SentTo(group)) > 0 }) || !strings.Contains(api.SentTo(group)[0], "/group teacher 初一3班") {
+		t.Fatalf("the group got %v", api.SentTo(group))
+	}
+	api.AddMembers(1, "校长", group, "初一3班教师群", 42)
+	r.say(1, "校长", group, "初一3班教师群", "/group teacher 初一3班") // answered after the join, which was not
+	if got := api.SentTo(group); len(got) != 2 || !strings.Contains(got[1], "教师群") {
+		t.Fatalf("the group got %v", got)
+	}
+}

@@ -25,6 +25,10 @@ func minutes(d time.Duration) string {
 	return fmt.Sprintf("%.1f小时", d.Hours())
 }
 
+func addedToGroup() string {
+	return "大家好，我是学校的帮扶助手。请班主任或学校管理员在群里发送 /group teacher 初一3班（登记为教师群）或 /group parent 初一3班（登记为家长群）；登记之前，我不在这里谈学生的情况。"
+}
+
 func editedCommand() string {
 	return "我看到您改了一条发过的命令。改过的消息我不会再处理：原来那条如果已经记下，请用 /修改 #记录号 更正（记录号在我的回复里，也可以发 /history 学生姓名 查）；如果没有记下，请把改好的整条重新发一遍。"
 }

@@ -42,6 +42,10 @@ func welcomeNewFriend() string {
 	return "您好！我是学校的帮扶助手。请把老师发给您的邀请码私聊发给我，例如：/join K7M2QX9A"
 }
 
+func addedToGroup() string {
+	return "大家好，我是学校的帮扶助手。请班主任或学校管理员在群里 @我 发送 /group teacher 初一3班（登记为教师群）或 /group parent 初一3班（登记为家长群）；登记之前，我不在这里谈学生的情况。"
+}
+
 func unnamedGroup() string {
 	return "这个群还没有群名。请群主先给群起一个名字（群聊名称），再发命令；没有名字的群，我在重新登录后认不出来。"
 }

@@ -43,3 +43,18 @@ func TestQuotedText(t *testing.T) {
 		}
 	}
 }
+
+func TestInvitedMe(t *testing.T) {
+	for content, want := range map[string]bool{
+		`"李老师"邀请你加入了群聊，群聊参与人还有：王老师、张老师`: true,
+		`"李老师"邀请你和"王老师"加入了群聊`:           true,
+		`你通过扫描"李老师"分享的二维码加入群聊`:          true,
+		`"李老师"邀请"王老师"加入了群聊`:             false,
+		`你邀请"王老师"加入了群聊`:                 false,
+		`"李老师"修改群名为"初一3班教师群"`:           false,
+	} {
+		if got := invitedMe(content); got != want {
+			t.Errorf("invitedMe(%q) = %v", content, got)
+		}
+	}
+}

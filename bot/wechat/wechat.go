@@ -398,6 +398,10 @@ func (w *WeChat) onMessage(msg *openwechat.Message) {
 	if msg.IsSendBySelf() {
 		return
 	}
+	if msg.IsSystem() && msg.IsSendByGroup() && invitedMe(msg.Content) {
+		w.greetGroup(msg)
+		return
+	}
 	// A voice, a picture or a video from a person in private is handed on
 	// without text (a grandparent's voice must not vanish); other non-text
 	// messages, and any in groups, are left alone.
@@ -472,6 +476,28 @@ func (w *WeChat) onMessage(msg *openwechat.Message) {
 	}
 	m.Sender = bot.User{ID: id, Name: displayName(who)}
 	handle(ctx, m)
+}
+
+// invitedMe tells the system line WeChat shows in a group the bot was
+// just brought into: "李老师"邀请你加入了群聊…, 你通过扫描"李老师"分享的二维码加入群聊.
+func invitedMe(content string) bool {
+	return strings.Contains(content, "邀请你") && strings.Contains(content, "加入了群聊") ||
+		strings.HasPrefix(content, "你通过扫描") && strings.Contains(content, "加入群聊")
+}
+
+// greetGroup says, in a group the bot was just brought into, how the group
+// is registered (and, for a group without a name, to name it first).
+func (w *WeChat) greetGroup(msg *openwechat.Message) {
+	group, err := msg.Sender()
+	if err != nil {
+		w.cfg.Log.Warn("wechat: unknown group", "err", err)
+		return
+	}
+	text := addedToGroup()
+	if group.NickName == "" {
+		text += "\n" + unnamedGroup()
+	}
+	w.replies.Add(bot.Outgoing{Platform: PlatformName, Chat: bot.Chat{ID: w.groupID(group), Kind: bot.Group, Title: group.NickName}, Text: text})
 }
 
 // mediaOf names a voice, picture or video message as bot.Message.Media

@@ -152,6 +152,12 @@ func TestATeacherLogsInAGroupAndAParentBinds(t *testing.T) {
 	if got := r.say("li", "/join "+code); !strings.Contains(got, "初一3班的班主任") {
 		t.Fatalf("teacher join: %s", got)
 	}
+	// Brought into the group, the bot says how it is registered.
+	before := len(srv.SentTo("tg"))
+	srv.InviteBot("tg", "li")
+	if got := r.await("tg", before); !strings.Contains(got, "/group teacher 初一3班") {
+		t.Fatalf("greeting: %s", got)
+	}
 	if got := r.sayInGroup("tg", "li", "@帮扶助手\u2005/group teacher 初一3班"); !strings.Contains(got, "教师群") {
 		t.Fatalf("group registration: %s", got)
 	}
@@ -165,7 +171,7 @@ func TestATeacherLogsInAGroupAndAParentBinds(t *testing.T) {
 	}
 	// A voice message (MsgType 34, its Content XML) reaches the teachers as
 	// a notice to call back; in a group, a voice is left alone.
-	before := len(srv.SentTo("mum"))
+	before = len(srv.SentTo("mum"))
 	srv.SayVoice("mum")
 	if got := r.await("mum", before); !strings.Contains(got, "收到您的语音") || strings.Contains(got, "voicemsg") {
 		t.Fatalf("the parent's voice: %s", got)

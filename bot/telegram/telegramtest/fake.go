@@ -193,6 +193,7 @@ type message struct {
 	ReplyToMessage  *message `json:"reply_to_message,omitempty"`
 	MigrateToChatID int64    `json:"migrate_to_chat_id,omitempty"`
 	EditDate        int64    `json:"edit_date,omitempty"`
+	NewChatMembers  []user   `json:"new_chat_members,omitempty"`
 	// A voice message or a photo (its sizes), with an optional caption.
 	Voice   *voice      `json:"voice,omitempty"`
 	Photo   []photoSize `json:"photo,omitempty"`
@@ -272,13 +273,35 @@ func (s *Server) Edit(fromID int64, name string, groupID int64, group, text stri
 	return s.pushLocked(map[string]any{"edited_message": m})
 }
 
+// BotID is the bot's own user id, as getMe answers it.
+const BotID = 7700000001
+
+// AddMembers queues the service message of a person adding members to a
+// supergroup (new_chat_members): the bot, when BotID is among them.
+func (s *Server) AddMembers(fromID int64, name string, groupID int64, group string, members ...int64) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var added []user
+	for _, id := range members {
+		if id == BotID {
+			added = append(added, user{ID: BotID, IsBot: true, FirstName: "帮扶助手", Username: s.Username})
+		} else {
+			added = append(added, user{ID: id, FirstName: fmt.Sprint("成员", id)})
+		}
+	}
+	m := message{MessageID: s.nextMsgID, From: &user{ID: fromID, FirstName: name}, Chat: chat{ID: groupID, Type: "supergroup", Title: group},
+		Date: time.Now().Unix(), NewChatMembers: added}
+	s.nextMsgID++
+	return s.pushLocked(map[string]any{"message": m})
+}
+
 // SayReplying queues a private message from a person answering (quoting)
 // one the bot sent them earlier, whose text was quoted.
 func (s *Server) SayReplying(fromID int64, name, text, quoted string) int64 {
 	c := chat{ID: fromID, Type: "private"}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	orig := &message{MessageID: s.nextMsgID, From: &user{ID: 777, IsBot: true, FirstName: "帮扶助手", Username: "bangfu_bot"}, Chat: c, Date: time.Now().Unix(), Text: quoted}
+	orig := &message{MessageID: s.nextMsgID, From: &user{ID: BotID, IsBot: true, FirstName: "帮扶助手", Username: "bangfu_bot"}, Chat: c, Date: time.Now().Unix(), Text: quoted}
 	s.nextMsgID++
 	m := message{MessageID: s.nextMsgID, From: &user{ID: fromID, FirstName: name}, Chat: c, Date: time.Now().Unix(), Text: text, ReplyToMessage: orig}
 	s.nextMsgID++
@@ -461,7 +484,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		privacy := s.privacy
 		s.mu.Unlock()
-		ok(w, map[string]any{"id": 1, "is_bot": true, "first_name": "帮扶助手", "username": s.Username,
+		ok(w, map[string]any{"id": BotID, "is_bot": true, "first_name": "帮扶助手", "username": s.Username,
 			"can_join_groups": true, "can_read_all_group_messages": !privacy})
 	case "deleteWebhook":
 		s.mu.Lock()

@@ -215,6 +215,15 @@ func (s *Server) SayVoiceInGroup(group, from string) {
 	s.pushTypedLocked(g.userName, "@self", 34, m.userName+`:<br/><msg><voicemsg endflag="1" voicelength="2000" /></msg>`)
 }
 
+// InviteBot queues the system line (MsgType 10000) web WeChat delivers in
+// a group the bot account was just invited into.
+func (s *Server) InviteBot(group, by string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, m := s.byKey(group), s.byKey(by)
+	s.pushTypedLocked(g.userName, "@self", 10000, "\""+m.NickName+"\"邀请你加入了群聊，群聊参与人还有："+m.NickName)
+}
+
 // SayInGroup queues a group text from a member.
 func (s *Server) SayInGroup(group, from, text string) {
 	s.mu.Lock()

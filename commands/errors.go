@@ -39,6 +39,8 @@ func (h *Handler) userText(err error) (string, bool) {
 		return inviteStudentGone(), true
 	case se.Op == "UseInvite" && se.Code == storage.ENotFound:
 		return inviteUnknown(se.Subject), true
+	case se.Op == "UseInvite" && se.Code == storage.EConflict && se.Reason == "revoked":
+		return inviteVoided(se.Subject), true
 	case se.Op == "UseInvite" && se.Code == storage.EConflict:
 		return inviteUsed(se.Subject), true
 	case se.Op == "UseInvite" && se.Code == storage.EExpired:

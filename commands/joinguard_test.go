@@ -49,3 +49,25 @@ func TestJoinBurstSlowsEveryoneButLocksNoOneOut(t *testing.T) {
 	// The right code at the first try is never refused.
 	must(t, w.say("李四爸爸", "/join "+code), "李四")
 }
+
+// A code posted in a group has been read by everyone there: it is voided
+// (whoever used it first would be bound to the child), the poster is told
+// to ask for another, and its later use is refused. A code that is no live
+// one is not told apart, and counts as a guess.
+func TestACodePostedInAGroupIsVoided(t *testing.T) {
+	w := school(t)
+	invite := w.say("李老师", "/invite parent 李四 爸爸")
+	lines := strings.Split(invite, "\n")
+	code := lines[len(lines)-1]
+	must(t, w.sayIn("初一3班家长群", "李四爸爸", "/join "+code), "这个邀请码发到了群里", "已经作废", "私聊我发送 /join 新邀请码")
+	must(t, w.say("陌生人", "/join "+code), "邀请码 "+code+" 发到过群里，已经作废")
+	must(t, w.say("李四爸爸", "/join "+code), "已经作废")
+	if p, ok, _ := w.st.PersonByAccount("test", "陌生人"); ok && len(p.Parents) > 0 {
+		t.Fatalf("the void code bound someone: %+v", p)
+	}
+	// A fresh code, sent privately, binds.
+	must(t, w.join("李四爸爸", w.say("李老师", "/invite parent 李四 爸爸")), "已绑定为李四的家长（爸爸）")
+	// A code that is no live one gets the plain line, in any group.
+	must(t, w.sayIn("初一3班教师群", "李老师", "/join "+code), "邀请码请私聊我发送")
+	must(t, w.sayIn("别的群", "某人", "/join ABCDEFGH"), "邀请码请私聊我发送")
+}

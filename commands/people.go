@@ -595,7 +595,24 @@ func (h *Handler) join(r *req) (string, error) {
 		return "", refuse(joinSlowDown(minutesUp(wait)))
 	}
 	if !validCode(code) { // a typo probes no code: not counted
+		if !r.private {
+			return "", refuse(joinPrivately())
+		}
 		return "", r.usage(joinBadCode())
+	}
+	if !r.private {
+		// Everyone in the group has read the code: whoever used it first
+		// would be bound to the child. It is voided; the teacher issues
+		// another, to be sent privately.
+		voided, err := h.Store.RevokeInvite(r.meta, code)
+		if err != nil {
+			return "", err
+		}
+		if !voided {
+			h.joinFailed(keys, r.now) // no live code: counted as a guess
+			return joinPrivately(), nil
+		}
+		return joinCodeVoided(), nil
 	}
 	// Who heads which class before the code is used: a head-teacher code
 	// hands a class over, and the one who headed it is told.

@@ -1333,6 +1333,14 @@ func groupNotRegistered() string {
 	return "这个群还没有登记。请班主任或学校管理员先发送 /group teacher 初一3班（教师群）或 /group parent 初一3班（家长群）。在登记之前，我不在这里谈学生的情况。"
 }
 
+func inviteVoided(code string) string {
+	return fmt.Sprintf("邀请码 %s 发到过群里，已经作废。请向老师要一个新的邀请码，私聊我发送。", code)
+}
+
+func joinCodeVoided() string {
+	return "这个邀请码发到了群里，群里的人都能看到，为了孩子的信息安全，它已经作废。请向老师要一个新的邀请码，然后私聊我发送 /join 新邀请码（不要再发到群里）。"
+}
+
 func joinPrivately() string {
 	return "邀请码请私聊我发送，不要发在群里（别人可能先用掉）。"
 }

@@ -55,6 +55,10 @@ type GroupService interface {
 type InviteService interface {
 	CreateInvite(m Meta, inv Invite) (Invite, error)
 	UseInvite(m Meta, code string, personID uint64) (Invite, Person, error)
+	// RevokeInvite voids an unused code (it was shown where others could
+	// read it): its use is refused from now on. revoked is false for a code
+	// never issued, used already or void already.
+	RevokeInvite(m Meta, code string) (revoked bool, err error)
 	// InviteExists reports whether this school issued the code (used or
 	// not): a county's shared account routes /join by it.
 	InviteExists(code string) (bool, error)

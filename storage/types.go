@@ -306,6 +306,7 @@ type Invite struct {
 	Expires     time.Time
 	UsedBy      uint64
 	UsedAt      time.Time
+	Revoked     bool // voided unused (it was posted in a group)
 }
 
 // Session is one tutoring session (辅导记录).

@@ -473,6 +473,9 @@ func (s *Store) UseInvite(m storage.Meta, code string, personID uint64) (storage
 		if inv.UsedBy != 0 {
 			return &storage.Error{Code: storage.EConflict, Op: "UseInvite", Subject: code, Reason: "used", At: inv.UsedAt}
 		}
+		if inv.Revoked {
+			return &storage.Error{Code: storage.EConflict, Op: "UseInvite", Subject: code, Reason: "revoked"}
+		}
 		if !m.At.Before(inv.Expires) {
 			return &storage.Error{Code: storage.EExpired, Op: "UseInvite", Subject: code, At: inv.Expires}
 		}
@@ -515,6 +518,27 @@ func (s *Store) UseInvite(m storage.Meta, code string, personID uint64) (storage
 		return audit(tx, m, "invite.use."+inv.Kind, "", inv.StudentID)
 	})
 	return inv, p, err
+}
+
+// RevokeInvite voids an unused code.
+func (s *Store) RevokeInvite(m storage.Meta, code string) (bool, error) {
+	revoked := false
+	err := s.update(func(tx *bbolt.Tx) error {
+		if err := s.markProcessed(tx, m); err != nil {
+			return err
+		}
+		b := tx.Bucket(bInvites)
+		var inv storage.Invite
+		if !getJSON(b, []byte(code), &inv) || inv.UsedBy != 0 || inv.Revoked {
+			return nil
+		}
+		inv.Revoked, revoked = true, true
+		if err := putJSON(b, []byte(code), inv); err != nil {
+			return err
+		}
+		return audit(tx, m, "invite.revoke", "", inv.StudentID)
+	})
+	return revoked, err
 }
 
 // ImportStudents adds or updates every row in one transaction: all or

@@ -434,6 +434,9 @@ func (s *Store) UseInvite(m storage.Meta, code string, personID uint64) (storage
 		if inv.UsedBy != 0 {
 			return &storage.Error{Code: storage.EConflict, Op: "UseInvite", Subject: code, Reason: "used", At: inv.UsedAt}
 		}
+		if inv.Revoked {
+			return &storage.Error{Code: storage.EConflict, Op: "UseInvite", Subject: code, Reason: "revoked"}
+		}
 		if !m.At.Before(inv.Expires) {
 			return &storage.Error{Code: storage.EExpired, Op: "UseInvite", Subject: code, At: inv.Expires}
 		}
@@ -479,6 +482,26 @@ func (s *Store) UseInvite(m storage.Meta, code string, personID uint64) (storage
 		return audit(tx, m, "invite.use."+inv.Kind, "", inv.StudentID)
 	})
 	return inv, p, err
+}
+
+// RevokeInvite voids an unused code.
+func (s *Store) RevokeInvite(m storage.Meta, code string) (bool, error) {
+	revoked := false
+	if strings.ContainsRune(code, 0) {
+		return false, nil
+	}
+	err := s.write(m, func(tx pgx.Tx) error {
+		inv, ok, err := one[storage.Invite](tx, "SELECT doc FROM invites WHERE code = $1 FOR UPDATE", code)
+		if err != nil || !ok || inv.UsedBy != 0 || inv.Revoked {
+			return err
+		}
+		inv.Revoked, revoked = true, true
+		if _, err := tx.Exec(bg, "UPDATE invites SET doc = $2 WHERE code = $1", code, doc(inv)); err != nil {
+			return err
+		}
+		return audit(tx, m, "invite.revoke", "", inv.StudentID)
+	})
+	return revoked, err
 }
 
 // ---- the school year ----

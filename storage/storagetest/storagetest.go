@@ -217,6 +217,24 @@ func inviteCodesAreSpentOnceAndExpire(t *testing.T, s storage.Store) {
 	if p, _ := s.Person(other.ID); p.Teacher || len(p.Parents) > 0 {
 		t.Fatalf("refused codes granted roles: %+v", p)
 	}
+	// A code shown in a group is voided: its use is refused from then on;
+	// a used code, a void one and one never issued are not voided.
+	leaked, _ := s.CreateInvite(meta(7), storage.Invite{Kind: storage.InviteParent, StudentID: st.ID, Relation: "爸爸"})
+	if ok, err := s.RevokeInvite(meta(8), leaked.Code); !ok || err != nil {
+		t.Fatalf("revoking: %v %v", ok, err)
+	}
+	for i, code := range []string{leaked.Code, inv.Code, "ZZZZZZZZ"} {
+		if ok, err := s.RevokeInvite(meta(9+i), code); ok || err != nil {
+			t.Fatalf("revoking %s again: %v %v", code, ok, err)
+		}
+	}
+	_, _, err = s.UseInvite(meta(20), leaked.Code, other.ID)
+	if e, ok := storage.AsError(err); !ok || e.Code != storage.EConflict || e.Reason != "revoked" {
+		t.Fatalf("using a void code: %v", err)
+	}
+	if p, _ := s.Person(other.ID); len(p.Parents) > 0 {
+		t.Fatalf("a void code bound a parent: %+v", p)
+	}
 }
 
 // A class has one head teacher: the one a head-teacher code makes hands

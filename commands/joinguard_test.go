@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -70,4 +71,29 @@ func TestACodePostedInAGroupIsVoided(t *testing.T) {
 	// A code that is no live one gets the plain line, in any group.
 	must(t, w.sayIn("初一3班教师群", "李老师", "/join "+code), "邀请码请私聊我发送")
 	must(t, w.sayIn("别的群", "某人", "/join ABCDEFGH"), "邀请码请私聊我发送")
+}
+
+// A teacher who forwards an invite to a group shows its code to everyone
+// there: the code is voided and the group told; words in capitals and a
+// code no longer live are left alone.
+func TestACodeShownInAGroupIsVoided(t *testing.T) {
+	w := school(t)
+	invite := w.say("李老师", "/invite parent 李四 妈妈")
+	must(t, w.sayIn("初一3班家长群", "李老师", invite), "群里发出的邀请码", "已经作废")
+	lines := strings.Split(invite, "\n")
+	must(t, w.say("李四妈妈", "/join "+lines[len(lines)-1]), "已经作废")
+	for _, line := range []string{invite, "HELLO WORLD ABCDEFGH", "今天 PM2.5 很高"} {
+		if got := w.sayIn("初一3班家长群", "李老师", line); got != "" {
+			t.Errorf("%q was answered: %q", line, got)
+		}
+	}
+	// Redelivered, the message is not answered twice.
+	second := w.say("李老师", "/invite parent 李四 妈妈")
+	m := w.message("李老师", "初一3班教师群", second)
+	if outs := w.h.Handle(context.Background(), m); len(outs) != 1 || !strings.Contains(outs[0].Text, "已经作废") {
+		t.Fatalf("shown in the teacher group: %+v", outs)
+	}
+	if outs := w.h.Handle(context.Background(), m); len(outs) != 0 {
+		t.Fatalf("redelivered: %+v", outs)
+	}
 }

@@ -310,6 +310,9 @@ const plainQuiet = 30 * time.Minute
 // teachers and groups get silence.
 func (h *Handler) plainMessage(ctx context.Context, m bot.Message) []bot.Outgoing {
 	if m.Chat.Kind != bot.Private {
+		if outs := h.voidCodesShown(m); outs != nil {
+			return outs
+		}
 		return h.teacherGroupHint(m)
 	}
 	if Normalize(m.Text) == "" && m.Media == "" {
@@ -396,6 +399,40 @@ func (h *Handler) staffPlainHint(text string, onlyRecords bool) string {
 		return ""
 	}
 	return plainStudent(words[0])
+}
+
+// voidCodesShown voids the live invite codes a group message shows (a
+// teacher who forwarded an invite to the parents' group): a one-time code
+// everyone has read can be used by anyone first. The group is told; nil
+// when the message shows none.
+func (h *Handler) voidCodesShown(m bot.Message) []bot.Outgoing {
+	var voided []string
+	for _, tok := range strings.FieldsFunc(Normalize(m.Text), func(r rune) bool { return !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') }) {
+		if !validCode(tok) {
+			continue // codes are shown in capitals: a word is not looked up
+		}
+		// Not marked processed here: a redelivery finds the code void
+		// already, and the answer is marked with the reply.
+		meta := storage.Meta{Where: where(m), At: h.Now()}
+		if p, known, err := h.Store.PersonByAccount(m.Platform, m.Sender.ID); err == nil && known {
+			meta.ActorID = p.ID
+		}
+		ok, err := h.Store.RevokeInvite(meta, tok)
+		if err != nil {
+			h.Log.Error("voiding a code shown in a group failed", "err", err)
+			continue
+		}
+		if ok {
+			voided = append(voided, tok)
+		}
+	}
+	if len(voided) == 0 {
+		return nil
+	}
+	if outs := h.markedReply(m, []bot.Outgoing{bot.Reply(m, codesShownVoided(strings.Join(voided, "、")))}); outs != nil {
+		return outs
+	}
+	return []bot.Outgoing{} // answered before
 }
 
 // teacherGroupHint answers, in a teacher group, a teacher's line that is a

@@ -1337,6 +1337,10 @@ func inviteVoided(code string) string {
 	return fmt.Sprintf("邀请码 %s 发到过群里，已经作废。请向老师要一个新的邀请码，私聊我发送。", code)
 }
 
+func codesShownVoided(codes string) string {
+	return fmt.Sprintf("群里发出的邀请码 %s 已经作废：邀请码只能用一次，发到群里，谁都可能先用掉，孩子的消息就会发给别人。请老师重新生成，私聊发给要加入的那一位。", codes)
+}
+
 func joinCodeVoided() string {
 	return "这个邀请码发到了群里，群里的人都能看到，为了孩子的信息安全，它已经作废。请向老师要一个新的邀请码，然后私聊我发送 /join 新邀请码（不要再发到群里）。"
 }

@@ -1575,17 +1575,17 @@ func commandWordings() map[string]wording {
 		"invite teacher": {
 			usage:   "/invite teacher [班级] [班主任]",
 			example: "/invite teacher 初一3班 班主任",
-			desc:    "生成老师的一次性邀请码",
+			desc:    "生成老师的一次性邀请码（私聊转给本人；发到群里的码会作废）",
 			who:     "学校管理员（班主任可邀请本班老师）"},
 		"invite parent": {
 			usage:   "/invite parent <学生> [关系]",
 			example: "/invite parent 张三 妈妈",
-			desc:    "生成家长的一次性邀请码",
+			desc:    "生成家长的一次性邀请码（私聊转给本人；发到群里的码会作废）",
 			who:     "学生的班主任、导师和学校管理员"},
 		"invite admin": {
 			usage:   "/invite admin",
 			example: "/invite admin",
-			desc:    "生成学校管理员的一次性邀请码",
+			desc:    "生成学校管理员的一次性邀请码（私聊转给本人；发到群里的码会作废）",
 			who:     "学校管理员"},
 		"join": {
 			usage:   "/join <邀请码>",

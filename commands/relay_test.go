@@ -202,3 +202,25 @@ func TestAParentsMessageWithNoTeacherToReadItGoesToTheAdmins(t *testing.T) {
 		t.Fatal("the admin still got it")
 	}
 }
+
+// A parent's message no teacher has answered waits in /mine, with the
+// line to answer it, until someone answers or records a contact with the
+// family; only in private.
+func TestAnUnansweredParentsMessageWaitsInMine(t *testing.T) {
+	w := school(t)
+	w.say("张三妈妈", "老师，孩子这两天咳嗽")
+	w.now = w.now.Add(time.Hour)
+	for _, who := range []string{"王老师", "李老师"} {
+		must(t, w.say(who, "/mine"), "家长的留言还没有人回复：\n张三的妈妈（11月25日（周三） 10:00）：/回复 张三 妈妈 您的回复")
+	}
+	mustNot(t, w.sayIn("初一3班教师群", "李老师", "/mine"), "留言")
+	w.say("李老师", "/contact 张三 电话 妈妈 说好了多喝水")
+	mustNot(t, w.say("王老师", "/mine"), "还没有人回复")
+	// A later message waits again; an answer clears it.
+	w.now = w.now.Add(time.Hour)
+	w.say("张三妈妈", "张三：明天请假一天")
+	w.now = w.now.Add(time.Minute)
+	must(t, w.say("王老师", "/mine"), "张三的妈妈（11月25日（周三） 12:00）")
+	w.say("王老师", "/回复 张三 好的，我跟班主任说")
+	mustNot(t, w.say("李老师", "/mine"), "还没有人回复")
+}

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"sort"
 	"strings"
 	"time"
 
@@ -138,6 +139,43 @@ func (h *Handler) ParentWeek(st storage.Student, now time.Time) (string, error) 
 	return report.RenderParentWeek(h.Cal, pw), nil
 }
 
+// unansweredFor is how far back a parent's message still waits for an
+// answer in /mine.
+const unansweredFor = 14 * 24 * time.Hour
+
+// unanswered lists the parents' messages about the students that no
+// teacher has answered: no contact with the family recorded since (a
+// /回复, a call, a visit). One line a student, the latest message.
+func (h *Handler) unanswered(students []storage.Student, now time.Time) (lines []string, ids []uint64, err error) {
+	for _, st := range students {
+		cs, err := h.Store.Contacts(st.ID, now.Add(-unansweredFor), now.Add(time.Minute))
+		if err != nil {
+			return nil, nil, err
+		}
+		sort.SliceStable(cs, func(i, j int) bool { return cs[i].At.Before(cs[j].At) })
+		var last *storage.Contact
+		for i := range cs {
+			c := &cs[i]
+			switch {
+			case c.FromParent && (last == nil || !c.At.Before(last.At)):
+				last = c
+			case !c.FromParent && last != nil && !c.At.Before(last.At):
+				last = nil // answered
+			}
+		}
+		if last == nil {
+			continue
+		}
+		rel := last.Whom
+		if rel == "" {
+			rel = "家长"
+		}
+		lines = append(lines, unansweredLine(st.Name, rel, report.Day(h.Cal, last.At)+" "+report.Clock(h.Cal, last.At), last.Whom))
+		ids = append(ids, st.ID)
+	}
+	return lines, ids, nil
+}
+
 func (h *Handler) mine(r *req) (string, error) {
 	mentees, err := report.BuildMentees(h.Store, h.Cal, r.me.ID, r.now)
 	if err != nil {
@@ -151,7 +189,14 @@ func (h *Handler) mine(r *req) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if len(mentees) == 0 && len(items) == 0 {
+	var waiting []string // parents' messages no one has answered yet
+	var waitingFor []uint64
+	if r.private {
+		if waiting, waitingFor, err = h.unanswered(students, r.now); err != nil {
+			return "", err
+		}
+	}
+	if len(mentees) == 0 && len(items) == 0 && len(waiting) == 0 {
 		return noMentees(report.TeacherName(r.me)), nil
 	}
 	var ids []uint64
@@ -161,6 +206,7 @@ func (h *Handler) mine(r *req) (string, error) {
 	for _, it := range items {
 		ids = append(ids, it.Student.ID)
 	}
+	ids = append(ids, waitingFor...)
 	if err := r.audit(h, "mine", "", ids...); err != nil {
 		return "", err
 	}
@@ -191,6 +237,9 @@ func (h *Handler) mine(r *req) (string, error) {
 	}
 	if len(silent) > 0 && r.private { // it tells whose parents work away
 		parts = append(parts, mineSilentFamilies(enumerate(silent)))
+	}
+	if len(waiting) > 0 {
+		parts = append(parts, mineUnanswered(waiting))
 	}
 	// A rule for a category (留守 …) names the category by what it asks
 	// (a call to the parents working away): in a group only the rules for

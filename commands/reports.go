@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"sort"
 	"strings"
 	"time"
 
@@ -139,38 +138,19 @@ func (h *Handler) ParentWeek(st storage.Student, now time.Time) (string, error) 
 	return report.RenderParentWeek(h.Cal, pw), nil
 }
 
-// unansweredFor is how far back a parent's message still waits for an
-// answer in /mine.
-const unansweredFor = 14 * 24 * time.Hour
-
 // unanswered lists the parents' messages about the students that no
-// teacher has answered: no contact with the family recorded since (a
-// /回复, a call, a visit). One line a student, the latest message.
+// teacher has answered (report.Unanswered), one line a student.
 func (h *Handler) unanswered(students []storage.Student, now time.Time) (lines []string, ids []uint64, err error) {
 	for _, st := range students {
-		cs, err := h.Store.Contacts(st.ID, now.Add(-unansweredFor), now.Add(time.Minute))
+		cs, err := h.Store.Contacts(st.ID, now.Add(-report.UnansweredFor), now.Add(time.Minute))
 		if err != nil {
 			return nil, nil, err
 		}
-		sort.SliceStable(cs, func(i, j int) bool { return cs[i].At.Before(cs[j].At) })
-		var last *storage.Contact
-		for i := range cs {
-			c := &cs[i]
-			switch {
-			case c.FromParent && (last == nil || !c.At.Before(last.At)):
-				last = c
-			case !c.FromParent && last != nil && !c.At.Before(last.At):
-				last = nil // answered
-			}
-		}
-		if last == nil {
+		last, ok := report.Unanswered(cs)[st.ID]
+		if !ok {
 			continue
 		}
-		rel := last.Whom
-		if rel == "" {
-			rel = "家长"
-		}
-		lines = append(lines, unansweredLine(st.Name, rel, report.Day(h.Cal, last.At)+" "+report.Clock(h.Cal, last.At), last.Whom))
+		lines = append(lines, report.UnansweredLine(h.Cal, st.Name, last))
 		ids = append(ids, st.ID)
 	}
 	return lines, ids, nil

@@ -563,14 +563,6 @@ func renderMentees(teacher string, week storage.Range, mentees []report.StudentW
 	return strings.TrimRight(b.String(), "\n")
 }
 
-func unansweredLine(student, rel, at, relation string) string {
-	who := student
-	if relation != "" {
-		who += " " + relation
-	}
-	return fmt.Sprintf("%s的%s（%s）：/回复 %s 您的回复", student, rel, at, who)
-}
-
 func mineUnanswered(lines []string) string {
 	return "家长的留言还没有人回复：\n" + strings.Join(lines, "\n") + "\n打过电话或见过面的，记一次家校沟通也算回复了：/contact 张三 电话 妈妈 …"
 }

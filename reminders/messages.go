@@ -70,6 +70,8 @@ func (s *Scheduler) messages(c candidate, snap *snapshot, now time.Time) ([]stor
 		return s.meetingReminder(c, snap, now)
 	case JobPraiseNudge:
 		return s.praiseNudge(c, snap)
+	case JobUnanswered:
+		return s.unanswered(c, snap)
 	case JobPlanReview:
 		return s.planReview(c, snap)
 	case JobOwed, JobOwedMonthEnd:
@@ -413,6 +415,37 @@ func (s *Scheduler) praiseNudge(c candidate, snap *snapshot) ([]storage.Queued, 
 		label := func(st storage.Student) string { return tutoredTimes(st.Name, tutored[st.ID]) }
 		text := praiseNudgeReminder(report.TeacherName(p), byClass(snap, due, label), snap.commandName(due[0]))
 		if q, ok := private(c, p, text, c.fire); ok {
+			out = append(out, q)
+		}
+	}
+	return out, nil
+}
+
+// unanswered tells each child's head teacher and mentor, privately, of the
+// parents' messages no teacher has answered (report.Unanswered) that came
+// before the day began: relayed once, a message read in a busy hour must
+// not stay unanswered.
+func (s *Scheduler) unanswered(c candidate, snap *snapshot) ([]storage.Queued, error) {
+	contacts, err := s.st.ContactsBetween(c.fire.Add(-report.UnansweredFor), c.fire)
+	if err != nil {
+		return nil, err
+	}
+	waiting := report.Unanswered(contacts)
+	dayStart := s.cal.Day(c.fire)
+	var out []storage.Queued
+	for _, p := range snap.people {
+		var lines []string
+		for _, st := range snap.students {
+			w, ok := waiting[st.ID]
+			if !ok || !w.At.Before(dayStart) || !(st.MentorID == p.ID || p.IsHeadOf(st.ClassID)) {
+				continue
+			}
+			lines = append(lines, report.UnansweredLine(s.cal, st.Name, w))
+		}
+		if len(lines) == 0 {
+			continue
+		}
+		if q, ok := private(c, p, unansweredReminder(report.TeacherName(p), strings.Join(lines, "\n")), c.fire); ok {
 			out = append(out, q)
 		}
 	}

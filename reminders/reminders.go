@@ -33,6 +33,7 @@ const (
 	JobOwed           = "owed"        // what each teacher owes under the school's rhythm (Fridays)
 	JobOwedMonthEnd   = "owed_month"  // the same on the month's last school day
 	JobFamilyCall     = "family_call" // 亲情通话: the weekend's nudge to parents working away
+	JobUnanswered     = "unanswered"  // parents' messages no teacher has answered
 )
 
 // Config is the reminders section of config.yaml.
@@ -46,6 +47,7 @@ type Config struct {
 	PlanReview          string // cron; empty: off
 	Owed                string // cron; empty: off
 	FamilyCall          string // cron; empty: off
+	Unanswered          string // cron; empty: off
 	// Cadences are the rhythm the owed lists follow (nil: none).
 	Cadences []cadence.Rule
 }
@@ -141,6 +143,7 @@ func New(st storage.Store, cal storage.Calendar, school string, cfg Config, log 
 		{JobPlanReview, "reminders.plan_review", cfg.PlanReview},
 		{JobOwed, "reminders.owed", cfg.Owed},
 		{JobFamilyCall, "reminders.family_call", cfg.FamilyCall},
+		{JobUnanswered, "reminders.unanswered", cfg.Unanswered},
 	} {
 		if err := add(j.job, j.job, j.key, j.spec); err != nil {
 			return nil, err

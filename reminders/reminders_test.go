@@ -735,3 +735,42 @@ func TestParentsWeeklyWordsAreTraceable(t *testing.T) {
 		t.Fatalf("the preview does not name the sources:\n%s", text)
 	}
 }
+
+// A parent's message no teacher has answered by the next school morning
+// goes back to the child's head teacher and mentor, privately, with its
+// /回复 line; one answered (or a contact recorded since) does not, nor one
+// that came the same morning.
+func TestUnansweredParentsMessagesComeBackInTheMorning(t *testing.T) {
+	s := newSchool(t, at(11, 23, 9, 0))
+	cfg := defaults
+	cfg.Unanswered = "0 8 * * 1-5"
+	sc := s.scheduler(cfg)
+	s.now = at(11, 24, 20, 15)
+	s.say("张三妈妈", "", "老师，孩子这两天咳嗽")
+	rs := due(t, sc, at(11, 25, 8, 0), JobUnanswered)
+	for _, who := range []string{"王老师", "李老师"} {
+		m, ok := to(rs, who)
+		if !ok || !m.Private || !strings.Contains(m.Text, "【家长留言待回复】") || !strings.Contains(m.Text, "张三的妈妈（11月24日（周二） 20:15）：/回复 张三 妈妈 您的回复") {
+			t.Fatalf("%s: %+v in %+v", who, m, rs)
+		}
+	}
+	if _, ok := to(rs, "初一3班教师群"); ok {
+		t.Fatal("a parent's message went to a group")
+	}
+	if err := sc.Tick(context.Background(), at(11, 25, 8, 0)); err != nil {
+		t.Fatal(err)
+	}
+	s.now = at(11, 25, 9, 0)
+	s.say("王老师", "", "/回复 张三 收到，多喝水")
+	if rs := due(t, sc, at(11, 26, 8, 0), JobUnanswered); len(rs) != 1 || len(rs[0].Messages) != 0 {
+		t.Fatalf("an answered message came back: %+v", rs)
+	}
+	if err := sc.Tick(context.Background(), at(11, 26, 8, 0)); err != nil {
+		t.Fatal(err)
+	}
+	s.now = at(11, 27, 7, 40)
+	s.say("张三妈妈", "", "今天请假一天")
+	if rs := due(t, sc, at(11, 27, 8, 0), JobUnanswered); len(rs) != 1 || len(rs[0].Messages) != 0 {
+		t.Fatalf("a message of the same morning came back: %+v", rs)
+	}
+}

@@ -41,6 +41,8 @@ func JobName(job string) string {
 		return "月底待办（帮扶节奏）"
 	case JobFamilyCall:
 		return "周末亲情通话"
+	case JobUnanswered:
+		return "家长留言待回复"
 	}
 	return job
 }
@@ -120,6 +122,10 @@ func previewOthers(rs []Run) string {
 	}
 	return fmt.Sprintf("另有%d个定时任务不在这个时刻（已处理%d个，周期已过会记为错过%d个，机器人这时启动会补发%d个、共%d条消息）；加 --all 全部列出。\n",
 		len(rs), handled, missed, pending, msgs)
+}
+
+func unansweredReminder(teacher, lines string) string {
+	return fmt.Sprintf("【家长留言待回复】%s，这些家长的留言还没有人回复：\n%s\n打过电话或见过面的，记一次家校沟通也算回复了。", teacher, lines)
 }
 
 func meetingReminder(when string, class string, topic string) string {

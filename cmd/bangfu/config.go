@@ -63,6 +63,7 @@ type Config struct {
 		PlanReview          string   `yaml:"plan_review"`
 		Owed                string   `yaml:"owed"`
 		FamilyCall          string   `yaml:"family_call"`
+		Unanswered          string   `yaml:"unanswered"`
 	} `yaml:"reminders"`
 	// Cadences are the school's rhythm (帮扶节奏): what is owed for which
 	// students, how often, by whom. A county writes them at the top level;
@@ -140,6 +141,7 @@ func defaultConfig() Config {
 	c.Reminders.PlanReview = "0 16 25 * *"
 	c.Reminders.Owed = "0 16 * * 5"
 	c.Reminders.FamilyCall = "0 10 * * 6"
+	c.Reminders.Unanswered = "0 8 * * 1-5"
 	c.Cadences = cadence.Defaults()
 	return c
 }
@@ -331,7 +333,8 @@ func (c *Config) checkReminders() error {
 	}
 	for k, e := range map[string]string{"reminders.weekly_checkin": c.Reminders.WeeklyCheckin,
 		"reminders.weekly_digest": c.Reminders.WeeklyDigest, "reminders.parent_weekly": c.Reminders.ParentWeekly,
-		"reminders.praise_nudge": c.Reminders.PraiseNudge, "reminders.plan_review": c.Reminders.PlanReview, "reminders.owed": c.Reminders.Owed, "reminders.family_call": c.Reminders.FamilyCall} {
+		"reminders.praise_nudge": c.Reminders.PraiseNudge, "reminders.plan_review": c.Reminders.PlanReview, "reminders.owed": c.Reminders.Owed, "reminders.family_call": c.Reminders.FamilyCall,
+		"reminders.unanswered": c.Reminders.Unanswered} {
 		if e == "" {
 			continue
 		}

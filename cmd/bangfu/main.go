@@ -330,7 +330,7 @@ func newHandler(cfg Config, st opened, log *slog.Logger) *commands.Handler {
 func reminderConfig(cfg Config) reminders.Config {
 	r := cfg.Reminders
 	return reminders.Config{MonthlyContact: r.MonthlyContact, MonthlyContactFinal: r.MonthlyContactFinal,
-		WeeklyCheckin: r.WeeklyCheckin, WeeklyDigest: r.WeeklyDigest, ParentWeekly: r.ParentWeekly, PraiseNudge: r.PraiseNudge, PlanReview: r.PlanReview, Owed: r.Owed, FamilyCall: r.FamilyCall, Cadences: cfg.Cadences}
+		WeeklyCheckin: r.WeeklyCheckin, WeeklyDigest: r.WeeklyDigest, ParentWeekly: r.ParentWeekly, PraiseNudge: r.PraiseNudge, PlanReview: r.PlanReview, Owed: r.Owed, FamilyCall: r.FamilyCall, Unanswered: r.Unanswered, Cadences: cfg.Cadences}
 }
 
 // isTerminal is true for a real terminal (not a pipe, a file or /dev/null).

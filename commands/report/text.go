@@ -135,6 +135,18 @@ func TeacherName(p storage.Person) string {
 	return p.Name + "老师"
 }
 
+// UnansweredLine is one parent's message waiting for an answer, with the
+// line that answers it: 张三的妈妈（11月29日（周日） 20:15）：/回复 张三 妈妈 您的回复.
+func UnansweredLine(cal storage.Calendar, student string, c storage.Contact) string {
+	rel, who := c.Whom, student
+	if rel == "" {
+		rel = "家长"
+	} else {
+		who += " " + c.Whom
+	}
+	return fmt.Sprintf("%s的%s（%s %s）：/回复 %s 您的回复", student, rel, Day(cal, c.At), Clock(cal, c.At), who)
+}
+
 // TopicPart is a meeting's topic after its time (，主题：期中家长会), ""
 // when it has none.
 func TopicPart(topic string) string {

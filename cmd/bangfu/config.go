@@ -174,7 +174,7 @@ func loadConfig(path string, explicit bool) (Config, error) {
 	if sec := os.Getenv("BANGFU_WECOM_APP_SECRET"); sec != "" && c.Wecom.App.Secret == "" {
 		c.Wecom.App.Secret = sec
 	}
-	if err := c.resolveSchools(); err != nil {
+	if err := c.resolveSchools(data); err != nil {
 		return c, errors.New(configInvalid(path, err.Error()))
 	}
 	return c, nil

@@ -45,7 +45,7 @@ var (
 // serves one school. Each school's data is its own: the schema named by
 // its key on PostgreSQL (storage.schema), or the file <key>.db beside
 // storage.path on bbolt.
-func (c *Config) resolveSchools() error {
+func (c *Config) resolveSchools(source []byte) error {
 	if len(c.SchoolNodes) == 0 {
 		if len(c.County.Admins) > 0 || c.County.Digest != "" || c.County.accounts().enabled() {
 			return keyErr("county", countyWithoutSchools())
@@ -75,7 +75,11 @@ func (c *Config) resolveSchools() error {
 		s.Reminders.MonthlyContact = slices.Clone(base.Reminders.MonthlyContact)
 		s.Cadences = slices.Clone(base.Cadences)
 		if err := doc.Decode(&s); err != nil {
-			return keyErr(where, strings.TrimPrefix(err.Error(), "yaml: "))
+			detail := strings.TrimPrefix(err.Error(), "yaml: ")
+			if lines := typeMismatches(strings.TrimPrefix(detail, "unmarshal errors:\n"), source); lines != nil {
+				detail = strings.Join(lines, "\n")
+			}
+			return keyErr(where, detail)
 		}
 		s.Key = key
 		if seenKey[key] {

@@ -60,6 +60,9 @@ type Message struct {
 	// for (语音, 图片, 视频), in private chats: a grandparent's voice
 	// message must not vanish. Text is then empty, or a picture's caption.
 	Media string
+	// Recalls is the id of an earlier message this one withdraws (WeChat's
+	// 撤回): a record it made stays, and the sender must know it.
+	Recalls string
 }
 
 // Key identifies the message across platforms for deduplication.

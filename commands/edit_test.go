@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -173,4 +174,43 @@ func TestHostileCorrectionsChangeNothing(t *testing.T) {
 	if _, ok, _ := w.st.ClassByGrade(7, 3); !ok {
 		t.Fatal("the classes moved")
 	}
+}
+
+// A message withdrawn after it was handled (WeChat's 撤回) leaves its
+// record; the teacher is told so and how to undo it, a parent that the
+// teachers have it. One withdrawn before it was handled is never handled.
+func TestAWithdrawnMessageSaysWhatStays(t *testing.T) {
+	w := school(t)
+	logged := w.message("王老师", "", "/log 张三 数学 30分钟")
+	w.h.Handle(context.Background(), logged)
+	recall := w.message("王老师", "", "")
+	recall.Recalls = logged.ID
+	outs := w.h.Handle(context.Background(), recall)
+	if len(outs) != 1 || !strings.Contains(outs[0].Text, "撤回不会删掉已经记下的内容") || !strings.Contains(outs[0].Text, "/undo") {
+		t.Fatalf("the teacher was told %+v", outs)
+	}
+	if again := w.h.Handle(context.Background(), recall); len(again) != 0 {
+		t.Fatalf("a redelivered recall: %+v", again)
+	}
+	must(t, w.say("王老师", "/history 张三"), "数学 30分钟")
+
+	relayed := w.message("张三妈妈", "", "孩子今天不舒服")
+	w.h.Handle(context.Background(), relayed)
+	recall = w.message("张三妈妈", "", "")
+	recall.Recalls = relayed.ID
+	if outs := w.h.Handle(context.Background(), recall); len(outs) != 1 || !strings.Contains(outs[0].Text, "您撤回的留言已经转给老师了") {
+		t.Fatalf("the parent was told %+v", outs)
+	}
+
+	// Withdrawn first, delivered after: never handled.
+	late := w.message("王老师", "", "/log 张三 英语 20分钟")
+	recall = w.message("王老师", "", "")
+	recall.Recalls = late.ID
+	if outs := w.h.Handle(context.Background(), recall); len(outs) != 0 {
+		t.Fatalf("a recall of a message not seen: %+v", outs)
+	}
+	if outs := w.h.Handle(context.Background(), late); len(outs) != 0 {
+		t.Fatalf("a withdrawn message was handled: %+v", outs)
+	}
+	mustNot(t, w.say("王老师", "/history 张三"), "英语")
 }

@@ -69,6 +69,9 @@ func chain(mws ...middleware) middleware {
 // Handle parses one message, runs it through the pipeline and returns the
 // messages to send: the reply first, then any to other chats.
 func (h *Handler) Handle(ctx context.Context, m bot.Message) []bot.Outgoing {
+	if m.Recalls != "" {
+		return h.recalled(m)
+	}
 	line, ok := splitCommand(Normalize(m.Text))
 	if !ok {
 		return h.plainMessage(ctx, m) // plain chat: quiet in groups, relayed from parents, one helpful line to strangers
@@ -283,6 +286,27 @@ func (r *req) usage(reason string) error {
 		example = r.example
 	}
 	return fail("%s", badInput(reason, example))
+}
+
+// recalled answers the withdrawal of a message already handled: what it
+// recorded stays, and the sender, who may think it gone, is told how to
+// undo it (a parent, that the teachers have it). A message not handled yet
+// is marked so, so that it never will be; it needs no answer.
+func (h *Handler) recalled(m bot.Message) []bot.Outgoing {
+	err := h.Store.MarkProcessed(storage.Meta{MsgKey: m.Platform + ":" + m.Recalls, At: h.Now()})
+	if !errors.Is(err, storage.ErrDuplicate) {
+		if err != nil {
+			h.Log.Error("marking a recalled message failed", "err", err)
+		}
+		return nil
+	}
+	text := recalledCommand()
+	if m.Chat.Kind == bot.Private {
+		if p, known, err := h.Store.PersonByAccount(m.Platform, m.Sender.ID); err == nil && known && rolesOf(p) == rParent {
+			text = recalledRelay()
+		}
+	}
+	return h.markedReply(m, []bot.Outgoing{bot.Reply(m, text)})
 }
 
 // markedReply marks a message processed that stores nothing, so a

@@ -1345,6 +1345,14 @@ func codesShownVoided(codes string) string {
 	return fmt.Sprintf("群里发出的邀请码 %s 已经作废：邀请码只能用一次，发到群里，谁都可能先用掉，孩子的消息就会发给别人。请老师重新生成，私聊发给要加入的那一位。", codes)
 }
 
+func recalledCommand() string {
+	return "撤回的那条我已经处理过了，撤回不会删掉已经记下的内容。要撤销自己最近的一条记录，发 /undo；删除某一条，发 /删除记录 #记录号（/history 里能看到记录号）。"
+}
+
+func recalledRelay() string {
+	return "您撤回的留言已经转给老师了。如果发错了，可以再发一条跟老师说明。"
+}
+
 func joinCodeVoided() string {
 	return "这个邀请码发到了群里，群里的人都能看到，为了孩子的信息安全，它已经作废。请向老师要一个新的邀请码，然后私聊我发送 /join 新邀请码（不要再发到群里）。"
 }

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -406,7 +407,13 @@ func (w *WeChat) onMessage(msg *openwechat.Message) {
 	// without text (a grandparent's voice must not vanish); other non-text
 	// messages, and any in groups, are left alone.
 	media := mediaOf(msg)
-	if !msg.IsText() && (media == "" || msg.IsSendByGroup()) {
+	recalls := ""
+	if msg.IsRecalled() {
+		if rm, err := msg.RevokeMsg(); err == nil && rm.RevokeMsg.MsgId != 0 {
+			recalls = strconv.FormatInt(rm.RevokeMsg.MsgId, 10)
+		}
+	}
+	if !msg.IsText() && recalls == "" && (media == "" || msg.IsSendByGroup()) {
 		return
 	}
 	w.mu.Lock()
@@ -419,9 +426,12 @@ func (w *WeChat) onMessage(msg *openwechat.Message) {
 		return
 	}
 	m := bot.Message{Platform: PlatformName, ID: msg.MsgId, Text: CommandText(msg.Content, self.NickName), Time: time.Unix(msg.CreateTime, 0)}
-	if media != "" {
+	switch {
+	case recalls != "":
+		m.Text, m.Recalls = "", recalls // its Content is the recall's XML
+	case media != "":
 		m.Text, m.Media = "", media // its Content is the media's XML
-	} else {
+	default:
 		m.Quote = QuotedText(msg.Content)
 	}
 	var who *openwechat.User

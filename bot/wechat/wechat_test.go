@@ -165,6 +165,14 @@ func TestATeacherLogsInAGroupAndAParentBinds(t *testing.T) {
 	if !strings.Contains(got, "本周第1次/目标2次") || strings.Contains(got, "家里没人管") || strings.Contains(got, "留守") {
 		t.Fatalf("group log: %s", got)
 	}
+	// A command withdrawn (撤回, MsgType 10002) after it was handled: the
+	// record stays, and the teacher is told how to undo it.
+	r.say("li", "/log 张三 英语 20分钟")
+	before = len(srv.SentTo("li"))
+	srv.Recall("li")
+	if got := r.await("li", before); !strings.Contains(got, "撤回不会删掉已经记下的内容") || !strings.Contains(got, "/undo") {
+		t.Fatalf("the recall was answered with %q", got)
+	}
 	code = lastLine(r.say("li", "/invite parent 张三 妈妈"))
 	if got := r.say("mum", "/join "+code); !strings.Contains(got, "已绑定为张三的家长（妈妈）") {
 		t.Fatalf("parent join: %s", got)

@@ -52,6 +52,7 @@ type Server struct {
 
 	mu           sync.Mutex
 	cond         *sync.Cond
+	lastFrom     map[string]int // the MsgId of each sender's last message
 	clock        func() time.Time
 	contactLoads int         // webwxgetcontact calls: the bot's contact refreshes
 	pushLogins   int         // webwxpushloginurl calls
@@ -77,7 +78,7 @@ type Server struct {
 
 // New starts a fake with the bot's own account.
 func New() *Server {
-	s := &Server{uploads: map[string][]byte{}, media: map[string][]byte{}}
+	s := &Server{uploads: map[string][]byte{}, media: map[string][]byte{}, lastFrom: map[string]int{}}
 	s.cond = sync.NewCond(&s.mu)
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
@@ -224,6 +225,17 @@ func (s *Server) InviteBot(group, by string) {
 	s.pushTypedLocked(g.userName, "@self", 10000, "\""+m.NickName+"\"邀请你加入了群聊，群聊参与人还有："+m.NickName)
 }
 
+// Recall queues what web WeChat delivers when a friend withdraws (撤回)
+// the last message they sent: MsgType 10002, the revokemsg XML naming its
+// MsgId.
+func (s *Server) Recall(from string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.byKey(from)
+	s.pushTypedLocked(c.userName, "@self", 10002, fmt.Sprintf(`<sysmsg type="revokemsg"><revokemsg><session>%s</session><oldmsgid>1693502120</oldmsgid><msgid>%d</msgid><replacemsg><![CDATA["%s" 撤回了一条消息]]></replacemsg></revokemsg></sysmsg>`,
+		c.userName, s.lastFrom[c.userName], c.NickName))
+}
+
 // SayInGroup queues a group text from a member.
 func (s *Server) SayInGroup(group, from, text string) {
 	s.mu.Lock()
@@ -236,6 +248,7 @@ func (s *Server) pushLocked(from, to, content string) { s.pushTypedLocked(from, 
 
 func (s *Server) pushTypedLocked(from, to string, msgType int, content string) {
 	s.msgID++
+	s.lastFrom[from] = 9000000 + s.msgID
 	s.pending = append(s.pending, map[string]any{
 		"MsgId": fmt.Sprint(9000000 + s.msgID), "FromUserName": from, "ToUserName": to, "MsgType": msgType,
 		"Content": content, "CreateTime": time.Now().Unix(), "NewMsgId": 9000000 + s.msgID,

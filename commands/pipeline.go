@@ -329,9 +329,12 @@ func (h *Handler) markedReply(m bot.Message, outs []bot.Outgoing) []bot.Outgoing
 // are left unanswered: one line, not an echo of every message.
 const plainQuiet = 30 * time.Minute
 
-// plainMessage relays a parent's plain private message to the child's
-// teachers, and answers a stranger's with one line saying what they can do;
-// teachers and groups get silence.
+// plainMessage relays a parent's plain private message (or a voice or a
+// picture's notice) to the child's teachers, and answers a stranger's with
+// one line saying what they can do. A teacher's line that is a record
+// without its slash is answered with the line to send (in a teacher group
+// too); invite codes shown in a group are voided; other teachers' and
+// groups' lines get silence.
 func (h *Handler) plainMessage(ctx context.Context, m bot.Message) []bot.Outgoing {
 	if m.Chat.Kind != bot.Private {
 		if outs := h.voidCodesShown(m); outs != nil {

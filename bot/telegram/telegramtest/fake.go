@@ -219,10 +219,7 @@ type photoSize struct {
 
 // SayVoice queues a voice message (no text), in private when group is "".
 func (s *Server) SayVoice(fromID int64, name string, groupID int64, group string) int64 {
-	c := chat{ID: fromID, Type: "private"}
-	if group != "" {
-		c = chat{ID: groupID, Type: "supergroup", Title: group}
-	}
+	c := chatOf(fromID, groupID, group)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m := message{MessageID: s.nextMsgID, From: &user{ID: fromID, FirstName: name}, Chat: c, Date: time.Now().Unix(),
@@ -245,13 +242,19 @@ func (s *Server) SayPhoto(fromID int64, name, caption string) int64 {
 	return s.pushLocked(map[string]any{"message": m})
 }
 
+// chatOf is the private chat with fromID when group is "", else the
+// supergroup groupID titled group.
+func chatOf(fromID, groupID int64, group string) chat {
+	if group == "" {
+		return chat{ID: fromID, Type: "private"}
+	}
+	return chat{ID: groupID, Type: "supergroup", Title: group}
+}
+
 // Say queues a text message from a person: in a private chat when group is
 // "", otherwise in the supergroup groupID titled group. It returns the update id.
 func (s *Server) Say(fromID int64, name string, groupID int64, group, text string) int64 {
-	c := chat{ID: fromID, Type: "private"}
-	if group != "" {
-		c = chat{ID: groupID, Type: "supergroup", Title: group}
-	}
+	c := chatOf(fromID, groupID, group)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m := message{MessageID: s.nextMsgID, From: &user{ID: fromID, FirstName: name}, Chat: c, Date: time.Now().Unix(), Text: text}
@@ -262,10 +265,7 @@ func (s *Server) Say(fromID int64, name string, groupID int64, group, text strin
 // Edit queues what Telegram sends when a person edits a message they sent
 // earlier (edited_message, with edit_date): in private when group is "".
 func (s *Server) Edit(fromID int64, name string, groupID int64, group, text string) int64 {
-	c := chat{ID: fromID, Type: "private"}
-	if group != "" {
-		c = chat{ID: groupID, Type: "supergroup", Title: group}
-	}
+	c := chatOf(fromID, groupID, group)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m := message{MessageID: s.nextMsgID, From: &user{ID: fromID, FirstName: name}, Chat: c, Date: time.Now().Add(-time.Minute).Unix(), Text: text, EditDate: time.Now().Unix()}

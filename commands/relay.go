@@ -3,6 +3,7 @@ package commands
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -31,38 +32,78 @@ func relaySpec() *spec {
 // relay passes a parent's message to the child's teachers.
 func (h *Handler) relay(r *req) (string, error) {
 	text := strings.TrimSpace(Normalize(r.msg.Text))
-	child, text, err := h.relayChild(r, text)
-	if err != nil {
+	media := r.msg.Media
+	children := r.me.Parents
+	if child, rest, err := h.relayChild(r, text); err == nil {
+		children, text = []storage.ParentLink{child}, rest
+	} else if media == "" || text != "" {
 		return "", err
 	}
-	media := r.msg.Media
+	// else a voice or a picture from the parent of several children, who
+	// may not be able to type which one: it goes to each child's teachers.
 	if text == "" && media == "" {
 		return "", refuse(relayEmpty())
 	}
 	if runeLen(text) > relayMax {
 		return "", refuse(relayTooLong(relayMax))
 	}
+	sendAt := r.now
+	if h.Cal.InQuietHours(r.now) {
+		sendAt = h.Cal.AfterQuietHours(r.now)
+	}
+	var names, childNames []string
+	for i, child := range children {
+		meta := r.meta
+		if i > 0 { // the message is marked, and its reply journaled, with the first
+			meta.MsgKey, meta.Reply = "", nil
+		}
+		passedTo, name, err := h.relayFor(r, meta, child, text, media, sendAt, len(children) > 1)
+		if err != nil {
+			return "", err
+		}
+		childNames = append(childNames, name)
+		for _, n := range passedTo {
+			if !slices.Contains(names, n) {
+				names = append(names, n)
+			}
+		}
+	}
+	held := ""
+	if sendAt.After(r.now) {
+		held = report.Clock(h.Cal, sendAt)
+	}
+	if media != "" {
+		return relayMediaPassed(media, enumerate(childNames), names, held), nil
+	}
+	return relayPassed(childNames[0], names, held), nil
+}
+
+// relayFor passes the message to one child's head teacher and mentor (the
+// admins while neither can be reached) and keeps it as the family's
+// contact; several says the parent has more children it may be about. It
+// returns whom it went to and the child's name.
+func (h *Handler) relayFor(r *req, meta storage.Meta, child storage.ParentLink, text, media string, sendAt time.Time, several bool) ([]string, string, error) {
 	st, err := h.Store.Student(child.StudentID)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
 	class, err := h.Store.Class(st.ClassID)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
 	teachers, err := h.teachersOf(st)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
 	rel := child.Relation
 	if rel == "" {
 		rel = "家长"
 	}
-	sendAt := r.now
-	if h.Cal.InQuietHours(r.now) {
-		sendAt = h.Cal.AfterQuietHours(r.now)
-	}
 	label := studentLabel(st, class)
+	said := withMedia(text, media)
+	if several {
+		said += "\n" + relayAboutWhichChild(enumerate(h.childrenNames(r.me)))
+	}
 	relayTo := func(people []storage.Person) (notes []storage.Queued, names []string) {
 		for _, t := range people {
 			acc, ok := t.Reachable()
@@ -71,8 +112,8 @@ func (h *Handler) relay(r *req) (string, error) {
 			}
 			names = append(names, report.TeacherName(t))
 			notes = append(notes, storage.Queued{Platform: acc.Platform, ChatID: acc.ChatID, ChatTitle: t.Name, Private: true,
-				PersonID: t.ID, StudentID: st.ID, NotBefore: sendAt, Key: fmt.Sprintf("relay:%s:%d", r.msg.Key(), t.ID),
-				Text: relayToTeacher(label, rel, report.Day(h.Cal, r.now)+" "+report.Clock(h.Cal, r.now), withMedia(text, media), st.Name, child.Relation)})
+				PersonID: t.ID, StudentID: st.ID, NotBefore: sendAt, Key: fmt.Sprintf("relay:%s:%d:%d", r.msg.Key(), st.ID, t.ID),
+				Text: relayToTeacher(label, rel, report.Day(h.Cal, r.now)+" "+report.Clock(h.Cal, r.now), said, st.Name, child.Relation)})
 		}
 		return notes, names
 	}
@@ -82,23 +123,27 @@ func (h *Handler) relay(r *req) (string, error) {
 		// joined yet): the school's admins read it rather than nobody.
 		admins, err := h.admins()
 		if err != nil {
-			return "", err
+			return nil, "", err
 		}
 		notes, names = relayTo(admins)
 	}
 	month := report.Month(h.Cal, r.now)
-	if _, _, err := h.Store.AddContact(r.meta, storage.Contact{StudentID: st.ID, Method: relayMethod, Whom: child.Relation,
+	if _, _, err := h.Store.AddContact(meta, storage.Contact{StudentID: st.ID, Method: relayMethod, Whom: child.Relation,
 		Content: mediaRecord(text, media), At: r.now, FromParent: true}, month, notes...); err != nil {
-		return "", err
+		return nil, "", err
 	}
-	held := ""
-	if sendAt.After(r.now) {
-		held = report.Clock(h.Cal, sendAt)
+	return names, st.Name, nil
+}
+
+// childrenNames are the names of a parent's children.
+func (h *Handler) childrenNames(p storage.Person) []string {
+	var names []string
+	for _, l := range p.Parents {
+		if st, err := h.Store.Student(l.StudentID); err == nil {
+			names = append(names, st.Name)
+		}
 	}
-	if media != "" {
-		return relayMediaPassed(media, st.Name, names, held), nil
-	}
-	return relayPassed(st.Name, names, held), nil
+	return names
 }
 
 // admins are the school's admins.

@@ -224,3 +224,30 @@ func TestAnUnansweredParentsMessageWaitsInMine(t *testing.T) {
 	w.say("王老师", "/回复 张三 好的，我跟班主任说")
 	mustNot(t, w.say("李老师", "/mine"), "还没有人回复")
 }
+
+// A voice from the parent of two children, who may not be able to type
+// which child it is about, reaches each child's teachers, saying so; a
+// text without the child's name is still asked about.
+func TestAVoiceFromAParentOfTwoReachesBothChildrensTeachers(t *testing.T) {
+	w := school(t)
+	w.say("校长", "/student add 初二1班 张小红 学困")
+	w.join("周老师", w.say("校长", "/invite teacher 初二1班 班主任"))
+	w.join("张三妈妈", w.say("周老师", "/invite parent 张小红 妈妈"))
+	must(t, w.say("张三妈妈", "孩子感冒了"), "请在留言前写上是哪个孩子")
+	voice := w.message("张三妈妈", "", "")
+	voice.Media = "语音"
+	outs := w.h.Handle(context.Background(), voice)
+	if len(outs) != 1 || !strings.Contains(outs[0].Text, "收到您的语音") || !strings.Contains(outs[0].Text, "周老师") || !strings.Contains(outs[0].Text, "王老师") {
+		t.Fatalf("the parent was told %+v", outs)
+	}
+	for chat, child := range map[string]string{"dm:王老师": "张三（初一3班）", "dm:李老师": "张三（初一3班）", "dm:周老师": "张小红（初二1班）"} {
+		q, ok := w.queuedTo(chat, "【家长留言】"+child+"的妈妈")
+		if !ok || !strings.Contains(q.Text, "发来一条语音") || !strings.Contains(q.Text, "这位家长绑定了张三、张小红，没说是哪个孩子的事") {
+			t.Fatalf("%s got %+v", chat, q)
+		}
+	}
+	if again := w.h.Handle(context.Background(), voice); len(again) != 0 || w.queuedFor("dm:周老师", "语音") != 1 {
+		t.Fatal("a redelivered voice was passed on again")
+	}
+	must(t, w.say("周老师", "/history 张小红"), "家长留言（妈妈） 内容：（一条语音）")
+}

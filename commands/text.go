@@ -2339,6 +2339,10 @@ func joinLines(a, b string) string {
 	return a + "\n" + b
 }
 
+func relayAboutWhichChild(children string) string {
+	return fmt.Sprintf("（这位家长绑定了%s，没说是哪个孩子的事）", children)
+}
+
 func relayMediaPassed(media, name string, teachers []string, held string) string {
 	if len(teachers) == 0 {
 		return fmt.Sprintf("收到您的%s。%s的班主任和导师还没有加入机器人，暂时转不过去。急事请直接联系班主任。", media, name)

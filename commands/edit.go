@@ -83,6 +83,11 @@ func (h *Handler) edit(r *req) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if c := ar.rec.Contact; c != nil && c.FromParent {
+		return "", refuse(parentWordsNotEditable(ar.no)) // the family's own words
+	} else if c != nil && c.Method == replyMethod {
+		return "", refuse(sentReplyNotEditable(ar.no)) // what the parent received
+	}
 	see := r.sight(ar.f.st)
 	if r.args.len() == 1 {
 		return "", refuse(editNeedsWhat(ar.no, recordLine(h.Cal, ar.rec, h.personName, see), editExample(ar.rec.Kind, ar.no)))

@@ -251,3 +251,14 @@ func TestAVoiceFromAParentOfTwoReachesBothChildrensTeachers(t *testing.T) {
 	}
 	must(t, w.say("周老师", "/history 张小红"), "家长留言（妈妈） 内容：（一条语音）")
 }
+
+// A parent's message is the family's own words and a reply is what the
+// parent received: neither is corrected with /修改.
+func TestTheFamilysWordsAndTheSentReplyAreNotEdited(t *testing.T) {
+	w := school(t)
+	w.say("张三妈妈", "老师好，孩子咳嗽")
+	must(t, w.say("王老师", "/回复 张三 收到，多喝水"), "已回复张三的妈妈")
+	must(t, w.say("李老师", "/修改 #1 英语"), "#1 是家长发来的留言，是家长的原话，不能修改", "/删除记录 #1")
+	must(t, w.say("王老师", "/修改 #2 电话"), "#2 是发给家长的回复，家长已经收到了，不能修改")
+	must(t, w.say("王老师", "/history 张三"), "内容：老师好，孩子咳嗽", "收到，多喝水")
+}

@@ -1353,6 +1353,14 @@ func recalledRelay() string {
 	return "您撤回的留言已经转给老师了。如果发错了，可以再发一条跟老师说明。"
 }
 
+func parentWordsNotEditable(no uint64) string {
+	return fmt.Sprintf("#%d 是家长发来的留言，是家长的原话，不能修改。记到了不该记的地方，可以删除：/删除记录 #%d", no, no)
+}
+
+func sentReplyNotEditable(no uint64) string {
+	return fmt.Sprintf("#%d 是发给家长的回复，家长已经收到了，不能修改。要补充或更正，请再 /回复 一次。", no)
+}
+
 func joinCodeVoided() string {
 	return "这个邀请码发到了群里，群里的人都能看到，为了孩子的信息安全，它已经作废。请向老师要一个新的邀请码，然后私聊我发送 /join 新邀请码（不要再发到群里）。"
 }

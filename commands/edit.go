@@ -269,5 +269,8 @@ func (h *Handler) deleteRecord(r *req) (string, error) {
 			out += undoneSentStays()
 		}
 	}
+	if c := ar.rec.Contact; c != nil && c.Method == replyMethod {
+		out += replyStaysSent()
+	}
 	return out, nil
 }

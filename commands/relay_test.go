@@ -262,3 +262,17 @@ func TestTheFamilysWordsAndTheSentReplyAreNotEdited(t *testing.T) {
 	must(t, w.say("王老师", "/修改 #2 电话"), "#2 是发给家长的回复，家长已经收到了，不能修改")
 	must(t, w.say("王老师", "/history 张三"), "内容：老师好，孩子咳嗽", "收到，多喝水")
 }
+
+// Undoing or deleting a /回复 takes it off the file, not back from the
+// parent, and says so.
+func TestUndoingAReplySaysTheParentHasIt(t *testing.T) {
+	w := school(t)
+	w.say("张三妈妈", "老师好，孩子咳嗽")
+	w.say("王老师", "/回复 张三 收到，多喝水")
+	must(t, w.say("王老师", "/undo"), "已撤销", "这条回复已经交给家长了", "去掉的只是档案里的这一条")
+	w.say("王老师", "/回复 张三 明天见")
+	must(t, w.say("李老师", "/删除记录 #3"), "已删除 #3", "这条回复已经交给家长了")
+	if w.queuedFor("dm:张三妈妈", "明天见") != 1 {
+		t.Fatal("the reply did not stay for the parent")
+	}
+}

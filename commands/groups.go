@@ -127,6 +127,7 @@ func (h *Handler) takeConfirmation(key string, person uint64, now time.Time) boo
 }
 
 func (h *Handler) meeting(r *req) (string, error) {
+	r.example = h.dayAhead(r.spec.example, "11月28日", r.now)
 	a := r.args
 	// The class may be left out by a head teacher of one class, or in a
 	// class's group: /家长会 11月28日 19:00 期中家长会.
@@ -165,6 +166,13 @@ func (h *Handler) meeting(r *req) (string, error) {
 		return "", err
 	}
 	return meetingScheduled(report.ClassName(c), report.Day(h.Cal, at), hour, minute, topic, len(parents)), nil
+}
+
+// dayAhead is an example with its fixed day (fixed) a week from now: an
+// example dated in the past would itself be refused.
+func (h *Handler) dayAhead(example, fixed string, now time.Time) string {
+	day := h.Cal.Day(now).AddDate(0, 0, 7)
+	return strings.Replace(example, fixed, fmt.Sprintf("%d月%d日", int(day.Month()), day.Day()), 1)
 }
 
 // classParents lists the bound parents of a class's active supported students.
@@ -217,7 +225,7 @@ func (h *Handler) meetingList(r *req) (string, error) {
 		return "", err
 	}
 	if len(mts) == 0 {
-		return noMeetingsAhead(), nil
+		return noMeetingsAhead(h.dayAhead(h.specNamed("meeting").example, "11月28日", r.now)), nil
 	}
 	var lines []string
 	for _, mt := range mts {
@@ -296,6 +304,7 @@ func (h *Handler) meetingCancel(r *req) (string, error) {
 }
 
 func (h *Handler) meetingMove(r *req) (string, error) {
+	r.example = h.dayAhead(r.spec.example, "12月2日", r.now)
 	a := r.args
 	if a.len() != 3 {
 		return "", r.usage(meetingMoveNeedsAll())

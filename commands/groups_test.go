@@ -381,3 +381,12 @@ func TestATeacherChoosesTheirName(t *testing.T) {
 	must(t, w.say("张三妈妈", "/我叫 张妈妈"), "只有老师可以用 /我叫")
 	must(t, w.say("李老师", "/mentor 张三 🌈阳光"), "没有找到")
 }
+
+// The meeting commands' examples are dated a week ahead, not on a fixed
+// day that may have passed (it would itself be refused).
+func TestMeetingExamplesAreDatedAhead(t *testing.T) {
+	w := school(t) // Wednesday 25 November
+	must(t, w.say("李老师", "/meeting list"), "安排：/meeting 初一3班 12月2日 19:00 期中家长会")
+	must(t, w.say("李老师", "/meeting 初一3班 12月4日"), "例如：/meeting 初一3班 12月2日 19:00 期中家长会")
+	must(t, w.say("李老师", "/meeting move 1"), "例如：/meeting move 3 12月2日 19:00")
+}

@@ -1259,8 +1259,8 @@ func meetingAfterSemester(end string) string {
 	return fmt.Sprintf("本学期%s结束，家长会请安排在这之前。", end)
 }
 
-func noMeetingsAhead() string {
-	return "本学期接下来没有安排家长会。安排：/meeting 初一3班 11月28日 19:00 期中家长会"
+func noMeetingsAhead(example string) string {
+	return "本学期接下来没有安排家长会。安排：" + example
 }
 
 func meetingLine(id uint64, class, day string, hour, minute int, topic string) string {

@@ -13,7 +13,7 @@ import (
 
 // A plan (帮扶计划) is written in one line of labelled parts, in any order,
 // any of them left for later: 原因：… 近期目标：… 学期目标：… 措施：…
-// 复查：12月31日 责任：王老师. Labels need their colon, so a goal that
+// 复查：下周五 责任：王老师. Labels need their colon, so a goal that
 // mentions 目标 or 原因 in its words is not cut there.
 var planLabels = map[string]string{
 	"原因": "reasons", "原因分析": "reasons", "困难原因": "reasons",

@@ -152,3 +152,11 @@ func TestAPlanExchangeCarriesOnAfterARestart(t *testing.T) {
 		t.Fatalf("a plain line after the exchange lapsed was answered: %q", got)
 	}
 }
+
+// The plan's example, as the help and the replies show it, is accepted as
+// written whatever the day: its review day is never one just gone.
+func TestThePlanExampleIsAcceptedAsWritten(t *testing.T) {
+	w := school(t)
+	w.now = time.Date(2027, 1, 11, 9, 0, 0, 0, shanghai) // a day after 12月31日 went by
+	must(t, w.say("王老师", planExample), "张三（初一3班）的帮扶计划", "复查：1月22日（周五）")
+}

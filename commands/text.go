@@ -1987,7 +1987,7 @@ func commentArchived(term string) string {
 
 // ——— 帮扶计划 (/plan) ———
 
-const planExample = "/计划 张三 原因：分数运算不熟，作业拖拉 近期目标：每天按时交作业 学期目标：数学及格 措施：每周二、四午间辅导，作业当面批改 复查：12月31日"
+const planExample = "/计划 张三 原因：分数运算不熟，作业拖拉 近期目标：每天按时交作业 学期目标：数学及格 措施：每周二、四午间辅导，作业当面批改 复查：下周五"
 
 func monthLabel(cal storage.Calendar, t time.Time) string {
 	return fmt.Sprintf("%d月", t.In(cal.Loc).Month())

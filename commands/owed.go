@@ -256,12 +256,21 @@ func (h *Handler) later(r *req) (string, error) {
 // plainOwedRE reads the slash-less answers a teacher may send privately:
 // 完成 #1203 …, 推迟 #1203 周一.
 var plainOwedRE = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^(完成|做了|已完成|已做|好了|done|推迟|延后|稍后|改天|later)\s*(#?\d{2,9}.*)$`)
+	return regexp.MustCompile(`^(已完成|完成了|完成|做完了|做完|做了|已做|搞定了|搞定|好了|done|推迟|延后|稍后|改天|later)\s*(#?\d{2,9}.*)$`)
+})
+
+// plainOwedAfterRE is the same answer with the code first: #1203 完成了.
+var plainOwedAfterRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(#\d{2,9})\s*(已完成|完成了|完成|做完了|做完|做了|搞定了|搞定)\s*(.*)$`)
 })
 
 // plainOwed turns a private plain answer to an owed list into its command.
 func (h *Handler) plainOwed(text string) (*spec, string) {
-	m := plainOwedRE().FindStringSubmatch(strings.ToLower(Normalize(text)))
+	line := strings.ToLower(Normalize(text))
+	if m := plainOwedAfterRE().FindStringSubmatch(line); m != nil {
+		return h.specNamed("done"), strings.TrimSpace(m[1] + " " + m[3])
+	}
+	m := plainOwedRE().FindStringSubmatch(line)
 	if m == nil {
 		return nil, ""
 	}

@@ -84,3 +84,16 @@ func TestOwnRulesReplaceTheDefaults(t *testing.T) {
 		}
 	}
 }
+
+// An owed list is answered as teachers write it: 完成了, 做完了, or the
+// code first (#13 完成).
+func TestAnOwedItemIsAnsweredAsTeachersWriteIt(t *testing.T) {
+	w := school(t)
+	must(t, w.say("王老师", "#13 完成"), "已记下：张三（初一3班） 导师与家长沟通 ✓")
+	must(t, w.say("王老师", "完成了 #13 电话 妈妈"), "导师与家长沟通 ✓（电话·妈妈")
+	must(t, w.say("王老师", "做完了 #16"), "家访 ✓")
+	must(t, w.say("王老师", "#14 完成了 视频 爸爸 孩子给爸爸看了奖状"), "与外出务工的父母沟通 ✓（视频·爸爸")
+	if got := w.say("王老师", "13 完成"); got != "" { // a bare number first is not taken for a code
+		t.Errorf("answered: %q", got)
+	}
+}

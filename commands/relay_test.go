@@ -276,3 +276,14 @@ func TestUndoingAReplySaysTheParentHasIt(t *testing.T) {
 		t.Fatal("the reply did not stay for the parent")
 	}
 }
+
+// A family's thanks is relayed, but nothing waits for an answer to it.
+func TestAThankYouWaitsForNoAnswer(t *testing.T) {
+	w := school(t)
+	w.say("张三妈妈", "孩子这两天咳嗽")
+	w.say("王老师", "/回复 张三 收到，多喝水")
+	must(t, w.say("张三妈妈", "好的，谢谢老师！👍"), "已转给")
+	mustNot(t, w.say("王老师", "/mine"), "还没有人回复")
+	w.say("张三妈妈", "还有，明天能请假吗？")
+	must(t, w.say("王老师", "/mine"), "还没有人回复")
+}

@@ -2,7 +2,9 @@ package report
 
 import (
 	"sort"
+	"strings"
 	"time"
+	"unicode"
 
 	"bangfu/storage"
 )
@@ -20,11 +22,31 @@ func Unanswered(contacts []storage.Contact) map[uint64]storage.Contact {
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].At.Before(cs[j].At) })
 	waiting := map[uint64]storage.Contact{}
 	for _, c := range cs {
-		if c.FromParent {
+		if c.FromParent && !courtesy(c.Content) {
 			waiting[c.StudentID] = c
 		} else if w, ok := waiting[c.StudentID]; ok && !c.At.Before(w.At) {
 			delete(waiting, c.StudentID) // answered
 		}
 	}
 	return waiting
+}
+
+// courtesyWords are a family's thanks and acknowledgements: relayed, but
+// nothing waits for an answer to them.
+var courtesyWords = map[string]bool{
+	"谢谢": true, "谢谢老师": true, "谢谢您": true, "谢谢你": true, "好的": true, "好": true, "好的谢谢": true, "好的谢谢老师": true,
+	"收到": true, "收到谢谢": true, "嗯": true, "嗯嗯": true, "知道了": true, "明白": true, "明白了": true, "辛苦了": true,
+	"老师辛苦了": true, "麻烦老师了": true, "ok": true, "okay": true, "好的老师": true, "收到老师": true,
+}
+
+// courtesy tells a message that only thanks or acknowledges (punctuation
+// and emoji aside).
+func courtesy(text string) bool {
+	letters := strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) {
+			return unicode.ToLower(r)
+		}
+		return -1
+	}, text)
+	return courtesyWords[letters]
 }

@@ -269,8 +269,21 @@ func (h *Handler) deleteRecord(r *req) (string, error) {
 			out += undoneSentStays()
 		}
 	}
-	if c := ar.rec.Contact; c != nil && c.Method == replyMethod {
-		out += replyStaysSent()
+	if u.Kind == storage.KindContact {
+		out += contactQueuedFate(u)
 	}
 	return out, nil
+}
+
+// contactQueuedFate says what became of the messages an undone contact had
+// queued: those still waiting (a /回复 in the quiet hours) are cancelled; a
+// /回复 already handed over stays with the parent.
+func contactQueuedFate(u storage.Undone) string {
+	switch {
+	case u.UnsentDropped > 0:
+		return undoneUnsentMessages()
+	case u.Contact != nil && u.Contact.Method == replyMethod:
+		return replyStaysSent()
+	}
+	return ""
 }

@@ -531,11 +531,7 @@ func (h *Handler) undo(r *req) (string, error) {
 	case storage.KindSession:
 		return undoneSession(who, u.Session.Subject, u.Session.Minutes, report.Day(h.Cal, u.Session.At)), nil
 	case storage.KindContact:
-		out := undoneContact(who, report.Day(h.Cal, u.Contact.At), u.Contact.Method)
-		if u.Contact.Method == replyMethod {
-			out += replyStaysSent()
-		}
-		return out, nil
+		return undoneContact(who, report.Day(h.Cal, u.Contact.At), u.Contact.Method) + contactQueuedFate(u), nil
 	case storage.KindPraise:
 		out := undonePraise(who, clip(u.Praise.Text, 20))
 		if u.UnsentDropped > 0 {

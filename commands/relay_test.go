@@ -263,27 +263,25 @@ func TestTheFamilysWordsAndTheSentReplyAreNotEdited(t *testing.T) {
 	must(t, w.say("王老师", "/history 张三"), "内容：老师好，孩子咳嗽", "收到，多喝水")
 }
 
-// Undoing or deleting a /回复 takes it off the file, not back from the
-// parent, and says so.
-func TestUndoingAReplySaysTheParentHasIt(t *testing.T) {
+// Undoing or deleting a /回复 cancels it while it still waits (the quiet
+// hours); one already sent stays with the parent, and the reply says so.
+func TestUndoingAReplySaysWhatBecomesOfIt(t *testing.T) {
 	w := school(t)
 	w.say("张三妈妈", "老师好，孩子咳嗽")
+	w.emptyOutbox()
 	w.say("王老师", "/回复 张三 收到，多喝水")
-	must(t, w.say("王老师", "/undo"), "已撤销", "这条回复已经交给家长了", "去掉的只是档案里的这一条")
-	w.say("王老师", "/回复 张三 明天见")
-	must(t, w.say("李老师", "/删除记录 #3"), "已删除 #3", "这条回复已经交给家长了")
-	if w.queuedFor("dm:张三妈妈", "明天见") != 1 {
-		t.Fatal("the reply did not stay for the parent")
+	must(t, w.say("王老师", "/undo"), "已撤销", "还没发出的消息也一并取消了")
+	if w.queuedFor("dm:张三妈妈", "多喝水") != 0 {
+		t.Fatal("the undone reply still waits for the parent")
 	}
-}
-
-// A family's thanks is relayed, but nothing waits for an answer to it.
-func TestAThankYouWaitsForNoAnswer(t *testing.T) {
-	w := school(t)
-	w.say("张三妈妈", "孩子这两天咳嗽")
-	w.say("王老师", "/回复 张三 收到，多喝水")
-	must(t, w.say("张三妈妈", "好的，谢谢老师！👍"), "已转给")
-	mustNot(t, w.say("王老师", "/mine"), "还没有人回复")
-	w.say("张三妈妈", "还有，明天能请假吗？")
-	must(t, w.say("王老师", "/mine"), "还没有人回复")
+	w.say("王老师", "/回复 张三 明天见")
+	w.emptyOutbox() // handed over
+	must(t, w.say("李老师", "/删除记录 #3"), "已删除 #3", "这条回复已经发给家长了，撤回不了")
+	// A parent's message deleted while it waits for the teachers' morning
+	// is not delivered either.
+	w.say("张三妈妈", "还有一件事")
+	must(t, w.say("李老师", "/删除记录 #4"), "已删除 #4", "还没发出的消息也一并取消了")
+	if w.queuedFor("dm:王老师", "还有一件事") != 0 {
+		t.Fatal("a deleted parent's message still waits for the teachers")
+	}
 }

@@ -360,10 +360,12 @@ func undonePraise(who, text string) string {
 }
 
 // replyStaysSent: taking a /回复 off the file does not take it back from
-// the parent.
+// the parent once it went.
 func replyStaysSent() string {
-	return "这条回复已经交给家长了（休息时间里的，到时就会发出），撤回不了；去掉的只是档案里的这一条。"
+	return "这条回复已经发给家长了，撤回不了；去掉的只是档案里的这一条。"
 }
+
+func undoneUnsentMessages() string { return "还没发出的消息也一并取消了。" }
 
 func undoneUnsentToo() string {
 	return "还没发出的家长消息也一并取消了。"

@@ -92,8 +92,8 @@ type Undone struct {
 	Praise    *Praise
 	Comment   *Comment
 	Meeting   *Meeting
-	// UnsentDropped counts parents' messages of a praise that had not gone out
-	// yet and were withdrawn.
+	// UnsentDropped counts the messages a praise or a contact queued that had
+	// not gone out yet and were withdrawn with it.
 	UnsentDropped int
 }
 

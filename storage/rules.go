@@ -41,6 +41,27 @@ func KeepIdentity(before, after Record) Record {
 // so undoing or correcting the praise finds those not sent yet.
 func PraiseKeyPrefix(id uint64) string { return "praise/" + strconv.FormatUint(id, 10) + "/" }
 
+// ContactKeyPrefix starts the outbox keys of the messages a contact
+// queued (a /回复 to the parent, a parent's message to the teachers), so
+// that undoing it cancels those still waiting.
+func ContactKeyPrefix(id uint64) string { return "contact/" + strconv.FormatUint(id, 10) + "/" }
+
+// Notices are the messages a new contact queues, keyed under it.
+func (c Contact) Notices(notify []Queued) []Queued {
+	out := make([]Queued, 0, len(notify))
+	for _, q := range notify {
+		q.Key = ContactKeyPrefix(c.ID) + q.Key
+		out = append(out, q)
+	}
+	return out
+}
+
+// WaitingFor reports whether a queued message is one a contact queued that
+// has not been handed to its platform yet.
+func (c Contact) WaitingFor(q Queued) bool {
+	return strings.HasPrefix(q.Key, ContactKeyPrefix(c.ID)) && !q.InFlight
+}
+
 // PraiseEditKey starts the keys of the messages a correction queues: the
 // first words' keys stay spent.
 func PraiseEditKey(id uint64, at time.Time) string {

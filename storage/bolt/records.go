@@ -157,7 +157,7 @@ func (s *Store) AddContact(m storage.Meta, c storage.Contact, count storage.Rang
 			return err
 		}
 		n = countStudent(tx, contactRecords, c.StudentID, count.From, count.To)
-		for _, q := range notify {
+		for _, q := range c.Notices(notify) {
 			if err := enqueue(tx, q); err != nil {
 				return err
 			}
@@ -579,6 +579,11 @@ func undoOne(tx *bbolt.Tx, a storage.AuditEntry, u *storage.Undone) error {
 			return nil
 		}
 		u.Contact = &v
+		n, err := dropQueued(tx, v.WaitingFor)
+		if err != nil {
+			return err
+		}
+		u.UnsentDropped = n
 	case storage.KindPraise:
 		rb = praiseRecords
 		var v storage.Praise

@@ -209,7 +209,7 @@ func (s *Store) AddContact(m storage.Meta, c storage.Contact, r storage.Range, n
 		if n, err = count(tx, storage.KindContact, c.StudentID, r); err != nil {
 			return err
 		}
-		for _, q := range notify {
+		for _, q := range c.Notices(notify) {
 			if err := enqueue(tx, q); err != nil {
 				return err
 			}
@@ -504,6 +504,13 @@ func undoOne(tx pgx.Tx, e storage.AuditEntry, u *storage.Undone) error {
 	u.Session, u.Contact, u.Praise, u.Comment = r.Session, r.Contact, r.Praise, r.Comment
 	if r.Praise != nil {
 		n, err := dropQueued(tx, func(q storage.Queued) bool { return strings.HasPrefix(q.Key, storage.PraiseKeyPrefix(r.Praise.ID)) })
+		if err != nil {
+			return err
+		}
+		u.UnsentDropped = n
+	}
+	if r.Contact != nil {
+		n, err := dropQueued(tx, r.Contact.WaitingFor)
 		if err != nil {
 			return err
 		}

@@ -733,6 +733,31 @@ func recordNumbersAreStable(t *testing.T, s storage.Store) {
 	if u, err := s.DeleteRecord(meta(12), p.No); err != nil || u.UnsentDropped != 1 {
 		t.Fatalf("praise delete: %+v %v", u, err)
 	}
+	// So does deleting a contact (a /回复 waiting out the quiet hours); one
+	// handed over stays.
+	reply := []storage.Queued{
+		{Platform: "t", ChatID: "p7", PersonID: 7, Private: true, Key: "reply-a", Text: "收到", NotBefore: now},
+		{Platform: "t", ChatID: "p8", PersonID: 8, Private: true, Key: "reply-b", Text: "收到", NotBefore: now},
+	}
+	rc, _, err := s.AddContact(meta(40), storage.Contact{StudentID: st.ID, Method: "留言回复", At: now}, week, reply...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, _ = s.Queue(time.Time{}, 0)
+	for _, m := range q {
+		if m.PersonID == 7 {
+			if err := s.MarkSending(m); err != nil { // handed to the platform
+				t.Fatal(err)
+			}
+		}
+	}
+	if u, err := s.DeleteRecord(meta(41), rc.No); err != nil || u.UnsentDropped != 1 {
+		t.Fatalf("contact delete: %+v %v", u, err)
+	}
+	q, _ = s.Queue(time.Time{}, 0)
+	if len(q) != 1 || q[0].PersonID != 7 {
+		t.Fatalf("after the contact's delete the outbox holds %+v", q)
+	}
 
 	// /undo after a move still takes the moved session back.
 	u, err := s.Undo(storage.Meta{MsgKey: "test:undo", ActorID: 1, Where: "test", At: now}, now.Add(-time.Hour))

@@ -255,13 +255,16 @@ func (h *Handler) later(r *req) (string, error) {
 
 // plainOwedRE reads the slash-less answers a teacher may send privately:
 // 完成 #1203 …, 推迟 #1203 周一.
+// doneWords say an owed item was done, longest first for the regexps.
+const doneWords = `已完成|完成了|完成|做完了|做完|做了|搞定了|搞定`
+
 var plainOwedRE = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^(已完成|完成了|完成|做完了|做完|做了|已做|搞定了|搞定|好了|done|推迟|延后|稍后|改天|later)\s*(#?\d{2,9}.*)$`)
+	return regexp.MustCompile(`^(` + doneWords + `|已做|好了|done|推迟|延后|稍后|改天|later)\s*(#?\d{2,9}.*)$`)
 })
 
 // plainOwedAfterRE is the same answer with the code first: #1203 完成了.
 var plainOwedAfterRE = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^(#\d{2,9})\s*(已完成|完成了|完成|做完了|做完|做了|搞定了|搞定)\s*(.*)$`)
+	return regexp.MustCompile(`^(#\d{2,9})\s*(` + doneWords + `)\s*(.*)$`)
 })
 
 // plainOwed turns a private plain answer to an owed list into its command.

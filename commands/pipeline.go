@@ -434,17 +434,20 @@ func (h *Handler) staffPlainHint(text string, onlyRecords bool) string {
 // when the message shows none.
 func (h *Handler) voidCodesShown(m bot.Message) []bot.Outgoing {
 	var voided []string
+	var meta *storage.Meta // who showed them, looked up at the first code
 	for _, tok := range strings.FieldsFunc(Normalize(m.Text), func(r rune) bool { return !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') }) {
 		if !validCode(tok) {
 			continue // codes are shown in capitals: a word is not looked up
 		}
-		// Not marked processed here: a redelivery finds the code void
-		// already, and the answer is marked with the reply.
-		meta := storage.Meta{Where: where(m), At: h.Now()}
-		if p, known, err := h.Store.PersonByAccount(m.Platform, m.Sender.ID); err == nil && known {
-			meta.ActorID = p.ID
+		if meta == nil {
+			// Not marked processed here: a redelivery finds the code void
+			// already, and the answer is marked with the reply.
+			meta = &storage.Meta{Where: where(m), At: h.Now()}
+			if p, known, err := h.Store.PersonByAccount(m.Platform, m.Sender.ID); err == nil && known {
+				meta.ActorID = p.ID
+			}
 		}
-		ok, err := h.Store.RevokeInvite(meta, tok)
+		ok, err := h.Store.RevokeInvite(*meta, tok)
 		if err != nil {
 			h.Log.Error("voiding a code shown in a group failed", "err", err)
 			continue

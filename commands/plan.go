@@ -181,14 +181,7 @@ func (h *Handler) staffNamed(tok string) ([]storage.Person, error) {
 	if err != nil {
 		return nil, err
 	}
-	want := strings.TrimSuffix(tok, "老师")
-	var matches []storage.Person
-	for _, p := range people {
-		if p.IsStaff() && (p.Name == tok || strings.TrimSuffix(p.Name, "老师") == want) {
-			matches = append(matches, p)
-		}
-	}
-	return matches, nil
+	return staffNamed(people, tok), nil
 }
 
 // oneTeacher finds the one staff member a name means, as /mentor does.

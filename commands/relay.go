@@ -51,13 +51,17 @@ func (h *Handler) relay(r *req) (string, error) {
 	if h.Cal.InQuietHours(r.now) {
 		sendAt = h.Cal.AfterQuietHours(r.now)
 	}
+	said := withMedia(text, media)
+	if len(children) > 1 {
+		said += "\n" + relayAboutWhichChild(enumerate(h.childrenNames(r.me)))
+	}
 	var names, childNames []string
 	for i, child := range children {
 		meta := r.meta
 		if i > 0 { // the message is marked, and its reply journaled, with the first
 			meta.MsgKey, meta.Reply = "", nil
 		}
-		passedTo, name, err := h.relayFor(r, meta, child, text, media, sendAt, len(children) > 1)
+		passedTo, name, err := h.relayFor(r, meta, child, said, mediaRecord(text, media), sendAt)
 		if err != nil {
 			return "", err
 		}
@@ -78,11 +82,11 @@ func (h *Handler) relay(r *req) (string, error) {
 	return relayPassed(childNames[0], names, held), nil
 }
 
-// relayFor passes the message to one child's head teacher and mentor (the
-// admins while neither can be reached) and keeps it as the family's
-// contact; several says the parent has more children it may be about. It
-// returns whom it went to and the child's name.
-func (h *Handler) relayFor(r *req, meta storage.Meta, child storage.ParentLink, text, media string, sendAt time.Time, several bool) ([]string, string, error) {
+// relayFor passes the message, as the teachers read it (said), to one
+// child's head teacher and mentor (the admins while neither can be
+// reached) and keeps it as the family's contact (kept). It returns whom it
+// went to and the child's name.
+func (h *Handler) relayFor(r *req, meta storage.Meta, child storage.ParentLink, said, kept string, sendAt time.Time) ([]string, string, error) {
 	st, err := h.Store.Student(child.StudentID)
 	if err != nil {
 		return nil, "", err
@@ -100,10 +104,6 @@ func (h *Handler) relayFor(r *req, meta storage.Meta, child storage.ParentLink, 
 		rel = "家长"
 	}
 	label := studentLabel(st, class)
-	said := withMedia(text, media)
-	if several {
-		said += "\n" + relayAboutWhichChild(enumerate(h.childrenNames(r.me)))
-	}
 	relayTo := func(people []storage.Person) (notes []storage.Queued, names []string) {
 		for _, t := range people {
 			acc, ok := t.Reachable()
@@ -129,7 +129,7 @@ func (h *Handler) relayFor(r *req, meta storage.Meta, child storage.ParentLink, 
 	}
 	month := report.Month(h.Cal, r.now)
 	if _, _, err := h.Store.AddContact(meta, storage.Contact{StudentID: st.ID, Method: relayMethod, Whom: child.Relation,
-		Content: mediaRecord(text, media), At: r.now, FromParent: true}, month, notes...); err != nil {
+		Content: kept, At: r.now, FromParent: true}, month, notes...); err != nil {
 		return nil, "", err
 	}
 	return names, st.Name, nil

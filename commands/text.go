@@ -1350,7 +1350,7 @@ func inviteVoided(code string) string {
 }
 
 func codesShownVoided(codes string) string {
-	return fmt.Sprintf("群里发出的邀请码 %s 已经作废：邀请码只能用一次，发到群里，谁都可能先用掉，孩子的消息就会发给别人。请老师重新生成，私聊发给要加入的那一位。", codes)
+	return fmt.Sprintf("群里发出的邀请码 %s 已经作废：邀请码只能用一次，发到群里谁都能看到，别人可能先用掉、冒充要加入的那一位。请重新生成，私聊发给本人。", codes)
 }
 
 func recalledCommand() string {

@@ -431,8 +431,7 @@ func (t *Telegram) onUpdate(ctx context.Context, _ *tgbot.Bot, upd *models.Updat
 	if t.addedMe(m) {
 		// Added to a group: say at once how the group is registered, before
 		// anyone asks the bot anything there.
-		chat := bot.Chat{ID: chatID(m.Chat.ID), Kind: bot.Group, Title: m.Chat.Title}
-		t.replies.Add(bot.Outgoing{Platform: PlatformName, Chat: chat, Text: addedToGroup()})
+		t.replies.Add(bot.Outgoing{Platform: PlatformName, Chat: chatOf(m), Text: addedToGroup()})
 		return
 	}
 	if m.MigrateToChatID != 0 { // the group became a supergroup: keep its registration
@@ -445,11 +444,7 @@ func (t *Telegram) onUpdate(ctx context.Context, _ *tgbot.Bot, upd *models.Updat
 		// A group admin writing anonymously cannot be told from any other
 		// admin of the group: say what to do instead of guessing who it is.
 		if text := strings.TrimSpace(m.Text); strings.HasPrefix(text, "/") || strings.HasPrefix(text, "／") {
-			chat := bot.Chat{ID: chatID(m.Chat.ID), Kind: bot.Group, Title: m.Chat.Title}
-			if m.IsTopicMessage {
-				chat.Thread = strconv.Itoa(m.MessageThreadID)
-			}
-			t.replies.Add(bot.Outgoing{Platform: PlatformName, Chat: chat, Text: anonymousAdminReply()})
+			t.replies.Add(bot.Outgoing{Platform: PlatformName, Chat: chatOf(m), Text: anonymousAdminReply()})
 		}
 		return
 	}
@@ -481,13 +476,7 @@ func Translate(upd *models.Update) (bot.Message, bool) {
 	if text == "" && media == "" {
 		return bot.Message{}, false
 	}
-	chat := bot.Chat{ID: chatID(m.Chat.ID), Kind: bot.Group, Title: m.Chat.Title}
-	if m.IsTopicMessage && m.MessageThreadID != 0 {
-		chat.Thread = strconv.Itoa(m.MessageThreadID)
-	}
-	if private {
-		chat = bot.Chat{ID: chatID(m.Chat.ID), Kind: bot.Private, Title: personName(m.From)}
-	}
+	chat := chatOf(m)
 	return bot.Message{
 		Platform: PlatformName,
 		// Chat and message id are stable across redeliveries of the same update.
@@ -537,14 +526,20 @@ func (t *Telegram) edited(e *models.Message) {
 	if e.From == nil || e.From.IsBot || !(strings.HasPrefix(text, "/") || strings.HasPrefix(text, "／")) {
 		return
 	}
-	chat := bot.Chat{ID: chatID(e.Chat.ID), Kind: bot.Group, Title: e.Chat.Title}
-	if e.IsTopicMessage && e.MessageThreadID != 0 {
-		chat.Thread = strconv.Itoa(e.MessageThreadID)
+	t.replies.Add(bot.Outgoing{Platform: PlatformName, Chat: chatOf(e), Text: editedCommand()})
+}
+
+// chatOf is the chat a message was said in: a private chat titled by the
+// person, or a group, in its forum topic when it has one.
+func chatOf(m *models.Message) bot.Chat {
+	if m.Chat.Type == models.ChatTypePrivate {
+		return bot.Chat{ID: chatID(m.Chat.ID), Kind: bot.Private, Title: personName(m.From)}
 	}
-	if e.Chat.Type == models.ChatTypePrivate {
-		chat = bot.Chat{ID: chatID(e.Chat.ID), Kind: bot.Private, Title: personName(e.From)}
+	chat := bot.Chat{ID: chatID(m.Chat.ID), Kind: bot.Group, Title: m.Chat.Title}
+	if m.IsTopicMessage && m.MessageThreadID != 0 {
+		chat.Thread = strconv.Itoa(m.MessageThreadID)
 	}
-	t.replies.Add(bot.Outgoing{Platform: PlatformName, Chat: chat, Text: editedCommand()})
+	return chat
 }
 
 // quoted is the text of the message replied to, "" for none.

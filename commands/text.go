@@ -1472,8 +1472,8 @@ func commandWordings() map[string]wording {
 			who:     "老师"},
 		"semester new": {
 			usage:   "/semester new <开学日> <结束日> [假期 <日期或区间>…] [调休 <日期>…]",
-			example: "/semester new 2027-02-22 2027-07-02 假期 2027-04-05 2027-05-01..2027-05-05 调休 2027-04-25",
-			desc:    "登记下学期（先说一遍，10分钟内加“确认”再发一次才登记；本学期已经结束的，它的评语存档，全校档案表格发给你；还没结束的照常上完，结束后用 /export 上学期 取存档）",
+			example: "/semester new 2027-02-22 7月2日 假期 4月5日 5月1日-5日 调休 4月25日",
+			desc:    "登记下学期（日期写 2027-02-22 或 2月22日，没写年份的按这个学期算；先说一遍，10分钟内加“确认”再发一次才登记；本学期已经结束的，它的评语存档，全校档案表格发给你；还没结束的照常上完，结束后用 /export 上学期 取存档）",
 			who:     "管理员"},
 		"promote": {
 			usage:   "/promote",
@@ -1860,7 +1860,7 @@ func termNeedsDates() string {
 }
 
 func termBadDate(tok string) string {
-	return fmt.Sprintf("“%s”不是日期，请写成 2027-02-22 这样。", tok)
+	return fmt.Sprintf("“%s”不是日期，请写成 2027-02-22 或 2月22日 这样（几天连着放假写 5月1日-5日）。", tok)
 }
 
 func termEndsBeforeStart() string {

@@ -161,6 +161,8 @@ type dateResult struct {
 	// passed is the day this year when a month-day already gone was taken
 	// for next year's (a meeting or a review is never in the past).
 	passed time.Time
+	// yearless: a month-day written without its year (the year was guessed).
+	yearless bool
 }
 
 // justPassed tells a month-day of the last half year, read as next year's:
@@ -286,7 +288,7 @@ func parseCalendarDate(tok string, today time.Time, cal storage.Calendar, future
 			passed, d = d, d.AddDate(1, 0, 0)
 		}
 	}
-	return dateResult{day: d, isDate: true, ahead: ahead, passed: passed}
+	return dateResult{day: d, isDate: true, ahead: ahead, passed: passed, yearless: year == 0}
 }
 
 func isDigits(s string) bool {

@@ -58,7 +58,10 @@ func (h *Handler) parseTerm(r *req) (termInput, error) {
 	if n < 2 {
 		return in, r.usage(termNeedsDates())
 	}
-	day := func(tok string) (time.Time, error) {
+	// within reads a date of the term; a month-day without its year is the
+	// one on or after from (the end after the start, a holiday inside the
+	// term), whatever today is: 1月22日 ends an autumn term next year.
+	within := func(tok string, from time.Time) (time.Time, error) {
 		d := parseDay(tok, r.now, h.Cal, true)
 		if !d.isDate {
 			return time.Time{}, r.usage(termBadDate(clip(tok, 16)))
@@ -66,14 +69,21 @@ func (h *Handler) parseTerm(r *req) (termInput, error) {
 		if d.invalid != "" {
 			return time.Time{}, r.usage(badDate(tok, d.invalid))
 		}
+		if d.yearless && !from.IsZero() {
+			day := d.day.AddDate(from.Year()-d.day.Year(), 0, 0)
+			if day.Before(from) {
+				day = day.AddDate(1, 0, 0)
+			}
+			return day, nil
+		}
 		return d.day, nil
 	}
 	var err error
 	t := &in.term
-	if t.Start, err = day(a.at(0)); err != nil {
+	if t.Start, err = within(a.at(0), time.Time{}); err != nil {
 		return in, err
 	}
-	if t.End, err = day(a.at(1)); err != nil {
+	if t.End, err = within(a.at(1), t.Start); err != nil {
 		return in, err
 	}
 	if !t.End.After(t.Start) {
@@ -96,13 +106,16 @@ func (h *Handler) parseTerm(r *req) (termInput, error) {
 		switch mode {
 		case "holiday":
 			from, to, ok := cutRange(tok)
-			f, err := day(from)
+			f, err := within(from, t.Start)
 			if err != nil {
 				return in, err
 			}
 			l := f
 			if ok {
-				if l, err = day(to); err != nil {
+				if to == "" {
+					return in, r.usage(termBadDate(clip(tok, 16)))
+				}
+				if l, err = within(sameMonth(from, to), f); err != nil {
 					return in, err
 				}
 			}
@@ -111,7 +124,7 @@ func (h *Handler) parseTerm(r *req) (termInput, error) {
 			}
 			t.Holidays = append(t.Holidays, storage.DateRange{From: f, To: l})
 		case "makeup":
-			d, err := day(tok)
+			d, err := within(tok, t.Start)
 			if err != nil {
 				return in, err
 			}
@@ -130,14 +143,34 @@ func (h *Handler) parseTerm(r *req) (termInput, error) {
 	return in, nil
 }
 
-// cutRange splits 2027-04-04..2027-04-06 (also 至 到 ~ ～ —).
+// cutRange splits a holiday written as a range: 2027-04-04..2027-04-06,
+// 4月4日-4月6日, 4月4日-6日 (also 至 到 ~ ～ — –). A hyphen splits only a
+// range of month-days: it is also the separator inside 2027-04-04.
 func cutRange(tok string) (string, string, bool) {
-	for _, sep := range []string{"..", "至", "到", "~", "～", "—"} {
+	for _, sep := range []string{"..", "至", "到", "~", "～", "—", "–", "－"} {
 		if from, to, ok := strings.Cut(tok, sep); ok {
 			return from, to, true
 		}
 	}
+	for _, sep := range []string{"日-", "号-"} {
+		if i := strings.Index(tok, sep); i >= 0 {
+			return tok[:i+len(sep)-1], tok[i+len(sep):], true
+		}
+	}
 	return tok, "", false
+}
+
+// sameMonth completes the end of 4月4日-6日 (a bare day) with the start's
+// year and month; any other end is returned as written.
+func sameMonth(from, to string) string {
+	day := strings.TrimRight(to, "日号")
+	if !isDigits(day) || len(day) > 2 {
+		return to
+	}
+	if i := strings.Index(from, "月"); i >= 0 {
+		return from[:i+len("月")] + day + "日"
+	}
+	return to
 }
 
 // canonicalTerm writes a term back as the command that makes it.

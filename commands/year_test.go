@@ -101,6 +101,39 @@ func TestTheNextSemesterIsStartedWithAConfirmation(t *testing.T) {
 
 // Registered once the term is over, the next term archives the last one at
 // once; before any term was registered, there is no 上学期 to export.
+// Admins write a term's dates as the school's notice does: 2月22日,
+// 4月4日-4月6日, 5月1日至5日. A date without its year is read within the
+// term: its end after its start, its holidays inside it.
+func TestASemesterIsWrittenInTheSchoolsOwnDates(t *testing.T) {
+	w := school(t)
+	for _, in := range []string{
+		"/semester new 2月22日 7月2日 假期 4月5日 5月1日-5月5日 调休 4月25日",
+		"/semester new 2027-02-22 7月2日 假期 4月5日 5月1日-5日 调休 4月25号",
+		"/semester new 2月22日 2027-07-02 假期 4月5日 5月1日至5日 调休 4月25日",
+		"/semester new 2月22号 7月2号 假期 4月5号 5月1号—5号 调休 4月25号",
+	} {
+		must(t, w.say("校长", in), "要开始2027年春季学期：2027年2月22日（周一） 至 2027年7月2日（周五），共19周", "假期 4月5日（周一）", "假期 5月1日（周六）—5月5日（周三）", "调休上课 4月25日（周日）", springTerm+" 确认")
+	}
+	// An autumn term ends in the next year.
+	must(t, w.say("校长", "/semester new 2027-09-01 1月21日"), "2027年9月1日（周三） 至 2028年1月21日（周五）")
+	for in, want := range map[string]string{
+		"/semester new 2月22日 7月2日 假期 4月5日-":     "“4月5日-”不是日期，请写成 2027-02-22 或 2月22日 这样",
+		"/semester new 2月22日 7月2日 假期 8月1日-8月3日": "不在这个学期里",
+		"/semester new 2月22日 7月2日 假期 4月6日-4月5日": "不在这个学期里",
+		"/semester new 2月22日 7月2日 假期 清明":        "“清明”不是日期",
+	} {
+		must(t, w.say("校长", in), want)
+	}
+	// The line as written, confirmed, starts the term it was read as.
+	in := "/semester new 2月22日 7月2日 假期 4月5日 5月1日-5日 调休 4月25日"
+	w.say("校长", in)
+	must(t, w.say("校长", in+" 确认"), "已登记2027年春季学期")
+	terms, _ := w.st.StartedTerms()
+	if len(terms) != 1 || canonicalTerm(terms[0]) != springTerm {
+		t.Fatalf("started %+v", terms)
+	}
+}
+
 func TestANextSemesterRegisteredInTheBreakArchivesTheLastOne(t *testing.T) {
 	w := school(t)
 	must(t, w.say("校长", "/export 上学期"), "还没有上学期的记录")

@@ -277,6 +277,42 @@ func TestContactCountsForTheMonth(t *testing.T) {
 	must(t, w.say("李老师", "/contact 李四 微信 妈妈 说了情况 昨天"), "计入11月的家长沟通（本月第1次）")
 }
 
+// A teacher who names the student alone (/评语 张三) wants to see what
+// stands before writing: it is shown, with how to write or change it, and
+// the read is audited.
+func TestACommentIsReadByNamingTheStudent(t *testing.T) {
+	w := school(t)
+	r := w.say("王老师", "/评语 张三")
+	must(t, r, "张三（初一3班）本学期还没有评语", "/评语 张三 本学期进步明显", "/评语 草稿 张三")
+	mustNot(t, r, "请写上")
+	must(t, w.say("王老师", "/comment 张三 本学期进步明显，作业越来越认真"), "记录号 #1")
+	must(t, w.say("王老师", "/comment 张三"), "张三（初一3班）本学期的评语：", "· 王老师（11月25日（周三），#1）：本学期进步明显，作业越来越认真", "改你写的那一条：/评语 张三 改好的评语")
+	// The head teacher sees the mentor's and is told they have not written.
+	r = w.sayIn("初一3班教师群", "李老师", "/评语 张三")
+	must(t, r, "本学期进步明显，作业越来越认真", "你还没写")
+	// Any teacher of the school may read; only its writers are told how to write.
+	w.join("赵老师", w.say("校长", "/invite teacher"))
+	r = w.say("赵老师", "/评语 张三")
+	must(t, r, "本学期进步明显")
+	mustNot(t, r, "/评语 张三 ")
+	must(t, w.say("王老师", "/comment"), "请写上学生和评语")
+	// Nothing was written by the reads; each is in the audit log.
+	zs, _ := w.st.StudentsNamed("张三")
+	if cs, _ := w.st.Comments(zs[0].ID, w.h.Cal.TermAt(w.now).Key()); len(cs) != 1 {
+		t.Fatalf("comments after reading: %+v", cs)
+	}
+	log, _ := w.st.AuditLog(time.Time{}, w.now.Add(time.Hour))
+	reads := 0
+	for _, e := range log {
+		if e.Action == "comment.read" {
+			reads++
+		}
+	}
+	if reads != 4 {
+		t.Fatalf("comment reads audited: %d, want 4", reads)
+	}
+}
+
 func TestCommentUndoAndRoles(t *testing.T) {
 	w := school(t)
 	must(t, w.say("王老师", "/comment 张三 本学期进步明显"), "已保存你对张三（初一3班）的本学期评语")

@@ -483,13 +483,15 @@ func relationOf(p storage.Person, studentID uint64) string {
 
 func (h *Handler) comment(r *req) (string, error) {
 	a := r.args
-	if a.len() < 2 {
+	if a.len() == 0 {
 		return "", r.usage(commentNeedsAll())
 	}
 	ref, i := studentArg(a)
 	text := a.from(i)
 	if text == "" {
-		return "", r.usage(commentNeedsText())
+		// /评语 张三: the teacher asks what stands, before writing or
+		// changing it.
+		return h.showComments(r, ref)
 	}
 	if runeLen(text) > 1000 {
 		return "", r.usage(commentTooLong())
@@ -509,6 +511,31 @@ func (h *Handler) comment(r *req) (string, error) {
 		return "", err
 	}
 	return commentSaved(f.label(), runeLen(text), replaced) + fixHint(c.No), nil
+}
+
+// showComments answers /评语 张三 with this term's comments on the student,
+// each with its writer, and how to write or change one. Anyone on the staff
+// who may see the student reads them (the family reads them too, in
+// /status); the read is audited like the student's file.
+func (h *Handler) showComments(r *req, ref string) (string, error) {
+	f, err := h.resolveStudent(r, ref, false)
+	if err != nil {
+		return "", err
+	}
+	term := h.Cal.TermAt(r.now)
+	cs, err := h.Store.Comments(f.st.ID, term.Key())
+	if err != nil {
+		return "", err
+	}
+	if err := r.audit(h, "comment.read", "", f.st.ID); err != nil {
+		return "", err
+	}
+	writer := f.st.MentorID == r.me.ID || r.me.IsHeadOf(f.st.ClassID)
+	views := make([]commentView, 0, len(cs))
+	for _, c := range cs {
+		views = append(views, commentView{by: h.personName(c.AuthorID), day: report.Day(h.Cal, c.At), text: c.Text, mine: c.AuthorID == r.me.ID, no: c.No})
+	}
+	return commentsShown(f.label(), f.st.Name, views, writer), nil
 }
 
 func (h *Handler) undo(r *req) (string, error) {

@@ -319,8 +319,37 @@ func commentNeedsAll() string {
 	return "请写上学生和评语。"
 }
 
-func commentNeedsText() string {
-	return "请写上评语。"
+// commentView is one comment as /评语 张三 shows it.
+type commentView struct {
+	by, day, text string
+	mine          bool
+	no            uint64
+}
+
+// commentsShown answers /评语 张三: this term's comments, and how to write
+// one (writer: the student's mentor or head teacher).
+func commentsShown(student, name string, cs []commentView, writer bool) string {
+	var b strings.Builder
+	if len(cs) == 0 {
+		fmt.Fprintf(&b, "%s本学期还没有评语。", student)
+		if writer {
+			fmt.Fprintf(&b, "\n写：/评语 %s 本学期进步明显，作业越来越认真\n让我根据记录起草：/评语 草稿 %s", name, name)
+		}
+		return b.String()
+	}
+	fmt.Fprintf(&b, "%s本学期的评语：\n", student)
+	mine := false
+	for _, c := range cs {
+		fmt.Fprintf(&b, "· %s（%s，#%d）：%s\n", c.by, c.day, c.no, c.text)
+		mine = mine || c.mine
+	}
+	switch {
+	case mine:
+		fmt.Fprintf(&b, "改你写的那一条：/评语 %s 改好的评语（替换原来的）", name)
+	case writer:
+		fmt.Fprintf(&b, "你还没写。写：/评语 %s 评语；让我起草：/评语 草稿 %s", name, name)
+	}
+	return strings.TrimRight(b.String(), "\n")
 }
 
 func commentTooLong() string {
@@ -1448,7 +1477,7 @@ func commandWordings() map[string]wording {
 		"comment": {
 			usage:   "/comment <学生> <评语>",
 			example: "/comment 张三 本学期进步明显，作业越来越认真，希望继续保持",
-			desc:    "写本学期的书面评语（再写一次会替换）",
+			desc:    "写本学期的书面评语（再写一次会替换）；只写学生名：看本学期已写的评语",
 			who:     "学生的导师和班主任"},
 		"undo": {
 			usage:   "/undo",

@@ -47,9 +47,13 @@ func TestAParentsMessageReachesTheTeachersAndTheAnswerComesBack(t *testing.T) {
 			t.Fatalf("something went to a group: %+v", x)
 		}
 	}
-	// Kept as the family's contact: the mentor sees it, the month counts it.
+	// Kept as the family's contact: the mentor sees it. It is no contact
+	// the school made: the month still waits for one.
 	must(t, w.say("王老师", "/history 张三"), "家长留言（妈妈） 内容：老师您好，孩子这两天感冒了")
-	must(t, w.say("王老师", "/status 张三"), "本月家长沟通：1次")
+	st := w.say("王老师", "/status 张三")
+	must(t, st, "本月家长沟通：还没有", "  家长留言：11月25日（周三） 妈妈 内容：老师您好，孩子这两天感冒了")
+	mustNot(t, st, "最近一次")
+	must(t, w.say("王老师", "/status 初一3班"), "本月还没联系家长：张三、李四")
 
 	// The answer without its student is asked for the student, not taken
 	// for a student called 收到.

@@ -521,11 +521,29 @@ func renderStudentStatus(cal storage.Calendar, f report.StudentFile, personName 
 	} else {
 		fmt.Fprintf(&b, "本月家长沟通：还没有（%s）\n", monthLeft(daysLeftInMonth))
 	}
-	if n := len(f.Contacts); n > 0 {
-		c := f.Contacts[n-1]
-		fmt.Fprintf(&b, "  最近一次：%s %s", report.Day(cal, c.At), joinNonEmpty("·", c.Method, c.Whom))
-		if see.text(c.AuthorID) {
-			fmt.Fprintf(&b, " 内容：%s", c.Content)
+	// The school's last contact, then the family's last message when it
+	// came after it: a parent writing is no contact the teacher made.
+	var made, wrote *storage.Contact
+	for i := len(f.Contacts) - 1; i >= 0 && made == nil; i-- {
+		c := &f.Contacts[i]
+		switch {
+		case !c.FromParent:
+			made = c
+		case wrote == nil:
+			wrote = c
+		}
+	}
+	if made != nil {
+		fmt.Fprintf(&b, "  最近一次：%s %s", report.Day(cal, made.At), joinNonEmpty("·", made.Method, made.Whom))
+		if see.text(made.AuthorID) {
+			fmt.Fprintf(&b, " 内容：%s", made.Content)
+		}
+		b.WriteString("\n")
+	}
+	if wrote != nil {
+		fmt.Fprintf(&b, "  家长留言：%s %s", report.Day(cal, wrote.At), orDefault(wrote.Whom, "家长"))
+		if see.text(wrote.AuthorID) {
+			fmt.Fprintf(&b, " 内容：%s", wrote.Content)
 		}
 		b.WriteString("\n")
 	}

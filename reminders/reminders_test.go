@@ -293,6 +293,9 @@ func TestMondayDigestFigures(t *testing.T) {
 	s.now = at(11, 18, 9, 0)
 	s.say("王老师", "", "/log 张三 英语 40分钟")
 	s.say("李老师", "", "/contact 张三 电话 妈妈 好")
+	// 李四's mother wrote in: kept, but no contact the school made.
+	s.join("李四妈妈", s.say("李老师", "", "/invite parent 李四 妈妈"))
+	s.say("李四妈妈", "", "老师好，李四这周在家很认真")
 	s.now = at(11, 23, 7, 0)
 	sc := s.scheduler(defaults)
 	rs := due(t, sc, at(11, 23, 8, 0), JobWeeklyDigest)

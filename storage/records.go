@@ -15,6 +15,8 @@ const (
 type Range struct{ From, To time.Time }
 
 // StudentCounts are one student's figures over a range.
+// Contacts are the contacts the school made: a parent's own message
+// (Contact.FromParent) is kept with them but is no contact of the teacher's.
 type StudentCounts struct {
 	Sessions, Minutes, Contacts, Praise int
 	LastSession                         time.Time

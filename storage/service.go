@@ -72,6 +72,8 @@ type RecordService interface {
 	AddSession(m Meta, se Session, count ...Range) (Session, []int, error)
 	// AddContact stores a contact and queues notify with it (a parent's
 	// message relayed to the teachers, a teacher's answer to the parent).
+	// It counts the school's contacts in count afterwards (a parent's own
+	// messages are not counted: StudentCounts.Contacts).
 	AddContact(m Meta, c Contact, count Range, notify ...Queued) (Contact, int, error)
 	// AddPraise stores a praise and queues the parents' messages with it.
 	AddPraise(m Meta, p Praise, notify []Queued) (Praise, error)

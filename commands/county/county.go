@@ -170,7 +170,8 @@ func SchoolFigures(s School, at time.Time) (Figures, error) {
 	}
 	contacted := map[uint64]bool{}
 	for _, c := range contacts {
-		contacted[c.StudentID] = true
+		// A parent's own message is not the school's contact.
+		contacted[c.StudentID] = contacted[c.StudentID] || !c.FromParent
 	}
 	for _, st := range students {
 		if st.Closed || !inClass[st.ClassID] {

@@ -59,6 +59,15 @@ func contact(t *testing.T, s School, st storage.Student, when time.Time) {
 	}
 }
 
+// parentWrote stores a parent's own message, which is no contact the
+// school made.
+func parentWrote(t *testing.T, s School, st storage.Student, when time.Time) {
+	t.Helper()
+	if _, _, err := s.Store.(*bolt.Store).AddContact(meta(when), storage.Contact{StudentID: st.ID, Method: "留言", Whom: "妈妈", Content: "谢谢老师", At: when, FromParent: true}, storage.Range{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func private(platform, user string) bot.Message {
 	return bot.Message{Platform: platform, ID: "1", Chat: bot.Chat{ID: "p" + user, Kind: bot.Private}, Sender: bot.User{ID: user, Name: "王局"}}
 }
@@ -74,6 +83,7 @@ func twoSchools(t *testing.T) (*Desk, School, School) {
 	contact(t, a, zhang, at(12, 1, 18))
 	session(t, b, wang, at(11, 25, 10))
 	session(t, b, wang, at(11, 26, 10))
+	parentWrote(t, b, wang, at(12, 1, 20)) // not a contact: 0/1 still
 	now := at(12, 2, 9)
 	d := &Desk{Name: "某县", Schools: []School{a, b}, Admins: map[string]bool{"telegram:42": true}, Now: func() time.Time { return now }}
 	return d, a, b

@@ -34,7 +34,7 @@ type StudentStats struct {
 	Sessions      int
 	Minutes       int
 	Percent       int // of the weekly targets met, sessions capped per week
-	ContactMonths int // months with at least one parent contact
+	ContactMonths int // months with at least one contact the school made with the family
 }
 
 // MentorStats are one mentor's semester figures over their students.
@@ -198,7 +198,9 @@ func (a *Archive) tally(cal storage.Calendar, now time.Time) {
 		t.weeks[cal.WeekStart(s.At)]++
 	}
 	for _, c := range a.Contacts {
-		tal[c.StudentID].months[c.At.In(cal.Loc).Format("2006-01")] = true
+		if !c.FromParent { // a parent's own message is no contact of the school's
+			tal[c.StudentID].months[c.At.In(cal.Loc).Format("2006-01")] = true
+		}
 	}
 	type mentorTally struct {
 		MentorStats

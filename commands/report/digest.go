@@ -150,7 +150,8 @@ func readWeek(st Reader, cal storage.Calendar, weekStart time.Time, classID uint
 		}
 	}
 	for _, c := range contacts {
-		in.contacted[c.StudentID] = true
+		// A parent's own message is not the school's contact.
+		in.contacted[c.StudentID] = in.contacted[c.StudentID] || !c.FromParent
 	}
 	return in, nil
 }

@@ -65,11 +65,15 @@ func TestArchiveFulfilmentCountsWeeksUnderSupport(t *testing.T) {
 	for i, at := range []time.Time{day(11, 9, 10), day(11, 10, 10), day(11, 11, 10), day(11, 24, 10)} {
 		st.AddSession(meta(i+1, at), storage.Session{StudentID: s.ID, Subject: "数学", Minutes: 30, At: at})
 	}
+	// A phone call in November; the mother's own message in October is no
+	// contact the school made: one month with a contact.
+	st.AddContact(meta(5, day(11, 12, 18)), storage.Contact{StudentID: s.ID, Method: "电话", Whom: "妈妈", Content: "说了作业", At: day(11, 12, 18)}, storage.Range{})
+	st.AddContact(meta(6, day(10, 30, 18)), storage.Contact{StudentID: s.ID, Method: "留言", Whom: "妈妈", Content: "谢谢老师", At: day(10, 30, 18), FromParent: true}, storage.Range{})
 	a, err := BuildArchive(st, cal, 0, day(11, 29, 20))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(a.Stats) != 1 || a.Stats[0].Sessions != 4 || a.Stats[0].Percent != 50 { // (2+0+1) of 6
+	if len(a.Stats) != 1 || a.Stats[0].Sessions != 4 || a.Stats[0].Percent != 50 || a.Stats[0].ContactMonths != 1 { // (2+0+1) of 6
 		t.Fatalf("stats %+v", a.Stats)
 	}
 }

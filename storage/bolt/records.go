@@ -77,6 +77,19 @@ func countStudent(tx *bbolt.Tx, rb recordBuckets, student uint64, from, to time.
 	return n
 }
 
+// countContacts counts the contacts the school made with a student's family
+// in [from, to): a parent's own message is not one of them. A month holds a
+// handful, so reading each is cheap.
+func countContacts(tx *bbolt.Tx, student uint64, from, to time.Time) int {
+	n := 0
+	for _, c := range scanStudent[storage.Contact](tx, contactRecords, student, from, to) {
+		if !c.FromParent {
+			n++
+		}
+	}
+	return n
+}
+
 // latestStudent returns up to n of a student's records, newest first.
 func latestStudent[T any](tx *bbolt.Tx, rb recordBuckets, student uint64, n int) []T {
 	var out []T
@@ -156,7 +169,7 @@ func (s *Store) AddContact(m storage.Meta, c storage.Contact, count storage.Rang
 		if err := indexNo(tx, c.No, storage.KindContact, k); err != nil {
 			return err
 		}
-		n = countStudent(tx, contactRecords, c.StudentID, count.From, count.To)
+		n = countContacts(tx, c.StudentID, count.From, count.To)
 		for _, q := range c.Notices(notify) {
 			if err := enqueue(tx, q); err != nil {
 				return err
@@ -452,7 +465,7 @@ func (s *Store) CountFor(student uint64, from, to time.Time) (storage.StudentCou
 			sc.Sessions++
 			sc.Minutes += se.Minutes
 		}
-		sc.Contacts = countStudent(tx, contactRecords, student, from, to)
+		sc.Contacts = countContacts(tx, student, from, to)
 		sc.Praise = countStudent(tx, praiseRecords, student, from, to)
 		sc.LastSession = lastBefore(tx, sessionRecords, student, to)
 		return nil

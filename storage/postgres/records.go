@@ -109,9 +109,14 @@ func auditRecord(tx pgx.Tx, m storage.Meta, action, kind string, no, student uin
 	return auditEntry(tx, e)
 }
 
-func count(tx pgx.Tx, kind string, student uint64, r storage.Range) (int, error) {
+// fromParent is true of a contact row that is a parent's own message.
+const fromParent = `coalesce((doc->>'FromParent')::bool, false)`
+
+// countContacts counts the contacts the school made in r (a parent's own
+// messages are not counted: storage.StudentCounts).
+func countContacts(tx pgx.Tx, student uint64, r storage.Range) (int, error) {
 	var n int
-	err := tx.QueryRow(bg, "SELECT count(*) FROM records WHERE student_id = $1 AND kind = $2 AND at >= $3 AND at < $4", int64(student), kind, r.From, r.To).Scan(&n)
+	err := tx.QueryRow(bg, "SELECT count(*) FROM records WHERE student_id = $1 AND kind = 'contact' AND at >= $2 AND at < $3 AND NOT "+fromParent, int64(student), r.From, r.To).Scan(&n)
 	return n, err
 }
 
@@ -206,7 +211,7 @@ func (s *Store) AddContact(m storage.Meta, c storage.Contact, r storage.Range, n
 		if err := putRecord(tx, storage.Record{Kind: storage.KindContact, At: c.At, Contact: &c}); err != nil {
 			return err
 		}
-		if n, err = count(tx, storage.KindContact, c.StudentID, r); err != nil {
+		if n, err = countContacts(tx, c.StudentID, r); err != nil {
 			return err
 		}
 		for _, q := range c.Notices(notify) {
@@ -332,7 +337,7 @@ func (s *Store) CountFor(student uint64, from, to time.Time) (storage.StudentCou
 	err := s.pool.QueryRow(bg, `SELECT
 			count(*) FILTER (WHERE kind = 'session' AND at >= $2),
 			coalesce(sum((doc->>'Minutes')::int) FILTER (WHERE kind = 'session' AND at >= $2), 0),
-			count(*) FILTER (WHERE kind = 'contact' AND at >= $2),
+			count(*) FILTER (WHERE kind = 'contact' AND at >= $2 AND NOT `+fromParent+`),
 			count(*) FILTER (WHERE kind = 'praise' AND at >= $2),
 			max(at) FILTER (WHERE kind = 'session')
 		FROM records WHERE student_id = $1 AND at < $3 AND kind <> 'comment'`, int64(student), from, to).

@@ -998,7 +998,9 @@ func aContactQueuesItsMessages(t *testing.T, s storage.Store) {
 	relay := storage.Queued{Platform: "t", ChatID: "dm:王老师", Private: true, PersonID: 7, StudentID: st.ID, Text: "【家长留言】", NotBefore: now, Key: "relay:test:2:7",
 		Sources: []uint64{3}, Answers: []string{"打了"}}
 	c, n, err := s.AddContact(meta(2), storage.Contact{StudentID: st.ID, Method: "留言", Whom: "妈妈", Content: "孩子这两天感冒了", At: now, FromParent: true}, storage.Range{From: week.From, To: week.To}, relay)
-	if err != nil || n != 1 || c.No == 0 {
+	// The family's message is kept with the contacts but is no contact the
+	// school made: it counts for nothing.
+	if err != nil || n != 0 || c.No == 0 {
 		t.Fatalf("AddContact: %+v %d %v", c, n, err)
 	}
 	if _, _, err := s.AddContact(meta(2), storage.Contact{StudentID: st.ID, Method: "留言", Content: "again", At: now, FromParent: true}, storage.Range{}, relay); !errors.Is(err, storage.ErrDuplicate) {
@@ -1011,6 +1013,16 @@ func aContactQueuesItsMessages(t *testing.T, s storage.Store) {
 	got, _ := s.Contacts(st.ID, week.From, week.To)
 	if len(got) != 1 || !got[0].FromParent || got[0].Whom != "妈妈" {
 		t.Fatalf("contacts: %+v", got)
+	}
+	if sc, _ := s.CountFor(st.ID, week.From, week.To); sc.Contacts != 0 {
+		t.Fatalf("a parent's message counted as the school's contact: %+v", sc)
+	}
+	// The teacher's answer is one.
+	if _, n, err := s.AddContact(meta(3), storage.Contact{StudentID: st.ID, Method: "留言回复", Whom: "妈妈", Content: "好的，多喝水", At: now}, storage.Range{From: week.From, To: week.To}); err != nil || n != 1 {
+		t.Fatalf("the answer: %d %v", n, err)
+	}
+	if sc, _ := s.CountFor(st.ID, week.From, week.To); sc.Contacts != 1 {
+		t.Fatalf("counts after the answer: %+v", sc)
 	}
 }
 

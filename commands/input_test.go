@@ -229,6 +229,32 @@ func TestAnEnglishCommandGluedToChineseIsRead(t *testing.T) {
 // A name glued to what follows it (a phone keyboard's missing space) is
 // read when what follows makes it plain; a longer name the register lacks
 // is never taken for the shorter one it has.
+// A record written for two students at once (a small group tutored
+// together) was taken as the first one's, the second name made its subject
+// or, for a praise, sent to the first child's parents. Nothing is stored;
+// the reply gives each student's line.
+func TestARecordForSeveralStudentsIsRefusedWithTheirLines(t *testing.T) {
+	w := school(t)
+	for in, lines := range map[string]string{
+		"/log 张三 李四 数学 30分钟":        "/log 张三 数学 30分钟\n/log 李四 数学 30分钟",
+		"/log 张三、李四 数学 30分钟":        "/log 张三 数学 30分钟\n/log 李四 数学 30分钟",
+		"/辅导 张三 和 李四 数学 30分钟":       "/辅导 张三 数学 30分钟\n/辅导 李四 数学 30分钟",
+		"/表扬 张三，李四 这周都按时交了作业":       "/表扬 张三 这周都按时交了作业\n/表扬 李四 这周都按时交了作业",
+		"/contact 张三 李四 电话 妈妈 说了作业": "/contact 张三 电话 妈妈 说了作业\n/contact 李四 电话 妈妈 说了作业",
+	} {
+		must(t, w.say("李老师", in), "只记一位学生，这条没有记下来", lines)
+	}
+	if q := w.queuedFor("dm:张三妈妈", "按时交了作业"); q != 0 {
+		t.Fatalf("a praise naming two children reached a parent: %d", q)
+	}
+	zs, _ := w.st.StudentsNamed("张三")
+	if h, _ := w.st.History(zs[0].ID, 10); len(h) != 0 {
+		t.Fatalf("stored: %+v", h)
+	}
+	// One student, and words that are no student's, as before.
+	must(t, w.say("李老师", "/log 张三 数学 和 英语 30分钟"), "已记录：张三（初一3班）数学 和 英语 30分钟")
+}
+
 func TestAStudentsNameGluedToTheRestIsRead(t *testing.T) {
 	w := school(t)
 	for _, c := range []struct{ line, want string }{

@@ -22,6 +22,62 @@ func studentArg(a args) (string, int) {
 	return a.at(0), 1
 }
 
+// oneStudentOnly refuses a record written for several students at once
+// (/log 张三 李四 数学 30分钟, /表扬 张三、李四 …): read as one student's, the
+// second name became the subject or the praise, and a parent would read
+// another child's name. The reply gives each student's line to send.
+func (h *Handler) oneStudentOnly(r *req) error {
+	a := r.args
+	if a.len() == 0 {
+		return nil
+	}
+	ref, i := studentArg(a)
+	var names []string
+	rest := ""
+	if parts := strings.FieldsFunc(ref, func(c rune) bool { return strings.ContainsRune("、，,/和与跟及", c) }); len(parts) >= 2 && h.allStudents(parts) {
+		names, rest = parts, a.from(i)
+	} else {
+		names = []string{ref}
+		j := i
+		for ; j < a.len(); j++ {
+			tok := a.at(j)
+			if joinWords[tok] {
+				continue
+			}
+			if !h.allStudents([]string{tok}) {
+				break
+			}
+			names = append(names, tok)
+		}
+		if len(names) < 2 {
+			return nil
+		}
+		rest = a.from(j)
+	}
+	lines := make([]string, 0, len(names))
+	for _, n := range names {
+		lines = append(lines, strings.TrimSpace("/"+r.command()+" "+n+" "+rest))
+	}
+	return refuse(oneStudentALine("/"+r.command(), lines))
+}
+
+// joinWords join two students' names: 张三 和 李四.
+var joinWords = map[string]bool{"和": true, "与": true, "跟": true, "及": true, "、": true, "，": true, ",": true}
+
+// allStudents: does each of names name a supported student (exactly)?
+func (h *Handler) allStudents(names []string) bool {
+	for _, n := range names {
+		if _, isClass := parseClass(n); isClass {
+			return false
+		}
+		sts, err := h.Store.StudentsNamed(n)
+		if err != nil || len(sts) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // unglued reads a student's name glued to what follows it (/log
 // 张三数学30分钟: a phone keyboard's missing space) when the first argument
 // is nobody's name, starts with a supported student's, and the rest reads
@@ -111,6 +167,9 @@ func (h *Handler) at(r *req, day time.Time) time.Time {
 }
 
 func (h *Handler) log(r *req) (string, error) {
+	if err := h.oneStudentOnly(r); err != nil {
+		return "", err
+	}
 	in, err := h.parseLog(r)
 	if err != nil {
 		return "", err
@@ -384,6 +443,9 @@ func (h *Handler) parseContact(r *req, keep bool) (contactInput, error) {
 }
 
 func (h *Handler) contact(r *req) (string, error) {
+	if err := h.oneStudentOnly(r); err != nil {
+		return "", err
+	}
 	in, err := h.parseContact(r, false)
 	if err != nil {
 		return "", err
@@ -405,6 +467,9 @@ func (h *Handler) praise(r *req) (string, error) {
 	a := r.args
 	if a.len() < 2 {
 		return "", r.usage(praiseNeedsAll())
+	}
+	if err := h.oneStudentOnly(r); err != nil {
+		return "", err
 	}
 	ref, i := studentArg(a)
 	text := a.from(i)

@@ -208,6 +208,11 @@ func fixHint(no uint64) string {
 	return fmt.Sprintf("\n记录号 #%d。记错了可以发 /undo 撤销，或 /修改 #%d 更正。", no, no)
 }
 
+// oneStudentALine: a record was written for several students at once.
+func oneStudentALine(cmd string, lines []string) string {
+	return fmt.Sprintf("一条 %s 只记一位学生，这条没有记下来。几位一起的，请每人发一条：\n%s", cmd, strings.Join(lines, "\n"))
+}
+
 func logNeedsAll() string {
 	return "请写上学生、辅导内容和时长。"
 }

@@ -268,6 +268,19 @@ func TestPraiseReachesParentsOutsideQuietHours(t *testing.T) {
 func TestContactCountsForTheMonth(t *testing.T) {
 	w := school(t)
 	must(t, w.say("李老师", "/contact 张三 电话 妈妈 作业按时交了"), "家校沟通（电话·妈妈）", "计入11月的家长沟通（本月第1次）", "内容：作业按时交了")
+	// Whom as teachers write it: 孩子奶奶, 孩子的爸爸, 他妈妈, 张三妈妈.
+	for in, want := range map[string]string{
+		"/contact 张三 微信 孩子奶奶 说了作业":    "（微信·奶奶）",
+		"/contact 张三 电话 孩子的爸爸 说了作业":   "（电话·爸爸）",
+		"/contact 张三 电话 他妈妈 说了作业":     "（电话·妈妈）",
+		"/contact 张三 面谈 张三妈妈 说了作业":    "（面谈·妈妈）",
+		"/contact 张三 电话 他妈妈说孩子感冒了 好的": "内容：他妈妈说孩子感冒了 好的",
+	} {
+		r := w.say("李老师", in)
+		must(t, r, want)
+		mustNot(t, r, "内容：孩子", "内容：他妈妈 ", "内容：张三妈妈")
+		w.say("李老师", "/undo")
+	}
 	must(t, w.say("李老师", "/家访 张三 奶奶 家访 了解在家学习情况 11月2日"), "家访·奶奶", "11月2日", "本月第2次")
 	must(t, w.say("李老师", "/contact 张三 妈妈 电话"), "请写上沟通的内容")
 	must(t, w.say("李老师", "/contact 张三 喊话 妈妈 你好"), "请写上沟通方式")

@@ -365,6 +365,26 @@ var contactWhom = map[string]string{
 	"哥哥": "哥哥", "姐姐": "姐姐", "继父": "继父", "继母": "继母",
 }
 
+// whomOf reads whom a contact was with as teachers write it: 妈妈, and also
+// 孩子奶奶, 孩子的妈妈, 他爸爸, 张三妈妈 (the student's own name first).
+func whomOf(tok, student string) (string, bool) {
+	if w, ok := contactWhom[tok]; ok {
+		return w, true
+	}
+	for _, p := range []string{parseStudentRef(student).name, "孩子", "学生", "他", "她"} {
+		if p == "" {
+			continue
+		}
+		if rest, ok := strings.CutPrefix(tok, p); ok {
+			rest = strings.TrimPrefix(rest, "的")
+			if w, ok := contactWhom[rest]; ok {
+				return w, true
+			}
+		}
+	}
+	return "", false
+}
+
 // kinEndings are how kinship words end (表叔 堂姐 干妈 小姨): a short unknown
 // word like that in the place of 对象 is asked about, not taken as content.
 const kinEndings = "爸妈爷奶公婆姥姑舅叔婶伯姨哥姐弟妹嫂父母"
@@ -407,7 +427,7 @@ func (h *Handler) parseContact(r *req, keep bool) (contactInput, error) {
 		if m, ok := contactMethods[a.at(i)]; ok && method == "" {
 			method = m
 			i++
-		} else if w, ok := contactWhom[a.at(i)]; ok && whom == "" {
+		} else if w, ok := whomOf(a.at(i), ref); ok && whom == "" {
 			whom = w
 			i++
 		}

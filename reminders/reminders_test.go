@@ -261,7 +261,7 @@ func TestParentsWeekIsPositiveAndWaitsForQuietHours(t *testing.T) {
 	if !ok {
 		t.Fatalf("no message for the parent: %+v", rs)
 	}
-	for _, want := range []string{"张三这周", "2次，共70分钟", "英语", "主动帮同学讲题"} {
+	for _, want := range []string{"张三这周", "2次，共1小时10分钟", "英语", "主动帮同学讲题"} {
 		if !strings.Contains(m.Text, want) {
 			t.Errorf("parent message lacks %q: %s", want, m.Text)
 		}
@@ -303,7 +303,7 @@ func TestMondayDigestFigures(t *testing.T) {
 	if !ok {
 		t.Fatalf("no digest for the class group: %+v", rs)
 	}
-	for _, want := range []string{"11月16日—11月22日", "帮扶学生：3人", "辅导：2次，共70分钟", "达到约定次数：1/3人", "本月家长沟通：1/3人", "两周没有辅导记录：李四\n", "王老师 2次"} {
+	for _, want := range []string{"11月16日—11月22日", "帮扶学生：3人", "辅导：2次，共1小时10分钟", "达到约定次数：1/3人", "本月家长沟通：1/3人", "两周没有辅导记录：李四\n", "王老师 2次"} {
 		if !strings.Contains(g.Text, want) {
 			t.Errorf("digest lacks %q:\n%s", want, g.Text)
 		}

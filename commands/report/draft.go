@@ -66,7 +66,7 @@ func CommentDraft(sessions []storage.Session, praise []storage.Praise) Draft {
 				subjects = append(subjects, sub)
 			}
 		}
-		d = append(d, Sentence{Text: draftSessions(len(sessions), strings.Join(subjects, "、"), draftDuration(minutes)), Sources: nos})
+		d = append(d, Sentence{Text: draftSessions(len(sessions), strings.Join(subjects, "、"), hoursAndMinutes(minutes)), Sources: nos})
 	}
 	var kept []storage.Praise
 	for _, p := range praise {
@@ -94,7 +94,7 @@ func CommentDraft(sessions []storage.Session, praise []storage.Praise) Draft {
 	return append(d, Sentence{Text: draftClosing()})
 }
 
-func draftDuration(minutes int) string {
+func hoursAndMinutes(minutes int) string {
 	h, m := minutes/60, minutes%60
 	switch {
 	case h == 0:

@@ -89,20 +89,25 @@ type Scheduler struct {
 // with the school (backup, migrate) like every other mark.
 const sinceMark = "scheduler/since"
 
-// keptSince reads (or, at a school's first tick, writes) sinceMark.
-func (s *Scheduler) keptSince(now time.Time) (time.Time, error) {
+// startedAt reads the school's first start without recording one (zero
+// before it).
+func (s *Scheduler) startedAt() (time.Time, error) {
 	if !s.since.IsZero() {
 		return s.since, nil
 	}
 	status, ok, err := s.st.RunMark(sinceMark)
-	if err != nil {
+	if err != nil || !ok {
 		return time.Time{}, err
 	}
-	if ok {
-		if t, err := time.Parse(time.RFC3339, status); err == nil {
-			s.since = t
-			return t, nil
-		}
+	t, _ := time.Parse(time.RFC3339, status)
+	s.since = t
+	return t, nil
+}
+
+// keptSince reads (or, at a school's first tick, writes) sinceMark.
+func (s *Scheduler) keptSince(now time.Time) (time.Time, error) {
+	if t, err := s.startedAt(); err != nil || !t.IsZero() {
+		return t, err
 	}
 	if err := s.st.CompleteRun(sinceMark, now.UTC().Format(time.RFC3339)); err != nil {
 		return time.Time{}, err
@@ -166,6 +171,9 @@ type Run struct {
 	Fire     time.Time
 	Messages []storage.Queued
 	Missed   bool   // its period ended while the bot was down
+	// Before: marked missed but due before the school's first start (a
+	// new school), so nothing was missed (Preview only).
+	Before bool
 	Done     string // how it ended before ("sent", "missed"); only in previews
 }
 
@@ -210,7 +218,15 @@ func (s *Scheduler) runs(now time.Time, preview bool) ([]Run, error) {
 			if preview {
 				// Handled already: shown as such, with no messages that
 				// would never go.
-				out = append(out, Run{Job: c.job, Key: c.key, Fire: c.fire, Done: done})
+				run := Run{Job: c.job, Key: c.key, Fire: c.fire, Done: done}
+				if done == "missed" {
+					started, err := s.startedAt()
+					if err != nil {
+						return nil, err
+					}
+					run.Before = !started.IsZero() && c.fire.Before(started)
+				}
+				out = append(out, run)
 			}
 			continue
 		}

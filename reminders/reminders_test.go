@@ -415,6 +415,20 @@ func TestPreviewMarksNothing(t *testing.T) {
 	if !strings.Contains(text, "每月家长沟通提醒（monthly_contact#0/2026-11-20T16:00）应在 2026-11-20 16:00，已经发过，不会重发") || strings.Contains(text, "→ 李老师") || strings.Contains(text, "没有需要提醒的人") {
 		t.Fatalf("preview after the run:\n%s", text)
 	}
+	// That tick was the school's first: the runs due before it were marked
+	// missed, but the bot was never down, and the preview does not say so.
+	if !strings.Contains(text, "周五辅导检查（weekly_checkin/2026-11-13T15:00）应在 2026-11-13 15:00，在学校开始用机器人之前，没有发") || strings.Contains(text, "停机") {
+		t.Fatalf("preview of a new school's earlier runs:\n%s", text)
+	}
+	// A run missed later, with the bot down, is shown as missed.
+	if err := sc.Tick(context.Background(), at(11, 30, 9, 0)); err != nil {
+		t.Fatal(err)
+	}
+	rs, _ = sc.Preview(at(11, 30, 9, 1))
+	text = FormatPreview(rs, sh, at(11, 30, 9, 1), true)
+	if !strings.Contains(text, "周五辅导检查（weekly_checkin/2026-11-27T15:00）应在 2026-11-27 15:00，机器人停机时错过，已记为错过") {
+		t.Fatalf("preview of a run missed while down:\n%s", text)
+	}
 }
 
 // A server running in UTC still sends at the school's 16:00.

@@ -215,7 +215,7 @@ func TestAnUnansweredParentsMessageWaitsInMine(t *testing.T) {
 	w.say("张三妈妈", "老师，孩子这两天咳嗽")
 	w.now = w.now.Add(time.Hour)
 	for _, who := range []string{"王老师", "李老师"} {
-		must(t, w.say(who, "/mine"), "家长的留言还没有人回复：\n张三的妈妈（11月25日（周三） 10:00）：/回复 张三 妈妈 您的回复")
+		must(t, w.say(who, "/mine"), "家长的留言还没有人回复：\n张三的妈妈（11月25日（周三） 10:00）：/回复 张三 妈妈 您的回复", "记一次家校沟通也算回复了：/contact 张三 电话 妈妈 …")
 	}
 	mustNot(t, w.sayIn("初一3班教师群", "李老师", "/mine"), "留言")
 	w.say("李老师", "/contact 张三 电话 妈妈 说好了多喝水")
@@ -227,6 +227,33 @@ func TestAnUnansweredParentsMessageWaitsInMine(t *testing.T) {
 	must(t, w.say("王老师", "/mine"), "张三的妈妈（11月25日（周三） 12:00）")
 	w.say("王老师", "/回复 张三 好的，我跟班主任说")
 	mustNot(t, w.say("李老师", "/mine"), "还没有人回复")
+	// The contact that answers is offered for that child and that relative.
+	w.join("李四奶奶", w.say("李老师", "/invite parent 李四 奶奶"))
+	w.say("李四奶奶", "老师好，李四的作业本丢了")
+	must(t, w.say("李老师", "/mine"), "李四的奶奶", "记一次家校沟通也算回复了：/contact 李四 电话 奶奶 …")
+}
+
+// A grandmother of two asks /status: she reads each child's week (she was
+// asked to type a name, which many cannot), and the read is audited for
+// both.
+func TestAParentOfTwoSeesBothChildrensWeeks(t *testing.T) {
+	w := school(t)
+	w.say("校长", "/student add 初二1班 张小红 学困")
+	w.join("周老师", w.say("校长", "/invite teacher 初二1班 班主任"))
+	w.join("张三妈妈", w.say("周老师", "/invite parent 张小红 妈妈"))
+	w.say("周老师", "/log 张小红 英语 40分钟")
+	r := w.say("张三妈妈", "/status")
+	must(t, r, "张三这周", "张小红这周", "共40分钟（英语）")
+	mustNot(t, r, "学困", "请写上名字")
+	must(t, w.say("张三妈妈", "/status 张小红"), "张小红这周")
+	log, _ := w.st.AuditLog(time.Time{}, w.now.Add(time.Hour))
+	var both bool
+	for _, e := range log {
+		both = both || (e.Action == "status.parent" && len(e.StudentIDs) == 2)
+	}
+	if !both {
+		t.Fatal("the read of both children is not audited")
+	}
 }
 
 // A voice from the parent of two children, who may not be able to type

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"errors"
 	"strings"
 	"time"
 
@@ -100,13 +101,27 @@ func (h *Handler) parentStatus(r *req, arg string) (string, error) {
 		}
 	} else {
 		if len(r.me.Parents) > 1 {
-			var names []string
+			// A grandmother of two asks how they are: each child's week.
+			var weeks []string
+			var ids []uint64
 			for _, l := range r.me.Parents {
-				if st, err := h.Store.Student(l.StudentID); err == nil {
-					names = append(names, st.Name)
+				st, err := h.Store.Student(l.StudentID)
+				if errors.Is(err, storage.ErrNotFound) {
+					continue // erased since
 				}
+				if err != nil {
+					return "", err
+				}
+				text, err := h.ParentWeek(st, r.now)
+				if err != nil {
+					return "", err
+				}
+				weeks, ids = append(weeks, text), append(ids, st.ID)
 			}
-			return "", refuse(whichChild(len(names), enumerate(names), names[0]))
+			if err := r.audit(h, "status.parent", "", ids...); err != nil {
+				return "", err
+			}
+			return strings.Join(weeks, "\n\n"), nil
 		}
 		st, err := h.Store.Student(r.me.Parents[0].StudentID)
 		if err != nil {
@@ -139,21 +154,25 @@ func (h *Handler) ParentWeek(st storage.Student, now time.Time) (string, error) 
 }
 
 // unanswered lists the parents' messages about the students that no
-// teacher has answered (report.Unanswered), one line a student.
-func (h *Handler) unanswered(students []storage.Student, now time.Time) (lines []string, ids []uint64, err error) {
+// teacher has answered (report.Unanswered), one line a student; example is
+// the contact that would answer the first, as a teacher writes it.
+func (h *Handler) unanswered(students []storage.Student, now time.Time) (lines []string, ids []uint64, example string, err error) {
 	for _, st := range students {
 		cs, err := h.Store.Contacts(st.ID, now.Add(-report.UnansweredFor), now.Add(time.Minute))
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, "", err
 		}
 		last, ok := report.Unanswered(cs)[st.ID]
 		if !ok {
 			continue
 		}
+		if example == "" {
+			example = answeringContact(st.Name, last.Whom)
+		}
 		lines = append(lines, report.UnansweredLine(h.Cal, st.Name, last))
 		ids = append(ids, st.ID)
 	}
-	return lines, ids, nil
+	return lines, ids, example, nil
 }
 
 func (h *Handler) mine(r *req) (string, error) {
@@ -171,8 +190,9 @@ func (h *Handler) mine(r *req) (string, error) {
 	}
 	var waiting []string // parents' messages no one has answered yet
 	var waitingFor []uint64
+	var answerExample string
 	if r.private {
-		if waiting, waitingFor, err = h.unanswered(students, r.now); err != nil {
+		if waiting, waitingFor, answerExample, err = h.unanswered(students, r.now); err != nil {
 			return "", err
 		}
 	}
@@ -219,7 +239,7 @@ func (h *Handler) mine(r *req) (string, error) {
 		parts = append(parts, mineSilentFamilies(enumerate(silent)))
 	}
 	if len(waiting) > 0 {
-		parts = append(parts, mineUnanswered(waiting))
+		parts = append(parts, mineUnanswered(waiting, answerExample))
 	}
 	// A rule for a category (留守 …) names the category by what it asks
 	// (a call to the parents working away): in a group only the rules for

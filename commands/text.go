@@ -571,10 +571,6 @@ func sensitiveAuditTag() string {
 	return "含敏感信息"
 }
 
-func whichChild(count int, names, example string) string {
-	return fmt.Sprintf("您绑定了%d个孩子（%s），请写上名字，例如：/status %s", count, names, example)
-}
-
 func noMentees(teacher string) string {
 	return "你还没有帮扶的学生。班主任可以用 /mentor 张三 " + teacher + " 指定。"
 }
@@ -623,8 +619,13 @@ func renderMentees(teacher string, week storage.Range, mentees []report.StudentW
 	return strings.TrimRight(b.String(), "\n")
 }
 
-func mineUnanswered(lines []string) string {
-	return "家长的留言还没有人回复：\n" + strings.Join(lines, "\n") + "\n打过电话或见过面的，记一次家校沟通也算回复了：/contact 张三 电话 妈妈 …"
+func mineUnanswered(lines []string, example string) string {
+	return "家长的留言还没有人回复：\n" + strings.Join(lines, "\n") + "\n打过电话或见过面的，记一次家校沟通也算回复了：" + example
+}
+
+// answeringContact is the contact a teacher records after calling back.
+func answeringContact(student, whom string) string {
+	return strings.Join(strings.Fields(fmt.Sprintf("/contact %s 电话 %s …", student, whom)), " ")
 }
 
 func mineTodo(todo []string) string { return "要做的事：" + strings.Join(todo, "；") }

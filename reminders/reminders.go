@@ -170,11 +170,11 @@ type Run struct {
 	Key      string // job/period: the persisted mark
 	Fire     time.Time
 	Messages []storage.Queued
-	Missed   bool   // its period ended while the bot was down
+	Missed   bool // its period ended while the bot was down
 	// Before: marked missed but due before the school's first start (a
 	// new school), so nothing was missed (Preview only).
 	Before bool
-	Done     string // how it ended before ("sent", "missed"); only in previews
+	Done   string // how it ended before ("sent", "missed"); only in previews
 }
 
 // Due returns the runs to perform at now: those whose time has come, whose

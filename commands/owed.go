@@ -2,6 +2,7 @@ package commands
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,6 +20,18 @@ import (
 
 // owedOf lists what the teacher owes now for the given students.
 func (h *Handler) owedOf(me storage.Person, students []storage.Student, now time.Time) ([]cadence.Item, error) {
+	items, err := h.owedFor(students, now)
+	mine := items[:0]
+	for _, it := range items {
+		if it.Owner == me.ID {
+			mine = append(mine, it)
+		}
+	}
+	return mine, err
+}
+
+// owedFor lists what anyone owes now for the given students.
+func (h *Handler) owedFor(students []storage.Student, now time.Time) ([]cadence.Item, error) {
 	if len(h.Cadences) == 0 {
 		return nil, nil
 	}
@@ -45,14 +58,7 @@ func (h *Handler) owedOf(me storage.Person, students []storage.Student, now time
 			recs.Contacts = append(recs.Contacts, cs...)
 		}
 	}
-	items := cadence.Owed(h.Cal, now, h.Cadences, students, recs, cadence.Heads(people))
-	mine := items[:0]
-	for _, it := range items {
-		if it.Owner == me.ID {
-			mine = append(mine, it)
-		}
-	}
-	return mine, nil
+	return cadence.Owed(h.Cal, now, h.Cadences, students, recs, cadence.Heads(people)), nil
 }
 
 // owedStudents are the students whose owed items a teacher may hold: their
@@ -232,6 +238,15 @@ func (h *Handler) later(r *req) (string, error) {
 	}
 	if !d.day.After(h.Cal.Day(r.now)) || d.justPassed(h.Cal.Day(r.now)) {
 		return "", r.usage(owedLaterNotFuture())
+	}
+	// Done already in this period (a visit that was also the month's
+	// contact): nothing to put off.
+	owed, err := h.owedFor([]storage.Student{f.st}, r.now)
+	if err != nil {
+		return "", err
+	}
+	if !slices.ContainsFunc(owed, func(o cadence.Item) bool { return o.Code == it.Code }) {
+		return "", refuse(owedLaterDoneAlready(it.Code, f.st.Name, cadence.PeriodWord(it.Rule.Every)+it.Rule.Name))
 	}
 	if !d.day.Before(it.Period.To) {
 		return "", refuse(owedLaterPastPeriod(report.Day(h.Cal, it.Period.To.AddDate(0, 0, -1))))

@@ -38,6 +38,8 @@ func TestOwedItemsFollowTheRhythmAndAreAnsweredInOneLine(t *testing.T) {
 	must(t, w.say("王老师", "/推迟 #11 12月2日"), "这一期到11月29日（周日）为止")
 	// A month-day just gone is not next year's.
 	must(t, w.say("王老师", "/推迟 #11 11月20日"), "推迟要写以后的一天")
+	// Done already: nothing to put off, and nothing stored.
+	must(t, w.say("王老师", "推迟 #15 11月28日"), "#15（张三：本月与在家照看的家人沟通）这一期已经做到了，不用推迟")
 
 	// Not someone else's, not a code that does not exist, not in a group.
 	must(t, w.join("钱老师", w.say("李老师", "/invite teacher 初一3班")), "初一3班的老师")

@@ -307,6 +307,9 @@ func (h *Handler) planList(r *req) (string, error) {
 // renderPlan is the plan as its readers see it, privately.
 func (h *Handler) renderPlan(r *req, f found) string {
 	p := f.st.Plan
+	if p == nil && f.st.Closed {
+		return planNoneClosed(f.label(), orDefault(f.st.ClosedReason, noReason()))
+	}
 	if p == nil {
 		return planNone(f.label(), f.st.Name)
 	}

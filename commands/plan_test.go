@@ -103,6 +103,12 @@ func TestPlanReviewsMonthlyAndEndsWithTheSupport(t *testing.T) {
 	// /student close ends 李四's plan the same way.
 	must(t, w.say("李老师", "/student close 李四 转学"), "已结束李四（初一3班）的帮扶")
 	must(t, w.say("李老师", "/计划 李四"), "结果：转学")
+	// A student whose support ended without a plan is not offered one.
+	w.say("校长", "/student add 初一3班 王五")
+	w.say("李老师", "/student close 王五 已转化")
+	r = w.say("李老师", "/计划 王五")
+	must(t, r, "王五（初一3班）没有帮扶计划；帮扶已经结束（已转化）")
+	mustNot(t, r, "写一行就行")
 }
 
 // A plan written as a short exchange: each plain answer is saved as it

@@ -2176,6 +2176,10 @@ func renderPlanList(lines []planListLine, month string) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
+func planNoneClosed(student, reason string) string {
+	return fmt.Sprintf("%s没有帮扶计划；帮扶已经结束（%s）。", student, reason)
+}
+
 func planNone(student, name string) string {
 	return fmt.Sprintf("%s还没有帮扶计划。写一行就行（可以只写其中几项，以后再补）：\n%s",
 		student, strings.Replace(planExample, "张三", name, 1))
@@ -2558,6 +2562,10 @@ func owedLaterNeedsDay() string {
 }
 
 func owedLaterNotFuture() string { return "推迟要写以后的一天。" }
+
+func owedLaterDoneAlready(code uint64, student, rule string) string {
+	return fmt.Sprintf("#%d（%s：%s）这一期已经做到了，不用推迟。还要做的事发 /mine 看。", code, student, rule)
+}
 
 func owedLaterPastPeriod(last string) string {
 	return fmt.Sprintf("这件事这一期到%s为止，只能推迟到那天之前；过了那天就算这一期没做到。", last)

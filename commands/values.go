@@ -84,6 +84,16 @@ func cutAny(s string, prefixes ...string) (string, bool) {
 	return s, false
 }
 
+// cutSuffixAny removes the first of suffixes s ends with.
+func cutSuffixAny(s string, suffixes ...string) (string, bool) {
+	for _, x := range suffixes {
+		if strings.HasSuffix(s, x) {
+			return s[:len(s)-len(x)], true
+		}
+	}
+	return s, false
+}
+
 var (
 	hourUnits   = []string{"个小时", "个钟头", "小时", "钟头", "hours", "hour", "hrs", "hr", "h", "时"}
 	minuteUnits = []string{"分钟", "minutes", "minute", "mins", "min", "分", "m", "'", "′", "’"}
@@ -178,6 +188,12 @@ func (d dateResult) justPassed(today time.Time) bool {
 // one not in the past.
 func parseDay(tok string, now time.Time, cal storage.Calendar, future bool) dateResult {
 	today := cal.Day(now)
+	// A record's day may say when in it (昨天下午, 周五晚上, 11月27号下午);
+	// a record keeps days, not times. A meeting's (future) is left alone:
+	// there 晚上 belongs with the time that follows (12月3日晚上 7点).
+	if s, ok := cutSuffixAny(tok, "上午", "下午", "中午", "晚上", "早上", "傍晚"); ok && s != "" && !future {
+		tok = s
+	}
 	switch tok {
 	case "今天", "今日":
 		return dateResult{day: today, isDate: true}
@@ -263,8 +279,8 @@ func parseCalendarDate(tok string, today time.Time, cal storage.Calendar, future
 	if rest != "" && rest != "日" && rest != "号" {
 		return dateResult{}
 	}
-	if year == 0 && strings.Contains(tok, ".") {
-		return dateResult{} // 1.5 is a number, not January 5th
+	if year == 0 && strings.Contains(tok, ".") && len(mStr) < 2 && len(dStr) < 2 {
+		return dateResult{} // 1.5 is a number, not January 5th; 11.27 and 9.15 are days
 	}
 	month, _ := strconv.Atoi(mStr)
 	day, _ := strconv.Atoi(dStr)

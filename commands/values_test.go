@@ -85,6 +85,8 @@ func TestParseDay(t *testing.T) {
 		"上周三": d(11, 18), "礼拜五": d(11, 20),
 		"11-20": d(11, 20), "11月20日": d(11, 20), "11月20号": d(11, 20), "11/20": d(11, 20), "2026-11-20": d(11, 20),
 		"2026年11月20日": d(11, 20), "2026/11/20": d(11, 20),
+		// As teachers write them: dotted, and with the part of the day.
+		"11.20": d(11, 20), "9.15": d(9, 15), "11.2": d(11, 2), "昨天下午": d(11, 24), "周五晚上": d(11, 20), "11月20号下午": d(11, 20),
 		"12月1日": time.Date(2025, 12, 1, 0, 0, 0, 0, cal.Loc), // month-day in the future means last year
 	}
 	for in, want := range past {
@@ -103,12 +105,16 @@ func TestParseDay(t *testing.T) {
 			t.Errorf("parseDay(%q, future) = %v %v, want %v", in, r.day, r.isDate, want)
 		}
 	}
+	// A meeting's 晚上 belongs with its time: not dropped from a day.
+	if r := parseDay("11月28日晚上", now, cal, true); r.isDate {
+		t.Errorf("a meeting's 11月28日晚上 read as a day alone: %+v", r)
+	}
 	for _, in := range []string{"2月30日", "13月1日", "2026-02-30"} {
 		if r := parseDay(in, now, cal, false); !r.isDate || r.invalid == "" {
 			t.Errorf("parseDay(%q) = %+v, want an invalid date", in, r)
 		}
 	}
-	for _, in := range []string{"数学", "1.5", "30分钟", "周", "张三", "123"} {
+	for _, in := range []string{"数学", "1.5", "3.8", "30分钟", "周", "张三", "123", "下午"} {
 		if r := parseDay(in, now, cal, false); r.isDate {
 			t.Errorf("parseDay(%q) = %+v, want not a date", in, r)
 		}

@@ -229,16 +229,33 @@ func TestAnEnglishCommandGluedToChineseIsRead(t *testing.T) {
 // A name glued to what follows it (a phone keyboard's missing space) is
 // read when what follows makes it plain; a longer name the register lacks
 // is never taken for the shorter one it has.
-// A record written for two students at once (a small group tutored
-// together) was taken as the first one's, the second name made its subject
-// or, for a praise, sent to the first child's parents. Nothing is stored;
-// the reply gives each student's line.
-func TestARecordForSeveralStudentsIsRefusedWithTheirLines(t *testing.T) {
+// A small group tutored together is logged in one line: a session for
+// each student, stored together, each numbered. A contact or a praise for
+// several students at once was taken as the first one's (the second name
+// made its content, or sent to the first child's parents): refused, with
+// each student's line.
+func TestStudentsTutoredTogetherAreLoggedInOneLine(t *testing.T) {
 	w := school(t)
+	r := w.say("王老师", "/log 张三 李四 数学 40分钟 讲了分数")
+	must(t, r, "已记录2位学生一起辅导：数学 40分钟，11月25日（周三）。", "· 张三（初一3班） 本周第1次/目标2次（记录号 #1）", "· 李四（初一3班） 本周第1次/目标1次 ✓（记录号 #2）", "备注：讲了分数", "/undo 每次撤销最后一条（要撤销这2条就发2次）")
+	for _, in := range []string{"/log 张三、李四 数学 40分钟", "/辅导 张三 和 李四 数学 40分钟 周一"} {
+		must(t, w.say("王老师", in), "已记录2位学生一起辅导")
+	}
+	must(t, w.say("王老师", "/history 李四"), "辅导：数学 40分钟（王老师）")
+	// In the teachers' group the note stays private.
+	r = w.sayIn("初一3班教师群", "王老师", "/log 张三 李四 英语 20分钟 单词默写")
+	must(t, r, "已记录2位学生一起辅导", "（备注已保存，群里不显示）")
+	mustNot(t, r, "单词默写")
+	// /undo takes them one at a time, the last first.
+	must(t, w.say("王老师", "/undo"), "李四")
+	must(t, w.say("王老师", "/undo"), "张三")
+	// A name that is nobody's stores nothing for anyone.
+	must(t, w.say("王老师", "/log 张三 李四 数学"), "时长")
+	zs, _ := w.st.StudentsNamed("张三")
+	if ss, _ := w.st.Sessions(zs[0].ID, time.Time{}, w.now.Add(time.Hour)); len(ss) != 3 {
+		t.Fatalf("张三's sessions: %d, want 3", len(ss))
+	}
 	for in, lines := range map[string]string{
-		"/log 张三 李四 数学 30分钟":        "/log 张三 数学 30分钟\n/log 李四 数学 30分钟",
-		"/log 张三、李四 数学 30分钟":        "/log 张三 数学 30分钟\n/log 李四 数学 30分钟",
-		"/辅导 张三 和 李四 数学 30分钟":       "/辅导 张三 数学 30分钟\n/辅导 李四 数学 30分钟",
 		"/表扬 张三，李四 这周都按时交了作业":       "/表扬 张三 这周都按时交了作业\n/表扬 李四 这周都按时交了作业",
 		"/contact 张三 李四 电话 妈妈 说了作业": "/contact 张三 电话 妈妈 说了作业\n/contact 李四 电话 妈妈 说了作业",
 	} {
@@ -246,10 +263,6 @@ func TestARecordForSeveralStudentsIsRefusedWithTheirLines(t *testing.T) {
 	}
 	if q := w.queuedFor("dm:张三妈妈", "按时交了作业"); q != 0 {
 		t.Fatalf("a praise naming two children reached a parent: %d", q)
-	}
-	zs, _ := w.st.StudentsNamed("张三")
-	if h, _ := w.st.History(zs[0].ID, 10); len(h) != 0 {
-		t.Fatalf("stored: %+v", h)
 	}
 	// One student, and words that are no student's, as before.
 	must(t, w.say("李老师", "/log 张三 数学 和 英语 30分钟"), "已记录：张三（初一3班）数学 和 英语 30分钟")

@@ -27,38 +27,41 @@ func studentArg(a args) (string, int) {
 // second name became the subject or the praise, and a parent would read
 // another child's name. The reply gives each student's line to send.
 func (h *Handler) oneStudentOnly(r *req) error {
-	a := r.args
-	if a.len() == 0 {
+	names, rest, several := h.severalStudents(r.args)
+	if !several {
 		return nil
-	}
-	ref, i := studentArg(a)
-	var names []string
-	rest := ""
-	if parts := strings.FieldsFunc(ref, func(c rune) bool { return strings.ContainsRune("、，,/和与跟及", c) }); len(parts) >= 2 && h.allStudents(parts) {
-		names, rest = parts, a.from(i)
-	} else {
-		names = []string{ref}
-		j := i
-		for ; j < a.len(); j++ {
-			tok := a.at(j)
-			if joinWords[tok] {
-				continue
-			}
-			if !h.allStudents([]string{tok}) {
-				break
-			}
-			names = append(names, tok)
-		}
-		if len(names) < 2 {
-			return nil
-		}
-		rest = a.from(j)
 	}
 	lines := make([]string, 0, len(names))
 	for _, n := range names {
 		lines = append(lines, strings.TrimSpace("/"+r.command()+" "+n+" "+rest))
 	}
 	return refuse(oneStudentALine("/"+r.command(), lines))
+}
+
+// severalStudents reads the students a line starts with when it names more
+// than one (张三 李四 …, 张三、李四 …, 张三 和 李四 …), and the rest of the
+// line.
+func (h *Handler) severalStudents(a args) (names []string, rest string, several bool) {
+	if a.len() == 0 {
+		return nil, "", false
+	}
+	ref, i := studentArg(a)
+	if parts := strings.FieldsFunc(ref, func(c rune) bool { return strings.ContainsRune("、，,/和与跟及", c) }); len(parts) >= 2 && h.allStudents(parts) {
+		return parts, a.from(i), true
+	}
+	names = []string{ref}
+	j := i
+	for ; j < a.len(); j++ {
+		tok := a.at(j)
+		if joinWords[tok] {
+			continue
+		}
+		if !h.allStudents([]string{tok}) {
+			break
+		}
+		names = append(names, tok)
+	}
+	return names, a.from(j), len(names) >= 2
 }
 
 // joinWords join two students' names: 张三 和 李四.
@@ -167,8 +170,8 @@ func (h *Handler) at(r *req, day time.Time) time.Time {
 }
 
 func (h *Handler) log(r *req) (string, error) {
-	if err := h.oneStudentOnly(r); err != nil {
-		return "", err
+	if names, rest, several := h.severalStudents(r.args); several {
+		return h.logTogether(r, names, rest)
 	}
 	in, err := h.parseLog(r)
 	if err != nil {
@@ -197,6 +200,49 @@ func (h *Handler) log(r *req) (string, error) {
 	}
 	saved.no = se.No
 	return logSaved(saved), nil
+}
+
+// logTogether records one session for each of several students tutored
+// together (/log 张三 李四 数学 40分钟): the line is read as for one
+// student, each name must be a supported student the teacher may record
+// for, and the sessions are stored in one write, all or none.
+func (h *Handler) logTogether(r *req, names []string, rest string) (string, error) {
+	one := *r
+	one.args = newArgs(names[0] + " " + rest)
+	in, err := h.parseLog(&one)
+	if err != nil {
+		return "", err
+	}
+	var fs []found
+	seen := map[uint64]bool{}
+	for _, n := range names {
+		f, err := h.resolveStudent(r, n, true)
+		if err != nil {
+			return "", err
+		}
+		if !seen[f.st.ID] {
+			seen[f.st.ID] = true
+			fs = append(fs, f)
+		}
+	}
+	thisWeek, itsWeek := report.Week(h.Cal, r.now), report.Week(h.Cal, in.day)
+	weeks := []storage.Range{itsWeek}
+	ses := make([]storage.Session, 0, len(fs))
+	for _, f := range fs {
+		ses = append(ses, storage.Session{StudentID: f.st.ID, Subject: in.subject, Minutes: in.minutes, At: h.at(r, in.day), Note: in.note})
+	}
+	saved, counts, err := h.Store.AddSessions(r.meta, ses, weeks...)
+	if err != nil {
+		return "", err
+	}
+	t := togetherSaved{subject: in.subject, minutes: in.minutes, day: report.Day(h.Cal, in.day), note: in.note, showNote: r.private}
+	if !itsWeek.From.Equal(thisWeek.From) {
+		t.otherWeek = report.WeekLabel(itsWeek.From)
+	}
+	for i, f := range fs {
+		t.students = append(t.students, togetherStudent{label: f.label(), count: counts[i][0], target: f.st.WeeklyTarget, no: saved[i].No})
+	}
+	return logTogetherSaved(t), nil
 }
 
 // logInput is a /log line read into its parts.

@@ -203,6 +203,50 @@ func logSaved(s sessionSaved) string {
 	return b.String()
 }
 
+// togetherSaved is a /log for several students tutored together.
+type togetherSaved struct {
+	students     []togetherStudent
+	subject, day string
+	minutes      int
+	otherWeek    string // the week it counts in, when not this week
+	note         string
+	showNote     bool
+}
+
+type togetherStudent struct {
+	label         string
+	count, target int
+	no            uint64
+}
+
+func logTogetherSaved(t togetherSaved) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "已记录%d位学生一起辅导：%s %d分钟，%s。", len(t.students), t.subject, t.minutes, t.day)
+	if t.otherWeek != "" {
+		fmt.Fprintf(&b, "（按%s那一周算）", t.otherWeek)
+	}
+	for _, s := range t.students {
+		fmt.Fprintf(&b, "\n· %s 本周第%d次", s.label, s.count)
+		if s.target > 0 {
+			fmt.Fprintf(&b, "/目标%d次", s.target)
+			if s.count == s.target {
+				b.WriteString(" ✓")
+			}
+		}
+		fmt.Fprintf(&b, "（记录号 #%d）", s.no)
+	}
+	if t.note != "" {
+		if t.showNote {
+			fmt.Fprintf(&b, "\n备注：%s", t.note)
+		} else {
+			b.WriteString("\n（备注已保存，群里不显示）")
+		}
+	}
+	first := t.students[0].no
+	fmt.Fprintf(&b, "\n记错了可以按记录号更正：/修改 #%d 45分钟；/undo 每次撤销最后一条（要撤销这%d条就发%d次）。", first, len(t.students), len(t.students))
+	return b.String()
+}
+
 // fixHint ends a saved record's reply with its number and how to correct it.
 func fixHint(no uint64) string {
 	return fmt.Sprintf("\n记录号 #%d。记错了可以发 /undo 撤销，或 /修改 #%d 更正。", no, no)
@@ -1486,7 +1530,7 @@ func commandWordings() map[string]wording {
 		"log": {
 			usage:   "/log <学生> <科目或内容> <时长> [日期] [备注]",
 			example: "/log 张三 数学辅导 30分钟",
-			desc:    "记录一次辅导",
+			desc:    "记录一次辅导；几位学生一起辅导的，名字都写上（/log 张三 李四 数学 40分钟），每人记一条",
 			who:     "老师"},
 		"contact": {
 			usage:   "/contact <学生> <方式> [对象] <内容> [日期]",

@@ -70,6 +70,12 @@ type RecordService interface {
 	// AddSession stores a session and counts the student's sessions in each
 	// range afterwards, in the same transaction.
 	AddSession(m Meta, se Session, count ...Range) (Session, []int, error)
+	// AddSessions stores a session for each of several students tutored
+	// together, in one transaction (all or none, the message marked
+	// processed once), each with its own number and audit entry, and
+	// counts each student's sessions in each range: counts[i][j] is ses[i]'s
+	// student in count[j].
+	AddSessions(m Meta, ses []Session, count ...Range) ([]Session, [][]int, error)
 	// AddContact stores a contact and queues notify with it (a parent's
 	// message relayed to the teachers, a teacher's answer to the parent).
 	// It counts the school's contacts in count afterwards (a parent's own

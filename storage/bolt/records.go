@@ -149,6 +149,47 @@ func (s *Store) AddSession(m storage.Meta, se storage.Session, count ...storage.
 	return se, counts, err
 }
 
+// AddSessions stores several students' sessions in one transaction.
+func (s *Store) AddSessions(m storage.Meta, ses []storage.Session, count ...storage.Range) ([]storage.Session, [][]int, error) {
+	var out []storage.Session
+	var counts [][]int
+	err := s.update(func(tx *bbolt.Tx) error {
+		out, counts = out[:0], counts[:0]
+		for _, se := range ses {
+			if err := studentLives(tx, "AddSessions", se.StudentID); err != nil {
+				return err
+			}
+		}
+		if err := s.markProcessed(tx, m); err != nil {
+			return err
+		}
+		for _, se := range ses {
+			se.ID, se.No = nextID(tx.Bucket(bSessions)), nextNo(tx)
+			se.AuthorID, se.CreatedAt = m.ActorID, m.At
+			k, err := putRecord(tx, sessionRecords, se.StudentID, se.At, se.ID, se)
+			if err != nil {
+				return err
+			}
+			if err := indexNo(tx, se.No, storage.KindSession, k); err != nil {
+				return err
+			}
+			if err := auditRecord(tx, m, "session.add", storage.KindSession, k, se.StudentID); err != nil {
+				return err
+			}
+			out = append(out, se)
+		}
+		for _, se := range out {
+			var c []int
+			for _, r := range count {
+				c = append(c, countStudent(tx, sessionRecords, se.StudentID, r.From, r.To))
+			}
+			counts = append(counts, c)
+		}
+		return nil
+	})
+	return out, counts, err
+}
+
 // AddContact stores a home contact and returns how many contacts the student
 // has in the given range afterwards.
 func (s *Store) AddContact(m storage.Meta, c storage.Contact, count storage.Range, notify ...storage.Queued) (storage.Contact, int, error) {

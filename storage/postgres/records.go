@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"encoding/binary"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -194,6 +195,54 @@ func (s *Store) AddSession(m storage.Meta, se storage.Session, ranges ...storage
 		return nil
 	})
 	return se, counts, err
+}
+
+// AddSessions stores several students' sessions in one transaction. The
+// students are locked in the order of their ids, so that two such writes
+// cannot wait on each other.
+func (s *Store) AddSessions(m storage.Meta, ses []storage.Session, ranges ...storage.Range) ([]storage.Session, [][]int, error) {
+	var out []storage.Session
+	var counts [][]int
+	err := s.write(m, func(tx pgx.Tx) error {
+		out, counts = out[:0], counts[:0]
+		ids := make([]uint64, 0, len(ses))
+		for _, se := range ses {
+			ids = append(ids, se.StudentID)
+		}
+		slices.Sort(ids)
+		for _, id := range slices.Compact(ids) {
+			if err := lockLiveStudent(tx, "AddSessions", id); err != nil {
+				return err
+			}
+		}
+		for _, se := range ses {
+			no, err := nextNo(tx)
+			if err != nil {
+				return err
+			}
+			se.ID, se.No, se.AuthorID, se.CreatedAt = no, no, m.ActorID, m.At
+			if err := putRecord(tx, storage.Record{Kind: storage.KindSession, At: se.At, Session: &se}); err != nil {
+				return err
+			}
+			if err := auditRecord(tx, m, "session.add", storage.KindSession, no, se.StudentID); err != nil {
+				return err
+			}
+			out = append(out, se)
+		}
+		for _, se := range out {
+			var c []int
+			for _, r := range ranges {
+				var n int
+				if err := tx.QueryRow(bg, "SELECT count(*) FROM records WHERE student_id = $1 AND kind = 'session' AND at >= $2 AND at < $3", int64(se.StudentID), r.From, r.To).Scan(&n); err != nil {
+					return err
+				}
+				c = append(c, n)
+			}
+			counts = append(counts, c)
+		}
+		return nil
+	})
+	return out, counts, err
 }
 
 // AddContact stores a home contact and counts the student's in the range.

@@ -37,6 +37,7 @@ func Run(t *testing.T, open Opener) {
 		{"ANewHeadTeacherTakesOverTheClass", aNewHeadTeacherTakesOverTheClass},
 		{"AChosenNameOutlivesTheDisplayName", aChosenNameOutlivesTheDisplayName},
 		{"UndoTakesTheAuthorsLatestRecord", undoTakesTheAuthorsLatestRecord},
+		{"StudentsTutoredTogetherAreStoredTogether", studentsTutoredTogether},
 		{"CountsAndHistory", countsAndHistory},
 		{"DeleteStudentErasesEveryRecordAndLoneParent", deleteStudentErases},
 		{"ImportIsAllOrNothingAndIdempotent", importIsAllOrNothingAndIdempotent},
@@ -338,6 +339,64 @@ func undoTakesTheAuthorsLatestRecord(t *testing.T, s storage.Store) {
 	}
 	if ss, _ := s.Sessions(st.ID, week.From, week.To); len(ss) != 1 || ss[0].Subject != "别人的" {
 		t.Fatalf("left after undo: %+v", ss)
+	}
+}
+
+// studentsTutoredTogether: one message's sessions for several students are
+// stored all or none, the message processed once with its reply journaled,
+// each session numbered and audited, and undone one at a time.
+func studentsTutoredTogether(t *testing.T, s storage.Store) {
+	zhang, li := addStudent(t, s, 0, "张三"), addStudent(t, s, 1, "李四")
+	at := now.Add(-time.Hour)
+	s.AddSession(meta(2), storage.Session{StudentID: li.ID, Subject: "语文", Minutes: 20, At: at})
+	m := meta(3)
+	m.Reply = &storage.Queued{Platform: "t", ChatID: "dm:王老师", Private: true, Text: "已记录"}
+	both := []storage.Session{{StudentID: zhang.ID, Subject: "数学", Minutes: 40, At: at}, {StudentID: li.ID, Subject: "数学", Minutes: 40, At: at}}
+	got, counts, err := s.AddSessions(m, both, week)
+	if err != nil || len(got) != 2 || got[0].No == 0 || got[1].No == got[0].No || got[0].StudentID != zhang.ID || got[1].AuthorID != 1 {
+		t.Fatalf("AddSessions: %+v %v", got, err)
+	}
+	if fmt.Sprint(counts) != "[[1] [2]]" {
+		t.Fatalf("counts %v, want [[1] [2]]", counts)
+	}
+	if m.Reply.ID == 0 {
+		t.Fatal("the reply was not journaled")
+	}
+	if _, _, err := s.AddSessions(m, both, week); !errors.Is(err, storage.ErrDuplicate) {
+		t.Fatalf("a redelivery: %v", err)
+	}
+	for _, no := range []uint64{got[0].No, got[1].No} {
+		if r, err := s.RecordByNo(no); err != nil || r.Session == nil || r.Session.Minutes != 40 {
+			t.Fatalf("#%d: %+v %v", no, r, err)
+		}
+	}
+	log, _ := s.AuditLog(time.Time{}, now.Add(time.Hour))
+	added := 0
+	for _, e := range log {
+		if e.Action == "session.add" && len(e.Ref) > 0 {
+			added++
+		}
+	}
+	if added != 3 {
+		t.Fatalf("%d sessions audited, want 3", added)
+	}
+	// All or none: with a student who is no longer on the register, nothing.
+	gone := addStudent(t, s, 4, "王五")
+	if _, err := s.DeleteStudent(meta(5), gone.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.AddSessions(meta(6), []storage.Session{{StudentID: zhang.ID, Subject: "英语", Minutes: 30, At: at}, {StudentID: gone.ID, Subject: "英语", Minutes: 30, At: at}}, week); err == nil {
+		t.Fatal("sessions with an erased student were stored")
+	}
+	if ss, _ := s.Sessions(zhang.ID, week.From, week.To); len(ss) != 1 {
+		t.Fatalf("half stored: %+v", ss)
+	}
+	// Undone one at a time, the last first.
+	if u, err := s.Undo(meta(7), at.Add(-time.Hour)); err != nil || u.StudentID != li.ID || u.Session == nil || u.Session.Subject != "数学" {
+		t.Fatalf("first undo: %+v %v", u, err)
+	}
+	if u, err := s.Undo(meta(8), at.Add(-time.Hour)); err != nil || u.StudentID != zhang.ID {
+		t.Fatalf("second undo: %+v %v", u, err)
 	}
 }
 

@@ -238,9 +238,9 @@ func TestStudentsTutoredTogetherAreLoggedInOneLine(t *testing.T) {
 	w := school(t)
 	r := w.say("王老师", "/log 张三 李四 数学 40分钟 讲了分数")
 	must(t, r, "已记录2位学生一起辅导：数学 40分钟，11月25日（周三）。", "· 张三（初一3班） 本周第1次/目标2次（记录号 #1）", "· 李四（初一3班） 本周第1次/目标1次 ✓（记录号 #2）", "备注：讲了分数", "/undo 每次撤销最后一条（要撤销这2条就发2次）")
-	for _, in := range []string{"/log 张三、李四 数学 40分钟", "/辅导 张三 和 李四 数学 40分钟 周一"} {
-		must(t, w.say("王老师", in), "已记录2位学生一起辅导")
-	}
+	must(t, w.say("王老师", "/log 张三、李四 数学 40分钟"), "已记录2位学生一起辅导")
+	// A day of last week counts in that week.
+	must(t, w.say("王老师", "/辅导 张三 和 李四 数学 40分钟 上周五"), "11月20日（周五）（按11月16日—11月22日那一周算）。", "· 张三（初一3班） 那一周第1次/目标2次")
 	must(t, w.say("王老师", "/history 李四"), "辅导：数学 40分钟（王老师）")
 	// In the teachers' group the note stays private.
 	r = w.sayIn("初一3班教师群", "王老师", "/log 张三 李四 英语 20分钟 单词默写")

@@ -221,12 +221,15 @@ type togetherStudent struct {
 
 func logTogetherSaved(t togetherSaved) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "已记录%d位学生一起辅导：%s %d分钟，%s。", len(t.students), t.subject, t.minutes, t.day)
+	fmt.Fprintf(&b, "已记录%d位学生一起辅导：%s %d分钟，%s", len(t.students), t.subject, t.minutes, t.day)
+	week := "本周"
 	if t.otherWeek != "" {
 		fmt.Fprintf(&b, "（按%s那一周算）", t.otherWeek)
+		week = "那一周"
 	}
+	b.WriteString("。")
 	for _, s := range t.students {
-		fmt.Fprintf(&b, "\n· %s 本周第%d次", s.label, s.count)
+		fmt.Fprintf(&b, "\n· %s %s第%d次", s.label, week, s.count)
 		if s.target > 0 {
 			fmt.Fprintf(&b, "/目标%d次", s.target)
 			if s.count == s.target {

@@ -131,22 +131,31 @@ func (s *Store) AddSession(m storage.Meta, se storage.Session, count ...storage.
 		if err := s.markProcessed(tx, m); err != nil {
 			return err
 		}
-		se.ID, se.No = nextID(tx.Bucket(bSessions)), nextNo(tx)
-		se.AuthorID, se.CreatedAt = m.ActorID, m.At
-		k, err := putRecord(tx, sessionRecords, se.StudentID, se.At, se.ID, se)
-		if err != nil {
-			return err
-		}
-		if err := indexNo(tx, se.No, storage.KindSession, k); err != nil {
+		var err error
+		if se, err = putSession(tx, m, se); err != nil {
 			return err
 		}
 		counts = counts[:0]
 		for _, r := range count {
 			counts = append(counts, countStudent(tx, sessionRecords, se.StudentID, r.From, r.To))
 		}
-		return auditRecord(tx, m, "session.add", storage.KindSession, k, se.StudentID)
+		return nil
 	})
 	return se, counts, err
+}
+
+// putSession numbers a new session, stores and indexes it, and audits it.
+func putSession(tx *bbolt.Tx, m storage.Meta, se storage.Session) (storage.Session, error) {
+	se.ID, se.No = nextID(tx.Bucket(bSessions)), nextNo(tx)
+	se.AuthorID, se.CreatedAt = m.ActorID, m.At
+	k, err := putRecord(tx, sessionRecords, se.StudentID, se.At, se.ID, se)
+	if err != nil {
+		return se, err
+	}
+	if err := indexNo(tx, se.No, storage.KindSession, k); err != nil {
+		return se, err
+	}
+	return se, auditRecord(tx, m, "session.add", storage.KindSession, k, se.StudentID)
 }
 
 // AddSessions stores several students' sessions in one transaction.
@@ -164,16 +173,8 @@ func (s *Store) AddSessions(m storage.Meta, ses []storage.Session, count ...stor
 			return err
 		}
 		for _, se := range ses {
-			se.ID, se.No = nextID(tx.Bucket(bSessions)), nextNo(tx)
-			se.AuthorID, se.CreatedAt = m.ActorID, m.At
-			k, err := putRecord(tx, sessionRecords, se.StudentID, se.At, se.ID, se)
+			se, err := putSession(tx, m, se)
 			if err != nil {
-				return err
-			}
-			if err := indexNo(tx, se.No, storage.KindSession, k); err != nil {
-				return err
-			}
-			if err := auditRecord(tx, m, "session.add", storage.KindSession, k, se.StudentID); err != nil {
 				return err
 			}
 			out = append(out, se)

@@ -153,6 +153,10 @@ func TestLogCountsTheWeekAndTarget(t *testing.T) {
 	must(t, w.say("王老师", "/log 张三 数学 1小时"), "11月30日（周一）", "本周第1次/目标2次")
 	w.now = time.Date(2026, 11, 29, 23, 59, 0, 0, shanghai)
 	must(t, w.say("王老师", "/log 张三 数学 1h"), "11月29日（周日）", "本周第3次")
+	// A long one is kept and pointed out: 300 is often 30 mistyped.
+	r = w.say("王老师", "/log 张三 数学 300分钟")
+	must(t, r, "已记录", "这次辅导有5小时，比较长；如果记错了，发 /修改 #")
+	mustNot(t, w.say("王老师", "/log 张三 数学 2小时"), "比较长")
 }
 
 func TestLogBadInputsStoreNothing(t *testing.T) {

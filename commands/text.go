@@ -199,9 +199,16 @@ func logSaved(s sessionSaved) string {
 			b.WriteString("\n（备注已保存，群里不显示）")
 		}
 	}
+	if s.minutes > longSession {
+		// 300分钟 is more often 30 mistyped than an afternoon's tutoring.
+		fmt.Fprintf(&b, "\n这次辅导有%s，比较长；如果记错了，发 /修改 #%d 30分钟 更正。", report.HoursAndMinutes(s.minutes), s.no)
+	}
 	b.WriteString(fixHint(s.no))
 	return b.String()
 }
+
+// longSession: a session longer than this (minutes) is pointed out.
+const longSession = 180
 
 // togetherSaved is a /log for several students tutored together.
 type togetherSaved struct {

@@ -66,7 +66,7 @@ func CommentDraft(sessions []storage.Session, praise []storage.Praise) Draft {
 				subjects = append(subjects, sub)
 			}
 		}
-		d = append(d, Sentence{Text: draftSessions(len(sessions), strings.Join(subjects, "、"), hoursAndMinutes(minutes)), Sources: nos})
+		d = append(d, Sentence{Text: draftSessions(len(sessions), strings.Join(subjects, "、"), HoursAndMinutes(minutes)), Sources: nos})
 	}
 	var kept []storage.Praise
 	for _, p := range praise {
@@ -94,7 +94,8 @@ func CommentDraft(sessions []storage.Session, praise []storage.Praise) Draft {
 	return append(d, Sentence{Text: draftClosing()})
 }
 
-func hoursAndMinutes(minutes int) string {
+// HoursAndMinutes says a duration as people do: 45分钟, 2小时, 1小时30分钟.
+func HoursAndMinutes(minutes int) string {
 	h, m := minutes/60, minutes%60
 	switch {
 	case h == 0:

@@ -174,7 +174,7 @@ func RenderClassDigest(d Digest, cd ClassDigest) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s 上周帮扶小结（%s）\n", ClassName(cd.Class), WeekLabel(d.WeekStart))
 	fmt.Fprintf(&b, "帮扶学生：%d人\n", cd.Students)
-	fmt.Fprintf(&b, "辅导：%d次，共%s\n", cd.Sessions, hoursAndMinutes(cd.Minutes))
+	fmt.Fprintf(&b, "辅导：%d次，共%s\n", cd.Sessions, HoursAndMinutes(cd.Minutes))
 	fmt.Fprintf(&b, "达到约定次数：%d/%d人\n", cd.MetTarget, cd.Students)
 	fmt.Fprintf(&b, "本月家长沟通：%d/%d人已联系\n", cd.Contacted, cd.Students)
 	if len(cd.NotSeen) > 0 {
@@ -228,7 +228,7 @@ func RenderParentWeek(cal storage.Calendar, pw ParentWeek) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s这周（%s）的情况：\n", pw.Student.Name, WeekLabel(pw.WeekStart))
 	if pw.Sessions > 0 {
-		fmt.Fprintf(&b, "老师和孩子一起学习了%d次，共%s（%s）。\n", pw.Sessions, hoursAndMinutes(pw.Minutes), strings.Join(pw.Subjects, "、"))
+		fmt.Fprintf(&b, "老师和孩子一起学习了%d次，共%s（%s）。\n", pw.Sessions, HoursAndMinutes(pw.Minutes), strings.Join(pw.Subjects, "、"))
 	} else {
 		b.WriteString("这周还没有单独辅导的记录。\n")
 	}

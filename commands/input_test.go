@@ -264,6 +264,12 @@ func TestStudentsTutoredTogetherAreLoggedInOneLine(t *testing.T) {
 	if q := w.queuedFor("dm:张三妈妈", "按时交了作业"); q != 0 {
 		t.Fatalf("a praise naming two children reached a parent: %d", q)
 	}
+	// A name written twice is one student.
+	for _, in := range []string{"/log 张三 张三 数学 30分钟", "/log 张三、张三 数学 30分钟"} {
+		r := w.say("李老师", in)
+		must(t, r, "已记录：张三（初一3班）数学 30分钟")
+		mustNot(t, r, "一起")
+	}
 	// One student, and words that are no student's, as before.
 	must(t, w.say("李老师", "/log 张三 数学 和 英语 30分钟"), "已记录：张三（初一3班）数学 和 英语 30分钟")
 }

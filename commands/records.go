@@ -2,6 +2,7 @@ package commands
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,7 +28,7 @@ func studentArg(a args) (string, int) {
 // second name became the subject or the praise, and a parent would read
 // another child's name. The reply gives each student's line to send.
 func (h *Handler) oneStudentOnly(r *req) error {
-	names, rest, several := h.severalStudents(r.args)
+	names, rest, several := h.studentsOf(r)
 	if !several {
 		return nil
 	}
@@ -39,15 +40,15 @@ func (h *Handler) oneStudentOnly(r *req) error {
 }
 
 // severalStudents reads the students a line starts with when it names more
-// than one (张三 李四 …, 张三、李四 …, 张三 和 李四 …), and the rest of the
-// line.
+// than one (张三 李四 …, 张三、李四 …, 张三 和 李四 …): the names, each once,
+// the rest of the line, and whether more than one name was written.
 func (h *Handler) severalStudents(a args) (names []string, rest string, several bool) {
 	if a.len() == 0 {
 		return nil, "", false
 	}
 	ref, i := studentArg(a)
 	if parts := strings.FieldsFunc(ref, func(c rune) bool { return strings.ContainsRune("、，,/和与跟及", c) }); len(parts) >= 2 && h.allStudents(parts) {
-		return parts, a.from(i), true
+		return slices.Compact(parts), a.from(i), true
 	}
 	names = []string{ref}
 	j := i
@@ -59,9 +60,22 @@ func (h *Handler) severalStudents(a args) (names []string, rest string, several 
 		if !h.allStudents([]string{tok}) {
 			break
 		}
-		names = append(names, tok)
+		if !slices.Contains(names, tok) { // 张三 张三: written twice, one student
+			names = append(names, tok)
+		}
 	}
-	return names, a.from(j), len(names) >= 2
+	return names, a.from(j), j > i
+}
+
+// studentsOf reads the students a record's line starts with: several
+// (names, the rest of the line, true), or one, with a name written twice
+// dropped from r.args.
+func (h *Handler) studentsOf(r *req) ([]string, string, bool) {
+	names, rest, many := h.severalStudents(r.args)
+	if many && len(names) == 1 {
+		r.args = newArgs(names[0] + " " + rest)
+	}
+	return names, rest, many && len(names) > 1
 }
 
 // joinWords join two students' names: 张三 和 李四.
@@ -170,7 +184,7 @@ func (h *Handler) at(r *req, day time.Time) time.Time {
 }
 
 func (h *Handler) log(r *req) (string, error) {
-	if names, rest, several := h.severalStudents(r.args); several {
+	if names, rest, several := h.studentsOf(r); several {
 		return h.logTogether(r, names, rest)
 	}
 	in, err := h.parseLog(r)

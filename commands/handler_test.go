@@ -299,10 +299,17 @@ func TestContactCountsForTheMonth(t *testing.T) {
 // the read is audited.
 func TestACommentIsReadByNamingTheStudent(t *testing.T) {
 	w := school(t)
+	// /评语 alone: whose comment is still to write this term.
+	must(t, w.say("王老师", "/评语"), "本学期的评语（2026年秋季学期）：\n· 张三（初一3班） 还没写", "还没写：张三", "/评语 草稿 张三")
+	// The head teacher writes for the class's students without a mentor,
+	// and sees whether each mentor has written.
+	must(t, w.say("李老师", "/评语"), "· 张三（初一3班） 王老师还没写", "· 李四（初一3班） 还没写", "还没写：李四\n")
 	r := w.say("王老师", "/评语 张三")
 	must(t, r, "张三（初一3班）本学期还没有评语", "/评语 张三 本学期进步明显", "/评语 草稿 张三")
 	mustNot(t, r, "请写上")
 	must(t, w.say("王老师", "/comment 张三 本学期进步明显，作业越来越认真"), "记录号 #1")
+	must(t, w.say("王老师", "/评语"), "· 张三（初一3班） 已写 ✓", "你要写的都写好了")
+	must(t, w.say("李老师", "/评语"), "· 张三（初一3班） 王老师已写 ✓", "还没写：李四\n")
 	must(t, w.say("王老师", "/comment 张三"), "张三（初一3班）本学期的评语：", "· 王老师（11月25日（周三），#1）：本学期进步明显，作业越来越认真", "改你写的那一条：/评语 张三 改好的评语")
 	// The head teacher sees the mentor's and is told they have not written.
 	r = w.sayIn("初一3班教师群", "李老师", "/评语 张三")
@@ -312,7 +319,7 @@ func TestACommentIsReadByNamingTheStudent(t *testing.T) {
 	r = w.say("赵老师", "/评语 张三")
 	must(t, r, "本学期进步明显")
 	mustNot(t, r, "/评语 张三 ")
-	must(t, w.say("王老师", "/comment"), "请写上学生和评语")
+	must(t, w.say("赵老师", "/comment"), "请写上学生和评语") // no student to write for
 	// Nothing was written by the reads; each is in the audit log.
 	zs, _ := w.st.StudentsNamed("张三")
 	if cs, _ := w.st.Comments(zs[0].ID, w.h.Cal.TermAt(w.now).Key()); len(cs) != 1 {

@@ -629,7 +629,7 @@ func relationOf(p storage.Person, studentID uint64) string {
 func (h *Handler) comment(r *req) (string, error) {
 	a := r.args
 	if a.len() == 0 {
-		return "", r.usage(commentNeedsAll())
+		return h.commentList(r)
 	}
 	ref, i := studentArg(a)
 	text := a.from(i)
@@ -656,6 +656,52 @@ func (h *Handler) comment(r *req) (string, error) {
 		return "", err
 	}
 	return commentSaved(f.label(), runeLen(text), replaced) + fixHint(c.No), nil
+}
+
+// commentList answers /评语 alone: the students whose comment this teacher
+// writes this term (their mentees; as head teacher, the class's students
+// without a mentor) and whether it is written, and, to a head teacher,
+// whether each mentor of the class has written theirs, as the term-end
+// reminder counts them.
+func (h *Handler) commentList(r *req) (string, error) {
+	all, err := h.Store.AllStudents()
+	if err != nil {
+		return "", err
+	}
+	term := h.Cal.TermAt(r.now)
+	var lines []commentListLine
+	var ids []uint64
+	for _, st := range all {
+		if st.Closed || (st.MentorID != r.me.ID && !r.me.IsHeadOf(st.ClassID)) {
+			continue
+		}
+		cs, err := h.Store.Comments(st.ID, term.Key())
+		if err != nil {
+			return "", err
+		}
+		c, err := h.Store.Class(st.ClassID)
+		if err != nil {
+			return "", err
+		}
+		writer := st.MentorID
+		if writer == 0 {
+			writer = r.me.ID // a head teacher's student without a mentor
+		}
+		written := slices.ContainsFunc(cs, func(c storage.Comment) bool { return c.AuthorID == writer })
+		l := commentListLine{label: studentLabel(st, c), name: st.Name, written: written}
+		if writer != r.me.ID {
+			l.writer = h.personName(writer)
+		}
+		lines = append(lines, l)
+		ids = append(ids, st.ID)
+	}
+	if len(lines) == 0 {
+		return "", r.usage(commentNeedsAll())
+	}
+	if err := r.audit(h, "comment.list", "", ids...); err != nil {
+		return "", err
+	}
+	return commentListShown(report.TermName(term), lines), nil
 }
 
 // showComments answers /评语 张三 with this term's comments on the student,

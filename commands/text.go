@@ -378,6 +378,39 @@ func commentNeedsAll() string {
 	return "请写上学生和评语。"
 }
 
+// commentListLine is one student in /评语's list.
+type commentListLine struct {
+	label, name string
+	written     bool
+	writer      string // the mentor who writes it, when not the reader
+}
+
+// commentListShown answers /评语 alone.
+func commentListShown(term string, lines []commentListLine) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "本学期的评语（%s）：\n", term)
+	var todo []string
+	for _, l := range lines {
+		switch {
+		case l.writer != "" && l.written:
+			fmt.Fprintf(&b, "· %s %s已写 ✓\n", l.label, l.writer)
+		case l.writer != "":
+			fmt.Fprintf(&b, "· %s %s还没写\n", l.label, l.writer)
+		case l.written:
+			fmt.Fprintf(&b, "· %s 已写 ✓\n", l.label)
+		default:
+			fmt.Fprintf(&b, "· %s 还没写\n", l.label)
+			todo = append(todo, l.name)
+		}
+	}
+	if len(todo) == 0 {
+		fmt.Fprintf(&b, "你要写的都写好了，辛苦了！看一条：/评语 %s", lines[0].name)
+		return b.String()
+	}
+	fmt.Fprintf(&b, "还没写：%s\n写：/评语 %s 本学期进步明显，作业越来越认真\n让我根据记录起草：/评语 草稿 %s", strings.Join(todo, "、"), todo[0], todo[0])
+	return b.String()
+}
+
 // commentView is one comment as /评语 张三 shows it.
 type commentView struct {
 	by, day, text string
@@ -1555,7 +1588,7 @@ func commandWordings() map[string]wording {
 		"comment": {
 			usage:   "/comment <学生> <评语>",
 			example: "/comment 张三 本学期进步明显，作业越来越认真，希望继续保持",
-			desc:    "写本学期的书面评语（再写一次会替换）；只写学生名：看本学期已写的评语",
+			desc:    "写本学期的书面评语（再写一次会替换）；只写学生名：看本学期已写的评语；只发 /评语：列出谁的评语还没写",
 			who:     "学生的导师和班主任"},
 		"undo": {
 			usage:   "/undo",

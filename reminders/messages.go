@@ -329,7 +329,10 @@ func (s *Scheduler) comments(c candidate, snap *snapshot) ([]storage.Queued, err
 	for _, p := range snap.people {
 		var due []storage.Student
 		for _, st := range snap.students {
-			if st.MentorID == p.ID && !has[[2]uint64{st.ID, p.ID}] {
+			// The mentor writes it; for a student without one, the head
+			// teacher (as /评语 lists it).
+			writes := st.MentorID == p.ID || (st.MentorID == 0 && p.IsHeadOf(st.ClassID))
+			if writes && !has[[2]uint64{st.ID, p.ID}] {
 				due = append(due, st)
 			}
 		}

@@ -340,6 +340,10 @@ func TestHolidaysSemesterEndCommentsMeetingsAndMonthEnd(t *testing.T) {
 	if m, ok := to(rs, "王老师"); !ok || !strings.Contains(m.Text, "张三") {
 		t.Fatalf("comment reminder: %+v", rs)
 	}
+	// 李四 has no mentor: the head teacher writes that one, and only it.
+	if m, ok := to(rs, "李老师"); !ok || !strings.Contains(m.Text, "李四") || strings.Contains(m.Text, "张三") {
+		t.Fatalf("the head teacher's comment reminder: %+v", rs)
+	}
 	s.now = jan8
 	s.say("王老师", "", "/comment 张三 本学期进步明显")
 	if m, ok := to(due(t, sc, jan8.Add(time.Minute), JobComments), "王老师"); ok {

@@ -311,14 +311,18 @@ func TestACommentIsReadByNamingTheStudent(t *testing.T) {
 	must(t, w.say("王老师", "/评语"), "· 张三（初一3班） 已写 ✓", "你要写的都写好了")
 	must(t, w.say("李老师", "/评语"), "· 张三（初一3班） 王老师已写 ✓", "还没写：李四\n")
 	must(t, w.say("王老师", "/comment 张三"), "张三（初一3班）本学期的评语：", "· 王老师（11月25日（周三），#1）：本学期进步明显，作业越来越认真", "改你写的那一条：/评语 张三 改好的评语")
-	// The head teacher sees the mentor's and is told they have not written.
+	// The head teacher reads the mentor's in private and is told they have
+	// not written; in a group no one reads the words.
+	must(t, w.say("李老师", "/评语 张三"), "本学期进步明显，作业越来越认真", "你还没写")
 	r = w.sayIn("初一3班教师群", "李老师", "/评语 张三")
-	must(t, r, "本学期进步明显，作业越来越认真", "你还没写")
-	// Any teacher of the school may read; only its writers are told how to write.
+	must(t, r, "· 王老师 已写（11月25日（周三））", "内容只在私聊里")
+	mustNot(t, r, "本学期进步明显")
+	// Another teacher learns who has written, not what; only the student's
+	// writers are told how to write.
 	w.join("赵老师", w.say("校长", "/invite teacher"))
 	r = w.say("赵老师", "/评语 张三")
-	must(t, r, "本学期进步明显")
-	mustNot(t, r, "/评语 张三 ")
+	must(t, r, "· 王老师 已写")
+	mustNot(t, r, "本学期进步明显", "/评语 张三 ")
 	must(t, w.say("赵老师", "/comment"), "请写上学生和评语") // no student to write for
 	// Nothing was written by the reads; each is in the audit log.
 	zs, _ := w.st.StudentsNamed("张三")
@@ -332,8 +336,8 @@ func TestACommentIsReadByNamingTheStudent(t *testing.T) {
 			reads++
 		}
 	}
-	if reads != 4 {
-		t.Fatalf("comment reads audited: %d, want 4", reads)
+	if reads != 5 {
+		t.Fatalf("comment reads audited: %d, want 5", reads)
 	}
 }
 

@@ -705,9 +705,10 @@ func (h *Handler) commentList(r *req) (string, error) {
 }
 
 // showComments answers /评语 张三 with this term's comments on the student,
-// each with its writer, and how to write or change one. Anyone on the staff
-// who may see the student reads them (the family reads them too, in
-// /status); the read is audited like the student's file.
+// each with its writer, and how to write or change one. Their words are
+// shown as a record's are (sight.text): in private, to the student's head
+// teacher, mentor and admins, and to each writer their own; otherwise only
+// who has written. The read is audited like the student's file.
 func (h *Handler) showComments(r *req, ref string) (string, error) {
 	f, err := h.resolveStudent(r, ref, false)
 	if err != nil {
@@ -722,9 +723,14 @@ func (h *Handler) showComments(r *req, ref string) (string, error) {
 		return "", err
 	}
 	writer := f.st.MentorID == r.me.ID || r.me.IsHeadOf(f.st.ClassID)
+	see := r.sight(f.st)
 	views := make([]commentView, 0, len(cs))
 	for _, c := range cs {
-		views = append(views, commentView{by: h.personName(c.AuthorID), day: report.Day(h.Cal, c.At), text: c.Text, mine: c.AuthorID == r.me.ID, no: c.No})
+		v := commentView{by: h.personName(c.AuthorID), day: report.Day(h.Cal, c.At), mine: c.AuthorID == r.me.ID, no: c.No}
+		if see.text(c.AuthorID) {
+			v.text = c.Text
+		}
+		views = append(views, v)
 	}
 	return commentsShown(f.label(), f.st.Name, views, writer), nil
 }

@@ -411,7 +411,8 @@ func commentListShown(term string, lines []commentListLine) string {
 	return b.String()
 }
 
-// commentView is one comment as /评语 张三 shows it.
+// commentView is one comment as /评语 张三 shows it; text is empty for a
+// reader who may not see its words.
 type commentView struct {
 	by, day, text string
 	mine          bool
@@ -430,10 +431,18 @@ func commentsShown(student, name string, cs []commentView, writer bool) string {
 		return b.String()
 	}
 	fmt.Fprintf(&b, "%s本学期的评语：\n", student)
-	mine := false
+	mine, hidden := false, false
 	for _, c := range cs {
-		fmt.Fprintf(&b, "· %s（%s，#%d）：%s\n", c.by, c.day, c.no, c.text)
+		if c.text == "" {
+			fmt.Fprintf(&b, "· %s 已写（%s）\n", c.by, c.day)
+			hidden = true
+		} else {
+			fmt.Fprintf(&b, "· %s（%s，#%d）：%s\n", c.by, c.day, c.no, c.text)
+		}
 		mine = mine || c.mine
+	}
+	if hidden {
+		b.WriteString("（评语的内容只在私聊里给学生的班主任、导师和写的人看）\n")
 	}
 	switch {
 	case mine:

@@ -230,10 +230,10 @@ func TestAnEnglishCommandGluedToChineseIsRead(t *testing.T) {
 // read when what follows makes it plain; a longer name the register lacks
 // is never taken for the shorter one it has.
 // A small group tutored together is logged in one line: a session for
-// each student, stored together, each numbered. A contact or a praise for
-// several students at once was taken as the first one's (the second name
-// made its content, or sent to the first child's parents): refused, with
-// each student's line.
+// each student, stored together, each numbered; a praise for several
+// reaches each family with its own child alone. A contact for several
+// students at once was taken as the first one's (the second name made its
+// content): refused, with each student's line.
 func TestStudentsTutoredTogetherAreLoggedInOneLine(t *testing.T) {
 	w := school(t)
 	r := w.say("王老师", "/log 张三 李四 数学 40分钟 讲了分数")
@@ -255,14 +255,21 @@ func TestStudentsTutoredTogetherAreLoggedInOneLine(t *testing.T) {
 	if ss, _ := w.st.Sessions(zs[0].ID, time.Time{}, w.now.Add(time.Hour)); len(ss) != 3 {
 		t.Fatalf("张三's sessions: %d, want 3", len(ss))
 	}
-	for in, lines := range map[string]string{
-		"/表扬 张三，李四 这周都按时交了作业":       "/表扬 张三 这周都按时交了作业\n/表扬 李四 这周都按时交了作业",
-		"/contact 张三 李四 电话 妈妈 说了作业": "/contact 张三 电话 妈妈 说了作业\n/contact 李四 电话 妈妈 说了作业",
-	} {
-		must(t, w.say("李老师", in), "只记一位学生，这条没有记下来", lines)
+	must(t, w.say("李老师", "/contact 张三 李四 电话 妈妈 说了作业"), "只记一位学生，这条没有记下来", "/contact 张三 电话 妈妈 说了作业\n/contact 李四 电话 妈妈 说了作业")
+
+	// Praise for two: each family hears of its own child, never the other.
+	r = w.say("李老师", "/表扬 张三，李四 这周都按时交了作业")
+	must(t, r, "已记录2位学生的进步：这周都按时交了作业", "每位家长只收到自己孩子的这一条", "· 张三（初一3班） 已发给1位家长", "· 李四（初一3班） 还没有家长绑定", "/invite parent 李四 妈妈")
+	q, ok := w.queuedTo("dm:张三妈妈", "这周都按时交了作业")
+	if !ok || !strings.Contains(q.Text, "张三") || strings.Contains(q.Text, "李四") {
+		t.Fatalf("张三's mother got %+v", q)
 	}
-	if q := w.queuedFor("dm:张三妈妈", "按时交了作业"); q != 0 {
-		t.Fatalf("a praise naming two children reached a parent: %d", q)
+	must(t, w.say("李老师", "/history 李四"), "进步：这周都按时交了作业")
+	// /undo takes 李四's; a second, 张三's, and his mother's message with it.
+	w.say("李老师", "/undo")
+	must(t, w.say("李老师", "/undo"), "张三")
+	if w.queuedFor("dm:张三妈妈", "这周都按时交了作业") != 0 {
+		t.Fatal("the undone praise still goes to the parent")
 	}
 	// A name written twice is one student.
 	for _, in := range []string{"/log 张三 张三 数学 30分钟", "/log 张三、张三 数学 30分钟"} {

@@ -548,11 +548,13 @@ func (h *Handler) praise(r *req) (string, error) {
 	if a.len() < 2 {
 		return "", r.usage(praiseNeedsAll())
 	}
-	if err := h.oneStudentOnly(r); err != nil {
-		return "", err
-	}
+	names, rest, several := h.studentsOf(r)
+	a = r.args // a name written twice is dropped
 	ref, i := studentArg(a)
 	text := a.from(i)
+	if several {
+		text = rest
+	}
 	if text == "" {
 		return "", r.usage(praiseNeedsText())
 	}
@@ -561,6 +563,9 @@ func (h *Handler) praise(r *req) (string, error) {
 	}
 	if w := report.BannedWordIn(text); w != "" {
 		return "", r.usage(praiseBannedWord(w))
+	}
+	if several {
+		return h.praiseTogether(r, names, text)
 	}
 	f, err := h.resolveStudent(r, ref, true)
 	if err != nil {
@@ -579,6 +584,47 @@ func (h *Handler) praise(r *req) (string, error) {
 		held = report.Clock(h.Cal, sendAt)
 	}
 	return praiseSaved(f.label(), f.st.Name, text, len(notes), held) + fixHint(p.No), nil
+}
+
+// praiseTogether records the same step forward for several students
+// (/表扬 张三 李四 这周都按时交了作业): each family is told of its own child
+// only, and the praise is stored for each in one write, all or none.
+func (h *Handler) praiseTogether(r *req, names []string, text string) (string, error) {
+	var fs []found
+	seen := map[uint64]bool{}
+	for _, n := range names {
+		f, err := h.resolveStudent(r, n, true)
+		if err != nil {
+			return "", err
+		}
+		if !seen[f.st.ID] {
+			seen[f.st.ID] = true
+			fs = append(fs, f)
+		}
+	}
+	ps := make([]storage.Praise, 0, len(fs))
+	notify := make([][]storage.Queued, 0, len(fs))
+	var sendAt time.Time
+	for _, f := range fs {
+		notes, at, err := h.praiseNotes(r, f.st, r.me, text)
+		if err != nil {
+			return "", err
+		}
+		ps, notify, sendAt = append(ps, storage.Praise{StudentID: f.st.ID, Text: text, At: r.now}), append(notify, notes), at
+	}
+	saved, err := h.Store.AddPraises(r.meta, ps, notify)
+	if err != nil {
+		return "", err
+	}
+	held := ""
+	if sendAt.After(r.now) {
+		held = report.Clock(h.Cal, sendAt)
+	}
+	lines := make([]praisedStudent, 0, len(fs))
+	for i, f := range fs {
+		lines = append(lines, praisedStudent{label: f.label(), name: f.st.Name, parents: len(notify[i]), no: saved[i].No})
+	}
+	return praiseTogetherSaved(text, lines, held), nil
 }
 
 // praiseNotes are the messages telling each reachable parent of the praise,

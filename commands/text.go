@@ -366,6 +366,40 @@ func praiseSaved(student, name, text string, parents int, heldUntil string) stri
 	return head + fmt.Sprintf("\n已发给%d位家长。", parents)
 }
 
+// praisedStudent is one student of a praise for several.
+type praisedStudent struct {
+	label, name string
+	parents     int
+	no          uint64
+}
+
+func praiseTogetherSaved(text string, ss []praisedStudent, heldUntil string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "已记录%d位学生的进步：%s\n每位家长只收到自己孩子的这一条：", len(ss), text)
+	unbound := ""
+	for _, s := range ss {
+		switch {
+		case s.parents == 0:
+			fmt.Fprintf(&b, "\n· %s 还没有家长绑定，家长收不到（记录号 #%d）", s.label, s.no)
+			if unbound == "" {
+				unbound = s.name
+			}
+		case heldUntil != "":
+			fmt.Fprintf(&b, "\n· %s %s发给%d位家长（记录号 #%d）", s.label, heldUntil, s.parents, s.no)
+		default:
+			fmt.Fprintf(&b, "\n· %s 已发给%d位家长（记录号 #%d）", s.label, s.parents, s.no)
+		}
+	}
+	if heldUntil != "" {
+		b.WriteString("\n现在是家长免打扰时段，到时再发。")
+	}
+	if unbound != "" {
+		fmt.Fprintf(&b, "\n生成家长的邀请码：/invite parent %s 妈妈", unbound)
+	}
+	fmt.Fprintf(&b, "\n/undo 每次撤销最后一条（还没发出的消息一并取消）。")
+	return b.String()
+}
+
 func parentWithRelation(relation string) string {
 	return fmt.Sprintf("家长（%s）", relation)
 }
@@ -1592,7 +1626,7 @@ func commandWordings() map[string]wording {
 		"praise": {
 			usage:   "/praise <学生> <内容>",
 			example: "/praise 张三 这周数学作业全对，上课主动举手",
-			desc:    "记录一点进步，并告诉已绑定的家长",
+			desc:    "记录一点进步，并告诉已绑定的家长；几位学生一样的进步，名字都写上（/表扬 张三 李四 这周都按时交了作业），每位家长只收到自己孩子的",
 			who:     "老师"},
 		"comment": {
 			usage:   "/comment <学生> <评语>",

@@ -76,6 +76,10 @@ type RecordService interface {
 	// counts each student's sessions in each range: counts[i][j] is ses[i]'s
 	// student in count[j].
 	AddSessions(m Meta, ses []Session, count ...Range) ([]Session, [][]int, error)
+	// AddPraises stores a step forward for each of several students in one
+	// transaction, as AddSessions, each with its parents' messages
+	// (notify[i] for ps[i]) queued with it and keyed under it.
+	AddPraises(m Meta, ps []Praise, notify [][]Queued) ([]Praise, error)
 	// AddContact stores a contact and queues notify with it (a parent's
 	// message relayed to the teachers, a teacher's answer to the parent).
 	// It counts the school's contacts in count afterwards (a parent's own

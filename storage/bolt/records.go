@@ -232,26 +232,63 @@ func (s *Store) AddPraise(m storage.Meta, p storage.Praise, notify []storage.Que
 		if err := s.markProcessed(tx, m); err != nil {
 			return err
 		}
-		p.ID, p.No = nextID(tx.Bucket(bPraise)), nextNo(tx)
-		p.AuthorID, p.CreatedAt = m.ActorID, m.At
-		k, err := putRecord(tx, praiseRecords, p.StudentID, p.At, p.ID, p)
-		if err != nil {
-			return err
-		}
-		if err := indexNo(tx, p.No, storage.KindPraise, k); err != nil {
-			return err
-		}
-		if err := auditRecord(tx, m, "praise.add", storage.KindPraise, k, p.StudentID); err != nil {
-			return err
-		}
-		for _, q := range p.Notices(notify) {
-			if err := enqueue(tx, q); err != nil {
+		var err error
+		p, err = putPraise(tx, m, p, notify)
+		return err
+	})
+	return p, err
+}
+
+// AddPraises stores several students' praise in one transaction.
+func (s *Store) AddPraises(m storage.Meta, ps []storage.Praise, notify [][]storage.Queued) ([]storage.Praise, error) {
+	var out []storage.Praise
+	err := s.update(func(tx *bbolt.Tx) error {
+		out = out[:0]
+		for _, p := range ps {
+			if err := studentLives(tx, "AddPraises", p.StudentID); err != nil {
 				return err
 			}
 		}
+		if err := s.markProcessed(tx, m); err != nil {
+			return err
+		}
+		for i, p := range ps {
+			var n []storage.Queued
+			if i < len(notify) {
+				n = notify[i]
+			}
+			p, err := putPraise(tx, m, p, n)
+			if err != nil {
+				return err
+			}
+			out = append(out, p)
+		}
 		return nil
 	})
-	return p, err
+	return out, err
+}
+
+// putPraise numbers a new praise, stores, indexes and audits it, and
+// queues its parents' messages keyed under it.
+func putPraise(tx *bbolt.Tx, m storage.Meta, p storage.Praise, notify []storage.Queued) (storage.Praise, error) {
+	p.ID, p.No = nextID(tx.Bucket(bPraise)), nextNo(tx)
+	p.AuthorID, p.CreatedAt = m.ActorID, m.At
+	k, err := putRecord(tx, praiseRecords, p.StudentID, p.At, p.ID, p)
+	if err != nil {
+		return p, err
+	}
+	if err := indexNo(tx, p.No, storage.KindPraise, k); err != nil {
+		return p, err
+	}
+	if err := auditRecord(tx, m, "praise.add", storage.KindPraise, k, p.StudentID); err != nil {
+		return p, err
+	}
+	for _, q := range p.Notices(notify) {
+		if err := enqueue(tx, q); err != nil {
+			return p, err
+		}
+	}
+	return p, nil
 }
 
 func commentKey(student, author uint64, semester string) []byte {

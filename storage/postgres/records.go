@@ -45,6 +45,19 @@ func lockLiveStudent(tx pgx.Tx, op string, id uint64) error {
 	return liveStudentErr(err, op, id)
 }
 
+// lockLiveStudents locks several students, in the order of their ids so
+// that two such writes cannot wait on each other.
+func lockLiveStudents(tx pgx.Tx, op string, ids []uint64) error {
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	for _, id := range slices.Compact(ids) {
+		if err := lockLiveStudent(tx, op, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // liveStudentErr turns student_lives' error into not found.
 func liveStudentErr(err error, op string, id uint64) error {
 	if isNoData(err) {
@@ -197,9 +210,7 @@ func (s *Store) AddSession(m storage.Meta, se storage.Session, ranges ...storage
 	return se, counts, err
 }
 
-// AddSessions stores several students' sessions in one transaction. The
-// students are locked in the order of their ids, so that two such writes
-// cannot wait on each other.
+// AddSessions stores several students' sessions in one transaction.
 func (s *Store) AddSessions(m storage.Meta, ses []storage.Session, ranges ...storage.Range) ([]storage.Session, [][]int, error) {
 	var out []storage.Session
 	var counts [][]int
@@ -209,11 +220,8 @@ func (s *Store) AddSessions(m storage.Meta, ses []storage.Session, ranges ...sto
 		for _, se := range ses {
 			ids = append(ids, se.StudentID)
 		}
-		slices.Sort(ids)
-		for _, id := range slices.Compact(ids) {
-			if err := lockLiveStudent(tx, "AddSessions", id); err != nil {
-				return err
-			}
+		if err := lockLiveStudents(tx, "AddSessions", ids); err != nil {
+			return err
 		}
 		for _, se := range ses {
 			no, err := nextNo(tx)
@@ -279,25 +287,62 @@ func (s *Store) AddPraise(m storage.Meta, p storage.Praise, notify []storage.Que
 		if err := lockLiveStudent(tx, "AddPraise", p.StudentID); err != nil {
 			return err
 		}
-		no, err := nextNo(tx)
-		if err != nil {
+		var err error
+		p, err = putPraise(tx, m, p, notify)
+		return err
+	})
+	return p, err
+}
+
+// AddPraises stores several students' praise in one transaction, the
+// students locked in the order of their ids (as AddSessions).
+func (s *Store) AddPraises(m storage.Meta, ps []storage.Praise, notify [][]storage.Queued) ([]storage.Praise, error) {
+	var out []storage.Praise
+	err := s.write(m, func(tx pgx.Tx) error {
+		out = out[:0]
+		ids := make([]uint64, 0, len(ps))
+		for _, p := range ps {
+			ids = append(ids, p.StudentID)
+		}
+		if err := lockLiveStudents(tx, "AddPraises", ids); err != nil {
 			return err
 		}
-		p.ID, p.No, p.AuthorID, p.CreatedAt = no, no, m.ActorID, m.At
-		if err := putRecord(tx, storage.Record{Kind: storage.KindPraise, At: p.At, Praise: &p}); err != nil {
-			return err
-		}
-		if err := auditRecord(tx, m, "praise.add", storage.KindPraise, no, p.StudentID); err != nil {
-			return err
-		}
-		for _, q := range p.Notices(notify) {
-			if err := enqueue(tx, q); err != nil {
+		for i, p := range ps {
+			var n []storage.Queued
+			if i < len(notify) {
+				n = notify[i]
+			}
+			p, err := putPraise(tx, m, p, n)
+			if err != nil {
 				return err
 			}
+			out = append(out, p)
 		}
 		return nil
 	})
-	return p, err
+	return out, err
+}
+
+// putPraise numbers a new praise, stores and audits it, and queues its
+// parents' messages keyed under it.
+func putPraise(tx pgx.Tx, m storage.Meta, p storage.Praise, notify []storage.Queued) (storage.Praise, error) {
+	no, err := nextNo(tx)
+	if err != nil {
+		return p, err
+	}
+	p.ID, p.No, p.AuthorID, p.CreatedAt = no, no, m.ActorID, m.At
+	if err := putRecord(tx, storage.Record{Kind: storage.KindPraise, At: p.At, Praise: &p}); err != nil {
+		return p, err
+	}
+	if err := auditRecord(tx, m, "praise.add", storage.KindPraise, no, p.StudentID); err != nil {
+		return p, err
+	}
+	for _, q := range p.Notices(notify) {
+		if err := enqueue(tx, q); err != nil {
+			return p, err
+		}
+	}
+	return p, nil
 }
 
 // SetComment stores or replaces the author's comment of the semester; a

@@ -38,6 +38,7 @@ func Run(t *testing.T, open Opener) {
 		{"AChosenNameOutlivesTheDisplayName", aChosenNameOutlivesTheDisplayName},
 		{"UndoTakesTheAuthorsLatestRecord", undoTakesTheAuthorsLatestRecord},
 		{"StudentsTutoredTogetherAreStoredTogether", studentsTutoredTogether},
+		{"APraiseForSeveralReachesEachFamilyWithItsOwn", aPraiseForSeveral},
 		{"CountsAndHistory", countsAndHistory},
 		{"DeleteStudentErasesEveryRecordAndLoneParent", deleteStudentErases},
 		{"ImportIsAllOrNothingAndIdempotent", importIsAllOrNothingAndIdempotent},
@@ -397,6 +398,47 @@ func studentsTutoredTogether(t *testing.T, s storage.Store) {
 	}
 	if u, err := s.Undo(meta(8), at.Add(-time.Hour)); err != nil || u.StudentID != zhang.ID {
 		t.Fatalf("second undo: %+v %v", u, err)
+	}
+}
+
+// aPraiseForSeveral: one message's praise for several students is stored
+// all or none, each with its own family's message queued under it, and
+// undoing one cancels that family's message only.
+func aPraiseForSeveral(t *testing.T, s storage.Store) {
+	zhang, li := addStudent(t, s, 0, "张三"), addStudent(t, s, 1, "李四")
+	note := func(chat string, st storage.Student) []storage.Queued {
+		return []storage.Queued{{Platform: "t", ChatID: chat, Private: true, StudentID: st.ID, Text: "进步：" + st.Name, NotBefore: now, Key: chat}}
+	}
+	ps := []storage.Praise{{StudentID: zhang.ID, Text: "按时交作业", At: now}, {StudentID: li.ID, Text: "按时交作业", At: now}}
+	got, err := s.AddPraises(meta(2), ps, [][]storage.Queued{note("dm:张三妈妈", zhang), note("dm:李四爸爸", li)})
+	if err != nil || len(got) != 2 || got[0].No == got[1].No || got[1].StudentID != li.ID {
+		t.Fatalf("AddPraises: %+v %v", got, err)
+	}
+	if _, err := s.AddPraises(meta(2), ps, nil); !errors.Is(err, storage.ErrDuplicate) {
+		t.Fatalf("a redelivery: %v", err)
+	}
+	q, _ := s.Queue(now.Add(time.Minute), 0)
+	if len(q) != 2 || q[0].Text == q[1].Text {
+		t.Fatalf("queued: %+v", q)
+	}
+	// Undone one at a time: 李四's, and only his family's message with it.
+	if u, err := s.Undo(meta(3), now.Add(-time.Hour)); err != nil || u.StudentID != li.ID {
+		t.Fatalf("undo: %+v %v", u, err)
+	}
+	q, _ = s.Queue(now.Add(time.Minute), 0)
+	if len(q) != 1 || q[0].ChatID != "dm:张三妈妈" {
+		t.Fatalf("queued after the undo: %+v", q)
+	}
+	// All or none.
+	gone := addStudent(t, s, 4, "王五")
+	if _, err := s.DeleteStudent(meta(5), gone.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddPraises(meta(6), []storage.Praise{{StudentID: zhang.ID, Text: "又进步了", At: now}, {StudentID: gone.ID, Text: "又进步了", At: now}}, nil); err == nil {
+		t.Fatal("praise with an erased student was stored")
+	}
+	if p, _ := s.PraiseOf(zhang.ID, week.From, week.To); len(p) != 1 {
+		t.Fatalf("half stored: %+v", p)
 	}
 }
 

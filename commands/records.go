@@ -23,10 +23,10 @@ func studentArg(a args) (string, int) {
 	return a.at(0), 1
 }
 
-// oneStudentOnly refuses a record written for several students at once
-// (/log 张三 李四 数学 30分钟, /表扬 张三、李四 …): read as one student's, the
-// second name became the subject or the praise, and a parent would read
-// another child's name. The reply gives each student's line to send.
+// oneStudentOnly refuses a contact written for several students at once
+// (/contact 张三 李四 电话 妈妈 …): read as one student's, the second name
+// became its content, and a contact is with one family. The reply gives
+// each student's line to send.
 func (h *Handler) oneStudentOnly(r *req) error {
 	names, rest, several := h.studentsOf(r)
 	if !several {

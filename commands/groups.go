@@ -332,6 +332,10 @@ func (h *Handler) meetingMove(r *req) (string, error) {
 // meetingTime reads a meeting's day and time: in the future, and within the
 // semester (parents are not called in during the holidays).
 func (h *Handler) meetingTime(r *req, dayTok, clockTok string) (time.Time, error) {
+	// 12月5日晚上 7点: the part of the day goes with the time.
+	if day, part, ok := cutDayPart(dayTok); ok {
+		dayTok, clockTok = day, part+clockTok
+	}
 	d := parseDay(dayTok, r.now, h.Cal, true)
 	if !d.isDate || d.invalid != "" {
 		return time.Time{}, r.usage(meetingBadDate(clip(dayTok, 10)))

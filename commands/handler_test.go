@@ -475,6 +475,9 @@ func TestMeetingMuteDigestMine(t *testing.T) {
 	must(t, w.say("李老师", "/meeting 初一3班 11月28日 19:00 期中家长会"), "初一3班家长会，11月28日（周六） 19:00", "期中家长会", "1位家长")
 	must(t, w.say("李老师", "/meeting 初一3班 昨天 19:00 期中"), "已经过去了")
 	must(t, w.say("李老师", "/家长会 11月29日 晚上7点 期末安排"), "初一3班家长会，11月29日（周日） 19:00", "期末安排")
+	// The part of the day may come with the day, and a day dotted.
+	must(t, w.say("李老师", "/家长会 12月4日晚上 7点 期末"), "初一3班家长会，12月4日（周五） 19:00")
+	must(t, w.say("李老师", "/家长会 12.3 下午3点"), "初一3班家长会，12月3日（周四） 15:00")
 	// The topic may be left out.
 	r := w.say("李老师", "/家长会 12月2日 19:00")
 	must(t, r, "已安排：初一3班家长会，12月2日（周三） 19:00。")

@@ -84,14 +84,17 @@ func cutAny(s string, prefixes ...string) (string, bool) {
 	return s, false
 }
 
-// cutSuffixAny removes the first of suffixes s ends with.
-func cutSuffixAny(s string, suffixes ...string) (string, bool) {
-	for _, x := range suffixes {
-		if strings.HasSuffix(s, x) {
-			return s[:len(s)-len(x)], true
+// dayParts are the parts of a day written after it: 昨天下午, 12月5日晚上.
+var dayParts = []string{"上午", "下午", "中午", "晚上", "早上", "傍晚"}
+
+// cutDayPart splits 12月5日晚上 into the day and the part of it.
+func cutDayPart(tok string) (day, part string, ok bool) {
+	for _, p := range dayParts {
+		if d, found := strings.CutSuffix(tok, p); found && d != "" {
+			return d, p, true
 		}
 	}
-	return s, false
+	return tok, "", false
 }
 
 var (
@@ -191,7 +194,7 @@ func parseDay(tok string, now time.Time, cal storage.Calendar, future bool) date
 	// A record's day may say when in it (昨天下午, 周五晚上, 11月27号下午);
 	// a record keeps days, not times. A meeting's (future) is left alone:
 	// there 晚上 belongs with the time that follows (12月3日晚上 7点).
-	if s, ok := cutSuffixAny(tok, "上午", "下午", "中午", "晚上", "早上", "傍晚"); ok && s != "" && !future {
+	if s, _, ok := cutDayPart(tok); ok && !future {
 		tok = s
 	}
 	switch tok {

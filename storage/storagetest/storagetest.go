@@ -399,6 +399,26 @@ func studentsTutoredTogether(t *testing.T, s storage.Store) {
 	if u, err := s.Undo(meta(8), at.Add(-time.Hour)); err != nil || u.StudentID != zhang.ID {
 		t.Fatalf("second undo: %+v %v", u, err)
 	}
+	// Groups written at once, the same students in either order, neither
+	// waits on the other for ever: all are stored.
+	var wg sync.WaitGroup
+	for i := 0; i < 16; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			pair := []storage.Session{{StudentID: zhang.ID, Subject: "英语", Minutes: 20, At: at}, {StudentID: li.ID, Subject: "英语", Minutes: 20, At: at}}
+			if i%2 == 1 {
+				pair[0], pair[1] = pair[1], pair[0]
+			}
+			if _, _, err := s.AddSessions(meta(100+i), pair, week); err != nil {
+				t.Error(err)
+			}
+		}(i)
+	}
+	wg.Wait()
+	if ss, _ := s.Sessions(li.ID, week.From, week.To); len(ss) != 1+16 {
+		t.Fatalf("李四's sessions after the concurrent groups: %d, want 17", len(ss))
+	}
 }
 
 // aPraiseForSeveral: one message's praise for several students is stored

@@ -56,21 +56,24 @@ func (h *Handler) relay(r *req) (string, error) {
 		said += "\n" + relayAboutWhichChild(enumerate(h.childrenNames(r.me)))
 	}
 	var names, childNames []string
-	for i, child := range children {
-		meta := r.meta
-		if i > 0 { // the message is marked, and its reply journaled, with the first
-			meta.MsgKey, meta.Reply = "", nil
-		}
-		passedTo, name, err := h.relayFor(r, meta, child, said, mediaRecord(text, media), sendAt)
+	var kept []storage.Contact
+	var notes [][]storage.Queued
+	for _, child := range children {
+		c, relays, passedTo, name, err := h.relayFor(r, child, said, mediaRecord(text, media), sendAt)
 		if err != nil {
 			return "", err
 		}
-		childNames = append(childNames, name)
+		kept, notes, childNames = append(kept, c), append(notes, relays), append(childNames, name)
 		for _, n := range passedTo {
 			if !slices.Contains(names, n) {
 				names = append(names, n)
 			}
 		}
+	}
+	// Kept for each child and relayed to each child's teachers in one
+	// write: a crash between two children's would lose the second's.
+	if _, err := h.Store.AddContacts(r.meta, kept, notes); err != nil {
+		return "", err
 	}
 	held := ""
 	if sendAt.After(r.now) {
@@ -82,22 +85,23 @@ func (h *Handler) relay(r *req) (string, error) {
 	return relayPassed(childNames[0], names, held), nil
 }
 
-// relayFor passes the message, as the teachers read it (said), to one
+// relayFor prepares the message for one child: the family's contact that
+// keeps it (kept), and its relays, as the teachers read it (said), to the
 // child's head teacher and mentor (the admins while neither can be
-// reached) and keeps it as the family's contact (kept). It returns whom it
-// went to and the child's name.
-func (h *Handler) relayFor(r *req, meta storage.Meta, child storage.ParentLink, said, kept string, sendAt time.Time) ([]string, string, error) {
+// reached); with whom it goes to and the child's name. relay writes them.
+func (h *Handler) relayFor(r *req, child storage.ParentLink, said, kept string, sendAt time.Time) (storage.Contact, []storage.Queued, []string, string, error) {
+	var none storage.Contact
 	st, err := h.Store.Student(child.StudentID)
 	if err != nil {
-		return nil, "", err
+		return none, nil, nil, "", err
 	}
 	class, err := h.Store.Class(st.ClassID)
 	if err != nil {
-		return nil, "", err
+		return none, nil, nil, "", err
 	}
 	teachers, err := h.teachersOf(st)
 	if err != nil {
-		return nil, "", err
+		return none, nil, nil, "", err
 	}
 	rel := child.Relation
 	if rel == "" {
@@ -123,16 +127,12 @@ func (h *Handler) relayFor(r *req, meta storage.Meta, child storage.ParentLink, 
 		// joined yet): the school's admins read it rather than nobody.
 		admins, err := h.admins()
 		if err != nil {
-			return nil, "", err
+			return none, nil, nil, "", err
 		}
 		notes, names = relayTo(admins)
 	}
-	month := report.Month(h.Cal, r.now)
-	if _, _, err := h.Store.AddContact(meta, storage.Contact{StudentID: st.ID, Method: relayMethod, Whom: child.Relation,
-		Content: kept, At: r.now, FromParent: true}, month, notes...); err != nil {
-		return nil, "", err
-	}
-	return names, st.Name, nil
+	c := storage.Contact{StudentID: st.ID, Method: relayMethod, Whom: child.Relation, Content: kept, At: r.now, FromParent: true}
+	return c, notes, names, st.Name, nil
 }
 
 // childrenNames are the names of a parent's children.

@@ -80,6 +80,10 @@ type RecordService interface {
 	// transaction, as AddSessions, each with its parents' messages
 	// (notify[i] for ps[i]) queued with it and keyed under it.
 	AddPraises(m Meta, ps []Praise, notify [][]Queued) ([]Praise, error)
+	// AddContacts stores several students' contacts in one transaction, as
+	// AddPraises (a parent of two children's voice message, kept for each
+	// child and relayed to each child's teachers).
+	AddContacts(m Meta, cs []Contact, notify [][]Queued) ([]Contact, error)
 	// AddContact stores a contact and queues notify with it (a parent's
 	// message relayed to the teachers, a teacher's answer to the parent).
 	// It counts the school's contacts in count afterwards (a parent's own

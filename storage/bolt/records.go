@@ -202,24 +202,63 @@ func (s *Store) AddContact(m storage.Meta, c storage.Contact, count storage.Rang
 		if err := s.markProcessed(tx, m); err != nil {
 			return err
 		}
-		c.ID, c.No = nextID(tx.Bucket(bContacts)), nextNo(tx)
-		c.AuthorID, c.CreatedAt = m.ActorID, m.At
-		k, err := putRecord(tx, contactRecords, c.StudentID, c.At, c.ID, c)
-		if err != nil {
-			return err
-		}
-		if err := indexNo(tx, c.No, storage.KindContact, k); err != nil {
+		var err error
+		if c, err = putContact(tx, m, c, notify); err != nil {
 			return err
 		}
 		n = countContacts(tx, c.StudentID, count.From, count.To)
-		for _, q := range c.Notices(notify) {
-			if err := enqueue(tx, q); err != nil {
+		return nil
+	})
+	return c, n, err
+}
+
+// AddContacts stores several students' contacts in one transaction.
+func (s *Store) AddContacts(m storage.Meta, cs []storage.Contact, notify [][]storage.Queued) ([]storage.Contact, error) {
+	var out []storage.Contact
+	err := s.update(func(tx *bbolt.Tx) error {
+		out = out[:0]
+		for _, c := range cs {
+			if err := studentLives(tx, "AddContacts", c.StudentID); err != nil {
 				return err
 			}
 		}
-		return auditRecord(tx, m, "contact.add", storage.KindContact, k, c.StudentID)
+		if err := s.markProcessed(tx, m); err != nil {
+			return err
+		}
+		for i, c := range cs {
+			var n []storage.Queued
+			if i < len(notify) {
+				n = notify[i]
+			}
+			c, err := putContact(tx, m, c, n)
+			if err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return nil
 	})
-	return c, n, err
+	return out, err
+}
+
+// putContact numbers a new contact, stores, indexes and audits it, and
+// queues its messages keyed under it.
+func putContact(tx *bbolt.Tx, m storage.Meta, c storage.Contact, notify []storage.Queued) (storage.Contact, error) {
+	c.ID, c.No = nextID(tx.Bucket(bContacts)), nextNo(tx)
+	c.AuthorID, c.CreatedAt = m.ActorID, m.At
+	k, err := putRecord(tx, contactRecords, c.StudentID, c.At, c.ID, c)
+	if err != nil {
+		return c, err
+	}
+	if err := indexNo(tx, c.No, storage.KindContact, k); err != nil {
+		return c, err
+	}
+	for _, q := range c.Notices(notify) {
+		if err := enqueue(tx, q); err != nil {
+			return c, err
+		}
+	}
+	return c, auditRecord(tx, m, "contact.add", storage.KindContact, k, c.StudentID)
 }
 
 // AddPraise stores a step forward and queues the messages to the parents in

@@ -260,25 +260,61 @@ func (s *Store) AddContact(m storage.Meta, c storage.Contact, r storage.Range, n
 		if err := lockLiveStudent(tx, "AddContact", c.StudentID); err != nil {
 			return err
 		}
-		no, err := nextNo(tx)
-		if err != nil {
+		var err error
+		if c, err = putContact(tx, m, c, notify); err != nil {
 			return err
 		}
-		c.ID, c.No, c.AuthorID, c.CreatedAt = no, no, m.ActorID, m.At
-		if err := putRecord(tx, storage.Record{Kind: storage.KindContact, At: c.At, Contact: &c}); err != nil {
-			return err
-		}
-		if n, err = countContacts(tx, c.StudentID, r); err != nil {
-			return err
-		}
-		for _, q := range c.Notices(notify) {
-			if err := enqueue(tx, q); err != nil {
-				return err
-			}
-		}
-		return auditRecord(tx, m, "contact.add", storage.KindContact, no, c.StudentID)
+		n, err = countContacts(tx, c.StudentID, r)
+		return err
 	})
 	return c, n, err
+}
+
+// AddContacts stores several students' contacts in one transaction.
+func (s *Store) AddContacts(m storage.Meta, cs []storage.Contact, notify [][]storage.Queued) ([]storage.Contact, error) {
+	var out []storage.Contact
+	err := s.write(m, func(tx pgx.Tx) error {
+		out = out[:0]
+		ids := make([]uint64, 0, len(cs))
+		for _, c := range cs {
+			ids = append(ids, c.StudentID)
+		}
+		if err := lockLiveStudents(tx, "AddContacts", ids); err != nil {
+			return err
+		}
+		for i, c := range cs {
+			var n []storage.Queued
+			if i < len(notify) {
+				n = notify[i]
+			}
+			c, err := putContact(tx, m, c, n)
+			if err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// putContact numbers a new contact, stores and audits it, and queues its
+// messages keyed under it.
+func putContact(tx pgx.Tx, m storage.Meta, c storage.Contact, notify []storage.Queued) (storage.Contact, error) {
+	no, err := nextNo(tx)
+	if err != nil {
+		return c, err
+	}
+	c.ID, c.No, c.AuthorID, c.CreatedAt = no, no, m.ActorID, m.At
+	if err := putRecord(tx, storage.Record{Kind: storage.KindContact, At: c.At, Contact: &c}); err != nil {
+		return c, err
+	}
+	for _, q := range c.Notices(notify) {
+		if err := enqueue(tx, q); err != nil {
+			return c, err
+		}
+	}
+	return c, auditRecord(tx, m, "contact.add", storage.KindContact, no, c.StudentID)
 }
 
 // AddPraise stores a praise and queues the parents' messages with it.

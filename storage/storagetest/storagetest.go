@@ -1145,6 +1145,39 @@ func aContactQueuesItsMessages(t *testing.T, s storage.Store) {
 	if sc, _ := s.CountFor(st.ID, week.From, week.To); sc.Contacts != 1 {
 		t.Fatalf("counts after the answer: %+v", sc)
 	}
+	// A parent of two: the message kept for each child, relayed to each
+	// child's teachers, in one write, all or none.
+	li := addStudent(t, s, 4, "李四")
+	two := []storage.Contact{{StudentID: st.ID, Method: "留言", Content: "（一条语音）", At: now, FromParent: true}, {StudentID: li.ID, Method: "留言", Content: "（一条语音）", At: now, FromParent: true}}
+	relays := [][]storage.Queued{{{Platform: "t", ChatID: "dm:王老师", Private: true, StudentID: st.ID, Text: "语音", NotBefore: now, Key: "relay:v:1"}},
+		{{Platform: "t", ChatID: "dm:周老师", Private: true, StudentID: li.ID, Text: "语音", NotBefore: now, Key: "relay:v:2"}}}
+	got2, err := s.AddContacts(meta(5), two, relays)
+	if err != nil || len(got2) != 2 || got2[0].No == got2[1].No {
+		t.Fatalf("AddContacts: %+v %v", got2, err)
+	}
+	if _, err := s.AddContacts(meta(5), two, relays); !errors.Is(err, storage.ErrDuplicate) {
+		t.Fatalf("a redelivery: %v", err)
+	}
+	q, _ = s.Queue(now.Add(time.Minute), 0)
+	var chats []string
+	for _, x := range q {
+		if x.Text == "语音" {
+			chats = append(chats, x.ChatID)
+		}
+	}
+	if fmt.Sprint(chats) != "[dm:王老师 dm:周老师]" {
+		t.Fatalf("relayed to %v", chats)
+	}
+	gone := addStudent(t, s, 6, "王五")
+	if _, err := s.DeleteStudent(meta(7), gone.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddContacts(meta(8), []storage.Contact{{StudentID: li.ID, Method: "留言", Content: "又一条", At: now, FromParent: true}, {StudentID: gone.ID, Method: "留言", Content: "又一条", At: now, FromParent: true}}, nil); err == nil {
+		t.Fatal("contacts with an erased student were stored")
+	}
+	if cs, _ := s.Contacts(li.ID, week.From, week.To); len(cs) != 1 {
+		t.Fatalf("half stored: %+v", cs)
+	}
 }
 
 // aDraftedCommentKeepsItsSources: a comment composed from records keeps

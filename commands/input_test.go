@@ -271,6 +271,13 @@ func TestStudentsTutoredTogetherAreLoggedInOneLine(t *testing.T) {
 	if w.queuedFor("dm:张三妈妈", "这周都按时交了作业") != 0 {
 		t.Fatal("the undone praise still goes to the parent")
 	}
+	// A run of names with one not on the register names that one.
+	r = w.say("王老师", "/log 张三、李四、王六 数学 40分钟")
+	must(t, r, "没有叫王六的学生")
+	mustNot(t, r, "张三、李四、王六", "已记录")
+	// A name that holds 和 is one student.
+	w.say("校长", "/student add 初一3班 王和平")
+	must(t, w.say("李老师", "/log 王和平 数学 30分钟"), "已记录：王和平（初一3班）数学 30分钟")
 	// A name written twice is one student.
 	for _, in := range []string{"/log 张三 张三 数学 30分钟", "/log 张三、张三 数学 30分钟"} {
 		r := w.say("李老师", in)

@@ -47,7 +47,10 @@ func (h *Handler) severalStudents(a args) (names []string, rest string, several 
 		return nil, "", false
 	}
 	ref, i := studentArg(a)
-	if parts := strings.FieldsFunc(ref, func(c rune) bool { return strings.ContainsRune("、，,/和与跟及", c) }); len(parts) >= 2 && h.allStudents(parts) {
+	// 张三、李四、王六: several names, even when one is not on the register
+	// (the reply then names that one, not the whole run of names); a name
+	// on the register that holds 和 (王和平) is one student.
+	if parts := strings.FieldsFunc(ref, func(c rune) bool { return strings.ContainsRune("、，,/和与跟及", c) }); len(parts) >= 2 && h.anyStudent(parts) && !h.allStudents([]string{ref}) {
 		return slices.Compact(parts), a.from(i), true
 	}
 	names = []string{ref}
@@ -80,6 +83,16 @@ func (h *Handler) studentsOf(r *req) ([]string, string, bool) {
 
 // joinWords join two students' names: 张三 和 李四.
 var joinWords = map[string]bool{"和": true, "与": true, "跟": true, "及": true, "、": true, "，": true, ",": true}
+
+// anyStudent: does one of names name a supported student (exactly)?
+func (h *Handler) anyStudent(names []string) bool {
+	for _, n := range names {
+		if h.allStudents([]string{n}) {
+			return true
+		}
+	}
+	return false
+}
 
 // allStudents: does each of names name a supported student (exactly)?
 func (h *Handler) allStudents(names []string) bool {

@@ -240,17 +240,9 @@ func (h *Handler) logTogether(r *req, names []string, rest string) (string, erro
 	if err != nil {
 		return "", err
 	}
-	var fs []found
-	seen := map[uint64]bool{}
-	for _, n := range names {
-		f, err := h.resolveStudent(r, n, true)
-		if err != nil {
-			return "", err
-		}
-		if !seen[f.st.ID] {
-			seen[f.st.ID] = true
-			fs = append(fs, f)
-		}
+	fs, err := h.resolveStudents(r, names)
+	if err != nil {
+		return "", err
 	}
 	thisWeek, itsWeek := report.Week(h.Cal, r.now), report.Week(h.Cal, in.day)
 	weeks := []storage.Range{itsWeek}
@@ -599,21 +591,31 @@ func (h *Handler) praise(r *req) (string, error) {
 	return praiseSaved(f.label(), f.st.Name, text, len(notes), held) + fixHint(p.No), nil
 }
 
-// praiseTogether records the same step forward for several students
-// (/表扬 张三 李四 这周都按时交了作业): each family is told of its own child
-// only, and the praise is stored for each in one write, all or none.
-func (h *Handler) praiseTogether(r *req, names []string, text string) (string, error) {
+// resolveStudents finds each named student a record may be written for,
+// each once (张三、初一3班张三 may be one student).
+func (h *Handler) resolveStudents(r *req, names []string) ([]found, error) {
 	var fs []found
 	seen := map[uint64]bool{}
 	for _, n := range names {
 		f, err := h.resolveStudent(r, n, true)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		if !seen[f.st.ID] {
 			seen[f.st.ID] = true
 			fs = append(fs, f)
 		}
+	}
+	return fs, nil
+}
+
+// praiseTogether records the same step forward for several students
+// (/表扬 张三 李四 这周都按时交了作业): each family is told of its own child
+// only, and the praise is stored for each in one write, all or none.
+func (h *Handler) praiseTogether(r *req, names []string, text string) (string, error) {
+	fs, err := h.resolveStudents(r, names)
+	if err != nil {
+		return "", err
 	}
 	ps := make([]storage.Praise, 0, len(fs))
 	notify := make([][]storage.Queued, 0, len(fs))

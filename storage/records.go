@@ -130,3 +130,12 @@ const InviteAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 // InviteValidity is how long a code can be used.
 const InviteValidity = 7 * 24 * time.Hour
+
+// NoticesAt is the i-th record's messages of a write for several students
+// (AddPraises, AddContacts): none when notify is shorter.
+func NoticesAt(notify [][]Queued, i int) []Queued {
+	if i < len(notify) {
+		return notify[i]
+	}
+	return nil
+}

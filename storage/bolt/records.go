@@ -226,11 +226,7 @@ func (s *Store) AddContacts(m storage.Meta, cs []storage.Contact, notify [][]sto
 			return err
 		}
 		for i, c := range cs {
-			var n []storage.Queued
-			if i < len(notify) {
-				n = notify[i]
-			}
-			c, err := putContact(tx, m, c, n)
+			c, err := putContact(tx, m, c, storage.NoticesAt(notify, i))
 			if err != nil {
 				return err
 			}
@@ -292,11 +288,7 @@ func (s *Store) AddPraises(m storage.Meta, ps []storage.Praise, notify [][]stora
 			return err
 		}
 		for i, p := range ps {
-			var n []storage.Queued
-			if i < len(notify) {
-				n = notify[i]
-			}
-			p, err := putPraise(tx, m, p, n)
+			p, err := putPraise(tx, m, p, storage.NoticesAt(notify, i))
 			if err != nil {
 				return err
 			}

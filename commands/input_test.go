@@ -278,6 +278,14 @@ func TestStudentsTutoredTogetherAreLoggedInOneLine(t *testing.T) {
 	// A name that holds 和 is one student.
 	w.say("校长", "/student add 初一3班 王和平")
 	must(t, w.say("李老师", "/log 王和平 数学 30分钟"), "已记录：王和平（初一3班）数学 30分钟")
+	// Names with a separator and a space, as phone keyboards type them.
+	must(t, w.say("王老师", "/log 张三、 李四 数学 30分钟"), "已记录2位学生一起辅导")
+	must(t, w.say("王老师", "/log 张三， 数学 30分钟"), "已记录：张三（初一3班）数学 30分钟")
+	// A comment is one child's: the family reads it.
+	must(t, w.say("王老师", "/评语 张三 李四 都很努力"), "一条 /评语 只记一位学生", "/评语 张三 都很努力\n/评语 李四 都很努力")
+	if cs, _ := w.st.AllComments(w.h.Cal.TermAt(w.now).Key()); len(cs) != 0 {
+		t.Fatalf("a comment naming two children was stored: %+v", cs)
+	}
 	// A name written twice is one student.
 	for _, in := range []string{"/log 张三 张三 数学 30分钟", "/log 张三、张三 数学 30分钟"} {
 		r := w.say("李老师", in)

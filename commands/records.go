@@ -23,10 +23,10 @@ func studentArg(a args) (string, int) {
 	return a.at(0), 1
 }
 
-// oneStudentOnly refuses a contact written for several students at once
-// (/contact 张三 李四 电话 妈妈 …): read as one student's, the second name
-// became its content, and a contact is with one family. The reply gives
-// each student's line to send.
+// oneStudentOnly refuses a contact or a comment written for several
+// students at once (/contact 张三 李四 电话 妈妈 …, /评语 张三 李四 都不错):
+// read as one student's, the second name became its content, and each is
+// one family's. The reply gives each student's line to send.
 func (h *Handler) oneStudentOnly(r *req) error {
 	names, rest, several := h.studentsOf(r)
 	if !several {
@@ -47,28 +47,39 @@ func (h *Handler) severalStudents(a args) (names []string, rest string, several 
 		return nil, "", false
 	}
 	ref, i := studentArg(a)
-	// 张三、李四、王六: several names, even when one is not on the register
-	// (the reply then names that one, not the whole run of names); a name
-	// on the register that holds 和 (王和平) is one student.
-	if parts := strings.FieldsFunc(ref, func(c rune) bool { return strings.ContainsRune("、，,/和与跟及", c) }); len(parts) >= 2 && h.anyStudent(parts) && !h.allStudents([]string{ref}) {
-		return slices.Compact(parts), a.from(i), true
+	first := strings.FieldsFunc(ref, isNameSeparator)
+	switch {
+	case len(first) == 0:
+		return nil, "", false
+	case len(first) >= 2 && (!h.anyStudent(first) || h.allStudents([]string{ref})):
+		// No run of names: 王和平 on the register is one student. A run
+		// with one name not on the register (张三、李四、王六) stays a run,
+		// so that the reply names that one, not the whole run.
+		first = []string{ref}
 	}
-	names = []string{ref}
+	names = slices.Compact(first)
 	j := i
 	for ; j < a.len(); j++ {
 		tok := a.at(j)
 		if joinWords[tok] {
 			continue
 		}
-		if !h.allStudents([]string{tok}) {
+		parts := strings.FieldsFunc(tok, isNameSeparator) // 、李四
+		if len(parts) == 0 || !h.allStudents(parts) {
 			break
 		}
-		if !slices.Contains(names, tok) { // 张三 张三: written twice, one student
-			names = append(names, tok)
+		for _, p := range parts {
+			if !slices.Contains(names, p) { // 张三 张三: written twice, one student
+				names = append(names, p)
+			}
 		}
 	}
-	return names, a.from(j), j > i
+	// Several were written (or one, with a separator or twice: 张三、 …).
+	return names, a.from(j), j > i || len(first) >= 2 || first[0] != ref
 }
+
+// isNameSeparator separates students' names written together: 张三、李四.
+func isNameSeparator(c rune) bool { return strings.ContainsRune("、，,/和与跟及", c) }
 
 // studentsOf reads the students a record's line starts with: several
 // (names, the rest of the line, true), or one, with a name written twice
@@ -692,6 +703,12 @@ func (h *Handler) comment(r *req) (string, error) {
 	if a.len() == 0 {
 		return h.commentList(r)
 	}
+	// A comment is one child's, and the family reads it: /评语 张三 李四 都不错
+	// would show 张三's parents another child's name.
+	if err := h.oneStudentOnly(r); err != nil {
+		return "", err
+	}
+	a = r.args
 	ref, i := studentArg(a)
 	text := a.from(i)
 	if text == "" {

@@ -242,11 +242,16 @@ func TestPeopleComeAndGo(t *testing.T) {
 	must(t, w.say("校长", "/teacher remove 孙老师"), "没有找到叫“孙老师”的老师。本校的老师有：李老师、王老师。", "/teacher remove 李老师")
 	got := w.say("校长", "/teacher remove 王老师")
 	must(t, got, "已移除王老师", "记录都保留", "张三", "/mentor 张三 李老师")
+	mustNot(t, got, "班主任") // 王老师 headed no class
 	must(t, w.say("王老师", "/status 张三"), "你还没有加入")
 	must(t, w.say("王老师", "/log 张三 数学 30分钟"), "你还没有加入")
 	must(t, w.say("李老师", "/history 张三"), "数学 30分钟（王老师）", "作业拖拉")
 	must(t, w.say("李老师", "/status 张三"), "导师：未指定")
 	must(t, w.say("校长", "/teacher remove 校长"), "不能移除自己")
+	// Removing a head teacher leaves the class without one: said, with the
+	// invite that fills the place.
+	w.join("赵老师", w.say("校长", "/invite teacher 初二1班 班主任"))
+	must(t, w.say("校长", "/teacher remove 赵老师"), "初二1班现在没有班主任。请邀请新的班主任：/invite teacher 初二1班 班主任")
 
 	// A praise waiting for the morning is not sent to a parent unbound meanwhile.
 	w.now = time.Date(2026, 11, 25, 22, 0, 0, 0, shanghai)
@@ -272,7 +277,7 @@ func TestPeopleComeAndGo(t *testing.T) {
 			actions = append(actions, e.Action+" "+e.Detail)
 		}
 	}
-	if len(actions) != 3 {
+	if len(actions) != 4 {
 		t.Fatalf("audited %v", actions)
 	}
 }

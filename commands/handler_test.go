@@ -323,7 +323,7 @@ func TestACommentIsReadByNamingTheStudent(t *testing.T) {
 	r = w.say("赵老师", "/评语 张三")
 	must(t, r, "· 王老师 已写")
 	mustNot(t, r, "本学期进步明显", "/评语 张三 ")
-	must(t, w.say("赵老师", "/comment"), "请写上学生和评语") // no student to write for
+	must(t, w.say("赵老师", "/comment"), "没有要写的评语", "/评语 张三") // no student to write for
 	// Nothing was written by the reads; each is in the audit log.
 	zs, _ := w.st.StudentsNamed("张三")
 	if cs, _ := w.st.Comments(zs[0].ID, w.h.Cal.TermAt(w.now).Key()); len(cs) != 1 {

@@ -795,13 +795,21 @@ func (h *Handler) teacherRemove(r *req) (string, error) {
 			}
 		}
 	}
+	// The classes they headed are left without a head teacher: said, with
+	// the invite that fills the place.
+	var headed []string
+	for _, id := range t.HeadOf {
+		if c, err := h.Store.Class(id); err == nil {
+			headed = append(headed, report.ClassName(c))
+		}
+	}
 	if _, err := h.Store.UpdatePerson(r.meta, t.ID, "teacher.remove", func(p *storage.Person) error {
 		p.Admin, p.Teacher, p.HeadOf = false, false, nil
 		return nil
 	}); err != nil {
 		return "", err
 	}
-	return teacherRemoved(report.TeacherName(t), mentees, example), nil
+	return teacherRemoved(report.TeacherName(t), mentees, example, headed), nil
 }
 
 // parentRemove unbinds a parent from a child; a person left with no role

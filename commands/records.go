@@ -774,7 +774,7 @@ func (h *Handler) commentList(r *req) (string, error) {
 		ids = append(ids, st.ID)
 	}
 	if len(lines) == 0 {
-		return "", r.usage(commentNeedsAll())
+		return "", r.usage(commentNoneToWrite())
 	}
 	if err := r.audit(h, "comment.list", "", ids...); err != nil {
 		return "", err

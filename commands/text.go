@@ -408,8 +408,8 @@ func parentRelation() string {
 	return "家长"
 }
 
-func commentNeedsAll() string {
-	return "请写上学生和评语。"
+func commentNoneToWrite() string {
+	return "你不是哪位在帮扶的学生的导师或班主任，没有要写的评语。看一位学生的评语：/评语 张三"
 }
 
 // commentListLine is one student in /评语's list.
@@ -1310,14 +1310,17 @@ func teacherRemoveAmbiguous(name string, n int) string {
 
 func teacherRemoveSelf() string { return "不能移除自己。请另一位管理员来做。" }
 
-func teacherRemoved(teacher string, mentees []string, example string) string {
+func teacherRemoved(teacher string, mentees []string, example string, headed []string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "已移除%s：权限马上收回，他/她记下的辅导和沟通记录都保留。", teacher)
 	if len(mentees) == 0 {
 		b.WriteString("没有需要重新指定导师的学生。")
-		return b.String()
+	} else {
+		fmt.Fprintf(&b, "\n这%d位学生现在没有导师，请重新指定：%s\n例如：/mentor %s 李老师", len(mentees), strings.Join(mentees, "、"), example)
 	}
-	fmt.Fprintf(&b, "\n这%d位学生现在没有导师，请重新指定：%s\n例如：/mentor %s 李老师", len(mentees), strings.Join(mentees, "、"), example)
+	if len(headed) > 0 {
+		fmt.Fprintf(&b, "\n%s现在没有班主任。请邀请新的班主任：/invite teacher %s 班主任", strings.Join(headed, "、"), headed[0])
+	}
 	return b.String()
 }
 

@@ -155,6 +155,19 @@ func TestErasureIsComplete(t *testing.T) {
 }
 
 // queuedFor counts the queued messages to a chat that contain a phrase.
+// audited is the audit log's entries whose action starts with prefix, up
+// to an hour from the world's now, in order.
+func (w *world) audited(prefix string) []storage.AuditEntry {
+	log, _ := w.st.AuditLog(time.Time{}, w.now.Add(time.Hour))
+	var out []storage.AuditEntry
+	for _, e := range log {
+		if strings.HasPrefix(e.Action, prefix) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 func (w *world) queuedFor(chatID, phrase string) int {
 	q, _ := w.st.Queue(time.Time{}, 0)
 	n := 0
@@ -310,12 +323,9 @@ func TestMeetingsListCancelMove(t *testing.T) {
 	must(t, after, "#2 初一3班 12月3日（周四） 19:00 学习方法交流")
 	mustNot(t, after, "期中家长会")
 	must(t, w.say("李老师", "/meeting 初一3班 2027-02-10 19:00 开学"), "本学期")
-	log, _ := w.st.AuditLog(time.Time{}, w.now.Add(time.Hour))
 	var acts []string
-	for _, e := range log {
-		if strings.HasPrefix(e.Action, "meeting.") {
-			acts = append(acts, e.Action)
-		}
+	for _, e := range w.audited("meeting.") {
+		acts = append(acts, e.Action)
 	}
 	if strings.Join(acts, ",") != "meeting.add,meeting.add,meeting.cancel,meeting.move" {
 		t.Fatalf("audited %v", acts)

@@ -32,12 +32,9 @@ func TestPlanIsWrittenInOneLineAndSeenOnlyByThoseResponsible(t *testing.T) {
 	mustNot(t, r, "分数运算", "拖拉", "午间辅导")
 
 	// Every write and read is in the audit log.
-	log, _ := w.st.AuditLog(time.Time{}, w.now.Add(time.Hour))
 	var actions []string
-	for _, e := range log {
-		if strings.HasPrefix(e.Action, "plan.") {
-			actions = append(actions, e.Action)
-		}
+	for _, e := range w.audited("plan.") {
+		actions = append(actions, e.Action)
 	}
 	if strings.Join(actions, ",") != "plan.set,plan.set,plan.read" {
 		t.Fatalf("audited %v", actions)
@@ -130,14 +127,7 @@ func TestAPlanCanBeWrittenQuestionByQuestion(t *testing.T) {
 	must(t, w.say("李老师", "同桌带着学"), "近期")
 	must(t, w.say("李老师", "算了"), "先不写了", "/计划 李四 措施：")
 	must(t, w.say("李老师", "/计划 李四"), "原因分析：同桌带着学")
-	log, _ := w.st.AuditLog(time.Time{}, w.now.Add(time.Hour))
-	n := 0
-	for _, e := range log {
-		if e.Action == "plan.set" {
-			n++
-		}
-	}
-	if n != 4 {
+	if n := len(w.audited("plan.set")); n != 4 {
 		t.Fatalf("%d plan.set entries, want 4 (three answers and one)", n)
 	}
 }

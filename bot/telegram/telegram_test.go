@@ -159,6 +159,29 @@ func newRig(t *testing.T, api *telegramtest.Server, path string, limits telegram
 }
 
 // stop ends polling, waits for the handler in flight and closes the database.
+// startRig is a fake Bot API and a running rig on a new database, with the
+// fast limits; both are stopped when the test ends.
+func startRig(t *testing.T) (*telegramtest.Server, *rig) {
+	t.Helper()
+	api := telegramtest.New(token)
+	t.Cleanup(api.Close)
+	r := newRig(t, api, "", fast)
+	t.Cleanup(r.stop)
+	return api, r
+}
+
+// headTeacher puts 张三 on 初一3班's register and 李老师 (chat 2) at the
+// class's head.
+func (r *rig) headTeacher() {
+	r.say(1, "校长", 0, "", "/student add 初一3班 张三")
+	r.say(2, "李老师", 0, "", "/join "+lastLine(r.say(1, "校长", 0, "", "/invite teacher 初一3班 班主任")))
+}
+
+// mother binds 张三妈妈 (chat 3) to 张三 with the head teacher's code.
+func (r *rig) mother() {
+	r.say(3, "张三妈妈", 0, "", "/join "+lastLine(r.say(2, "李老师", 0, "", "/invite parent 张三 妈妈")))
+}
+
 func (r *rig) stop() {
 	r.cancel()
 	<-r.done
@@ -193,10 +216,7 @@ func lastLine(s string) string {
 const group = -1001234
 
 func TestATeacherWeekThroughTelegram(t *testing.T) {
-	api := telegramtest.New(token)
-	defer api.Close()
-	r := newRig(t, api, "", fast)
-	defer r.stop()
+	api, r := startRig(t)
 
 	if got := r.say(1, "校长", 0, "", "/student add 初一3班 张三 留守 每周2次"); !strings.Contains(got, "已加入帮扶名单：张三（初一3班）") {
 		t.Fatalf("add: %s", got)
@@ -290,10 +310,7 @@ func TestRedeliveredUpdateIsAnsweredAndRecordedOnce(t *testing.T) {
 }
 
 func Test429WaitsAndDeliversOnce(t *testing.T) {
-	api := telegramtest.New(token)
-	defer api.Close()
-	r := newRig(t, api, "", fast)
-	defer r.stop()
+	api, r := startRig(t)
 	api.Fail429(1, 1)
 	start := r.now()
 	got := r.say(1, "校长", 0, "", "/help")
@@ -306,10 +323,7 @@ func Test429WaitsAndDeliversOnce(t *testing.T) {
 }
 
 func TestLongTextsAreSplitAndFilesSent(t *testing.T) {
-	api := telegramtest.New(token)
-	defer api.Close()
-	r := newRig(t, api, "", fast)
-	defer r.stop()
+	api, r := startRig(t)
 	var b strings.Builder
 	for i := 0; i < 300; i++ {
 		b.WriteString("· 张三 本周2/3次 未达标，本月已联系家长\n")
@@ -338,15 +352,9 @@ func TestLongTextsAreSplitAndFilesSent(t *testing.T) {
 }
 
 func Test403MarksUnreachableAndTellsTheHeadTeacherOnce(t *testing.T) {
-	api := telegramtest.New(token)
-	defer api.Close()
-	r := newRig(t, api, "", fast)
-	defer r.stop()
-	r.say(1, "校长", 0, "", "/student add 初一3班 张三")
-	code := lastLine(r.say(1, "校长", 0, "", "/invite teacher 初一3班 班主任"))
-	r.say(2, "李老师", 0, "", "/join "+code)
-	code = lastLine(r.say(2, "李老师", 0, "", "/invite parent 张三 妈妈"))
-	r.say(3, "张三妈妈", 0, "", "/join "+code)
+	api, r := startRig(t)
+	r.headTeacher()
+	r.mother()
 	api.Forbid(3)
 	err := r.tg.SendNow(context.Background(), bot.Outgoing{Platform: telegram.PlatformName, Chat: bot.Chat{ID: "3", Kind: bot.Private}, Text: "x"})
 	if !errors.Is(err, bot.ErrUnreachable) {
@@ -373,10 +381,7 @@ func Test403MarksUnreachableAndTellsTheHeadTeacherOnce(t *testing.T) {
 }
 
 func TestGroupUpgradeKeepsRegistration(t *testing.T) {
-	api := telegramtest.New(token)
-	defer api.Close()
-	r := newRig(t, api, "", fast)
-	defer r.stop()
+	api, r := startRig(t)
 	const old = -4001
 	r.say(1, "校长", old, "教师群", "/group teacher 初一3班")
 	api.Migrate(old, group)
@@ -459,10 +464,7 @@ func TestGracefulStopKeepsRepliesStillWaiting(t *testing.T) {
 // TestNotDeafAfterAQuietWeek: after a week without updates Telegram may
 // count update ids again from a lower value; the bot must still hear them.
 func TestNotDeafAfterAQuietWeek(t *testing.T) {
-	api := telegramtest.New(token)
-	defer api.Close()
-	r := newRig(t, api, "", fast)
-	defer r.stop()
+	api, r := startRig(t)
 	if got := r.say(1, "校长", 0, "", "/help"); !strings.Contains(got, "/log") {
 		t.Fatalf("help: %s", got)
 	}
@@ -544,10 +546,7 @@ func TestARefusedTokenStopsTelegramAlone(t *testing.T) {
 // TestForumTopicsAreAnsweredInTheirTopic: a command in a forum topic is
 // answered in that topic, not in General.
 func TestForumTopicsAreAnsweredInTheirTopic(t *testing.T) {
-	api := telegramtest.New(token)
-	defer api.Close()
-	r := newRig(t, api, "", fast)
-	defer r.stop()
+	api, r := startRig(t)
 	r.say(1, "校长", 0, "", "/help") // connected
 	before := len(api.SentTo(group))
 	api.SayInTopic(1, "校长", group, "初一3班教师群", 42, "/help")
@@ -560,10 +559,7 @@ func TestForumTopicsAreAnsweredInTheirTopic(t *testing.T) {
 // TestAnAnonymousAdminIsToldWhatToDo: an admin writing anonymously cannot be
 // told apart, so a command gets one clear line and changes nothing.
 func TestAnAnonymousAdminIsToldWhatToDo(t *testing.T) {
-	api := telegramtest.New(token)
-	defer api.Close()
-	r := newRig(t, api, "", fast)
-	defer r.stop()
+	api, r := startRig(t)
 	r.say(1, "校长", 0, "", "/help")
 	before := len(api.SentTo(group))
 	api.SayAsAnonymousAdmin(group, "初一3班教师群", "/group teacher 初一3班")
@@ -622,10 +618,7 @@ func TestPrivacyModeIsExplainedOnce(t *testing.T) {
 // TestASlowUploadHoldsUpNoUpdate: while an export is still uploading,
 // other people's commands are answered; the file arrives when the line frees.
 func TestASlowUploadHoldsUpNoUpdate(t *testing.T) {
-	api := telegramtest.New(token)
-	defer api.Close()
-	r := newRig(t, api, "", fast)
-	defer r.stop()
+	api, r := startRig(t)
 	r.say(1, "校长", 0, "", "/help")
 	release := api.HoldDocuments()
 	if err := r.tg.Send(context.Background(), bot.Outgoing{Platform: telegram.PlatformName, Chat: bot.Chat{ID: "1", Kind: bot.Private},
@@ -648,10 +641,7 @@ func TestASlowUploadHoldsUpNoUpdate(t *testing.T) {
 // TestAGroupThatRemovedTheBotIsGivenUp: a queued message to a group the bot
 // was removed from fails for good: it is dropped and reported, not retried.
 func TestAGroupThatRemovedTheBotIsGivenUp(t *testing.T) {
-	api := telegramtest.New(token)
-	defer api.Close()
-	r := newRig(t, api, "", fast)
-	defer r.stop()
+	api, r := startRig(t)
 	r.say(1, "校长", 0, "", "/help")
 	api.Forbid(group) // 403: the bot was kicked
 	if err := r.st.Enqueue(storage.Meta{}, storage.Queued{Platform: telegram.PlatformName, ChatID: strconv.FormatInt(group, 10), ChatTitle: "初一3班教师群",
@@ -720,13 +710,9 @@ func TestABurstInAGroupIsAnsweredWithinTheGroupLimit(t *testing.T) {
 // answers by replying to it in Telegram (no command); the answer reaches
 // the parent alone.
 func TestAParentAndTeacherTalkThroughTheBot(t *testing.T) {
-	api := telegramtest.New(token)
-	defer api.Close()
-	r := newRig(t, api, "", fast)
-	defer r.stop()
-	r.say(1, "校长", 0, "", "/student add 初一3班 张三")
-	r.say(2, "李老师", 0, "", "/join "+lastLine(r.say(1, "校长", 0, "", "/invite teacher 初一3班 班主任")))
-	r.say(3, "张三妈妈", 0, "", "/join "+lastLine(r.say(2, "李老师", 0, "", "/invite parent 张三 妈妈")))
+	api, r := startRig(t)
+	r.headTeacher()
+	r.mother()
 
 	if got := r.say(3, "张三妈妈", 0, "", "老师，孩子这两天咳嗽，体育课能不能请假"); !strings.Contains(got, "已转给李老师") {
 		t.Fatalf("the parent was told: %s", got)
@@ -779,10 +765,7 @@ func TestAParentAndTeacherTalkThroughTheBot(t *testing.T) {
 // The weekend's family-call nudge carries a 打了 button on Telegram; a tap
 // sends the word as the parent's own message, and the call is kept.
 func TestTheFamilyCallNudgeHasAButton(t *testing.T) {
-	api := telegramtest.New(token)
-	defer api.Close()
-	r := newRig(t, api, "", fast)
-	defer r.stop()
+	api, r := startRig(t)
 	r.say(1, "校长", 0, "", "/student add 初一3班 张三 留守")
 	r.say(3, "张三妈妈", 0, "", "/join "+lastLine(r.say(1, "校长", 0, "", "/invite parent 张三 妈妈")))
 	if err := r.st.Enqueue(storage.Meta{}, storage.Queued{Platform: telegram.PlatformName, ChatID: "3", Private: true, PersonID: 2,
@@ -808,12 +791,8 @@ func TestTheFamilyCallNudgeHasAButton(t *testing.T) {
 // is told that the edit is not carried out and how to correct: the record
 // stays as first written. An edited chat line gets nothing.
 func TestAnEditedCommandIsAnsweredNotCarriedOut(t *testing.T) {
-	api := telegramtest.New(token)
-	defer api.Close()
-	r := newRig(t, api, "", fast)
-	defer r.stop()
-	r.say(1, "校长", 0, "", "/student add 初一3班 张三")
-	r.say(2, "李老师", 0, "", "/join "+lastLine(r.say(1, "校长", 0, "", "/invite teacher 初一3班 班主任")))
+	api, r := startRig(t)
+	r.headTeacher()
 	r.say(2, "李老师", 0, "", "/log 张三 数学 30分钟")
 
 	before := len(api.SentTo(2))
@@ -830,10 +809,7 @@ func TestAnEditedCommandIsAnsweredNotCarriedOut(t *testing.T) {
 // Added to a group, the bot says at once how the group is registered;
 // another member joining gets nothing.
 func TestAddedToAGroupTheBotSaysHowToRegisterIt(t *testing.T) {
-	api := telegramtest.New(token)
-	defer api.Close()
-	r := newRig(t, api, "", fast)
-	defer r.stop()
+	api, r := startRig(t)
 	r.say(1, "校长", 0, "", "/help") // connected: getMe answered
 	api.AddMembers(1, "校长", group, "初一3班教师群", telegramtest.BotID)
 	if !bottest.Eventually(5*time.Second, func() bool { return len(api.SentTo(group)) > 0 }) || !strings.Contains(api.SentTo(group)[0], "/group teacher 初一3班") {

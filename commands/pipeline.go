@@ -407,14 +407,10 @@ func (h *Handler) staffPlainHint(text string, onlyRecords bool) string {
 	if len(words) < 2 {
 		return ""
 	}
-	supported := func(name string) bool {
-		sts, err := h.Store.StudentsNamed(name)
-		return err == nil && len(sts) > 0
-	}
-	if sp, _ := h.lookup(words[0], ""); sp != nil && supported(words[1]) {
+	if sp, _ := h.lookup(words[0], ""); sp != nil && h.isStudent(words[1]) {
 		return plainCommand("/" + strings.Join(words, " "))
 	}
-	if !supported(words[0]) {
+	if !h.isStudent(words[0]) {
 		return ""
 	}
 	for _, w := range words[1:] {

@@ -51,7 +51,7 @@ func (h *Handler) severalStudents(a args) (names []string, rest string, several 
 	switch {
 	case len(first) == 0:
 		return nil, "", false
-	case len(first) >= 2 && (!h.anyStudent(first) || h.allStudents([]string{ref})):
+	case len(first) >= 2 && (!h.anyStudent(first) || h.isStudent(ref)):
 		// No run of names: 王和平 on the register is one student. A run
 		// with one name not on the register (张三、李四、王六) stays a run,
 		// so that the reply names that one, not the whole run.
@@ -95,28 +95,22 @@ func (h *Handler) studentsOf(r *req) ([]string, string, bool) {
 // joinWords join two students' names: 张三 和 李四.
 var joinWords = map[string]bool{"和": true, "与": true, "跟": true, "及": true, "、": true, "，": true, ",": true}
 
-// anyStudent: does one of names name a supported student (exactly)?
-func (h *Handler) anyStudent(names []string) bool {
-	for _, n := range names {
-		if h.allStudents([]string{n}) {
-			return true
-		}
+// isStudent: does name name a supported student (exactly; a class name
+// is none)?
+func (h *Handler) isStudent(name string) bool {
+	if _, isClass := parseClass(name); isClass {
+		return false
 	}
-	return false
+	sts, err := h.Store.StudentsNamed(name)
+	return err == nil && len(sts) > 0
 }
 
-// allStudents: does each of names name a supported student (exactly)?
+// anyStudent: does one of names name a supported student?
+func (h *Handler) anyStudent(names []string) bool { return slices.ContainsFunc(names, h.isStudent) }
+
+// allStudents: does each of names name a supported student?
 func (h *Handler) allStudents(names []string) bool {
-	for _, n := range names {
-		if _, isClass := parseClass(n); isClass {
-			return false
-		}
-		sts, err := h.Store.StudentsNamed(n)
-		if err != nil || len(sts) == 0 {
-			return false
-		}
-	}
-	return true
+	return !slices.ContainsFunc(names, func(n string) bool { return !h.isStudent(n) })
 }
 
 // unglued reads a student's name glued to what follows it (/log

@@ -461,6 +461,9 @@ func TestStudentSetAndStudents(t *testing.T) {
 	must(t, w.say("校长", "/student add 张三 初一3班"), "第一个要写班级")
 	must(t, w.say("李老师", "/student add 王五 留守"), "已加入帮扶名单：王五（初一3班）") // the head teacher's own class
 	must(t, w.say("校长", "/student add 初一3班 张3"), "不像姓名")
+	// The names the school's own plans use for the students.
+	must(t, w.say("李老师", "/student add 初一3班 赵六 学困生 留守学生"), "已加入帮扶名单：赵六（初一3班）", "类别：学习困难、留守儿童")
+	must(t, w.say("李老师", "/student add 初一3班 钱七 后进生 随迁子女"), "已加入帮扶名单：钱七（初一3班）", "类别：学习困难、外来务工人员子女")
 }
 
 func TestMeetingMuteDigestMine(t *testing.T) {

@@ -296,6 +296,30 @@ func TestStudentsTutoredTogetherAreLoggedInOneLine(t *testing.T) {
 	must(t, w.say("李老师", "/log 张三 数学 和 英语 30分钟"), "已记录：张三（初一3班）数学 和 英语 30分钟")
 }
 
+// A second name one character off a student's (李五 for 李四) was taken
+// for the subject: 张三's session said "李五 数学" and 李四 had none.
+func TestAMisspeltSecondNameIsAskedAbout(t *testing.T) {
+	w := school(t)
+	zs, _ := w.st.StudentsNamed("张三")
+	r := w.say("王老师", "/log 张三 李五 数学 40分钟")
+	must(t, r, "帮扶名单里没有叫李五的学生，是不是李四？", "/log 张三 李四 数学 40分钟", "/log 张三 30分钟 李五")
+	if ss, _ := w.st.Sessions(zs[0].ID, time.Time{}, w.now.Add(time.Hour)); len(ss) != 0 {
+		t.Fatalf("a session was stored: %+v", ss)
+	}
+	// Written as it suggests, both are logged; with the duration first,
+	// the word is the subject.
+	must(t, w.say("王老师", "/log 张三 李四 数学 40分钟"), "已记录2位学生一起辅导")
+	must(t, w.say("王老师", "/log 张三 30分钟 李五"), "已记录：张三（初一3班）李五 30分钟")
+	// Words that start like a surname but are a day or a subject are not
+	// names: 周一 with 周丽 on the register, 单词 with 单明.
+	w.say("校长", "/student add 初一3班 周丽")
+	w.say("校长", "/student add 初一3班 单明")
+	must(t, w.say("王老师", "/log 张三 周一 数学 30分钟"), "已记录：张三（初一3班）数学 30分钟，11月23日（周一）")
+	must(t, w.say("王老师", "/log 张三 单词 20分钟"), "已记录：张三（初一3班）单词 20分钟")
+	// A word far from every name is the subject, as before.
+	must(t, w.say("王老师", "/log 张三 李白诗词 20分钟"), "已记录：张三（初一3班）李白诗词 20分钟")
+}
+
 func TestAStudentsNameGluedToTheRestIsRead(t *testing.T) {
 	w := school(t)
 	for _, c := range []struct{ line, want string }{

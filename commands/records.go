@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"bangfu/commands/report"
@@ -113,6 +114,76 @@ func (h *Handler) allStudents(names []string) bool {
 	return !slices.ContainsFunc(names, func(n string) bool { return !h.isStudent(n) })
 }
 
+// misspeltCompanion refuses a /log whose first word after the students
+// is a name one character off a supported student's (/log 张三 李五 数学,
+// 李四 meant): read as the subject, it would store 张三's session with
+// "李五" in it and leave 李四 without his. A word reads as a name when it
+// is two to four Chinese characters starting with a common surname and
+// not a subject (数学, 背诵).
+func (h *Handler) misspeltCompanion(r *req, names []string, rest string) error {
+	tok, _, _ := strings.Cut(strings.TrimSpace(rest), " ")
+	runes := []rune(tok)
+	if len(runes) < 2 || len(runes) > 4 || !commonSurname(runes[0]) || startsWithAny(tok, subjectWords) {
+		return nil
+	}
+	if _, isDuration := parseDuration(tok); isDuration || parseDay(tok, r.now, h.Cal, false).isDate {
+		return nil // 周一, 周二下午
+	}
+	for _, c := range runes {
+		if !unicode.Is(unicode.Han, c) {
+			return nil
+		}
+	}
+	if h.isStudent(tok) {
+		return nil
+	}
+	all, err := h.Store.AllStudents()
+	if err != nil {
+		return err
+	}
+	var meant []string
+	for _, st := range all {
+		if !st.Closed && !slices.Contains(meant, st.Name) && !slices.Contains(names, st.Name) && oneRuneOff([]rune(st.Name), runes) {
+			meant = append(meant, st.Name)
+		}
+	}
+	if len(meant) == 0 || len(names) == 0 {
+		return nil
+	}
+	// The example is the line as meant, its note kept out of a group.
+	after := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(rest), tok))
+	one := *r
+	one.args = newArgs(names[0] + " " + after)
+	if in, err := h.parseLog(&one); err != nil {
+		after = logExampleRest("数学", 30)
+	} else if !r.private || in.note == "" {
+		after = logExampleRest(in.subject, in.minutes)
+	}
+	r.example = "/log " + strings.Join(names, " ") + " " + meant[0] + " " + after
+	return r.usage(logMisspeltCompanion(tok, strings.Join(meant[:min(len(meant), 3)], "、"), strings.Join(names, " ")))
+}
+
+// oneRuneOff: the same length, one character different.
+func oneRuneOff(a, b []rune) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	diff := 0
+	for i := range a {
+		if a[i] != b[i] {
+			diff++
+		}
+	}
+	return diff == 1
+}
+
+// commonSurname: is c one of the surnames most Chinese people carry?
+func commonSurname(c rune) bool { return strings.ContainsRune(commonSurnames, c) }
+
+// commonSurnames: the most common surnames, less those that also start
+// the words of a tutoring's line (单词, 方程, 古诗, 温习, 高一, 毕业).
+const commonSurnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范廖贾夏韦付白邹孟熊秦邱尹薛闫雷侯陶黎贺顾郝龚邵钱严覃武戴莫孔汤康施樊葛邢乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿兰焦俞左柳祝尚符舒阮柯梅童凌季裴霍涂苗盛曲翁冉骆蓝辛靳管柴蒙鲍华喻祁蒲房滕屈饶牟艾尤阳穆农司卓吉缪简项芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬边卞姬仇栾隋刁沙荣巫寇桑郎甄丛仲虞敖巩佘池苑迟邝"
+
 // unglued reads a student's name glued to what follows it (/log
 // 张三数学30分钟: a phone keyboard's missing space) when the first argument
 // is nobody's name, starts with a supported student's, and the rest reads
@@ -202,7 +273,15 @@ func (h *Handler) at(r *req, day time.Time) time.Time {
 }
 
 func (h *Handler) log(r *req) (string, error) {
-	if names, rest, several := h.studentsOf(r); several {
+	names, rest, several := h.studentsOf(r)
+	if !several {
+		_, i := studentArg(r.args)
+		rest = r.args.from(i)
+	}
+	if err := h.misspeltCompanion(r, names, rest); err != nil {
+		return "", err
+	}
+	if several {
 		return h.logTogether(r, names, rest)
 	}
 	in, err := h.parseLog(r)

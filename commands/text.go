@@ -87,6 +87,13 @@ func noSuchStudent(name string) string {
 	return fmt.Sprintf("帮扶名单里没有叫%s的学生。请核对姓名，或用 /students 初一3班 查看名单。", name)
 }
 
+// logExampleRest is what an example /log line has after its names.
+func logExampleRest(subject string, minutes int) string { return fmt.Sprintf("%s %d分钟", subject, minutes) }
+
+func logMisspeltCompanion(word, meant, names string) string {
+	return fmt.Sprintf("帮扶名单里没有叫%[1]s的学生，是不是%[2]s？几位学生一起辅导的，名字都要写对。如果“%[1]s”不是名字，把时长写在前面：/log %[3]s 30分钟 %[1]s……", word, meant, names)
+}
+
 func noSuchStudentMaybe(name, near string) string {
 	return fmt.Sprintf("帮扶名单里没有叫%s的学生。是不是：%s？请写全名。", name, near)
 }
@@ -1689,7 +1696,7 @@ func commandWordings() map[string]wording {
 		"student add": {
 			usage:   "/student add <班级> <姓名> [类别…] [重点] [每周N次]",
 			example: "/student add 初一3班 张三 留守 学困 重点 每周2次",
-			desc:    "把学生加入帮扶名单（类别：贫困 学困 单亲 外来务工 留守 残疾 优越 优秀）",
+			desc:    "把学生加入帮扶名单（类别：贫困 学困 单亲 外来务工 留守 残疾 优越 优秀；写学困生、后进生、随迁子女也行）",
 			who:     "班主任（本班）和学校管理员"},
 		"student set": {
 			usage:   "/student set <学生> [类别…] [重点/非重点] [每周N次]",

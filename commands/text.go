@@ -88,7 +88,9 @@ func noSuchStudent(name string) string {
 }
 
 // logExampleRest is what an example /log line has after its names.
-func logExampleRest(subject string, minutes int) string { return fmt.Sprintf("%s %d分钟", subject, minutes) }
+func logExampleRest(subject string, minutes int) string {
+	return fmt.Sprintf("%s %d分钟", subject, minutes)
+}
 
 func logMisspeltCompanion(word, meant, names string) string {
 	return fmt.Sprintf("帮扶名单里没有叫%[1]s的学生，是不是%[2]s？几位学生一起辅导的，名字都要写对。如果“%[1]s”不是名字，把时长写在前面：/log %[3]s 30分钟 %[1]s……", word, meant, names)

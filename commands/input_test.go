@@ -363,3 +363,20 @@ func TestANameNobodyHasOffersTheNamesThatHoldIt(t *testing.T) {
 	mustNot(t, w.say("张三妈妈", "/status 阿依古丽"), "买买提")
 	must(t, w.say("王老师", "/history 阿依古丽·买买提"), "还没有记录")
 }
+
+// Some input methods put a space between digits and Chinese (30 分钟,
+// 11 月 24 日, 每周 3 次): it was refused as a number without its unit.
+// And a test's mark in the note (小测 85分) is no second duration.
+func TestSpacesAnInputMethodAddsAreRead(t *testing.T) {
+	w := school(t)
+	must(t, w.say("王老师", "/log 张三 数学 30 分钟"), "已记录：张三（初一3班）数学 30分钟，11月25日（周三）")
+	must(t, w.say("王老师", "/log 张三 数学 1.5 小时 11 月 24 日"), "已记录：张三（初一3班）数学 90分钟，11月24日（周二）")
+	r := w.say("王老师", "/log 张三 数学 30分钟 小测 85 分")
+	must(t, r, "已记录：张三（初一3班）数学 30分钟", "备注：小测 85 分")
+	must(t, w.say("李老师", "/student set 张三 每周 3 次"), "每周辅导3次")
+	must(t, w.say("李老师", "/meeting 初一3班 12 月 4 日 晚上 7 点 期末家长会"), "初一3班家长会，12月4日（周五） 19:00", "期末家长会")
+	// A second duration is still one too many.
+	must(t, w.say("王老师", "/log 张三 数学 30 分钟 英语 20 分钟"), "一条记录只能有一个时长")
+	// A number that is not a duration or a date keeps its place.
+	must(t, w.say("王老师", "/history 张三 2"), "最近2条记录")
+}

@@ -432,7 +432,8 @@ func (h *Handler) parseLog(r *req) (logInput, error) {
 		}
 	}
 	for j := next; j < a.len(); j++ {
-		if _, ok := parseDuration(a.at(j)); ok {
+		// In the note, 85分 is a mark (小测 85分), not a second duration.
+		if _, ok := parseDuration(a.at(j)); ok && !isMark(a.at(j)) {
 			return in, r.usage(logTwoDurations(a.at(durAt), a.at(j)))
 		}
 	}
@@ -440,6 +441,12 @@ func (h *Handler) parseLog(r *req) (logInput, error) {
 		return in, r.usage(noteTooLong())
 	}
 	return in, nil
+}
+
+// isMark: a number of 分 alone, which after a duration is a test's mark.
+func isMark(tok string) bool {
+	n, ok := strings.CutSuffix(tok, "分")
+	return ok && isNumberField(n)
 }
 
 // takeRecordDay checks a day given for a record and keeps it.

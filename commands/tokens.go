@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -84,8 +85,64 @@ func tokenize(s string) []token {
 	if start >= 0 {
 		out = append(out, token{s[start:], start, len(s)})
 	}
-	return out
+	return joinSpacedUnits(out)
 }
+
+// joinSpacedUnits undoes the space some input methods put between digits
+// and Chinese (30 分钟, 11 月 24 日, 每周 2 次, 晚上 7 点): a number and the
+// unit after it are one field, as are a month and its day, 每周 and its
+// count, and a part of the day and its hour.
+func joinSpacedUnits(toks []token) []token {
+	join := func(keep func(a, b string) bool) {
+		out := toks[:0]
+		for _, t := range toks {
+			if n := len(out); n > 0 && keep(out[n-1].text, t.text) {
+				out[n-1] = token{out[n-1].text + t.text, out[n-1].start, t.end}
+				continue
+			}
+			out = append(out, t)
+		}
+		toks = out
+	}
+	join(func(a, b string) bool { return isNumberField(a) && startsWithUnit(b) })
+	join(func(a, b string) bool {
+		return startsWithDigit(a) && strings.HasSuffix(a, "月") && startsWithDigit(b) && (strings.HasSuffix(b, "日") || strings.HasSuffix(b, "号"))
+	})
+	join(func(a, b string) bool {
+		return (a == "每周" || a == "每星期") && startsWithDigit(b) && strings.HasSuffix(b, "次")
+	})
+	join(func(a, b string) bool {
+		return slices.Contains(dayParts, a) && startsWithDigit(b) && strings.Contains(b, "点")
+	}) // 晚上 7点
+	return toks
+}
+
+// spacedUnits may follow a number after a space.
+var spacedUnits = []string{"分钟", "分", "小时", "个小时", "个半小时", "钟头", "min", "月", "日", "号", "点", "次"}
+
+func startsWithUnit(s string) bool {
+	for _, u := range spacedUnits {
+		if strings.HasPrefix(s, u) {
+			return true
+		}
+	}
+	return false
+}
+
+func isNumberField(s string) bool {
+	digits := 0
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r != '.':
+			return false
+		}
+	}
+	return digits > 0
+}
+
+func startsWithDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
 
 // args is the text after the command word(s).
 type args struct {

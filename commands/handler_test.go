@@ -232,7 +232,7 @@ func TestPrivacyInGroupsAndForParents(t *testing.T) {
 	must(t, mine, "张三这周", "1次", "数学")
 	mustNot(t, mine, "留守", "学困", "后进", "家里没人管", "打工", "奶奶")
 	must(t, w.say("张三妈妈", "/status 李四"), "只能查看自己孩子")
-	must(t, w.say("张三妈妈", "/log 张三 数学 30分钟"), "只有老师可以用 /log")
+	must(t, w.say("张三妈妈", "/log 张三 数学 30分钟"), "只有老师可以用 /log。发送 /help 查看您可以用的命令。")
 	must(t, w.say("张三妈妈", "/history 张三"), "只有老师可以用 /history")
 }
 

@@ -41,6 +41,9 @@ func (h *Handler) refusal(r *req, registered bool) string {
 		if roles == rNone {
 			return notJoinedYet()
 		}
+		if roles == rParent {
+			return onlyWhoMayParent(sp.whoText, r.command())
+		}
 		return onlyWhoMay(sp.whoText, r.command())
 	}
 	if !r.private && roles == rParent && sp.name != "help" {

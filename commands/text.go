@@ -1524,6 +1524,11 @@ func onlyWhoMay(who, command string) string {
 	return fmt.Sprintf("只有%s可以用 /%s。发送 /help 查看你可以用的命令。", who, command)
 }
 
+// onlyWhoMayParent is onlyWhoMay to a parent, who is addressed as 您.
+func onlyWhoMayParent(who, command string) string {
+	return fmt.Sprintf("只有%s可以用 /%s。发送 /help 查看您可以用的命令。", who, command)
+}
+
 func useInAGroup(command string) string {
 	return fmt.Sprintf("/%s 要在群里发送。", command)
 }

@@ -142,7 +142,7 @@ func splitCommand(text string) (commandLine, bool) {
 	if !strings.HasPrefix(s, "/") {
 		return commandLine{}, false
 	}
-	s = s[1:]
+	s = strings.TrimLeft(s[1:], " ") // "/ log": a space typed after the slash
 	end := strings.IndexFunc(s, func(r rune) bool { return isSep(r) })
 	word, rest := s, ""
 	if end >= 0 {

@@ -380,3 +380,21 @@ func TestSpacesAnInputMethodAddsAreRead(t *testing.T) {
 	// A number that is not a duration or a date keeps its place.
 	must(t, w.say("王老师", "/history 张三 2"), "最近2条记录")
 }
+
+// A class written without its grade (3班) is the teacher's own 3班, or the
+// school's only one; with several, the teacher is asked which. It was
+// taken for a student's name.
+func TestAClassWithoutItsGrade(t *testing.T) {
+	w := school(t)
+	must(t, w.say("李老师", "/status 3班"), "初一3班 帮扶情况")
+	must(t, w.say("李老师", "/students (3)班"), "初一3班 辅导学生名单（2人）")
+	must(t, w.say("李老师", "/status 5班"), "学校里还没有5班。班级请写上年级。", "例如：/status 初一3班")
+	w.say("校长", "/student add 初二3班 赵六")
+	must(t, w.say("校长", "/status 3班"), "有几个3班：初一3班、初二3班，请写上年级。")
+	must(t, w.say("李老师", "/status 3班"), "初一3班 帮扶情况") // the one she heads
+	// A student is never added to a class without its grade.
+	must(t, w.say("校长", "/student add 3班 钱七"), "班级")
+	if sts, _ := w.st.StudentsNamed("钱七"); len(sts) != 0 {
+		t.Fatalf("钱七 added: %+v", sts)
+	}
+}

@@ -26,7 +26,8 @@ func (h *Handler) status(r *req) (string, error) {
 			return h.mine(r)
 		}
 	}
-	if _, ok := parseClass(r.args.at(0)); ok && r.args.len() == 1 {
+	_, isClass := parseClass(r.args.at(0))
+	if _, bare := bareClassNumber(r.args.at(0)); (isClass || bare) && r.args.len() == 1 {
 		c, err := h.classFromArg(r, arg, false)
 		if err != nil {
 			return "", err

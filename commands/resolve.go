@@ -180,6 +180,9 @@ func (h *Handler) personName(id uint64) string {
 
 // classFromArg reads a class name or reports a clear error.
 func (h *Handler) classFromArg(r *req, s string, create bool) (storage.Class, error) {
+	if n, bare := bareClassNumber(s); bare && !create {
+		return h.classNumbered(r, n, s)
+	}
 	ref, ok := parseClass(s)
 	if !ok {
 		return storage.Class{}, r.usage(notAClass(clip(s, 12)))
@@ -195,6 +198,45 @@ func (h *Handler) classFromArg(r *req, s string, create bool) (storage.Class, er
 		return c, refuse(noStudentsInClass(ref.name()))
 	}
 	return c, nil
+}
+
+// bareClassNumber reads a class written without its grade: 3班, (3)班.
+func bareClassNumber(s string) (int, bool) {
+	if _, isClass := parseClass(s); isClass || !strings.HasSuffix(s, "班") {
+		return 0, false
+	}
+	c, ok := parseClass("初一" + s)
+	return c.number, ok
+}
+
+// classNumbered finds the class a teacher means by 3班: the one they head,
+// else the school's only class numbered so; several are asked about.
+func (h *Handler) classNumbered(r *req, n int, written string) (storage.Class, error) {
+	all, err := h.Store.Classes()
+	if err != nil {
+		return storage.Class{}, err
+	}
+	var found []storage.Class
+	for _, c := range all {
+		if c.Number != n || c.Graduated != 0 {
+			continue
+		}
+		if r.me.IsHeadOf(c.ID) {
+			return c, nil
+		}
+		found = append(found, c)
+	}
+	switch len(found) {
+	case 0:
+		return storage.Class{}, r.usage(noClassNumbered(clip(written, 12)))
+	case 1:
+		return found[0], nil
+	}
+	var names []string
+	for _, c := range found {
+		names = append(names, classRef{grade: c.Grade, number: c.Number}.name())
+	}
+	return storage.Class{}, r.usage(whichClassNumbered(clip(written, 12), strings.Join(names, "、")))
 }
 
 // shortCategories maps what teachers type to the eight kinds, the names

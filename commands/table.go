@@ -84,8 +84,8 @@ type spec struct {
 // commandTable is the command table, in /help order.
 func commandTable() []*spec {
 	specs := []*spec{
-		{name: "log", family: famRecords, aliases: []string{"辅导", "记录"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).log},
-		{name: "contact", family: famRecords, aliases: []string{"家访", "沟通", "联系"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).contact},
+		{name: "log", family: famRecords, aliases: []string{"辅导", "记录", "辅导记录"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).log},
+		{name: "contact", family: famRecords, aliases: []string{"家访", "沟通", "联系", "沟通记录", "家校沟通", "家校联系"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).contact},
 		{name: "praise", family: famRecords, aliases: []string{"表扬", "进步"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).praise},
 		{name: "comment", family: famRecords, aliases: []string{"评语"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).comment},
 		{name: "comment draft", family: famRecords, aliases: []string{"评语 草稿"}, who: rStaff, where: inPrivate, run: (*Handler).showCommentDraft},

@@ -121,6 +121,14 @@ func notAClass(text string) string {
 	return fmt.Sprintf("“%s”不像班级名。班级写成 初一3班、初一(3)班 或 七年级3班 都可以。", text)
 }
 
+func noClassNumbered(written string) string {
+	return fmt.Sprintf("学校里还没有%s。班级请写上年级。", written)
+}
+
+func whichClassNumbered(written, classes string) string {
+	return fmt.Sprintf("有几个%s：%s，请写上年级。", written, classes)
+}
+
 func noStudentsInClass(class string) string {
 	return fmt.Sprintf("还没有%[1]s的帮扶学生。班主任可以用 /student add %[1]s 张三 添加。", class)
 }

@@ -398,3 +398,15 @@ func TestAClassWithoutItsGrade(t *testing.T) {
 		t.Fatalf("钱七 added: %+v", sts)
 	}
 }
+
+// 家长 and 父母 are whom teachers most often write a contact was with: they
+// were taken as the start of its content.
+func TestAContactWithTheFamily(t *testing.T) {
+	w := school(t)
+	must(t, w.say("王老师", "/contact 张三 微信 家长 说了作业"), "家校沟通（微信·家长）", "内容：说了作业")
+	must(t, w.say("王老师", "/contact 张三 电话 孩子父母 说了这周的情况"), "家校沟通（电话·父母）", "内容：说了这周的情况")
+	// Both parents working away are reached by a call to 父母.
+	mustNot(t, w.say("王老师", "/mine"), "与外出务工的父母沟通 0/1次")
+	// No one is invited or registered as 家长: it is no one person.
+	must(t, w.say("李老师", "/invite parent 张三 家长"), "关系可以写")
+}

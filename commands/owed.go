@@ -180,7 +180,7 @@ func (h *Handler) done(r *req) (string, error) {
 		method, i = m, i+1
 	}
 	whom := ""
-	if w, ok := contactWhom[a.at(i)]; ok {
+	if w, ok := contactWhomOf(a.at(i)); ok {
 		whom, i = w, i+1
 	}
 	if whom == "" && it.Rule.Kind == cadence.KindContact && it.Rule.With != cadence.WithAny {

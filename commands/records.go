@@ -235,7 +235,7 @@ func splitMethodWhom(tok string) (string, string, bool) {
 	}
 	for m := range contactMethods {
 		if w, ok := strings.CutPrefix(tok, m); ok {
-			if _, ok := contactWhom[w]; ok {
+			if _, ok := contactWhomOf(w); ok {
 				return m, w, true
 			}
 		}
@@ -521,10 +521,24 @@ var contactWhom = map[string]string{
 	"哥哥": "哥哥", "姐姐": "姐姐", "继父": "继父", "继母": "继母",
 }
 
+// familyWhom are whom a contact may be with that are no one person: both
+// parents, or the family without saying who (和家长电话沟通). Never a
+// guardian's or an invited parent's relation.
+var familyWhom = map[string]string{"父母": "父母", "爸妈": "父母", "爸爸妈妈": "父母", "家长": "家长"}
+
+// contactWhomOf is contactWhom with familyWhom.
+func contactWhomOf(tok string) (string, bool) {
+	if w, ok := contactWhom[tok]; ok {
+		return w, true
+	}
+	w, ok := familyWhom[tok]
+	return w, ok
+}
+
 // whomOf reads whom a contact was with as teachers write it: 妈妈, and also
 // 孩子奶奶, 孩子的妈妈, 他爸爸, 张三妈妈 (the student's own name first).
 func whomOf(tok, student string) (string, bool) {
-	if w, ok := contactWhom[tok]; ok {
+	if w, ok := contactWhomOf(tok); ok {
 		return w, true
 	}
 	for _, p := range []string{parseStudentRef(student).name, "孩子", "学生", "他", "她"} {
@@ -533,7 +547,7 @@ func whomOf(tok, student string) (string, bool) {
 		}
 		if rest, ok := strings.CutPrefix(tok, p); ok {
 			rest = strings.TrimPrefix(rest, "的")
-			if w, ok := contactWhom[rest]; ok {
+			if w, ok := contactWhomOf(rest); ok {
 				return w, true
 			}
 		}
@@ -547,7 +561,7 @@ const kinEndings = "爸妈爷奶公婆姥姑舅叔婶伯姨哥姐弟妹嫂父母
 
 // unknownKin tells whether tok looks like a relative we do not know.
 func unknownKin(tok string) bool {
-	if _, ok := contactWhom[tok]; ok {
+	if _, ok := contactWhomOf(tok); ok {
 		return false
 	}
 	n := runeLen(tok)

@@ -337,7 +337,7 @@ func Reaches(with string, st storage.Student, whom string) bool {
 		}
 		registered = registered || (with == WithAway && g.Away) || (with == WithHome && g.AtHome)
 	}
-	parent := whom == "爸爸" || whom == "妈妈"
+	parent := whom == "爸爸" || whom == "妈妈" || whom == "父母"
 	switch with {
 	case WithAway:
 		return !registered && parent

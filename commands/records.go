@@ -396,6 +396,11 @@ func (h *Handler) parseLog(r *req) (logInput, error) {
 	case durAt < 0 && len(subject) == 0:
 		return in, r.usage(logNeedsSubjectAndTime())
 	case durAt < 0:
+		for _, tok := range subject {
+			if isClassPeriods(tok) {
+				return in, r.usage(logPeriodsNotMinutes(tok))
+			}
+		}
 		return in, r.usage(logNoDuration())
 	case in.minutes < 1 || in.minutes > 600:
 		return in, r.usage(logDurationOutOfRange(a.at(durAt)))
@@ -443,6 +448,17 @@ func (h *Handler) parseLog(r *req) (logInput, error) {
 	return in, nil
 }
 
+// isClassPeriods: 一节课, 两节, 2课时 — a length schools differ on (40 or
+// 45 minutes), so it is asked for in minutes.
+func isClassPeriods(tok string) bool {
+	for _, unit := range []string{"节课", "节", "课时"} {
+		if n, ok := strings.CutSuffix(tok, unit); ok && n != "" {
+			return isNumberField(n) || strings.Trim(n, "一两二三四五六七八九十半个") == ""
+		}
+	}
+	return false
+}
+
 // isMark: a number of 分 alone, which after a duration is a test's mark.
 func isMark(tok string) bool {
 	n, ok := strings.CutSuffix(tok, "分")
@@ -463,6 +479,8 @@ func (h *Handler) takeRecordDay(r *req, d dateResult, tok string, day *time.Time
 // or an exponent, or a date that did not read.
 func refuseShaped(r *req, tok string) error {
 	switch {
+	case isClassPeriods(tok):
+		return r.usage(logPeriodsNotMinutes(tok))
 	case isDigits(tok) && len(tok) <= 3:
 		return r.usage(durationNeedsUnit(tok))
 	case numberShaped(tok):

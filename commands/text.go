@@ -292,6 +292,10 @@ func logNeedsSubjectAndTime() string {
 	return "请写上辅导内容和时长。"
 }
 
+func logPeriodsNotMinutes(tok string) string {
+	return fmt.Sprintf("“%s”请写成分钟数，比如一节课45分钟就写 45分钟。", clip(tok, 12))
+}
+
 func logNoDuration() string {
 	return "没看到辅导时长。时长可以写 30分钟、半小时、1.5小时、45'。"
 }

@@ -122,17 +122,9 @@ func (h *Handler) plan(r *req) (string, error) {
 	}
 	var review time.Time
 	if t, ok := pl.parts["review"]; ok {
-		d := parseDay(t, r.now, h.Cal, true)
-		if !d.isDate || d.invalid != "" {
-			return "", r.usage(planBadReviewDate(clip(t, 12)))
+		if review, err = h.reviewDay(r, t); err != nil {
+			return "", err
 		}
-		if !d.day.After(h.Cal.Day(r.now)) || d.justPassed(h.Cal.Day(r.now)) {
-			return "", r.usage(planReviewInPast(clip(t, 12)))
-		}
-		if d.day.After(h.Cal.Day(r.now).AddDate(1, 0, 0)) {
-			return "", r.usage(planReviewTooFar(clip(t, 12)))
-		}
-		review = d.day
 	}
 	var responsible storage.Person
 	if t, ok := pl.parts["responsible"]; ok {
@@ -200,6 +192,21 @@ func (h *Handler) oneTeacher(tok string) (storage.Person, error) {
 }
 
 // planReview records a stage review (阶段性评估) in one line.
+// reviewDay reads a plan's review date: a day to come, within a year.
+func (h *Handler) reviewDay(r *req, t string) (time.Time, error) {
+	d := parseDay(t, r.now, h.Cal, true)
+	if !d.isDate || d.invalid != "" {
+		return time.Time{}, r.usage(planBadReviewDate(clip(t, 12)))
+	}
+	if !d.day.After(h.Cal.Day(r.now)) || d.justPassed(h.Cal.Day(r.now)) {
+		return time.Time{}, r.usage(planReviewInPast(clip(t, 12)))
+	}
+	if d.day.After(h.Cal.Day(r.now).AddDate(1, 0, 0)) {
+		return time.Time{}, r.usage(planReviewTooFar(clip(t, 12)))
+	}
+	return d.day, nil
+}
+
 func (h *Handler) planReview(r *req) (string, error) {
 	a := r.args
 	if a.len() == 0 {

@@ -115,10 +115,13 @@ func TestAPlanCanBeWrittenQuestionByQuestion(t *testing.T) {
 	must(t, w.say("王老师", "/计划 张三"), "还没有帮扶计划", "一问一答", "张三为什么需要帮扶")
 	must(t, w.say("王老师", "分数运算不熟，作业拖拉"), "记下了。近期（这个月）的目标是什么")
 	must(t, w.say("王老师", "/status 张三"), "张三（初一3班）") // a command meanwhile
-	must(t, w.say("王老师", "跳过"), "这学期的目标呢")
+	must(t, w.say("王老师", "跳过"), "好，这一项先空着。这学期的目标呢")
 	must(t, w.say("王老师", "数学及格"), "打算怎么帮")
-	r := w.say("王老师", "每周二、四午间辅导")
-	must(t, r, "好了，张三（初一3班）的帮扶计划写好了", "原因分析：分数运算不熟，作业拖拉", "近期目标：（还没写）", "学期目标：数学及格", "措施：每周二、四午间辅导")
+	must(t, w.say("王老师", "每周二、四午间辅导"), "什么时候复查")
+	// The review day is a day to come; another is asked for again.
+	must(t, w.say("王老师", "上周五"), "不是将来的日子", "例如：下周五")
+	r := w.say("王老师", "下周五")
+	must(t, r, "好了，张三（初一3班）的帮扶计划写好了", "原因分析：分数运算不熟，作业拖拉", "近期目标：（还没写）", "学期目标：数学及格", "措施：每周二、四午间辅导", "复查：12月4日（周五）")
 	if got := w.say("王老师", "谢谢"); got != "" {
 		t.Fatalf("a plain line after the exchange was answered: %q", got)
 	}
@@ -127,8 +130,8 @@ func TestAPlanCanBeWrittenQuestionByQuestion(t *testing.T) {
 	must(t, w.say("李老师", "同桌带着学"), "近期")
 	must(t, w.say("李老师", "算了"), "先不写了", "/计划 李四 措施：")
 	must(t, w.say("李老师", "/计划 李四"), "原因分析：同桌带着学")
-	if n := len(w.audited("plan.set")); n != 4 {
-		t.Fatalf("%d plan.set entries, want 4 (three answers and one)", n)
+	if n := len(w.audited("plan.set")); n != 5 {
+		t.Fatalf("%d plan.set entries, want 5 (four answers and one)", n)
 	}
 }
 

@@ -18,7 +18,7 @@ import (
 const planAskTimeout = 30 * time.Minute
 
 // planSteps are the parts asked for, in order.
-var planSteps = []string{"reasons", "short", "semester", "measures"}
+var planSteps = []string{"reasons", "short", "semester", "measures", "review"}
 
 // planAsk is one exchange in progress.
 type planAsk struct {
@@ -104,6 +104,13 @@ func (h *Handler) planAnswer(r *req) (string, error) {
 		return "", refuse(planNotYours(f.label()))
 	}
 	field := planSteps[ask.Step]
+	var review time.Time
+	if field == "review" && text != "跳过" && text != "不知道" {
+		r.example = planAskReviewExample()
+		if review, err = h.reviewDay(r, text); err != nil {
+			return "", err // asked again: the step stays
+		}
+	}
 	if text != "跳过" && text != "不知道" {
 		if runeLen(text) > planPartMax {
 			return "", refuse(planPartTooLong(planStepLabel(field), planPartMax))
@@ -121,6 +128,8 @@ func (h *Handler) planAnswer(r *req) (string, error) {
 				s.Plan.GoalSemester = text
 			case "measures":
 				s.Plan.Measures = text
+			case "review":
+				s.Plan.Review = review
 			}
 			s.Plan.UpdatedAt = r.now
 			return nil
@@ -133,7 +142,7 @@ func (h *Handler) planAnswer(r *req) (string, error) {
 	}
 	if ask.Step+1 < len(planSteps) {
 		h.asks.set(key, planAsk{StudentID: st.ID, Step: ask.Step + 1, At: r.now})
-		return planAskNext(planSteps[ask.Step+1]), nil
+		return planAskNext(planSteps[ask.Step+1], text == "跳过" || text == "不知道"), nil
 	}
 	h.asks.end(key)
 	if !f.st.Plan.Active() {

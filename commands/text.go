@@ -2789,6 +2789,8 @@ func planStepLabel(field string) string {
 		return "近期目标"
 	case "semester":
 		return "学期目标"
+	case "review":
+		return "复查"
 	}
 	return "措施"
 }
@@ -2797,15 +2799,24 @@ func planAskFirst(student, name string) string {
 	return fmt.Sprintf("也可以一问一答地写：先说说%s为什么需要帮扶（知识基础、学习习惯、家庭、心理……），直接回复这句话就行。不想写的一项回“跳过”，不写了回“算了”。", name)
 }
 
-func planAskNext(field string) string {
+// planAskNext asks for field, after an answer saved or a part skipped.
+func planAskNext(field string, skipped bool) string {
+	lead := "记下了。"
+	if skipped {
+		lead = "好，这一项先空着。"
+	}
 	switch field {
 	case "short":
-		return "记下了。近期（这个月）的目标是什么？要跳一跳能摘到的，例如：每天按时交作业。"
+		return lead + "近期（这个月）的目标是什么？要跳一跳能摘到的，例如：每天按时交作业。"
 	case "semester":
-		return "记下了。这学期的目标呢？例如：数学及格。"
+		return lead + "这学期的目标呢？例如：数学及格。"
+	case "review":
+		return lead + "什么时候复查一下执行得怎么样？写一个日子，例如：下周五、12月31日。"
 	}
-	return "记下了。打算怎么帮？例如：每周二、四午间辅导，作业当面批改。"
+	return lead + "打算怎么帮？例如：每周二、四午间辅导，作业当面批改。"
 }
+
+func planAskReviewExample() string { return "下周五" }
 
 func planAskDone(student string) string {
 	return fmt.Sprintf("好了，%s的帮扶计划写好了：", student)

@@ -405,3 +405,13 @@ func TestMeetingExamplesAreDatedAhead(t *testing.T) {
 	must(t, w.say("李老师", "/meeting 初一3班 12月4日"), "例如：/meeting 初一3班 12月2日 19:00 期中家长会")
 	must(t, w.say("李老师", "/meeting move 1"), "例如：/meeting move 3 12月2日 19:00")
 }
+
+// /mine in the teachers' group says to answer its items in private: 完成
+// and 推迟 are private commands, and a plain 完成 #12 in a group is not read.
+func TestOwedItemsShownInAGroupAreAnsweredInPrivate(t *testing.T) {
+	w := school(t)
+	must(t, w.sayIn("初一3班教师群", "李老师", "/mine"), "做完了私聊我回一句：完成 #12")
+	r := w.say("李老师", "/mine")
+	must(t, r, "做完了回一句：完成 #12")
+	mustNot(t, r, "私聊我")
+}

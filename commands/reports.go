@@ -256,7 +256,7 @@ func (h *Handler) mine(r *req) (string, error) {
 			}
 		}
 	}
-	if owed := renderOwed(h.owedLines(shown, r.private)); owed != "" {
+	if owed := renderOwed(h.owedLines(shown, r.private), r.private); owed != "" {
 		parts = append(parts, owed)
 	}
 	if hidden > 0 {

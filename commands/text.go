@@ -2647,8 +2647,10 @@ type owedLine struct {
 	tutoring   bool
 }
 
-// renderOwed lists owed items, one per line with its code, and how to answer.
-func renderOwed(lines []owedLine) string {
+// renderOwed lists owed items, one per line with its code, and how to
+// answer: in private by a plain reply; from a group, in private (完成 and
+// 推迟 are private commands).
+func renderOwed(lines []owedLine, private bool) string {
 	if len(lines) == 0 {
 		return ""
 	}
@@ -2670,9 +2672,12 @@ func renderOwed(lines []owedLine) string {
 			example = &lines[i]
 		}
 	}
-	if example != nil {
+	switch {
+	case example != nil && private:
 		fmt.Fprintf(&b, "做完了回一句：完成 #%d 说了些什么（可以不写）；改天做：推迟 #%d 周一", example.code, example.code)
-	} else {
+	case example != nil:
+		fmt.Fprintf(&b, "做完了私聊我回一句：完成 #%d 说了些什么（可以不写）；改天做：推迟 #%d 周一", example.code, example.code)
+	default:
 		fmt.Fprintf(&b, "辅导用 /log %s 数学辅导 30分钟 记下", lines[0].name)
 	}
 	return b.String()

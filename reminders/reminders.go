@@ -87,7 +87,7 @@ type Scheduler struct {
 
 // sinceMark keeps the first tick's time among the run marks, so it moves
 // with the school (backup, migrate) like every other mark.
-const sinceMark = "scheduler/since"
+const sinceMark = storage.FirstStartRun
 
 // startedAt reads the school's first start without recording one (zero
 // before it).
@@ -171,8 +171,8 @@ type Run struct {
 	Fire     time.Time
 	Messages []storage.Queued
 	Missed   bool // its period ended while the bot was down
-	// Before: marked missed but due before the school's first start (a
-	// new school), so nothing was missed (Preview only).
+	// Before: due before the school's first start (a new school), so
+	// not sent and nothing was missed.
 	Before bool
 	Done   string // how it ended before ("sent", "missed"); only in previews
 }
@@ -185,6 +185,12 @@ func (s *Scheduler) Due(now time.Time) ([]Run, error) { return s.runs(now, false
 // Preview returns every run whose time has come at now, including those
 // already done (Done says so), without marking anything.
 func (s *Scheduler) Preview(now time.Time) ([]Run, error) { return s.runs(now, true) }
+
+// firedBefore: did a run fall due before the school's first start (a
+// minute's grace: the first tick comes within one)?
+func firedBefore(fire, started time.Time) bool {
+	return !started.IsZero() && fire.Before(started.Add(-time.Minute))
+}
 
 // candidate is a run whose time has come, before its messages are built.
 type candidate struct {
@@ -200,6 +206,10 @@ func (s *Scheduler) runs(now time.Time, preview bool) ([]Run, error) {
 		return nil, nil // nothing at all outside the semester or on holidays
 	}
 	cands, err := s.candidates(now)
+	if err != nil {
+		return nil, err
+	}
+	started, err := s.startedAt()
 	if err != nil {
 		return nil, err
 	}
@@ -220,11 +230,7 @@ func (s *Scheduler) runs(now time.Time, preview bool) ([]Run, error) {
 				// would never go.
 				run := Run{Job: c.job, Key: c.key, Fire: c.fire, Done: done}
 				if done == "missed" {
-					started, err := s.startedAt()
-					if err != nil {
-						return nil, err
-					}
-					run.Before = !started.IsZero() && c.fire.Before(started)
+					run.Before = firedBefore(c.fire, started)
 				}
 				out = append(out, run)
 			}
@@ -238,8 +244,11 @@ func (s *Scheduler) runs(now time.Time, preview bool) ([]Run, error) {
 				continue
 			}
 		}
-		if !now.Before(c.end) || !run.Fire.Before(c.end) {
-			run.Missed = true
+		if !now.Before(c.end) || !run.Fire.Before(c.end) || firedBefore(c.fire, started) {
+			// Its period is over; or it fell due before the school's first
+			// start (a digest of the week before the bot came, on its
+			// first day): either way it does not go.
+			run.Missed, run.Before = true, firedBefore(c.fire, started)
 			out = append(out, run)
 			continue
 		}
@@ -348,11 +357,13 @@ func (s *Scheduler) nextSchoolDay(t time.Time) time.Time {
 // Tick performs what is due at now: queues each run's messages and marks it
 // in one transaction, logs missed runs, then hands the queue to delivery.
 func (s *Scheduler) Tick(ctx context.Context, now time.Time) error {
-	runs, err := s.Due(now)
+	// The first start is kept before the runs are read: what fell due
+	// before it is not this bot's to send.
+	since, err := s.keptSince(now)
 	if err != nil {
 		return err
 	}
-	since, err := s.keptSince(now)
+	runs, err := s.Due(now)
 	if err != nil {
 		return err
 	}
@@ -360,7 +371,7 @@ func (s *Scheduler) Tick(ctx context.Context, now time.Time) error {
 	var missed, before []string
 	for _, r := range runs {
 		if r.Missed {
-			if r.Fire.Before(since) {
+			if r.Before || r.Fire.Before(since) {
 				before = append(before, r.Key)
 			} else {
 				missed = append(missed, r.Key)

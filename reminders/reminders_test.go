@@ -544,6 +544,15 @@ func TestAFirstStartMissedNothing(t *testing.T) {
 	if strings.Contains(logs.String(), "missed") {
 		t.Fatalf("the first start warned of missed runs:\n%s", logs.String())
 	}
+	// Monday's digest of the week before the bot came is current till
+	// Sunday, but it is not sent on the school's first day.
+	if q, _ := s.st.Queue(time.Time{}, 0); len(q) != 0 {
+		t.Fatalf("the first start sent runs due before it: %+v", q)
+	}
+	if done, _, _ := s.st.RunMark("weekly_digest/2026-11-23T08:00"); done != "missed" {
+		t.Fatalf("Monday's digest run: %q", done)
+	}
+
 	// Down from Wednesday to the next Tuesday.
 	sc2, _ := New(s.st, s.h.Cal, s.h.School, defaults, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	if err := sc2.Tick(context.Background(), at(12, 1, 9, 0)); err != nil {

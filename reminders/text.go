@@ -79,6 +79,8 @@ func formatRun(b *strings.Builder, r Run, loc *time.Location) int {
 		b.WriteString("，已经发过，不会重发")
 	case r.Done == "missed" && r.Before:
 		b.WriteString("，在学校开始用机器人之前，没有发")
+	case r.Missed && r.Before:
+		b.WriteString("，在学校开始用机器人之前，不发送")
 	case r.Done == "missed":
 		b.WriteString("，机器人停机时错过，已记为错过")
 	case r.Missed:

@@ -191,6 +191,11 @@ type RunService interface {
 	CompleteRun(run, status string, qs ...Queued) error
 }
 
+// FirstStartRun is the run mark that keeps when a school's reminders were
+// first kept (its first start, RFC 3339): what fell due before it was
+// never the bot's to send.
+const FirstStartRun = "scheduler/since"
+
 // LeaseService lets several processes sharing one database agree who holds
 // what only one may hold at a time (a platform session).
 type LeaseService interface {

@@ -78,6 +78,11 @@ func Generate(st storage.Store, o Options) (School, error) {
 	if err := st.Bulk(meta, func(b storage.Bulk) error { return staffAndClasses(b, o, rnd, meta.At, &s) }); err != nil {
 		return s, err
 	}
+	// The school has had the bot since its first day: a start now is no
+	// first start, and the week's runs still current go out.
+	if err := st.CompleteRun(storage.FirstStartRun, meta.At.UTC().Format(time.RFC3339)); err != nil {
+		return s, err
+	}
 	when := func() time.Time { return meta.At.Add(time.Duration(rnd.Int63n(int64(span)))) }
 	g := &year1{o: o, s: &s, rnd: rnd, when: when}
 	items := []func(b storage.Bulk, i int) error{}

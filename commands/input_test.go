@@ -320,6 +320,13 @@ func TestAMisspeltSecondNameIsAskedAbout(t *testing.T) {
 	must(t, w.say("王老师", "/log 张三 单词 20分钟"), "已记录：张三（初一3班）单词 20分钟")
 	// A word far from every name is the subject, as before.
 	must(t, w.say("王老师", "/log 张三 李白诗词 20分钟"), "已记录：张三（初一3班）李白诗词 20分钟")
+	// A praise the same: 张三's family would read "李五 …".
+	r = w.say("李老师", "/表扬 张三 李五 这周都按时交了作业")
+	must(t, r, "帮扶名单里没有叫李五的学生，是不是李四？", "例如：/表扬 张三 李四 这周都按时交了作业")
+	if q := w.queuedFor("dm:张三妈妈", "按时交了作业"); q != 0 {
+		t.Fatalf("the praise went to the family: %d", q)
+	}
+	must(t, w.say("李老师", "/表扬 张三 这周都按时交了作业"), "已记录张三（初一3班）的进步")
 }
 
 func TestAStudentsNameGluedToTheRestIsRead(t *testing.T) {

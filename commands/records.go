@@ -117,38 +117,11 @@ func (h *Handler) allStudents(names []string) bool {
 // misspeltCompanion refuses a /log whose first word after the students
 // is a name one character off a supported student's (/log 张三 李五 数学,
 // 李四 meant): read as the subject, it would store 张三's session with
-// "李五" in it and leave 李四 without his. A word reads as a name when it
-// is two to four Chinese characters starting with a common surname and
-// not a subject (数学, 背诵).
+// "李五" in it and leave 李四 without his.
 func (h *Handler) misspeltCompanion(r *req, names []string, rest string) error {
-	tok, _, _ := strings.Cut(strings.TrimSpace(rest), " ")
-	runes := []rune(tok)
-	if len(runes) < 2 || len(runes) > 4 || !commonSurname(runes[0]) || startsWithAny(tok, subjectWords) {
-		return nil
-	}
-	if _, isDuration := parseDuration(tok); isDuration || parseDay(tok, r.now, h.Cal, false).isDate {
-		return nil // 周一, 周二下午
-	}
-	for _, c := range runes {
-		if !unicode.Is(unicode.Han, c) {
-			return nil
-		}
-	}
-	if h.isStudent(tok) {
-		return nil
-	}
-	all, err := h.Store.AllStudents()
-	if err != nil {
+	tok, meant, err := h.misspeltName(r, names, rest)
+	if err != nil || len(meant) == 0 {
 		return err
-	}
-	var meant []string
-	for _, st := range all {
-		if !st.Closed && !slices.Contains(meant, st.Name) && !slices.Contains(names, st.Name) && oneRuneOff([]rune(st.Name), runes) {
-			meant = append(meant, st.Name)
-		}
-	}
-	if len(meant) == 0 || len(names) == 0 {
-		return nil
 	}
 	// The example is the line as meant, its note kept out of a group.
 	after := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(rest), tok))
@@ -160,7 +133,52 @@ func (h *Handler) misspeltCompanion(r *req, names []string, rest string) error {
 		after = logExampleRest(in.subject, in.minutes)
 	}
 	r.example = "/log " + strings.Join(names, " ") + " " + meant[0] + " " + after
-	return r.usage(logMisspeltCompanion(tok, strings.Join(meant[:min(len(meant), 3)], "、"), strings.Join(names, " ")))
+	return r.usage(logMisspeltCompanion(tok, strings.Join(meant, "、"), strings.Join(names, " ")))
+}
+
+// misspeltPraiseCompanion is misspeltCompanion for a praise, whose text
+// would reach 张三's family with the other child's misspelt name in it.
+func (h *Handler) misspeltPraiseCompanion(r *req, names []string, text string) error {
+	tok, meant, err := h.misspeltName(r, names, text)
+	if err != nil || len(meant) == 0 {
+		return err
+	}
+	r.example = "/表扬 " + strings.Join(names, " ") + " " + meant[0] + " " + strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(text), tok))
+	return r.usage(praiseMisspeltCompanion(tok, strings.Join(meant, "、")))
+}
+
+// misspeltName reads the first word of rest as a misspelt student's name:
+// two to four Chinese characters starting with a common surname, not a
+// subject (数学, 背诵) or a day (周一), no student's name, and one
+// character off the names of up to three supported students (meant) not
+// already named.
+func (h *Handler) misspeltName(r *req, names []string, rest string) (tok string, meant []string, err error) {
+	tok, _, _ = strings.Cut(strings.TrimSpace(rest), " ")
+	runes := []rune(tok)
+	if len(names) == 0 || len(runes) < 2 || len(runes) > 4 || !commonSurname(runes[0]) || startsWithAny(tok, subjectWords) {
+		return tok, nil, nil
+	}
+	if _, isDuration := parseDuration(tok); isDuration || parseDay(tok, r.now, h.Cal, false).isDate {
+		return tok, nil, nil // 周一, 周二下午
+	}
+	for _, c := range runes {
+		if !unicode.Is(unicode.Han, c) {
+			return tok, nil, nil
+		}
+	}
+	if h.isStudent(tok) {
+		return tok, nil, nil
+	}
+	all, err := h.Store.AllStudents()
+	if err != nil {
+		return tok, nil, err
+	}
+	for _, st := range all {
+		if len(meant) < 3 && !st.Closed && !slices.Contains(meant, st.Name) && !slices.Contains(names, st.Name) && oneRuneOff([]rune(st.Name), runes) {
+			meant = append(meant, st.Name)
+		}
+	}
+	return tok, meant, nil
 }
 
 // oneRuneOff: the same length, one character different.
@@ -691,6 +709,9 @@ func (h *Handler) praise(r *req) (string, error) {
 	}
 	if w := report.BannedWordIn(text); w != "" {
 		return "", r.usage(praiseBannedWord(w))
+	}
+	if err := h.misspeltPraiseCompanion(r, names, text); err != nil {
+		return "", err
 	}
 	if several {
 		return h.praiseTogether(r, names, text)

@@ -96,6 +96,10 @@ func logMisspeltCompanion(word, meant, names string) string {
 	return fmt.Sprintf("帮扶名单里没有叫%[1]s的学生，是不是%[2]s？几位学生一起辅导的，名字都要写对。如果“%[1]s”不是名字，把时长写在前面：/log %[3]s 30分钟 %[1]s……", word, meant, names)
 }
 
+func praiseMisspeltCompanion(word, meant string) string {
+	return fmt.Sprintf("帮扶名单里没有叫%[1]s的学生，是不是%[2]s？几位学生一样的进步，名字都要写对。如果“%[1]s”不是名字，换个说法，别让它打头，再发一次。", word, meant)
+}
+
 func noSuchStudentMaybe(name, near string) string {
 	return fmt.Sprintf("帮扶名单里没有叫%s的学生。是不是：%s？请写全名。", name, near)
 }

@@ -327,6 +327,9 @@ func TestAMisspeltSecondNameIsAskedAbout(t *testing.T) {
 		t.Fatalf("the praise went to the family: %d", q)
 	}
 	must(t, w.say("李老师", "/表扬 张三 这周都按时交了作业"), "已记录张三（初一3班）的进步")
+	// A space after the surname (张 三) is read as the one name.
+	must(t, w.say("王老师", "/log 张 三 语文 20分钟"), "已记录：张三（初一3班）语文 20分钟")
+	must(t, w.say("王老师", "/contact 张 三 电话 妈妈 说了作业"), "已记录：张三（初一3班）家校沟通（电话·妈妈）")
 }
 
 func TestAStudentsNameGluedToTheRestIsRead(t *testing.T) {

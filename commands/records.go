@@ -86,11 +86,27 @@ func isNameSeparator(c rune) bool { return strings.ContainsRune("、，,/和与�
 // (names, the rest of the line, true), or one, with a name written twice
 // dropped from r.args.
 func (h *Handler) studentsOf(r *req) ([]string, string, bool) {
+	h.joinSpacedName(r)
 	names, rest, many := h.severalStudents(r.args)
 	if many && len(names) == 1 {
 		r.args = newArgs(names[0] + " " + rest)
 	}
 	return names, rest, many && len(names) > 1
+}
+
+// joinSpacedName reads a name with a space after its surname (张 三, as
+// some keyboards leave it) when the two parts make a supported student's
+// name and the first alone is none: the second part was read as the rest
+// of the line (“三”不是能用的时长).
+func (h *Handler) joinSpacedName(r *req) {
+	a := r.args
+	first, second := []rune(a.at(0)), []rune(a.at(1))
+	if len(first) != 1 || len(second) < 1 || len(second) > 2 || !unicode.Is(unicode.Han, first[0]) || h.isStudent(a.at(0)) {
+		return
+	}
+	if joined := a.at(0) + a.at(1); h.isStudent(joined) {
+		r.args = newArgs(joined + " " + a.from(2))
+	}
 }
 
 // joinWords join two students' names: 张三 和 李四.

@@ -88,6 +88,15 @@ func (h *Handler) edit(r *req) (string, error) {
 	} else if c != nil && c.Method == replyMethod {
 		return "", refuse(sentReplyNotEditable(ar.no)) // what the parent received
 	}
+	// The whole line pasted back (/修改 #1 张三 英语 30分钟): the student's
+	// name is not part of the change; another student's is refused.
+	if name := r.args.at(1); name != "" {
+		if ref := parseStudentRef(name); ref.name == ar.f.st.Name {
+			r.args = newArgs(r.args.at(0) + " " + r.args.from(2))
+		} else if h.isStudent(ref.name) {
+			return "", refuse(editOtherStudent(ar.no, ar.f.label(), name))
+		}
+	}
 	see := r.sight(ar.f.st)
 	if r.args.len() == 1 {
 		return "", refuse(editNeedsWhat(ar.no, recordLine(h.Cal, ar.rec, h.personName, see), editExample(ar.rec.Kind, ar.no)))

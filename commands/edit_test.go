@@ -214,3 +214,16 @@ func TestAWithdrawnMessageSaysWhatStays(t *testing.T) {
 	}
 	mustNot(t, w.say("王老师", "/history 张三"), "英语")
 }
+
+// A correction written as the whole line again, the student's name
+// included, changes the record, not its subject; another student's name
+// is refused, with how to move a record to the right student.
+func TestACorrectionWithTheStudentsName(t *testing.T) {
+	w := school(t)
+	w.say("王老师", "/log 张三 数学 30分钟 讲了分数")
+	must(t, w.say("王老师", "/修改 #1 张三 英语 40分钟"), "现在：11月25日（周三） 辅导：英语 40分钟（王老师） 备注：讲了分数")
+	must(t, w.say("王老师", "/修改 #1 初一3班张三 45分钟"), "现在：11月25日（周三） 辅导：英语 45分钟")
+	r := w.say("王老师", "/修改 #1 李四 英语 30分钟")
+	must(t, r, "#1 是张三（初一3班）的记录，不能改到李四名下", "/删除记录 #1")
+	must(t, w.say("王老师", "/history 张三"), "辅导：英语 45分钟")
+}

@@ -100,6 +100,10 @@ func praiseMisspeltCompanion(word, meant string) string {
 	return fmt.Sprintf("帮扶名单里没有叫%[1]s的学生，是不是%[2]s？几位学生一样的进步，名字都要写对。如果“%[1]s”不是名字，换个说法，别让它打头，再发一次。", word, meant)
 }
 
+func editOtherStudent(no uint64, label, other string) string {
+	return fmt.Sprintf("#%d 是%s的记录，不能改到%s名下。记错了学生的，先删掉这条（/删除记录 #%d），再给%s记一条。", no, label, other, no, other)
+}
+
 func noSuchStudentMaybe(name, near string) string {
 	return fmt.Sprintf("帮扶名单里没有叫%s的学生。是不是：%s？请写全名。", name, near)
 }

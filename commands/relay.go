@@ -218,6 +218,11 @@ func replyLineIn(quote string) string {
 func (h *Handler) reply(r *req) (string, error) {
 	a := r.args
 	if a.len() < 2 {
+		// "/回复 好的": who is waiting for an answer, written out.
+		if who, waiting := h.waitingParents(r); who != "" {
+			r.example = "/回复 " + who + " " + orDefault(a.from(0), "收到")
+			return "", r.usage(replyNeedsStudent(waiting))
+		}
 		return "", r.usage(replyNeedsAll())
 	}
 	ref, i := studentArg(a)
@@ -240,6 +245,10 @@ func (h *Handler) reply(r *req) (string, error) {
 		// "/回复 收到，明天我找孩子谈谈": the answer without its student.
 		if sr := parseStudentRef(ref); !sr.hasClass && sr.name != "" {
 			if all, e := h.Store.StudentsNamed(sr.name); e == nil && len(all) == 0 {
+				if who, waiting := h.waitingParents(r); who != "" {
+					r.example = "/回复 " + who + " " + a.from(0)
+					return "", r.usage(replyNeedsStudent(waiting))
+				}
 				return "", r.usage(replyWhichStudent(clip(sr.name, 10)))
 			}
 		}
@@ -328,4 +337,30 @@ func relationsOf(parents []storage.Person, linkOf func(storage.Person) storage.P
 		rels = append(rels, orDefault(linkOf(p).Relation, "家长"))
 	}
 	return enumerate(rels)
+}
+
+// waitingParents names, as /回复 writes them, the parents whose messages
+// about the teacher's students wait for an answer: the first ("张三 妈妈")
+// and all of them ("张三的妈妈、李四的爸爸"); "" when none does.
+func (h *Handler) waitingParents(r *req) (first, all string) {
+	students, err := h.owedStudents(r.me)
+	if err != nil {
+		return "", ""
+	}
+	var names []string
+	for _, st := range students {
+		cs, err := h.Store.Contacts(st.ID, r.now.Add(-report.UnansweredFor), r.now.Add(time.Minute))
+		if err != nil {
+			return "", ""
+		}
+		last, ok := report.Unanswered(cs)[st.ID]
+		if !ok {
+			continue
+		}
+		if first == "" {
+			first = strings.TrimSpace(st.Name + " " + last.Whom)
+		}
+		names = append(names, st.Name+"的"+orDefault(last.Whom, "家长"))
+	}
+	return first, strings.Join(names, "、")
 }

@@ -312,3 +312,21 @@ func TestUndoingAReplySaysWhatBecomesOfIt(t *testing.T) {
 		t.Fatal("a deleted parent's message still waits for the teachers")
 	}
 }
+
+// /回复 with the answer alone names who is waiting and gives the line to
+// send; nothing goes to any parent.
+func TestAReplyWithoutItsStudentNamesWhoWaits(t *testing.T) {
+	w := school(t)
+	w.say("张三妈妈", "老师好，孩子这周数学作业总是不会做")
+	w.emptyOutbox()
+	must(t, w.say("王老师", "/回复 好的，周二我给他讲"), "在等您回复的：张三的妈妈。", "例如：/回复 张三 妈妈 好的，周二我给他讲")
+	must(t, w.say("王老师", "/回复 好的"), "例如：/回复 张三 妈妈 好的")
+	if out := w.emptyOutbox(); len(out) != 0 {
+		t.Fatalf("sent: %q", out)
+	}
+	// Answered, nobody waits: the reply is as before.
+	w.say("王老师", "/回复 张三 妈妈 好的，周二我给他讲")
+	r := w.say("王老师", "/回复 好的")
+	must(t, r, "请写上学生和回复的内容")
+	mustNot(t, r, "在等您回复")
+}

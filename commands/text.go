@@ -2607,6 +2607,10 @@ func relayPassed(name string, teachers []string, held string) string {
 
 func replyNeedsAll() string { return "请写上学生和回复的内容。" }
 
+func replyNeedsStudent(waiting string) string {
+	return fmt.Sprintf("请先写是哪位学生的家长，再写回复的内容。在等您回复的：%s。", waiting)
+}
+
 func replyWhichStudent(word string) string {
 	return fmt.Sprintf("帮扶名单里没有叫“%s”的学生：请先写是哪位学生的家长，再写回复的内容。", word)
 }

@@ -58,7 +58,7 @@ func TestAParentsMessageReachesTheTeachersAndTheAnswerComesBack(t *testing.T) {
 	// The answer without its student is asked for the student, not taken
 	// for a student called 收到.
 	got := w.say("王老师", "/回复 收到，这两天作业不急")
-	must(t, got, "帮扶名单里没有叫“收到”的学生：请先写是哪位学生的家长", "例如：/回复 张三")
+	must(t, got, "请先写是哪位学生的家长，再写回复的内容。在等您回复的：张三的妈妈。", "例如：/回复 张三 妈妈 收到，这两天作业不急")
 	if w.queuedFor("dm:张三妈妈", "这两天作业不急") != 0 {
 		t.Fatal("an answer without its student went out")
 	}

@@ -329,4 +329,5 @@ func TestAReplyWithoutItsStudentNamesWhoWaits(t *testing.T) {
 	r := w.say("王老师", "/回复 好的")
 	must(t, r, "请写上学生和回复的内容")
 	mustNot(t, r, "在等您回复")
+	must(t, w.say("王老师", "/回复 收到，谢谢您"), "帮扶名单里没有叫“收到”的学生：请先写是哪位学生的家长")
 }

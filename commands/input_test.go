@@ -387,6 +387,9 @@ func TestSpacesAnInputMethodAddsAreRead(t *testing.T) {
 	must(t, r, "已记录：张三（初一3班）数学 30分钟", "备注：小测 85 分")
 	must(t, w.say("李老师", "/student set 张三 每周 3 次"), "每周辅导3次")
 	must(t, w.say("李老师", "/meeting 初一3班 12 月 4 日 晚上 7 点 期末家长会"), "初一3班家长会，12月4日（周五） 19:00", "期末家长会")
+	must(t, w.say("王老师", "/log 张三 数学 1 小时 30 分钟"), "数学 90分钟")
+	// A word that only starts like a unit stays a word: 2 次函数.
+	must(t, w.say("王老师", "/log 张三 数学 30分钟 讲了 2 次函数"), "备注：讲了 2 次函数")
 	// A second duration is still one too many.
 	must(t, w.say("王老师", "/log 张三 数学 30 分钟 英语 20 分钟"), "一条记录只能有一个时长")
 	// A number that is not a duration or a date keeps its place.

@@ -90,8 +90,8 @@ func tokenize(s string) []token {
 
 // joinSpacedUnits undoes the space some input methods put between digits
 // and Chinese (30 分钟, 11 月 24 日, 每周 2 次, 晚上 7 点): a number and the
-// unit after it are one field, as are a month and its day, 每周 and its
-// count, and a part of the day and its hour.
+// unit after it are one field, as are hours and minutes, a month and its
+// day, 每周 and its count, and a part of the day and its hour.
 func joinSpacedUnits(toks []token) []token {
 	join := func(keep func(a, b string) bool) {
 		out := toks[:0]
@@ -104,7 +104,10 @@ func joinSpacedUnits(toks []token) []token {
 		}
 		toks = out
 	}
-	join(func(a, b string) bool { return isNumberField(a) && startsWithUnit(b) })
+	join(func(a, b string) bool { return isNumberField(a) && slices.Contains(spacedUnits, b) })
+	join(func(a, b string) bool { // 1小时 30分钟
+		return startsWithDigit(a) && strings.HasSuffix(a, "小时") && startsWithDigit(b) && (strings.HasSuffix(b, "分钟") || strings.HasSuffix(b, "分"))
+	})
 	join(func(a, b string) bool {
 		return startsWithDigit(a) && strings.HasSuffix(a, "月") && startsWithDigit(b) && (strings.HasSuffix(b, "日") || strings.HasSuffix(b, "号"))
 	})
@@ -117,17 +120,9 @@ func joinSpacedUnits(toks []token) []token {
 	return toks
 }
 
-// spacedUnits may follow a number after a space.
-var spacedUnits = []string{"分钟", "分", "小时", "个小时", "个半小时", "钟头", "min", "月", "日", "号", "点", "次"}
-
-func startsWithUnit(s string) bool {
-	for _, u := range spacedUnits {
-		if strings.HasPrefix(s, u) {
-			return true
-		}
-	}
-	return false
-}
+// spacedUnits may follow a number after a space, as whole fields (not
+// 2 次函数, 3 月考).
+var spacedUnits = []string{"分钟", "分", "小时", "个小时", "个半小时", "钟头", "min", "月", "日", "号", "点", "点半", "点钟", "次"}
 
 func isNumberField(s string) bool {
 	digits := 0

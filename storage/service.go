@@ -18,6 +18,9 @@ type SchoolService interface {
 	// AddStudent adds a student, or updates one of the same name in the
 	// class when the Meta's actor re-registers them; added reports which.
 	AddStudent(m Meta, grade, number int, st Student) (s Student, added bool, err error)
+	// AddStudents adds several students to one class in one write, all or
+	// none: one already on the register (EConflict) adds nobody.
+	AddStudents(m Meta, grade, number int, sts []Student) (out []Student, reopened []bool, err error)
 	StudentsNamed(name string) ([]Student, error)
 	Student(id uint64) (Student, error)
 	StudentsInClass(classID uint64) ([]Student, error)

@@ -103,9 +103,19 @@ func putStudent(tx *bbolt.Tx, st storage.Student) error {
 // closed student of the same name in that class is reopened with the new
 // details; an active one is refused.
 func (s *Store) AddStudent(m storage.Meta, grade, number int, st storage.Student) (storage.Student, bool, error) {
-	var out storage.Student
-	var reopened bool
+	out, reopened, err := s.AddStudents(m, grade, number, []storage.Student{st})
+	if err != nil {
+		return storage.Student{}, false, err
+	}
+	return out[0], reopened[0], nil
+}
+
+// AddStudents adds (or reopens) several students of one class in one write.
+func (s *Store) AddStudents(m storage.Meta, grade, number int, sts []storage.Student) ([]storage.Student, []bool, error) {
+	var out []storage.Student
+	var reopened []bool
 	err := s.update(func(tx *bbolt.Tx) error {
+		out, reopened = out[:0], reopened[:0]
 		if err := s.markProcessed(tx, m); err != nil {
 			return err
 		}
@@ -113,31 +123,43 @@ func (s *Store) AddStudent(m storage.Meta, grade, number int, st storage.Student
 		if err != nil {
 			return err
 		}
-		reopened = false
-		for _, id := range studentIDsNamed(tx, st.Name) {
-			old, ok := getStudent(tx, id)
-			if !ok || old.ClassID != c.ID {
-				continue
-			}
-			if !old.Closed {
-				return &storage.Error{Code: storage.EConflict, Op: "AddStudent", ClassID: c.ID, StudentID: old.ID, Student: st.Name}
-			}
-			out, reopened = storage.Reopen(old, st), true
-			if err := putStudent(tx, out); err != nil {
+		for _, st := range sts {
+			added, again, err := putNewStudent(tx, m, c, st)
+			if err != nil {
 				return err
 			}
-			return audit(tx, m, "student.reopen", "", out.ID)
+			out, reopened = append(out, added), append(reopened, again)
 		}
-		out = st
-		out.ID = nextID(tx.Bucket(bStudents))
-		out.ClassID = c.ID
-		out.CreatedAt = m.At
-		if err := putStudent(tx, out); err != nil {
-			return err
-		}
-		return audit(tx, m, "student.add", "", out.ID)
+		return nil
 	})
 	return out, reopened, err
+}
+
+// putNewStudent adds st to class c, or reopens a closed student of that name
+// there; an active one of that name is a conflict.
+func putNewStudent(tx *bbolt.Tx, m storage.Meta, c storage.Class, st storage.Student) (storage.Student, bool, error) {
+	for _, id := range studentIDsNamed(tx, st.Name) {
+		old, ok := getStudent(tx, id)
+		if !ok || old.ClassID != c.ID {
+			continue
+		}
+		if !old.Closed {
+			return st, false, &storage.Error{Code: storage.EConflict, Op: "AddStudent", ClassID: c.ID, StudentID: old.ID, Student: st.Name}
+		}
+		out := storage.Reopen(old, st)
+		if err := putStudent(tx, out); err != nil {
+			return st, false, err
+		}
+		return out, true, audit(tx, m, "student.reopen", "", out.ID)
+	}
+	out := st
+	out.ID = nextID(tx.Bucket(bStudents))
+	out.ClassID = c.ID
+	out.CreatedAt = m.At
+	if err := putStudent(tx, out); err != nil {
+		return st, false, err
+	}
+	return out, false, audit(tx, m, "student.add", "", out.ID)
 }
 
 func studentIDsNamed(tx *bbolt.Tx, name string) []uint64 {

@@ -106,9 +106,19 @@ func lockClass(tx pgx.Tx, classID uint64) error {
 // AddStudent puts a student under support, or reopens a closed one of the
 // same name in the class; an active one is a conflict.
 func (s *Store) AddStudent(m storage.Meta, grade, number int, st storage.Student) (storage.Student, bool, error) {
-	var out storage.Student
-	var reopened bool
+	out, reopened, err := s.AddStudents(m, grade, number, []storage.Student{st})
+	if err != nil {
+		return storage.Student{}, false, err
+	}
+	return out[0], reopened[0], nil
+}
+
+// AddStudents adds (or reopens) several students of one class in one write.
+func (s *Store) AddStudents(m storage.Meta, grade, number int, sts []storage.Student) ([]storage.Student, []bool, error) {
+	var out []storage.Student
+	var reopened []bool
 	err := s.writeDirectory(m, func(tx pgx.Tx) error {
+		out, reopened = out[:0], reopened[:0]
 		c, err := ensureClass(tx, grade, number)
 		if err != nil {
 			return err
@@ -116,32 +126,44 @@ func (s *Store) AddStudent(m storage.Meta, grade, number int, st storage.Student
 		if err := lockClass(tx, c.ID); err != nil {
 			return err
 		}
-		same, err := collect[storage.Student](tx, "SELECT doc FROM students WHERE class_id = $1 AND name = $2 ORDER BY id", int64(c.ID), st.Name)
-		if err != nil {
-			return err
-		}
-		reopened = false
-		for _, old := range same {
-			if !old.Closed {
-				return &storage.Error{Code: storage.EConflict, Op: "AddStudent", ClassID: c.ID, StudentID: old.ID, Student: st.Name}
-			}
-			out, reopened = storage.Reopen(old, st), true
-			if err := putStudent(tx, out); err != nil {
+		for _, st := range sts {
+			added, again, err := addStudent(tx, m, c, st)
+			if err != nil {
 				return err
 			}
-			return audit(tx, m, "student.reopen", "", out.ID)
+			out, reopened = append(out, added), append(reopened, again)
 		}
-		out = st
-		if out.ID, err = newStudentID(tx); err != nil {
-			return err
-		}
-		out.ClassID, out.CreatedAt = c.ID, m.At
-		if err := putStudent(tx, out); err != nil {
-			return err
-		}
-		return audit(tx, m, "student.add", "", out.ID)
+		return nil
 	})
 	return out, reopened, err
+}
+
+// addStudent adds st to class c (locked), or reopens a closed student of
+// that name there; an active one of that name is a conflict.
+func addStudent(tx pgx.Tx, m storage.Meta, c storage.Class, st storage.Student) (storage.Student, bool, error) {
+	same, err := collect[storage.Student](tx, "SELECT doc FROM students WHERE class_id = $1 AND name = $2 ORDER BY id", int64(c.ID), st.Name)
+	if err != nil {
+		return st, false, err
+	}
+	for _, old := range same {
+		if !old.Closed {
+			return st, false, &storage.Error{Code: storage.EConflict, Op: "AddStudent", ClassID: c.ID, StudentID: old.ID, Student: st.Name}
+		}
+		out := storage.Reopen(old, st)
+		if err := putStudent(tx, out); err != nil {
+			return st, false, err
+		}
+		return out, true, audit(tx, m, "student.reopen", "", out.ID)
+	}
+	out := st
+	if out.ID, err = newStudentID(tx); err != nil {
+		return st, false, err
+	}
+	out.ClassID, out.CreatedAt = c.ID, m.At
+	if err := putStudent(tx, out); err != nil {
+		return st, false, err
+	}
+	return out, false, audit(tx, m, "student.add", "", out.ID)
 }
 
 // StudentsNamed returns every student with that name.

@@ -33,6 +33,7 @@ func Run(t *testing.T, open Opener) {
 		{"ConcurrentWritesAreAllStoredOnce", concurrentWritesAreAllStoredOnce},
 		{"EveryWriteRefusesARedelivery", everyWriteRefusesARedelivery},
 		{"SameNameInAClassIsAConflictWithItsFacts", sameNameInAClassIsAConflict},
+		{"SeveralStudentsAreAddedAllOrNone", severalStudentsAllOrNone},
 		{"InviteCodesAreSpentOnceAndExpire", inviteCodesAreSpentOnceAndExpire},
 		{"ANewHeadTeacherTakesOverTheClass", aNewHeadTeacherTakesOverTheClass},
 		{"AChosenNameOutlivesTheDisplayName", aChosenNameOutlivesTheDisplayName},
@@ -177,6 +178,51 @@ func sameNameInAClassIsAConflict(t *testing.T, s storage.Store) {
 	again, added, err := s.AddStudent(meta(4), 7, 3, storage.Student{Name: "张三", WeeklyTarget: 3})
 	if err != nil || again.ID != first.ID || again.Closed || again.WeeklyTarget != 3 {
 		t.Fatalf("reopening: %+v added=%v %v", again, added, err)
+	}
+}
+
+// severalStudentsAllOrNone: /student add 初一3班 王五 赵六 adds both in
+// one write, audited each; one already on the register adds neither.
+func severalStudentsAllOrNone(t *testing.T, s storage.Store) {
+	first := addStudent(t, s, 0, "张三")
+	_, _, err := s.AddStudents(meta(1), 7, 3, []storage.Student{{Name: "王五"}, {Name: "张三"}})
+	if e, ok := storage.AsError(err); !ok || e.Code != storage.EConflict || e.Student != "张三" || e.StudentID != first.ID {
+		t.Fatalf("adding 王五 and the registered 张三: %#v", err)
+	}
+	if ss, _ := s.StudentsNamed("王五"); len(ss) != 0 {
+		t.Fatalf("王五 was added beside a conflict: %+v", ss)
+	}
+	if ok, _ := s.Processed(meta(1).MsgKey); ok {
+		t.Fatal("a refused write marked its message processed")
+	}
+	if _, err := s.UpdateStudent(meta(2), first.ID, "student.close", func(st *storage.Student) error {
+		st.Closed, st.ClosedReason, st.ClosedAt = true, "转学", now
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	out, reopened, err := s.AddStudents(meta(3), 7, 3, []storage.Student{{Name: "王五", WeeklyTarget: 2}, {Name: "张三", WeeklyTarget: 1}})
+	if err != nil || len(out) != 2 || out[0].Name != "王五" || out[0].ID == 0 || reopened[0] || out[1].ID != first.ID || !reopened[1] || out[1].Closed {
+		t.Fatalf("王五 added and 张三 reopened: %+v %v %v", out, reopened, err)
+	}
+	if _, _, err := s.AddStudents(meta(3), 7, 3, []storage.Student{{Name: "赵六"}}); !errors.Is(err, storage.ErrDuplicate) {
+		t.Fatalf("a redelivered AddStudents: %v", err)
+	}
+	log, err := s.AuditLog(now.Add(-time.Hour), now.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	added, reopens := 0, 0
+	for _, e := range log {
+		switch {
+		case e.Action == "student.add" && slices.Contains(e.StudentIDs, out[0].ID):
+			added++
+		case e.Action == "student.reopen" && slices.Contains(e.StudentIDs, out[1].ID):
+			reopens++
+		}
+	}
+	if added != 1 || reopens != 1 {
+		t.Fatalf("audit: 王五 added %d times, 张三 reopened %d times", added, reopens)
 	}
 }
 

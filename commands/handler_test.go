@@ -461,6 +461,18 @@ func TestStudentSetAndStudents(t *testing.T) {
 	must(t, w.say("校长", "/student add 张三 初一3班"), "第一个要写班级")
 	must(t, w.say("李老师", "/student add 王五 留守"), "已加入帮扶名单：王五（初一3班）") // the head teacher's own class
 	must(t, w.say("校长", "/student add 初一3班 张3"), "不像姓名")
+	// Several at once, all or none: one already listed adds nobody.
+	must(t, w.say("李老师", "/student add 初一3班 孙七、周八 留守 每周2次"), "已加入帮扶名单（初一3班）2人：孙七、周八，每人每周辅导2次。", "类别：留守儿童", "给孙七、周八指定导师")
+	must(t, w.say("李老师", "/student add 初一3班 吴九 张三"), "初一3班已经有一位叫张三的学生在帮扶名单里了。这一条里的学生都没有加入")
+	if sts, _ := w.st.StudentsNamed("吴九"); len(sts) != 0 {
+		t.Fatalf("吴九 was added beside the conflict: %+v", sts)
+	}
+	must(t, w.say("李老师", "/student add 初一3班 王和平"), "已加入帮扶名单：王和平（初一3班）")
+	// A word that is no name and no option is still refused, not added.
+	must(t, w.say("李老师", "/student add 初一3班 郑十 学苦"), "不认识“学苦”")
+	if sts, _ := w.st.StudentsNamed("郑十"); len(sts) != 0 {
+		t.Fatalf("郑十 was added beside a refused word: %+v", sts)
+	}
 	// The names the school's own plans use for the students.
 	must(t, w.say("李老师", "/student add 初一3班 赵六 学困生 留守学生"), "已加入帮扶名单：赵六（初一3班）", "类别：学习困难、留守儿童")
 	must(t, w.say("李老师", "/student add 初一3班 钱七 后进生 随迁子女"), "已加入帮扶名单：钱七（初一3班）", "类别：学习困难、外来务工人员子女")

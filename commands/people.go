@@ -113,9 +113,22 @@ func (h *Handler) studentAdd(r *req) (string, error) {
 	if nameTok == "" {
 		return "", r.usage(needStudentName())
 	}
-	if !validName(nameTok) {
+	// Several may be added at once (王五 赵六, 王五、赵六), their names
+	// before the categories; a word a name in shape (a surname first) is
+	// one, anything else is read as an option.
+	names := strings.FieldsFunc(nameTok, isListSeparator)
+	for ; rest < a.len() && nameShaped(a.at(rest)); rest++ {
+		names = append(names, strings.FieldsFunc(a.at(rest), isListSeparator)...)
+	}
+	for _, n := range names {
+		if !validName(n) {
+			return "", r.usage(notAName(clip(n, 12)))
+		}
+	}
+	if len(names) == 0 {
 		return "", r.usage(notAName(clip(nameTok, 12)))
 	}
+	names = slices.Compact(names)
 	var toks []string
 	for i := rest; i < a.len(); i++ {
 		toks = append(toks, a.at(i))
@@ -133,7 +146,7 @@ func (h *Handler) studentAdd(r *req) (string, error) {
 			return "", refuse(studentAddNotYourClass(cref.name()))
 		}
 	}
-	st := storage.Student{Name: nameTok, Categories: orderCategories(o.categories), WeeklyTarget: 1}
+	st := storage.Student{Categories: orderCategories(o.categories), WeeklyTarget: 1}
 	if o.key != nil {
 		st.Key = *o.key
 	}
@@ -141,11 +154,44 @@ func (h *Handler) studentAdd(r *req) (string, error) {
 	if !defaultTarget {
 		st.WeeklyTarget = o.target
 	}
-	out, reopened, err := h.Store.AddStudent(r.meta, cref.grade, cref.number, st)
+	sts := make([]storage.Student, 0, len(names))
+	for _, n := range names {
+		st.Name = n
+		sts = append(sts, st)
+	}
+	out, reopened, err := h.Store.AddStudents(r.meta, cref.grade, cref.number, sts)
+	if e, ok := storage.AsError(err); ok && e.Code == storage.EConflict && len(names) > 1 {
+		return "", refuse(studentsNoneAdded(studentAlreadyListed(cref.name(), e.Student)))
+	}
 	if err != nil {
 		return "", err
 	}
-	return studentAdded(out, cref.name(), reopened, defaultTarget, r.private), nil
+	if len(out) == 1 {
+		return studentAdded(out[0], cref.name(), reopened[0], defaultTarget, r.private), nil
+	}
+	return studentsAdded(out, cref.name(), reopened, defaultTarget, r.private), nil
+}
+
+// isListSeparator separates names listed for the register (王五、赵六); 和
+// is no separator there, it is in names (王和平).
+func isListSeparator(c rune) bool { return c == '、' || c == '，' || c == ',' }
+
+// nameShaped: a student's name as a head teacher lists several (王五, or
+// 王五、赵六): Chinese, a common surname first, and no option's word.
+func nameShaped(tok string) bool {
+	for _, n := range strings.FieldsFunc(tok, isListSeparator) {
+		runes := []rune(n)
+		if len(runes) < 2 || len(runes) > 4 || !commonSurname(runes[0]) || !validName(n) {
+			return false
+		}
+		if _, isCategory := shortCategories[n]; isCategory {
+			return false
+		}
+		if _, isTarget := parseTarget(n); isTarget {
+			return false
+		}
+	}
+	return tok != ""
 }
 
 func (h *Handler) studentSet(r *req) (string, error) {

@@ -50,6 +50,10 @@ func studentAlreadyListed(class, student string) string {
 	return class + "已经有一位叫" + student + "的学生在帮扶名单里了。"
 }
 
+func studentsNoneAdded(why string) string {
+	return why + "这一条里的学生都没有加入；去掉这个名字再发一次。"
+}
+
 func inviteStudentGone() string {
 	return "这个邀请码对应的学生已不在名单中，请向老师要一个新的邀请码。"
 }
@@ -979,6 +983,52 @@ func studentAdded(st storage.Student, class string, reopened, defaultTarget, sho
 	return b.String()
 }
 
+// studentsAdded answers several added in one line: they share the line's
+// categories, 重点 and weekly count.
+func studentsAdded(sts []storage.Student, class string, reopened []bool, defaultTarget, showCategories bool) string {
+	var added, again, mentorless []string
+	for i, st := range sts {
+		if reopened[i] {
+			again = append(again, st.Name)
+		} else {
+			added = append(added, st.Name)
+		}
+		if st.MentorID == 0 {
+			mentorless = append(mentorless, st.Name)
+		}
+	}
+	var b strings.Builder
+	if len(added) > 0 {
+		fmt.Fprintf(&b, "已加入帮扶名单（%s）%d人：%s", class, len(added), strings.Join(added, "、"))
+	}
+	if len(again) > 0 {
+		if b.Len() > 0 {
+			b.WriteString("；")
+		}
+		fmt.Fprintf(&b, "已重新开始帮扶：%s", strings.Join(again, "、"))
+	}
+	st := sts[0]
+	if st.Key {
+		b.WriteString("，都是重点")
+	}
+	fmt.Fprintf(&b, "，每人每周辅导%d次", st.WeeklyTarget)
+	if defaultTarget {
+		fmt.Fprintf(&b, "（默认，可用 /student set %s%s 每周2次 修改）", class, st.Name)
+	}
+	b.WriteString("。")
+	if len(st.Categories) > 0 {
+		if showCategories {
+			fmt.Fprintf(&b, "\n类别：%s", strings.Join(st.Categories, "、"))
+		} else {
+			b.WriteString("\n（类别已保存，只在私聊里显示）")
+		}
+	}
+	if len(mentorless) > 0 {
+		fmt.Fprintf(&b, "\n下一步：给%s指定导师，例如 /mentor %s%s 王老师", strings.Join(mentorless, "、"), class, mentorless[0])
+	}
+	return b.String()
+}
+
 func studentSetNeedsWhat() string {
 	return "请写上学生和要改的内容（类别、重点/非重点、每周N次）。"
 }
@@ -1723,7 +1773,7 @@ func commandWordings() map[string]wording {
 		"student add": {
 			usage:   "/student add <班级> <姓名> [类别…] [重点] [每周N次]",
 			example: "/student add 初一3班 张三 留守 学困 重点 每周2次",
-			desc:    "把学生加入帮扶名单（类别：贫困 学困 单亲 外来务工 留守 残疾 优越 优秀；写学困生、后进生、随迁子女也行）",
+			desc:    "把学生加入帮扶名单（类别：贫困 学困 单亲 外来务工 留守 残疾 优越 优秀；写学困生、后进生、随迁子女也行）；同一个班类别相同的几位，名字都写上（/student add 初一3班 王五 赵六 学困），一起加入",
 			who:     "班主任（本班）和学校管理员"},
 		"student set": {
 			usage:   "/student set <学生> [类别…] [重点/非重点] [每周N次]",

@@ -502,6 +502,14 @@ func (h *Handler) inviteTeacher(r *req) (string, error) {
 	if inv.HeadTeacher && inv.ClassID == 0 {
 		return "", r.usage(headTeacherNeedsClass())
 	}
+	if !r.me.Admin && inv.ClassID == 0 && len(r.me.HeadOf) == 1 {
+		// A head teacher of one class invites a teacher of it.
+		c, err := h.Store.Class(r.me.HeadOf[0])
+		if err != nil {
+			return "", err
+		}
+		inv.ClassID, className = c.ID, report.ClassName(c)
+	}
 	if !r.me.Admin {
 		if inv.HeadTeacher {
 			return "", refuse(onlyAdminInvitesHeads())

@@ -82,7 +82,18 @@ func (h *Handler) relay(r *req) (string, error) {
 	if media != "" {
 		return relayMediaPassed(media, enumerate(childNames), names, held), nil
 	}
-	return relayPassed(childNames[0], names, held), nil
+	out := relayPassed(childNames[0], names, held)
+	if asksAboutTheWeek(text) {
+		out += "\n" + relayStatusHint()
+	}
+	return out, nil
+}
+
+// asksAboutTheWeek: 孩子这周怎么样, 最近表现如何 — a question /status
+// answers at once (the teachers get the message all the same).
+func asksAboutTheWeek(text string) bool {
+	return strings.ContainsAny(text, "周近") && (strings.Contains(text, "怎么样") || strings.Contains(text, "表现") ||
+		strings.Contains(text, "情况") || strings.Contains(text, "如何"))
 }
 
 // relayFor prepares the message for one child: the family's contact that

@@ -331,3 +331,15 @@ func TestAReplyWithoutItsStudentNamesWhoWaits(t *testing.T) {
 	mustNot(t, r, "在等您回复")
 	must(t, w.say("王老师", "/回复 收到，谢谢您"), "帮扶名单里没有叫“收到”的学生：请先写是哪位学生的家长")
 }
+
+// A parent asking how the week went is told of /status, which answers at
+// once; the teachers get the question all the same.
+func TestAParentAskingAboutTheWeekIsToldOfStatus(t *testing.T) {
+	w := school(t)
+	r := w.say("张三妈妈", "老师好，孩子这周表现怎么样？")
+	must(t, r, "已转给李老师、王老师", "可以发 /status")
+	if w.queuedFor("dm:王老师", "孩子这周表现怎么样") != 1 {
+		t.Fatal("the question did not reach the mentor")
+	}
+	mustNot(t, w.say("张三妈妈", "老师，明天孩子请假一天"), "/status")
+}

@@ -2655,6 +2655,10 @@ func relayPassed(name string, teachers []string, held string) string {
 	return text
 }
 
+func relayStatusHint() string {
+	return "想随时看孩子这周和老师一起学习了几次、有哪些进步，可以发 /status。"
+}
+
 func replyNeedsAll() string { return "请写上学生和回复的内容。" }
 
 func replyNeedsStudent(waiting string) string {

@@ -205,8 +205,8 @@ func RenderSchoolDigest(school string, d Digest) string {
 	fmt.Fprintf(&b, "%s 全校帮扶周报（%s）\n", school, WeekLabel(d.WeekStart))
 	var tot ClassDigest
 	for _, cd := range d.Classes {
-		fmt.Fprintf(&b, "%s：达到约定次数%d/%d人，辅导%d次/%d分钟，本月已联系家长%d/%d，两周未辅导%d人\n",
-			ClassName(cd.Class), cd.MetTarget, cd.Students, cd.Sessions, cd.Minutes, cd.Contacted, cd.Students, len(cd.NotSeen))
+		fmt.Fprintf(&b, "%s：达到约定次数%d/%d人，辅导%d次/%s，本月已联系家长%d/%d，两周未辅导%d人\n",
+			ClassName(cd.Class), cd.MetTarget, cd.Students, cd.Sessions, HoursAndMinutes(cd.Minutes), cd.Contacted, cd.Students, len(cd.NotSeen))
 		tot.Students += cd.Students
 		tot.Sessions += cd.Sessions
 		tot.Minutes += cd.Minutes
@@ -218,8 +218,8 @@ func RenderSchoolDigest(school string, d Digest) string {
 		b.WriteString("还没有帮扶学生。")
 		return b.String()
 	}
-	fmt.Fprintf(&b, "合计：达到约定次数%d/%d人，辅导%d次/%d分钟，本月已联系家长%d/%d，两周未辅导%d人",
-		tot.MetTarget, tot.Students, tot.Sessions, tot.Minutes, tot.Contacted, tot.Students, len(tot.NotSeen))
+	fmt.Fprintf(&b, "合计：达到约定次数%d/%d人，辅导%d次/%s，本月已联系家长%d/%d，两周未辅导%d人",
+		tot.MetTarget, tot.Students, tot.Sessions, HoursAndMinutes(tot.Minutes), tot.Contacted, tot.Students, len(tot.NotSeen))
 	return b.String()
 }
 

@@ -416,3 +416,14 @@ func TestOwedItemsShownInAGroupAreAnsweredInPrivate(t *testing.T) {
 	must(t, r, "做完了回一句：完成 #12")
 	mustNot(t, r, "私聊我")
 }
+
+// /teacher list shows the head teacher and the admin who has joined, with
+// their roles and how many students each mentors: names and counts only.
+func TestTheTeachersListShowsRolesAndMentees(t *testing.T) {
+	w := school(t)
+	r := w.say("李老师", "/老师 名单")
+	must(t, r, "已经加入的老师（3人）", "· 校长：学校管理员", "· 李老师：初一3班班主任", "· 王老师：导师，帮扶1人")
+	mustNot(t, r, "留守", "学习困难")
+	must(t, w.say("校长", "/teachers"), "已经加入的老师（3人）")
+	must(t, w.say("王老师", "/老师 名单"), "只有班主任和学校管理员可以用")
+}

@@ -1,11 +1,12 @@
 package commands
 
 import (
-	"bangfu/commands/excel"
 	"errors"
 	"fmt"
 	"strings"
 
+	"bangfu/commands/excel"
+	"bangfu/commands/report"
 	"bangfu/storage"
 )
 
@@ -221,4 +222,38 @@ func staffNamed(people []storage.Person, name string) []storage.Person {
 		}
 	}
 	return found
+}
+
+// teacherList lists the school's staff with their roles and how many
+// students each mentors: names and counts only, nothing of any student's
+// file, so a head teacher may see it to choose a mentor.
+func (h *Handler) teacherList(r *req) (string, error) {
+	people, err := h.Store.People()
+	if err != nil {
+		return "", err
+	}
+	students, err := h.Store.AllStudents()
+	if err != nil {
+		return "", err
+	}
+	mentees := map[uint64]int{}
+	for _, st := range students {
+		if !st.Closed && st.MentorID != 0 {
+			mentees[st.MentorID]++
+		}
+	}
+	var lines []teacherLine
+	for _, p := range people {
+		if !p.IsStaff() {
+			continue
+		}
+		l := teacherLine{name: report.TeacherName(p), admin: p.Admin, mentees: mentees[p.ID]}
+		for _, id := range p.HeadOf {
+			if c, err := h.Store.Class(id); err == nil {
+				l.heads = append(l.heads, report.ClassName(c))
+			}
+		}
+		lines = append(lines, l)
+	}
+	return renderTeacherList(lines), nil
 }

@@ -50,6 +50,40 @@ func studentAlreadyListed(class, student string) string {
 	return class + "已经有一位叫" + student + "的学生在帮扶名单里了。"
 }
 
+// teacherLine is one teacher in /teacher list.
+type teacherLine struct {
+	name    string
+	admin   bool
+	heads   []string // classes they are head teacher of
+	mentees int
+}
+
+func renderTeacherList(lines []teacherLine) string {
+	if len(lines) == 0 {
+		return "还没有老师加入。生成邀请码：/invite teacher 初一3班"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "已经加入的老师（%d人）：", len(lines))
+	for _, l := range lines {
+		var roles []string
+		if l.admin {
+			roles = append(roles, "学校管理员")
+		}
+		for _, c := range l.heads {
+			roles = append(roles, c+"班主任")
+		}
+		if l.mentees > 0 {
+			roles = append(roles, fmt.Sprintf("导师，帮扶%d人", l.mentees))
+		}
+		if len(roles) == 0 {
+			roles = append(roles, "还没有帮扶的学生")
+		}
+		fmt.Fprintf(&b, "\n· %s：%s", l.name, strings.Join(roles, "；"))
+	}
+	b.WriteString("\n指定导师：/mentor 张三 王老师；还没加入的老师，用 /invite teacher 生成邀请码。")
+	return b.String()
+}
+
 func studentsNoneAdded(why string) string {
 	return why + "这一条里的学生都没有加入；去掉这个名字再发一次。"
 }
@@ -1790,6 +1824,11 @@ func commandWordings() map[string]wording {
 			example: "/student delete 张三 确认",
 			desc:    "彻底删除学生和他的全部记录（隐私要求，无法恢复）",
 			who:     "学校管理员"},
+		"teacher list": {
+			usage:   "/teacher list",
+			example: "/老师 名单",
+			desc:    "已经加入的老师：谁是哪个班的班主任、谁是导师、各帮扶几位学生（指定导师时用得上）",
+			who:     "班主任和学校管理员"},
 		"teacher remove": {
 			usage:   "/teacher remove <老师>",
 			example: "/teacher remove 王老师",

@@ -422,7 +422,7 @@ func TestOwedItemsShownInAGroupAreAnsweredInPrivate(t *testing.T) {
 func TestTheTeachersListShowsRolesAndMentees(t *testing.T) {
 	w := school(t)
 	r := w.say("李老师", "/老师 名单")
-	must(t, r, "已经加入的老师（3人）", "· 校长：学校管理员", "· 李老师：初一3班班主任", "· 王老师：导师，帮扶1人")
+	must(t, r, "已经加入的老师（3人）", "· 校长：学校管理员", "· 李老师：初一3班班主任", "· 王老师：导师，帮扶1人", "指定导师：/mentor 张三 李老师")
 	mustNot(t, r, "留守", "学习困难")
 	must(t, w.say("校长", "/teachers"), "已经加入的老师（3人）")
 	must(t, w.say("王老师", "/老师 名单"), "只有班主任和学校管理员可以用")

@@ -80,7 +80,14 @@ func renderTeacherList(lines []teacherLine) string {
 		}
 		fmt.Fprintf(&b, "\n· %s：%s", l.name, strings.Join(roles, "；"))
 	}
-	b.WriteString("\n指定导师：/mentor 张三 王老师；还没加入的老师，用 /invite teacher 生成邀请码。")
+	example := lines[0].name
+	for _, l := range lines {
+		if !l.admin {
+			example = l.name
+			break
+		}
+	}
+	fmt.Fprintf(&b, "\n指定导师：/mentor 张三 %s；还没加入的老师，用 /invite teacher 生成邀请码。", example)
 	return b.String()
 }
 

@@ -3,6 +3,7 @@ package reminders
 import (
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -207,18 +208,37 @@ func (s *Scheduler) weeklyCheckin(c candidate, snap *snapshot, now time.Time) ([
 	label := func(st storage.Student) string {
 		return sessionsOfTarget(st.Name, counts[st.ID], st.WeeklyTarget)
 	}
+	// Each student behind is their plan's responsible teacher's or their
+	// mentor's to see to; one with neither, the head teacher's (as the
+	// owed lists have it), who was told nowhere in private.
+	heads := cadence.Heads(snap.people)
+	ownsIt := func(p storage.Person, st storage.Student) bool {
+		if who := st.Responsible(); who != 0 {
+			return who == p.ID
+		}
+		return slices.Contains(heads(st.ClassID), p.ID)
+	}
 	var out []storage.Queued
 	for _, p := range snap.people {
 		var due []storage.Student
 		for _, st := range snap.students {
-			if st.MentorID == p.ID && behind(st) {
+			if ownsIt(p, st) && behind(st) {
 				due = append(due, st)
 			}
 		}
 		if len(due) == 0 {
 			continue
 		}
+		var unmentored []string
+		for _, st := range due {
+			if st.Responsible() == 0 {
+				unmentored = append(unmentored, snap.commandName(st))
+			}
+		}
 		text := weeklyCheckinReminder(report.TeacherName(p), byClass(snap, due, label), snap.commandName(due[0]))
+		if len(unmentored) > 0 {
+			text += "\n" + noMentorYet(enumerate(unmentored), unmentored[0])
+		}
 		if q, ok := private(c, p, text, now); ok {
 			out = append(out, q)
 		}
@@ -228,16 +248,19 @@ func (s *Scheduler) weeklyCheckin(c candidate, snap *snapshot, now time.Time) ([
 		if g.Kind != storage.GroupTeacher || g.ClassID == 0 {
 			continue
 		}
-		var due []string
+		var due, unmentored []string
 		for _, st := range snap.students {
 			if st.ClassID == g.ClassID && behind(st) {
 				due = append(due, label(st))
+				if st.Responsible() == 0 {
+					unmentored = append(unmentored, st.Name)
+				}
 			}
 		}
 		if len(due) == 0 {
 			continue
 		}
-		text := weeklyCheckinForGroup(report.ClassName(snap.classes[g.ClassID]), len(due), enumerate(due))
+		text := weeklyCheckinForGroup(report.ClassName(snap.classes[g.ClassID]), len(due), enumerate(due), enumerate(unmentored))
 		out = append(out, toGroup(c, g, text, now))
 	}
 	return out, nil

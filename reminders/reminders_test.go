@@ -236,8 +236,14 @@ func TestWeeklyCheckinPrivatelyAndToTheClassGroup(t *testing.T) {
 	if !ok || !strings.Contains(mentor.Text, "张三 1/2次") || strings.Contains(mentor.Text, "李四") {
 		t.Fatalf("mentor: %q", mentor.Text)
 	}
+	// 李四 has no mentor: his head teacher is told in private, and asked
+	// to name one; the group hears who has none.
+	head, ok := to(rs, "李老师")
+	if !ok || !strings.Contains(head.Text, "李四 0/1次") || !strings.Contains(head.Text, "李四还没有导师，这周请您安排；指定导师：/mentor 李四") || strings.Contains(head.Text, "张三") {
+		t.Fatalf("head teacher: %q (%v)", head.Text, ok)
+	}
 	group, ok := to(rs, "初一3班教师群")
-	if !ok || group.Private || !strings.Contains(group.Text, "张三 1/2次、李四 0/1次") {
+	if !ok || group.Private || !strings.Contains(group.Text, "张三 1/2次、李四 0/1次") || !strings.Contains(group.Text, "李四还没有导师，请班主任安排") {
 		t.Fatalf("group: %q", group.Text)
 	}
 	for _, bad := range []string{"留守", "学困", "家里没人管", "王五"} {

@@ -191,8 +191,18 @@ func tutoredTimes(student string, n int) string {
 	return fmt.Sprintf("%s（辅导%d次）", student, n)
 }
 
-func weeklyCheckinForGroup(class string, count int, students string) string {
-	return fmt.Sprintf("【本周辅导检查】%s还有%d位学生没达到这周约定的辅导次数：%s。请导师们周末前安排。", class, count, students)
+// weeklyCheckinForGroup: unmentored names those behind with no mentor,
+// whom the head teacher sees to.
+func weeklyCheckinForGroup(class string, count int, students, unmentored string) string {
+	text := fmt.Sprintf("【本周辅导检查】%s还有%d位学生没达到这周约定的辅导次数：%s。请导师们周末前安排。", class, count, students)
+	if unmentored != "" {
+		text += fmt.Sprintf("%s还没有导师，请班主任安排。", unmentored)
+	}
+	return text
+}
+
+func noMentorYet(students, example string) string {
+	return fmt.Sprintf("%s还没有导师，这周请您安排；指定导师：/mentor %s 王老师", students, example)
 }
 
 func weeklyCheckinReminder(teacher string, students string, example string) string {

@@ -468,6 +468,7 @@ func TestStudentSetAndStudents(t *testing.T) {
 		t.Fatalf("吴九 was added beside the conflict: %+v", sts)
 	}
 	must(t, w.say("李老师", "/student add 初一3班 王和平"), "已加入帮扶名单：王和平（初一3班）")
+	must(t, w.say("李老师", "/student add 初一3班 欧阳娜娜 买买提·艾力 留守"), "已加入帮扶名单（初一3班）2人：欧阳娜娜、买买提·艾力")
 	// A word that is no name and no option is still refused, not added.
 	must(t, w.say("李老师", "/student add 初一3班 郑十 学苦"), "不认识“学苦”")
 	if sts, _ := w.st.StudentsNamed("郑十"); len(sts) != 0 {

@@ -177,9 +177,13 @@ func (h *Handler) studentAdd(r *req) (string, error) {
 func isListSeparator(c rune) bool { return c == '、' || c == '，' || c == ',' }
 
 // nameShaped: a student's name as a head teacher lists several (王五, or
-// 王五、赵六): Chinese, a common surname first, and no option's word.
+// 王五、赵六): Chinese, a common surname first, and no option's word; or a
+// minority name with its middle dot.
 func nameShaped(tok string) bool {
 	for _, n := range strings.FieldsFunc(tok, isListSeparator) {
+		if strings.ContainsAny(n, "·•・") && validName(n) {
+			continue // a minority name: 买买提·艾力
+		}
 		runes := []rune(n)
 		if len(runes) < 2 || len(runes) > 4 || !commonSurname(runes[0]) || !validName(n) {
 			return false

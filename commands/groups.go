@@ -158,6 +158,23 @@ func (h *Handler) meeting(r *req) (string, error) {
 	if w := report.BannedWordIn(topic); w != "" {
 		return "", r.usage(meetingTopicBannedWord(w))
 	}
+	// The same meeting sent again with another day (meant as a move) would
+	// tell the parents of two meetings and remind them of both.
+	upcoming, err := h.Store.Meetings(r.now, r.now.AddDate(0, 2, 0))
+	if err != nil {
+		return "", err
+	}
+	for _, m := range upcoming {
+		if m.ClassID != c.ID {
+			continue
+		}
+		if m.At.Equal(at) {
+			return "", refuse(meetingSameTime(report.ClassName(c), report.Day(h.Cal, m.At), orDefault(m.Topic, meetingNoTopic()), m.ID))
+		}
+		if topic != "" && m.Topic == topic {
+			return "", refuse(meetingAlready(report.ClassName(c), report.Day(h.Cal, m.At), m.Topic, m.ID, a.at(1)+" "+a.at(2)))
+		}
+	}
 	if _, err := h.Store.AddMeeting(r.meta, storage.Meeting{ClassID: c.ID, At: at, Topic: topic}); err != nil {
 		return "", err
 	}

@@ -484,6 +484,10 @@ func TestMeetingMuteDigestMine(t *testing.T) {
 	must(t, w.say("李老师", "/meeting 初一3班 11月28日 19:00 期中家长会"), "初一3班家长会，11月28日（周六） 19:00", "期中家长会", "1位家长")
 	must(t, w.say("李老师", "/meeting 初一3班 昨天 19:00 期中"), "已经过去了")
 	must(t, w.say("李老师", "/家长会 11月29日 晚上7点 期末安排"), "初一3班家长会，11月29日（周日） 19:00", "期末安排")
+	// Sent again with another day, as if that moved it: the parents would
+	// hear of two meetings. Refused, with the move to send.
+	must(t, w.say("李老师", "/家长会 11月30日 晚上7点 期末安排"), "初一3班11月29日（周日）已经安排了家长会“期末安排”", "这一条没有再安排", "/meeting move 2 11月30日 晚上7点")
+	must(t, w.say("李老师", "/家长会 11月29日 19:00 别的事"), "这个时间已经安排了家长会“期末安排”（#2）")
 	// The part of the day may come with the day, and a day dotted.
 	must(t, w.say("李老师", "/家长会 12月4日晚上 7点 期末"), "初一3班家长会，12月4日（周五） 19:00")
 	must(t, w.say("李老师", "/家长会 12.3 下午3点"), "初一3班家长会，12月3日（周四） 15:00")

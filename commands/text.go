@@ -91,6 +91,16 @@ func renderTeacherList(lines []teacherLine) string {
 	return b.String()
 }
 
+func meetingAlready(class, day, topic string, id uint64, when string) string {
+	return fmt.Sprintf("%s%s已经安排了家长会“%s”（#%d），已经通知过家长，这一条没有再安排。要改时间：/meeting move %d %s；确实要再开一次，换个主题再发。", class, day, topic, id, id, when)
+}
+
+func meetingSameTime(class, day, topic string, id uint64) string {
+	return fmt.Sprintf("%s%s这个时间已经安排了家长会“%s”（#%d），这一条没有再安排。要换主题，先 /meeting cancel %d 再安排。", class, day, topic, id, id)
+}
+
+func meetingNoTopic() string { return "没写主题" }
+
 func studentsNoneAdded(why string) string {
 	return why + "这一条里的学生都没有加入；去掉这个名字再发一次。"
 }

@@ -213,6 +213,11 @@ func (s *Scheduler) runs(now time.Time, preview bool) ([]Run, error) {
 	if err != nil {
 		return nil, err
 	}
+	if started.IsZero() && preview {
+		// A school that has never run: the preview shows what a first
+		// start at now would do.
+		started = now
+	}
 
 	var snap *snapshot
 	var out []Run

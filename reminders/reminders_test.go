@@ -406,6 +406,11 @@ func TestPreviewMarksNothing(t *testing.T) {
 	if !strings.Contains(text, "每月家长沟通提醒") || !strings.Contains(text, "→ 李老师（私聊，test）") {
 		t.Fatalf("preview:\n%s", text)
 	}
+	// The school has never run: the earlier runs are shown as a first
+	// start at that time would leave them, not as missed.
+	if !strings.Contains(text, "周期已过会记为错过0个，在学校开始用机器人之前的") {
+		t.Fatalf("preview of a school that never ran:\n%s", text)
+	}
 	if q, _ := s.st.Queue(time.Time{}, 0); len(q) != 0 {
 		t.Fatal("preview queued messages")
 	}

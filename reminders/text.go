@@ -112,11 +112,13 @@ func formatRun(b *strings.Builder, r Run, loc *time.Location) int {
 
 // previewOthers is the one line for the runs not at the moment asked about.
 func previewOthers(rs []Run) string {
-	var missed, handled, pending, msgs int
+	var missed, before, handled, pending, msgs int
 	for _, r := range rs {
 		switch {
 		case r.Done != "":
 			handled++
+		case r.Missed && r.Before:
+			before++
 		case r.Missed:
 			missed++
 		default:
@@ -124,8 +126,12 @@ func previewOthers(rs []Run) string {
 			msgs += len(r.Messages)
 		}
 	}
-	return fmt.Sprintf("另有%d个定时任务不在这个时刻（已处理%d个，周期已过会记为错过%d个，机器人这时启动会补发%d个、共%d条消息）；加 --all 全部列出。\n",
-		len(rs), handled, missed, pending, msgs)
+	beforeStart := ""
+	if before > 0 {
+		beforeStart = fmt.Sprintf("，在学校开始用机器人之前的%d个不发送", before)
+	}
+	return fmt.Sprintf("另有%d个定时任务不在这个时刻（已处理%d个，周期已过会记为错过%d个%s，机器人这时启动会补发%d个、共%d条消息）；加 --all 全部列出。\n",
+		len(rs), handled, missed, beforeStart, pending, msgs)
 }
 
 func unansweredReminder(teacher, lines string) string {

@@ -422,6 +422,10 @@ func TestAContactWithTheFamily(t *testing.T) {
 	must(t, w.say("王老师", "/contact 张三 电话 孩子父母 说了这周的情况"), "家校沟通（电话·父母）", "内容：说了这周的情况")
 	// Both parents working away are reached by a call to 父母.
 	mustNot(t, w.say("王老师", "/mine"), "与外出务工的父母沟通 0/1次")
+	// /家访 says how it was made; the ways as teachers write them.
+	must(t, w.say("王老师", "/家访 张三 奶奶 看了家里学习环境"), "家校沟通（家访·奶奶）", "内容：看了家里学习环境")
+	must(t, w.say("王老师", "/contact 张三 电话沟通 妈妈 说了作业"), "家校沟通（电话·妈妈）")
+	must(t, w.say("王老师", "/contact 张三 来校 爸爸 聊了期中成绩"), "家校沟通（面谈·爸爸）")
 	// No one is invited or registered as 家长: it is no one person.
 	must(t, w.say("李老师", "/invite parent 张三 家长"), "关系可以写")
 }

@@ -67,7 +67,20 @@ func (h *Handler) showCommentDraft(r *req) (string, error) {
 	if len(d) == 0 {
 		return draftNothingYet(f.label(), f.st.Name), nil
 	}
-	return renderCommentDraft(f.label(), f.st.Name, d), nil
+	out := renderCommentDraft(f.label(), f.st.Name, d)
+	// Accepting the draft replaces the teacher's own comment: said before,
+	// not only after.
+	written, err := h.Store.Comments(f.st.ID, h.Cal.TermAt(r.now).Key())
+	if err != nil {
+		return "", err
+	}
+	for _, c := range written {
+		if c.AuthorID == r.me.ID {
+			out += "\n" + draftWouldReplace(f.st.Name)
+			break
+		}
+	}
+	return out, nil
 }
 
 // acceptCommentDraft is /评语 采用 张三: the draft, composed again from the

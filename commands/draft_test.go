@@ -56,3 +56,15 @@ func TestACommentIsDraftedFromTheRecordsAndTakenInOneReply(t *testing.T) {
 		t.Fatalf("an empty draft was stored: %+v", cs)
 	}
 }
+
+// The draft says before it is taken that taking it replaces the comment the
+// teacher wrote themselves; with none written, it says nothing of it.
+func TestADraftWarnsItWouldReplaceTheTeachersComment(t *testing.T) {
+	w := school(t)
+	w.say("王老师", "/log 张三 数学 30分钟")
+	mustNot(t, w.say("王老师", "/评语 草稿 张三"), "会替换")
+	w.say("王老师", "/评语 张三 本学期进步明显，希望继续保持")
+	must(t, w.say("王老师", "/评语 草稿 张三"), "注意：你已经写过张三本学期的评语，采用草稿会替换它（原来的看：/评语 张三）")
+	// Another teacher's comment is not the head teacher's to lose.
+	mustNot(t, w.say("李老师", "/评语 草稿 张三"), "会替换")
+}

@@ -2881,6 +2881,10 @@ func draftNothingYet(student, name string) string {
 	return fmt.Sprintf("%s这学期还没有辅导和进步的记录，没法根据记录起草。可以自己写：/评语 %s 本学期……", student, name)
 }
 
+func draftWouldReplace(name string) string {
+	return fmt.Sprintf("注意：你已经写过%s本学期的评语，采用草稿会替换它（原来的看：/评语 %s）。", name, name)
+}
+
 func renderCommentDraft(student, name string, d report.Draft) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s本学期评语的草稿（根据记录写的，每句后面是出处）：\n", student)

@@ -40,9 +40,11 @@ type guardianFields struct {
 func parseGuardianFields(a args, from int) (f guardianFields, bad string) {
 	for i := from; i < a.len(); i++ {
 		tok := a.at(i)
+		if phone, last, ok := phoneAt(a, i); ok {
+			f.phone, i = phone, last
+			continue
+		}
 		switch {
-		case phoneRE().MatchString(tok):
-			f.phone = tok
 		case guardRole[tok] == "home":
 			f.home, f.away, f.awaySet = true, false, true
 		case guardRole[tok] == "away":
@@ -66,6 +68,27 @@ func parseGuardianFields(a args, from int) (f guardianFields, bad string) {
 		return f, f.where
 	}
 	return f, ""
+}
+
+// phoneAt reads a phone number starting at field i as people write one:
+// 13800000000, 138-0000-0000, or 138 0000 0000 over several fields; last
+// is the field it ends at.
+func phoneAt(a args, i int) (phone string, last int, ok bool) {
+	digits := func(s string) string { return strings.ReplaceAll(s, "-", "") }
+	joined := digits(a.at(i))
+	if !isDigits(joined) {
+		return "", i, false
+	}
+	for last = i; !phoneRE().MatchString(joined) && len(joined) < 11 && last+1 < a.len() && isDigits(digits(a.at(last+1))); last++ {
+		joined += digits(a.at(last + 1))
+	}
+	if phoneRE().MatchString(joined) {
+		return joined, last, true
+	}
+	if phoneRE().MatchString(a.at(i)) { // 0571-88888888 keeps its dash
+		return a.at(i), i, true
+	}
+	return "", i, false
 }
 
 // guardianRelation reads the relation word (爸爸, 奶奶 …); 本人 and the

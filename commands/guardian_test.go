@@ -73,3 +73,14 @@ func TestGuardianBadLinesStoreNothing(t *testing.T) {
 	must(t, w.say("王老师", "/监护人 添加 张三 爷爷 22345678 在家照看"), "已登记爷爷")
 	must(t, w.say("王老师", "/监护人 张三"), "电话 0769-22345678", "电话 22345678")
 }
+
+// A phone number as people write it, in groups of digits, is one number.
+func TestAGuardiansPhoneWrittenInGroups(t *testing.T) {
+	w := school(t)
+	must(t, w.say("王老师", "/监护人 添加 张三 爷爷 138 0000 0001"), "已登记爷爷")
+	must(t, w.say("王老师", "/监护人 添加 张三 外婆 139-0000-0002 在家照看"), "已登记外婆")
+	r := w.say("王老师", "/监护人 张三")
+	must(t, r, "· 爷爷：", "电话 13800000001", "· 外婆：在家照看，电话 13900000002")
+	// Digits that make no number are still refused.
+	must(t, w.say("王老师", "/监护人 添加 张三 姑姑 138 0000"), "“138”看不懂")
+}

@@ -74,6 +74,9 @@ func parseGuardianFields(a args, from int) (f guardianFields, bad string) {
 // 13800000000, 138-0000-0000, or 138 0000 0000 over several fields; last
 // is the field it ends at.
 func phoneAt(a args, i int) (phone string, last int, ok bool) {
+	if phoneRE().MatchString(a.at(i)) { // as written: 0571-88888888 keeps its dash
+		return a.at(i), i, true
+	}
 	digits := func(s string) string { return strings.ReplaceAll(s, "-", "") }
 	joined := digits(a.at(i))
 	if !isDigits(joined) {
@@ -84,9 +87,6 @@ func phoneAt(a args, i int) (phone string, last int, ok bool) {
 	}
 	if phoneRE().MatchString(joined) {
 		return joined, last, true
-	}
-	if phoneRE().MatchString(a.at(i)) { // 0571-88888888 keeps its dash
-		return a.at(i), i, true
 	}
 	return "", i, false
 }

@@ -249,8 +249,18 @@ func (c *Config) checkWecom() error {
 	return nil
 }
 
+// chinaZoneNames are what people write for China's one time zone, which
+// the zone database spells Asia/Shanghai (there is no Asia/Beijing).
+var chinaZoneNames = map[string]string{
+	"Asia/Beijing": "Asia/Shanghai", "Beijing": "Asia/Shanghai", "北京": "Asia/Shanghai", "北京时间": "Asia/Shanghai",
+	"UTC+8": "Asia/Shanghai", "GMT+8": "Asia/Shanghai", "UTC+08:00": "Asia/Shanghai", "+08:00": "Asia/Shanghai",
+}
+
 // calendar reads the school's zone, semester, holidays and quiet hours.
 func (c *Config) calendar() (storage.Calendar, error) {
+	if zone, ok := chinaZoneNames[strings.TrimSpace(c.School.Timezone)]; ok {
+		c.School.Timezone = zone
+	}
 	loc, err := time.LoadLocation(c.School.Timezone)
 	if err != nil || c.School.Timezone == "" {
 		return storage.Calendar{}, keyErr("school.timezone", unknownZone(c.School.Timezone))

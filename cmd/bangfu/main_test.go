@@ -160,6 +160,11 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 	if _, errs, _ := runCLI(t, "", "-config", cfg); !strings.Contains(errs, "school.timezone") || !strings.Contains(errs, "Mars/Olympus") {
 		t.Errorf("bad time zone: %s", errs)
 	}
+	// China's zone as people write it (there is no Asia/Beijing) is read.
+	os.WriteFile(cfg, []byte("school:\n  timezone: Asia/Beijing\nstorage:\n  path: "+filepath.Join(dir, "b.db")+"\n"), 0o600)
+	if out, errs, code := runCLI(t, "", "-config", cfg, "reminders", "preview", "--at", "2026-11-25T10:00:00+08:00"); code != 0 || !strings.Contains(out, "Asia/Shanghai") {
+		t.Errorf("Asia/Beijing: exit %d, out %q, stderr %q", code, out, errs)
+	}
 }
 
 // TestSecondRunBackupAndInviteWhileRunning: a running bot holds the file; a

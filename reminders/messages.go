@@ -206,7 +206,7 @@ func (s *Scheduler) weeklyCheckin(c candidate, snap *snapshot, now time.Time) ([
 	}
 	behind := func(st storage.Student) bool { return counts[st.ID] < st.WeeklyTarget }
 	label := func(st storage.Student) string {
-		return sessionsOfTarget(st.Name, counts[st.ID], st.WeeklyTarget)
+		return report.SessionsOfTarget(st.Name, counts[st.ID], st.WeeklyTarget)
 	}
 	// Each student behind is their plan's responsible teacher's or their
 	// mentor's to see to; one with neither, the head teacher's (as the

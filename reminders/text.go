@@ -215,10 +215,6 @@ func weeklyCheckinReminder(teacher string, students string, example string) stri
 	return fmt.Sprintf("【本周辅导提醒】%s，这周还没达到约定辅导次数的学生：\n%s\n辅导后记一下，例如：/log %s 数学辅导 30分钟", teacher, students, example)
 }
 
-func sessionsOfTarget(student string, sessions int, target int) string {
-	return fmt.Sprintf("%s %d/%d次", student, sessions, target)
-}
-
 func monthlyContactReminder(head string, students string, tail string, example string) string {
 	return fmt.Sprintf("%s\n%s\n%s沟通后记一下，例如：/contact %s 电话 妈妈 聊了最近的学习情况", head, students, tail, example)
 }

@@ -16,6 +16,7 @@ type ClassDigest struct {
 	MetTarget  int // students who reached their target: the one fulfilment figure
 	Contacted  int // students whose parents were contacted this month
 	NotSeen    []string
+	Behind     []string       // "李四 0/1次": those below their weekly target
 	MentorDone map[string]int // mentor name → sessions with their mentees
 }
 
@@ -70,6 +71,8 @@ func (cd *ClassDigest) add(s storage.Student, n, minutes int, contacted, idle bo
 	cd.Minutes += minutes
 	if n >= s.WeeklyTarget {
 		cd.MetTarget++
+	} else {
+		cd.Behind = append(cd.Behind, SessionsOfTarget(s.Name, n, s.WeeklyTarget))
 	}
 	if contacted {
 		cd.Contacted++

@@ -175,7 +175,11 @@ func RenderClassDigest(d Digest, cd ClassDigest) string {
 	fmt.Fprintf(&b, "%s 上周帮扶小结（%s）\n", ClassName(cd.Class), WeekLabel(d.WeekStart))
 	fmt.Fprintf(&b, "帮扶学生：%d人\n", cd.Students)
 	fmt.Fprintf(&b, "辅导：%d次，共%s\n", cd.Sessions, HoursAndMinutes(cd.Minutes))
-	fmt.Fprintf(&b, "达到约定次数：%d/%d人\n", cd.MetTarget, cd.Students)
+	fmt.Fprintf(&b, "达到约定次数：%d/%d人", cd.MetTarget, cd.Students)
+	if len(cd.Behind) > 0 {
+		fmt.Fprintf(&b, "（没达到：%s）", strings.Join(cd.Behind, "、"))
+	}
+	b.WriteString("\n")
 	fmt.Fprintf(&b, "本月家长沟通：%d/%d人已联系\n", cd.Contacted, cd.Students)
 	if len(cd.NotSeen) > 0 {
 		fmt.Fprintf(&b, "两周没有辅导记录：%s\n", strings.Join(cd.NotSeen, "、"))
@@ -191,6 +195,11 @@ func RenderClassDigest(d Digest, cd ClassDigest) string {
 		fmt.Fprintf(&b, "导师辅导次数：%s\n", strings.Join(ms, "、"))
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// SessionsOfTarget is a student's week against their target: 李四 0/1次.
+func SessionsOfTarget(name string, n, target int) string {
+	return fmt.Sprintf("%s %d/%d次", name, n, target)
 }
 
 // NoStudentsLastWeek answers /digest for a class without students last week.

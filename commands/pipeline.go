@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"bangfu/bot"
+	"bangfu/commands/report"
 	"bangfu/storage"
 )
 
@@ -362,11 +363,23 @@ func (h *Handler) plainMessage(ctx context.Context, m bot.Message) []bot.Outgoin
 		if hint := h.staffPlainHint(m.Text, false); hint != "" {
 			return h.markedReply(m, []bot.Outgoing{bot.Reply(m, hint)})
 		}
+		// 帮助, 怎么用, 你好: a new teacher looking for the way in.
+		if asksForHelp(m) || greets(m) {
+			return h.markedReply(m, []bot.Outgoing{bot.Reply(m, staffWayIn(report.TeacherName(p)))})
+		}
 	}
 	if err != nil || (known && rolesOf(p) != rParent) {
 		return nil
 	}
 	if known {
+		// 帮助 from a parent is asked of the bot, and 你好 alone says
+		// nothing yet: neither goes to the teachers as a message.
+		switch {
+		case asksForHelp(m):
+			return h.markedReply(m, []bot.Outgoing{bot.Reply(m, parentHelp(true))})
+		case greets(m):
+			return h.markedReply(m, []bot.Outgoing{bot.Reply(m, parentGreeting())})
+		}
 		if callWordRE().MatchString(Normalize(m.Text)) {
 			if sts, _ := h.awayChildren(p); len(sts) > 0 {
 				return h.run(ctx, m, h.familyCallCmd, "") // 打了: the weekend's family call
@@ -376,6 +389,32 @@ func (h *Handler) plainMessage(ctx context.Context, m bot.Message) []bot.Outgoin
 	}
 	return h.onceInAWhile(m, strangerPlainMessage())
 }
+
+// plainWord is a plain message as one word, its punctuation and case
+// dropped: "帮助！" and "Help" are 帮助 and help.
+func plainWord(text string) string {
+	return strings.ToLower(strings.Trim(Normalize(text), " ，。！!？?～~、.…"))
+}
+
+// helpWords ask the bot how it is used; greetings say hello and nothing
+// more.
+var (
+	helpWords = map[string]bool{"帮助": true, "怎么用": true, "菜单": true, "help": true, "使用说明": true, "说明": true,
+		"命令": true, "不会用": true, "怎么操作": true}
+	greetings = map[string]bool{"你好": true, "您好": true, "老师好": true, "hi": true, "hello": true, "在吗": true, "在么": true, "在不在": true}
+)
+
+// asksForHelp: a text message that is a help word alone, or a bare ?.
+func asksForHelp(m bot.Message) bool {
+	if m.Media != "" {
+		return false
+	}
+	t := strings.TrimSpace(Normalize(m.Text))
+	return t == "?" || t == "？" || helpWords[plainWord(t)]
+}
+
+// greets: a text message that is a greeting alone.
+func greets(m bot.Message) bool { return m.Media == "" && greetings[plainWord(m.Text)] }
 
 // onceInAWhile answers a plain message with one helpful line, then leaves
 // the sender's plain messages unanswered for plainQuiet.

@@ -343,3 +343,23 @@ func TestAParentAskingAboutTheWeekIsToldOfStatus(t *testing.T) {
 	}
 	mustNot(t, w.say("张三妈妈", "老师，明天孩子请假一天"), "/status")
 }
+
+// 帮助 and 你好 alone: a parent is shown the way in and the teachers are
+// not sent a message that says nothing; a teacher is shown the way in. A
+// voice message is still passed on.
+func TestHelpWordsAndGreetingsAreAnsweredNotPassedOn(t *testing.T) {
+	w := school(t)
+	w.emptyOutbox()
+	must(t, w.say("张三妈妈", "帮助"), "您可以私聊我发：", "/status")
+	must(t, w.say("张三妈妈", "你好！"), "您好！想对老师说的话，直接发给我就行")
+	must(t, w.say("张三妈妈", "?"), "您可以私聊我发：")
+	if out := w.emptyOutbox(); len(out) != 0 {
+		t.Fatalf("passed on to the teachers: %q", out)
+	}
+	must(t, w.say("张三妈妈", "你好，孩子今天发烧请假一天"), "已转给")
+	must(t, w.say("王老师", "怎么用"), "王老师您好！我帮您记帮扶工作", "/log 张三 数学辅导 30分钟", "/help")
+	must(t, w.say("王老师", "/菜单"), "你可以用这些命令")
+	if got := w.say("王老师", "收到"); got != "" {
+		t.Fatalf("收到 was answered: %q", got)
+	}
+}

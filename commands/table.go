@@ -133,7 +133,7 @@ func commandTable() []*spec {
 		{name: "name", family: famPeople, aliases: []string{"我叫", "改名", "名字"}, who: rStaff, where: inPrivate, writes: true, run: (*Handler).rename},
 		{name: "mute", family: famPeople, aliases: []string{"免打扰"}, who: rParent, where: inPrivate, writes: true, run: (*Handler).mute},
 		{name: "unmute", family: famPeople, aliases: []string{"取消免打扰", "恢复"}, who: rParent, where: inPrivate, writes: true, run: (*Handler).unmute},
-		{name: "help", family: famHelp, aliases: []string{"帮助", "start"}, who: rAny, where: anywhere, run: (*Handler).help},
+		{name: "help", family: famHelp, aliases: []string{"帮助", "start", "菜单", "说明", "命令", "?", "？"}, who: rAny, where: anywhere, run: (*Handler).help},
 	}
 	words := commandWordings()
 	for _, sp := range specs {

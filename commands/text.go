@@ -1471,6 +1471,16 @@ func parentRemoved(student, relation string, n int) string {
 }
 
 // parentHelp is /help for a parent, in a parent's words.
+// staffWayIn answers a teacher's 帮助 or 你好 in private.
+func staffWayIn(teacher string) string {
+	return fmt.Sprintf("%s您好！我帮您记帮扶工作，命令前面加 /，例如：\n/log 张三 数学辅导 30分钟（记一次辅导）\n/mine（我帮扶的学生和要做的事）\n全部命令：/help", teacher)
+}
+
+// parentGreeting answers a parent's 你好 or 在吗, which is not passed on.
+func parentGreeting() string {
+	return "您好！想对老师说的话，直接发给我就行，我会转给孩子的班主任和导师；看孩子这周的情况，发 /status。"
+}
+
 func parentHelp(private bool) string {
 	head := "您可以私聊我发："
 	if !private {

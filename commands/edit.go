@@ -112,6 +112,9 @@ func (h *Handler) edit(r *req) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	h.tellAuthor(r, ar, func(see sight) string {
+		return authorRecordEdited(report.TeacherName(r.me), ar.no, ar.f.label(), recordLine(h.Cal, ed.Before, h.personName, see), recordLine(h.Cal, ed.After, h.personName, see))
+	})
 	out := recordEdited(ar.no, ar.f.label(), recordLine(h.Cal, ed.Before, h.personName, see), recordLine(h.Cal, ed.After, h.personName, see))
 	if ed.After.Kind == storage.KindPraise && len(notify) > 0 {
 		if ed.UnsentReplaced > 0 {
@@ -270,6 +273,9 @@ func (h *Handler) deleteRecord(r *req) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	h.tellAuthor(r, ar, func(see sight) string {
+		return authorRecordDeleted(report.TeacherName(r.me), ar.no, ar.f.label(), recordLine(h.Cal, ar.rec, h.personName, see))
+	})
 	out := recordDeleted(ar.no, ar.f.label(), recordLine(h.Cal, ar.rec, h.personName, r.sight(ar.f.st)))
 	if u.Kind == storage.KindPraise {
 		if u.UnsentDropped > 0 {
@@ -295,4 +301,30 @@ func contactQueuedFate(u storage.Undone) string {
 		return replyStaysSent()
 	}
 	return ""
+}
+
+// tellAuthor lets the teacher who wrote a record know, in private, that
+// the head teacher or an admin corrected or deleted it: it was their
+// record, and /history would have surprised them. The words are theirs to
+// see (the author's sight). Best effort: the change is made and kept
+// whether or not the notice can be queued.
+func (h *Handler) tellAuthor(r *req, ar aRecord, text func(see sight) string) {
+	author := ar.rec.AuthorID()
+	if author == 0 || author == r.me.ID {
+		return
+	}
+	p, err := h.Store.Person(author)
+	if err != nil || !p.IsStaff() {
+		return
+	}
+	acc, ok := p.Reachable()
+	if !ok {
+		return
+	}
+	see := sight{me: p.ID, all: privileged(p, ar.f.st), private: true}
+	q := storage.Queued{Platform: acc.Platform, ChatID: acc.ChatID, ChatTitle: p.Name, Private: true, PersonID: p.ID,
+		NotBefore: h.Cal.AfterQuietHours(r.now), Key: "record-changed:" + r.msg.Key(), Text: text(see)}
+	if err := h.Store.Enqueue(storage.Meta{}, q); err != nil {
+		h.Log.Error("telling a record's author of a change failed", "err", err, "record", ar.no)
+	}
 }

@@ -227,3 +227,26 @@ func TestACorrectionWithTheStudentsName(t *testing.T) {
 	must(t, r, "#1 是张三（初一3班）的记录，不能改到李四名下", "/删除记录 #1")
 	must(t, w.say("王老师", "/history 张三"), "辅导：英语 45分钟")
 }
+
+// The head teacher's correction or deletion of a mentor's record is told
+// to the mentor in private; a teacher's change of their own record is not.
+func TestTheAuthorHearsOfAChangeToTheirRecord(t *testing.T) {
+	w := school(t)
+	w.say("王老师", "/log 张三 数学 30分钟 讲了分数")
+	w.say("王老师", "/log 张三 英语 20分钟")
+	w.emptyOutbox()
+	w.say("李老师", "/修改 #1 40分钟")
+	q, ok := w.queuedTo("dm:王老师", "李老师更正了你记的 #1（张三（初一3班））")
+	if !ok || !strings.Contains(q.Text, "原来：11月25日（周三） 辅导：数学 30分钟（王老师） 备注：讲了分数") || !strings.Contains(q.Text, "现在：11月25日（周三） 辅导：数学 40分钟") {
+		t.Fatalf("the author was told %+v (%v)", q, ok)
+	}
+	w.say("李老师", "/删除记录 #2")
+	if _, ok := w.queuedTo("dm:王老师", "李老师删除了你记的 #2（张三（初一3班））：11月25日（周三） 辅导：英语 20分钟"); !ok {
+		t.Fatal("the author was not told of the deletion")
+	}
+	w.emptyOutbox()
+	w.say("王老师", "/修改 #1 45分钟")
+	if n := w.queuedFor("dm:王老师", "更正了你记的"); n != 0 {
+		t.Fatalf("a teacher was told of their own change: %d", n)
+	}
+}

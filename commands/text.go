@@ -949,6 +949,14 @@ func deleteOnlyNo() string {
 	return "只写一个记录号就可以。"
 }
 
+func authorRecordDeleted(by string, no uint64, student, line string) string {
+	return fmt.Sprintf("%s删除了你记的 #%d（%s）：%s", by, no, student, line)
+}
+
+func authorRecordEdited(by string, no uint64, student, before, after string) string {
+	return fmt.Sprintf("%s更正了你记的 #%d（%s）：\n原来：%s\n现在：%s", by, no, student, before, after)
+}
+
 func recordDeleted(no uint64, student, line string) string {
 	return fmt.Sprintf("已删除 #%d（%s）：%s", no, student, line)
 }
@@ -1789,12 +1797,12 @@ func commandWordings() map[string]wording {
 		"edit": {
 			usage:   "/edit #<记录号> <改后的内容>",
 			example: "/修改 #37 数学辅导 45分钟",
-			desc:    "按记录号更正一条记录：写法同原来的命令，不写学生；没写的日期和备注保持原样（沟通记录的方式、对象、内容也是）",
+			desc:    "按记录号更正一条记录：写法同原来的命令，不写学生；没写的日期和备注保持原样（沟通记录的方式、对象、内容也是）；班主任改了别的老师记的，会私聊告诉记录人",
 			who:     "记录人、班主任和管理员"},
 		"delete": {
 			usage:   "/delete #<记录号>",
 			example: "/删除记录 #37",
-			desc:    "按记录号删除一条记录（记录号在 /history 里看）",
+			desc:    "按记录号删除一条记录（记录号在 /history 里看）；班主任删了别的老师记的，会私聊告诉记录人",
 			who:     "记录人、班主任和管理员"},
 		"semester": {
 			usage:   "/semester",

@@ -723,7 +723,7 @@ func renderStudentStatus(cal storage.Calendar, f report.StudentFile, personName 
 		fmt.Fprintf(&b, "类别：%s\n", strings.Join(st.Categories, "、"))
 	}
 	wn, wm, mn := f.WeekSessions()
-	fmt.Fprintf(&b, "本周辅导：%d次/目标%d次（%d分钟）；本月%d次\n", wn, st.WeeklyTarget, wm, mn)
+	fmt.Fprintf(&b, "本周辅导：%d次/目标%d次（%s）；本月%d次\n", wn, st.WeeklyTarget, report.HoursAndMinutes(wm), mn)
 	if len(f.Sessions) > 0 {
 		b.WriteString("最近辅导：\n")
 		for i := len(f.Sessions) - 1; i >= 0 && i >= len(f.Sessions)-5; i-- {

@@ -388,6 +388,8 @@ func TestSpacesAnInputMethodAddsAreRead(t *testing.T) {
 	must(t, w.say("李老师", "/student set 张三 每周 3 次"), "每周辅导3次")
 	must(t, w.say("李老师", "/meeting 初一3班 12 月 4 日 晚上 7 点 期末家长会"), "初一3班家长会，12月4日（周五） 19:00", "期末家长会")
 	must(t, w.say("王老师", "/log 张三 数学 1 小时 30 分钟"), "数学 90分钟")
+	// The week's time, in the student's status, in hours and minutes.
+	must(t, w.say("王老师", "/status 张三"), "本周辅导：4次/目标3次（4小时）")
 	// A word that only starts like a unit stays a word: 2 次函数.
 	must(t, w.say("王老师", "/log 张三 数学 30分钟 讲了 2 次函数"), "备注：讲了 2 次函数")
 	// A second duration is still one too many.

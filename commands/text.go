@@ -1029,17 +1029,23 @@ func studentAdded(st storage.Student, class string, reopened, defaultTarget, sho
 		fmt.Fprintf(&b, "（默认，可用 /student set %s%s 每周2次 修改）", class, st.Name)
 	}
 	b.WriteString("。")
-	if len(st.Categories) > 0 {
-		if showCategories {
-			fmt.Fprintf(&b, "\n类别：%s", strings.Join(st.Categories, "、"))
-		} else {
-			b.WriteString("\n（类别已保存，只在私聊里显示）")
-		}
-	}
+	b.WriteString(categoriesAdded(st.Categories, showCategories))
 	if st.MentorID == 0 {
 		fmt.Fprintf(&b, "\n下一步：指定导师 /mentor %s%s 王老师", class, st.Name)
 	}
 	return b.String()
+}
+
+// categoriesAdded is the line of a student add that gives the categories,
+// or only says they were kept when the chat may not see them.
+func categoriesAdded(cats []string, show bool) string {
+	switch {
+	case len(cats) == 0:
+		return ""
+	case show:
+		return "\n类别：" + strings.Join(cats, "、")
+	}
+	return "\n（类别已保存，只在私聊里显示）"
 }
 
 // studentsAdded answers several added in one line: they share the line's
@@ -1075,13 +1081,7 @@ func studentsAdded(sts []storage.Student, class string, reopened []bool, default
 		fmt.Fprintf(&b, "（默认，可用 /student set %s%s 每周2次 修改）", class, st.Name)
 	}
 	b.WriteString("。")
-	if len(st.Categories) > 0 {
-		if showCategories {
-			fmt.Fprintf(&b, "\n类别：%s", strings.Join(st.Categories, "、"))
-		} else {
-			b.WriteString("\n（类别已保存，只在私聊里显示）")
-		}
-	}
+	b.WriteString(categoriesAdded(st.Categories, showCategories))
 	if len(mentorless) > 0 {
 		fmt.Fprintf(&b, "\n下一步：给%s指定导师，例如 /mentor %s%s 王老师", strings.Join(mentorless, "、"), class, mentorless[0])
 	}

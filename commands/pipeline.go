@@ -368,6 +368,14 @@ func (h *Handler) plainMessage(ctx context.Context, m bot.Message) []bot.Outgoin
 			return h.markedReply(m, []bot.Outgoing{bot.Reply(m, staffWayIn(report.TeacherName(p)))})
 		}
 	}
+	// An invite code pasted alone (a second child's, or a first one's by
+	// someone who has not read "/join"), by anyone but a teacher: it is
+	// the join it was meant for, not a message to the teachers.
+	if err == nil && (!known || !p.IsStaff()) && m.Media == "" {
+		if code, ok := bareCode(m.Text); ok {
+			return h.run(ctx, m, h.specNamed("join"), code)
+		}
+	}
 	if err != nil || (known && rolesOf(p) != rParent) {
 		return nil
 	}
@@ -388,6 +396,18 @@ func (h *Handler) plainMessage(ctx context.Context, m bot.Message) []bot.Outgoin
 		return h.run(ctx, m, h.relayCmd, "")
 	}
 	return h.onceInAWhile(m, strangerPlainMessage())
+}
+
+// bareCode reads an invite code sent without /join: V9YBSSMD, v9yb ssmd,
+// 邀请码：V9YB-SSMD.
+func bareCode(text string) (string, bool) {
+	t := strings.TrimSpace(Normalize(text))
+	t = strings.TrimLeft(strings.TrimPrefix(t, "邀请码"), "：: ")
+	if runeLen(t) > 20 {
+		return "", false
+	}
+	code := NormalizeCode(t)
+	return code, validCode(code)
 }
 
 // plainWord is a plain message as one word, its punctuation and case

@@ -363,3 +363,21 @@ func TestHelpWordsAndGreetingsAreAnsweredNotPassedOn(t *testing.T) {
 		t.Fatalf("收到 was answered: %q", got)
 	}
 }
+
+// An invite code pasted alone, without /join, binds: for a new parent and
+// for a parent adding a second child. It was passed to the teachers as a
+// message (or, from a stranger, answered with how to write /join).
+func TestAnInviteCodeSentAloneJoins(t *testing.T) {
+	w := school(t)
+	last := func(s string) string { l := strings.Split(s, "\n"); return l[len(l)-1] }
+	code := last(w.say("李老师", "/invite parent 李四 妈妈"))
+	w.emptyOutbox()
+	must(t, w.say("张三妈妈", "邀请码："+strings.ToLower(code[:4])+" "+strings.ToLower(code[4:])), "已绑定为李四的家长（妈妈）")
+	if out := w.emptyOutbox(); len(out) != 0 {
+		t.Fatalf("the code went to the teachers: %q", out)
+	}
+	must(t, w.say("张三妈妈", "/status"), "张三这周", "李四这周")
+	must(t, w.say("李四爸爸", last(w.say("李老师", "/invite parent 李四 爸爸"))), "已绑定为李四的家长（爸爸）")
+	// Eight letters that are no code stay a message.
+	must(t, w.say("李四爸爸", "THANKYOU"), "已转给李老师")
+}

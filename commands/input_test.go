@@ -431,3 +431,22 @@ func TestAContactWithTheFamily(t *testing.T) {
 	// No one is invited or registered as 家长: it is no one person.
 	must(t, w.say("李老师", "/invite parent 张三 家长"), "关系可以写")
 }
+
+// A record's student not written first: after a day, a duration or a
+// subject, or with a colon after the name. It was refused as a student
+// called 昨天, or (/contact) as a line for two students.
+func TestTheStudentNeedNotComeFirst(t *testing.T) {
+	w := school(t)
+	must(t, w.say("王老师", "/log 昨天 张三 数学 30分钟"), "已记录：张三（初一3班）数学 30分钟，11月24日（周二）")
+	must(t, w.say("王老师", "/log 数学 张三 30分钟"), "已记录：张三（初一3班）数学 30分钟，11月25日（周三）")
+	must(t, w.say("王老师", "/log 张三：英语 20分钟"), "已记录：张三（初一3班）英语 20分钟")
+	must(t, w.say("王老师", "/contact 昨天 张三 电话 妈妈 说了作业"), "家校沟通（电话·妈妈），11月24日（周二）", "内容：说了作业")
+	must(t, w.say("王老师", "/表扬 张三：这周作业全对"), "已记录张三（初一3班）的进步：这周作业全对")
+	// A name the register lacks stays first and is refused, never moved
+	// behind another student's.
+	r := w.say("王老师", "/log 张三丰 李四 数学 30分钟")
+	mustNot(t, r, "已记录")
+	if ss, _ := w.st.SessionsBetween(w.now.AddDate(0, 0, -7), w.now.Add(time.Hour)); len(ss) != 3 {
+		t.Fatalf("%d sessions stored, want 3", len(ss))
+	}
+}

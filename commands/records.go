@@ -87,6 +87,7 @@ func isNameSeparator(c rune) bool { return strings.ContainsRune("、，,/和与�
 // dropped from r.args.
 func (h *Handler) studentsOf(r *req) ([]string, string, bool) {
 	h.joinSpacedName(r)
+	h.studentToFront(r)
 	names, rest, many := h.severalStudents(r.args)
 	if many && len(names) == 1 {
 		r.args = newArgs(names[0] + " " + rest)
@@ -106,6 +107,47 @@ func (h *Handler) joinSpacedName(r *req) {
 	}
 	if joined := a.at(0) + a.at(1); h.isStudent(joined) {
 		r.args = newArgs(joined + " " + a.from(2))
+	}
+}
+
+// studentToFront reads a record's line whose student is not written
+// first: 张三：这周作业全对 (a colon after the name), /log 昨天 张三 数学
+// 30分钟 (the day first), /log 数学 张三 30分钟 (the subject first),
+// /contact 昨天 张三 电话 妈妈 … (the day goes last, where /contact reads
+// it). Only words that are plainly no name are moved: a day, a duration
+// or a subject; a name the register lacks stays first and is refused.
+func (h *Handler) studentToFront(r *req) {
+	a := r.args
+	first := a.at(0)
+	if first == "" || h.isStudent(first) {
+		return
+	}
+	for _, colon := range []string{"：", ":"} {
+		if name, rest, ok := strings.Cut(first, colon); ok && h.isStudent(name) {
+			r.args = newArgs(name + " " + rest + " " + a.from(1))
+			return
+		}
+	}
+	plainlyNoName := func(tok string) bool {
+		if parseDay(tok, r.now, h.Cal, false).isDate {
+			return true
+		}
+		_, isDuration := parseDuration(tok)
+		return r.spec.name == "log" && (isDuration || startsWithAny(tok, subjectWords))
+	}
+	for k := 1; k <= 2 && k < a.len(); k++ {
+		if !plainlyNoName(a.at(k - 1)) {
+			return
+		}
+		if h.isStudent(a.at(k)) {
+			moved, rest := a.between(0, k), a.from(k+1)
+			if r.spec.name == "log" {
+				r.args = newArgs(a.at(k) + " " + moved + " " + rest)
+			} else {
+				r.args = newArgs(a.at(k) + " " + rest + " " + moved)
+			}
+			return
+		}
 	}
 }
 
@@ -709,12 +751,11 @@ func (h *Handler) contact(r *req) (string, error) {
 }
 
 func (h *Handler) praise(r *req) (string, error) {
-	a := r.args
+	names, rest, several := h.studentsOf(r) // 张三：这周作业全对 is read first
+	a := r.args                             // a name written twice is dropped
 	if a.len() < 2 {
 		return "", r.usage(praiseNeedsAll())
 	}
-	names, rest, several := h.studentsOf(r)
-	a = r.args // a name written twice is dropped
 	ref, i := studentArg(a)
 	text := a.from(i)
 	if several {

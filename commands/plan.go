@@ -322,7 +322,9 @@ func (h *Handler) renderPlan(r *req, f found) string {
 	}
 	responsible := h.personName(f.st.Responsible())
 	if responsible == "" {
-		responsible = planHeadTeacherResponsible()
+		// No mentor: the head teacher, by name when the class has one.
+		heads, _ := h.HeadTeachers(f.st.ClassID)
+		responsible = planHeadTeacherResponsible(strings.Join(heads, "、"))
 	}
 	v := planView{
 		label: f.label(), name: f.st.Name, start: report.Day(h.Cal, p.Start), responsible: responsible,

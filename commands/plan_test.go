@@ -73,7 +73,8 @@ func TestPlanReviewsMonthlyAndEndsWithTheSupport(t *testing.T) {
 	must(t, w.say("王老师", "/评估 张三 作业按时交了"), "还没有在执行的帮扶计划", "/计划 张三 原因：")
 	must(t, w.say("王老师", "/mine"), "写张三的帮扶计划（/计划 张三）")
 	w.say("王老师", "/计划 张三 措施：午间辅导")
-	w.say("李老师", "/计划 李四 措施：同桌互助")
+	// 李四 has no mentor: his head teacher answers for the plan, by name.
+	must(t, w.say("李老师", "/计划 李四 措施：同桌互助"), "责任教师：李老师（班主任）")
 
 	// November's plan owes no November review; in December it does.
 	must(t, w.say("王老师", "/计划"), "张三（初一3班） 计划执行中 ✓")

@@ -2417,7 +2417,14 @@ func planNoStudents() string {
 	return "你还没有负责的学生。班主任用 /mentor 张三 王老师 指定导师后，这里会列出你的学生和他们的帮扶计划。"
 }
 
-func planHeadTeacherResponsible() string { return "班主任" }
+// planHeadTeacherResponsible: the head teacher answers for a plan of a
+// student with no mentor; names is "" while the class has none.
+func planHeadTeacherResponsible(names string) string {
+	if names == "" {
+		return "班主任"
+	}
+	return names + "（班主任）"
+}
 
 // plan states in /plan's list.
 const (

@@ -387,6 +387,7 @@ func TestSpacesAnInputMethodAddsAreRead(t *testing.T) {
 	must(t, r, "已记录：张三（初一3班）数学 30分钟", "备注：小测 85 分")
 	must(t, w.say("李老师", "/student set 张三 每周 3 次"), "每周辅导3次")
 	must(t, w.say("李老师", "/meeting 初一3班 12 月 4 日 晚上 7 点 期末家长会"), "初一3班家长会，12月4日（周五） 19:00", "期末家长会")
+	must(t, w.say("李老师", "/meeting 初一3班 12 月 11 日晚上 7 点 学习方法交流"), "初一3班家长会，12月11日（周五） 19:00", "学习方法交流")
 	must(t, w.say("王老师", "/log 张三 数学 1 小时 30 分钟"), "数学 90分钟")
 	// The week's time, in the student's status, in hours and minutes.
 	must(t, w.say("王老师", "/status 张三"), "本周辅导：4次/目标3次（4小时）")

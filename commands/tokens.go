@@ -104,12 +104,14 @@ func joinSpacedUnits(toks []token) []token {
 		}
 		toks = out
 	}
-	join(func(a, b string) bool { return isNumberField(a) && slices.Contains(spacedUnits, b) })
+	join(func(a, b string) bool {
+		return isNumberField(a) && (slices.Contains(spacedUnits, b) || isDayWithPart(b))
+	})
 	join(func(a, b string) bool { // 1小时 30分钟
 		return startsWithDigit(a) && strings.HasSuffix(a, "小时") && startsWithDigit(b) && (strings.HasSuffix(b, "分钟") || strings.HasSuffix(b, "分"))
 	})
-	join(func(a, b string) bool {
-		return startsWithDigit(a) && strings.HasSuffix(a, "月") && startsWithDigit(b) && (strings.HasSuffix(b, "日") || strings.HasSuffix(b, "号"))
+	join(func(a, b string) bool { // 11月 24日, 12月 4日晚上
+		return startsWithDigit(a) && strings.HasSuffix(a, "月") && isDayOfMonth(b)
 	})
 	join(func(a, b string) bool {
 		return (a == "每周" || a == "每星期") && startsWithDigit(b) && strings.HasSuffix(b, "次")
@@ -135,6 +137,22 @@ func isNumberField(s string) bool {
 		}
 	}
 	return digits > 0
+}
+
+// isDayWithPart: 日晚上, 号下午 — a day's unit with the part of the day.
+func isDayWithPart(s string) bool {
+	for _, u := range []string{"日", "号"} {
+		if rest, ok := strings.CutPrefix(s, u); ok && slices.Contains(dayParts, rest) {
+			return true
+		}
+	}
+	return false
+}
+
+// isDayOfMonth: 24日, 4号, 4日晚上 — digits, then 日 or 号.
+func isDayOfMonth(s string) bool {
+	i := strings.IndexAny(s, "日号")
+	return i > 0 && isNumberField(s[:i]) && !strings.Contains(s[:i], ".")
 }
 
 func startsWithDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }

@@ -451,3 +451,17 @@ func TestTheStudentNeedNotComeFirst(t *testing.T) {
 		t.Fatalf("%d sessions stored, want 3", len(ss))
 	}
 }
+
+// A record for a class or for 全班 is refused, saying each record is one
+// student's; a class before a student's name stays the student's class.
+func TestARecordForAWholeClassIsRefused(t *testing.T) {
+	w := school(t)
+	for _, in := range []string{"/log 初一3班 数学 40分钟", "/log 全班 数学 40分钟", "/表扬 初一3班 这周都按时交作业"} {
+		must(t, w.say("王老师", in), "记的是帮扶学生本人的，不能记给一个班")
+	}
+	must(t, w.say("王老师", "/log 初一3班 张三 数学 40分钟"), "已记录：张三（初一3班）数学 40分钟")
+	must(t, w.say("王老师", "/log 初一3班 张三丰 数学 40分钟"), "没有叫张三丰")
+	if ss, _ := w.st.SessionsBetween(w.now.AddDate(0, 0, -7), w.now.Add(time.Hour)); len(ss) != 1 {
+		t.Fatalf("%d sessions stored, want 1", len(ss))
+	}
+}

@@ -348,7 +348,28 @@ func (h *Handler) at(r *req, day time.Time) time.Time {
 	return day.Add(r.now.Sub(today))
 }
 
+// refuseWholeClass answers a record written for a class or for 全班: each
+// record is one student's (a class name then a subject read as a student
+// 初一3班数学 with no subject).
+func (h *Handler) refuseWholeClass(r *req) error {
+	first := r.args.at(0)
+	_, isClass := parseClass(first)
+	if !isClass && !wholeClassWords[first] {
+		return nil
+	}
+	if next := r.args.at(1); isClass && (h.isStudent(next) || nameShaped(next)) {
+		return nil // 初一3班 张三: the class, then the student (or a name to refuse as such)
+	}
+	return refuse(recordForWholeClass(r.command()))
+}
+
+// wholeClassWords name everyone at once.
+var wholeClassWords = map[string]bool{"全班": true, "全体": true, "大家": true, "全班同学": true, "所有人": true}
+
 func (h *Handler) log(r *req) (string, error) {
+	if err := h.refuseWholeClass(r); err != nil {
+		return "", err
+	}
 	names, rest, several := h.studentsOf(r)
 	if !several {
 		_, i := studentArg(r.args)
@@ -751,6 +772,9 @@ func (h *Handler) contact(r *req) (string, error) {
 }
 
 func (h *Handler) praise(r *req) (string, error) {
+	if err := h.refuseWholeClass(r); err != nil {
+		return "", err
+	}
 	names, rest, several := h.studentsOf(r) // 张三：这周作业全对 is read first
 	a := r.args                             // a name written twice is dropped
 	if a.len() < 2 {

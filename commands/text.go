@@ -147,6 +147,10 @@ func logExampleRest(subject string, minutes int) string {
 	return fmt.Sprintf("%s %d分钟", subject, minutes)
 }
 
+func recordForWholeClass(command string) string {
+	return fmt.Sprintf("/%[1]s 记的是帮扶学生本人的，不能记给一个班。几位一起的，名字都写上，例如：/%[1]s 张三 李四 …（每人记一条）。", command)
+}
+
 func logMisspeltCompanion(word, meant, names string) string {
 	return fmt.Sprintf("帮扶名单里没有叫%[1]s的学生，是不是%[2]s？几位学生一起辅导的，名字都要写对。如果“%[1]s”不是名字，把时长写在前面：/log %[3]s 30分钟 %[1]s……", word, meant, names)
 }

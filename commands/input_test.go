@@ -330,6 +330,8 @@ func TestAMisspeltSecondNameIsAskedAbout(t *testing.T) {
 	// A space after the surname (张 三) is read as the one name.
 	must(t, w.say("王老师", "/log 张 三 语文 20分钟"), "已记录：张三（初一3班）语文 20分钟")
 	must(t, w.say("王老师", "/contact 张 三 电话 妈妈 说了作业"), "已记录：张三（初一3班）家校沟通（电话·妈妈）")
+	must(t, w.say("王老师", "/status 张 三"), "张三（初一3班）")
+	must(t, w.say("王老师", "/history 张 三"), "张三（初一3班） 最近")
 }
 
 func TestAStudentsNameGluedToTheRestIsRead(t *testing.T) {

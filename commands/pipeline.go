@@ -129,6 +129,7 @@ func (h *Handler) run(ctx context.Context, m bot.Message, sp *spec, rest string)
 // runAs is run for a command the sender wrote as called ("": its name).
 func (h *Handler) runAs(ctx context.Context, m bot.Message, sp *spec, rest, called string) []bot.Outgoing {
 	r := &req{ctx: ctx, msg: m, private: m.Chat.Kind == bot.Private, spec: sp, args: newArgs(rest), now: h.Now(), called: called}
+	h.joinSpacedName(r) // /status 张 三: whichever command names a student first
 	res := h.pipeline(r)
 	if res.silent {
 		return nil

@@ -86,7 +86,6 @@ func isNameSeparator(c rune) bool { return strings.ContainsRune("、，,/和与�
 // (names, the rest of the line, true), or one, with a name written twice
 // dropped from r.args.
 func (h *Handler) studentsOf(r *req) ([]string, string, bool) {
-	h.joinSpacedName(r)
 	h.studentToFront(r)
 	names, rest, many := h.severalStudents(r.args)
 	if many && len(names) == 1 {

@@ -467,3 +467,18 @@ func TestARecordForAWholeClassIsRefused(t *testing.T) {
 		t.Fatalf("%d sessions stored, want 1", len(ss))
 	}
 }
+
+// A record's line with its student left out is answered so, with the line
+// as it should be sent (in private; in a group the note is not echoed).
+func TestARecordWithItsStudentLeftOut(t *testing.T) {
+	w := school(t)
+	must(t, w.say("王老师", "/log 周一 数学 30分钟"), "先写学生的名字", "例如：/log 张三 周一 数学 30分钟")
+	must(t, w.say("王老师", "/log 数学 30分钟"), "先写学生的名字")
+	must(t, w.say("王老师", "/contact 电话 妈妈 说了作业"), "先写学生的名字", "例如：/contact 张三 电话 妈妈 说了作业")
+	r := w.sayIn("初一3班教师群", "王老师", "/contact 电话 奶奶 父母在外打工")
+	must(t, r, "先写学生的名字")
+	mustNot(t, r, "父母在外打工")
+	if ss, _ := w.st.SessionsBetween(w.now.AddDate(0, 0, -7), w.now.Add(time.Hour)); len(ss) != 0 {
+		t.Fatalf("stored: %+v", ss)
+	}
+}

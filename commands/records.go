@@ -150,6 +150,34 @@ func (h *Handler) studentToFront(r *req) {
 	}
 }
 
+// studentLeftOut refuses a record's line that starts with what comes after
+// a student (a day, a duration, a subject; a contact's way or whom): the
+// student was left out, and reading the first word as a name gave a wrong
+// answer (没有叫周一的学生, 请写上沟通方式).
+func (h *Handler) studentLeftOut(r *req) error {
+	first := r.args.at(0)
+	if first == "" || h.isStudent(first) {
+		return nil
+	}
+	_, isDuration := parseDuration(first)
+	_, isMethod := contactMethods[first]
+	_, isWhom := contactWhomOf(first)
+	left := parseDay(first, r.now, h.Cal, false).isDate || isDuration
+	switch r.spec.name {
+	case "log":
+		left = left || startsWithAny(first, subjectWords)
+	case "contact":
+		left = left || isMethod || isWhom
+	}
+	if !left {
+		return nil
+	}
+	if r.private { // in a group the line's note or content is not echoed
+		r.example = "/" + r.command() + " 张三 " + r.args.src
+	}
+	return r.usage(recordNeedsStudentFirst())
+}
+
 // joinWords join two students' names: 张三 和 李四.
 var joinWords = map[string]bool{"和": true, "与": true, "跟": true, "及": true, "、": true, "，": true, ",": true}
 
@@ -370,6 +398,9 @@ func (h *Handler) log(r *req) (string, error) {
 		return "", err
 	}
 	names, rest, several := h.studentsOf(r)
+	if err := h.studentLeftOut(r); err != nil {
+		return "", err
+	}
 	if !several {
 		_, i := studentArg(r.args)
 		rest = r.args.from(i)
@@ -751,6 +782,9 @@ func (h *Handler) parseContact(r *req, keep bool) (contactInput, error) {
 
 func (h *Handler) contact(r *req) (string, error) {
 	if err := h.oneStudentOnly(r); err != nil {
+		return "", err
+	}
+	if err := h.studentLeftOut(r); err != nil {
 		return "", err
 	}
 	in, err := h.parseContact(r, false)

@@ -147,6 +147,10 @@ func logExampleRest(subject string, minutes int) string {
 	return fmt.Sprintf("%s %d分钟", subject, minutes)
 }
 
+func recordNeedsStudentFirst() string {
+	return "先写学生的名字，再写别的。"
+}
+
 func recordForWholeClass(command string) string {
 	return fmt.Sprintf("/%[1]s 记的是帮扶学生本人的，不能记给一个班。几位一起的，名字都写上，例如：/%[1]s 张三 李四 …（每人记一条）。", command)
 }

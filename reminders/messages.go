@@ -213,10 +213,7 @@ func (s *Scheduler) weeklyCheckin(c candidate, snap *snapshot, now time.Time) ([
 	// owed lists have it), who was told nowhere in private.
 	heads := cadence.Heads(snap.people)
 	ownsIt := func(p storage.Person, st storage.Student) bool {
-		if who := st.Responsible(); who != 0 {
-			return who == p.ID
-		}
-		return slices.Contains(heads(st.ClassID), p.ID)
+		return slices.Contains(cadence.MentorsOf(st, heads), p.ID)
 	}
 	var out []storage.Queued
 	for _, p := range snap.people {

@@ -284,9 +284,16 @@ func items(cal storage.Calendar, now time.Time, rules []Rule, students []storage
 // mentor's, else the head teacher's; a head teacher's rule is theirs.
 func ownersOf(r Rule, st storage.Student, heads func(uint64) []uint64) []uint64 {
 	if r.Who == WhoMentor {
-		if who := st.Responsible(); who != 0 {
-			return []uint64{who}
-		}
+		return MentorsOf(st, heads)
+	}
+	return heads(st.ClassID)
+}
+
+// MentorsOf are who see to a student's support: the plan's responsible
+// teacher or the mentor, else the class's head teachers.
+func MentorsOf(st storage.Student, heads func(uint64) []uint64) []uint64 {
+	if who := st.Responsible(); who != 0 {
+		return []uint64{who}
 	}
 	return heads(st.ClassID)
 }

@@ -358,20 +358,13 @@ func (h *Handler) waitingParents(r *req) (first, all string) {
 	if err != nil {
 		return "", ""
 	}
-	var names []string
-	for _, st := range students {
-		cs, err := h.Store.Contacts(st.ID, r.now.Add(-report.UnansweredFor), r.now.Add(time.Minute))
-		if err != nil {
-			return "", ""
-		}
-		last, ok := report.Unanswered(cs)[st.ID]
-		if !ok {
-			continue
-		}
-		if first == "" {
-			first = strings.TrimSpace(st.Name + " " + last.Whom)
-		}
-		names = append(names, st.Name+"的"+orDefault(last.Whom, "家长"))
+	waiting, err := h.waitingMessages(students, r.now)
+	if err != nil || len(waiting) == 0 {
+		return "", ""
 	}
-	return first, strings.Join(names, "、")
+	var names []string
+	for _, w := range waiting {
+		names = append(names, w.student.Name+"的"+orDefault(w.last.Whom, "家长"))
+	}
+	return strings.TrimSpace(waiting[0].student.Name + " " + waiting[0].last.Whom), strings.Join(names, "、")
 }

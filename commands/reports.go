@@ -158,22 +158,37 @@ func (h *Handler) ParentWeek(st storage.Student, now time.Time) (string, error) 
 // teacher has answered (report.Unanswered), one line a student; example is
 // the contact that would answer the first, as a teacher writes it.
 func (h *Handler) unanswered(students []storage.Student, now time.Time) (lines []string, ids []uint64, example string, err error) {
+	waiting, err := h.waitingMessages(students, now)
+	for _, w := range waiting {
+		if example == "" {
+			example = answeringContact(w.student.Name, w.last.Whom)
+		}
+		lines = append(lines, report.UnansweredLine(h.Cal, w.student.Name, w.last))
+		ids = append(ids, w.student.ID)
+	}
+	return lines, ids, example, err
+}
+
+// waitingMessage is a student whose family's last message no teacher has
+// answered (report.Unanswered), with that message.
+type waitingMessage struct {
+	student storage.Student
+	last    storage.Contact
+}
+
+// waitingMessages finds them among students, in their order.
+func (h *Handler) waitingMessages(students []storage.Student, now time.Time) ([]waitingMessage, error) {
+	var out []waitingMessage
 	for _, st := range students {
 		cs, err := h.Store.Contacts(st.ID, now.Add(-report.UnansweredFor), now.Add(time.Minute))
 		if err != nil {
-			return nil, nil, "", err
+			return nil, err
 		}
-		last, ok := report.Unanswered(cs)[st.ID]
-		if !ok {
-			continue
+		if last, ok := report.Unanswered(cs)[st.ID]; ok {
+			out = append(out, waitingMessage{st, last})
 		}
-		if example == "" {
-			example = answeringContact(st.Name, last.Whom)
-		}
-		lines = append(lines, report.UnansweredLine(h.Cal, st.Name, last))
-		ids = append(ids, st.ID)
 	}
-	return lines, ids, example, nil
+	return out, nil
 }
 
 func (h *Handler) mine(r *req) (string, error) {

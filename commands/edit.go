@@ -93,7 +93,7 @@ func (h *Handler) edit(r *req) (string, error) {
 	if name := r.args.at(1); name != "" {
 		if ref := parseStudentRef(name); ref.name == ar.f.st.Name {
 			r.args = newArgs(r.args.at(0) + " " + r.args.from(2))
-		} else if h.isStudent(ref.name) {
+		} else if h.isStudent(r, ref.name) {
 			return "", refuse(editOtherStudent(ar.no, ar.f.label(), name))
 		}
 	}

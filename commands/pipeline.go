@@ -31,6 +31,10 @@ type req struct {
 	marked  bool           // the message was marked processed, with its journaled reply, by this command
 	example string         // the example a bad input is answered with, when not the command's own
 	called  string         // the command as the sender wrote it (计划 结束), when a Chinese alias
+	// named remembers the students each name read in this message named:
+	// a line's first word is looked up by several readers (is it a name,
+	// moved, left out, glued, resolved), once.
+	named map[string][]storage.Student
 }
 
 // command is the command as its refusals name it: as the sender wrote it.
@@ -467,10 +471,10 @@ func (h *Handler) staffPlainHint(text string, onlyRecords bool) string {
 	if len(words) < 2 {
 		return ""
 	}
-	if sp, _ := h.lookup(words[0], ""); sp != nil && h.isStudent(words[1]) {
+	if sp, _ := h.lookup(words[0], ""); sp != nil && h.isStudent(nil, words[1]) {
 		return plainCommand("/" + strings.Join(words, " "))
 	}
-	if !h.isStudent(words[0]) {
+	if !h.isStudent(nil, words[0]) {
 		return ""
 	}
 	for _, w := range words[1:] {

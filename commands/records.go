@@ -43,7 +43,7 @@ func (h *Handler) oneStudentOnly(r *req) error {
 // severalStudents reads the students a line starts with when it names more
 // than one (张三 李四 …, 张三、李四 …, 张三 和 李四 …): the names, each once,
 // the rest of the line, and whether more than one name was written.
-func (h *Handler) severalStudents(a args) (names []string, rest string, several bool) {
+func (h *Handler) severalStudents(r *req, a args) (names []string, rest string, several bool) {
 	if a.len() == 0 {
 		return nil, "", false
 	}
@@ -52,7 +52,7 @@ func (h *Handler) severalStudents(a args) (names []string, rest string, several 
 	switch {
 	case len(first) == 0:
 		return nil, "", false
-	case len(first) >= 2 && (!h.anyStudent(first) || h.isStudent(ref)):
+	case len(first) >= 2 && (!h.anyStudent(r, first) || h.isStudent(r, ref)):
 		// No run of names: 王和平 on the register is one student. A run
 		// with one name not on the register (张三、李四、王六) stays a run,
 		// so that the reply names that one, not the whole run.
@@ -66,7 +66,7 @@ func (h *Handler) severalStudents(a args) (names []string, rest string, several 
 			continue
 		}
 		parts := strings.FieldsFunc(tok, isNameSeparator) // 、李四
-		if len(parts) == 0 || !h.allStudents(parts) {
+		if len(parts) == 0 || !h.allStudents(r, parts) {
 			break
 		}
 		for _, p := range parts {
@@ -87,7 +87,7 @@ func isNameSeparator(c rune) bool { return strings.ContainsRune("、，,/和与�
 // dropped from r.args.
 func (h *Handler) studentsOf(r *req) ([]string, string, bool) {
 	h.studentToFront(r)
-	names, rest, many := h.severalStudents(r.args)
+	names, rest, many := h.severalStudents(r, r.args)
 	if many && len(names) == 1 {
 		r.args = newArgs(names[0] + " " + rest)
 	}
@@ -101,10 +101,10 @@ func (h *Handler) studentsOf(r *req) ([]string, string, bool) {
 func (h *Handler) joinSpacedName(r *req) {
 	a := r.args
 	first, second := []rune(a.at(0)), []rune(a.at(1))
-	if len(first) != 1 || len(second) < 1 || len(second) > 2 || !unicode.Is(unicode.Han, first[0]) || h.isStudent(a.at(0)) {
+	if len(first) != 1 || len(second) < 1 || len(second) > 2 || !unicode.Is(unicode.Han, first[0]) || h.isStudent(r, a.at(0)) {
 		return
 	}
-	if joined := a.at(0) + a.at(1); h.isStudent(joined) {
+	if joined := a.at(0) + a.at(1); h.isStudent(r, joined) {
 		r.args = newArgs(joined + " " + a.from(2))
 	}
 }
@@ -118,11 +118,11 @@ func (h *Handler) joinSpacedName(r *req) {
 func (h *Handler) studentToFront(r *req) {
 	a := r.args
 	first := a.at(0)
-	if first == "" || h.isStudent(first) {
+	if first == "" || h.isStudent(r, first) {
 		return
 	}
 	for _, colon := range []string{"：", ":"} {
-		if name, rest, ok := strings.Cut(first, colon); ok && h.isStudent(name) {
+		if name, rest, ok := strings.Cut(first, colon); ok && h.isStudent(r, name) {
 			r.args = newArgs(name + " " + rest + " " + a.from(1))
 			return
 		}
@@ -138,7 +138,7 @@ func (h *Handler) studentToFront(r *req) {
 		if !plainlyNoName(a.at(k - 1)) {
 			return
 		}
-		if h.isStudent(a.at(k)) {
+		if h.isStudent(r, a.at(k)) {
 			moved, rest := a.between(0, k), a.from(k+1)
 			if r.spec.name == "log" {
 				r.args = newArgs(a.at(k) + " " + moved + " " + rest)
@@ -156,7 +156,7 @@ func (h *Handler) studentToFront(r *req) {
 // answer (没有叫周一的学生, 请写上沟通方式).
 func (h *Handler) studentLeftOut(r *req) error {
 	first := r.args.at(0)
-	if first == "" || h.isStudent(first) {
+	if first == "" || h.isStudent(r, first) {
 		return nil
 	}
 	_, isDuration := parseDuration(first)
@@ -181,22 +181,43 @@ func (h *Handler) studentLeftOut(r *req) error {
 // joinWords join two students' names: 张三 和 李四.
 var joinWords = map[string]bool{"和": true, "与": true, "跟": true, "及": true, "、": true, "，": true, ",": true}
 
+// studentsNamed is Store.StudentsNamed, remembered for the message being
+// handled (r; nil: not remembered).
+func (h *Handler) studentsNamed(r *req, name string) ([]storage.Student, error) {
+	if r == nil {
+		return h.Store.StudentsNamed(name)
+	}
+	if sts, ok := r.named[name]; ok {
+		return sts, nil
+	}
+	sts, err := h.Store.StudentsNamed(name)
+	if err == nil {
+		if r.named == nil {
+			r.named = map[string][]storage.Student{}
+		}
+		r.named[name] = sts
+	}
+	return sts, err
+}
+
 // isStudent: does name name a supported student (exactly; a class name
 // is none)?
-func (h *Handler) isStudent(name string) bool {
+func (h *Handler) isStudent(r *req, name string) bool {
 	if _, isClass := parseClass(name); isClass {
 		return false
 	}
-	sts, err := h.Store.StudentsNamed(name)
+	sts, err := h.studentsNamed(r, name)
 	return err == nil && len(sts) > 0
 }
 
 // anyStudent: does one of names name a supported student?
-func (h *Handler) anyStudent(names []string) bool { return slices.ContainsFunc(names, h.isStudent) }
+func (h *Handler) anyStudent(r *req, names []string) bool {
+	return slices.ContainsFunc(names, func(n string) bool { return h.isStudent(r, n) })
+}
 
 // allStudents: does each of names name a supported student?
-func (h *Handler) allStudents(names []string) bool {
-	return !slices.ContainsFunc(names, func(n string) bool { return !h.isStudent(n) })
+func (h *Handler) allStudents(r *req, names []string) bool {
+	return !slices.ContainsFunc(names, func(n string) bool { return !h.isStudent(r, n) })
 }
 
 // misspeltCompanion refuses a /log whose first word after the students
@@ -251,7 +272,7 @@ func (h *Handler) misspeltName(r *req, names []string, rest string) (tok string,
 			return tok, nil, nil
 		}
 	}
-	if h.isStudent(tok) {
+	if h.isStudent(r, tok) {
 		return tok, nil, nil
 	}
 	all, err := h.Store.AllStudents()
@@ -293,12 +314,12 @@ const commonSurnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林�
 // as what the command expects next (fits). Otherwise a is kept and the
 // name refused as before: a name the register lacks (张三丰) is never
 // taken for a shorter one it has (张三) unless what follows makes it plain.
-func (h *Handler) unglued(a args, fits func(rest string) bool) args {
+func (h *Handler) unglued(r *req, a args, fits func(rest string) bool) args {
 	first := a.at(0)
 	if _, isClass := parseClass(first); isClass || first == "" {
 		return a
 	}
-	if sts, err := h.Store.StudentsNamed(first); err != nil || len(sts) > 0 {
+	if sts, err := h.studentsNamed(r, first); err != nil || len(sts) > 0 {
 		return a
 	}
 	runes := []rune(first)
@@ -307,7 +328,7 @@ func (h *Handler) unglued(a args, fits func(rest string) bool) args {
 		if !fits(rest) {
 			continue
 		}
-		if sts, err := h.Store.StudentsNamed(name); err == nil && len(sts) > 0 {
+		if sts, err := h.studentsNamed(r, name); err == nil && len(sts) > 0 {
 			return newArgs(name + " " + rest + " " + a.from(1))
 		}
 	}
@@ -384,7 +405,7 @@ func (h *Handler) refuseWholeClass(r *req) error {
 	if !isClass && !wholeClassWords[first] {
 		return nil
 	}
-	if next := r.args.at(1); isClass && (h.isStudent(next) || nameShaped(next)) {
+	if next := r.args.at(1); isClass && (h.isStudent(r, next) || nameShaped(next)) {
 		return nil // 初一3班 张三: the class, then the student (or a name to refuse as such)
 	}
 	return refuse(recordForWholeClass(r.command()))
@@ -490,7 +511,7 @@ type logInput struct {
 // does not read as one is refused: it never becomes a subject, a note or
 // "today".
 func (h *Handler) parseLog(r *req) (logInput, error) {
-	a := h.unglued(r.args, func(rest string) bool {
+	a := h.unglued(r, r.args, func(rest string) bool {
 		_, isDuration := parseDuration(rest)
 		return isDuration || startsWithAny(rest, subjectWords)
 	})
@@ -727,7 +748,7 @@ type contactInput struct {
 func (h *Handler) parseContact(r *req, keep bool) (contactInput, error) {
 	a := r.args
 	if !keep {
-		a = h.unglued(a, func(rest string) bool { return startsWithAny(rest, contactMethods) })
+		a = h.unglued(r, a, func(rest string) bool { return startsWithAny(rest, contactMethods) })
 	}
 	if a.len() == 0 {
 		return contactInput{}, r.usage(contactNeedsAll())

@@ -26,7 +26,7 @@ func (h *Handler) resolveStudent(r *req, ref string, forRecord bool) (found, err
 	if sr.name == "" {
 		return found{}, r.usage(needStudentName())
 	}
-	all, err := h.Store.StudentsNamed(sr.name)
+	all, err := h.studentsNamed(r, sr.name)
 	if err != nil {
 		return found{}, err
 	}

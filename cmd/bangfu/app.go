@@ -166,8 +166,12 @@ func wire(ctx context.Context, cfg Config, st opened, log *slog.Logger, stdin io
 	if cfg.Backup.Dir != "" && st.file != nil { // PostgreSQL is backed up by its own tools
 		a.backups = a.backupTimer(cfg)
 	}
-	if a.ctl, err = listenControl(cfg, newOps(cfg, st, log), log); err != nil {
-		log.Warn("control socket unavailable: backup and invite from another terminal need the bot stopped", "err", err)
+	// Only a file is held by one process: on PostgreSQL the other commands
+	// open the database themselves and never dial the socket.
+	if st.file != nil {
+		if a.ctl, err = listenControl(cfg, newOps(cfg, st, log), log); err != nil {
+			log.Warn("control socket unavailable: backup and invite from another terminal need the bot stopped", "err", err)
+		}
 	}
 	return a, 0
 }

@@ -360,6 +360,11 @@ func (c *cli) check(cfg Config, args []string) int {
 	if len(args) > 1 {
 		return c.usage("check")
 	}
+	if len(args) == 0 && cfg.databaseURL() != "" {
+		// The school is in PostgreSQL: there is no file of its to check.
+		fmt.Fprintln(c.stderr, "bangfu:", notAFile("check"))
+		return 1
+	}
 	path := cfg.Storage.Path
 	if len(args) == 1 {
 		path = args[0]

@@ -44,6 +44,11 @@ func TestTheTerminalChatOnPostgreSQL(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "本周第1次/目标2次") {
 		t.Fatalf("first run: %d %s %s", code, out, errs)
 	}
+	// Nothing dials a control socket on PostgreSQL (invite and the rest
+	// open the database themselves): the IT person is not warned of one.
+	if strings.Contains(errs, "control socket") {
+		t.Fatalf("a control socket was tried on PostgreSQL: %s", errs)
+	}
 	out, errs, code = runCLI(t, "/status 张三\n", "-config", cfg)
 	if code != 0 || !strings.Contains(out, "本周辅导：1次/目标2次") {
 		t.Fatalf("second run did not read the first's records: %d %s %s", code, out, errs)
@@ -54,6 +59,10 @@ func TestTheTerminalChatOnPostgreSQL(t *testing.T) {
 	_, errs, code = runCLI(t, "", "-config", cfg, "backup", dir+"/copy.db")
 	if code == 0 || !strings.Contains(errs, "PostgreSQL") {
 		t.Fatalf("backup on PostgreSQL: %d %s", code, errs)
+	}
+	_, errs, code = runCLI(t, "", "-config", cfg, "check")
+	if code == 0 || !strings.Contains(errs, "PostgreSQL 自己的工具") || strings.Contains(errs, "no such file") {
+		t.Fatalf("check on PostgreSQL: %d %s", code, errs)
 	}
 }
 

@@ -52,6 +52,8 @@ type Handler struct {
 	// confirmations are the group changes asked about and awaiting 确认.
 	confirmMu     sync.Mutex
 	confirmations map[string]time.Time
+	// sent is each sender's last record-making line, to notice it sent twice.
+	sent sentLines
 	// noReplyJournal turns off journaling replies with their records: only
 	// the benchmark measuring what the journal costs sets it.
 	noReplyJournal bool

@@ -482,3 +482,54 @@ func TestARecordWithItsStudentLeftOut(t *testing.T) {
 		t.Fatalf("stored: %+v", ss)
 	}
 }
+
+// TestALineSentTwiceIsPointedOut: on a poor connection a teacher taps
+// "resend" and the same line arrives twice, as two messages. The second
+// /log or /contact is kept (two sessions of a day happen) and the teacher
+// is told how to undo it; the same praise is not sent to the family twice.
+func TestALineSentTwiceIsPointedOut(t *testing.T) {
+	w := school(t)
+	zs, _ := w.st.StudentsNamed("张三")
+	sessions := func() int {
+		ss, _ := w.st.Sessions(zs[0].ID, time.Time{}, w.now.Add(time.Hour))
+		return len(ss)
+	}
+	first := w.say("王老师", "/log 张三 数学 30分钟")
+	must(t, first, "记录号 #1")
+	mustNot(t, first, "一字不差")
+	r := w.say("王老师", "/log 张三  数学 30分钟")
+	must(t, r, "已记录：张三（初一3班）数学 30分钟", "记录号 #2", "这一行和你刚才发的（#1）一字不差。如果是重复发了，发 /undo 撤销这一条。")
+	if n := sessions(); n != 2 {
+		t.Fatalf("sessions: %d, want 2", n)
+	}
+	must(t, w.say("王老师", "/undo"), "数学")
+	// Another teacher's same line is their own session.
+	mustNot(t, w.say("李老师", "/log 张三 数学 30分钟"), "一字不差")
+	// Later than ten minutes, it is another session.
+	w.now = w.now.Add(11 * time.Minute)
+	mustNot(t, w.say("王老师", "/log 张三 数学 30分钟"), "一字不差")
+	w.now = w.now.Add(3 * time.Minute)
+	must(t, w.say("王老师", "/log 张三 数学 30分钟"), "你3分钟前发的")
+
+	// Students tutored together: every record of the first line is named.
+	w.say("王老师", "/log 张三 李四 英语 20分钟")
+	must(t, w.say("王老师", "/log 张三 李四 英语 20分钟"), "一字不差", "一次撤一条，这次记了2条")
+
+	must(t, w.say("王老师", "/contact 张三 电话 妈妈 说了这周的作业"), "已记录")
+	must(t, w.say("王老师", "/contact 张三 电话 妈妈 说了这周的作业"), "已记录", "一字不差")
+
+	// The same praise twice: stored once, the mother told once.
+	must(t, w.say("李老师", "/表扬 张三 这周作业全对"), "已记录")
+	r = w.say("李老师", "/表扬 张三 这周作业全对")
+	must(t, r, "这条表扬和你刚才发的", "一字不差，已经记过了，家长只收到一次；这次没有再记")
+	mustNot(t, r, "已记录")
+	if n := w.queuedFor("dm:张三妈妈", "这周作业全对"); n != 1 {
+		t.Fatalf("the mother was told %d times", n)
+	}
+	// Once undone, the same words are a praise again.
+	w.say("李老师", "/undo")
+	must(t, w.say("李老师", "/表扬 张三 这周作业全对"), "已记录")
+	if n := w.queuedFor("dm:张三妈妈", "这周作业全对"); n != 1 {
+		t.Fatalf("after the undo and again, the mother is told %d times", n)
+	}
+}

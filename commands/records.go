@@ -447,10 +447,12 @@ func (h *Handler) log(r *req) (string, error) {
 	if !itsWeek.From.Equal(thisWeek.From) {
 		weeks = append(weeks, thisWeek)
 	}
+	before, ago := h.earlier(r)
 	se, counts, err := h.Store.AddSession(r.meta, storage.Session{StudentID: f.st.ID, Subject: in.subject, Minutes: in.minutes, At: h.at(r, in.day), Note: in.note}, weeks...)
 	if err != nil {
 		return "", err
 	}
+	h.remember(r, se.No)
 	saved := sessionSaved{student: f.label(), subject: se.Subject, minutes: se.Minutes, day: report.Day(h.Cal, in.day),
 		count: counts[0], target: f.st.WeeklyTarget, note: in.note, showNote: r.private}
 	if !itsWeek.From.Equal(thisWeek.From) {
@@ -458,7 +460,15 @@ func (h *Handler) log(r *req) (string, error) {
 		saved.thisWeekCount = counts[1]
 	}
 	saved.no = se.No
-	return logSaved(saved), nil
+	return logSaved(saved) + repeatedIf(before, ago), nil
+}
+
+// repeatedIf is the warning of a line sent twice, when it was.
+func repeatedIf(before []uint64, ago time.Duration) string {
+	if len(before) == 0 {
+		return ""
+	}
+	return repeatedLine(before, ago)
 }
 
 // logTogether records one session for each of several students tutored
@@ -482,10 +492,16 @@ func (h *Handler) logTogether(r *req, names []string, rest string) (string, erro
 	for _, f := range fs {
 		ses = append(ses, storage.Session{StudentID: f.st.ID, Subject: in.subject, Minutes: in.minutes, At: h.at(r, in.day), Note: in.note})
 	}
+	before, ago := h.earlier(r)
 	saved, counts, err := h.Store.AddSessions(r.meta, ses, weeks...)
 	if err != nil {
 		return "", err
 	}
+	nos := make([]uint64, len(saved))
+	for i, se := range saved {
+		nos[i] = se.No
+	}
+	h.remember(r, nos...)
 	t := togetherSaved{subject: in.subject, minutes: in.minutes, day: report.Day(h.Cal, in.day), note: in.note, showNote: r.private}
 	if !itsWeek.From.Equal(thisWeek.From) {
 		t.otherWeek = report.WeekLabel(itsWeek.From)
@@ -493,7 +509,7 @@ func (h *Handler) logTogether(r *req, names []string, rest string) (string, erro
 	for i, f := range fs {
 		t.students = append(t.students, togetherStudent{label: f.label(), count: counts[i][0], target: f.st.WeeklyTarget, no: saved[i].No})
 	}
-	return logTogetherSaved(t), nil
+	return logTogetherSaved(t) + repeatedIf(before, ago), nil
 }
 
 // logInput is a /log line read into its parts.
@@ -818,11 +834,13 @@ func (h *Handler) contact(r *req) (string, error) {
 	}
 	day := in.day
 	month := storage.Range{From: h.Cal.MonthStart(day), To: h.Cal.NextMonthStart(day)}
+	before, ago := h.earlier(r)
 	c, n, err := h.Store.AddContact(r.meta, storage.Contact{StudentID: f.st.ID, Method: in.method, Whom: in.whom, Content: in.content, At: h.at(r, day)}, month)
 	if err != nil {
 		return "", err
 	}
-	return contactSaved(f.label(), joinNonEmpty("·", in.method, in.whom), report.Day(h.Cal, day), int(day.Month()), n, in.content, r.sight(f.st).text(r.me.ID)) + fixHint(c.No), nil
+	h.remember(r, c.No)
+	return contactSaved(f.label(), joinNonEmpty("·", in.method, in.whom), report.Day(h.Cal, day), int(day.Month()), n, in.content, r.sight(f.st).text(r.me.ID)) + fixHint(c.No) + repeatedIf(before, ago), nil
 }
 
 func (h *Handler) praise(r *req) (string, error) {
@@ -851,6 +869,9 @@ func (h *Handler) praise(r *req) (string, error) {
 	if err := h.misspeltPraiseCompanion(r, names, text); err != nil {
 		return "", err
 	}
+	if before, ago := h.earlier(r); len(before) > 0 {
+		return "", refuse(praiseRepeated(before, ago))
+	}
 	if several {
 		return h.praiseTogether(r, names, text)
 	}
@@ -866,6 +887,7 @@ func (h *Handler) praise(r *req) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	h.remember(r, p.No)
 	held := ""
 	if sendAt.After(r.now) {
 		held = report.Clock(h.Cal, sendAt)
@@ -913,6 +935,11 @@ func (h *Handler) praiseTogether(r *req, names []string, text string) (string, e
 	if err != nil {
 		return "", err
 	}
+	nos := make([]uint64, len(saved))
+	for i, p := range saved {
+		nos[i] = p.No
+	}
+	h.remember(r, nos...)
 	held := ""
 	if sendAt.After(r.now) {
 		held = report.Clock(h.Cal, sendAt)

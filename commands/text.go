@@ -350,6 +350,37 @@ func fixHint(no uint64) string {
 	return fmt.Sprintf("\n记录号 #%d。记错了可以发 /undo 撤销，或 /修改 #%d 更正。", no, no)
 }
 
+// agoWords says how long ago a line was sent, as a person would.
+func agoWords(ago time.Duration) string {
+	if ago < time.Minute {
+		return "刚才"
+	}
+	return fmt.Sprintf("%d分钟前", int(ago/time.Minute))
+}
+
+func recordNos(nos []uint64) string {
+	parts := make([]string, len(nos))
+	for i, no := range nos {
+		parts[i] = fmt.Sprintf("#%d", no)
+	}
+	return strings.Join(parts, "、")
+}
+
+// repeatedLine: the same /log or /contact line came twice; the second is
+// kept (two sessions of one day happen), and the sender told how to undo.
+func repeatedLine(nos []uint64, ago time.Duration) string {
+	undo := "发 /undo 撤销这一条"
+	if len(nos) > 1 {
+		undo = fmt.Sprintf("发 /undo 撤销（一次撤一条，这次记了%d条）", len(nos))
+	}
+	return fmt.Sprintf("\n⚠ 这一行和你%s发的（%s）一字不差。如果是重复发了，%s。", agoWords(ago), recordNos(nos), undo)
+}
+
+// praiseRepeated: the same praise came twice; the family is not told twice.
+func praiseRepeated(nos []uint64, ago time.Duration) string {
+	return fmt.Sprintf("这条表扬和你%s发的（%s）一字不差，已经记过了，家长只收到一次；这次没有再记。如果是另一件值得表扬的事，换个说法再发。", agoWords(ago), recordNos(nos))
+}
+
 // oneStudentALine: a record was written for several students at once.
 func oneStudentALine(cmd string, lines []string) string {
 	return fmt.Sprintf("一条 %s 只记一位学生，这条没有记下来。几位一起的，请每人发一条：\n%s", cmd, strings.Join(lines, "\n"))

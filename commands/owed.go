@@ -77,6 +77,31 @@ func (h *Handler) owedStudents(me storage.Person) ([]storage.Student, error) {
 	return out, nil
 }
 
+// answeringStudents are the students whose families' waiting messages me
+// is shown: those me owes work for, and those whose messages come to me
+// (an admin reads them while the class has no head teacher or mentor who
+// has joined).
+func (h *Handler) answeringStudents(me storage.Person, owed []storage.Student) ([]storage.Student, error) {
+	if !me.Admin {
+		return owed, nil
+	}
+	all, err := h.Store.AllStudents()
+	if err != nil {
+		return nil, err
+	}
+	people, err := h.Store.People()
+	if err != nil {
+		return nil, err
+	}
+	out := append([]storage.Student(nil), owed...)
+	for _, st := range all {
+		if !st.Closed && !slices.ContainsFunc(owed, func(o storage.Student) bool { return o.ID == st.ID }) && report.Reads(me, st, people) {
+			out = append(out, st)
+		}
+	}
+	return out, nil
+}
+
 // owedLines words the items for a list, with the ways to answer; the
 // family member a contact is owed to is named only in private.
 func (h *Handler) owedLines(items []cadence.Item, private bool) []owedLine {

@@ -110,7 +110,7 @@ func (h *Handler) relayFor(r *req, child storage.ParentLink, said, kept string, 
 	if err != nil {
 		return none, nil, nil, "", err
 	}
-	teachers, err := h.teachersOf(st)
+	people, err := h.Store.People()
 	if err != nil {
 		return none, nil, nil, "", err
 	}
@@ -119,28 +119,14 @@ func (h *Handler) relayFor(r *req, child storage.ParentLink, said, kept string, 
 		rel = "家长"
 	}
 	label := studentLabel(st, class)
-	relayTo := func(people []storage.Person) (notes []storage.Queued, names []string) {
-		for _, t := range people {
-			acc, ok := t.Reachable()
-			if !ok {
-				continue
-			}
-			names = append(names, report.TeacherName(t))
-			notes = append(notes, storage.Queued{Platform: acc.Platform, ChatID: acc.ChatID, ChatTitle: t.Name, Private: true,
-				PersonID: t.ID, StudentID: st.ID, NotBefore: sendAt, Key: fmt.Sprintf("relay:%s:%d:%d", r.msg.Key(), st.ID, t.ID),
-				Text: relayToTeacher(label, rel, report.Day(h.Cal, r.now)+" "+report.Clock(h.Cal, r.now), said, st.Name, child.Relation)})
-		}
-		return notes, names
-	}
-	notes, names := relayTo(teachers)
-	if len(notes) == 0 {
-		// Neither the head teacher nor the mentor can be reached (not
-		// joined yet): the school's admins read it rather than nobody.
-		admins, err := h.admins()
-		if err != nil {
-			return none, nil, nil, "", err
-		}
-		notes, names = relayTo(admins)
+	var notes []storage.Queued
+	var names []string
+	for _, t := range report.ReadersOf(st, people) {
+		acc, _ := t.Reachable()
+		names = append(names, report.TeacherName(t))
+		notes = append(notes, storage.Queued{Platform: acc.Platform, ChatID: acc.ChatID, ChatTitle: t.Name, Private: true,
+			PersonID: t.ID, StudentID: st.ID, NotBefore: sendAt, Key: fmt.Sprintf("relay:%s:%d:%d", r.msg.Key(), st.ID, t.ID),
+			Text: relayToTeacher(label, rel, report.Day(h.Cal, r.now)+" "+report.Clock(h.Cal, r.now), said, st.Name, child.Relation)})
 	}
 	c := storage.Contact{StudentID: st.ID, Method: relayMethod, Whom: child.Relation, Content: kept, At: r.now, FromParent: true}
 	return c, notes, names, st.Name, nil
@@ -155,18 +141,6 @@ func (h *Handler) childrenNames(p storage.Person) []string {
 		}
 	}
 	return names
-}
-
-// admins are the school's admins.
-func (h *Handler) admins() ([]storage.Person, error) {
-	people, err := h.Store.People()
-	var out []storage.Person
-	for _, p := range people {
-		if p.Admin {
-			out = append(out, p)
-		}
-	}
-	return out, err
 }
 
 // relayMethod is how a relayed message is filed among the contacts.
@@ -191,22 +165,6 @@ func (h *Handler) relayChild(r *req, text string) (storage.ParentLink, string, e
 		}
 	}
 	return storage.ParentLink{}, "", refuse(relayWhichChild(enumerate(names)))
-}
-
-// teachersOf are who hears from a child's family: the mentor and the class's
-// head teachers, once each.
-func (h *Handler) teachersOf(st storage.Student) ([]storage.Person, error) {
-	people, err := h.Store.People()
-	if err != nil {
-		return nil, err
-	}
-	var out []storage.Person
-	for _, p := range people {
-		if (st.MentorID != 0 && p.ID == st.MentorID) || p.IsHeadOf(st.ClassID) {
-			out = append(out, p)
-		}
-	}
-	return out, nil
 }
 
 // replyLineRE finds, in a relayed message, the /回复 line it offers.
@@ -354,7 +312,11 @@ func relationsOf(parents []storage.Person, linkOf func(storage.Person) storage.P
 // about the teacher's students wait for an answer: the first ("张三 妈妈")
 // and all of them ("张三的妈妈、李四的爸爸"); "" when none does.
 func (h *Handler) waitingParents(r *req) (first, all string) {
-	students, err := h.owedStudents(r.me)
+	owed, err := h.owedStudents(r.me)
+	if err != nil {
+		return "", ""
+	}
+	students, err := h.answeringStudents(r.me, owed)
 	if err != nil {
 		return "", ""
 	}

@@ -199,12 +199,23 @@ func TestAParentsMessageWithNoTeacherToReadItGoesToTheAdmins(t *testing.T) {
 	if w.queuedFor("dm:李老师", "感冒") != 0 || w.queuedFor("dm:王老师", "感冒") != 0 {
 		t.Fatal("another class's teachers got it")
 	}
+	// The admin who read it is the one asked to answer it: /mine lists
+	// it and "/回复 好的" names the father.
+	w.now = w.now.Add(time.Hour)
+	must(t, w.say("校长", "/mine"), "家长的留言还没有人回复：\n张小红的爸爸", "/回复 张小红 爸爸 您的回复")
+	must(t, w.say("校长", "/回复 好的，让孩子多休息"), "张小红的爸爸", "/回复 张小红 爸爸 好的，让孩子多休息")
+	mustNot(t, w.say("李老师", "/mine"), "张小红")
+	must(t, w.say("校长", "/回复 张小红 爸爸 好的，让孩子多休息"), "已回复张小红的爸爸")
+	mustNot(t, w.say("校长", "/mine"), "张小红")
 	// Once the class has a head teacher, it goes to them alone.
 	w.join("周老师", w.say("校长", "/invite teacher 初二1班 班主任"))
 	must(t, w.say("小红爸爸", "明天请一天假"), "已转给周老师")
 	if w.queuedFor("dm:校长", "明天请一天假") != 0 {
 		t.Fatal("the admin still got it")
 	}
+	w.now = w.now.Add(time.Hour)
+	mustNot(t, w.say("校长", "/mine"), "张小红")
+	must(t, w.say("周老师", "/mine"), "张小红的爸爸")
 }
 
 // A parent's message no teacher has answered waits in /mine, with the

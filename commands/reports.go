@@ -208,7 +208,11 @@ func (h *Handler) mine(r *req) (string, error) {
 	var waitingFor []uint64
 	var answerExample string
 	if r.private {
-		if waiting, waitingFor, answerExample, err = h.unanswered(students, r.now); err != nil {
+		answering, err := h.answeringStudents(r.me, students)
+		if err != nil {
+			return "", err
+		}
+		if waiting, waitingFor, answerExample, err = h.unanswered(answering, r.now); err != nil {
 			return "", err
 		}
 	}

@@ -444,7 +444,8 @@ func (s *Scheduler) praiseNudge(c candidate, snap *snapshot) ([]storage.Queued, 
 	return out, nil
 }
 
-// unanswered tells each child's head teacher and mentor, privately, of the
+// unanswered tells each child's head teacher and mentor (the admins while
+// neither has joined: whoever the messages went to), privately, of the
 // parents' messages no teacher has answered (report.Unanswered) that came
 // before the day began: relayed once, a message read in a busy hour must
 // not stay unanswered.
@@ -455,16 +456,20 @@ func (s *Scheduler) unanswered(c candidate, snap *snapshot) ([]storage.Queued, e
 	}
 	waiting := report.Unanswered(contacts)
 	dayStart := s.cal.Day(c.fire)
+	// Each waiting message is asked of those it went to (report.ReadersOf).
+	lines := map[uint64][]string{}
+	for _, st := range snap.students {
+		w, ok := waiting[st.ID]
+		if !ok || !w.At.Before(dayStart) {
+			continue
+		}
+		for _, p := range report.ReadersOf(st, snap.people) {
+			lines[p.ID] = append(lines[p.ID], report.UnansweredLine(s.cal, st.Name, w))
+		}
+	}
 	var out []storage.Queued
 	for _, p := range snap.people {
-		var lines []string
-		for _, st := range snap.students {
-			w, ok := waiting[st.ID]
-			if !ok || !w.At.Before(dayStart) || !(st.MentorID == p.ID || p.IsHeadOf(st.ClassID)) {
-				continue
-			}
-			lines = append(lines, report.UnansweredLine(s.cal, st.Name, w))
-		}
+		lines := lines[p.ID]
 		if len(lines) == 0 {
 			continue
 		}

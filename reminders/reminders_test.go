@@ -814,4 +814,22 @@ func TestUnansweredParentsMessagesComeBackInTheMorning(t *testing.T) {
 	if rs := due(t, sc, at(11, 27, 8, 0), JobUnanswered); len(rs) != 1 || len(rs[0].Messages) != 0 {
 		t.Fatalf("a message of the same morning came back: %+v", rs)
 	}
+	if err := sc.Tick(context.Background(), at(11, 27, 8, 0)); err != nil {
+		t.Fatal(err)
+	}
+	// A child whose class has no head teacher yet: the father's message
+	// went to the admin, and it is the admin it comes back to.
+	s.say("校长", "", "/student add 初二1班 张小红")
+	s.join("小红爸爸", s.say("校长", "", "/invite parent 张小红 爸爸"))
+	s.now = at(11, 27, 18, 0)
+	s.say("小红爸爸", "", "孩子这两天感冒了")
+	rs = due(t, sc, at(11, 30, 8, 0), JobUnanswered)
+	if m, ok := to(rs, "校长"); !ok || !strings.Contains(m.Text, "张小红的爸爸（11月27日（周五） 18:00）：/回复 张小红 爸爸 您的回复") {
+		t.Fatalf("the admin: %+v in %+v", m, rs)
+	}
+	for _, who := range []string{"王老师", "李老师"} {
+		if m, ok := to(rs, who); ok && strings.Contains(m.Text, "张小红") {
+			t.Fatalf("%s was asked about another class: %+v", who, m)
+		}
+	}
 }

@@ -50,3 +50,35 @@ func courtesy(text string) bool {
 	}, text)
 	return courtesyWords[letters]
 }
+
+// ReadersOf are who a family's messages about st go to, and so who is
+// asked to answer them: the child's head teacher and mentor who can be
+// reached, else (neither has joined yet) the school's admins, so that a
+// message is read by someone rather than nobody.
+func ReadersOf(st storage.Student, people []storage.Person) []storage.Person {
+	var teachers, admins []storage.Person
+	for _, p := range people {
+		if _, ok := p.Reachable(); !ok {
+			continue
+		}
+		if (st.MentorID != 0 && p.ID == st.MentorID) || p.IsHeadOf(st.ClassID) {
+			teachers = append(teachers, p)
+		} else if p.Admin {
+			admins = append(admins, p)
+		}
+	}
+	if len(teachers) > 0 {
+		return teachers
+	}
+	return admins
+}
+
+// Reads tells whether the family's messages about st go to p.
+func Reads(p storage.Person, st storage.Student, people []storage.Person) bool {
+	for _, r := range ReadersOf(st, people) {
+		if r.ID == p.ID {
+			return true
+		}
+	}
+	return false
+}

@@ -136,6 +136,7 @@ func (h *Handler) meeting(r *req) (string, error) {
 			a = newArgs(c + " " + a.src)
 		}
 	}
+	a = h.ungluedMeetingTime(r, a, 1)
 	if a.len() < 3 { // the topic may be left out
 		return "", r.usage(meetingNeedsAll())
 	}
@@ -322,7 +323,7 @@ func (h *Handler) meetingCancel(r *req) (string, error) {
 
 func (h *Handler) meetingMove(r *req) (string, error) {
 	r.example = h.dayAhead(r.spec.example, "12月2日", r.now)
-	a := r.args
+	a := h.ungluedMeetingTime(r, r.args, 1)
 	if a.len() != 3 {
 		return "", r.usage(meetingMoveNeedsAll())
 	}
@@ -344,6 +345,30 @@ func (h *Handler) meetingMove(r *req) (string, error) {
 		return "", err
 	}
 	return meetingMoved(report.ClassName(c), report.Day(h.Cal, at), at.Hour(), at.Minute(), len(qs)), nil
+}
+
+// ungluedMeetingTime parts a day written with its time (12月4日晚上7点,
+// 周五19:00, 明天下午3点), field i of a, into the day and the time the
+// meeting's reading takes as two fields. The day is the shortest start
+// that reads as one with the rest reading as a time.
+func (h *Handler) ungluedMeetingTime(r *req, a args, i int) args {
+	tok := a.at(i)
+	if _, _, ok := parseClock(a.at(i + 1)); ok || tok == "" {
+		return a
+	}
+	for j := range tok {
+		if j == 0 {
+			continue
+		}
+		day, clock := tok[:j], tok[j:]
+		if _, _, ok := parseClock(clock); !ok {
+			continue
+		}
+		if d := parseDay(day, r.now, h.Cal, true); d.isDate {
+			return newArgs(a.between(0, i) + " " + day + " " + clock + " " + a.from(i+1))
+		}
+	}
+	return a
 }
 
 // meetingTime reads a meeting's day and time: in the future, and within the

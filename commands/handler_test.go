@@ -491,6 +491,11 @@ func TestMeetingMuteDigestMine(t *testing.T) {
 	// The part of the day may come with the day, and a day dotted.
 	must(t, w.say("李老师", "/家长会 12月4日晚上 7点 期末"), "初一3班家长会，12月4日（周五） 19:00")
 	must(t, w.say("李老师", "/家长会 12.3 下午3点"), "初一3班家长会，12月3日（周四） 15:00")
+	// The day and its time written together, as people type them.
+	must(t, w.say("李老师", "/家长会 12月7日晚上7点 复习安排"), "初一3班家长会，12月7日（周一） 19:00", "复习安排")
+	must(t, w.say("李老师", "/家长会 初一3班 12月8日19:30"), "初一3班家长会，12月8日（周二） 19:30")
+	must(t, w.say("李老师", "/家长会 12月9日下午3点半 安全教育"), "初一3班家长会，12月9日（周三） 15:30", "安全教育")
+	must(t, w.say("李老师", "/meeting move 6 12月10日晚上7点"), "12月10日（周四） 19:00")
 	// The topic may be left out.
 	r := w.say("李老师", "/家长会 12月2日 19:00")
 	must(t, r, "已安排：初一3班家长会，12月2日（周三） 19:00。")

@@ -165,6 +165,14 @@ func TestATeacherLogsInAGroupAndAParentBinds(t *testing.T) {
 	if !strings.Contains(got, "本周第1次/目标2次") || strings.Contains(got, "家里没人管") || strings.Contains(got, "留守") {
 		t.Fatalf("group log: %s", got)
 	}
+	// Withdrawn in the group: the teacher hears, in the group, that the
+	// record stays and how to undo it (the group's recall names its sender
+	// in front of the escaped XML, as other group messages do).
+	before = len(srv.SentTo("tg"))
+	srv.RecallInGroup("tg", "li")
+	if got := r.await("tg", before); !strings.Contains(got, "撤回不会删掉已经记下的内容") || !strings.Contains(got, "/undo") || strings.Contains(got, "sysmsg") {
+		t.Fatalf("the group's recall was answered with %q", got)
+	}
 	// A command withdrawn (撤回, MsgType 10002) after it was handled: the
 	// record stays, and the teacher is told how to undo it.
 	r.say("li", "/log 张三 英语 20分钟")

@@ -8,6 +8,7 @@ package wechattest
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -234,6 +235,18 @@ func (s *Server) Recall(from string) {
 	c := s.byKey(from)
 	s.pushTypedLocked(c.userName, "@self", 10002, fmt.Sprintf(`<sysmsg type="revokemsg"><revokemsg><session>%s</session><oldmsgid>1693502120</oldmsgid><msgid>%d</msgid><replacemsg><![CDATA["%s" 撤回了一条消息]]></replacemsg></revokemsg></sysmsg>`,
 		c.userName, s.lastFrom[c.userName], c.NickName))
+}
+
+// RecallInGroup withdraws a member's last message in a group, as web
+// WeChat tells of it: MsgType 10002 from the group, its Content the
+// member's name, ":<br/>", and the revoke's XML with its markup escaped.
+func (s *Server) RecallInGroup(group, from string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, m := s.byKey(group), s.byKey(from)
+	revoke := fmt.Sprintf(`<sysmsg type="revokemsg"><revokemsg><session>%s</session><oldmsgid>1693502121</oldmsgid><msgid>%d</msgid><replacemsg><![CDATA["%s" 撤回了一条消息]]></replacemsg></revokemsg></sysmsg>`,
+		g.userName, s.lastFrom[g.userName], m.NickName)
+	s.pushTypedLocked(g.userName, "@self", 10002, m.userName+":<br/>"+html.EscapeString(revoke))
 }
 
 // SayInGroup queues a group text from a member.

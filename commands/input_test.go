@@ -374,6 +374,17 @@ func TestANameNobodyHasOffersTheNamesThatHoldIt(t *testing.T) {
 	must(t, w.say("王老师", "/log tom 英语 30分钟"), "已记录：Tom（初一3班）英语 30分钟")
 	must(t, w.say("王老师", "/log 阿依古丽 数学 30分钟"), "没有叫阿依古丽的学生。是不是：阿依古丽·买买提（初一3班）？")
 	must(t, w.say("王老师", "/log 张 数学 30分钟"), "没有叫张的学生。请核对姓名") // one letter offers nothing
+	// The pinyin keyboard's homophone, one character off, is asked about;
+	// a two-character name keeps its surname (王三 is not 张三).
+	w.say("李老师", "/student add 初一3班 李小四 单亲")
+	must(t, w.say("王老师", "/log 张散 数学 30分钟"), "没有叫张散的学生。是不是：张三（初一3班）？")
+	must(t, w.say("王老师", "/status 李晓四"), "没有叫李晓四的学生。是不是：李小四（初一3班）？")
+	must(t, w.say("王老师", "/contact 李小4 电话 妈妈 说了作业"), "是不是：李小四（初一3班）？")
+	mustNot(t, w.say("王老师", "/log 王三 数学 30分钟"), "是不是")
+	zs, _ := w.st.StudentsNamed("张三")
+	if ss, _ := w.st.Sessions(zs[0].ID, time.Time{}, w.now.Add(time.Hour)); len(ss) != 0 {
+		t.Fatalf("张三 has %d sessions from a misspelt name", len(ss))
+	}
 	mustNot(t, w.say("张三妈妈", "/status 阿依古丽"), "买买提")
 	must(t, w.say("王老师", "/history 阿依古丽·买买提"), "还没有记录")
 }

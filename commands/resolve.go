@@ -112,7 +112,9 @@ func (h *Handler) resolveStudent(r *req, ref string, forRecord bool) (found, err
 
 // nearNames looks, for a name no student has, for the ones it may mean:
 // the same letters in another case (tom for Tom) are taken as that name;
-// a name that starts with it or holds it (阿依古丽 for 阿依古丽·买买提) is
+// a name that starts with it or holds it (阿依古丽 for 阿依古丽·买买提), or
+// one character off it (张三风 for 张三丰, 李晓四 for 李小四: the pinyin
+// keyboard's homophones; a two-character name keeps its surname) is
 // offered, at most three. It reads the register: only when nothing matched.
 func (h *Handler) nearNames(name string) (same, near []storage.Student, err error) {
 	if utf8.RuneCountInString(name) < 2 {
@@ -126,7 +128,7 @@ func (h *Handler) nearNames(name string) (same, near []storage.Student, err erro
 		switch {
 		case strings.EqualFold(st.Name, name):
 			same = append(same, st)
-		case len(near) < 3 && !st.Closed && strings.Contains(st.Name, name):
+		case len(near) < 3 && !st.Closed && (strings.Contains(st.Name, name) || typedFor(st.Name, name)):
 			near = append(near, st)
 		}
 	}
@@ -270,4 +272,11 @@ func orderCategories(set map[string]bool) []string {
 		}
 	}
 	return out
+}
+
+// typedFor: typed, one character off, for name (two characters: the
+// given name's).
+func typedFor(name, typed string) bool {
+	a, b := []rune(name), []rune(typed)
+	return oneRuneOff(a, b) && (len(a) > 2 || a[0] == b[0])
 }

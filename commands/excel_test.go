@@ -199,6 +199,31 @@ func TestImportCSVEncodings(t *testing.T) {
 	}
 }
 
+// A register as a school keeps it, not on our template: a 序号 column,
+// its own headers, classes as 七(3)班, categories in the plans' words and
+// the weekly sessions written out (每周2次, 1次).
+func TestImportASchoolsOwnRegister(t *testing.T) {
+	w := school(t)
+	csvText := "序号,班级,学生姓名,帮扶类别,是否重点,每周辅导次数,帮扶教师\n" +
+		"1,七(3)班,赵六,学困生、留守儿童,是,2,王老师\n" +
+		"2,初一（3）班,钱七,单亲家庭,,,\n" +
+		"3,初一3班,孙八,贫困生,否,1次,\n" +
+		"4,初一3班,周九,\"学困生,随迁子女\",否,每周2次,\n"
+	rep, err := importRows(t, w, "名单.csv", []byte(csvText))
+	if err != nil || rep.Added != 4 {
+		t.Fatalf("%+v %v", rep, err)
+	}
+	for name, want := range map[string]int{"赵六": 2, "钱七": 1, "孙八": 1, "周九": 2} {
+		sts, _ := w.st.StudentsNamed(name)
+		if len(sts) != 1 || sts[0].WeeklyTarget != want {
+			t.Fatalf("%s: %+v, want %d a week", name, sts, want)
+		}
+		if c, _ := w.st.Class(sts[0].ClassID); c.Grade != 7 || c.Number != 3 {
+			t.Fatalf("%s is in %+v", name, c)
+		}
+	}
+}
+
 // The template's example row is never imported: a fresh school importing
 // the template as it came has nothing to import, and 张三 is not created.
 func TestTemplateExampleRowIsNeverImported(t *testing.T) {

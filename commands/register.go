@@ -186,7 +186,7 @@ func (r registerRow) check(seen map[string]int) (storage.ImportRow, []string) {
 		reasons = append(reasons, importBadKey(clip(keyCell, 10)))
 	}
 	target := 1
-	if t := strings.TrimSuffix(r.cell("target"), "次"); t != "" {
+	if t := weeklyTimesCell(r.cell("target")); t != "" {
 		v, ok := smallNumber(t)
 		if !ok || v < 1 || v > 14 {
 			reasons = append(reasons, importBadTarget(clip(t, 10)))
@@ -256,4 +256,17 @@ func (h *Handler) teacherList(r *req) (string, error) {
 		lines = append(lines, l)
 	}
 	return renderTeacherList(lines), nil
+}
+
+// weeklyTimesCell is the number in a weekly-sessions cell as schools fill
+// it in: 2, 2次, 每周2次, 一周两次, 2次/周.
+func weeklyTimesCell(cell string) string {
+	t := strings.ReplaceAll(cell, " ", "")
+	for _, p := range []string{"每周", "一周", "周"} {
+		t = strings.TrimPrefix(t, p)
+	}
+	for _, suf := range []string{"次/周", "次每周", "/周", "次"} {
+		t = strings.TrimSuffix(t, suf)
+	}
+	return t
 }

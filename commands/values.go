@@ -404,6 +404,13 @@ func parseClassPrefix(s string) (classRef, string, bool) {
 		}
 	}
 	if grade == 0 {
+		// 七(3)班, 三（2）班: the grade's numeral alone, the class number
+		// in brackets, as many schools write it.
+		if g, r, ok := leadingChineseNumber(s); ok && g >= 1 && g <= 9 && g == math.Trunc(g) && (strings.HasPrefix(r, "(") || strings.HasPrefix(r, "（")) {
+			grade, rest = int(g), r
+		}
+	}
+	if grade == 0 {
 		i := 0
 		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
 			i++

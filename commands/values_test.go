@@ -138,21 +138,21 @@ func TestParseClock(t *testing.T) {
 }
 
 func TestParseClass(t *testing.T) {
-	same := []string{"初一3班", "初一(3)班", "初一（3）班", "初一三班", "七年级3班", "7年级3班", "初1(3)班", "七年级(3)班", "初一3"}
+	same := []string{"初一3班", "初一(3)班", "初一（3）班", "初一三班", "七年级3班", "7年级3班", "初1(3)班", "七年级(3)班", "初一3", "七(3)班", "七（3）班"}
 	for _, in := range same {
 		c, ok := parseClass(Normalize(in))
 		if !ok || c.grade != 7 || c.number != 3 {
 			t.Errorf("parseClass(%q) = %+v %v, want 初一3班", in, c, ok)
 		}
 	}
-	others := map[string]string{"高二1班": "高二1班", "三年级2班": "三年级2班", "初三十二班": "初三12班", "九年级(10)班": "初三10班", "一年级1班": "一年级1班"}
+	others := map[string]string{"高二1班": "高二1班", "三年级2班": "三年级2班", "初三十二班": "初三12班", "九年级(10)班": "初三10班", "一年级1班": "一年级1班", "三(2)班": "三年级2班", "九（10）班": "初三10班"}
 	for in, want := range others {
 		c, ok := parseClass(in)
 		if !ok || c.name() != want {
 			t.Errorf("parseClass(%q) = %q %v, want %q", in, c.name(), ok, want)
 		}
 	}
-	for _, in := range []string{"张三", "初一", "初一班", "13年级1班", "初一3班张三", "初一(3班"} {
+	for _, in := range []string{"张三", "初一", "初一班", "13年级1班", "初一3班张三", "初一(3班", "七3班", "十(3)班", "一三班"} {
 		if c, ok := parseClass(in); ok {
 			t.Errorf("parseClass(%q) = %+v, want refused", in, c)
 		}

@@ -213,6 +213,10 @@ func TestImportASchoolsOwnRegister(t *testing.T) {
 	if err != nil || rep.Added != 4 {
 		t.Fatalf("%+v %v", rep, err)
 	}
+	// 帮扶教师 is the mentor's column.
+	if sts, _ := w.st.StudentsNamed("赵六"); len(sts) != 1 || sts[0].MentorID == 0 {
+		t.Fatalf("赵六's mentor from the 帮扶教师 column: %+v", sts)
+	}
 	for name, want := range map[string]int{"赵六": 2, "钱七": 1, "孙八": 1, "周九": 2} {
 		sts, _ := w.st.StudentsNamed(name)
 		if len(sts) != 1 || sts[0].WeeklyTarget != want {

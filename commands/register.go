@@ -43,7 +43,7 @@ var registerColumns = []struct {
 	{"categories", []string{"类别", "类型", "八类"}},
 	{"key", []string{"重点"}},
 	{"target", []string{"每周辅导次数", "辅导次数", "次数", "每周"}},
-	{"mentor", []string{"导师", "帮扶人", "责任人", "帮扶老师"}},
+	{"mentor", []string{"导师", "帮扶人", "责任人", "帮扶老师", "帮扶教师", "结对教师", "结对老师"}},
 }
 
 // matchHeader maps register columns to their index, matching header names

@@ -241,9 +241,24 @@ func (a *App) Deliver(ctx context.Context, out bot.Outgoing) error {
 	if parent {
 		text += parentFooter()
 	}
-	msg["msgtype"], msg["text"] = "text", map[string]string{"content": text}
-	return a.send(ctx, path, msg, out)
+	// The server cuts a text after 2,048 bytes without a word: a Monday
+	// digest or a long list goes in parts, on line boundaries.
+	for i, part := range bot.SplitText(text, appMaxText) {
+		msg["msgtype"], msg["text"] = "text", map[string]string{"content": part}
+		if err := a.send(ctx, path, msg, out); err != nil {
+			if i > 0 && errors.Is(err, bot.ErrNotSent) {
+				return fmt.Errorf("wecom app: stopped after %d of the parts: %v", i, err) // the first went: never again
+			}
+			return err
+		}
+	}
+	return nil
 }
+
+// appMaxText is a message/send text's part in UTF-16 units: the server
+// keeps 2,048 bytes of it, and a unit takes at most three in UTF-8 (a
+// character beyond the BMP is two units and four bytes).
+const appMaxText = 680
 
 func (a *App) send(ctx context.Context, path string, msg map[string]any, out bot.Outgoing) error {
 	var ans sendAnswer

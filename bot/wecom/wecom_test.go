@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -494,6 +495,30 @@ func TestTheAppSendsToMembersAndParents(t *testing.T) {
 	n, ok := fake.WaitSent(time.Second, func(s wecomtest.Sent) bool { return s.Cmd == "学校通知" })
 	if !ok || n.ChatID != "p-mum" || !strings.HasPrefix(n.Text, "张三这周数学作业全对") || !strings.Contains(n.Text, "直接回复老师收不到") {
 		t.Fatalf("the school notice: %+v", n)
+	}
+	// A long list goes in parts the server keeps whole (it cuts a text
+	// after 2,048 bytes): every line arrives, in order.
+	var long []string
+	for i := 1; i <= 60; i++ {
+		long = append(long, fmt.Sprintf("· 学生%02d（初一3班） 本周0/2次 还差2次，本月未联系家长", i))
+	}
+	if err := send("li", strings.Join(long, "\n")); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	if !bottest.Eventually(5*time.Second, func() bool {
+		got = got[:0]
+		for _, s := range fake.Sent() {
+			if s.Cmd == "message/send" && strings.HasPrefix(s.Text, "· 学生") {
+				if len(s.Text) > 2048 {
+					t.Fatalf("a part of %d bytes", len(s.Text))
+				}
+				got = append(got, s.Text)
+			}
+		}
+		return strings.Join(got, "\n") == strings.Join(long, "\n")
+	}) {
+		t.Fatalf("the long list arrived as %d parts: %q", len(got), got)
 	}
 	if err := send(wecom.ParentChatID("p-dad"), "x"); err == nil || !strings.Contains(err.Error(), bot.ErrUnreachable.Error()) {
 		t.Fatalf("a parent who has not followed 学校通知: %v", err)

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coder/websocket"
 )
@@ -616,7 +617,8 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		sent := Sent{Cmd: cmd, ChatID: to, MsgType: b.MsgType, Text: b.Text.Content}
+		// As the server does: a text is cut after 2,048 bytes, silently.
+		sent := Sent{Cmd: cmd, ChatID: to, MsgType: b.MsgType, Text: cutBytes(b.Text.Content, 2048)}
 		if b.MsgType == "file" {
 			s.mu.Lock()
 			m := s.media[b.File.MediaID]
@@ -696,4 +698,15 @@ func (s *Server) parentSubscribed(id string) bool {
 		}
 	}
 	return false
+}
+
+// cutBytes keeps the whole characters of s that fit in n bytes.
+func cutBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

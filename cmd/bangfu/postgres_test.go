@@ -87,7 +87,7 @@ func TestMigrateAFileIntoPostgreSQLAndBack(t *testing.T) {
 	url := pgtest.URL(t)
 	for i := 0; i < 2; i++ {
 		out, errs, code := runCLI(t, "", "-config", cfg, "migrate", "--to", url)
-		if code != 0 || !strings.Contains(out, "两边核对一致") || !strings.Contains(out, "sessions 1") || !strings.Contains(out, "praise 1") {
+		if code != 0 || !strings.Contains(out, "两边核对一致") || !strings.Contains(out, "辅导记录（sessions） 1") || !strings.Contains(out, "进步记录（praise） 1") {
 			t.Fatalf("migrate (run %d): %d %s %s", i+1, code, out, errs)
 		}
 	}

@@ -363,6 +363,22 @@ func notAFile(op string) string {
 	return fmt.Sprintf("数据库是 PostgreSQL（storage.url），%s 只用于 bbolt 数据库文件：请用 PostgreSQL 自己的工具（pg_dump、pg_basebackup、复制）备份和检查。", op)
 }
 
+// copiedWhat names what a migration counts, as the school's IT person
+// reads it; the table's own name follows for the database's side.
+var copiedWhat = map[string]string{
+	"audit": "审计记录", "classes": "班级", "comments": "评语", "contacts": "家校沟通", "groups": "群",
+	"invites": "邀请码", "meetings": "家长会", "outbox": "待发消息", "outbox_keys": "已发定时消息",
+	"people": "老师和家长", "platform_state": "聊天账号状态", "praise": "进步记录", "processed": "已处理的消息",
+	"replies": "待补发的回复", "sessions": "辅导记录", "students": "学生", "terms": "学期",
+}
+
+func copiedName(k string) string {
+	if n, ok := copiedWhat[k]; ok {
+		return n + "（" + k + "）"
+	}
+	return k
+}
+
 func migrated(from, to string, counts map[string]int) string {
 	var keys []string
 	for k := range counts {
@@ -375,13 +391,14 @@ func migrated(from, to string, counts map[string]int) string {
 		if i > 0 {
 			b.WriteString("，")
 		}
-		fmt.Fprintf(&b, "%s %d", k, counts[k])
+		fmt.Fprintf(&b, "%s %d", copiedName(k), counts[k])
 	}
+	b.WriteString("。")
 	return b.String()
 }
 
 func migrateMismatch(what string, src, dst int) string {
-	return fmt.Sprintf("复制后数量不一致：%s 源 %d、目标 %d。目标没有被当作完成，请再运行一次或联系维护者。", what, src, dst)
+	return fmt.Sprintf("复制后数量不一致：%s 源 %d、目标 %d。目标没有被当作完成，请再运行一次或联系维护者。", copiedName(what), src, dst)
 }
 
 func migrateStopFirst(path string) string {

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -543,4 +544,58 @@ func TestALineSentTwiceIsPointedOut(t *testing.T) {
 	if n := w.queuedFor("dm:张三妈妈", "这周作业全对"); n != 1 {
 		t.Fatalf("after the undo and again, the mother is told %d times", n)
 	}
+}
+
+// TestSeveralCommandsInOneMessage: a teacher pastes the day's records into
+// one message, a command a line. Each is stored and answered as if sent
+// alone; a redelivery stores none of them again. A /contact no longer
+// swallows the /表扬 on the line below into its content.
+func TestSeveralCommandsInOneMessage(t *testing.T) {
+	w := school(t)
+	m := w.message("王老师", "", "/log 张三 数学 30分钟\n/log 李四 英语 20分钟\n/contact 张三 电话 妈妈 说了作业\n/表扬 张三 作业全对")
+	outs := w.h.Handle(context.Background(), m)
+	var replies []string
+	for _, o := range outs {
+		if o.Chat.ID == m.Chat.ID {
+			replies = append(replies, o.Text)
+		}
+	}
+	if len(replies) != 4 {
+		t.Fatalf("%d replies: %q", len(replies), replies)
+	}
+	must(t, replies[0], "已记录：张三（初一3班）数学 30分钟")
+	must(t, replies[1], "已记录：李四（初一3班）英语 20分钟")
+	must(t, replies[2], "内容：说了作业")
+	mustNot(t, replies[2], "表扬")
+	must(t, replies[3], "已记录张三（初一3班）的进步：作业全对")
+	if outs := w.h.Handle(context.Background(), m); len(outs) != 0 {
+		t.Fatalf("the redelivered message was answered again: %+v", outs)
+	}
+	zs, _ := w.st.StudentsNamed("张三")
+	if ss, _ := w.st.Sessions(zs[0].ID, time.Time{}, w.now.Add(time.Hour)); len(ss) != 1 {
+		t.Fatalf("张三's sessions: %d, want 1", len(ss))
+	}
+	if cs, _ := w.st.Contacts(zs[0].ID, time.Time{}, w.now.Add(time.Hour)); len(cs) != 1 || cs[0].Content != "说了作业" {
+		t.Fatalf("张三's contacts: %+v", cs)
+	}
+	// The bot stopped after the first of two commands: the redelivered
+	// message runs the second alone.
+	m = w.message("王老师", "", "/log 李四 语文 15分钟\n/log 张三 语文 15分钟")
+	first := m
+	first.ID, first.Text = m.ID+"/1", "/log 李四 语文 15分钟"
+	w.h.Handle(context.Background(), first)
+	outs = w.h.Handle(context.Background(), m)
+	if len(outs) != 1 || !strings.Contains(outs[0].Text, "已记录：张三（初一3班）语文 15分钟") {
+		t.Fatalf("after a stop between the commands: %+v", outs)
+	}
+	// A line that starts no command belongs to the command above it.
+	must(t, w.say("王老师", "/log\n李四 数学 30分钟"), "已记录：李四（初一3班）数学 30分钟")
+	// One bad line is answered on its own; the others are kept.
+	r := w.say("王老师", "/log 张三 语文 20分钟\n/log 王六 数学 30分钟")
+	must(t, r, "已记录：张三（初一3班）语文 20分钟", "没有叫王六的学生")
+	var many []string
+	for i := 0; i < 31; i++ {
+		many = append(many, "/log 张三 数学 10分钟")
+	}
+	must(t, w.say("王老师", strings.Join(many, "\n")), "这条消息里有31条命令，一次最多30条，都没有处理")
 }

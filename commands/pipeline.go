@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -77,6 +78,9 @@ func (h *Handler) Handle(ctx context.Context, m bot.Message) []bot.Outgoing {
 	if m.Recalls != "" {
 		return h.recalled(m)
 	}
+	if cmds := commandsIn(m.Text); len(cmds) > 1 {
+		return h.handleEach(ctx, m, cmds)
+	}
 	line, ok := splitCommand(Normalize(m.Text))
 	if !ok {
 		return h.plainMessage(ctx, m) // plain chat: quiet in groups, relayed from parents, one helpful line to strangers
@@ -104,6 +108,56 @@ func (h *Handler) Handle(ctx context.Context, m bot.Message) []bot.Outgoing {
 		return h.markedReply(m, []bot.Outgoing{bot.Reply(m, unknownCommand(clip(line.word, 12)))})
 	}
 	return h.runAs(ctx, m, sp, rest, calledAs(sp, line.word, line.rest))
+}
+
+// maxCommandsAMessage caps the commands pasted into one message.
+const maxCommandsAMessage = 30
+
+// commandsIn splits a message into its commands when it holds several, one
+// a line (a teacher pasting the day's records: "/log 张三 …" and "/log 李四
+// …" on two lines); a line that does not start a command belongs to the one
+// above it (/计划 张三 with its items below).
+func commandsIn(text string) []string {
+	var cmds []string
+	for _, line := range strings.Split(text, "\n") {
+		if _, ok := splitCommand(strings.TrimSpace(Normalize(line))); ok || len(cmds) == 0 {
+			cmds = append(cmds, line)
+			continue
+		}
+		cmds[len(cmds)-1] += "\n" + line
+	}
+	return cmds
+}
+
+// handleEach runs each command of a message as a message of its own: each
+// is stored, deduplicated and answered apart, under the message's id and
+// its place (1234/2). The message itself is marked processed once all have
+// run, so a redelivery after a crash between them runs those not yet done.
+func (h *Handler) handleEach(ctx context.Context, m bot.Message, cmds []string) []bot.Outgoing {
+	if len(cmds) > maxCommandsAMessage {
+		return h.markedReply(m, []bot.Outgoing{bot.Reply(m, tooManyCommands(len(cmds), maxCommandsAMessage))})
+	}
+	var outs []bot.Outgoing
+	for i, text := range cmds {
+		one := m
+		one.Text = text
+		if i > 0 {
+			one.Quote = "" // a quote-reply's quote answers the first line
+		}
+		if m.ID != "" {
+			one.ID = m.ID + "/" + strconv.Itoa(i+1)
+			if done, err := h.Store.Processed(one.Key()); err == nil && done {
+				continue
+			}
+		}
+		outs = append(outs, h.Handle(ctx, one)...)
+	}
+	if m.ID != "" {
+		if err := h.Store.MarkProcessed(storage.Meta{MsgKey: m.Key(), At: h.Now()}); err != nil && !errors.Is(err, storage.ErrDuplicate) {
+			h.Log.Error("marking a message processed failed", "err", err)
+		}
+	}
+	return outs
 }
 
 // calledAs is the Chinese alias of sp the sender used (计划, or 计划 结束

@@ -599,3 +599,18 @@ func TestSeveralCommandsInOneMessage(t *testing.T) {
 	}
 	must(t, w.say("王老师", strings.Join(many, "\n")), "这条消息里有31条命令，一次最多30条，都没有处理")
 }
+
+// TestATalkWithTheChildIsNoContactWithTheFamily: /contact 张三 面谈 本人 (a
+// talk with the child, 谈心) is recorded, but the month's contact with the
+// parents is still owed: the reply, /status and the class's list say so.
+func TestATalkWithTheChildIsNoContactWithTheFamily(t *testing.T) {
+	w := school(t)
+	r := w.say("李老师", "/contact 张三 面谈 本人 谈了这周的学习计划")
+	must(t, r, "已记录：张三（初一3班）和学生本人的谈话（面谈），11月25日（周三）。这次不算家长沟通（11月和家长沟通了0次）。", "内容：谈了这周的学习计划")
+	mustNot(t, r, "正式沟通已完成")
+	must(t, w.say("李老师", "/status 张三"), "本月家长沟通：还没有")
+	must(t, w.say("李老师", "/status 初一3班"), "本月还没联系家长：张三")
+	must(t, w.say("李老师", "/history 张三"), "谈了这周的学习计划")
+	// The parents' contact is one.
+	must(t, w.say("李老师", "/contact 张三 电话 妈妈 说了学习计划"), "计入11月的家长沟通（本月第1次），本月的正式沟通已完成 ✓")
+}

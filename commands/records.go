@@ -840,7 +840,12 @@ func (h *Handler) contact(r *req) (string, error) {
 		return "", err
 	}
 	h.remember(r, c.No)
-	return contactSaved(f.label(), joinNonEmpty("·", in.method, in.whom), report.Day(h.Cal, day), int(day.Month()), n, in.content, r.sight(f.st).text(r.me.ID)) + fixHint(c.No) + repeatedIf(before, ago), nil
+	how := joinNonEmpty("·", in.method, in.whom)
+	withChild := in.whom == storage.WhomStudent
+	if withChild {
+		how = in.method
+	}
+	return contactSaved(f.label(), how, report.Day(h.Cal, day), int(day.Month()), n, in.content, r.sight(f.st).text(r.me.ID), withChild) + fixHint(c.No) + repeatedIf(before, ago), nil
 }
 
 func (h *Handler) praise(r *req) (string, error) {

@@ -444,13 +444,19 @@ func contactTooLong() string {
 	return "内容太长了（最多500个字）。"
 }
 
-func contactSaved(student, how, day string, month, nthThisMonth int, content string, showContent bool) string {
+func contactSaved(student, how, day string, month, nthThisMonth int, content string, showContent, withChild bool) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "已记录：%s家校沟通（%s），%s。计入%d月的家长沟通（本月第%d次）", student, how, day, month, nthThisMonth)
-	if nthThisMonth == 1 {
-		b.WriteString("，本月的正式沟通已完成 ✓")
+	if withChild {
+		// A talk with the child (谈心) is kept, but the month's contact
+		// with the family is still owed.
+		fmt.Fprintf(&b, "已记录：%s和学生本人的谈话（%s），%s。这次不算家长沟通（%d月和家长沟通了%d次）。", student, how, day, month, nthThisMonth)
+	} else {
+		fmt.Fprintf(&b, "已记录：%s家校沟通（%s），%s。计入%d月的家长沟通（本月第%d次）", student, how, day, month, nthThisMonth)
+		if nthThisMonth == 1 {
+			b.WriteString("，本月的正式沟通已完成 ✓")
+		}
+		b.WriteString("。")
 	}
-	b.WriteString("。")
 	if showContent {
 		fmt.Fprintf(&b, "\n内容：%s", content)
 	} else {
@@ -1820,7 +1826,7 @@ func commandWordings() map[string]wording {
 		"contact": {
 			usage:   "/contact <学生> <方式> [对象] <内容> [日期]",
 			example: "/contact 张三 电话 妈妈 孩子最近作业按时交了，请家里继续督促",
-			desc:    "记录一次家校沟通（方式：电话 微信 面谈 家访 家长会 短信 视频）",
+			desc:    "记录一次家校沟通（方式：电话 微信 面谈 家访 家长会 短信 视频）；对象写“本人”是和学生本人谈话，记下来，但不算家长沟通",
 			who:     "老师"},
 		"praise": {
 			usage:   "/praise <学生> <内容>",

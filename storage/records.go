@@ -15,8 +15,9 @@ const (
 type Range struct{ From, To time.Time }
 
 // StudentCounts are one student's figures over a range.
-// Contacts are the contacts the school made: a parent's own message
-// (Contact.FromParent) is kept with them but is no contact of the teacher's.
+// Contacts are the contacts the school made with the family
+// (Contact.WithFamily): a parent's own message and a talk with the child
+// are kept with them but are no contact of the teacher's with the family.
 type StudentCounts struct {
 	Sessions, Minutes, Contacts, Praise int
 	LastSession                         time.Time

@@ -338,6 +338,15 @@ type Contact struct {
 	CreatedAt  time.Time
 }
 
+// WhomStudent is the student as whom a contact was with (a talk with the
+// child, 谈心): kept with the contacts, but no contact with the family.
+const WhomStudent = "本人"
+
+// WithFamily tells whether c is a contact the school made with the
+// student's family: not the family's own message, not a talk with the
+// child. Only these count as the month's contact with the parents.
+func (c Contact) WithFamily() bool { return !c.FromParent && c.Whom != WhomStudent }
+
 // Praise is a step forward, in encouraging words (成长记录).
 type Praise struct {
 	ID        uint64

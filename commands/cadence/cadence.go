@@ -313,7 +313,7 @@ func count(r Rule, st storage.Student, owners []uint64, p storage.Range, ss []st
 		return n
 	}
 	for _, c := range cs {
-		if !in(c.At) || c.FromParent || !contains(owners, c.AuthorID) || c.Whom == "本人" {
+		if !in(c.At) || !c.WithFamily() || !contains(owners, c.AuthorID) {
 			continue
 		}
 		if r.Kind == KindVisit {

@@ -170,8 +170,9 @@ func SchoolFigures(s School, at time.Time) (Figures, error) {
 	}
 	contacted := map[uint64]bool{}
 	for _, c := range contacts {
-		// A parent's own message is not the school's contact.
-		contacted[c.StudentID] = contacted[c.StudentID] || !c.FromParent
+		// A parent's own message, or a talk with the child, is not the
+		// school's contact with the family.
+		contacted[c.StudentID] = contacted[c.StudentID] || c.WithFamily()
 	}
 	for _, st := range students {
 		if st.Closed || !inClass[st.ClassID] {

@@ -198,7 +198,7 @@ func (a *Archive) tally(cal storage.Calendar, now time.Time) {
 		t.weeks[cal.WeekStart(s.At)]++
 	}
 	for _, c := range a.Contacts {
-		if !c.FromParent { // a parent's own message is no contact of the school's
+		if c.WithFamily() { // a parent's own message, a talk with the child: no contact with the family
 			tal[c.StudentID].months[c.At.In(cal.Loc).Format("2006-01")] = true
 		}
 	}

@@ -153,8 +153,9 @@ func readWeek(st Reader, cal storage.Calendar, weekStart time.Time, classID uint
 		}
 	}
 	for _, c := range contacts {
-		// A parent's own message is not the school's contact.
-		in.contacted[c.StudentID] = in.contacted[c.StudentID] || !c.FromParent
+		// A parent's own message, or a talk with the child, is not the
+		// school's contact with the family.
+		in.contacted[c.StudentID] = in.contacted[c.StudentID] || c.WithFamily()
 	}
 	return in, nil
 }

@@ -167,7 +167,7 @@ func (f StudentFile) WeekSessions() (week, minutes, month int) {
 func (f StudentFile) MonthContacts() int {
 	n := 0
 	for _, c := range f.Contacts {
-		if !c.At.Before(f.Month.From) && !c.FromParent {
+		if !c.At.Before(f.Month.From) && c.WithFamily() {
 			n++
 		}
 	}

@@ -78,12 +78,12 @@ func countStudent(tx *bbolt.Tx, rb recordBuckets, student uint64, from, to time.
 }
 
 // countContacts counts the contacts the school made with a student's family
-// in [from, to): a parent's own message is not one of them. A month holds a
-// handful, so reading each is cheap.
+// in [from, to) (Contact.WithFamily). A month holds a handful, so reading
+// each is cheap.
 func countContacts(tx *bbolt.Tx, student uint64, from, to time.Time) int {
 	n := 0
 	for _, c := range scanStudent[storage.Contact](tx, contactRecords, student, from, to) {
-		if !c.FromParent {
+		if c.WithFamily() {
 			n++
 		}
 	}

@@ -123,14 +123,16 @@ func auditRecord(tx pgx.Tx, m storage.Meta, action, kind string, no, student uin
 	return auditEntry(tx, e)
 }
 
-// fromParent is true of a contact row that is a parent's own message.
-const fromParent = `coalesce((doc->>'FromParent')::bool, false)`
+// withFamily is true of a contact row the school made with the family
+// (storage.Contact.WithFamily): not a parent's own message, not a talk
+// with the child.
+const withFamily = `(NOT coalesce((doc->>'FromParent')::bool, false) AND coalesce(doc->>'Whom', '') <> '` + storage.WhomStudent + `')`
 
-// countContacts counts the contacts the school made in r (a parent's own
-// messages are not counted: storage.StudentCounts).
+// countContacts counts the contacts the school made with the family in r
+// (storage.StudentCounts).
 func countContacts(tx pgx.Tx, student uint64, r storage.Range) (int, error) {
 	var n int
-	err := tx.QueryRow(bg, "SELECT count(*) FROM records WHERE student_id = $1 AND kind = 'contact' AND at >= $2 AND at < $3 AND NOT "+fromParent, int64(student), r.From, r.To).Scan(&n)
+	err := tx.QueryRow(bg, "SELECT count(*) FROM records WHERE student_id = $1 AND kind = 'contact' AND at >= $2 AND at < $3 AND "+withFamily, int64(student), r.From, r.To).Scan(&n)
 	return n, err
 }
 
@@ -459,7 +461,7 @@ func (s *Store) CountFor(student uint64, from, to time.Time) (storage.StudentCou
 	err := s.pool.QueryRow(bg, `SELECT
 			count(*) FILTER (WHERE kind = 'session' AND at >= $2),
 			coalesce(sum((doc->>'Minutes')::int) FILTER (WHERE kind = 'session' AND at >= $2), 0),
-			count(*) FILTER (WHERE kind = 'contact' AND at >= $2 AND NOT `+fromParent+`),
+			count(*) FILTER (WHERE kind = 'contact' AND at >= $2 AND `+withFamily+`),
 			count(*) FILTER (WHERE kind = 'praise' AND at >= $2),
 			max(at) FILTER (WHERE kind = 'session')
 		FROM records WHERE student_id = $1 AND at < $3 AND kind <> 'comment'`, int64(student), from, to).

@@ -1191,6 +1191,14 @@ func aContactQueuesItsMessages(t *testing.T, s storage.Store) {
 	if sc, _ := s.CountFor(st.ID, week.From, week.To); sc.Contacts != 1 {
 		t.Fatalf("counts after the answer: %+v", sc)
 	}
+	// A talk with the child (本人) is kept with the contacts, and is no
+	// contact with the family: the month's is still owed.
+	if c, n, err := s.AddContact(meta(40), storage.Contact{StudentID: st.ID, Method: "面谈", Whom: storage.WhomStudent, Content: "谈了学习计划", At: now}, storage.Range{From: week.From, To: week.To}); err != nil || n != 1 || c.No == 0 {
+		t.Fatalf("a talk with the child: %+v %d %v", c, n, err)
+	}
+	if sc, _ := s.CountFor(st.ID, week.From, week.To); sc.Contacts != 1 {
+		t.Fatalf("a talk with the child counted as a contact with the family: %+v", sc)
+	}
 	// A parent of two: the message kept for each child, relayed to each
 	// child's teachers, in one write, all or none.
 	li := addStudent(t, s, 4, "李四")

@@ -611,6 +611,12 @@ func TestATalkWithTheChildIsNoContactWithTheFamily(t *testing.T) {
 	must(t, w.say("李老师", "/status 张三"), "本月家长沟通：还没有")
 	must(t, w.say("李老师", "/status 初一3班"), "本月还没联系家长：张三")
 	must(t, w.say("李老师", "/history 张三"), "谈了这周的学习计划")
-	// The parents' contact is one.
+	// Nor does it answer the mother's message.
+	w.say("张三妈妈", "老师，孩子最近回家不说话")
+	w.now = w.now.Add(time.Hour)
+	w.say("李老师", "/contact 张三 面谈 本人 问了问最近的情况")
+	must(t, w.say("李老师", "/mine"), "家长的留言还没有人回复")
+	// The parents' contact is one, and answers her.
 	must(t, w.say("李老师", "/contact 张三 电话 妈妈 说了学习计划"), "计入11月的家长沟通（本月第1次），本月的正式沟通已完成 ✓")
+	mustNot(t, w.say("李老师", "/mine"), "还没有人回复")
 }

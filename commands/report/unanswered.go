@@ -15,7 +15,7 @@ const UnansweredFor = 14 * 24 * time.Hour
 
 // Unanswered picks, from contacts, the parents' messages no teacher has
 // answered: for each student the latest message from the family with no
-// contact by a teacher (a /回复, a call, a visit) since. The contacts may
+// contact by a teacher with the family (a /回复, a call, a visit) since. The contacts may
 // come in any order and for any students.
 func Unanswered(contacts []storage.Contact) map[uint64]storage.Contact {
 	cs := append([]storage.Contact(nil), contacts...)
@@ -24,8 +24,8 @@ func Unanswered(contacts []storage.Contact) map[uint64]storage.Contact {
 	for _, c := range cs {
 		if c.FromParent && !courtesy(c.Content) {
 			waiting[c.StudentID] = c
-		} else if w, ok := waiting[c.StudentID]; ok && !c.At.Before(w.At) {
-			delete(waiting, c.StudentID) // answered
+		} else if w, ok := waiting[c.StudentID]; ok && !c.At.Before(w.At) && c.WithFamily() {
+			delete(waiting, c.StudentID) // answered (a talk with the child answers nobody at home)
 		}
 	}
 	return waiting

@@ -620,3 +620,21 @@ func TestATalkWithTheChildIsNoContactWithTheFamily(t *testing.T) {
 	must(t, w.say("李老师", "/contact 张三 电话 妈妈 说了学习计划"), "计入11月的家长沟通（本月第1次），本月的正式沟通已完成 ✓")
 	mustNot(t, w.say("李老师", "/mine"), "还没有人回复")
 }
+
+// TestNamesAndDurationsAsTeachersWriteThem: 张三同学 is 张三 (when no
+// student is called 张三同学), and a duration glued before its subject
+// (30分钟数学) is read as one glued after it is.
+func TestNamesAndDurationsAsTeachersWriteThem(t *testing.T) {
+	w := school(t)
+	must(t, w.say("王老师", "/log 张三同学 数学 30分钟"), "已记录：张三（初一3班）数学 30分钟")
+	must(t, w.say("王老师", "/contact 张三同学 电话 妈妈 说了作业"), "已记录：张三（初一3班）家校沟通（电话·妈妈）")
+	must(t, w.say("王老师", "/log 张三同学 李四同学 英语 20分钟"), "· 张三（初一3班）", "· 李四（初一3班）")
+	must(t, w.say("王老师", "/log 张三 30分钟数学"), "已记录：张三（初一3班）数学 30分钟")
+	r := w.say("王老师", "/log 张三 半小时英语 背单词")
+	must(t, r, "已记录：张三（初一3班）英语 30分钟", "备注：背单词")
+	// A duration alone is still asked for its subject.
+	must(t, w.say("王老师", "/log 张三 1小时30分"), "请写上辅导的科目或内容")
+	// A student really called so is that student.
+	w.say("李老师", "/student add 初一3班 王同学")
+	must(t, w.say("王老师", "/log 王同学 数学 30分钟"), "已记录：王同学（初一3班）")
+}

@@ -191,6 +191,11 @@ func (h *Handler) studentsNamed(r *req, name string) ([]storage.Student, error) 
 		return sts, nil
 	}
 	sts, err := h.Store.StudentsNamed(name)
+	// 张三同学, as teachers often write a name: the student, when no
+	// student is called so.
+	if base, ok := strings.CutSuffix(name, "同学"); ok && err == nil && len(sts) == 0 && utf8.RuneCountInString(base) >= 2 {
+		sts, err = h.Store.StudentsNamed(base)
+	}
 	if err == nil {
 		if r.named == nil {
 			r.named = map[string][]storage.Student{}
@@ -545,6 +550,9 @@ func (h *Handler) parseLog(r *req) (logInput, error) {
 		} else if subj, m, ok := splitGluedDuration(tok); ok { // 数学30分钟
 			durAt, in.minutes = j, m
 			subject = append(subject, subj)
+		} else if subj, m, ok := splitLeadingDuration(tok); ok && len(subject) == 0 { // 30分钟数学
+			durAt, in.minutes = j, m
+			subject = append(subject, subj)
 		} else if d := parseDay(tok, r.now, h.Cal, false); d.isDate && dateAt < 0 {
 			if err := h.takeRecordDay(r, d, tok, &in.day); err != nil {
 				return in, err
@@ -663,6 +671,30 @@ const gluedDurationMax = 40
 // splitGluedDuration splits "数学30分钟" into "数学" and 30. The part
 // before must be words: "1e2分钟", "1/2小时" or "五分之一小时" are not a
 // subject and a duration.
+// splitLeadingDuration reads a duration glued to the subject after it
+// (30分钟数学, 半小时英语): the longest start that is a duration, followed
+// by Chinese words.
+func splitLeadingDuration(tok string) (string, int, bool) {
+	for i := len(tok) - 1; i > 0; i-- {
+		if !utf8.RuneStart(tok[i]) {
+			continue
+		}
+		m, ok := parseDuration(tok[:i])
+		if !ok {
+			continue
+		}
+		rest := tok[i:]
+		first, _ := utf8.DecodeRuneInString(rest)
+		// 五分之一小时 is no 5 minutes of 之一小时: what follows holds no
+		// number or unit of time.
+		if !unicode.Is(unicode.Han, first) || strings.ContainsAny(rest, "0123456789分钟小时刻半") || strings.ContainsRune("之点零〇一二两三四五六七八九十百个", first) {
+			return "", 0, false
+		}
+		return rest, m, true
+	}
+	return "", 0, false
+}
+
 func splitGluedDuration(tok string) (string, int, bool) {
 	from := len(tok) - gluedDurationMax
 	for i := range tok {

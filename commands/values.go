@@ -150,8 +150,10 @@ func parseDuration(tok string) (minutes int, ok bool) {
 	return 0, false
 }
 
+// roundMinutes is v in whole minutes; a number too big for an int (the
+// fuzzer's 200000000000000000H) stays a duration, far out of range.
 func roundMinutes(v float64) (int, bool) {
-	return int(math.Round(v)), true
+	return int(math.Round(min(v, 1e9))), true
 }
 
 // ---- dates ----

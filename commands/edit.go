@@ -2,6 +2,7 @@ package commands
 
 import (
 	"errors"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -105,6 +106,9 @@ func (h *Handler) edit(r *req) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if leavesAsIs(ar.rec, change) {
+		return "", refuse(editChangesNothing(ar.no, recordLine(h.Cal, ar.rec, h.personName, see)))
+	}
 	ed, err := h.Store.EditRecord(r.meta, ar.no, change, notify)
 	if errors.Is(err, storage.ErrNotFound) {
 		return "", refuse(noSuchRecord(ar.no))
@@ -125,6 +129,29 @@ func (h *Handler) edit(r *req) (string, error) {
 		}
 	}
 	return out, nil
+}
+
+// leavesAsIs tells whether change, applied to a copy of rec, leaves it as
+// it was: nothing to store, audit or tell the author.
+func leavesAsIs(rec storage.Record, change func(*storage.Record) error) bool {
+	probe := rec
+	if s := rec.Session; s != nil {
+		c := *s
+		probe.Session = &c
+	}
+	if c := rec.Contact; c != nil {
+		cc := *c
+		probe.Contact = &cc
+	}
+	if p := rec.Praise; p != nil {
+		c := *p
+		probe.Praise = &c
+	}
+	if m := rec.Comment; m != nil {
+		c := *m
+		probe.Comment = &c
+	}
+	return change(&probe) == nil && reflect.DeepEqual(probe, rec)
 }
 
 // namesADuration tells whether a correction writes a duration (30分钟, or

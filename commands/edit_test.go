@@ -226,6 +226,15 @@ func TestACorrectionWithTheStudentsName(t *testing.T) {
 	r := w.say("王老师", "/修改 #1 李四 英语 30分钟")
 	must(t, r, "#1 是张三（初一3班）的记录，不能改到李四名下", "/删除记录 #1")
 	must(t, w.say("王老师", "/history 张三"), "辅导：英语 45分钟")
+	// A correction that changes nothing says so, and stores nothing (the
+	// audit has no edit for it); /改 is /修改.
+	before, _ := w.st.AuditLog(time.Time{}, w.now.Add(time.Hour))
+	must(t, w.say("王老师", "/改 #1 45分钟"), "#1 这样改和原来一样，没有改动：11月25日（周三） 辅导：英语 45分钟")
+	after, _ := w.st.AuditLog(time.Time{}, w.now.Add(time.Hour))
+	if len(after) != len(before) {
+		t.Fatalf("a correction that changed nothing was audited: %d → %d entries", len(before), len(after))
+	}
+	must(t, w.say("王老师", "/改正 #1 50分钟"), "现在：11月25日（周三） 辅导：英语 50分钟")
 }
 
 // The head teacher's correction or deletion of a mentor's record is told

@@ -350,6 +350,10 @@ func fixHint(no uint64) string {
 	return fmt.Sprintf("\n记录号 #%d。记错了可以发 /undo 撤销，或 /修改 #%d 更正。", no, no)
 }
 
+func editChangesNothing(no uint64, line string) string {
+	return fmt.Sprintf("#%d 这样改和原来一样，没有改动：%s", no, line)
+}
+
 func tooManyCommands(n, most int) string {
 	return fmt.Sprintf("这条消息里有%d条命令，一次最多%d条，都没有处理。请分几次发。", n, most)
 }

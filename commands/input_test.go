@@ -638,3 +638,24 @@ func TestNamesAndDurationsAsTeachersWriteThem(t *testing.T) {
 	w.say("李老师", "/student add 初一3班 王同学")
 	must(t, w.say("王老师", "/log 王同学 数学 30分钟"), "已记录：王同学（初一3班）")
 }
+
+// TestOneMentorForSeveralStudents: a head teacher assigns one mentor to
+// several students in one line (/导师 张三 李四 王老师), in one write; a
+// name not on the register, or another class's student, changes none.
+func TestOneMentorForSeveralStudents(t *testing.T) {
+	w := school(t)
+	w.say("校长", "/student add 初二1班 赵六 学困")
+	must(t, w.say("李老师", "/导师 张三 李四 王老师"), "已指定王老师为张三（初一3班）、李四（初一3班）的导师")
+	must(t, w.say("王老师", "/mine"), "王老师帮扶的学生（2人）")
+	must(t, w.say("李老师", "/mentor 张三、李四 李老师"), "已指定李老师为张三（初一3班）、李四（初一3班）的导师")
+	// All or none.
+	must(t, w.say("李老师", "/导师 张三 王六 王老师"), "没有叫王六的学生")
+	must(t, w.say("李老师", "/导师 张三 赵六 王老师"), "初二1班")
+	for _, name := range []string{"张三", "李四"} {
+		sts, _ := w.st.StudentsNamed(name)
+		if p, _ := w.st.Person(sts[0].MentorID); p.Name != "李老师" {
+			t.Fatalf("%s's mentor is %+v after refused lines", name, p)
+		}
+	}
+	must(t, w.say("李老师", "/导师 张三 李四"), "请写上")
+}

@@ -440,17 +440,29 @@ func (h *Handler) mentor(r *req) (string, error) {
 	if a.len() < 2 {
 		return "", r.usage(mentorNeedsBoth())
 	}
-	ref, i := studentArg(a)
-	if i >= a.len() {
+	// /导师 张三 李四 王老师: one mentor for several students, in one write.
+	names, teacherTok, several := h.severalStudents(r, a)
+	if !several || len(names) < 2 {
+		ref, i := studentArg(a)
+		if i >= a.len() {
+			return "", r.usage(mentorNeedsTeacher())
+		}
+		names, teacherTok = []string{ref}, a.from(i)
+	}
+	if teacherTok == "" {
 		return "", r.usage(mentorNeedsTeacher())
 	}
-	teacherTok := a.from(i)
-	f, err := h.resolveStudent(r, ref, true)
+	fs, err := h.resolveStudents(r, names)
 	if err != nil {
 		return "", err
 	}
-	if !canManageClass(r.me, f.st.ClassID) {
-		return "", refuse(mentorNotYours(report.ClassName(f.class)))
+	ids := make([]uint64, 0, len(fs))
+	labels := make([]string, 0, len(fs))
+	for _, f := range fs {
+		if !canManageClass(r.me, f.st.ClassID) {
+			return "", refuse(mentorNotYours(report.ClassName(f.class)))
+		}
+		ids, labels = append(ids, f.st.ID), append(labels, f.label())
 	}
 	matches, err := h.staffNamed(teacherTok)
 	if err != nil {
@@ -458,19 +470,26 @@ func (h *Handler) mentor(r *req) (string, error) {
 	}
 	switch len(matches) {
 	case 0:
-		return "", refuse(mentorUnknownTeacher(clip(teacherTok, 10), report.ClassName(f.class)))
+		// /导师 张三 王六 王老师: the teacher is the last word, so the words
+		// before it were meant as students the register lacks.
+		if words := strings.Fields(teacherTok); len(words) > 1 {
+			if last, err := h.staffNamed(words[len(words)-1]); err == nil && len(last) == 1 {
+				return "", refuse(noSuchStudent(clip(words[0], 10)))
+			}
+		}
+		return "", refuse(mentorUnknownTeacher(clip(teacherTok, 10), report.ClassName(fs[0].class)))
 	case 1:
 	default:
 		return "", refuse(mentorAmbiguous(len(matches), clip(teacherTok, 10)))
 	}
 	t := matches[0]
-	if _, err := h.Store.UpdateStudent(r.meta, f.st.ID, "student.mentor", func(s *storage.Student) error {
+	if _, err := h.Store.UpdateStudents(r.meta, ids, "student.mentor", func(s *storage.Student) error {
 		s.MentorID = t.ID
 		return nil
 	}); err != nil {
 		return "", err
 	}
-	return mentorAssigned(report.TeacherName(t), f.label()), nil
+	return mentorAssigned(report.TeacherName(t), strings.Join(labels, "、")), nil
 }
 
 // withLink adds, on Telegram, a link that joins in one tap (t.me/<bot>?start=<code>);

@@ -1995,7 +1995,7 @@ func commandWordings() map[string]wording {
 		"mentor": {
 			usage:   "/mentor <学生> <老师>",
 			example: "/mentor 张三 王老师",
-			desc:    "指定学生的导师（帮扶责任人）",
+			desc:    "指定学生的导师（帮扶责任人）；同一位导师的几位学生可以一行写：/导师 张三 李四 王老师",
 			who:     "班主任（本班）和学校管理员"},
 		"invite teacher": {
 			usage:   "/invite teacher [班级] [班主任]",

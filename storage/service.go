@@ -26,6 +26,9 @@ type SchoolService interface {
 	StudentsInClass(classID uint64) ([]Student, error)
 	AllStudents() ([]Student, error)
 	UpdateStudent(m Meta, id uint64, action string, fn func(*Student) error) (Student, error)
+	// UpdateStudents applies fn to each student in one write, all or none,
+	// audited once with every student (a mentor for several at once).
+	UpdateStudents(m Meta, ids []uint64, action string, fn func(*Student) error) ([]Student, error)
 	// DeleteStudent erases a student and everything about them, so that no
 	// byte of it stays readable in the engine's files.
 	// DeleteStudent erases a student and every record of them. mentions are

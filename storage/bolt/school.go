@@ -239,23 +239,35 @@ func (s *Store) AllStudents() ([]storage.Student, error) {
 
 // UpdateStudent changes a student in one audited transaction.
 func (s *Store) UpdateStudent(m storage.Meta, id uint64, action string, fn func(*storage.Student) error) (storage.Student, error) {
-	var out storage.Student
+	out, err := s.UpdateStudents(m, []uint64{id}, action, fn)
+	if err != nil {
+		return storage.Student{}, err
+	}
+	return out[0], nil
+}
+
+// UpdateStudents applies fn to each student in one write, all or none.
+func (s *Store) UpdateStudents(m storage.Meta, ids []uint64, action string, fn func(*storage.Student) error) ([]storage.Student, error) {
+	var out []storage.Student
 	err := s.update(func(tx *bbolt.Tx) error {
+		out = out[:0]
 		if err := s.markProcessed(tx, m); err != nil {
 			return err
 		}
-		st, ok := getStudent(tx, id)
-		if !ok {
-			return notFound("UpdateStudent", id, 0)
+		for _, id := range ids {
+			st, ok := getStudent(tx, id)
+			if !ok {
+				return notFound("UpdateStudent", id, 0)
+			}
+			if err := fn(&st); err != nil {
+				return err
+			}
+			out = append(out, st)
+			if err := putStudent(tx, st); err != nil {
+				return err
+			}
 		}
-		if err := fn(&st); err != nil {
-			return err
-		}
-		out = st
-		if err := putStudent(tx, st); err != nil {
-			return err
-		}
-		return audit(tx, m, action, "", id)
+		return audit(tx, m, action, "", ids...)
 	})
 	return out, err
 }

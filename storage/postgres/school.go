@@ -192,23 +192,46 @@ func (s *Store) AllStudents() ([]storage.Student, error) {
 
 // UpdateStudent changes a student in one audited transaction.
 func (s *Store) UpdateStudent(m storage.Meta, id uint64, action string, fn func(*storage.Student) error) (storage.Student, error) {
-	var out storage.Student
+	out, err := s.UpdateStudents(m, []uint64{id}, action, fn)
+	if err != nil {
+		return storage.Student{}, err
+	}
+	return out[0], nil
+}
+
+// UpdateStudents applies fn to each student in one transaction, all or
+// none; the rows are locked in id order, as every writer locks them, so
+// two such writes never wait on each other in a circle.
+func (s *Store) UpdateStudents(m storage.Meta, ids []uint64, action string, fn func(*storage.Student) error) ([]storage.Student, error) {
+	var out []storage.Student
 	err := s.writeDirectory(m, func(tx pgx.Tx) error {
-		st, ok, err := one[storage.Student](tx, "SELECT doc FROM students WHERE id = $1 FOR UPDATE", int64(id))
+		out = out[:0]
+		keys := make([]int64, len(ids))
+		for i, id := range ids {
+			keys[i] = int64(id)
+		}
+		locked, err := collect[storage.Student](tx, "SELECT doc FROM students WHERE id = ANY($1) ORDER BY id FOR UPDATE", keys)
 		if err != nil {
 			return err
 		}
-		if !ok {
-			return &storage.Error{Code: storage.ENotFound, Op: "UpdateStudent", StudentID: id}
+		byID := make(map[uint64]storage.Student, len(locked))
+		for _, st := range locked {
+			byID[st.ID] = st
 		}
-		if err := fn(&st); err != nil {
-			return err
+		for _, id := range ids {
+			st, ok := byID[id]
+			if !ok {
+				return &storage.Error{Code: storage.ENotFound, Op: "UpdateStudent", StudentID: id}
+			}
+			if err := fn(&st); err != nil {
+				return err
+			}
+			out = append(out, st)
+			if err := putStudent(tx, st); err != nil {
+				return err
+			}
 		}
-		out = st
-		if err := putStudent(tx, st); err != nil {
-			return err
-		}
-		return audit(tx, m, action, "", id)
+		return audit(tx, m, action, "", ids...)
 	})
 	return out, err
 }

@@ -34,6 +34,7 @@ func Run(t *testing.T, open Opener) {
 		{"EveryWriteRefusesARedelivery", everyWriteRefusesARedelivery},
 		{"SameNameInAClassIsAConflictWithItsFacts", sameNameInAClassIsAConflict},
 		{"SeveralStudentsAreAddedAllOrNone", severalStudentsAllOrNone},
+		{"SeveralStudentsAreChangedAllOrNone", severalStudentsChangedAllOrNone},
 		{"InviteCodesAreSpentOnceAndExpire", inviteCodesAreSpentOnceAndExpire},
 		{"ANewHeadTeacherTakesOverTheClass", aNewHeadTeacherTakesOverTheClass},
 		{"AChosenNameOutlivesTheDisplayName", aChosenNameOutlivesTheDisplayName},
@@ -1326,5 +1327,55 @@ func aRedeliveryRacingItsOriginal(t *testing.T, s storage.Store) {
 	}
 	if ok, _ := s.Processed("test:copy"); ok {
 		t.Error("the refused transaction left its message marked")
+	}
+}
+
+// severalStudentsChangedAllOrNone: UpdateStudents changes every student in
+// one write, audited once with all of them; a student missing, or the
+// change refusing one, changes none; a redelivery changes nothing.
+func severalStudentsChangedAllOrNone(t *testing.T, s storage.Store) {
+	a, b := addStudent(t, s, 1, "张三"), addStudent(t, s, 2, "李四")
+	mentor := func(st *storage.Student) error { st.MentorID = 9; return nil }
+	got, err := s.UpdateStudents(meta(3), []uint64{b.ID, a.ID}, "student.mentor", mentor)
+	if err != nil || len(got) != 2 || got[0].ID != b.ID || got[1].ID != a.ID || got[0].MentorID != 9 {
+		t.Fatalf("UpdateStudents: %+v %v", got, err)
+	}
+	for _, id := range []uint64{a.ID, b.ID} {
+		if st, _ := s.Student(id); st.MentorID != 9 {
+			t.Fatalf("student %d: %+v", id, st)
+		}
+	}
+	entries, _ := s.AuditLog(time.Time{}, now.Add(time.Hour))
+	n := 0
+	for _, e := range entries {
+		if e.Action == "student.mentor" {
+			n++
+			if len(e.StudentIDs) != 2 {
+				t.Fatalf("the audit entry names %v", e.StudentIDs)
+			}
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d audit entries for one change of two students", n)
+	}
+	if _, err := s.UpdateStudents(meta(3), []uint64{a.ID}, "student.mentor", mentor); !errors.Is(err, storage.ErrDuplicate) {
+		t.Fatalf("a redelivery: %v", err)
+	}
+	other := func(st *storage.Student) error { st.MentorID = 10; return nil }
+	if _, err := s.UpdateStudents(meta(4), []uint64{a.ID, 999}, "student.mentor", other); storage.ErrorCode(err) != storage.ENotFound {
+		t.Fatalf("a missing student: %v", err)
+	}
+	refuseB := func(st *storage.Student) error {
+		if st.ID == b.ID {
+			return errors.New("refused")
+		}
+		st.MentorID = 10
+		return nil
+	}
+	if _, err := s.UpdateStudents(meta(5), []uint64{a.ID, b.ID}, "student.mentor", refuseB); err == nil {
+		t.Fatal("a refused change was stored")
+	}
+	if st, _ := s.Student(a.ID); st.MentorID != 9 {
+		t.Fatalf("a write that failed changed 张三: %+v", st)
 	}
 }

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -658,4 +659,40 @@ func TestOneMentorForSeveralStudents(t *testing.T) {
 		}
 	}
 	must(t, w.say("李老师", "/导师 张三 李四"), "请写上")
+}
+
+// TestSeveralStudentsNamedInAReadOrASetting: /status and /history of two
+// students show both (the second was dropped without a word); /history of
+// a class points to /status; /history 张三 全部 shows as many as a chat
+// can; /student set of several changes each, all or none.
+func TestSeveralStudentsNamedInAReadOrASetting(t *testing.T) {
+	w := school(t)
+	w.say("王老师", "/log 张三 数学 30分钟")
+	w.say("王老师", "/log 李四 英语 20分钟")
+	r := w.say("李老师", "/status 张三 李四")
+	must(t, r, "张三（初一3班）", "李四（初一3班）", "数学 30分钟", "英语 20分钟")
+	r = w.say("李老师", "/history 张三 李四")
+	must(t, r, "张三（初一3班） 最近1条记录", "李四（初一3班） 最近1条记录")
+	must(t, w.say("李老师", "/history 初一3班"), "/history 看的是一位学生的记录", "/status 初一3班")
+	for i := 0; i < 55; i++ {
+		w.say("王老师", fmt.Sprintf("/log 张三 语文 %d分钟", 10+i))
+	}
+	r = w.say("李老师", "/history 张三 全部")
+	must(t, r, "最近50条", "聊天里最多显示最近50条；全部记录请 /导出 初一3班")
+	must(t, w.say("李老师", "/history 张三 100"), "最近50条")
+	must(t, w.say("李老师", "/history 张三 5"), "最近5条")
+	mustNot(t, w.say("李老师", "/history 张三 5"), "最多显示")
+
+	r = w.say("李老师", "/student set 张三 李四 每周3次")
+	must(t, r, "已修改张三（初一3班）", "已修改李四（初一3班）", "每周辅导3次")
+	for _, name := range []string{"张三", "李四"} {
+		if sts, _ := w.st.StudentsNamed(name); sts[0].WeeklyTarget != 3 {
+			t.Fatalf("%s: %+v", name, sts[0])
+		}
+	}
+	w.say("校长", "/student add 初二1班 赵六 学困")
+	must(t, w.say("李老师", "/student set 张三 赵六 每周1次"), "初二1班")
+	if sts, _ := w.st.StudentsNamed("张三"); sts[0].WeeklyTarget != 3 {
+		t.Fatalf("a refused line changed 张三: %+v", sts[0])
+	}
 }

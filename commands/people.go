@@ -203,10 +203,16 @@ func (h *Handler) studentSet(r *req) (string, error) {
 	if a.len() < 2 {
 		return "", r.usage(studentSetNeedsWhat())
 	}
-	ref, i := studentArg(a)
+	// /student set 张三 李四 每周2次: the same change for several, in one
+	// write, all or none.
+	refs, rest, several := h.severalStudents(r, a)
+	if !several || len(refs) < 2 {
+		ref, i := studentArg(a)
+		refs, rest = []string{ref}, a.from(i)
+	}
 	var toks []string
-	for ; i < a.len(); i++ {
-		toks = append(toks, a.at(i))
+	for ra, j := newArgs(rest), 0; j < ra.len(); j++ {
+		toks = append(toks, ra.at(j))
 	}
 	o, err := parseStudentOptions(r, toks)
 	if err != nil {
@@ -215,17 +221,22 @@ func (h *Handler) studentSet(r *req) (string, error) {
 	if len(toks) == 0 {
 		return "", r.usage(studentSetNeedsChange())
 	}
-	f, err := h.resolveStudent(r, ref, false)
-	if err != nil {
-		return "", err
+	var fs []found
+	var ids []uint64
+	for _, ref := range refs {
+		f, err := h.resolveStudent(r, ref, false)
+		if err != nil {
+			return "", err
+		}
+		if !canManageClass(r.me, f.st.ClassID) {
+			return "", refuse(studentSetNotYours(report.ClassName(f.class)))
+		}
+		fs, ids = append(fs, f), append(ids, f.st.ID)
 	}
-	if !canManageClass(r.me, f.st.ClassID) {
-		return "", refuse(studentSetNotYours(report.ClassName(f.class)))
-	}
-	was := f.st.Categories
-	st, err := h.Store.UpdateStudent(r.meta, f.st.ID, "student.set", func(s *storage.Student) error {
+	was := map[uint64][]string{}
+	sts, err := h.Store.UpdateStudents(r.meta, ids, "student.set", func(s *storage.Student) error {
+		was[s.ID] = s.Categories
 		if len(o.categories) > 0 {
-			was = s.Categories
 			s.Categories = orderCategories(o.categories)
 		}
 		if o.key != nil {
@@ -239,13 +250,17 @@ func (h *Handler) studentSet(r *req) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	reply := studentChanged(f.label(), st, len(o.categories) > 0, o.key != nil, o.target > 0, r.private)
-	if dropped := categoriesDropped(was, st.Categories); len(dropped) > 0 && r.private {
-		// The categories written replace the old ones: a teacher who meant
-		// to add one is shown what went, and how to keep it.
-		reply += "\n" + categoriesReplaced(dropped, fmt.Sprintf("/student set %s %s", ref, strings.Join(shortNames(append(dropped, st.Categories...)), " ")))
+	var replies []string
+	for i, st := range sts {
+		reply := studentChanged(fs[i].label(), st, len(o.categories) > 0, o.key != nil, o.target > 0, r.private)
+		if dropped := categoriesDropped(was[st.ID], st.Categories); len(dropped) > 0 && r.private {
+			// The categories written replace the old ones: a teacher who
+			// meant to add one is shown what went, and how to keep it.
+			reply += "\n" + categoriesReplaced(dropped, fmt.Sprintf("/student set %s %s", refs[i], strings.Join(shortNames(append(dropped, st.Categories...)), " ")))
+		}
+		replies = append(replies, reply)
 	}
-	return reply, nil
+	return strings.Join(replies, "\n"), nil
 }
 
 // categoriesDropped are those of was no longer in now.

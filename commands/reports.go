@@ -34,12 +34,39 @@ func (h *Handler) status(r *req) (string, error) {
 		}
 		return h.classStatus(r, c.ID)
 	}
+	// /status 张三 李四: each one's file, one after the other (the second
+	// was left out without a word).
+	if names, _, several := h.severalStudents(r, r.args); several && len(names) > 1 {
+		return h.eachStudent(r, names, h.studentStatus)
+	}
 	ref, _ := studentArg(r.args)
 	f, err := h.resolveStudent(r, ref, false)
 	if err != nil {
 		return "", err
 	}
 	return h.studentStatus(r, f)
+}
+
+// eachStudent answers a read for each named student, one after another;
+// one name that reads as nobody's is answered alone.
+func (h *Handler) eachStudent(r *req, names []string, read func(*req, found) (string, error)) (string, error) {
+	var fs []found
+	for _, n := range names {
+		f, err := h.resolveStudent(r, n, false)
+		if err != nil {
+			return "", err
+		}
+		fs = append(fs, f)
+	}
+	var texts []string
+	for _, f := range fs {
+		text, err := read(r, f)
+		if err != nil {
+			return "", err
+		}
+		texts = append(texts, text)
+	}
+	return strings.Join(texts, "\n\n"), nil
 }
 
 func (h *Handler) classStatus(r *req, classID uint64) (string, error) {
@@ -289,25 +316,55 @@ func (h *Handler) history(r *req) (string, error) {
 	if a.len() == 0 {
 		return "", r.usage(needStudentName())
 	}
+	if _, isClass := parseClass(a.at(0)); isClass {
+		return "", r.usage(historyOfAClass(a.at(0)))
+	}
+	// /history 张三 李四: each one's records.
+	if names, _, several := h.severalStudents(r, a); several && len(names) > 1 {
+		return h.eachStudent(r, names, func(r *req, f found) (string, error) { return h.historyOf(r, f, 10, false) })
+	}
 	ref, i := studentArg(a)
-	n := 10
+	n, capped := 10, false
 	if i < a.len() {
-		v, ok := smallNumber(strings.TrimSuffix(a.at(i), "条"))
-		if !ok || v < 1 || v > 50 || i+1 < a.len() {
+		word := strings.TrimSuffix(a.at(i), "条")
+		v, ok := smallNumber(word)
+		switch {
+		case allWords[word] && i+1 == a.len(): // 全部: as many as a chat can show
+			n, capped = historyMost, true
+		case ok && v > historyMost && i+1 == a.len():
+			n, capped = historyMost, true
+		case !ok || v < 1 || i+1 < a.len():
 			return "", r.usage(historyCountOutOfRange())
+		default:
+			n = v
 		}
-		n = v
 	}
 	f, err := h.resolveStudent(r, ref, false)
 	if err != nil {
 		return "", err
 	}
+	return h.historyOf(r, f, n, capped)
+}
+
+// historyMost is the most records /history shows: the whole file is in
+// /export.
+const historyMost = 50
+
+// allWords ask for every record.
+var allWords = map[string]bool{"全部": true, "所有": true, "全": true, "all": true}
+
+// historyOf is a student's latest n records, the read audited; capped: more
+// were asked for than a chat shows.
+func (h *Handler) historyOf(r *req, f found, n int, capped bool) (string, error) {
 	recs, err := h.Store.History(f.st.ID, n)
 	if err != nil {
 		return "", err
 	}
 	see := r.sight(f.st)
 	text := renderHistory(h.Cal, f.label(), f.st.Name, recs, h.personName, see)
+	if capped && len(recs) == n {
+		text += historyCapped(n, report.ClassName(f.class))
+	}
 	if err := r.audit(h, "history", sensitiveTag(see.categories()), f.st.ID); err != nil {
 		return "", err
 	}

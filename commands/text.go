@@ -901,6 +901,14 @@ func historyCountOutOfRange() string {
 	return "条数要写1到50之间的数字。"
 }
 
+func historyOfAClass(class string) string {
+	return fmt.Sprintf("/history 看的是一位学生的记录：/history 张三。%[1]s这周的情况请发 /status %[1]s，全部记录可以 /导出 %[1]s。", class)
+}
+
+func historyCapped(n int, class string) string {
+	return fmt.Sprintf("\n（聊天里最多显示最近%d条；全部记录请 /导出 %s）", n, class)
+}
+
 func renderHistory(cal storage.Calendar, student, name string, recs []storage.Record, personName func(uint64) string, see sight) string {
 	if len(recs) == 0 {
 		return fmt.Sprintf("%s还没有记录。记一次辅导：/log %s 数学辅导 30分钟", student, name)
@@ -1875,7 +1883,7 @@ func commandWordings() map[string]wording {
 		"status": {
 			usage:   "/status [班级或学生]",
 			example: "/status 初一3班",
-			desc:    "看一个班或一个学生的情况",
+			desc:    "看一个班或一个学生的情况（写几位学生的名字，依次看每一位）",
 			who:     "老师和家长"},
 		"mine": {
 			usage:   "/mine",
@@ -1885,7 +1893,7 @@ func commandWordings() map[string]wording {
 		"history": {
 			usage:   "/history <学生> [条数]",
 			example: "/history 张三 10",
-			desc:    "学生最近的记录",
+			desc:    "学生最近的记录（默认10条，最多50条，写“全部”就是50条；全部记录用 /导出）",
 			who:     "老师"},
 		"digest": {
 			usage:   "/digest [班级]",

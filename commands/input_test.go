@@ -696,3 +696,15 @@ func TestSeveralStudentsNamedInAReadOrASetting(t *testing.T) {
 		t.Fatalf("a refused line changed 张三: %+v", sts[0])
 	}
 }
+
+// TestAParentsCodeAsPeopleAskForIt: /invite parent 张三的奶奶 (and 张三 的
+// 外婆) make the grandmother's code; two children in one line are told a
+// code binds one child, with each line to send.
+func TestAParentsCodeAsPeopleAskForIt(t *testing.T) {
+	w := school(t)
+	must(t, w.say("李老师", "/invite parent 张三的奶奶"), "邀请码（张三（初一3班）的奶奶，7天内有效")
+	must(t, w.say("李老师", "/invite parent 张三 的 外婆"), "邀请码（张三（初一3班）的外婆")
+	r := w.say("李老师", "/invite parent 张三 李四 妈妈")
+	must(t, r, "一个邀请码只绑定一个孩子", "/invite parent 张三 妈妈\n/invite parent 李四 妈妈")
+	mustNot(t, r, "邀请码（")
+}

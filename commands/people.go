@@ -606,9 +606,22 @@ func (h *Handler) inviteParent(r *req) (string, error) {
 		return "", r.usage(needStudentName())
 	}
 	ref, i := studentArg(a)
+	// 张三的奶奶, 张三 的 奶奶: as people say whom the code is for.
+	if name, rel, ok := strings.Cut(ref, "的"); ok && name != "" && i == a.len() {
+		if _, known := contactWhom[rel]; known {
+			ref, a, i = name, newArgs(name+" "+rel), 1
+		}
+	}
+	if a.at(i) == "的" {
+		a = newArgs(a.between(0, i) + " " + a.from(i+1))
+	}
 	relation := parentRelation()
 	if i < a.len() {
 		w, ok := contactWhom[a.at(i)]
+		if !ok && h.isStudent(r, parseStudentRef(a.at(i)).name) {
+			// /invite parent 张三 李四 妈妈: a code binds one child.
+			return "", refuse(inviteParentOneChild(ref, a.at(i), a.from(i+1)))
+		}
 		if !ok || w == "本人" || i+1 < a.len() {
 			return "", r.usage(relationChoices())
 		}

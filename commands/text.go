@@ -354,6 +354,11 @@ func editChangesNothing(no uint64, line string) string {
 	return fmt.Sprintf("#%d 这样改和原来一样，没有改动：%s", no, line)
 }
 
+func inviteParentOneChild(first, second, relation string) string {
+	relation = orDefault(relation, "妈妈")
+	return fmt.Sprintf("一个邀请码只绑定一个孩子。兄弟姐妹的家长请分别生成，同一位家长用两个码都绑定上：\n/invite parent %s %s\n/invite parent %s %s", first, relation, second, relation)
+}
+
 func tooManyCommands(n, most int) string {
 	return fmt.Sprintf("这条消息里有%d条命令，一次最多%d条，都没有处理。请分几次发。", n, most)
 }

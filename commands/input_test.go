@@ -708,3 +708,15 @@ func TestAParentsCodeAsPeopleAskForIt(t *testing.T) {
 	must(t, r, "一个邀请码只绑定一个孩子", "/invite parent 张三 妈妈\n/invite parent 李四 妈妈")
 	mustNot(t, r, "邀请码（")
 }
+
+// TestAContactWithWhomGluedToTheStudent: /contact 张三的妈妈 电话 … and
+// /contact 张三妈妈 电话 … are 张三's contact with his mother.
+func TestAContactWithWhomGluedToTheStudent(t *testing.T) {
+	w := school(t)
+	for _, in := range []string{"/contact 张三的妈妈 电话 说了作业", "/contact 张三妈妈 电话 说了作业", "/contact 张三 的妈妈 电话 说了作业"} {
+		r := w.say("李老师", in)
+		must(t, r, "已记录：张三（初一3班）家校沟通（电话·妈妈）", "内容：说了作业")
+	}
+	// 的 that starts the content stays.
+	must(t, w.say("李老师", "/contact 张三 电话 妈妈 的确按时交了"), "内容：的确按时交了")
+}

@@ -796,7 +796,16 @@ type contactInput struct {
 func (h *Handler) parseContact(r *req, keep bool) (contactInput, error) {
 	a := r.args
 	if !keep {
-		a = h.unglued(r, a, func(rest string) bool { return startsWithAny(rest, contactMethods) })
+		// 张三电话, and 张三妈妈 or 张三的妈妈: whom glued to the student.
+		a = h.unglued(r, a, func(rest string) bool {
+			_, whom := contactWhomOf(strings.TrimPrefix(rest, "的"))
+			return startsWithAny(rest, contactMethods) || whom
+		})
+		if w, ok := strings.CutPrefix(a.at(1), "的"); ok {
+			if _, whom := contactWhomOf(w); whom {
+				a = newArgs(a.at(0) + " " + w + " " + a.from(2))
+			}
+		}
 	}
 	if a.len() == 0 {
 		return contactInput{}, r.usage(contactNeedsAll())

@@ -720,3 +720,19 @@ func TestAContactWithWhomGluedToTheStudent(t *testing.T) {
 	// 的 that starts the content stays.
 	must(t, w.say("李老师", "/contact 张三 电话 妈妈 的确按时交了"), "内容：的确按时交了")
 }
+
+// TestUndoTakesNothingElse: /undo #1, /undo 2, /撤销 张三 undid the last
+// record whatever was written, perhaps another one than meant; now they
+// undo nothing and say how to delete a record by its number. /撤回 is /撤销.
+func TestUndoTakesNothingElse(t *testing.T) {
+	w := school(t)
+	w.say("王老师", "/log 张三 数学 30分钟")
+	w.say("王老师", "/log 李四 英语 20分钟")
+	for in, want := range map[string]string{"/undo #1": "/删除记录 #1", "/undo 2": "/删除记录 #2", "/撤销 张三": "/删除记录 #5"} {
+		r := w.say("王老师", in)
+		must(t, r, "这次没有撤销任何记录", want)
+	}
+	must(t, w.say("王老师", "/history 李四"), "英语 20分钟")
+	must(t, w.say("王老师", "/撤回 上一条"), "已撤销：李四（初一3班）英语 20分钟")
+	must(t, w.say("王老师", "/撤销"), "已撤销：张三（初一3班）数学 30分钟")
+}

@@ -1157,7 +1157,16 @@ func (h *Handler) showComments(r *req, ref string) (string, error) {
 	return commentsShown(f.label(), f.st.Name, views, writer), nil
 }
 
+// lastOneWords say "the last one" after /undo, which takes nothing else.
+var lastOneWords = map[string]bool{"上一条": true, "最后一条": true, "刚才": true, "刚才的": true, "刚才那条": true, "刚刚": true, "刚刚的": true}
+
 func (h *Handler) undo(r *req) (string, error) {
+	// /undo #5, /undo 2, /撤销 张三: the last record is not what was meant,
+	// and undoing it anyway would take back another one.
+	if arg := r.args.from(0); arg != "" && !lastOneWords[arg] {
+		no, isNo := parseRecordNo(r.args.at(0))
+		return "", refuse(undoTakesNothing(no, isNo && r.args.len() == 1))
+	}
 	u, err := h.Store.Undo(r.meta, r.now.Add(-24*time.Hour))
 	if errors.Is(err, storage.ErrNotFound) {
 		return "", refuse(nothingToUndo())

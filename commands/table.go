@@ -92,7 +92,7 @@ func commandTable() []*spec {
 		{name: "comment accept", family: famRecords, aliases: []string{"评语 采用"}, who: rStaff, where: inPrivate, writes: true, run: (*Handler).acceptCommentDraft},
 		{name: "edit", family: famRecords, aliases: []string{"修改记录", "修改", "更正", "改", "改正", "修正"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).edit},
 		{name: "delete", family: famRecords, aliases: []string{"删除记录", "删除"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).deleteRecord},
-		{name: "undo", family: famRecords, aliases: []string{"撤销"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).undo},
+		{name: "undo", family: famRecords, aliases: []string{"撤销", "撤回"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).undo},
 		{name: "reply", family: famRecords, aliases: []string{"回复", "答复", "回家长"}, who: rStaff, where: inPrivate, writes: true, run: (*Handler).reply},
 		{name: "done", family: famRecords, aliases: []string{"完成", "做了"}, who: rStaff, where: inPrivate, writes: true, run: (*Handler).done},
 		{name: "later", family: famRecords, aliases: []string{"推迟", "延后"}, who: rStaff, where: inPrivate, writes: true, run: (*Handler).later},

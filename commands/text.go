@@ -359,6 +359,14 @@ func inviteParentOneChild(first, second, relation string) string {
 	return fmt.Sprintf("一个邀请码只绑定一个孩子。兄弟姐妹的家长请分别生成，同一位家长用两个码都绑定上：\n/invite parent %s %s\n/invite parent %s %s", first, relation, second, relation)
 }
 
+func undoTakesNothing(no uint64, isNo bool) string {
+	example := "/删除记录 #5"
+	if isNo {
+		example = fmt.Sprintf("/删除记录 #%d", no)
+	}
+	return "这次没有撤销任何记录。/undo 撤销你最后记的一条，后面不用写别的；要撤两条就发两次。要删除某一条，按记录号（在 /history 里看）：" + example
+}
+
 func tooManyCommands(n, most int) string {
 	return fmt.Sprintf("这条消息里有%d条命令，一次最多%d条，都没有处理。请分几次发。", n, most)
 }

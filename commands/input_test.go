@@ -736,3 +736,11 @@ func TestUndoTakesNothingElse(t *testing.T) {
 	must(t, w.say("王老师", "/撤回 上一条"), "已撤销：李四（初一3班）英语 20分钟")
 	must(t, w.say("王老师", "/撤销"), "已撤销：张三（初一3班）数学 30分钟")
 }
+
+// TestStatusOfLastWeekPointsToTheDigest: /status 张三 上周 showed this
+// week's figures as if they answered; it says where last week's are.
+func TestStatusOfLastWeekPointsToTheDigest(t *testing.T) {
+	w := school(t)
+	must(t, w.say("李老师", "/status 张三 上周"), "张三（初一3班）", "/status 看的是本周；上周的辅导次数和达标情况在周报里：/digest 初一3班")
+	mustNot(t, w.say("李老师", "/status 张三"), "/digest")
+}

@@ -39,13 +39,22 @@ func (h *Handler) status(r *req) (string, error) {
 	if names, _, several := h.severalStudents(r, r.args); several && len(names) > 1 {
 		return h.eachStudent(r, names, h.studentStatus)
 	}
-	ref, _ := studentArg(r.args)
+	ref, i := studentArg(r.args)
 	f, err := h.resolveStudent(r, ref, false)
 	if err != nil {
 		return "", err
 	}
-	return h.studentStatus(r, f)
+	text, err := h.studentStatus(r, f)
+	if err == nil && lastWeekWords[r.args.at(i)] {
+		// /status 张三 上周: the status is this week's; last week's figures
+		// are in the digest.
+		text += statusIsThisWeek(report.ClassName(f.class))
+	}
+	return text, err
 }
+
+// lastWeekWords ask about the week before this one.
+var lastWeekWords = map[string]bool{"上周": true, "上星期": true, "上礼拜": true, "上一周": true}
 
 // eachStudent answers a read for each named student, one after another;
 // one name that reads as nobody's is answered alone.

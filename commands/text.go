@@ -367,6 +367,10 @@ func undoTakesNothing(no uint64, isNo bool) string {
 	return "这次没有撤销任何记录。/undo 撤销你最后记的一条，后面不用写别的；要撤两条就发两次。要删除某一条，按记录号（在 /history 里看）：" + example
 }
 
+func statusIsThisWeek(class string) string {
+	return fmt.Sprintf("\n（/status 看的是本周；上周的辅导次数和达标情况在周报里：/digest %s）", class)
+}
+
 func tooManyCommands(n, most int) string {
 	return fmt.Sprintf("这条消息里有%d条命令，一次最多%d条，都没有处理。请分几次发。", n, most)
 }

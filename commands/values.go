@@ -98,8 +98,9 @@ func cutDayPart(tok string) (day, part string, ok bool) {
 }
 
 var (
-	hourUnits   = []string{"个小时", "个钟头", "小时", "钟头", "hours", "hour", "hrs", "hr", "h", "时"}
-	minuteUnits = []string{"分钟", "minutes", "minute", "mins", "min", "分", "m", "'", "′", "’"}
+	// 小時, 分鐘: the traditional characters some keyboards are set to.
+	hourUnits   = []string{"个小时", "个钟头", "個小時", "個鐘頭", "小时", "小時", "钟头", "鐘頭", "hours", "hour", "hrs", "hr", "h", "时", "時"}
+	minuteUnits = []string{"分钟", "分鐘", "minutes", "minute", "mins", "min", "分", "m", "'", "′", "’"}
 )
 
 // parseDuration reads 30分钟, 30分, 30min, 半小时, 1小时, 1.5小时, 一个半小时,
@@ -108,7 +109,7 @@ var (
 func parseDuration(tok string) (minutes int, ok bool) {
 	s := strings.ToLower(tok)
 	if rest, ok := cutAny(s, "半"); ok {
-		rest = strings.TrimPrefix(rest, "个")
+		rest = strings.TrimPrefix(strings.TrimPrefix(rest, "个"), "個")
 		if rest, ok := cutAny(rest, hourUnits...); ok && rest == "" {
 			return 30, true
 		}
@@ -118,7 +119,7 @@ func parseDuration(tok string) (minutes int, ok bool) {
 	if !ok {
 		return 0, false
 	}
-	if r, ok := cutAny(rest, "个半", "半"); ok { // 一个半小时
+	if r, ok := cutAny(rest, "个半", "個半", "半"); ok { // 一个半小时
 		if r, ok := cutAny(r, hourUnits...); ok && r == "" {
 			return roundMinutes(n*60 + 30)
 		}

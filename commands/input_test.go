@@ -744,3 +744,21 @@ func TestStatusOfLastWeekPointsToTheDigest(t *testing.T) {
 	must(t, w.say("李老师", "/status 张三 上周"), "张三（初一3班）", "/status 看的是本周；上周的辅导次数和达标情况在周报里：/digest 初一3班")
 	mustNot(t, w.say("李老师", "/status 张三"), "/digest")
 }
+
+// TestAStudentMovesClass: /student move 张三 初一4班 (转班) takes the student
+// and their records to another class; the old class's head teacher no
+// longer sees the sensitive parts; the new class is told to get a head
+// teacher; only the old class's head teacher or an admin may move them.
+func TestAStudentMovesClass(t *testing.T) {
+	w := school(t)
+	w.say("王老师", "/log 张三 数学 30分钟")
+	r := w.say("李老师", "/转班 张三 初一4班")
+	must(t, r, "已把张三从初一3班转到初一4班", "初一4班还没有班主任：/invite teacher 初一4班 班主任", "导师仍是王老师")
+	must(t, w.say("校长", "/status 张三"), "张三（初一4班）", "数学 30分钟")
+	mustNot(t, w.say("李老师", "/students 初一3班"), "张三")
+	mustNot(t, w.say("李老师", "/status 张三"), "留守")
+	must(t, w.say("李老师", "/转班 张三 初一3班"), "只有初一4班的班主任和学校管理员可以给这个班的学生转班")
+	must(t, w.say("校长", "/student move 张三 初一4班"), "已经在这个班了")
+	must(t, w.say("王老师", "/转班 李四 初一5班"), "只有原班的班主任和学校管理员可以用 /转班")
+	must(t, w.say("校长", "/学生 调班 张三 到初一3班"), "已把张三从初一4班转到初一3班", "初一3班的班主任：李老师")
+}

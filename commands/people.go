@@ -287,6 +287,49 @@ func shortNames(categories []string) []string {
 	return out
 }
 
+// studentMove moves a student to another class of the school (转班): the
+// records, plan, guardians and mentor go with them; the new class's head
+// teacher sees them from now on.
+func (h *Handler) studentMove(r *req) (string, error) {
+	a := r.args
+	ref, i := studentArg(a)
+	if ref == "" || i >= a.len() {
+		return "", r.usage(studentMoveNeedsClass())
+	}
+	to, ok := parseClass(strings.TrimPrefix(a.from(i), "到"))
+	if !ok {
+		return "", r.usage(notAClass(clip(a.from(i), 12)))
+	}
+	f, err := h.resolveStudent(r, ref, true)
+	if err != nil {
+		return "", err
+	}
+	if !canManageClass(r.me, f.st.ClassID) {
+		return "", refuse(studentMoveNotYours(report.ClassName(f.class)))
+	}
+	if f.class.Grade == to.grade && f.class.Number == to.number {
+		return "", refuse(studentMoveSameClass(f.label()))
+	}
+	st, c, err := h.Store.MoveStudent(r.meta, f.st.ID, to.grade, to.number)
+	if err != nil {
+		return "", err
+	}
+	people, err := h.Store.People()
+	if err != nil {
+		return "", err
+	}
+	head, mentor := "", ""
+	for _, p := range people {
+		if p.IsHeadOf(c.ID) && head == "" {
+			head = report.TeacherName(p)
+		}
+		if st.MentorID != 0 && p.ID == st.MentorID {
+			mentor = report.TeacherName(p)
+		}
+	}
+	return studentMoved(st.Name, report.ClassName(f.class), report.ClassName(c), head, mentor), nil
+}
+
 func (h *Handler) studentClose(r *req) (string, error) {
 	a := r.args
 	if a.len() == 0 {

@@ -102,6 +102,7 @@ func commandTable() []*spec {
 		{name: "digest", family: famReports, aliases: []string{"周报"}, who: rHead | rAdmin, where: staffChats, run: (*Handler).digest},
 		{name: "student add", family: famPeople, aliases: []string{"学生 添加", "学生 新增", "学生 加"}, who: rHead | rAdmin, where: staffChats, writes: true, run: (*Handler).studentAdd},
 		{name: "student set", family: famPeople, aliases: []string{"学生 修改", "学生 设置"}, who: rHead | rAdmin, where: staffChats, writes: true, run: (*Handler).studentSet},
+		{name: "student move", family: famPeople, aliases: []string{"学生 转班", "学生 调班", "学生 换班", "转班", "调班"}, who: rHead | rAdmin, where: staffChats, writes: true, run: (*Handler).studentMove},
 		{name: "student close", family: famPeople, aliases: []string{"学生 结束"}, who: rHead | rAdmin, where: staffChats, writes: true, run: (*Handler).studentClose},
 		{name: "student delete", family: famPeople, aliases: []string{"学生 删除"}, who: rAdmin, where: inPrivate, writes: true, run: (*Handler).studentDelete},
 		{name: "plan review", family: famPeople, aliases: []string{"计划 评估", "评估", "阶段评估", "阶段性评估"}, who: rStaff, where: inPrivate, writes: true, run: (*Handler).planReview},
@@ -159,7 +160,8 @@ var subWords = map[string]string{
 
 var subNames = map[string]map[string]string{
 	"student": {"add": "add", "添加": "add", "新增": "add", "加": "add", "set": "set", "修改": "set", "设置": "set", "改": "set",
-		"close": "close", "结束": "close", "结案": "close", "delete": "delete", "删除": "delete", "删": "delete"},
+		"close": "close", "结束": "close", "结案": "close", "delete": "delete", "删除": "delete", "删": "delete",
+		"move": "move", "转班": "move", "调班": "move", "换班": "move"},
 	"invite":   {"teacher": "teacher", "老师": "teacher", "教师": "teacher", "parent": "parent", "家长": "parent", "admin": "admin", "管理员": "admin"},
 	"teacher":  {"remove": "remove", "离职": "remove", "移除": "remove", "list": "list", "名单": "list", "列表": "list"},
 	"parent":   {"remove": "remove", "解绑": "remove", "移除": "remove"},

@@ -1174,6 +1174,32 @@ func studentSetNeedsChange() string {
 	return "请写上要改的内容。"
 }
 
+func studentMoveNeedsClass() string {
+	return "请写上学生和要转去的班级。"
+}
+
+func studentMoveSameClass(student string) string {
+	return fmt.Sprintf("%s已经在这个班了，没有改动。", student)
+}
+
+func studentMoveNotYours(class string) string {
+	return fmt.Sprintf("只有%s的班主任和学校管理员可以给这个班的学生转班。", class)
+}
+
+func studentMoved(name, from, to, head, mentor string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "已把%s从%s转到%s。以前的记录、帮扶计划和监护人都跟着%s。", name, from, to, name)
+	if head != "" {
+		fmt.Fprintf(&b, "\n%s的班主任：%s。", to, head)
+	} else {
+		fmt.Fprintf(&b, "\n%[1]s还没有班主任：/invite teacher %[1]s 班主任", to)
+	}
+	if mentor != "" {
+		fmt.Fprintf(&b, "\n导师仍是%s；要换：/mentor %s 新导师", mentor, name)
+	}
+	return b.String()
+}
+
 func studentSetNotYours(class string) string {
 	return fmt.Sprintf("只有%s的班主任和学校管理员可以修改。", class)
 }
@@ -1927,6 +1953,11 @@ func commandWordings() map[string]wording {
 			example: "/student set 张三 每周3次",
 			desc:    "修改类别、重点或每周辅导次数",
 			who:     "班主任（本班）和学校管理员"},
+		"student move": {
+			usage:   "/student move <学生> <新班级>",
+			example: "/student move 张三 初一4班",
+			desc:    "学生转到本校另一个班（转班、调班）：记录、计划、监护人和导师都跟着他/她",
+			who:     "原班的班主任和学校管理员"},
 		"student close": {
 			usage:   "/student close <学生> [原因]",
 			example: "/student close 张三 已转化",

@@ -29,6 +29,10 @@ type SchoolService interface {
 	// UpdateStudents applies fn to each student in one write, all or none,
 	// audited once with every student (a mentor for several at once).
 	UpdateStudents(m Meta, ids []uint64, action string, fn func(*Student) error) ([]Student, error)
+	// MoveStudent moves a student to another class (转班), created if new;
+	// the records go with the student. A student of the same name under
+	// support there is a conflict.
+	MoveStudent(m Meta, id uint64, grade, number int) (Student, Class, error)
 	// DeleteStudent erases a student and everything about them, so that no
 	// byte of it stays readable in the engine's files.
 	// DeleteStudent erases a student and every record of them. mentions are

@@ -246,6 +246,39 @@ func (s *Store) UpdateStudent(m storage.Meta, id uint64, action string, fn func(
 	return out[0], nil
 }
 
+// MoveStudent moves a student to the class grade/number (created if new).
+func (s *Store) MoveStudent(m storage.Meta, id uint64, grade, number int) (storage.Student, storage.Class, error) {
+	var st storage.Student
+	var c storage.Class
+	err := s.update(func(tx *bbolt.Tx) error {
+		if err := s.markProcessed(tx, m); err != nil {
+			return err
+		}
+		var ok bool
+		if st, ok = getStudent(tx, id); !ok {
+			return notFound("MoveStudent", id, 0)
+		}
+		var err error
+		if c, err = ensureClass(tx, grade, number); err != nil {
+			return err
+		}
+		for _, other := range studentIDsNamed(tx, st.Name) {
+			if o, ok := getStudent(tx, other); ok && o.ID != id && o.ClassID == c.ID && !o.Closed {
+				return &storage.Error{Code: storage.EConflict, Op: "MoveStudent", ClassID: c.ID, StudentID: o.ID, Student: st.Name}
+			}
+		}
+		if err := tx.Bucket(bStudentsByClass).Delete(key(st.ClassID, id)); err != nil {
+			return err
+		}
+		st.ClassID = c.ID
+		if err := putStudent(tx, st); err != nil {
+			return err
+		}
+		return audit(tx, m, "student.move", "", id)
+	})
+	return st, c, err
+}
+
 // UpdateStudents applies fn to each student in one write, all or none.
 func (s *Store) UpdateStudents(m storage.Meta, ids []uint64, action string, fn func(*storage.Student) error) ([]storage.Student, error) {
 	var out []storage.Student

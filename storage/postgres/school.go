@@ -199,6 +199,40 @@ func (s *Store) UpdateStudent(m storage.Meta, id uint64, action string, fn func(
 	return out[0], nil
 }
 
+// MoveStudent moves a student to the class grade/number (created if new).
+func (s *Store) MoveStudent(m storage.Meta, id uint64, grade, number int) (storage.Student, storage.Class, error) {
+	var st storage.Student
+	var c storage.Class
+	err := s.writeDirectory(m, func(tx pgx.Tx) error {
+		var ok bool
+		var err error
+		if st, ok, err = one[storage.Student](tx, "SELECT doc FROM students WHERE id = $1 FOR UPDATE", int64(id)); err != nil {
+			return err
+		}
+		if !ok {
+			return &storage.Error{Code: storage.ENotFound, Op: "MoveStudent", StudentID: id}
+		}
+		if c, err = ensureClass(tx, grade, number); err != nil {
+			return err
+		}
+		same, err := collect[storage.Student](tx, "SELECT doc FROM students WHERE class_id = $1 AND name = $2 AND id <> $3 ORDER BY id", int64(c.ID), st.Name, int64(id))
+		if err != nil {
+			return err
+		}
+		for _, o := range same {
+			if !o.Closed {
+				return &storage.Error{Code: storage.EConflict, Op: "MoveStudent", ClassID: c.ID, StudentID: o.ID, Student: st.Name}
+			}
+		}
+		st.ClassID = c.ID
+		if err := putStudent(tx, st); err != nil {
+			return err
+		}
+		return audit(tx, m, "student.move", "", id)
+	})
+	return st, c, err
+}
+
 // UpdateStudents applies fn to each student in one transaction, all or
 // none; the rows are locked in id order, as every writer locks them, so
 // two such writes never wait on each other in a circle.

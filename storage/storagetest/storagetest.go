@@ -35,6 +35,7 @@ func Run(t *testing.T, open Opener) {
 		{"SameNameInAClassIsAConflictWithItsFacts", sameNameInAClassIsAConflict},
 		{"SeveralStudentsAreAddedAllOrNone", severalStudentsAllOrNone},
 		{"SeveralStudentsAreChangedAllOrNone", severalStudentsChangedAllOrNone},
+		{"AStudentMovesClassWithTheirRecords", aStudentMovesClass},
 		{"InviteCodesAreSpentOnceAndExpire", inviteCodesAreSpentOnceAndExpire},
 		{"ANewHeadTeacherTakesOverTheClass", aNewHeadTeacherTakesOverTheClass},
 		{"AChosenNameOutlivesTheDisplayName", aChosenNameOutlivesTheDisplayName},
@@ -1377,5 +1378,40 @@ func severalStudentsChangedAllOrNone(t *testing.T, s storage.Store) {
 	}
 	if st, _ := s.Student(a.ID); st.MentorID != 9 {
 		t.Fatalf("a write that failed changed 张三: %+v", st)
+	}
+}
+
+// aStudentMovesClass: MoveStudent takes a student to another class (made
+// if new) with their records; the old class no longer lists them; an
+// active student of the same name there is a conflict; a redelivery
+// changes nothing.
+func aStudentMovesClass(t *testing.T, s storage.Store) {
+	st := addStudent(t, s, 1, "张三") // 初一3班
+	if _, _, err := s.AddSession(meta(2), storage.Session{StudentID: st.ID, Subject: "数学", Minutes: 30, At: now}); err != nil {
+		t.Fatal(err)
+	}
+	moved, c, err := s.MoveStudent(meta(3), st.ID, 7, 4)
+	if err != nil || moved.ClassID != c.ID || c.Grade != 7 || c.Number != 4 || moved.ClassID == st.ClassID {
+		t.Fatalf("MoveStudent: %+v %+v %v", moved, c, err)
+	}
+	if old, _ := s.StudentsInClass(st.ClassID); len(old) != 0 {
+		t.Fatalf("the old class still lists %+v", old)
+	}
+	if now4, _ := s.StudentsInClass(c.ID); len(now4) != 1 || now4[0].ID != st.ID {
+		t.Fatalf("the new class lists %+v", now4)
+	}
+	if ss, _ := s.Sessions(st.ID, week.From, week.To); len(ss) != 1 {
+		t.Fatalf("the records did not go with the student: %+v", ss)
+	}
+	if _, _, err := s.MoveStudent(meta(3), st.ID, 7, 3); !errors.Is(err, storage.ErrDuplicate) {
+		t.Fatalf("a redelivery: %v", err)
+	}
+	// Another 张三 under support in 初一3班: moving this one back is a conflict.
+	addStudent(t, s, 4, "张三")
+	if _, _, err := s.MoveStudent(meta(5), st.ID, 7, 3); storage.ErrorCode(err) != storage.EConflict {
+		t.Fatalf("a move onto a same-name student: %v", err)
+	}
+	if got, _ := s.Student(st.ID); got.ClassID != c.ID {
+		t.Fatalf("a refused move moved: %+v", got)
 	}
 }

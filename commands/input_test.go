@@ -762,3 +762,18 @@ func TestAStudentMovesClass(t *testing.T) {
 	must(t, w.say("王老师", "/转班 李四 初一5班"), "只有原班的班主任和学校管理员可以用 /转班")
 	must(t, w.say("校长", "/学生 调班 张三 到初一3班"), "已把张三从初一4班转到初一3班", "初一3班的班主任：李老师")
 }
+
+// TestADigestOfAnotherWeek: /digest reads last week; 本周 (so far), 上上周
+// or a day's week may be asked for, and the heading names it.
+func TestADigestOfAnotherWeek(t *testing.T) {
+	w := school(t)
+	w.say("王老师", "/log 张三 数学 30分钟")
+	r := w.say("李老师", "/digest 本周")
+	must(t, r, "初一3班 本周（到现在）帮扶小结（11月23日—11月29日）", "辅导：1次，共30分钟")
+	must(t, w.say("李老师", "/digest 初一3班 上上周"), "初一3班上上周（11月9日—11月15日）")
+	must(t, w.say("李老师", "/digest 11月17日"), "上周（11月16日—11月22日）")
+	must(t, w.say("李老师", "/digest 11月3日"), "（11月2日—11月8日）")
+	must(t, w.say("李老师", "/digest 12月20日"), "“12月20日”还没到")
+	must(t, w.say("校长", "/digest 本周"), "示例中学 本周（到现在）全校帮扶周报（11月23日—11月29日）")
+	must(t, w.say("校长", "/digest"), "示例中学 全校帮扶周报（11月16日—11月22日）")
+}

@@ -381,20 +381,28 @@ func (h *Handler) historyOf(r *req, f found, n int, capped bool) (string, error)
 }
 
 func (h *Handler) digest(r *req) (string, error) {
-	lastWeek := h.Cal.WeekStart(r.now).AddDate(0, 0, -7)
+	thisWeek := h.Cal.WeekStart(r.now)
+	week, which, err := h.digestWeek(r)
+	if err != nil {
+		return "", err
+	}
 	classID, err := h.classScope(r, digestNotYourClass())
 	if err != nil {
 		return "", err
 	}
-	d, err := report.BuildDigest(h.Store, h.Cal, lastWeek, classID)
+	d, err := report.BuildDigest(h.Store, h.Cal, week, classID)
 	if err != nil {
 		return "", err
+	}
+	d.Which = which
+	if week.Equal(thisWeek) {
+		d.Which = digestSoFar()
 	}
 	var text string
 	if classID != 0 {
 		if len(d.Classes) == 0 {
 			c, _ := h.Store.Class(classID)
-			return report.NoStudentsLastWeek(c, lastWeek), nil
+			return report.NoStudentsInWeek(c, d), nil
 		}
 		text = report.RenderClassDigest(d, d.Classes[0])
 	} else {
@@ -404,6 +412,42 @@ func (h *Handler) digest(r *req) (string, error) {
 		return "", err
 	}
 	return text, nil
+}
+
+// digestWeek reads which week a /digest asks for, and takes its word out
+// of the arguments: last week by default (上周), 上上周, 本周 (so far), or
+// the week of a day (11月16日, 周一 of this week is this week).
+func (h *Handler) digestWeek(r *req) (time.Time, string, error) {
+	thisWeek := h.Cal.WeekStart(r.now)
+	week, which := thisWeek.AddDate(0, 0, -7), ""
+	var kept []string
+	for i := 0; i < r.args.len(); i++ {
+		tok := r.args.at(i)
+		switch {
+		case lastWeekWords[tok]:
+		case tok == "上上周" || tok == "上上星期":
+			week, which = thisWeek.AddDate(0, 0, -14), "上上周"
+		case tok == "本周" || tok == "这周" || tok == "这星期" || tok == "本星期":
+			week = thisWeek
+		default:
+			if d := parseDay(tok, r.now, h.Cal, false); d.isDate {
+				switch {
+				case d.invalid != "":
+					return week, which, r.usage(badDate(tok, d.invalid))
+				case !d.ahead.IsZero() || d.day.After(h.Cal.Day(r.now)):
+					return week, which, r.usage(digestWeekAhead(tok))
+				}
+				week, which = h.Cal.WeekStart(d.day), " "
+				continue
+			}
+			kept = append(kept, tok)
+		}
+	}
+	r.args = newArgs(strings.Join(kept, " "))
+	if week.Equal(thisWeek.AddDate(0, 0, -7)) {
+		which = ""
+	}
+	return week, which, nil
 }
 
 // classScope is the class a head teacher's or admin's report is about: the

@@ -371,6 +371,12 @@ func statusIsThisWeek(class string) string {
 	return fmt.Sprintf("\n（/status 看的是本周；上周的辅导次数和达标情况在周报里：/digest %s）", class)
 }
 
+func digestSoFar() string { return "本周（到现在）" }
+
+func digestWeekAhead(tok string) string {
+	return fmt.Sprintf("“%s”还没到，没有小结可看。写过去的一天（11月16日）就看那一周。", tok)
+}
+
 func tooManyCommands(n, most int) string {
 	return fmt.Sprintf("这条消息里有%d条命令，一次最多%d条，都没有处理。请分几次发。", n, most)
 }
@@ -1941,7 +1947,7 @@ func commandWordings() map[string]wording {
 		"digest": {
 			usage:   "/digest [班级]",
 			example: "/digest 初一3班",
-			desc:    "上周（周一到周日）的小结",
+			desc:    "上周（周一到周日）的小结；写“本周”看这周到现在，写“上上周”或某一天（11月16日）看那一周",
 			who:     "班主任和学校管理员"},
 		"student add": {
 			usage:   "/student add <班级> <姓名> [类别…] [重点] [每周N次]",

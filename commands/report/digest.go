@@ -24,6 +24,18 @@ type ClassDigest struct {
 type Digest struct {
 	WeekStart time.Time
 	Classes   []ClassDigest
+	// Which names the week in the heading: empty is 上周, the Monday
+	// digest's; a digest asked for another week names it (本周到现在, or
+	// nothing before its dates).
+	Which string
+}
+
+// which is the week's name in a heading.
+func (d Digest) which() string {
+	if d.Which == "" {
+		return "上周"
+	}
+	return d.Which
 }
 
 // BuildDigest computes the digest of the week starting at weekStart (a

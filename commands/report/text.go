@@ -172,7 +172,7 @@ func TeacherRole(class string, head bool) string {
 // Names and counts only: it is posted in teacher groups.
 func RenderClassDigest(d Digest, cd ClassDigest) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s 上周帮扶小结（%s）\n", ClassName(cd.Class), WeekLabel(d.WeekStart))
+	fmt.Fprintf(&b, "%s %s帮扶小结（%s）\n", ClassName(cd.Class), strings.TrimSpace(d.which()), WeekLabel(d.WeekStart))
 	fmt.Fprintf(&b, "帮扶学生：%d人\n", cd.Students)
 	fmt.Fprintf(&b, "辅导：%d次，共%s\n", cd.Sessions, HoursAndMinutes(cd.Minutes))
 	fmt.Fprintf(&b, "达到约定次数：%d/%d人", cd.MetTarget, cd.Students)
@@ -204,14 +204,19 @@ func SessionsOfTarget(name string, n, target int) string {
 
 // NoStudentsLastWeek answers /digest for a class without students last week.
 func NoStudentsLastWeek(class storage.Class, weekStart time.Time) string {
-	return fmt.Sprintf("%s上周（%s）还没有在帮扶的学生。", ClassName(class), WeekLabel(weekStart))
+	return NoStudentsInWeek(class, Digest{WeekStart: weekStart})
+}
+
+// NoStudentsInWeek: the class had nobody under support in d's week.
+func NoStudentsInWeek(class storage.Class, d Digest) string {
+	return fmt.Sprintf("%s%s（%s）还没有在帮扶的学生。", ClassName(class), strings.TrimSpace(d.which()), WeekLabel(d.WeekStart))
 }
 
 // RenderSchoolDigest is the whole-school digest for admins: a line a class
 // and the totals.
 func RenderSchoolDigest(school string, d Digest) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s 全校帮扶周报（%s）\n", school, WeekLabel(d.WeekStart))
+	fmt.Fprintf(&b, "%s %s全校帮扶周报（%s）\n", school, strings.TrimSpace(d.Which), WeekLabel(d.WeekStart))
 	var tot ClassDigest
 	for _, cd := range d.Classes {
 		fmt.Fprintf(&b, "%s：达到约定次数%d/%d人，辅导%d次/%s，本月已联系家长%d/%d，两周未辅导%d人\n",

@@ -135,23 +135,17 @@ func (h *Handler) edit(r *req) (string, error) {
 // it was: nothing to store, audit or tell the author.
 func leavesAsIs(rec storage.Record, change func(*storage.Record) error) bool {
 	probe := rec
-	if s := rec.Session; s != nil {
-		c := *s
-		probe.Session = &c
-	}
-	if c := rec.Contact; c != nil {
-		cc := *c
-		probe.Contact = &cc
-	}
-	if p := rec.Praise; p != nil {
-		c := *p
-		probe.Praise = &c
-	}
-	if m := rec.Comment; m != nil {
-		c := *m
-		probe.Comment = &c
-	}
+	probe.Session, probe.Contact, probe.Praise, probe.Comment = copyOf(rec.Session), copyOf(rec.Contact), copyOf(rec.Praise), copyOf(rec.Comment)
 	return change(&probe) == nil && reflect.DeepEqual(probe, rec)
+}
+
+// copyOf is a copy of *p (nil for nil), for a change tried on the side.
+func copyOf[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	return &c
 }
 
 // namesADuration tells whether a correction writes a duration (30分钟, or

@@ -777,3 +777,24 @@ func TestADigestOfAnotherWeek(t *testing.T) {
 	must(t, w.say("校长", "/digest 本周"), "示例中学 本周（到现在）全校帮扶周报（11月23日—11月29日）")
 	must(t, w.say("校长", "/digest"), "示例中学 全校帮扶周报（11月16日—11月22日）")
 }
+
+// TestAHeadTeacherAsksHowAMentorIsDoing: /status 王老师 shows the mentor's
+// students of the reader's classes, with this week's sessions and the
+// month's contact; another teacher's students elsewhere are not shown.
+func TestAHeadTeacherAsksHowAMentorIsDoing(t *testing.T) {
+	w := school(t)
+	w.say("王老师", "/log 张三 数学 30分钟")
+	r := w.say("李老师", "/status 王老师")
+	must(t, r, "王老师帮扶的学生（1人），本周 11月23日—11月29日", "· 张三（初一3班） 本周1/2次 还差1次，本月未联系家长")
+	mustNot(t, r, "留守")
+	must(t, w.say("王老师", "/status 王老师"), "王老师帮扶的学生（1人）")
+	must(t, w.say("李老师", "/status 李老师"), "李老师还没有帮扶的学生")
+	// A student of another class, with 王老师 as mentor: not 李老师's to see.
+	w.say("校长", "/student add 初二1班 赵六 学困")
+	w.say("校长", "/mentor 赵六 王老师")
+	mustNot(t, w.say("李老师", "/status 王老师"), "赵六")
+	must(t, w.say("校长", "/status 王老师"), "王老师帮扶的学生（2人）", "赵六")
+	// A student really called so is the student.
+	w.say("李老师", "/student add 初一3班 王老师")
+	must(t, w.say("李老师", "/status 王老师"), "王老师（初一3班）")
+}

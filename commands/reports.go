@@ -40,6 +40,13 @@ func (h *Handler) status(r *req) (string, error) {
 		return h.eachStudent(r, names, h.studentStatus)
 	}
 	ref, i := studentArg(r.args)
+	// /status 王老师: how a mentor's students are doing, for the head
+	// teacher of their class or an admin.
+	if r.args.len() == 1 && !h.isStudent(r, parseStudentRef(ref).name) {
+		if ts, err := h.staffNamed(ref); err == nil && len(ts) == 1 {
+			return h.mentorStatus(r, ts[0])
+		}
+	}
 	f, err := h.resolveStudent(r, ref, false)
 	if err != nil {
 		return "", err
@@ -55,6 +62,33 @@ func (h *Handler) status(r *req) (string, error) {
 
 // lastWeekWords ask about the week before this one.
 var lastWeekWords = map[string]bool{"上周": true, "上星期": true, "上礼拜": true, "上一周": true}
+
+// mentorStatus is a mentor's students' week, those the reader may see: an
+// admin all of them, a head teacher those of their classes, the mentor
+// their own.
+func (h *Handler) mentorStatus(r *req, t storage.Person) (string, error) {
+	all, err := report.BuildMentees(h.Store, h.Cal, t.ID, r.now)
+	if err != nil {
+		return "", err
+	}
+	var seen []report.StudentWeek
+	var ids []uint64
+	for _, m := range all {
+		if t.ID == r.me.ID || canManageClass(r.me, m.Student.ClassID) {
+			seen, ids = append(seen, m), append(ids, m.Student.ID)
+		}
+	}
+	if len(seen) == 0 {
+		if len(all) > 0 {
+			return mentorHasNoneOfYours(report.TeacherName(t)), nil
+		}
+		return mentorHasNone(report.TeacherName(t)), nil
+	}
+	if err := r.audit(h, "status.mentor", report.TeacherName(t), ids...); err != nil {
+		return "", err
+	}
+	return renderMentees(report.TeacherName(t), report.Week(h.Cal, r.now), seen, nil, false, false), nil
+}
 
 // eachStudent answers a read for each named student, one after another;
 // one name that reads as nobody's is answered alone.

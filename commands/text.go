@@ -377,6 +377,14 @@ func digestWeekAhead(tok string) string {
 	return fmt.Sprintf("“%s”还没到，没有小结可看。写过去的一天（11月16日）就看那一周。", tok)
 }
 
+func mentorHasNone(teacher string) string {
+	return fmt.Sprintf("%s还没有帮扶的学生。指定导师：/mentor 张三 %s", teacher, teacher)
+}
+
+func mentorHasNoneOfYours(teacher string) string {
+	return fmt.Sprintf("%s帮扶的学生不在你的班上。", teacher)
+}
+
 func tooManyCommands(n, most int) string {
 	return fmt.Sprintf("这条消息里有%d条命令，一次最多%d条，都没有处理。请分几次发。", n, most)
 }
@@ -1932,7 +1940,7 @@ func commandWordings() map[string]wording {
 		"status": {
 			usage:   "/status [班级或学生]",
 			example: "/status 初一3班",
-			desc:    "看一个班或一个学生的情况（写几位学生的名字，依次看每一位）",
+			desc:    "看一个班或一个学生的情况（写几位学生的名字，依次看每一位；写导师的名字，看他/她帮扶的学生这周怎么样）",
 			who:     "老师和家长"},
 		"mine": {
 			usage:   "/mine",

@@ -798,3 +798,19 @@ func TestAHeadTeacherAsksHowAMentorIsDoing(t *testing.T) {
 	w.say("李老师", "/student add 初一3班 王老师")
 	must(t, w.say("李老师", "/status 王老师"), "王老师（初一3班）")
 }
+
+// TestAnAdminsMineNamesWhatTheSchoolLacks: an admin's /mine says which
+// classes have no head teacher and how many students no mentor, in private;
+// once each is seen to, it says nothing of them.
+func TestAnAdminsMineNamesWhatTheSchoolLacks(t *testing.T) {
+	w := school(t)
+	w.say("校长", "/student add 初二1班 赵六 学困")
+	r := w.say("校长", "/mine")
+	must(t, r, "全校还缺：", "还没有班主任的班：初二1班（邀请：/invite teacher 初二1班 班主任）", "还没有导师的学生：2人")
+	mustNot(t, w.sayIn("初一3班教师群", "校长", "/mine"), "全校还缺")
+	w.join("周老师", w.say("校长", "/invite teacher 初二1班 班主任"))
+	w.say("校长", "/mentor 赵六 周老师")
+	w.say("校长", "/mentor 李四 王老师")
+	mustNot(t, w.say("校长", "/mine"), "全校还缺")
+	mustNot(t, w.say("李老师", "/mine"), "全校还缺")
+}

@@ -224,6 +224,43 @@ func (h *Handler) ParentWeek(st storage.Student, now time.Time) (string, error) 
 	return report.RenderParentWeek(h.Cal, pw), nil
 }
 
+// schoolGaps is what an admin still has to see to: classes with supported
+// students and no head teacher, and students with no mentor ("" if none).
+func (h *Handler) schoolGaps() (string, error) {
+	students, err := h.Store.AllStudents()
+	if err != nil {
+		return "", err
+	}
+	people, err := h.Store.People()
+	if err != nil {
+		return "", err
+	}
+	headed := map[uint64]bool{}
+	for _, p := range people {
+		for _, c := range p.HeadOf {
+			headed[c] = true
+		}
+	}
+	var headless []string
+	seen := map[uint64]bool{}
+	noMentor := 0
+	for _, st := range students {
+		if st.Closed {
+			continue
+		}
+		if st.MentorID == 0 {
+			noMentor++
+		}
+		if !headed[st.ClassID] && !seen[st.ClassID] {
+			seen[st.ClassID] = true
+			if c, err := h.Store.Class(st.ClassID); err == nil {
+				headless = append(headless, report.ClassName(c))
+			}
+		}
+	}
+	return mineSchoolGaps(headless, noMentor), nil
+}
+
 // unanswered lists the parents' messages about the students that no
 // teacher has answered (report.Unanswered), one line a student; example is
 // the contact that would answer the first, as a teacher writes it.
@@ -286,7 +323,16 @@ func (h *Handler) mine(r *req) (string, error) {
 			return "", err
 		}
 	}
+	gaps := ""
+	if r.me.Admin && r.private {
+		if gaps, err = h.schoolGaps(); err != nil {
+			return "", err
+		}
+	}
 	if len(mentees) == 0 && len(items) == 0 && len(waiting) == 0 {
+		if gaps != "" {
+			return gaps, nil
+		}
 		return noMentees(report.TeacherName(r.me)), nil
 	}
 	var ids []uint64
@@ -350,6 +396,9 @@ func (h *Handler) mine(r *req) (string, error) {
 	}
 	if hidden > 0 {
 		parts = append(parts, mineOwedPrivately(hidden))
+	}
+	if gaps != "" {
+		parts = append(parts, gaps)
 	}
 	return strings.Join(parts, "\n"), nil
 }

@@ -377,6 +377,21 @@ func digestWeekAhead(tok string) string {
 	return fmt.Sprintf("“%s”还没到，没有小结可看。写过去的一天（11月16日）就看那一周。", tok)
 }
 
+// mineSchoolGaps: what an admin's /mine adds, "" when nothing is missing.
+func mineSchoolGaps(headless []string, noMentor int) string {
+	var lines []string
+	if len(headless) > 0 {
+		lines = append(lines, fmt.Sprintf("还没有班主任的班：%s（邀请：/invite teacher %s 班主任）", strings.Join(headless, "、"), headless[0]))
+	}
+	if noMentor > 0 {
+		lines = append(lines, fmt.Sprintf("还没有导师的学生：%d人（看名单：/students；指定：/mentor 张三 王老师）", noMentor))
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	return "全校还缺：\n" + strings.Join(lines, "\n")
+}
+
 func mentorHasNone(teacher string) string {
 	return fmt.Sprintf("%s还没有帮扶的学生。指定导师：/mentor 张三 %s", teacher, teacher)
 }

@@ -599,6 +599,11 @@ func TestSeveralCommandsInOneMessage(t *testing.T) {
 		many = append(many, "/log 张三 数学 10分钟")
 	}
 	must(t, w.say("王老师", strings.Join(many, "\n")), "这条消息里有31条命令，一次最多30条，都没有处理")
+	// Chat that does not start with a command stays chat in a group, even
+	// with a later line that starts with a slash.
+	if r := w.sayIn("初一3班教师群", "王老师", "今天作业：\n/ 表示除号，大家注意"); r != "" {
+		t.Fatalf("the bot answered chat in a group: %q", r)
+	}
 }
 
 // TestATalkWithTheChildIsNoContactWithTheFamily: /contact 张三 面谈 本人 (a

@@ -116,15 +116,24 @@ const maxCommandsAMessage = 30
 // commandsIn splits a message into its commands when it holds several, one
 // a line (a teacher pasting the day's records: "/log 张三 …" and "/log 李四
 // …" on two lines); a line that does not start a command belongs to the one
-// above it (/计划 张三 with its items below).
+// above it (/计划 张三 with its items below). A message that does not start
+// with a command is chat, whatever its later lines hold: the bot stays quiet
+// in groups about a line that happens to start with a slash.
 func commandsIn(text string) []string {
 	var cmds []string
 	for _, line := range strings.Split(text, "\n") {
-		if _, ok := splitCommand(strings.TrimSpace(Normalize(line))); ok || len(cmds) == 0 {
+		_, ok := splitCommand(strings.TrimSpace(Normalize(line)))
+		switch {
+		case len(cmds) == 0:
+			if !ok {
+				return []string{text}
+			}
 			cmds = append(cmds, line)
-			continue
+		case ok:
+			cmds = append(cmds, line)
+		default:
+			cmds[len(cmds)-1] += "\n" + line
 		}
-		cmds[len(cmds)-1] += "\n" + line
 	}
 	return cmds
 }

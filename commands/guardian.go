@@ -188,6 +188,9 @@ func (h *Handler) guardians(r *req) (string, error) {
 // contactWith: a contact counts for the guardian it names, and one with
 // 代管家长 for the one relative looking after the child at home.
 func contactWith(c storage.Contact, g storage.Guardian, st storage.Student) bool {
+	if !c.WithFamily() { // the family's own message is no contact the school made
+		return false
+	}
 	if c.Whom == g.Relation {
 		return true
 	}

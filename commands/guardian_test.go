@@ -20,13 +20,15 @@ func TestGuardiansAreKeptCurrentWithTheirContacts(t *testing.T) {
 	w.say("王老师", "/contact 张三 电话 爸爸 说了孩子这周的作业情况")
 	w.say("王老师", "/contact 张三 家访 代管家长 看了孩子写作业的地方")
 	w.say("王老师", "/contact 张三 面谈 奶奶 孩子早上起得晚")
+	// The mother's own message is no contact the school made with her.
+	w.say("张三妈妈", "老师，孩子这两天咳嗽")
 
 	r := w.say("王老师", "/监护人 张三")
 	must(t, r, "张三（初一3班）的监护人（3位）",
 		"· 爸爸 张建国：在广东东莞务工，电话 13800000000，未绑定机器人，11月25日（周三）起；本月沟通1次，本学期1次，最近一次11月25日（周三）",
 		"· 奶奶：在家照看，电话 0791-88886666，未绑定机器人，11月25日（周三）起；本月沟通2次，本学期2次")
 	// 张三妈妈 joined with her own invite in the school fixture.
-	must(t, r, "· 妈妈：外出务工，已绑定机器人")
+	must(t, r, "· 妈妈：外出务工，已绑定机器人，11月25日（周三）起；本月沟通0次，本学期0次")
 
 	// Grandmother falls ill in December; the aunt takes over. Dated, kept.
 	w.now = time.Date(2026, 12, 3, 9, 0, 0, 0, shanghai)

@@ -153,9 +153,11 @@ func (s *Scheduler) monthlyContact(c candidate, snap *snapshot, now time.Time) (
 	if err != nil {
 		return nil, err
 	}
+	// A family's own message, or a talk with the child, is no contact the
+	// school made with the family: the month's is still owed.
 	contacted := map[uint64]bool{}
 	for _, ct := range contacts {
-		contacted[ct.StudentID] = true
+		contacted[ct.StudentID] = contacted[ct.StudentID] || ct.WithFamily()
 	}
 	daysLeft := int(to.Sub(s.cal.Day(now)).Hours()/24+0.5) - 1
 	var out []storage.Queued

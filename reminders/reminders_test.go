@@ -135,6 +135,10 @@ func TestMonthlyContactNamesTheUncontacted(t *testing.T) {
 		t.Fatalf("due before 16:00: %+v", rs)
 	}
 	s.say("李老师", "", "/contact 李四 电话 妈妈 聊了作业")
+	// Neither the mother's own message nor a talk with the child is the
+	// month's contact with 张三's family.
+	s.say("张三妈妈", "", "老师，孩子这两天咳嗽")
+	s.say("王老师", "", "/contact 张三 面谈 本人 谈了学习计划")
 	rs := due(t, sc, at(11, 20, 16, 0), JobMonthlyContact)
 	if len(rs) != 1 {
 		t.Fatalf("runs: %+v", rs)

@@ -614,7 +614,9 @@ func TestATalkWithTheChildIsNoContactWithTheFamily(t *testing.T) {
 	r := w.say("李老师", "/contact 张三 面谈 本人 谈了这周的学习计划")
 	must(t, r, "已记录：张三（初一3班）和学生本人的谈话（面谈），11月25日（周三）。这次不算家长沟通（11月和家长沟通了0次）。", "内容：谈了这周的学习计划")
 	mustNot(t, r, "正式沟通已完成")
-	must(t, w.say("李老师", "/status 张三"), "本月家长沟通：还没有")
+	r = w.say("李老师", "/status 张三")
+	must(t, r, "本月家长沟通：还没有")
+	mustNot(t, r, "最近一次")
 	must(t, w.say("李老师", "/status 初一3班"), "本月还没联系家长：张三")
 	must(t, w.say("李老师", "/history 张三"), "谈了这周的学习计划")
 	// Nor does it answer the mother's message.

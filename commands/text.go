@@ -839,15 +839,16 @@ func renderStudentStatus(cal storage.Calendar, f report.StudentFile, personName 
 	} else {
 		fmt.Fprintf(&b, "本月家长沟通：还没有（%s）\n", monthLeft(daysLeftInMonth))
 	}
-	// The school's last contact, then the family's last message when it
-	// came after it: a parent writing is no contact the teacher made.
+	// The school's last contact with the family, then the family's last
+	// message when it came after it: a parent writing is no contact the
+	// teacher made, and a talk with the child is in /history.
 	var made, wrote *storage.Contact
 	for i := len(f.Contacts) - 1; i >= 0 && made == nil; i-- {
 		c := &f.Contacts[i]
 		switch {
-		case !c.FromParent:
+		case c.WithFamily():
 			made = c
-		case wrote == nil:
+		case c.FromParent && wrote == nil:
 			wrote = c
 		}
 	}

@@ -821,3 +821,20 @@ func TestAnAdminsMineNamesWhatTheSchoolLacks(t *testing.T) {
 	mustNot(t, w.say("校长", "/mine"), "全校还缺")
 	mustNot(t, w.say("李老师", "/mine"), "全校还缺")
 }
+
+// TestAParentOfTwoAsksHowTheyAre: 两个孩子最近怎么样 from a parent of two
+// names no child, so it was only asked which one; it is what /status
+// answers, so each child's week is shown, with how to write to a teacher.
+func TestAParentOfTwoAsksHowTheyAre(t *testing.T) {
+	w := school(t)
+	w.say("校长", "/student add 初二1班 张小红 学困")
+	w.join("张三妈妈", w.say("校长", "/invite parent 张小红 妈妈"))
+	w.say("王老师", "/log 张三 数学 30分钟")
+	r := w.say("张三妈妈", "两个孩子最近怎么样")
+	must(t, r, "张三这周（11月23日—11月29日）的情况", "数学", "张小红这周", "在留言前写上孩子的名字")
+	mustNot(t, r, "学困", "留守")
+	if n := w.queuedFor("dm:李老师", "最近怎么样"); n != 0 {
+		t.Fatal("the question was relayed without a child")
+	}
+	must(t, w.say("张三妈妈", "明天请假"), "请在留言前写上是哪个孩子")
+}

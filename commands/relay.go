@@ -36,6 +36,13 @@ func (h *Handler) relay(r *req) (string, error) {
 	children := r.me.Parents
 	if child, rest, err := h.relayChild(r, text); err == nil {
 		children, text = []storage.ParentLink{child}, rest
+	} else if media == "" && asksAboutTheWeek(text) {
+		// 两个孩子最近怎么样: what /status answers, for each child, at once.
+		weeks, err := h.parentStatus(r, "")
+		if err != nil {
+			return "", err
+		}
+		return weeks + "\n" + relayNameTheChild(enumerate(h.childrenNames(r.me))), nil
 	} else if media == "" || text != "" {
 		return "", err
 	}

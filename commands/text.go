@@ -2799,6 +2799,12 @@ func relayTooLong(max int) string {
 	return fmt.Sprintf("留言写短一点（最多%d个字），可以分几条发。", max)
 }
 
+// relayNameTheChild follows the children's weeks shown to a parent of
+// several who asked how they are: how to write to a child's teachers.
+func relayNameTheChild(names string) string {
+	return fmt.Sprintf("想对老师说什么，在留言前写上孩子的名字，例如：%s：最近在家作业写得怎么样？", strings.SplitN(names, "、", 2)[0])
+}
+
 func relayWhichChild(names string) string {
 	return fmt.Sprintf("您绑定了几个孩子（%s）。请在留言前写上是哪个孩子，例如：%s：孩子这两天感冒了。", names, strings.SplitN(names, "、", 2)[0])
 }

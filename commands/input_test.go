@@ -838,3 +838,26 @@ func TestAParentOfTwoAsksHowTheyAre(t *testing.T) {
 	}
 	must(t, w.say("张三妈妈", "明天请假"), "请在留言前写上是哪个孩子")
 }
+
+// TestOneChildsLineNamesOneChild: a plan's review, a plan's end and the end
+// of support name one child: /student close 张三 李四 已转化 closed 张三 with
+// the reason 「李四 已转化」 and left 李四 open. Each is refused with the
+// lines to send, and nothing changes; the lines pasted together work.
+func TestOneChildsLineNamesOneChild(t *testing.T) {
+	w := school(t)
+	w.say("王老师", "/计划 张三 原因：分数不熟 措施：午间辅导")
+	for in, want := range map[string]string{
+		"/评估 张三 李四 这个月都按时交作业了":     "/评估 张三 这个月都按时交作业了\n/评估 李四 这个月都按时交作业了",
+		"/student close 张三 李四 已转化": "/student close 张三 已转化\n/student close 李四 已转化",
+		"/计划 结束 张三 李四 已转化":         "/计划 结束 张三 已转化\n/计划 结束 李四 已转化",
+	} {
+		must(t, w.say("李老师", in), "只记一位学生，这条没有记下来", want)
+	}
+	for _, name := range []string{"张三", "李四"} {
+		if sts, _ := w.st.StudentsNamed(name); sts[0].Closed {
+			t.Fatalf("%s was closed by a refused line", name)
+		}
+	}
+	r := w.say("李老师", "/student close 张三 已转化\n/student close 李四 已转化")
+	must(t, r, "已结束张三（初一3班）的帮扶（已转化）", "已结束李四（初一3班）的帮扶（已转化）")
+}

@@ -331,6 +331,11 @@ func (h *Handler) studentMove(r *req) (string, error) {
 }
 
 func (h *Handler) studentClose(r *req) (string, error) {
+	// 张三 李四 已转化 closed 张三 with the reason 「李四 已转化」 and left 李四
+	// open: each is closed with a line of their own.
+	if err := h.oneStudentOnly(r); err != nil {
+		return "", err
+	}
 	a := r.args
 	if a.len() == 0 {
 		return "", r.usage(needStudentName())

@@ -208,6 +208,10 @@ func (h *Handler) reviewDay(r *req, t string) (time.Time, error) {
 }
 
 func (h *Handler) planReview(r *req) (string, error) {
+	// One child's plan: 张三 李四 … would file 李四 in 张三's review.
+	if err := h.oneStudentOnly(r); err != nil {
+		return "", err
+	}
 	a := r.args
 	if a.len() == 0 {
 		return "", r.usage(needStudentName())
@@ -247,6 +251,9 @@ func (h *Handler) planReview(r *req) (string, error) {
 // planEnd ends the plan with its outcome; the support ends with it, as
 // /student close does (one action, whichever is used).
 func (h *Handler) planEnd(r *req) (string, error) {
+	if err := h.oneStudentOnly(r); err != nil {
+		return "", err
+	}
 	a := r.args
 	if a.len() == 0 {
 		return "", r.usage(needStudentName())

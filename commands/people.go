@@ -372,6 +372,10 @@ func (h *Handler) closeSupport(r *req, ref, reason string, notYours func(class s
 }
 
 func (h *Handler) studentDelete(r *req) (string, error) {
+	// An erasure names one child: 张三 李四 确认 asked about 张三 alone.
+	if err := h.oneStudentOnly(r); err != nil {
+		return "", err
+	}
 	a := r.args
 	if a.len() == 0 {
 		return "", r.usage(studentDeleteNeedsName())

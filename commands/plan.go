@@ -98,6 +98,9 @@ func (h *Handler) plan(r *req) (string, error) {
 	if a.len() == 0 {
 		return h.planList(r)
 	}
+	if err := h.oneStudentOnly(r); err != nil { // each child's plan is their own
+		return "", err
+	}
 	ref, i := studentArg(a)
 	if i >= a.len() {
 		f, err := h.planStudent(r, ref, false)

@@ -850,9 +850,12 @@ func TestOneChildsLineNamesOneChild(t *testing.T) {
 		"/评估 张三 李四 这个月都按时交作业了":     "/评估 张三 这个月都按时交作业了\n/评估 李四 这个月都按时交作业了",
 		"/student close 张三 李四 已转化": "/student close 张三 已转化\n/student close 李四 已转化",
 		"/计划 结束 张三 李四 已转化":         "/计划 结束 张三 已转化\n/计划 结束 李四 已转化",
+		"/计划 张三 李四 原因：分数不熟":        "/计划 张三 原因：分数不熟\n/计划 李四 原因：分数不熟",
+		"/监护人 添加 张三 李四 奶奶 在家照看":    "/监护人 添加 张三 奶奶 在家照看\n/监护人 添加 李四 奶奶 在家照看",
 	} {
 		must(t, w.say("李老师", in), "只记一位学生，这条没有记下来", want)
 	}
+	must(t, w.say("校长", "/student delete 张三 李四 确认"), "/student delete 张三 确认\n/student delete 李四 确认")
 	for _, name := range []string{"张三", "李四"} {
 		if sts, _ := w.st.StudentsNamed(name); sts[0].Closed {
 			t.Fatalf("%s was closed by a refused line", name)

@@ -221,17 +221,16 @@ func (h *Handler) studentSet(r *req) (string, error) {
 	if len(toks) == 0 {
 		return "", r.usage(studentSetNeedsChange())
 	}
-	var fs []found
+	fs, err := h.resolveStudents(r, refs, false)
+	if err != nil {
+		return "", err
+	}
 	var ids []uint64
-	for _, ref := range refs {
-		f, err := h.resolveStudent(r, ref, false)
-		if err != nil {
-			return "", err
-		}
+	for _, f := range fs {
 		if !canManageClass(r.me, f.st.ClassID) {
 			return "", refuse(studentSetNotYours(report.ClassName(f.class)))
 		}
-		fs, ids = append(fs, f), append(ids, f.st.ID)
+		ids = append(ids, f.st.ID)
 	}
 	was := map[uint64][]string{}
 	sts, err := h.Store.UpdateStudents(r.meta, ids, "student.set", func(s *storage.Student) error {
@@ -256,7 +255,11 @@ func (h *Handler) studentSet(r *req) (string, error) {
 		if dropped := categoriesDropped(was[st.ID], st.Categories); len(dropped) > 0 && r.private {
 			// The categories written replace the old ones: a teacher who
 			// meant to add one is shown what went, and how to keep it.
-			reply += "\n" + categoriesReplaced(dropped, fmt.Sprintf("/student set %s %s", refs[i], strings.Join(shortNames(append(dropped, st.Categories...)), " ")))
+			ref := fs[i].st.Name // a name written twice is one student
+			if len(refs) == len(fs) {
+				ref = refs[i] // as written, 初一3班张三 where two share the name
+			}
+			reply += "\n" + categoriesReplaced(dropped, fmt.Sprintf("/student set %s %s", ref, strings.Join(shortNames(append(dropped, st.Categories...)), " ")))
 		}
 		replies = append(replies, reply)
 	}
@@ -331,11 +334,6 @@ func (h *Handler) studentMove(r *req) (string, error) {
 }
 
 func (h *Handler) studentClose(r *req) (string, error) {
-	// 张三 李四 已转化 closed 张三 with the reason 「李四 已转化」 and left 李四
-	// open: each is closed with a line of their own.
-	if err := h.oneStudentOnly(r); err != nil {
-		return "", err
-	}
 	a := r.args
 	if a.len() == 0 {
 		return "", r.usage(needStudentName())
@@ -372,10 +370,6 @@ func (h *Handler) closeSupport(r *req, ref, reason string, notYours func(class s
 }
 
 func (h *Handler) studentDelete(r *req) (string, error) {
-	// An erasure names one child: 张三 李四 确认 asked about 张三 alone.
-	if err := h.oneStudentOnly(r); err != nil {
-		return "", err
-	}
 	a := r.args
 	if a.len() == 0 {
 		return "", r.usage(studentDeleteNeedsName())
@@ -519,7 +513,7 @@ func (h *Handler) mentor(r *req) (string, error) {
 	if teacherTok == "" {
 		return "", r.usage(mentorNeedsTeacher())
 	}
-	fs, err := h.resolveStudents(r, names)
+	fs, err := h.resolveStudents(r, names, true)
 	if err != nil {
 		return "", err
 	}

@@ -120,6 +120,9 @@ const maxCommandsAMessage = 30
 // with a command is chat, whatever its later lines hold: the bot stays quiet
 // in groups about a line that happens to start with a slash.
 func commandsIn(text string) []string {
+	if !strings.Contains(text, "\n") { // one line, as nearly every message: read once, by Handle
+		return []string{text}
+	}
 	var cmds []string
 	for _, line := range strings.Split(text, "\n") {
 		_, ok := splitCommand(strings.TrimSpace(Normalize(line)))
@@ -329,6 +332,11 @@ func (h *Handler) dedupe(next stage) stage {
 
 // act runs the command.
 func (h *Handler) act(r *req) result {
+	if r.spec.oneStudent {
+		if err := h.oneStudentOnly(r); err != nil {
+			return result{err: err}
+		}
+	}
 	text, err := r.spec.run(h, r)
 	return result{text: text, err: err}
 }

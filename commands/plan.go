@@ -98,9 +98,6 @@ func (h *Handler) plan(r *req) (string, error) {
 	if a.len() == 0 {
 		return h.planList(r)
 	}
-	if err := h.oneStudentOnly(r); err != nil { // each child's plan is their own
-		return "", err
-	}
 	ref, i := studentArg(a)
 	if i >= a.len() {
 		f, err := h.planStudent(r, ref, false)
@@ -211,10 +208,6 @@ func (h *Handler) reviewDay(r *req, t string) (time.Time, error) {
 }
 
 func (h *Handler) planReview(r *req) (string, error) {
-	// One child's plan: 张三 李四 … would file 李四 in 张三's review.
-	if err := h.oneStudentOnly(r); err != nil {
-		return "", err
-	}
 	a := r.args
 	if a.len() == 0 {
 		return "", r.usage(needStudentName())
@@ -254,9 +247,6 @@ func (h *Handler) planReview(r *req) (string, error) {
 // planEnd ends the plan with its outcome; the support ends with it, as
 // /student close does (one action, whichever is used).
 func (h *Handler) planEnd(r *req) (string, error) {
-	if err := h.oneStudentOnly(r); err != nil {
-		return "", err
-	}
 	a := r.args
 	if a.len() == 0 {
 		return "", r.usage(needStudentName())

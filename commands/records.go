@@ -24,10 +24,11 @@ func studentArg(a args) (string, int) {
 	return a.at(0), 1
 }
 
-// oneStudentOnly refuses a contact or a comment written for several
-// students at once (/contact 张三 李四 电话 妈妈 …, /评语 张三 李四 都不错):
-// read as one student's, the second name became its content, and each is
-// one family's. The reply gives each student's line to send.
+// oneStudentOnly refuses a line of a command that is one child's (the
+// spec's oneStudent) written for several at once: read as one student's,
+// the second name became its content (/评语 张三 李四 都不错 shown to 张三's
+// parents, /评估 张三 李四 … in 张三's review) or its reason (/student
+// close 张三 李四 已转化 left 李四 open). The reply gives each line to send.
 func (h *Handler) oneStudentOnly(r *req) error {
 	names, rest, several := h.studentsOf(r)
 	if !several {
@@ -487,7 +488,7 @@ func (h *Handler) logTogether(r *req, names []string, rest string) (string, erro
 	if err != nil {
 		return "", err
 	}
-	fs, err := h.resolveStudents(r, names)
+	fs, err := h.resolveStudents(r, names, true)
 	if err != nil {
 		return "", err
 	}
@@ -859,9 +860,6 @@ func (h *Handler) parseContact(r *req, keep bool) (contactInput, error) {
 }
 
 func (h *Handler) contact(r *req) (string, error) {
-	if err := h.oneStudentOnly(r); err != nil {
-		return "", err
-	}
 	if err := h.studentLeftOut(r); err != nil {
 		return "", err
 	}
@@ -943,11 +941,11 @@ func (h *Handler) praise(r *req) (string, error) {
 
 // resolveStudents finds each named student a record may be written for,
 // each once (张三、初一3班张三 may be one student).
-func (h *Handler) resolveStudents(r *req, names []string) ([]found, error) {
+func (h *Handler) resolveStudents(r *req, names []string, forRecord bool) ([]found, error) {
 	var fs []found
 	seen := map[uint64]bool{}
 	for _, n := range names {
-		f, err := h.resolveStudent(r, n, true)
+		f, err := h.resolveStudent(r, n, forRecord)
 		if err != nil {
 			return nil, err
 		}
@@ -963,7 +961,7 @@ func (h *Handler) resolveStudents(r *req, names []string) ([]found, error) {
 // (/表扬 张三 李四 这周都按时交了作业): each family is told of its own child
 // only, and the praise is stored for each in one write, all or none.
 func (h *Handler) praiseTogether(r *req, names []string, text string) (string, error) {
-	fs, err := h.resolveStudents(r, names)
+	fs, err := h.resolveStudents(r, names, true)
 	if err != nil {
 		return "", err
 	}
@@ -1047,12 +1045,6 @@ func (h *Handler) comment(r *req) (string, error) {
 	if a.len() == 0 {
 		return h.commentList(r)
 	}
-	// A comment is one child's, and the family reads it: /评语 张三 李四 都不错
-	// would show 张三's parents another child's name.
-	if err := h.oneStudentOnly(r); err != nil {
-		return "", err
-	}
-	a = r.args
 	ref, i := studentArg(a)
 	text := a.from(i)
 	if text == "" {

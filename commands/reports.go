@@ -93,13 +93,9 @@ func (h *Handler) mentorStatus(r *req, t storage.Person) (string, error) {
 // eachStudent answers a read for each named student, one after another;
 // one name that reads as nobody's is answered alone.
 func (h *Handler) eachStudent(r *req, names []string, read func(*req, found) (string, error)) (string, error) {
-	var fs []found
-	for _, n := range names {
-		f, err := h.resolveStudent(r, n, false)
-		if err != nil {
-			return "", err
-		}
-		fs = append(fs, f)
+	fs, err := h.resolveStudents(r, names, false)
+	if err != nil {
+		return "", err
 	}
 	var texts []string
 	for _, f := range fs {

@@ -75,19 +75,22 @@ type spec struct {
 	whoText string // who may use it, for refusals
 	where   place
 	writes  bool // stores a record (and marks the message processed with it)
-	usage   string
-	example string
-	desc    string
-	run     func(h *Handler, r *req) (string, error)
+	// oneStudent: the line is one child's; naming several is refused with
+	// each child's line to send (oneStudentOnly), before the command runs.
+	oneStudent bool
+	usage      string
+	example    string
+	desc       string
+	run        func(h *Handler, r *req) (string, error)
 }
 
 // commandTable is the command table, in /help order.
 func commandTable() []*spec {
 	specs := []*spec{
 		{name: "log", family: famRecords, aliases: []string{"辅导", "记录", "辅导记录"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).log},
-		{name: "contact", family: famRecords, aliases: []string{"家访", "沟通", "联系", "沟通记录", "家校沟通", "家校联系"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).contact},
+		{name: "contact", family: famRecords, aliases: []string{"家访", "沟通", "联系", "沟通记录", "家校沟通", "家校联系"}, who: rStaff, where: staffChats, writes: true, oneStudent: true, run: (*Handler).contact},
 		{name: "praise", family: famRecords, aliases: []string{"表扬", "进步"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).praise},
-		{name: "comment", family: famRecords, aliases: []string{"评语"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).comment},
+		{name: "comment", family: famRecords, aliases: []string{"评语"}, who: rStaff, where: staffChats, writes: true, oneStudent: true, run: (*Handler).comment},
 		{name: "comment draft", family: famRecords, aliases: []string{"评语 草稿"}, who: rStaff, where: inPrivate, run: (*Handler).showCommentDraft},
 		{name: "comment accept", family: famRecords, aliases: []string{"评语 采用"}, who: rStaff, where: inPrivate, writes: true, run: (*Handler).acceptCommentDraft},
 		{name: "edit", family: famRecords, aliases: []string{"修改记录", "修改", "更正", "改", "改正", "修正"}, who: rStaff, where: staffChats, writes: true, run: (*Handler).edit},
@@ -103,12 +106,12 @@ func commandTable() []*spec {
 		{name: "student add", family: famPeople, aliases: []string{"学生 添加", "学生 新增", "学生 加"}, who: rHead | rAdmin, where: staffChats, writes: true, run: (*Handler).studentAdd},
 		{name: "student set", family: famPeople, aliases: []string{"学生 修改", "学生 设置"}, who: rHead | rAdmin, where: staffChats, writes: true, run: (*Handler).studentSet},
 		{name: "student move", family: famPeople, aliases: []string{"学生 转班", "学生 调班", "学生 换班", "转班", "调班"}, who: rHead | rAdmin, where: staffChats, writes: true, run: (*Handler).studentMove},
-		{name: "student close", family: famPeople, aliases: []string{"学生 结束"}, who: rHead | rAdmin, where: staffChats, writes: true, run: (*Handler).studentClose},
-		{name: "student delete", family: famPeople, aliases: []string{"学生 删除"}, who: rAdmin, where: inPrivate, writes: true, run: (*Handler).studentDelete},
-		{name: "plan review", family: famPeople, aliases: []string{"计划 评估", "评估", "阶段评估", "阶段性评估"}, who: rStaff, where: inPrivate, writes: true, run: (*Handler).planReview},
-		{name: "plan end", family: famPeople, aliases: []string{"计划 结束"}, who: rHead | rAdmin, where: inPrivate, writes: true, run: (*Handler).planEnd},
-		{name: "plan", family: famPeople, aliases: []string{"计划", "帮扶计划"}, who: rStaff, where: inPrivate, run: (*Handler).plan},
-		{name: "guardian add", family: famPeople, aliases: []string{"监护人 添加", "监护人 登记"}, who: rStaff, where: inPrivate, writes: true, run: (*Handler).guardianAdd},
+		{name: "student close", family: famPeople, aliases: []string{"学生 结束"}, who: rHead | rAdmin, where: staffChats, writes: true, oneStudent: true, run: (*Handler).studentClose},
+		{name: "student delete", family: famPeople, aliases: []string{"学生 删除"}, who: rAdmin, where: inPrivate, writes: true, oneStudent: true, run: (*Handler).studentDelete},
+		{name: "plan review", family: famPeople, aliases: []string{"计划 评估", "评估", "阶段评估", "阶段性评估"}, who: rStaff, where: inPrivate, writes: true, oneStudent: true, run: (*Handler).planReview},
+		{name: "plan end", family: famPeople, aliases: []string{"计划 结束"}, who: rHead | rAdmin, where: inPrivate, writes: true, oneStudent: true, run: (*Handler).planEnd},
+		{name: "plan", family: famPeople, aliases: []string{"计划", "帮扶计划"}, who: rStaff, where: inPrivate, oneStudent: true, run: (*Handler).plan},
+		{name: "guardian add", family: famPeople, aliases: []string{"监护人 添加", "监护人 登记"}, who: rStaff, where: inPrivate, writes: true, oneStudent: true, run: (*Handler).guardianAdd},
 		{name: "guardian set", family: famPeople, aliases: []string{"监护人 修改"}, who: rStaff, where: inPrivate, writes: true, run: (*Handler).guardianSet},
 		{name: "guardian remove", family: famPeople, aliases: []string{"监护人 移除"}, who: rStaff, where: inPrivate, writes: true, run: (*Handler).guardianRemove},
 		{name: "guardian", family: famPeople, aliases: []string{"监护人"}, who: rStaff, where: inPrivate, run: (*Handler).guardians},

@@ -44,7 +44,8 @@ func (h *Handler) earlier(r *req) ([]uint64, time.Duration) {
 	prev, ok := h.sent.last[r.meta.ActorID]
 	h.sent.mu.Unlock()
 	ago := r.now.Sub(prev.at)
-	if !ok || prev.line != lineOf(r) || ago < 0 || ago > repeatWindow {
+	// The line is spelt out only for a sender who wrote in the window.
+	if !ok || ago < 0 || ago > repeatWindow || prev.line != lineOf(r) {
 		return nil, 0
 	}
 	for _, no := range prev.nos {

@@ -179,7 +179,7 @@ func (b *bulk) Student(grade, number int, st storage.Student) (storage.Student, 
 }
 
 func (b *bulk) Person(p storage.Person) (storage.Person, error) {
-	id, err := insertReturningID(b.tx, "SELECT nextval(pg_get_serial_sequence('people', 'id'))")
+	id, err := insertReturningID(b.tx, "SELECT nextval('people_id_seq')")
 	if err != nil {
 		return p, err
 	}

@@ -20,7 +20,7 @@ func enqueue(tx pgx.Tx, q storage.Queued) error {
 			return nil // queued (or sent) once already: never twice
 		}
 	}
-	id, err := insertReturningID(tx, "SELECT nextval(pg_get_serial_sequence('outbox', 'id'))")
+	id, err := insertReturningID(tx, "SELECT nextval('outbox_id_seq')")
 	if err != nil {
 		return err
 	}
@@ -129,7 +129,7 @@ func (s *Store) JournalReply(q storage.Queued) (uint64, error) {
 	var id uint64
 	err := pgx.BeginFunc(bg, s.pool, func(tx pgx.Tx) error {
 		var err error
-		if id, err = insertReturningID(tx, "SELECT nextval(pg_get_serial_sequence('replies', 'id'))"); err != nil {
+		if id, err = insertReturningID(tx, "SELECT nextval('replies_id_seq')"); err != nil {
 			return err
 		}
 		q.ID = id

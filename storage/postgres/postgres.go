@@ -309,7 +309,7 @@ func markProcessed(tx pgx.Tx, m storage.Meta, holder string) error {
 		q.InFlight = false
 		// One round trip: the id is taken and written into the document.
 		id, err := insertReturningID(tx, `INSERT INTO replies (id, doc, holder)
-			SELECT n, jsonb_set($1::jsonb, '{ID}', to_jsonb(n)), $2 FROM nextval(pg_get_serial_sequence('replies', 'id')) AS n RETURNING id`, doc(q), holder)
+			SELECT n, jsonb_set($1::jsonb, '{ID}', to_jsonb(n)), $2 FROM nextval('replies_id_seq') AS n RETURNING id`, doc(q), holder)
 		if err != nil {
 			return err
 		}

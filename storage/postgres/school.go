@@ -90,7 +90,7 @@ func putStudent(tx pgx.Tx, st storage.Student) error {
 }
 
 func newStudentID(tx pgx.Tx) (uint64, error) {
-	return insertReturningID(tx, "SELECT nextval(pg_get_serial_sequence('students', 'id'))")
+	return insertReturningID(tx, "SELECT nextval('students_id_seq')")
 }
 
 func getStudent(q querier, id uint64) (storage.Student, bool, error) {
@@ -358,7 +358,7 @@ func (s *Store) EnsurePerson(platform, userID, privateChat, name string) (storag
 		}
 		p = found
 		if !ok {
-			id, err := insertReturningID(tx, "SELECT nextval(pg_get_serial_sequence('people', 'id'))")
+			id, err := insertReturningID(tx, "SELECT nextval('people_id_seq')")
 			if err != nil {
 				return err
 			}

@@ -744,12 +744,25 @@ func TestUndoTakesNothingElse(t *testing.T) {
 	must(t, w.say("王老师", "/撤销"), "已撤销：张三（初一3班）数学 30分钟")
 }
 
-// TestStatusOfLastWeekPointsToTheDigest: /status 张三 上周 showed this
-// week's figures as if they answered; it says where last week's are.
-func TestStatusOfLastWeekPointsToTheDigest(t *testing.T) {
+// TestAStudentsLastWeek: /status 张三 上周 showed this week's figures as if
+// they answered; it now answers with last week's sessions against the
+// target, above this week's status.
+func TestAStudentsLastWeek(t *testing.T) {
 	w := school(t)
-	must(t, w.say("李老师", "/status 张三 上周"), "张三（初一3班）", "/status 看的是本周；上周的辅导次数和达标情况在周报里：/digest 初一3班")
-	mustNot(t, w.say("李老师", "/status 张三"), "/digest")
+	// Added on Wednesday: the week before had no target for him.
+	must(t, w.say("李老师", "/status 张三 上周"), "张三上周（11月16日—11月22日）还没有列入帮扶", "本周辅导：0次/目标2次")
+	w.say("王老师", "/log 张三 数学 30分钟")
+	w.say("王老师", "/log 李四 英语 20分钟")
+	w.say("王老师", "/log 李四 英语 1小时 周二")
+	w.now = w.now.AddDate(0, 0, 7) // Wednesday next week
+	w.say("王老师", "/log 张三 语文 45分钟")
+	r := w.say("李老师", "/status 张三 上周")
+	must(t, r, "张三上周（11月23日—11月29日）：辅导1次/目标2次（30分钟），比约定少1次", "本周辅导：1次/目标2次")
+	if strings.Index(r, "上周（") > strings.Index(r, "本周辅导") {
+		t.Errorf("last week's line should come first:\n%s", r)
+	}
+	must(t, w.say("李老师", "/status 李四 上星期"), "李四上周（11月23日—11月29日）：辅导2次/目标1次（1小时20分钟），达到约定 ✓")
+	mustNot(t, w.say("李老师", "/status 张三"), "上周（")
 }
 
 // TestAStudentMovesClass: /student move 张三 初一4班 (转班) takes the student

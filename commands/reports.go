@@ -53,11 +53,32 @@ func (h *Handler) status(r *req) (string, error) {
 	}
 	text, err := h.studentStatus(r, f)
 	if err == nil && lastWeekWords[r.args.at(i)] {
-		// /status 张三 上周: the status is this week's; last week's figures
-		// are in the digest.
-		text += statusIsThisWeek(report.ClassName(f.class))
+		// /status 张三 上周: the week before this one, under this one's
+		// status (it answered this week's figures as if they were asked).
+		var last string
+		if last, err = h.studentLastWeek(r, f.st); err == nil {
+			text = last + "\n\n" + text
+		}
 	}
 	return text, err
+}
+
+// studentLastWeek is the student's sessions of the week before this one
+// against the weekly target, as the Monday digest counted them.
+func (h *Handler) studentLastWeek(r *req, st storage.Student) (string, error) {
+	week := report.Week(h.Cal, r.now.AddDate(0, 0, -7))
+	sessions, err := h.Store.Sessions(st.ID, week.From, week.To)
+	if err != nil {
+		return "", err
+	}
+	if len(sessions) == 0 && !st.CreatedAt.Before(week.To) {
+		return studentNotYetLastWeek(st.Name, week.From), nil
+	}
+	minutes := 0
+	for _, s := range sessions {
+		minutes += s.Minutes
+	}
+	return studentLastWeekLine(st.Name, week.From, len(sessions), st.WeeklyTarget, minutes), nil
 }
 
 // lastWeekWords ask about the week before this one.

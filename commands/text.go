@@ -367,8 +367,21 @@ func undoTakesNothing(no uint64, isNo bool) string {
 	return "这次没有撤销任何记录。/undo 撤销你最后记的一条，后面不用写别的；要撤两条就发两次。要删除某一条，按记录号（在 /history 里看）：" + example
 }
 
-func statusIsThisWeek(class string) string {
-	return fmt.Sprintf("\n（/status 看的是本周；上周的辅导次数和达标情况在周报里：/digest %s）", class)
+// studentLastWeekLine answers /status 张三 上周 above this week's status.
+func studentLastWeekLine(name string, weekStart time.Time, n, target, minutes int) string {
+	verdict := "达到约定 ✓"
+	if n < target {
+		verdict = fmt.Sprintf("比约定少%d次", target-n)
+	}
+	took := ""
+	if minutes > 0 {
+		took = "（" + report.HoursAndMinutes(minutes) + "）"
+	}
+	return fmt.Sprintf("%s上周（%s）：辅导%d次/目标%d次%s，%s", name, report.WeekLabel(weekStart), n, target, took, verdict)
+}
+
+func studentNotYetLastWeek(name string, weekStart time.Time) string {
+	return fmt.Sprintf("%s上周（%s）还没有列入帮扶，没有约定次数。", name, report.WeekLabel(weekStart))
 }
 
 func digestSoFar() string { return "本周（到现在）" }
@@ -1956,7 +1969,7 @@ func commandWordings() map[string]wording {
 		"status": {
 			usage:   "/status [班级或学生]",
 			example: "/status 初一3班",
-			desc:    "看一个班或一个学生的情况（写几位学生的名字，依次看每一位；写导师的名字，看他/她帮扶的学生这周怎么样）",
+			desc:    "看一个班或一个学生的情况（写几位学生的名字，依次看每一位；学生名字后面写“上周”，先看他上周辅导了几次、达没达到约定；写导师的名字，看他/她帮扶的学生这周怎么样）",
 			who:     "老师和家长"},
 		"mine": {
 			usage:   "/mine",

@@ -259,7 +259,7 @@ func TestStudentsTutoredTogetherAreLoggedInOneLine(t *testing.T) {
 	if ss, _ := w.st.Sessions(zs[0].ID, time.Time{}, w.now.Add(time.Hour)); len(ss) != 3 {
 		t.Fatalf("张三's sessions: %d, want 3", len(ss))
 	}
-	must(t, w.say("李老师", "/contact 张三 李四 电话 妈妈 说了作业"), "只记一位学生，这条没有记下来", "/contact 张三 电话 妈妈 说了作业\n/contact 李四 电话 妈妈 说了作业")
+	must(t, w.say("李老师", "/contact 张三 李四 电话 妈妈 说了作业"), "只能写一位学生，这条没有记下来", "/contact 张三 电话 妈妈 说了作业\n/contact 李四 电话 妈妈 说了作业")
 
 	// Praise for two: each family hears of its own child, never the other.
 	r = w.say("李老师", "/表扬 张三，李四 这周都按时交了作业")
@@ -286,7 +286,7 @@ func TestStudentsTutoredTogetherAreLoggedInOneLine(t *testing.T) {
 	must(t, w.say("王老师", "/log 张三、 李四 数学 30分钟"), "已记录2位学生一起辅导")
 	must(t, w.say("王老师", "/log 张三， 数学 30分钟"), "已记录：张三（初一3班）数学 30分钟")
 	// A comment is one child's: the family reads it.
-	must(t, w.say("王老师", "/评语 张三 李四 都很努力"), "一条 /评语 只记一位学生", "/评语 张三 都很努力\n/评语 李四 都很努力")
+	must(t, w.say("王老师", "/评语 张三 李四 都很努力"), "一条 /评语 只能写一位学生，这条没有记下来", "/评语 张三 都很努力\n/评语 李四 都很努力")
 	if cs, _ := w.st.AllComments(w.h.Cal.TermAt(w.now).Key()); len(cs) != 0 {
 		t.Fatalf("a comment naming two children was stored: %+v", cs)
 	}
@@ -860,13 +860,13 @@ func TestOneChildsLineNamesOneChild(t *testing.T) {
 	w := school(t)
 	w.say("王老师", "/计划 张三 原因：分数不熟 措施：午间辅导")
 	for in, want := range map[string]string{
-		"/评估 张三 李四 这个月都按时交作业了":     "/评估 张三 这个月都按时交作业了\n/评估 李四 这个月都按时交作业了",
-		"/student close 张三 李四 已转化": "/student close 张三 已转化\n/student close 李四 已转化",
-		"/计划 结束 张三 李四 已转化":         "/计划 结束 张三 已转化\n/计划 结束 李四 已转化",
-		"/计划 张三 李四 原因：分数不熟":        "/计划 张三 原因：分数不熟\n/计划 李四 原因：分数不熟",
-		"/监护人 添加 张三 李四 奶奶 在家照看":    "/监护人 添加 张三 奶奶 在家照看\n/监护人 添加 李四 奶奶 在家照看",
+		"/评估 张三 李四 这个月都按时交作业了":     "这条没有记下来。几位一起的，请每人发一条：\n/评估 张三 这个月都按时交作业了\n/评估 李四 这个月都按时交作业了",
+		"/student close 张三 李四 已转化": "这次没有办。几位一起的，请每人发一条：\n/student close 张三 已转化\n/student close 李四 已转化",
+		"/计划 结束 张三 李四 已转化":         "这次没有办。几位一起的，请每人发一条：\n/计划 结束 张三 已转化\n/计划 结束 李四 已转化",
+		"/计划 张三 李四 原因：分数不熟":        "这条没有记下来。几位一起的，请每人发一条：\n/计划 张三 原因：分数不熟\n/计划 李四 原因：分数不熟",
+		"/监护人 添加 张三 李四 奶奶 在家照看":    "这次没有办。几位一起的，请每人发一条：\n/监护人 添加 张三 奶奶 在家照看\n/监护人 添加 李四 奶奶 在家照看",
 	} {
-		must(t, w.say("李老师", in), "只记一位学生，这条没有记下来", want)
+		must(t, w.say("李老师", in), "只能写一位学生", want)
 	}
 	must(t, w.say("校长", "/student delete 张三 李四 确认"), "/student delete 张三 确认\n/student delete 李四 确认")
 	for _, name := range []string{"张三", "李四"} {

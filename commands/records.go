@@ -38,8 +38,12 @@ func (h *Handler) oneStudentOnly(r *req) error {
 	for _, n := range names {
 		lines = append(lines, strings.TrimSpace("/"+r.command()+" "+n+" "+rest))
 	}
-	return refuse(oneStudentALine("/"+r.command(), lines))
+	return refuse(oneStudentALine("/"+r.command(), lines, oneStudentRecords[r.spec.name]))
 }
+
+// oneStudentRecords are the one-child commands that write a record (the
+// others act on the student).
+var oneStudentRecords = map[string]bool{"contact": true, "comment": true, "plan": true, "plan review": true}
 
 // severalStudents reads the students a line starts with when it names more
 // than one (张三 李四 …, 张三、李四 …, 张三 和 李四 …): the names, each once,

@@ -449,8 +449,14 @@ func praiseRepeated(nos []uint64, ago time.Duration) string {
 }
 
 // oneStudentALine: a record was written for several students at once.
-func oneStudentALine(cmd string, lines []string) string {
-	return fmt.Sprintf("一条 %s 只记一位学生，这条没有记下来。几位一起的，请每人发一条：\n%s", cmd, strings.Join(lines, "\n"))
+// A record's line is "not written down"; an act's (closing, erasing, a
+// plan's end, a guardian) "not done".
+func oneStudentALine(cmd string, lines []string, record bool) string {
+	outcome := "这次没有办"
+	if record {
+		outcome = "这条没有记下来"
+	}
+	return fmt.Sprintf("一条 %s 只能写一位学生，%s。几位一起的，请每人发一条：\n%s", cmd, outcome, strings.Join(lines, "\n"))
 }
 
 func logNeedsAll() string {

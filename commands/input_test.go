@@ -820,13 +820,22 @@ func TestAHeadTeacherAsksHowAMentorIsDoing(t *testing.T) {
 }
 
 // TestAnAdminsMineNamesWhatTheSchoolLacks: an admin's /mine says which
-// classes have no head teacher and how many students no mentor, in private;
+// classes have no head teacher and which students (how many, past eight)
+// no mentor, with a line that assigns the first, in private;
 // once each is seen to, it says nothing of them.
 func TestAnAdminsMineNamesWhatTheSchoolLacks(t *testing.T) {
 	w := school(t)
 	w.say("校长", "/student add 初二1班 赵六 学困")
 	r := w.say("校长", "/mine")
-	must(t, r, "全校还缺：", "还没有班主任的班：初二1班（邀请：/invite teacher 初二1班 班主任）", "还没有导师的学生：2人")
+	must(t, r, "全校还缺：", "还没有班主任的班：初二1班（邀请：/invite teacher 初二1班 班主任；在这之前，该给班主任的提醒发给管理员）",
+		"还没有导师的学生：初一3班李四、初二1班赵六（指定：/mentor 初一3班李四 王老师）")
+	for i := 0; i < 8; i++ {
+		w.say("校长", fmt.Sprintf("/student add 初二2班 学生%c", '甲'+rune(i)))
+	}
+	must(t, w.say("校长", "/mine"), "还没有导师的学生：10人（看名单：/students；指定：/mentor 初一3班李四 王老师）")
+	for i := 0; i < 8; i++ {
+		w.say("校长", fmt.Sprintf("/student close 学生%c 测试", '甲'+rune(i)))
+	}
 	mustNot(t, w.sayIn("初一3班教师群", "校长", "/mine"), "全校还缺")
 	w.join("周老师", w.say("校长", "/invite teacher 初二1班 班主任"))
 	w.say("校长", "/mentor 赵六 周老师")

@@ -206,7 +206,7 @@ func TestAParentsMessageWithNoTeacherToReadItGoesToTheAdmins(t *testing.T) {
 	must(t, w.say("校长", "/回复 好的，让孩子多休息"), "张小红的爸爸", "/回复 张小红 爸爸 好的，让孩子多休息")
 	mustNot(t, w.say("李老师", "/mine"), "张小红")
 	must(t, w.say("校长", "/回复 张小红 爸爸 好的，让孩子多休息"), "已回复张小红的爸爸")
-	mustNot(t, w.say("校长", "/mine"), "张小红")
+	mustNot(t, w.say("校长", "/mine"), "张小红的爸爸")
 	// Once the class has a head teacher, it goes to them alone.
 	w.join("周老师", w.say("校长", "/invite teacher 初二1班 班主任"))
 	must(t, w.say("小红爸爸", "明天请一天假"), "已转给周老师")
@@ -214,7 +214,7 @@ func TestAParentsMessageWithNoTeacherToReadItGoesToTheAdmins(t *testing.T) {
 		t.Fatal("the admin still got it")
 	}
 	w.now = w.now.Add(time.Hour)
-	mustNot(t, w.say("校长", "/mine"), "张小红")
+	mustNot(t, w.say("校长", "/mine"), "张小红的爸爸")
 	must(t, w.say("周老师", "/mine"), "张小红的爸爸")
 }
 

@@ -258,24 +258,25 @@ func (h *Handler) schoolGaps() (string, error) {
 			headed[c] = true
 		}
 	}
-	var headless []string
+	var headless, unmentored []string // class names; 初一4班赵六
 	seen := map[uint64]bool{}
-	noMentor := 0
 	for _, st := range students {
 		if st.Closed {
 			continue
 		}
+		c, err := h.Store.Class(st.ClassID)
+		if err != nil {
+			return "", err
+		}
 		if st.MentorID == 0 {
-			noMentor++
+			unmentored = append(unmentored, report.ClassName(c)+st.Name)
 		}
 		if !headed[st.ClassID] && !seen[st.ClassID] {
 			seen[st.ClassID] = true
-			if c, err := h.Store.Class(st.ClassID); err == nil {
-				headless = append(headless, report.ClassName(c))
-			}
+			headless = append(headless, report.ClassName(c))
 		}
 	}
-	return mineSchoolGaps(headless, noMentor), nil
+	return mineSchoolGaps(headless, unmentored), nil
 }
 
 // unanswered lists the parents' messages about the students that no

@@ -391,13 +391,17 @@ func digestWeekAhead(tok string) string {
 }
 
 // mineSchoolGaps: what an admin's /mine adds, "" when nothing is missing.
-func mineSchoolGaps(headless []string, noMentor int) string {
+// Until a class has a head teacher, what falls to one is the admins'.
+func mineSchoolGaps(headless, unmentored []string) string {
 	var lines []string
 	if len(headless) > 0 {
-		lines = append(lines, fmt.Sprintf("还没有班主任的班：%s（邀请：/invite teacher %s 班主任）", strings.Join(headless, "、"), headless[0]))
+		lines = append(lines, fmt.Sprintf("还没有班主任的班：%s（邀请：/invite teacher %s 班主任；在这之前，该给班主任的提醒发给管理员）", strings.Join(headless, "、"), headless[0]))
 	}
-	if noMentor > 0 {
-		lines = append(lines, fmt.Sprintf("还没有导师的学生：%d人（看名单：/students；指定：/mentor 张三 王老师）", noMentor))
+	switch n := len(unmentored); {
+	case n > 0 && n <= 8:
+		lines = append(lines, fmt.Sprintf("还没有导师的学生：%s（指定：/mentor %s 王老师）", strings.Join(unmentored, "、"), unmentored[0]))
+	case n > 8:
+		lines = append(lines, fmt.Sprintf("还没有导师的学生：%d人（看名单：/students；指定：/mentor %s 王老师）", n, unmentored[0]))
 	}
 	if len(lines) == 0 {
 		return ""

@@ -19,6 +19,15 @@ type snapshot struct {
 	students []storage.Student // active (not closed) only
 	people   []storage.Person
 	groups   []storage.Group
+	// heads are a class's head teachers, or the admins while it has none
+	// (cadence.Heads).
+	heads func(classID uint64) []uint64
+}
+
+// headsFor is whether p sees to the class as its head teacher (an admin,
+// while the class has none).
+func (snap *snapshot) headsFor(p storage.Person, classID uint64) bool {
+	return slices.Contains(snap.heads(classID), p.ID)
 }
 
 func (s *Scheduler) snapshot(now time.Time) (*snapshot, error) {
@@ -52,6 +61,7 @@ func (s *Scheduler) snapshot(now time.Time) (*snapshot, error) {
 	if snap.groups, err = s.st.Groups(); err != nil {
 		return nil, err
 	}
+	snap.heads = cadence.Heads(snap.people)
 	return snap, nil
 }
 
@@ -109,8 +119,8 @@ func onceADay(at time.Time, recipient, text string) string {
 }
 
 // responsibleFor: a head teacher answers for the class, a mentor for mentees.
-func responsibleFor(p storage.Person, st storage.Student) bool {
-	return p.IsHeadOf(st.ClassID) || (st.MentorID != 0 && st.MentorID == p.ID)
+func (snap *snapshot) responsibleFor(p storage.Person, st storage.Student) bool {
+	return snap.headsFor(p, st.ClassID) || (st.MentorID != 0 && st.MentorID == p.ID)
 }
 
 // byClass renders names grouped by class: "初一3班：张三、李四".
@@ -164,7 +174,7 @@ func (s *Scheduler) monthlyContact(c candidate, snap *snapshot, now time.Time) (
 	for _, p := range snap.people {
 		var due []storage.Student
 		for _, st := range snap.students {
-			if !contacted[st.ID] && responsibleFor(p, st) {
+			if !contacted[st.ID] && snap.responsibleFor(p, st) {
 				due = append(due, st)
 			}
 		}
@@ -213,9 +223,8 @@ func (s *Scheduler) weeklyCheckin(c candidate, snap *snapshot, now time.Time) ([
 	// Each student behind is their plan's responsible teacher's or their
 	// mentor's to see to; one with neither, the head teacher's (as the
 	// owed lists have it), who was told nowhere in private.
-	heads := cadence.Heads(snap.people)
 	ownsIt := func(p storage.Person, st storage.Student) bool {
-		return slices.Contains(cadence.MentorsOf(st, heads), p.ID)
+		return slices.Contains(cadence.MentorsOf(st, snap.heads), p.ID)
 	}
 	var out []storage.Queued
 	for _, p := range snap.people {
@@ -353,7 +362,7 @@ func (s *Scheduler) comments(c candidate, snap *snapshot) ([]storage.Queued, err
 		for _, st := range snap.students {
 			// The mentor writes it; for a student without one, the head
 			// teacher (as /评语 lists it).
-			writes := st.MentorID == p.ID || (st.MentorID == 0 && p.IsHeadOf(st.ClassID))
+			writes := st.MentorID == p.ID || (st.MentorID == 0 && snap.headsFor(p, st.ClassID))
 			if writes && !has[[2]uint64{st.ID, p.ID}] {
 				due = append(due, st)
 			}
@@ -429,7 +438,7 @@ func (s *Scheduler) praiseNudge(c candidate, snap *snapshot) ([]storage.Queued, 
 	for _, p := range snap.people {
 		var due []storage.Student
 		for _, st := range snap.students {
-			mine := st.MentorID == p.ID || (st.MentorID == 0 && p.IsHeadOf(st.ClassID))
+			mine := st.MentorID == p.ID || (st.MentorID == 0 && snap.headsFor(p, st.ClassID))
 			if mine && tutored[st.ID] > 0 && !praised[st.ID] && !st.CreatedAt.After(from) {
 				due = append(due, st)
 			}
@@ -495,7 +504,7 @@ func (s *Scheduler) planReview(c candidate, snap *snapshot) ([]storage.Queued, e
 		var due []storage.Student
 		for _, st := range snap.students {
 			who := st.Responsible()
-			mine := who == p.ID || (who == 0 && p.IsHeadOf(st.ClassID))
+			mine := who == p.ID || (who == 0 && snap.headsFor(p, st.ClassID))
 			if mine && owed(st) {
 				due = append(due, st)
 			}
@@ -530,7 +539,7 @@ func (s *Scheduler) owed(c candidate, snap *snapshot) ([]storage.Queued, error) 
 			return nil, err
 		}
 	}
-	items := cadence.Owed(s.cal, c.fire, s.cadences, snap.students, recs, cadence.Heads(snap.people))
+	items := cadence.Owed(s.cal, c.fire, s.cadences, snap.students, recs, snap.heads)
 	// The agreed weekly tutoring has its own Friday check-in.
 	checkin := false
 	for _, j := range s.jobs {
@@ -601,7 +610,7 @@ func (s *Scheduler) familyCall(c candidate, snap *snapshot, now time.Time) ([]st
 				continue
 			}
 			who := st.Responsible()
-			if who == p.ID || (who == 0 && p.IsHeadOf(st.ClassID)) {
+			if who == p.ID || (who == 0 && snap.headsFor(p, st.ClassID)) {
 				silent = append(silent, st)
 				rels[st.ID] = strings.Join(awayBound[st.ID], "、")
 			}

@@ -837,3 +837,42 @@ func TestUnansweredParentsMessagesComeBackInTheMorning(t *testing.T) {
 		}
 	}
 }
+
+// TestAClassWithoutAHeadTeacherIsTheAdminsToSeeTo: 赵六 of 初一4班 has no
+// mentor and his class no head teacher yet. What falls to the head teacher
+// (his month's contact, his sessions behind, the rhythm's items) was owed
+// by nobody and reminded to nobody; the admins see to it until a head
+// teacher joins, and 初一3班's head teacher is not told of him.
+func TestAClassWithoutAHeadTeacherIsTheAdminsToSeeTo(t *testing.T) {
+	s := newSchool(t, at(11, 2, 9, 0))
+	s.say("校长", "", "/student add 初一4班 赵六 每周2次")
+	sc := s.scheduler(Config{MonthlyContact: []string{"0 16 20 * *"}, WeeklyCheckin: "0 15 * * 5", Owed: "0 16 * * 5", MonthlyContactFinal: "16:00", Cadences: cadence.Defaults()})
+	checks := []struct {
+		job  string
+		at   time.Time
+		want string
+	}{
+		{JobMonthlyContact, at(11, 20, 16, 0), "初一4班：赵六"},
+		{JobWeeklyCheckin, at(11, 27, 15, 0), "赵六 0/2次"},
+		{JobOwed, at(11, 27, 16, 0), "赵六"},
+	}
+	for _, c := range checks {
+		rs := due(t, sc, c.at, c.job)
+		admin, ok := to(rs, "校长")
+		if !ok || !admin.Private || !strings.Contains(admin.Text, c.want) {
+			t.Fatalf("%s: the admin was not told of 赵六: %+v", c.job, rs)
+		}
+		if head, ok := to(rs, "李老师"); ok && strings.Contains(head.Text, "赵六") {
+			t.Fatalf("%s: 初一3班's head teacher was told of 初一4班's student: %q", c.job, head.Text)
+		}
+	}
+	// Once the class has its head teacher, it is theirs, not the admins'.
+	s.join("钱老师", s.say("校长", "", "/invite teacher 初一4班 班主任"))
+	rs := due(t, sc, at(12, 4, 15, 0), JobWeeklyCheckin)
+	if head, ok := to(rs, "钱老师"); !ok || !strings.Contains(head.Text, "赵六") {
+		t.Fatalf("the new head teacher: %+v", rs)
+	}
+	if admin, ok := to(rs, "校长"); ok && strings.Contains(admin.Text, "赵六") {
+		t.Fatalf("the admin still told of 赵六: %q", admin.Text)
+	}
+}

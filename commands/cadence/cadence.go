@@ -165,14 +165,27 @@ func Decode(code uint64) (studentID uint64, rule int, ok bool) {
 	return code / 10, int(code%10) - 1, true
 }
 
-// Heads finds a class's head teachers among people, for Owed.
+// Heads finds a class's head teachers among people, for Owed. A class
+// with none has its head teacher's part seen to by the school's admins
+// until one joins, as its parents' messages go to them: else what falls to
+// the head teacher (a student without a mentor, the class's contacts) was
+// owed by nobody and nobody was reminded of it.
 func Heads(people []storage.Person) func(classID uint64) []uint64 {
+	var admins []uint64
+	for _, p := range people {
+		if p.Admin {
+			admins = append(admins, p.ID)
+		}
+	}
 	return func(classID uint64) []uint64 {
 		var ids []uint64
 		for _, p := range people {
 			if p.IsHeadOf(classID) {
 				ids = append(ids, p.ID)
 			}
+		}
+		if len(ids) == 0 {
+			return admins
 		}
 		return ids
 	}

@@ -62,15 +62,24 @@ func (h *Handler) owedFor(students []storage.Student, now time.Time) ([]cadence.
 }
 
 // owedStudents are the students whose owed items a teacher may hold: their
-// mentees, the plans they answer for, and their classes as head teacher.
+// mentees, the plans they answer for, and their classes as head teacher
+// (an admin's, the classes without one: cadence.Heads).
 func (h *Handler) owedStudents(me storage.Person) ([]storage.Student, error) {
 	all, err := h.Store.AllStudents()
 	if err != nil {
 		return nil, err
 	}
+	headsOf := func(uint64) []uint64 { return nil }
+	if me.Admin {
+		people, err := h.Store.People()
+		if err != nil {
+			return nil, err
+		}
+		headsOf = cadence.Heads(people)
+	}
 	var out []storage.Student
 	for _, st := range all {
-		if !st.Closed && (st.MentorID == me.ID || st.Responsible() == me.ID || me.IsHeadOf(st.ClassID)) {
+		if !st.Closed && (st.MentorID == me.ID || st.Responsible() == me.ID || me.IsHeadOf(st.ClassID) || slices.Contains(headsOf(st.ClassID), me.ID)) {
 			out = append(out, st)
 		}
 	}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -75,5 +76,35 @@ func TestArchiveFulfilmentCountsWeeksUnderSupport(t *testing.T) {
 	}
 	if len(a.Stats) != 1 || a.Stats[0].Sessions != 4 || a.Stats[0].Percent != 50 || a.Stats[0].ContactMonths != 1 { // (2+0+1) of 6
 		t.Fatalf("stats %+v", a.Stats)
+	}
+}
+
+// What the child learnt is listed by subject: 数学辅导 and 数学 are one
+// (a week read 「英语、数学辅导、数学」), in the parent's week and in the
+// comment's draft; a subject the shorthand does not start with is left as
+// written.
+func TestSubjectsAreListedOnce(t *testing.T) {
+	st := open(t)
+	s, _, err := st.AddStudent(meta(0, day(11, 2, 9)), 7, 3, storage.Student{Name: "张三", WeeklyTarget: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sessions []storage.Session
+	for i, sub := range []string{"英语", "数学辅导", "数学", "英语补习", "课后辅导", "读书分享"} {
+		se, _, err := st.AddSession(meta(i+1, day(11, 23+i, 9)), storage.Session{StudentID: s.ID, Subject: sub, Minutes: 20, At: day(11, 23+i, 9)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sessions = append(sessions, se)
+	}
+	pw, err := BuildParentWeek(st, cal, s, day(11, 29, 19))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(pw.Subjects, "、"); got != "英语、数学、课后辅导、读书分享" {
+		t.Fatalf("the parent's week lists %q", got)
+	}
+	if draft := CommentDraft(sessions, nil); !strings.Contains(draft[0].Text, "学了英语、数学、课后辅导、读书分享") {
+		t.Fatalf("the draft: %q", draft[0].Text)
 	}
 }

@@ -7,6 +7,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -52,6 +53,22 @@ func BannedWordIn(s string) string {
 func ParentSafeSubject(subject string) string {
 	if BannedWordIn(subject) != "" {
 		return "课后辅导"
+	}
+	return subjectName(subject)
+}
+
+// schoolSubjects are the subjects a session's shorthand may name before
+// what was done (数学辅导, 英语补习).
+var schoolSubjects = []string{"语文", "数学", "英语", "物理", "化学", "生物", "历史", "地理", "政治", "道德与法治", "道法", "科学", "信息技术", "音乐", "美术", "体育"}
+
+// subjectName is the subject of a session as a list of what the child
+// learnt names it: 数学辅导 and 数学 are one subject (a list read
+// 「英语、数学辅导、数学」).
+func subjectName(subject string) string {
+	for _, how := range []string{"辅导", "补习", "补课", "答疑", "课"} {
+		if rest, ok := strings.CutSuffix(subject, how); ok && slices.Contains(schoolSubjects, rest) {
+			return rest
+		}
 	}
 	return subject
 }

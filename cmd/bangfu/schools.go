@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/robfig/cron/v3"
 	"gopkg.in/yaml.v3"
@@ -36,7 +37,8 @@ func (c CountySection) accounts() accountsConfig {
 var (
 	schoolEntryKeys  = []string{"name", "timezone", "semester_start", "semester_end", "holidays", "makeup_days", "graduating_grades"}
 	schoolEntryParts = []string{"reminders", "quiet_hours", "backup", "cadences", "telegram", "wechat", "wecom"}
-	schoolKeyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,29}$`)
+	// Compiled when a county's config is read, not at every start.
+	schoolKeyPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9_]{0,29}$`) })
 )
 
 // resolveSchools turns each schools: entry into a whole Config: the top
@@ -154,7 +156,7 @@ func schoolDocument(where string, entry yaml.Node) (*yaml.Node, string, error) {
 	if !named {
 		return nil, "", keyErr(where+".name", mustNotBeEmpty())
 	}
-	if !schoolKeyPattern.MatchString(key) {
+	if !schoolKeyPattern().MatchString(key) {
 		return nil, "", keyErr(where+".key", badSchoolKey(key))
 	}
 	if len(school.Content) > 0 {

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"bangfu/commands"
 	"time"
@@ -214,7 +215,10 @@ func configSyntax(path, detail string, data []byte) string {
 
 // yamlMismatch is one line of yaml.v3's type errors: "line 1: cannot
 // unmarshal !!str `一中` into struct { Name string … }".
-var yamlMismatch = regexp.MustCompile("^line (\\d+): cannot unmarshal !!(\\w+)(?: `(.*)`)? into (.+)$")
+// Compiled when a config has an error, not at every start.
+var yamlMismatch = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile("^line (\\d+): cannot unmarshal !!(\\w+)(?: `(.*)`)? into (.+)$")
+})
 
 // yamlKeyAt is the key of the 1-based line n; for a list's item ("- a"),
 // the key of the list it is in.
@@ -249,7 +253,7 @@ func typeMismatches(detail string, data []byte) []string {
 		if l == "" {
 			continue
 		}
-		m := yamlMismatch.FindStringSubmatch(l)
+		m := yamlMismatch().FindStringSubmatch(l)
 		if m == nil {
 			return nil
 		}

@@ -18,7 +18,7 @@ import (
 // world is a school in a temp database with a pinned clock, talked to the
 // way a platform would: by who says what where.
 type world struct {
-	t   *testing.T
+	t   testing.TB
 	st  *bolt.Store
 	h   *Handler
 	now time.Time
@@ -30,7 +30,7 @@ var shanghai = storage.DefaultCalendar().Loc
 // wed is Wednesday 2026-11-25 10:00 in the school's zone, mid-semester.
 var wed = time.Date(2026, 11, 25, 10, 0, 0, 0, shanghai)
 
-func newWorld(t *testing.T, now time.Time) *world {
+func newWorld(t testing.TB, now time.Time) *world {
 	t.Helper()
 	w := &world{t: t, now: now}
 	st, err := bolt.Open(filepath.Join(t.TempDir(), "bangfu.db"), bolt.Options{Calendar: storage.DefaultCalendar(), Now: func() time.Time { return w.now }})
@@ -108,7 +108,7 @@ func (w *world) join(who, codeReply string) string {
 	return w.say(who, "/join "+code)
 }
 
-func must(t *testing.T, got string, wants ...string) {
+func must(t testing.TB, got string, wants ...string) {
 	t.Helper()
 	for _, want := range wants {
 		if !strings.Contains(got, want) {
@@ -117,7 +117,7 @@ func must(t *testing.T, got string, wants ...string) {
 	}
 }
 
-func mustNot(t *testing.T, got string, bads ...string) {
+func mustNot(t testing.TB, got string, bads ...string) {
 	t.Helper()
 	for _, bad := range bads {
 		if strings.Contains(got, bad) {
@@ -128,7 +128,7 @@ func mustNot(t *testing.T, got string, bads ...string) {
 
 // school sets up 初一3班 with head teacher 李老师, teacher 王老师 as 张三's
 // mentor, 张三 (留守 学困, 重点, twice a week) and 李四, and the groups.
-func school(t *testing.T) *world {
+func school(t testing.TB) *world {
 	w := newWorld(t, wed)
 	must(t, w.say("校长", "/student add 初一3班 张三 留守 学困 重点 每周2次"), "已加入帮扶名单：张三（初一3班）", "★重点", "每周辅导2次", "留守儿童")
 	must(t, w.say("校长", "/student add 初一(3)班 李四"), "李四（初一3班）", "每周辅导1次（默认")

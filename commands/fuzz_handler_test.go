@@ -4,12 +4,16 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"bangfu/bot"
+	"bangfu/commands/report"
 )
 
 // FuzzHandler sends arbitrary lines, from each kind of person and in each
 // kind of chat, through the whole handler of a school with records: no
 // message the bot sends carries Go's error text, a panic or a formatting
-// verb. The school changes as the lines run, as a real one would.
+// verb, and none to a group or a parent names a category or a family's
+// circumstances. The school changes as the lines run, as a real one would.
 func FuzzHandler(f *testing.F) {
 	for _, s := range []string{
 		"/log 张三 数学辅导 30分钟", "/contact 张三 电话 妈妈 说了作业", "/表扬 张三 作业全对", "/status", "/status 张三 上周",
@@ -34,6 +38,13 @@ func FuzzHandler(f *testing.F) {
 			for _, bad := range []string{"%!", "storage:", "bbolt", "panic", "runtime error", "<nil>", "goroutine"} {
 				if strings.Contains(o.Text, bad) && !strings.Contains(strings.ToLower(text), bad) { // not an echo of the sender's own words
 					t.Fatalf("%s in %q wrote %q; a message leaks %q: %s", sender, chat, text, bad, o.Text)
+				}
+			}
+			// A category or family circumstance never goes to a group or
+			// to a parent.
+			if o.Chat.Kind == bot.Group || o.Chat.ID == "dm:张三妈妈" {
+				if word := report.BannedWordIn(o.Text); word != "" && !strings.Contains(text, word) {
+					t.Fatalf("%s in %q wrote %q; %q got %q: %s", sender, chat, text, o.Chat.Title, word, o.Text)
 				}
 			}
 		}

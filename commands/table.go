@@ -278,7 +278,11 @@ func subMissing(base string) *spec {
 		var choices []helpLine
 		for _, sp := range h.visibleSpecs(rolesOf(r.me)) {
 			if strings.HasPrefix(sp.name, base+" ") {
-				choices = append(choices, helpLine{name: sp.usage, example: sp.example})
+				example := sp.example
+				if !r.private { // as /help words it there: no category in a group
+					example = groupSafe(example)
+				}
+				choices = append(choices, helpLine{name: sp.usage, example: example})
 			}
 		}
 		if len(choices) == 0 {

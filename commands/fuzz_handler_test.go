@@ -12,8 +12,9 @@ import (
 // FuzzHandler sends arbitrary lines, from each kind of person and in each
 // kind of chat, through the whole handler of a school with records: no
 // message the bot sends carries Go's error text, a panic or a formatting
-// verb, and none to a group or a parent names a category or a family's
-// circumstances. The school changes as the lines run, as a real one would.
+// verb; none to a group or a parent names a category or a family's
+// circumstances; a parent hears of their own child only, a stranger of no
+// child. The school changes as the lines run, as a real one would.
 func FuzzHandler(f *testing.F) {
 	for _, s := range []string{
 		"/log 张三 数学辅导 30分钟", "/contact 张三 电话 妈妈 说了作业", "/表扬 张三 作业全对", "/status", "/status 张三 上周",
@@ -34,17 +35,26 @@ func FuzzHandler(f *testing.F) {
 		w.t = t
 		sender, chat := people[int(who)%len(people)], chats[int(who/8)%len(chats)]
 		m := w.message(sender, chat, text)
+		said := strings.ToLower(text + "\n" + Normalize(text)) // what a reply may echo
 		for _, o := range w.h.Handle(context.Background(), m) {
 			for _, bad := range []string{"%!", "storage:", "bbolt", "panic", "runtime error", "<nil>", "goroutine"} {
-				if strings.Contains(o.Text, bad) && !strings.Contains(strings.ToLower(text), bad) { // not an echo of the sender's own words
+				if strings.Contains(o.Text, bad) && !strings.Contains(said, bad) { // not an echo of the sender's own words
 					t.Fatalf("%s in %q wrote %q; a message leaks %q: %s", sender, chat, text, bad, o.Text)
 				}
 			}
 			// A category or family circumstance never goes to a group or
 			// to a parent.
 			if o.Chat.Kind == bot.Group || o.Chat.ID == "dm:张三妈妈" {
-				if word := report.BannedWordIn(o.Text); word != "" && !strings.Contains(text, word) {
+				if word := report.BannedWordIn(o.Text); word != "" && !strings.Contains(said, word) {
 					t.Fatalf("%s in %q wrote %q; %q got %q: %s", sender, chat, text, o.Chat.Title, word, o.Text)
+				}
+			}
+			// A parent hears of their own child only; a stranger of none.
+			for to, others := range map[string][]string{"dm:张三妈妈": {"李四"}, "dm:陌生人": {"张三", "李四"}} {
+				for _, name := range others {
+					if o.Chat.ID == to && strings.Contains(o.Text, name) && !strings.Contains(said, name) {
+						t.Fatalf("%s in %q wrote %q; %s was told of %s: %s", sender, chat, text, to, name, o.Text)
+					}
 				}
 			}
 		}

@@ -30,6 +30,25 @@ func (snap *snapshot) headsFor(p storage.Person, classID uint64) bool {
 	return slices.Contains(snap.heads(classID), p.ID)
 }
 
+// standingIn is the line that tells an admin why a reminder names
+// students of classes without a head teacher (cadence.Heads), with the
+// invite that ends it; "" for anyone else.
+func (snap *snapshot) standingIn(p storage.Person, sts []storage.Student) string {
+	var classes []string
+	seen := map[uint64]bool{}
+	for _, st := range sts {
+		if seen[st.ClassID] || p.IsHeadOf(st.ClassID) || !snap.headsFor(p, st.ClassID) {
+			continue
+		}
+		seen[st.ClassID] = true
+		classes = append(classes, report.ClassName(snap.classes[st.ClassID]))
+	}
+	if len(classes) == 0 {
+		return ""
+	}
+	return "\n" + standingInForHeads(enumerate(classes), classes[0])
+}
+
 func (s *Scheduler) snapshot(now time.Time) (*snapshot, error) {
 	snap := &snapshot{classes: map[uint64]storage.Class{}}
 	classes, err := s.st.Classes()
@@ -189,7 +208,7 @@ func (s *Scheduler) monthlyContact(c candidate, snap *snapshot, now time.Time) (
 		if daysLeft <= 0 {
 			tail = lastDayOfMonth()
 		}
-		text := monthlyContactReminder(head, byClass(snap, due, name), tail, snap.commandName(due[0]))
+		text := monthlyContactReminder(head, byClass(snap, due, name), tail, snap.commandName(due[0])) + snap.standingIn(p, due)
 		if q, ok := private(c, p, text, now); ok {
 			out = append(out, q)
 		}
@@ -247,6 +266,7 @@ func (s *Scheduler) weeklyCheckin(c candidate, snap *snapshot, now time.Time) ([
 		if len(unmentored) > 0 {
 			text += "\n" + noMentorYet(enumerate(unmentored), unmentored[0])
 		}
+		text += snap.standingIn(p, due)
 		if q, ok := private(c, p, text, now); ok {
 			out = append(out, q)
 		}
@@ -370,7 +390,7 @@ func (s *Scheduler) comments(c candidate, snap *snapshot) ([]storage.Queued, err
 		if len(due) == 0 {
 			continue
 		}
-		text := commentsReminder(report.TeacherName(p), end.Month(), end.Day(), len(due), byClass(snap, due, name), snap.commandName(due[0]))
+		text := commentsReminder(report.TeacherName(p), end.Month(), end.Day(), len(due), byClass(snap, due, name), snap.commandName(due[0])) + snap.standingIn(p, due)
 		if q, ok := private(c, p, text, c.fire); ok {
 			out = append(out, q)
 		}
@@ -447,7 +467,7 @@ func (s *Scheduler) praiseNudge(c candidate, snap *snapshot) ([]storage.Queued, 
 			continue
 		}
 		label := func(st storage.Student) string { return tutoredTimes(st.Name, tutored[st.ID]) }
-		text := praiseNudgeReminder(report.TeacherName(p), byClass(snap, due, label), snap.commandName(due[0]))
+		text := praiseNudgeReminder(report.TeacherName(p), byClass(snap, due, label), snap.commandName(due[0])) + snap.standingIn(p, due)
 		if q, ok := private(c, p, text, c.fire); ok {
 			out = append(out, q)
 		}
@@ -512,7 +532,7 @@ func (s *Scheduler) planReview(c candidate, snap *snapshot) ([]storage.Queued, e
 		if len(due) == 0 {
 			continue
 		}
-		text := planReviewReminder(report.TeacherName(p), c.fire.In(s.cal.Loc).Month(), byClass(snap, due, func(st storage.Student) string { return st.Name }), snap.commandName(due[0]))
+		text := planReviewReminder(report.TeacherName(p), c.fire.In(s.cal.Loc).Month(), byClass(snap, due, func(st storage.Student) string { return st.Name }), snap.commandName(due[0])) + snap.standingIn(p, due)
 		if q, ok := private(c, p, text, c.fire); ok {
 			out = append(out, q)
 		}
@@ -561,10 +581,12 @@ func (s *Scheduler) owed(c candidate, snap *snapshot) ([]storage.Queued, error) 
 			continue
 		}
 		var lines []string
+		var sts []storage.Student
 		for _, it := range mine {
 			lines = append(lines, owedLine(it.Code, snap.commandName(it.Student), it.Rule.Every, it.Rule.Name, it.Done, it.Need))
+			sts = append(sts, it.Student)
 		}
-		text := owedReminder(report.TeacherName(p), c.job == JobOwedMonthEnd, strings.Join(lines, "\n"), mine[0].Code, mine[0].Rule.Kind == cadence.KindTutoring, snap.commandName(mine[0].Student))
+		text := owedReminder(report.TeacherName(p), c.job == JobOwedMonthEnd, strings.Join(lines, "\n"), mine[0].Code, mine[0].Rule.Kind == cadence.KindTutoring, snap.commandName(mine[0].Student)) + snap.standingIn(p, sts)
 		if q, ok := private(c, p, text, c.fire); ok {
 			out = append(out, q)
 		}
@@ -619,7 +641,7 @@ func (s *Scheduler) familyCall(c candidate, snap *snapshot, now time.Time) ([]st
 			continue
 		}
 		label := func(st storage.Student) string { return st.Name + "（" + rels[st.ID] + "）" }
-		if q, ok := private(c, p, familyCallSilent(report.TeacherName(p), byClass(snap, silent, label)), now); ok {
+		if q, ok := private(c, p, familyCallSilent(report.TeacherName(p), byClass(snap, silent, label))+snap.standingIn(p, silent), now); ok {
 			out = append(out, q)
 		}
 	}

@@ -841,8 +841,9 @@ func TestUnansweredParentsMessagesComeBackInTheMorning(t *testing.T) {
 // TestAClassWithoutAHeadTeacherIsTheAdminsToSeeTo: 赵六 of 初一4班 has no
 // mentor and his class no head teacher yet. What falls to the head teacher
 // (his month's contact, his sessions behind, the rhythm's items) was owed
-// by nobody and reminded to nobody; the admins see to it until a head
-// teacher joins, and 初一3班's head teacher is not told of him.
+// by nobody and reminded to nobody; the admins see to it, told why and
+// how to end it, until a head teacher joins, and 初一3班's head teacher is
+// not told of him.
 func TestAClassWithoutAHeadTeacherIsTheAdminsToSeeTo(t *testing.T) {
 	s := newSchool(t, at(11, 2, 9, 0))
 	s.say("校长", "", "/student add 初一4班 赵六 每周2次")
@@ -859,8 +860,8 @@ func TestAClassWithoutAHeadTeacherIsTheAdminsToSeeTo(t *testing.T) {
 	for _, c := range checks {
 		rs := due(t, sc, c.at, c.job)
 		admin, ok := to(rs, "校长")
-		if !ok || !admin.Private || !strings.Contains(admin.Text, c.want) {
-			t.Fatalf("%s: the admin was not told of 赵六: %+v", c.job, rs)
+		if !ok || !admin.Private || !strings.Contains(admin.Text, c.want) || !strings.Contains(admin.Text, "初一4班还没有班主任") || !strings.Contains(admin.Text, "/invite teacher 初一4班 班主任") {
+			t.Fatalf("%s: the admin was not told of 赵六, and why: %+v", c.job, rs)
 		}
 		if head, ok := to(rs, "李老师"); ok && strings.Contains(head.Text, "赵六") {
 			t.Fatalf("%s: 初一3班's head teacher was told of 初一4班's student: %q", c.job, head.Text)
@@ -872,7 +873,11 @@ func TestAClassWithoutAHeadTeacherIsTheAdminsToSeeTo(t *testing.T) {
 	if head, ok := to(rs, "钱老师"); !ok || !strings.Contains(head.Text, "赵六") {
 		t.Fatalf("the new head teacher: %+v", rs)
 	}
-	if admin, ok := to(rs, "校长"); ok && strings.Contains(admin.Text, "赵六") {
+	if admin, ok := to(rs, "校长"); ok && (strings.Contains(admin.Text, "赵六") || strings.Contains(admin.Text, "还没有班主任")) {
 		t.Fatalf("the admin still told of 赵六: %q", admin.Text)
+	}
+	// A head teacher's own class never carries the admin's line.
+	if head, ok := to(rs, "李老师"); ok && strings.Contains(head.Text, "还没有班主任") {
+		t.Fatalf("the head teacher told of a class without one: %q", head.Text)
 	}
 }

@@ -745,8 +745,11 @@ func TestUndoTakesNothingElse(t *testing.T) {
 }
 
 // TestAStudentsLastWeek: /status 张三 上周 showed this week's figures as if
-// they answered; it now answers with last week's sessions against the
-// target, above this week's status.
+// they answered, and /status 初一3班 上周 or /status 上周 looked for a
+// student called 上周. A last 上周 now asks for last week of whatever it
+// follows: a student's sessions against the target (above this week's
+// status), a class's or the school's digest, a mentor's students, a
+// parent's own child.
 func TestAStudentsLastWeek(t *testing.T) {
 	w := school(t)
 	// Added on Wednesday: the week before had no target for him.
@@ -763,6 +766,24 @@ func TestAStudentsLastWeek(t *testing.T) {
 	}
 	must(t, w.say("李老师", "/status 李四 上星期"), "李四上周（11月23日—11月29日）：辅导2次/目标1次（1小时20分钟），达到约定 ✓")
 	mustNot(t, w.say("李老师", "/status 张三"), "上周（")
+	// Several students, each one's last week above their status.
+	r = w.say("李老师", "/status 张三 李四 上周")
+	must(t, r, "张三上周（11月23日—11月29日）：辅导1次/目标2次", "李四上周（11月23日—11月29日）：辅导2次/目标1次", "本周辅导：1次/目标2次", "本周辅导：0次/目标1次")
+	// A class's last week is its digest, for whoever may see its week; a
+	// bare 上周 is the reader's class, or the school.
+	for _, c := range [][3]string{{"李老师", "", "/status 初一3班 上周"}, {"李老师", "", "/status 上周"}, {"王老师", "初一3班教师群", "/status 上周"}, {"王老师", "", "/status 初一3班 上周"}} {
+		must(t, w.sayIn(c[1], c[0], c[2]), "初一3班 上周帮扶小结（11月23日—11月29日）", "辅导：3次，共1小时50分钟", "达到约定次数：1/2人（没达到：张三 1/2次）")
+	}
+	must(t, w.say("校长", "/status 上周"), "全校帮扶周报（11月23日—11月29日）")
+	// A mentor's, and a teacher's own, students: each one's line.
+	must(t, w.say("李老师", "/status 王老师 上周"), "张三上周（11月23日—11月29日）：辅导1次/目标2次")
+	r = w.say("王老师", "/status 上周")
+	must(t, r, "张三上周（11月23日—11月29日）：辅导1次/目标2次")
+	mustNot(t, r, "李四", "本周辅导")
+	// A parent: their child's last week, in a parent's words.
+	r = w.say("张三妈妈", "/status 上周")
+	must(t, r, "张三上周（11月23日—11月29日）的情况", "老师和孩子一起学习了1次，共30分钟（数学）")
+	mustNot(t, r, "这周", "留守", "目标")
 }
 
 // TestAStudentMovesClass: /student move 张三 初一4班 (转班) takes the student

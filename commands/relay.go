@@ -38,7 +38,7 @@ func (h *Handler) relay(r *req) (string, error) {
 		children, text = []storage.ParentLink{child}, rest
 	} else if media == "" && asksAboutTheWeek(text) {
 		// 两个孩子最近怎么样: what /status answers, for each child, at once.
-		weeks, err := h.parentStatus(r, "")
+		weeks, err := h.parentStatus(r, "", false)
 		if err != nil {
 			return "", err
 		}

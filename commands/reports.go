@@ -10,9 +10,18 @@ import (
 )
 
 func (h *Handler) status(r *req) (string, error) {
+	// A last 上周 asks for the week before this one, of whatever is named
+	// before it (it was read as a student's name).
+	lastWeek := false
+	if n := r.args.len(); n > 0 && lastWeekWords[r.args.at(n-1)] {
+		lastWeek, r.args = true, r.args.withoutLast()
+	}
 	arg := r.args.from(0)
 	if rolesOf(r.me) == rParent {
-		return h.parentStatus(r, arg)
+		return h.parentStatus(r, arg, lastWeek)
+	}
+	if lastWeek {
+		return h.statusLastWeek(r, arg)
 	}
 	if arg == "" {
 		switch {
@@ -39,7 +48,7 @@ func (h *Handler) status(r *req) (string, error) {
 	if names, _, several := h.severalStudents(r, r.args); several && len(names) > 1 {
 		return h.eachStudent(r, names, h.studentStatus)
 	}
-	ref, i := studentArg(r.args)
+	ref, _ := studentArg(r.args)
 	// /status 王老师: how a mentor's students are doing, for the head
 	// teacher of their class or an admin.
 	if r.args.len() == 1 && !h.isStudent(r, parseStudentRef(ref).name) {
@@ -51,16 +60,91 @@ func (h *Handler) status(r *req) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	text, err := h.studentStatus(r, f)
-	if err == nil && lastWeekWords[r.args.at(i)] {
-		// /status 张三 上周: the week before this one, under this one's
-		// status (it answered this week's figures as if they were asked).
-		var last string
-		if last, err = h.studentLastWeek(r, f.st); err == nil {
-			text = last + "\n\n" + text
+	return h.studentStatus(r, f)
+}
+
+// statusLastWeek answers /status … 上周: a class's (or the school's) last
+// week is its digest; a student's is their sessions against the target,
+// above this week's status; a mentor's, each mentee's line.
+func (h *Handler) statusLastWeek(r *req, arg string) (string, error) {
+	_, isClass := parseClass(r.args.at(0))
+	_, bare := bareClassNumber(r.args.at(0))
+	// A class's last week, as its digest has it, for whoever may see its
+	// week (/status 初一3班): the class named, the group's, the head
+	// teacher's own, or in a group or for an admin the school.
+	lastWeekOf := func(classID uint64) (string, error) {
+		return h.digestOf(r, h.Cal.WeekStart(r.now).AddDate(0, 0, -7), "", classID)
+	}
+	switch {
+	case (isClass || bare) && r.args.len() == 1:
+		c, err := h.classFromArg(r, arg, false)
+		if err != nil {
+			return "", err
+		}
+		return lastWeekOf(c.ID)
+	case arg != "":
+	case r.group != nil && r.group.ClassID != 0:
+		return lastWeekOf(r.group.ClassID)
+	case !r.private || r.me.Admin:
+		return lastWeekOf(0)
+	case len(r.me.HeadOf) > 0:
+		return lastWeekOf(r.me.HeadOf[0])
+	default:
+		return h.menteesLastWeek(r, r.me) // a teacher's own students
+	}
+	withLastWeek := func(r *req, f found) (string, error) {
+		last, err := h.studentLastWeek(r, f.st)
+		if err != nil {
+			return "", err
+		}
+		text, err := h.studentStatus(r, f)
+		return last + "\n\n" + text, err
+	}
+	if names, _, several := h.severalStudents(r, r.args); several && len(names) > 1 {
+		return h.eachStudent(r, names, withLastWeek)
+	}
+	ref, _ := studentArg(r.args)
+	if r.args.len() == 1 && !h.isStudent(r, parseStudentRef(ref).name) {
+		if ts, err := h.staffNamed(ref); err == nil && len(ts) == 1 {
+			return h.menteesLastWeek(r, ts[0])
 		}
 	}
-	return text, err
+	f, err := h.resolveStudent(r, ref, false)
+	if err != nil {
+		return "", err
+	}
+	return withLastWeek(r, f)
+}
+
+// menteesLastWeek is each of t's students' last week that the reader may
+// see (as mentorStatus has it).
+func (h *Handler) menteesLastWeek(r *req, t storage.Person) (string, error) {
+	all, err := report.BuildMentees(h.Store, h.Cal, t.ID, r.now)
+	if err != nil {
+		return "", err
+	}
+	var lines []string
+	var ids []uint64
+	for _, m := range all {
+		if t.ID != r.me.ID && !canManageClass(r.me, m.Student.ClassID) {
+			continue
+		}
+		line, err := h.studentLastWeek(r, m.Student)
+		if err != nil {
+			return "", err
+		}
+		lines, ids = append(lines, line), append(ids, m.Student.ID)
+	}
+	if len(lines) == 0 {
+		if len(all) > 0 {
+			return mentorHasNoneOfYours(report.TeacherName(t)), nil
+		}
+		return mentorHasNone(report.TeacherName(t)), nil
+	}
+	if err := r.audit(h, "status.mentor", report.TeacherName(t)+" 上周", ids...); err != nil {
+		return "", err
+	}
+	return strings.Join(lines, "\n"), nil
 }
 
 // studentLastWeek is the student's sessions of the week before this one
@@ -180,7 +264,18 @@ func sensitiveTag(sensitive bool) string {
 }
 
 // parentStatus shows a parent their own child's week, in positive words.
-func (h *Handler) parentStatus(r *req, arg string) (string, error) {
+func (h *Handler) parentStatus(r *req, arg string, lastWeek bool) (string, error) {
+	weekOf := func(st storage.Student) (string, error) {
+		if !lastWeek {
+			return h.ParentWeek(st, r.now)
+		}
+		pw, err := report.BuildParentWeek(h.Store, h.Cal, st, r.now.AddDate(0, 0, -7))
+		if err != nil {
+			return "", err
+		}
+		pw.LastWeek, pw.Meetings = true, nil // the coming meetings are this week's to tell
+		return report.RenderParentWeek(h.Cal, pw), nil
+	}
 	var f found
 	var err error
 	if arg != "" {
@@ -200,7 +295,7 @@ func (h *Handler) parentStatus(r *req, arg string) (string, error) {
 				if err != nil {
 					return "", err
 				}
-				text, err := h.ParentWeek(st, r.now)
+				text, err := weekOf(st)
 				if err != nil {
 					return "", err
 				}
@@ -221,7 +316,7 @@ func (h *Handler) parentStatus(r *req, arg string) (string, error) {
 		}
 		f = found{st, c}
 	}
-	text, err := h.ParentWeek(f.st, r.now)
+	text, err := weekOf(f.st)
 	if err != nil {
 		return "", err
 	}
@@ -482,7 +577,6 @@ func (h *Handler) historyOf(r *req, f found, n int, capped bool) (string, error)
 }
 
 func (h *Handler) digest(r *req) (string, error) {
-	thisWeek := h.Cal.WeekStart(r.now)
 	week, which, err := h.digestWeek(r)
 	if err != nil {
 		return "", err
@@ -491,6 +585,13 @@ func (h *Handler) digest(r *req) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return h.digestOf(r, week, which, classID)
+}
+
+// digestOf is the digest of the week starting at week, of a class or (0)
+// the school.
+func (h *Handler) digestOf(r *req, week time.Time, which string, classID uint64) (string, error) {
+	thisWeek := h.Cal.WeekStart(r.now)
 	d, err := report.BuildDigest(h.Store, h.Cal, week, classID)
 	if err != nil {
 		return "", err

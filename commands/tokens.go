@@ -175,6 +175,14 @@ func (a args) at(i int) string {
 }
 
 // from returns the original text from token i to the end, trimmed.
+// withoutLast is the arguments without their last token.
+func (a args) withoutLast() args {
+	if len(a.toks) == 0 {
+		return a
+	}
+	return newArgs(strings.TrimSpace(a.src[:a.toks[len(a.toks)-1].start]))
+}
+
 func (a args) from(i int) string {
 	if i >= len(a.toks) {
 		return ""

@@ -20,6 +20,8 @@ type ParentWeek struct {
 	Meetings  []storage.Meeting
 	// Sources are the numbers of the records the week's words come from.
 	Sources []uint64
+	// LastWeek words it as the week before this one (上周), not this week.
+	LastWeek bool
 }
 
 // AuthoredText is a text with its author's name.

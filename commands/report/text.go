@@ -257,14 +257,20 @@ func RenderSchoolDigest(school string, d Digest) string {
 // RenderParentWeek is the child's week in positive words for their parents.
 func RenderParentWeek(cal storage.Calendar, pw ParentWeek) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s这周（%s）的情况：\n", pw.Student.Name, WeekLabel(pw.WeekStart))
+	week := "这周"
+	if pw.LastWeek {
+		week = "上周"
+	}
+	fmt.Fprintf(&b, "%s%s（%s）的情况：\n", pw.Student.Name, week, WeekLabel(pw.WeekStart))
 	if pw.Sessions > 0 {
 		fmt.Fprintf(&b, "老师和孩子一起学习了%d次，共%s（%s）。\n", pw.Sessions, HoursAndMinutes(pw.Minutes), strings.Join(pw.Subjects, "、"))
+	} else if pw.LastWeek {
+		b.WriteString("上周没有单独辅导的记录。\n")
 	} else {
 		b.WriteString("这周还没有单独辅导的记录。\n")
 	}
 	if len(pw.Praise) > 0 {
-		b.WriteString("这周的进步：\n")
+		b.WriteString(week + "的进步：\n")
 		for _, p := range pw.Praise {
 			fmt.Fprintf(&b, "  · %s\n", p)
 		}

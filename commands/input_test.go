@@ -765,6 +765,7 @@ func TestAStudentsLastWeek(t *testing.T) {
 		t.Errorf("last week's line should come first:\n%s", r)
 	}
 	must(t, w.say("李老师", "/status 李四 上星期"), "李四上周（11月23日—11月29日）：辅导2次/目标1次（1小时20分钟），达到约定 ✓")
+	must(t, w.say("李老师", "/status 上周 李四"), "李四上周（11月23日—11月29日）：辅导2次/目标1次")
 	mustNot(t, w.say("李老师", "/status 张三"), "上周（")
 	// Several students, each one's last week above their status.
 	r = w.say("李老师", "/status 张三 李四 上周")

@@ -10,11 +10,14 @@ import (
 )
 
 func (h *Handler) status(r *req) (string, error) {
-	// A last 上周 asks for the week before this one, of whatever is named
-	// before it (it was read as a student's name).
+	// 上周, last or first, asks for the week before this one of whatever
+	// else is named (it was read as a student's name).
 	lastWeek := false
-	if n := r.args.len(); n > 0 && lastWeekWords[r.args.at(n-1)] {
+	switch n := r.args.len(); {
+	case n > 0 && lastWeekWords[r.args.at(n-1)]:
 		lastWeek, r.args = true, r.args.withoutLast()
+	case n > 1 && lastWeekWords[r.args.at(0)]:
+		lastWeek, r.args = true, newArgs(r.args.from(1))
 	}
 	arg := r.args.from(0)
 	if rolesOf(r.me) == rParent {

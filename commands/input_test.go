@@ -820,6 +820,24 @@ func TestADigestOfAnotherWeek(t *testing.T) {
 	must(t, w.say("校长", "/digest"), "示例中学 全校帮扶周报（11月16日—11月22日）")
 }
 
+// TestADigestNamesTheMonthItsContactsAreOf: a digest counts the contacts of
+// its week's month under 本月, which read as the month it is read in: the
+// digest of a week in October, or the Monday digest on the 1st of a month,
+// showed last month's figure as this month's. It names the month.
+func TestADigestNamesTheMonthItsContactsAreOf(t *testing.T) {
+	w := newWorld(t, time.Date(2026, 10, 12, 10, 0, 0, 0, shanghai))
+	w.say("校长", "/student add 初一3班 张三 每周2次")
+	w.say("校长", "/student add 初一3班 李四")
+	w.join("李老师", w.say("校长", "/invite teacher 初一3班 班主任"))
+	w.now = time.Date(2026, 10, 20, 18, 0, 0, 0, shanghai)
+	w.say("李老师", "/contact 张三 电话 妈妈 说了作业")
+	w.now = wed
+	w.say("李老师", "/contact 李四 电话 爸爸 说了周末的安排")
+	must(t, w.say("李老师", "/digest 10月21日"), "初一3班 帮扶小结（10月19日—10月25日）", "10月家长沟通：1/2人已联系")
+	must(t, w.say("校长", "/digest 10月21日"), "初一3班：达到约定次数0/2人，辅导0次/0分钟，10月已联系家长1/2", "合计：达到约定次数0/2人，辅导0次/0分钟，10月已联系家长1/2")
+	must(t, w.say("李老师", "/digest 本周"), "11月家长沟通：1/2人已联系")
+}
+
 // TestAHeadTeacherAsksHowAMentorIsDoing: /status 王老师 shows the mentor's
 // students of the reader's classes, with this week's sessions and the
 // month's contact; another teacher's students elsewhere are not shown.

@@ -313,7 +313,7 @@ func TestMondayDigestFigures(t *testing.T) {
 	if !ok {
 		t.Fatalf("no digest for the class group: %+v", rs)
 	}
-	for _, want := range []string{"11月16日—11月22日", "帮扶学生：3人", "辅导：2次，共1小时10分钟", "达到约定次数：1/3人（没达到：李四 0/1次、赵六 0/1次）", "本月家长沟通：1/3人", "两周没有辅导记录：李四\n", "王老师 2次"} {
+	for _, want := range []string{"11月16日—11月22日", "帮扶学生：3人", "辅导：2次，共1小时10分钟", "达到约定次数：1/3人（没达到：李四 0/1次、赵六 0/1次）", "11月家长沟通：1/3人", "两周没有辅导记录：李四\n", "王老师 2次"} {
 		if !strings.Contains(g.Text, want) {
 			t.Errorf("digest lacks %q:\n%s", want, g.Text)
 		}

@@ -41,8 +41,11 @@ type Figures struct {
 	Done       int            // sessions this week
 	Agreed     int            // sessions agreed for this week
 	Behind     int            // children short of their agreed sessions
-	Contacted  int            // children whose parents were contacted this month
-	Failed     bool           // the school's database could not be read
+	Contacted  int            // children whose parents were contacted in ContactMonth
+	// ContactMonth is the month of the week's contacts: named, as 本月 read
+	// as the month it is read in, not the week's.
+	ContactMonth time.Month
+	Failed       bool // the school's database could not be read
 }
 
 // Desk answers /county for the county's admins.
@@ -143,7 +146,7 @@ func (d *Desk) log() *slog.Logger {
 // week's sessions and the month's contacts, each window read once.
 func SchoolFigures(s School, at time.Time) (Figures, error) {
 	week, month := report.Week(s.Cal, at), report.Month(s.Cal, at)
-	f := Figures{School: s.Name, Week: week, ByCategory: map[string]int{}}
+	f := Figures{School: s.Name, Week: week, ContactMonth: month.From.Month(), ByCategory: map[string]int{}}
 	classes, err := s.Store.Classes()
 	if err != nil {
 		return f, err
@@ -207,6 +210,9 @@ func total(fs []Figures) Figures {
 		t.Agreed += f.Agreed
 		t.Behind += f.Behind
 		t.Contacted += f.Contacted
+		if !f.Failed {
+			t.ContactMonth = f.ContactMonth
+		}
 		for c, n := range f.ByCategory {
 			t.ByCategory[c] += n
 		}

@@ -95,8 +95,8 @@ func TestTheCountySeesEachSchoolsFiguresAndNoNames(t *testing.T) {
 	d, a, b := twoSchools(t)
 	text := d.Answer(context.Background(), private("telegram", "42"), "")
 	for _, want := range []string{
-		"第一中学：帮扶 2 人（学困生 2、留守儿童 1）；辅导 2/3 次，1 人未达到约定次数；本月已联系家长 1/2 人（50%）",
-		"第二中学：帮扶 1 人（单亲 1）；辅导 0/3 次，1 人未达到约定次数；本月已联系家长 0/1 人（0%）；这一周还没有辅导记录",
+		"第一中学：帮扶 2 人（学困生 2、留守儿童 1）；辅导 2/3 次，1 人未达到约定次数；12月已联系家长 1/2 人（50%）",
+		"第二中学：帮扶 1 人（单亲 1）；辅导 0/3 次，1 人未达到约定次数；12月已联系家长 0/1 人（0%）；这一周还没有辅导记录",
 		"某县合计：帮扶 3 人",
 		"11月30日—12月6日",
 	} {
@@ -109,9 +109,10 @@ func TestTheCountySeesEachSchoolsFiguresAndNoNames(t *testing.T) {
 			t.Errorf("the county's status shows %q:\n%s", secret, text)
 		}
 	}
-	// Last week's digest counts last week.
+	// Last week's digest counts last week, and its month's contacts,
+	// named: 第一中学's of December 1st are not November's.
 	text = d.Answer(context.Background(), private("telegram", "42"), "上周")
-	if !strings.Contains(text, "第二中学：帮扶 1 人（单亲 1）；辅导 2/3 次") || !strings.Contains(text, "第一中学：帮扶 2 人（学困生 2、留守儿童 1）；辅导 1/3 次") || !strings.Contains(text, "11月23日—11月29日") {
+	if !strings.Contains(text, "第二中学：帮扶 1 人（单亲 1）；辅导 2/3 次") || !strings.Contains(text, "第一中学：帮扶 2 人（学困生 2、留守儿童 1）；辅导 1/3 次，2 人未达到约定次数；11月已联系家长 0/2 人") || !strings.Contains(text, "11月23日—11月29日") {
 		t.Errorf("last week's digest:\n%s", text)
 	}
 	// Each school's audit log says the county read its figures.

@@ -43,8 +43,8 @@ func schoolLine(f Figures) string {
 	if cats := categories(f.ByCategory); len(cats) > 0 {
 		line += "（" + strings.Join(cats, "、") + "）"
 	}
-	line += fmt.Sprintf("；辅导 %d/%d 次，%d 人未达到约定次数；本月已联系家长 %d/%d 人（%s）",
-		f.Done, f.Agreed, f.Behind, f.Contacted, f.Students, pct(f.Contacted, f.Students))
+	line += fmt.Sprintf("；辅导 %d/%d 次，%d 人未达到约定次数；%d月已联系家长 %d/%d 人（%s）",
+		f.Done, f.Agreed, f.Behind, int(f.ContactMonth), f.Contacted, f.Students, pct(f.Contacted, f.Students))
 	if f.Done == 0 {
 		line += "；这一周还没有辅导记录"
 	}

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"sort"
 	"time"
 
@@ -28,6 +29,13 @@ type Digest struct {
 	// digest's; a digest asked for another week names it (本周到现在, or
 	// nothing before its dates).
 	Which string
+}
+
+// contactMonth names the month whose contacts a digest counts, its week's
+// last day's (11月): "本月" on the first Monday of December read as
+// December of a figure that is November's.
+func (d Digest) contactMonth() string {
+	return fmt.Sprintf("%d月", d.WeekStart.AddDate(0, 0, 6).Month())
 }
 
 // which is the week's name in a heading.

@@ -197,7 +197,7 @@ func RenderClassDigest(d Digest, cd ClassDigest) string {
 		fmt.Fprintf(&b, "（没达到：%s）", strings.Join(cd.Behind, "、"))
 	}
 	b.WriteString("\n")
-	fmt.Fprintf(&b, "本月家长沟通：%d/%d人已联系\n", cd.Contacted, cd.Students)
+	fmt.Fprintf(&b, "%s家长沟通：%d/%d人已联系\n", d.contactMonth(), cd.Contacted, cd.Students)
 	if len(cd.NotSeen) > 0 {
 		fmt.Fprintf(&b, "两周没有辅导记录：%s\n", strings.Join(cd.NotSeen, "、"))
 	} else {
@@ -236,8 +236,8 @@ func RenderSchoolDigest(school string, d Digest) string {
 	fmt.Fprintf(&b, "%s %s全校帮扶周报（%s）\n", school, strings.TrimSpace(d.Which), WeekLabel(d.WeekStart))
 	var tot ClassDigest
 	for _, cd := range d.Classes {
-		fmt.Fprintf(&b, "%s：达到约定次数%d/%d人，辅导%d次/%s，本月已联系家长%d/%d，两周未辅导%d人\n",
-			ClassName(cd.Class), cd.MetTarget, cd.Students, cd.Sessions, HoursAndMinutes(cd.Minutes), cd.Contacted, cd.Students, len(cd.NotSeen))
+		fmt.Fprintf(&b, "%s：达到约定次数%d/%d人，辅导%d次/%s，%s已联系家长%d/%d，两周未辅导%d人\n",
+			ClassName(cd.Class), cd.MetTarget, cd.Students, cd.Sessions, HoursAndMinutes(cd.Minutes), d.contactMonth(), cd.Contacted, cd.Students, len(cd.NotSeen))
 		tot.Students += cd.Students
 		tot.Sessions += cd.Sessions
 		tot.Minutes += cd.Minutes
@@ -249,8 +249,8 @@ func RenderSchoolDigest(school string, d Digest) string {
 		b.WriteString("还没有帮扶学生。")
 		return b.String()
 	}
-	fmt.Fprintf(&b, "合计：达到约定次数%d/%d人，辅导%d次/%s，本月已联系家长%d/%d，两周未辅导%d人",
-		tot.MetTarget, tot.Students, tot.Sessions, HoursAndMinutes(tot.Minutes), tot.Contacted, tot.Students, len(tot.NotSeen))
+	fmt.Fprintf(&b, "合计：达到约定次数%d/%d人，辅导%d次/%s，%s已联系家长%d/%d，两周未辅导%d人",
+		tot.MetTarget, tot.Students, tot.Sessions, HoursAndMinutes(tot.Minutes), d.contactMonth(), tot.Contacted, tot.Students, len(tot.NotSeen))
 	return b.String()
 }
 

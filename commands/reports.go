@@ -47,23 +47,29 @@ func (h *Handler) status(r *req) (string, error) {
 		return h.classStatus(r, c.ID)
 	}
 	// /status 张三 李四: each one's file, one after the other (the second
-	// was left out without a word).
+	// was left out without a word); /status 王老师: the mentor's students.
+	return h.studentsOrMentor(r, h.studentStatus, h.mentorStatus)
+}
+
+// studentsOrMentor reads what /status names after its command: several
+// students, each with readStudent; a mentor (/status 王老师: how their
+// students are doing, for the head teacher of their class or an admin)
+// with readMentor, unless a student is called so; else one student.
+func (h *Handler) studentsOrMentor(r *req, readStudent func(*req, found) (string, error), readMentor func(*req, storage.Person) (string, error)) (string, error) {
 	if names, _, several := h.severalStudents(r, r.args); several && len(names) > 1 {
-		return h.eachStudent(r, names, h.studentStatus)
+		return h.eachStudent(r, names, readStudent)
 	}
 	ref, _ := studentArg(r.args)
-	// /status 王老师: how a mentor's students are doing, for the head
-	// teacher of their class or an admin.
 	if r.args.len() == 1 && !h.isStudent(r, parseStudentRef(ref).name) {
 		if ts, err := h.staffNamed(ref); err == nil && len(ts) == 1 {
-			return h.mentorStatus(r, ts[0])
+			return readMentor(r, ts[0])
 		}
 	}
 	f, err := h.resolveStudent(r, ref, false)
 	if err != nil {
 		return "", err
 	}
-	return h.studentStatus(r, f)
+	return readStudent(r, f)
 }
 
 // statusLastWeek answers /status … 上周: a class's (or the school's) last
@@ -103,20 +109,7 @@ func (h *Handler) statusLastWeek(r *req, arg string) (string, error) {
 		text, err := h.studentStatus(r, f)
 		return last + "\n\n" + text, err
 	}
-	if names, _, several := h.severalStudents(r, r.args); several && len(names) > 1 {
-		return h.eachStudent(r, names, withLastWeek)
-	}
-	ref, _ := studentArg(r.args)
-	if r.args.len() == 1 && !h.isStudent(r, parseStudentRef(ref).name) {
-		if ts, err := h.staffNamed(ref); err == nil && len(ts) == 1 {
-			return h.menteesLastWeek(r, ts[0])
-		}
-	}
-	f, err := h.resolveStudent(r, ref, false)
-	if err != nil {
-		return "", err
-	}
-	return withLastWeek(r, f)
+	return h.studentsOrMentor(r, withLastWeek, h.menteesLastWeek)
 }
 
 // menteesLastWeek is each of t's students' last week that the reader may

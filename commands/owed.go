@@ -61,54 +61,57 @@ func (h *Handler) owedFor(students []storage.Student, now time.Time) ([]cadence.
 	return cadence.Owed(h.Cal, now, h.Cadences, students, recs, cadence.Heads(people)), nil
 }
 
+// roster is the register as a teacher's lists read it, read once per
+// command (an admin's /mine read it four times): every student, and for an
+// admin every person, who says which classes lack a head teacher and whose
+// families' messages come to the admins.
+type roster struct {
+	students []storage.Student
+	people   []storage.Person // an admin's only
+}
+
+func (h *Handler) rosterFor(me storage.Person) (roster, error) {
+	var ro roster
+	var err error
+	if ro.students, err = h.Store.AllStudents(); err != nil || !me.Admin {
+		return ro, err
+	}
+	ro.people, err = h.Store.People()
+	return ro, err
+}
+
 // owedStudents are the students whose owed items a teacher may hold: their
 // mentees, the plans they answer for, and their classes as head teacher
 // (an admin's, the classes without one: cadence.Heads).
-func (h *Handler) owedStudents(me storage.Person) ([]storage.Student, error) {
-	all, err := h.Store.AllStudents()
-	if err != nil {
-		return nil, err
-	}
+func (h *Handler) owedStudents(me storage.Person, ro roster) []storage.Student {
 	headsOf := func(uint64) []uint64 { return nil }
 	if me.Admin {
-		people, err := h.Store.People()
-		if err != nil {
-			return nil, err
-		}
-		headsOf = cadence.Heads(people)
+		headsOf = cadence.Heads(ro.people)
 	}
 	var out []storage.Student
-	for _, st := range all {
+	for _, st := range ro.students {
 		if !st.Closed && (st.MentorID == me.ID || st.Responsible() == me.ID || me.IsHeadOf(st.ClassID) || slices.Contains(headsOf(st.ClassID), me.ID)) {
 			out = append(out, st)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // answeringStudents are the students whose families' waiting messages me
 // is shown: those me owes work for, and those whose messages come to me
 // (an admin reads them while the class has no head teacher or mentor who
 // has joined).
-func (h *Handler) answeringStudents(me storage.Person, owed []storage.Student) ([]storage.Student, error) {
+func (h *Handler) answeringStudents(me storage.Person, owed []storage.Student, ro roster) []storage.Student {
 	if !me.Admin {
-		return owed, nil
-	}
-	all, err := h.Store.AllStudents()
-	if err != nil {
-		return nil, err
-	}
-	people, err := h.Store.People()
-	if err != nil {
-		return nil, err
+		return owed
 	}
 	out := append([]storage.Student(nil), owed...)
-	for _, st := range all {
-		if !st.Closed && !slices.ContainsFunc(owed, func(o storage.Student) bool { return o.ID == st.ID }) && report.Reads(me, st, people) {
+	for _, st := range ro.students {
+		if !st.Closed && !slices.ContainsFunc(owed, func(o storage.Student) bool { return o.ID == st.ID }) && report.Reads(me, st, ro.people) {
 			out = append(out, st)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // owedLines words the items for a list, with the ways to answer; the

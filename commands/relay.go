@@ -319,14 +319,11 @@ func relationsOf(parents []storage.Person, linkOf func(storage.Person) storage.P
 // about the teacher's students wait for an answer: the first ("张三 妈妈")
 // and all of them ("张三的妈妈、李四的爸爸"); "" when none does.
 func (h *Handler) waitingParents(r *req) (first, all string) {
-	owed, err := h.owedStudents(r.me)
+	ro, err := h.rosterFor(r.me)
 	if err != nil {
 		return "", ""
 	}
-	students, err := h.answeringStudents(r.me, owed)
-	if err != nil {
-		return "", ""
-	}
+	students := h.answeringStudents(r.me, h.owedStudents(r.me, ro), ro)
 	waiting, err := h.waitingMessages(students, r.now)
 	if err != nil || len(waiting) == 0 {
 		return "", ""

@@ -115,27 +115,17 @@ func (h *Handler) statusLastWeek(r *req, arg string) (string, error) {
 // menteesLastWeek is each of t's students' last week that the reader may
 // see (as mentorStatus has it).
 func (h *Handler) menteesLastWeek(r *req, t storage.Person) (string, error) {
-	all, err := report.BuildMentees(h.Store, h.Cal, t.ID, r.now)
-	if err != nil {
-		return "", err
+	seen, ids, none, err := h.visibleMentees(r, t)
+	if err != nil || none != "" {
+		return none, err
 	}
 	var lines []string
-	var ids []uint64
-	for _, m := range all {
-		if t.ID != r.me.ID && !canManageClass(r.me, m.Student.ClassID) {
-			continue
-		}
+	for _, m := range seen {
 		line, err := h.studentLastWeek(r, m.Student)
 		if err != nil {
 			return "", err
 		}
-		lines, ids = append(lines, line), append(ids, m.Student.ID)
-	}
-	if len(lines) == 0 {
-		if len(all) > 0 {
-			return mentorHasNoneOfYours(report.TeacherName(t)), nil
-		}
-		return mentorHasNone(report.TeacherName(t)), nil
+		lines = append(lines, line)
 	}
 	if err := r.audit(h, "status.mentor", report.TeacherName(t)+" 上周", ids...); err != nil {
 		return "", err
@@ -164,31 +154,38 @@ func (h *Handler) studentLastWeek(r *req, st storage.Student) (string, error) {
 // lastWeekWords ask about the week before this one.
 var lastWeekWords = map[string]bool{"上周": true, "上星期": true, "上礼拜": true, "上一周": true}
 
-// mentorStatus is a mentor's students' week, those the reader may see: an
-// admin all of them, a head teacher those of their classes, the mentor
-// their own.
+// mentorStatus is a mentor's students' week, those the reader may see.
 func (h *Handler) mentorStatus(r *req, t storage.Person) (string, error) {
-	all, err := report.BuildMentees(h.Store, h.Cal, t.ID, r.now)
-	if err != nil {
-		return "", err
-	}
-	var seen []report.StudentWeek
-	var ids []uint64
-	for _, m := range all {
-		if t.ID == r.me.ID || canManageClass(r.me, m.Student.ClassID) {
-			seen, ids = append(seen, m), append(ids, m.Student.ID)
-		}
-	}
-	if len(seen) == 0 {
-		if len(all) > 0 {
-			return mentorHasNoneOfYours(report.TeacherName(t)), nil
-		}
-		return mentorHasNone(report.TeacherName(t)), nil
+	seen, ids, none, err := h.visibleMentees(r, t)
+	if err != nil || none != "" {
+		return none, err
 	}
 	if err := r.audit(h, "status.mentor", report.TeacherName(t), ids...); err != nil {
 		return "", err
 	}
 	return renderMentees(report.TeacherName(t), report.Week(h.Cal, r.now), seen, nil, false, false), nil
+}
+
+// visibleMentees are t's students this week that the reader may see: an
+// admin all of them, a head teacher those of their classes, the mentor
+// their own; none is the reply when there are none to show.
+func (h *Handler) visibleMentees(r *req, t storage.Person) (seen []report.StudentWeek, ids []uint64, none string, err error) {
+	all, err := report.BuildMentees(h.Store, h.Cal, t.ID, r.now)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	for _, m := range all {
+		if t.ID == r.me.ID || canManageClass(r.me, m.Student.ClassID) {
+			seen, ids = append(seen, m), append(ids, m.Student.ID)
+		}
+	}
+	switch {
+	case len(seen) > 0:
+		return seen, ids, "", nil
+	case len(all) > 0:
+		return nil, nil, mentorHasNoneOfYours(report.TeacherName(t)), nil
+	}
+	return nil, nil, mentorHasNone(report.TeacherName(t)), nil
 }
 
 // eachStudent answers a read for each named student, one after another;
@@ -334,24 +331,16 @@ func (h *Handler) ParentWeek(st storage.Student, now time.Time) (string, error) 
 
 // schoolGaps is what an admin still has to see to: classes with supported
 // students and no head teacher, and students with no mentor ("" if none).
-func (h *Handler) schoolGaps() (string, error) {
-	students, err := h.Store.AllStudents()
-	if err != nil {
-		return "", err
-	}
-	people, err := h.Store.People()
-	if err != nil {
-		return "", err
-	}
+func (h *Handler) schoolGaps(ro roster) (string, error) {
 	headed := map[uint64]bool{}
-	for _, p := range people {
+	for _, p := range ro.people {
 		for _, c := range p.HeadOf {
 			headed[c] = true
 		}
 	}
 	var headless, unmentored []string // class names; 初一4班赵六
 	seen := map[uint64]bool{}
-	for _, st := range students {
+	for _, st := range ro.students {
 		if st.Closed {
 			continue
 		}
@@ -412,10 +401,11 @@ func (h *Handler) mine(r *req) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	students, err := h.owedStudents(r.me)
+	ro, err := h.rosterFor(r.me)
 	if err != nil {
 		return "", err
 	}
+	students := h.owedStudents(r.me, ro)
 	items, err := h.owedOf(r.me, students, r.now)
 	if err != nil {
 		return "", err
@@ -424,17 +414,14 @@ func (h *Handler) mine(r *req) (string, error) {
 	var waitingFor []uint64
 	var answerExample string
 	if r.private {
-		answering, err := h.answeringStudents(r.me, students)
-		if err != nil {
-			return "", err
-		}
+		answering := h.answeringStudents(r.me, students, ro)
 		if waiting, waitingFor, answerExample, err = h.unanswered(answering, r.now); err != nil {
 			return "", err
 		}
 	}
 	gaps := ""
 	if r.me.Admin && r.private {
-		if gaps, err = h.schoolGaps(); err != nil {
+		if gaps, err = h.schoolGaps(ro); err != nil {
 			return "", err
 		}
 	}

@@ -241,7 +241,7 @@ func classNames(class string, names string) string {
 
 // enumerate lists items the Chinese way: 张三、李四.
 func standingInForHeads(classes, first string) string {
-	return fmt.Sprintf("（%s还没有班主任，班主任的这些事先由管理员跟进；请班主任加入：/invite teacher %s 班主任）", classes, first)
+	return fmt.Sprintf("（%s还没有班主任，班主任的这些事先由管理员跟进。邀请班主任：/invite teacher %s 班主任）", classes, first)
 }
 
 func enumerate(items []string) string { return strings.Join(items, "、") }

@@ -219,11 +219,6 @@ func SessionsOfTarget(name string, n, target int) string {
 	return fmt.Sprintf("%s %d/%d次", name, n, target)
 }
 
-// NoStudentsLastWeek answers /digest for a class without students last week.
-func NoStudentsLastWeek(class storage.Class, weekStart time.Time) string {
-	return NoStudentsInWeek(class, Digest{WeekStart: weekStart})
-}
-
 // NoStudentsInWeek: the class had nobody under support in d's week.
 func NoStudentsInWeek(class storage.Class, d Digest) string {
 	return fmt.Sprintf("%s%s（%s）还没有在帮扶的学生。", ClassName(class), strings.TrimSpace(d.which()), WeekLabel(d.WeekStart))

@@ -11,6 +11,7 @@ package cadence
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -170,24 +171,28 @@ func Decode(code uint64) (studentID uint64, rule int, ok bool) {
 // until one joins, as its parents' messages go to them: else what falls to
 // the head teacher (a student without a mentor, the class's contacts) was
 // owed by nobody and nobody was reminded of it.
+//
+// The classes' head teachers are indexed once: the reminders ask for each
+// person and each student, and scanning the people every time made a run
+// cost people² × students.
 func Heads(people []storage.Person) func(classID uint64) []uint64 {
 	var admins []uint64
+	heads := map[uint64][]uint64{}
 	for _, p := range people {
 		if p.Admin {
 			admins = append(admins, p.ID)
 		}
-	}
-	return func(classID uint64) []uint64 {
-		var ids []uint64
-		for _, p := range people {
-			if p.IsHeadOf(classID) {
-				ids = append(ids, p.ID)
+		for _, c := range p.HeadOf {
+			if !slices.Contains(heads[c], p.ID) {
+				heads[c] = append(heads[c], p.ID)
 			}
 		}
-		if len(ids) == 0 {
-			return admins
+	}
+	return func(classID uint64) []uint64 {
+		if ids, ok := heads[classID]; ok {
+			return ids
 		}
-		return ids
+		return admins
 	}
 }
 
